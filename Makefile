@@ -1,0 +1,53 @@
+# kopledger — two commands do everything on a fresh machine:
+#   make demo   creates .venv, installs kopledger, builds the RAT pack of the example koperasi
+#   make test   creates .venv if needed, installs with test extras, runs lint and the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+EXAMPLE := examples/mawar/buku.beancount
+OUT    := build
+
+.PHONY: demo test lint typecheck sysdeps screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# WeasyPrint (PDF) needs Pango; install it from Debian's packages when missing and we are root.
+sysdeps:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else echo "PDF output needs Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0); HTML works without it."; fi; \
+	fi
+
+demo: $(VENV)/.installed sysdeps
+	@mkdir -p $(OUT)
+	$(BIN)/kop cek $(EXAMPLE)
+	$(BIN)/kop demo $(EXAMPLE) --out $(OUT)
+
+test: $(VENV)/.installed-test sysdeps
+	$(BIN)/ruff check kopledger tests examples benchmarks
+	$(BIN)/python -m pytest
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+# Screenshots of the HTML reports in Debian's headless Chromium (see docs/screenshots.md).
+screenshots: demo
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/python scripts/screenshots.py $(OUT)
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,82 @@
+"""The ``kop`` command line: a thin shell over the library.
+
+Every module in this package that defines ``COMMANDS = [(command, [aliases…])]`` is
+registered on the main group, so each capability keeps its commands in its own module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+import click
+
+from kopledger import __version__
+from kopledger.cli.common import KopClickError, to_click_error
+from kopledger.errors import KopledgerError
+
+
+class AliasedGroup(click.Group):
+    """A click group whose commands also answer to aliases (``cek`` / ``check``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases: dict[str, str] = {}
+
+    def add_alias(self, alias: str, name: str) -> None:
+        self.aliases[alias] = name
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        _, cmd, rest = super().resolve_command(ctx, args)
+        return (cmd.name if cmd else None), cmd, rest
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        reverse: dict[str, list[str]] = {}
+        for alias, name in self.aliases.items():
+            reverse.setdefault(name, []).append(alias)
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
+                continue
+            label = name + (f" ({', '.join(reverse[name])})" if name in reverse else "")
+            rows.append((label, cmd.get_short_help_str(limit=70)))
+        if rows:
+            with formatter.section("Perintah / Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KopledgerError as exc:
+            raise to_click_error(exc) from None
+
+
+@click.group(cls=AliasedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kop")
+def main() -> None:
+    """kop — pembukuan koperasi di atas beancount (bookkeeping for Indonesian cooperatives)."""
+
+
+def _register() -> None:
+    group = main
+    assert isinstance(group, AliasedGroup)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name == "common":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for command, aliases in getattr(module, "COMMANDS", []):
+            group.add_command(command)
+            for alias in aliases:
+                group.add_alias(alias, command.name)
+
+
+_register()
+
+__all__ = ["KopClickError", "main"]

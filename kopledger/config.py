@@ -1,0 +1,472 @@
+"""Parse kopledger's ``custom`` directives into typed records.
+
+Each ``parse_*`` function is pure: it takes beancount entries and returns
+``(records, errors)``; errors carry the directive's meta so they print as
+``file:line: message``. The plugin reports these errors; the library reads the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from kopledger.accounts import is_valid_member_id
+from kopledger.chart import SHU_COMPONENTS
+from kopledger.errors import KopError
+
+#: The ``custom`` directive types kopledger owns.
+DIRECTIVES = (
+    "koperasi",
+    "anggota",
+    "anggota-keluar",
+    "kebijakan",
+    "shu-alokasi",
+    "shu-basis",
+    "pengurus",
+    "tutup-buku",
+    "buka-buku",
+    "rat-teks",
+)
+
+JENIS_KOPERASI = ("simpan-pinjam", "konsumen", "produsen", "jasa", "serba-usaha", "pemasaran")
+
+
+@dataclass(frozen=True)
+class PolicyKey:
+    """A known ``kebijakan`` key: what value it takes and what it means."""
+
+    kind: str  # "amount" (IDR), "number", or "choice"
+    description: str
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+#: Every ``kebijakan`` key kopledger understands. Values: amount (``100000 IDR``),
+#: number (``0.5``), or one of the string choices.
+POLICY_KEYS: dict[str, PolicyKey] = {
+    "simpanan-pokok": PolicyKey("amount", "simpanan pokok, paid once on joining"),
+    "simpanan-wajib": PolicyKey("amount", "simpanan wajib per month"),
+    "pembulatan": PolicyKey(
+        "choice", "rounding of SHU parts: floor (bawah) or half up (terdekat)",
+        ("bawah", "terdekat"), "bawah",
+    ),
+    "shu-non-anggota": PolicyKey(
+        "choice", "SHU from non-member business: shared (bagi) or all to cadangan",
+        ("bagi", "cadangan"), "bagi",
+    ),
+    "shu-anggota-keluar": PolicyKey(
+        "choice", "members who left during the year share in SHU (ikut) or not (tidak)",
+        ("tidak", "ikut"), "tidak",
+    ),
+    "kol-dpk": PolicyKey("number", "days past due from which a loan is dalam perhatian khusus", default=Decimal(1)),
+    "kol-kurang-lancar": PolicyKey("number", "days past due from which a loan is kurang lancar", default=Decimal(91)),
+    "kol-diragukan": PolicyKey("number", "days past due from which a loan is diragukan", default=Decimal(181)),
+    "kol-macet": PolicyKey("number", "days past due from which a loan is macet", default=Decimal(271)),
+    "ppap-lancar": PolicyKey("number", "PPAP rate (%) for lancar loans", default=Decimal("0.5")),
+    "ppap-dpk": PolicyKey("number", "PPAP rate (%) for dalam perhatian khusus loans", default=Decimal(10)),
+    "ppap-kurang-lancar": PolicyKey("number", "PPAP rate (%) for kurang lancar loans", default=Decimal(10)),
+    "ppap-diragukan": PolicyKey("number", "PPAP rate (%) for diragukan loans", default=Decimal(50)),
+    "ppap-macet": PolicyKey("number", "PPAP rate (%) for macet loans", default=Decimal(100)),
+    "denda-pinjaman": PolicyKey("number", "late-payment penalty, % a month of the overdue instalment", default=Decimal(0)),
+    "bunga-pinjaman-maks": PolicyKey("number", "highest loan rate allowed, % a year", default=Decimal(36)),
+}
+
+
+@dataclass(frozen=True)
+class KoperasiInfo:
+    """Identity of the koperasi (``custom "koperasi"``)."""
+
+    nama: str
+    badan_hukum: str = ""
+    alamat: str = ""
+    jenis: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member (anggota) from the register: join, exit and their metadata."""
+
+    id: str
+    nama: str
+    tanggal_masuk: dt.date
+    nik: str = ""
+    jenis_kelamin: str = ""  # "P" (perempuan) or "L" (laki-laki)
+    alamat: str = ""
+    telepon: str = ""
+    tanggal_keluar: dt.date | None = None
+    alasan_keluar: str = ""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def is_active(self, date: dt.date) -> bool:
+        """Member on ``date``: joined on or before it, and not left on or before it."""
+        if self.tanggal_masuk > date:
+            return False
+        return self.tanggal_keluar is None or self.tanggal_keluar > date
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One ``kebijakan`` in force from ``date``."""
+
+    key: str
+    value: Any  # Amount, Decimal or str
+    date: dt.date
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ShuShare:
+    """One component of an SHU split: its percent and the account it is booked to."""
+
+    component: str
+    percent: Decimal
+    akun: str | None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ShuSplit:
+    """A complete SHU split: all ``shu-alokasi`` directives of one date."""
+
+    date: dt.date
+    shares: tuple[ShuShare, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.percent for s in self.shares), Decimal(0))
+
+
+@dataclass(frozen=True)
+class ShuBasis:
+    """Which accounts measure a member's capital or patronage for SHU."""
+
+    basis: str  # "jasa-modal" or "jasa-usaha"
+    accounts: tuple[str, ...]
+    metode: str  # "saldo-akhir" or "rata-rata-bulanan"
+    date: dt.date
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A pengurus or pengawas (``custom "pengurus" "ROLE" "NAME"``)."""
+
+    role: str
+    nama: str
+    date: dt.date
+
+
+def customs(entries: Iterable[data.Directive], *types: str) -> list[data.Custom]:
+    """The ``custom`` entries of the given types, in ledger order."""
+    return [e for e in entries if isinstance(e, data.Custom) and e.type in types]
+
+
+def _values(entry: data.Custom) -> list[Any]:
+    return [v.value for v in entry.values]
+
+
+def _err(entry: data.Custom, message: str) -> KopError:
+    return KopError(entry.meta, message, entry)
+
+
+def _meta_str(entry: data.Custom, key: str) -> str:
+    value = entry.meta.get(key, "")
+    return "" if value is None else str(value)
+
+
+def _expect(
+    entry: data.Custom, types: Sequence[tuple[str, type | tuple[type, ...]]], *, extra: type | None = None
+) -> list[Any] | KopError:
+    """Check a directive's values against ``(label, type)`` pairs; extra values of ``extra`` allowed."""
+    values = _values(entry)
+    usage = " ".join(f"{label}" for label, _ in types)
+    if len(values) < len(types) or (extra is None and len(values) > len(types)):
+        return _err(
+            entry,
+            f'custom "{entry.type}" takes {len(types)} value(s) ({usage}), got {len(values)}',
+        )
+    for (label, typ), value in zip(types, values, strict=False):
+        if not isinstance(value, typ) or isinstance(value, bool):
+            return _err(
+                entry,
+                f'custom "{entry.type}": {label} must be {_type_name(typ)}, got {value!r}',
+            )
+    return values
+
+
+def _type_name(typ: type | tuple[type, ...]) -> str:
+    names = {str: "a string in quotes", Decimal: "a number", Amount: "an amount like 100000 IDR"}
+    if isinstance(typ, tuple):
+        return " or ".join(names.get(t, t.__name__) for t in typ)
+    return names.get(typ, typ.__name__)
+
+
+def parse_koperasi(entries: Iterable[data.Directive]) -> tuple[KoperasiInfo | None, list[KopError]]:
+    """The koperasi's identity from the last ``custom "koperasi"`` directive."""
+    info: KoperasiInfo | None = None
+    errors: list[KopError] = []
+    for entry in customs(entries, "koperasi"):
+        values = _expect(entry, [("NAME", str)])
+        if isinstance(values, KopError):
+            errors.append(values)
+            continue
+        jenis = _meta_str(entry, "jenis")
+        if jenis and jenis not in JENIS_KOPERASI:
+            errors.append(_err(entry, f"unknown jenis koperasi {jenis!r}; use one of {', '.join(JENIS_KOPERASI)}"))
+        info = KoperasiInfo(
+            nama=values[0],
+            badan_hukum=_meta_str(entry, "badan-hukum"),
+            alamat=_meta_str(entry, "alamat"),
+            jenis=jenis,
+            date=entry.date,
+        )
+    return info, errors
+
+
+def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member], list[KopError]]:
+    """The member register from ``anggota`` and ``anggota-keluar`` directives."""
+    members: dict[str, Member] = {}
+    errors: list[KopError] = []
+    exits: list[data.Custom] = []
+    for entry in customs(entries, "anggota", "anggota-keluar"):
+        if entry.type == "anggota-keluar":
+            exits.append(entry)
+            continue
+        values = _expect(entry, [("ID", str), ("NAME", str)])
+        if isinstance(values, KopError):
+            errors.append(values)
+            continue
+        member_id, nama = values
+        if not is_valid_member_id(member_id):
+            errors.append(_err(entry, (
+                f"member id {member_id!r} is not valid: it must start with an uppercase letter "
+                "or digit, then letters, digits or '-' (e.g. A0001)"
+            )))
+            continue
+        if member_id in members:
+            first = members[member_id].meta
+            errors.append(_err(entry, (
+                f"member id {member_id} is registered twice "
+                f"(first at {first.get('filename')}:{first.get('lineno')})"
+            )))
+            continue
+        gender = _meta_str(entry, "jenis-kelamin").upper()
+        if gender and gender not in ("P", "L"):
+            errors.append(_err(entry, f"jenis-kelamin of {member_id} must be P or L, got {gender!r}"))
+        nik = _meta_str(entry, "nik")
+        if nik and not (len(nik) == 16 and nik.isdigit()):
+            errors.append(_err(entry, f"NIK of {member_id} must be 16 digits, got {nik!r}"))
+        members[member_id] = Member(
+            id=member_id,
+            nama=nama,
+            tanggal_masuk=entry.date,
+            nik=nik,
+            jenis_kelamin=gender,
+            alamat=_meta_str(entry, "alamat"),
+            telepon=_meta_str(entry, "telepon"),
+            meta=entry.meta,
+        )
+    for entry in exits:
+        values = _expect(entry, [("ID", str)])
+        if isinstance(values, KopError):
+            errors.append(values)
+            continue
+        member_id = values[0]
+        member = members.get(member_id)
+        if member is None:
+            errors.append(_err(entry, f"anggota-keluar for unknown member {member_id}"))
+        elif member.tanggal_keluar is not None:
+            errors.append(_err(entry, f"member {member_id} already left on {member.tanggal_keluar}"))
+        elif entry.date < member.tanggal_masuk:
+            errors.append(_err(entry, f"member {member_id} leaves on {entry.date}, before joining on {member.tanggal_masuk}"))
+        else:
+            members[member_id] = _replace(member, tanggal_keluar=entry.date, alasan_keluar=_meta_str(entry, "alasan"))
+    return members, errors
+
+
+def _replace(member: Member, **changes: Any) -> Member:
+    from dataclasses import replace
+
+    return replace(member, **changes)
+
+
+def parse_policies(
+    entries: Iterable[data.Directive], operating_currency: str = "IDR"
+) -> tuple[list[Policy], list[KopError]]:
+    """All ``kebijakan`` directives, validated against :data:`POLICY_KEYS`."""
+    policies: list[Policy] = []
+    errors: list[KopError] = []
+    for entry in customs(entries, "kebijakan"):
+        values = _values(entry)
+        if len(values) != 2 or not isinstance(values[0], str):
+            errors.append(_err(entry, 'custom "kebijakan" takes a key in quotes and one value, e.g. "simpanan-wajib" 25000 IDR'))
+            continue
+        key, value = values
+        spec = POLICY_KEYS.get(key)
+        if spec is None:
+            errors.append(_err(entry, f"unknown kebijakan {key!r}; known keys: {', '.join(sorted(POLICY_KEYS))}"))
+            continue
+        problem = _check_policy_value(spec, value, operating_currency)
+        if problem:
+            errors.append(_err(entry, f"kebijakan {key!r}: {problem}"))
+            continue
+        policies.append(Policy(key, value, entry.date, entry.meta))
+    return policies, errors
+
+
+def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> str | None:
+    if spec.kind == "amount":
+        if not isinstance(value, Amount):
+            return f"expects an amount like 25000 {currency}, got {value!r}"
+        if value.currency != currency:
+            return f"expects an amount in {currency}, got {value.currency}"
+        if value.number is None or value.number < 0:
+            return "the amount must not be negative"
+    elif spec.kind == "number":
+        if not isinstance(value, Decimal) or isinstance(value, bool):
+            return f"expects a number, got {value!r}"
+        if value < 0:
+            return "the number must not be negative"
+    elif spec.kind == "choice" and value not in spec.choices:
+        return f"expects one of {', '.join(spec.choices)}, got {value!r}"
+    return None
+
+
+class Policies:
+    """Policies by key, each a list sorted by date; answers 'what is in force on date'."""
+
+    def __init__(self, policies: Iterable[Policy]) -> None:
+        self._by_key: dict[str, list[Policy]] = {}
+        for policy in sorted(policies, key=lambda p: p.date):
+            self._by_key.setdefault(policy.key, []).append(policy)
+
+    def at(self, key: str, date: dt.date) -> Policy | None:
+        """The policy of ``key`` in force on ``date`` (the latest dated on or before it)."""
+        found = None
+        for policy in self._by_key.get(key, []):
+            if policy.date <= date:
+                found = policy
+            else:
+                break
+        return found
+
+    def value(self, key: str, date: dt.date) -> Any:
+        """The value of ``key`` in force on ``date``, else the key's default."""
+        policy = self.at(key, date)
+        if policy is not None:
+            return policy.value
+        return POLICY_KEYS[key].default
+
+    def amount(self, key: str, date: dt.date) -> Decimal | None:
+        """The number of an amount policy in force on ``date`` (None if none)."""
+        policy = self.at(key, date)
+        if policy is None:
+            return None
+        number = policy.value.number
+        assert isinstance(number, Decimal)
+        return number
+
+    def history(self, key: str) -> list[Policy]:
+        return list(self._by_key.get(key, []))
+
+
+def parse_shu_splits(
+    entries: Iterable[data.Directive], component_accounts: dict[str, str | None] | None = None
+) -> tuple[list[ShuSplit], list[KopError]]:
+    """SHU splits: the ``shu-alokasi`` directives of one date form one complete split.
+
+    A split replaces any earlier one. Its percents must sum to exactly 100.
+    """
+    by_date: dict[dt.date, list[ShuShare]] = {}
+    errors: list[KopError] = []
+    for entry in customs(entries, "shu-alokasi"):
+        values = _expect(entry, [("COMPONENT", str), ("PERCENT", Decimal)])
+        if isinstance(values, KopError):
+            errors.append(values)
+            continue
+        component, percent = values
+        akun = entry.meta.get("akun")
+        if percent < 0 or percent > 100:
+            errors.append(_err(entry, f"shu-alokasi {component!r}: percent must be between 0 and 100, got {percent}"))
+            continue
+        if component not in SHU_COMPONENTS and not akun:
+            errors.append(_err(entry, (
+                f"unknown SHU component {component!r}: add metadata akun: \"…\" naming its account, "
+                f"or use one of {', '.join(SHU_COMPONENTS)}"
+            )))
+            continue
+        shares = by_date.setdefault(entry.date, [])
+        if any(s.component == component for s in shares):
+            errors.append(_err(entry, f"shu-alokasi {component!r} appears twice on {entry.date}"))
+            continue
+        shares.append(ShuShare(component, percent, str(akun) if akun else None, entry.meta))
+    splits = [ShuSplit(date, tuple(shares)) for date, shares in sorted(by_date.items())]
+    for split in splits:
+        if split.total != 100:
+            first = split.shares[0]
+            lines = ", ".join(str(s.meta.get("lineno")) for s in split.shares)
+            errors.append(KopError(first.meta, (
+                f"shu-alokasi of {split.date} sums to {split.total}%, not 100% "
+                f"(lines {lines}); fix the percentages so they add up to exactly 100"
+            ), None))
+    return splits, errors
+
+
+def split_in_force(splits: Sequence[ShuSplit], date: dt.date) -> ShuSplit | None:
+    """The SHU split in force on ``date`` (the latest dated on or before it)."""
+    found = None
+    for split in splits:
+        if split.date <= date:
+            found = split
+    return found
+
+
+def parse_shu_bases(entries: Iterable[data.Directive]) -> tuple[list[ShuBasis], list[KopError]]:
+    """``shu-basis`` directives: the accounts measuring jasa modal or jasa usaha."""
+    bases: list[ShuBasis] = []
+    errors: list[KopError] = []
+    for entry in customs(entries, "shu-basis"):
+        values = _values(entry)
+        if len(values) < 2 or not all(isinstance(v, str) for v in values):
+            errors.append(_err(entry, 'custom "shu-basis" takes "jasa-modal" or "jasa-usaha" and one or more account names'))
+            continue
+        basis, *accounts = values
+        if basis not in ("jasa-modal", "jasa-usaha"):
+            errors.append(_err(entry, f'shu-basis must be "jasa-modal" or "jasa-usaha", got {basis!r}'))
+            continue
+        metode = _meta_str(entry, "metode") or "saldo-akhir"
+        if metode not in ("saldo-akhir", "rata-rata-bulanan"):
+            errors.append(_err(entry, f'shu-basis metode must be "saldo-akhir" or "rata-rata-bulanan", got {metode!r}'))
+            continue
+        bases.append(ShuBasis(basis, tuple(accounts), metode, entry.date, entry.meta))
+    return bases, errors
+
+
+def parse_officers(entries: Iterable[data.Directive]) -> tuple[list[Officer], list[KopError]]:
+    """Officers (pengurus, pengawas), for signature blocks; a later one replaces the role."""
+    by_role: dict[str, Officer] = {}
+    errors: list[KopError] = []
+    for entry in customs(entries, "pengurus"):
+        values = _expect(entry, [("ROLE", str), ("NAME", str)])
+        if isinstance(values, KopError):
+            errors.append(values)
+            continue
+        by_role[values[0]] = Officer(values[0], values[1], entry.date)
+    return list(by_role.values()), errors
+
+
+def check_directive_shapes(entries: Iterable[data.Directive]) -> list[KopError]:
+    """Shape checks of the directives not parsed elsewhere (tutup-buku, rat-teks…)."""
+    errors: list[KopError] = []
+    for entry in customs(entries, "tutup-buku", "buka-buku", "rat-teks"):
+        values = _values(entry)
+        if not values or not all(isinstance(v, str) for v in values):
+            errors.append(_err(entry, f'custom "{entry.type}" takes string values in quotes'))
+    return errors

@@ -1,0 +1,218 @@
+"""Load a koperasi's books: the library's front door, :class:`Koperasi`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from beancount import loader
+from beancount.core import data
+
+from kopledger.accounts import MemberKind, Roots
+from kopledger.config import (
+    KoperasiInfo,
+    Member,
+    Officer,
+    Policies,
+    ShuBasis,
+    ShuSplit,
+    parse_koperasi,
+    parse_members,
+    parse_officers,
+    parse_policies,
+    parse_shu_bases,
+    parse_shu_splits,
+)
+from kopledger.errors import InputError
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class MemberBalance:
+    """A member's balances by kind, signed as the member sees them (savings and loans ≥ 0)."""
+
+    id: str
+    pokok: Decimal = ZERO
+    wajib: Decimal = ZERO
+    sukarela: Decimal = ZERO
+    berjangka: Decimal = ZERO
+    pinjaman: Decimal = ZERO
+    utang_shu: Decimal = ZERO
+    keluar: Decimal = ZERO
+
+    @property
+    def modal(self) -> Decimal:
+        """Member capital: simpanan pokok + simpanan wajib."""
+        return self.pokok + self.wajib
+
+    @property
+    def simpanan(self) -> Decimal:
+        """All savings: pokok + wajib + sukarela + berjangka."""
+        return self.pokok + self.wajib + self.sukarela + self.berjangka
+
+
+_KIND_FIELD = {
+    MemberKind.POKOK: "pokok",
+    MemberKind.WAJIB: "wajib",
+    MemberKind.SUKARELA: "sukarela",
+    MemberKind.BERJANGKA: "berjangka",
+    MemberKind.PINJAMAN: "pinjaman",
+    MemberKind.UTANG_SHU: "utang_shu",
+    MemberKind.KELUAR: "keluar",
+}
+
+
+def member_balances(
+    entries: Iterable[data.Directive],
+    roots: Roots,
+    *,
+    date: dt.date | None = None,
+    currency: str = "IDR",
+) -> dict[str, MemberBalance]:
+    """Every member's balances by kind at ``date`` (inclusive), in one pass over postings."""
+    parents = roots.member_parents()
+    sums: dict[str, dict[str, Decimal]] = {}
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        if date is not None and entry.date > date:
+            break
+        for posting in entry.postings:
+            parent, _, member_id = posting.account.rpartition(":")
+            kind = parents.get(parent)
+            if kind is None:
+                continue
+            units = posting.units
+            if units is None or units.currency != currency or units.number is None:
+                continue
+            fields = sums.setdefault(member_id, {})
+            name = _KIND_FIELD[kind]
+            fields[name] = fields.get(name, ZERO) + units.number
+    result = {}
+    for member_id, fields in sums.items():
+        signed = {k: (v if k == "pinjaman" else -v) for k, v in fields.items()}
+        result[member_id] = MemberBalance(member_id, **signed)
+    return result
+
+
+@dataclass(frozen=True)
+class Koperasi:
+    """A koperasi's loaded books: entries, options, errors and the register.
+
+    Load with :meth:`load` (a file, through beancount's loader and its cache) or
+    :meth:`from_string` (ledger text, e.g. in tests).
+    """
+
+    entries: list[data.Directive]
+    errors: list[Any]
+    options: dict[str, Any]
+    path: Path | None = None
+    roots: Roots = field(default_factory=Roots)
+    info: KoperasiInfo | None = None
+    members: dict[str, Member] = field(default_factory=dict)
+    policies: Policies = field(default_factory=lambda: Policies([]))
+    shu_splits: list[ShuSplit] = field(default_factory=list)
+    shu_bases: list[ShuBasis] = field(default_factory=list)
+    officers: list[Officer] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Koperasi:
+        """Load the ledger at ``path`` (its includes too) with beancount's loader."""
+        file = Path(path)
+        if not file.exists():
+            raise InputError(
+                f"ledger file not found: {file}",
+                hint="Give the path of the main .beancount file, or set KOP_LEDGER.",
+            )
+        if file.is_dir():
+            raise InputError(f"{file} is a folder; give the main .beancount file inside it")
+        entries, errors, options = loader.load_file(str(file.resolve()))
+        return cls.from_entries(entries, errors, options, path=file)
+
+    @classmethod
+    def from_string(cls, text: str) -> Koperasi:
+        """Load ledger text (no includes), e.g. a small ledger in a test."""
+        entries, errors, options = loader.load_string(text)
+        return cls.from_entries(entries, errors, options)
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: list[data.Directive],
+        errors: list[Any],
+        options: dict[str, Any],
+        *,
+        path: Path | None = None,
+    ) -> Koperasi:
+        """Build from already loaded entries (the plugin has reported any errors)."""
+        currency = (options.get("operating_currency") or ["IDR"])[0]
+        members, _ = parse_members(entries)
+        policies, _ = parse_policies(entries, currency)
+        return cls(
+            entries=entries,
+            errors=list(errors),
+            options=options,
+            path=path,
+            roots=Roots.from_options(options),
+            info=parse_koperasi(entries)[0],
+            members=members,
+            policies=Policies(policies),
+            shu_splits=parse_shu_splits(entries)[0],
+            shu_bases=parse_shu_bases(entries)[0],
+            officers=parse_officers(entries)[0],
+        )
+
+    # --- simple facts -----------------------------------------------------------
+    @property
+    def currency(self) -> str:
+        """The operating currency (IDR)."""
+        return str((self.options.get("operating_currency") or ["IDR"])[0])
+
+    @property
+    def title(self) -> str:
+        """The koperasi's name: the ``koperasi`` directive, else the ledger title."""
+        if self.info is not None:
+            return self.info.nama
+        return str(self.options.get("title") or "Koperasi")
+
+    @property
+    def transactions(self) -> list[data.Transaction]:
+        return [e for e in self.entries if isinstance(e, data.Transaction)]
+
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """First and last date of the transactions, or None for empty books."""
+        dates = [e.date for e in self.entries if isinstance(e, data.Transaction)]
+        return (min(dates), max(dates)) if dates else None
+
+    def years(self) -> list[int]:
+        """The calendar years that have transactions."""
+        return sorted({e.date.year for e in self.entries if isinstance(e, data.Transaction)})
+
+    def active_members(self, date: dt.date) -> list[Member]:
+        """Members on ``date``, by id."""
+        return sorted((m for m in self.members.values() if m.is_active(date)), key=lambda m: m.id)
+
+    def member(self, member_id: str) -> Member:
+        """The member with ``member_id``; :class:`InputError` if there is none."""
+        try:
+            return self.members[member_id]
+        except KeyError:
+            raise InputError(
+                f"unknown member {member_id!r}",
+                hint="List members with: kop anggota daftar LEDGER",
+            ) from None
+
+    def member_balances(self, date: dt.date | None = None) -> dict[str, MemberBalance]:
+        """Every member's balances by kind at ``date`` (inclusive; None: all entries)."""
+        return member_balances(self.entries, self.roots, date=date, currency=self.currency)
+
+    def member_balance(self, member_id: str, date: dt.date | None = None) -> MemberBalance:
+        """One member's balances by kind at ``date``."""
+        self.member(member_id)
+        return self.member_balances(date).get(member_id, MemberBalance(member_id))
