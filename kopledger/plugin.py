@@ -174,7 +174,9 @@ def _run(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[li
             close_date = max(member.tanggal_keluar, last_use[account])
             new_entries.append(data.Close(meta, close_date, account))
 
-    for check in CHECKS:
+    from kopledger.closing import check_closed_years
+
+    for check in [check_closed_years, *CHECKS]:
         errors += check(entries, options_map)
 
     if new_entries:
