@@ -32,7 +32,14 @@ sysdeps:
 demo: $(VENV)/.installed sysdeps
 	@mkdir -p $(OUT)
 	$(BIN)/kop cek $(EXAMPLE)
-	$(BIN)/kop demo $(EXAMPLE) --out $(OUT)
+	$(BIN)/kop rat $(EXAMPLE) --tahun 2025 --out $(OUT)/rat-2025.html --slip $(OUT)/slip-shu-2025.html
+	@$(BIN)/kop rat $(EXAMPLE) --tahun 2025 --out $(OUT)/rat-2025.pdf --diam \
+	  || echo "PDF tidak dibuat (WeasyPrint/Pango tidak tersedia); versi HTML tetap ada."
+	@echo
+	@echo "Paket RAT 2025 Koperasi Wanita Mawar Sukabumi:"
+	@echo "  $(CURDIR)/$(OUT)/rat-2025.html"
+	@test -f $(OUT)/rat-2025.pdf && echo "  $(CURDIR)/$(OUT)/rat-2025.pdf" || true
+	@echo "  $(CURDIR)/$(OUT)/slip-shu-2025.html (slip SHU per anggota)"
 
 test: $(VENV)/.installed-test sysdeps
 	$(BIN)/ruff check kopledger tests examples benchmarks

@@ -6,24 +6,31 @@ The front door is :class:`Koperasi`::
     kop = Koperasi.load("buku.beancount")
     kop.members["A0001"].nama
     kop.member_balance("A0001").modal
+
+See docs/api.md for a tour and docs/ledger-language.md for the ledger language.
 """
 
 from kopledger.accounts import MemberKind, Roots
-from kopledger.config import Member, Policy
-from kopledger.errors import InputError, KopledgerError, LedgerHasErrors
+from kopledger.config import KoperasiInfo, Member, Officer, Policies, Policy, ShuSplit
+from kopledger.errors import InputError, KopError, KopledgerError, LedgerHasErrors
 from kopledger.ledger import Koperasi, MemberBalance
 
 __version__ = "0.1.0"
 
 __all__ = [
     "InputError",
+    "KopError",
     "Koperasi",
+    "KoperasiInfo",
     "KopledgerError",
     "LedgerHasErrors",
     "Member",
     "MemberBalance",
     "MemberKind",
+    "Officer",
+    "Policies",
     "Policy",
     "Roots",
+    "ShuSplit",
     "__version__",
 ]

@@ -6,6 +6,7 @@ options map, so a ledger with English roots (``Assets``, ``Equity`` …) works t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -84,14 +85,18 @@ class Roots:
         return f"{self.member_parent(kind)}:{member_id}"
 
     def member_parents(self) -> dict[str, MemberKind]:
-        """Map of parent account name to member kind."""
+        """Map of parent account name to member kind (a fresh dict)."""
+        return dict(self._parent_kinds)
+
+    @functools.cached_property
+    def _parent_kinds(self) -> dict[str, MemberKind]:
         return {self.member_parent(kind): kind for kind in MemberKind}
 
     def split_member_account(self, account: str) -> tuple[MemberKind, str] | None:
         """``(kind, member id)`` for a member account, or None for any other account."""
         parent, _, leaf = account.rpartition(":")
-        kind = self.member_parents().get(parent)
-        if kind is None:
+        kind = self._parent_kinds.get(parent)
+        if kind is None or not leaf:
             return None
         return kind, leaf
 

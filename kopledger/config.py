@@ -190,13 +190,15 @@ def _expect(
     if len(values) < len(types) or (extra is None and len(values) > len(types)):
         return _err(
             entry,
-            f'custom "{entry.type}" takes {len(types)} value(s) ({usage}), got {len(values)}',
+            f'custom "{entry.type}" takes {len(types)} value(s) ({usage}), got {len(values)}; '
+            f'write it as: custom "{entry.type}" {usage}',
         )
     for (label, typ), value in zip(types, values, strict=False):
         if not isinstance(value, typ) or isinstance(value, bool):
             return _err(
                 entry,
-                f'custom "{entry.type}": {label} must be {_type_name(typ)}, got {value!r}',
+                f'custom "{entry.type}": {label} must be {_type_name(typ)}, got {value!r}; '
+                f'write it as: custom "{entry.type}" {usage}',
             )
     return values
 
@@ -247,22 +249,24 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         if not is_valid_member_id(member_id):
             errors.append(_err(entry, (
                 f"member id {member_id!r} is not valid: it must start with an uppercase letter "
-                "or digit, then letters, digits or '-' (e.g. A0001)"
+                "or digit, then letters, digits or '-' (it becomes part of account names); "
+                "use an id like A0001"
             )))
             continue
         if member_id in members:
             first = members[member_id].meta
             errors.append(_err(entry, (
                 f"member id {member_id} is registered twice "
-                f"(first at {first.get('filename')}:{first.get('lineno')})"
+                f"(first at {first.get('filename')}:{first.get('lineno')}); "
+                "give the new member an id of their own"
             )))
             continue
         gender = _meta_str(entry, "jenis-kelamin").upper()
         if gender and gender not in ("P", "L"):
-            errors.append(_err(entry, f"jenis-kelamin of {member_id} must be P or L, got {gender!r}"))
+            errors.append(_err(entry, f"jenis-kelamin of {member_id} must be \"P\" (perempuan) or \"L\" (laki-laki), got {gender!r}"))
         nik = _meta_str(entry, "nik")
         if nik and not (len(nik) == 16 and nik.isdigit()):
-            errors.append(_err(entry, f"NIK of {member_id} must be 16 digits, got {nik!r}"))
+            errors.append(_err(entry, f"nik of {member_id} must be the 16 digits of the KTP number, in quotes; got {nik!r}"))
         members[member_id] = Member(
             id=member_id,
             nama=nama,
@@ -281,11 +285,20 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         member_id = values[0]
         member = members.get(member_id)
         if member is None:
-            errors.append(_err(entry, f"anggota-keluar for unknown member {member_id}"))
+            errors.append(_err(entry, (
+                f"anggota-keluar for unknown member {member_id!r}; use the id of a member "
+                'registered with custom "anggota", or register them first'
+            )))
         elif member.tanggal_keluar is not None:
-            errors.append(_err(entry, f"member {member_id} already left on {member.tanggal_keluar}"))
+            errors.append(_err(entry, (
+                f"member {member_id} already left on {member.tanggal_keluar}; "
+                "remove this second anggota-keluar"
+            )))
         elif entry.date < member.tanggal_masuk:
-            errors.append(_err(entry, f"member {member_id} leaves on {entry.date}, before joining on {member.tanggal_masuk}"))
+            errors.append(_err(entry, (
+                f"member {member_id} leaves on {entry.date}, before joining on {member.tanggal_masuk}; "
+                "date the exit on or after the join date"
+            )))
         else:
             members[member_id] = _replace(member, tanggal_keluar=entry.date, alasan_keluar=_meta_str(entry, "alasan"))
     return members, errors
@@ -311,11 +324,13 @@ def parse_policies(
         key, value = values
         spec = POLICY_KEYS.get(key)
         if spec is None:
-            errors.append(_err(entry, f"unknown kebijakan {key!r}; known keys: {', '.join(sorted(POLICY_KEYS))}"))
+            errors.append(_err(entry, (
+                f"unknown kebijakan {key!r}; use one of the known keys: {', '.join(sorted(POLICY_KEYS))}"
+            )))
             continue
         problem = _check_policy_value(spec, value, operating_currency)
         if problem:
-            errors.append(_err(entry, f"kebijakan {key!r}: {problem}"))
+            errors.append(_err(entry, f"kebijakan {key!r}: {problem}; fix the value"))
             continue
         policies.append(Policy(key, value, entry.date, entry.meta))
     return policies, errors
@@ -374,7 +389,12 @@ class Policies:
         return number
 
     def history(self, key: str) -> list[Policy]:
+        """Every policy of ``key``, oldest first."""
         return list(self._by_key.get(key, []))
+
+    def in_force(self, date: dt.date) -> dict[str, Any]:
+        """Every known key's value in force on ``date`` (defaults where none was set)."""
+        return {key: self.value(key, date) for key in POLICY_KEYS}
 
 
 def parse_shu_splits(
@@ -394,7 +414,10 @@ def parse_shu_splits(
         component, percent = values
         akun = entry.meta.get("akun")
         if percent < 0 or percent > 100:
-            errors.append(_err(entry, f"shu-alokasi {component!r}: percent must be between 0 and 100, got {percent}"))
+            errors.append(_err(entry, (
+                f"shu-alokasi {component!r}: the percent must be between 0 and 100, got {percent}; "
+                "fix the percentage"
+            )))
             continue
         if component not in SHU_COMPONENTS and not akun:
             errors.append(_err(entry, (
@@ -404,7 +427,10 @@ def parse_shu_splits(
             continue
         shares = by_date.setdefault(entry.date, [])
         if any(s.component == component for s in shares):
-            errors.append(_err(entry, f"shu-alokasi {component!r} appears twice on {entry.date}"))
+            errors.append(_err(entry, (
+                f"shu-alokasi {component!r} appears twice on {entry.date}; "
+                "keep one line per component in a split"
+            )))
             continue
         shares.append(ShuShare(component, percent, str(akun) if akun else None, entry.meta))
     splits = [ShuSplit(date, tuple(shares)) for date, shares in sorted(by_date.items())]
@@ -463,9 +489,12 @@ def parse_officers(entries: Iterable[data.Directive]) -> tuple[list[Officer], li
 
 
 def check_directive_shapes(entries: Iterable[data.Directive]) -> list[KopError]:
-    """Shape checks of the directives not parsed elsewhere (tutup-buku, rat-teks…)."""
+    """Shape checks of the directives not parsed elsewhere (``rat-teks``).
+
+    ``tutup-buku`` and ``buka-buku`` are checked by :mod:`kopledger.closing`.
+    """
     errors: list[KopError] = []
-    for entry in customs(entries, "tutup-buku", "buka-buku", "rat-teks"):
+    for entry in customs(entries, "rat-teks"):
         values = _values(entry)
         if not values or not all(isinstance(v, str) for v in values):
             errors.append(_err(entry, f'custom "{entry.type}" takes string values in quotes'))

@@ -27,9 +27,26 @@ def error_location(error: Any) -> str:
     return f"{filename}:{lineno}" if lineno is not None else str(filename)
 
 
+_TRACEBACK = "Traceback (most recent call last):"
+
+
+def error_message(error: Any) -> str:
+    """An error's message on one line, without any Python traceback.
+
+    Beancount puts a whole traceback in some messages (a plugin that fails to import):
+    only the text before it and the exception's own last line are kept.
+    """
+    message = str(getattr(error, "message", error))
+    if _TRACEBACK in message:
+        head, _, trace = message.partition(_TRACEBACK)
+        lines = [line.strip() for line in trace.splitlines() if line.strip()]
+        message = f"{head.strip()} {lines[-1]}" if lines else head
+    return " ".join(line.strip() for line in message.strip().splitlines() if line.strip())
+
+
 def format_error_line(error: Any) -> str:
-    """One line: ``file:line: message`` (the message's first line)."""
-    message = str(getattr(error, "message", error)).strip()
+    """One line: ``file:line: message``."""
+    message = error_message(error)
     location = error_location(error)
     return f"{location}: {message}" if location else message
 

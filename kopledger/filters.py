@@ -2,16 +2,21 @@
 
 Pure functions; the Jinja environment exposes them as filters, and the CLI's text
 output uses them too. ``lang`` is ``"id"`` (default) or ``"en"``.
+
+Rounding rule: figures shown with decimals are rounded half up (``ROUND_HALF_UP``);
+``terbilang`` speaks whole rupiah, rounded half up. Numbers of any size are formatted
+exactly (Babel's own rounding is never used, since it quantizes IDR to 0 decimals and
+fails beyond 28 digits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -25,21 +30,52 @@ def _decimal(value: Any) -> Decimal:
         return value
     if value is None or value == "":
         return Decimal(0)
-    return Decimal(str(value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        from kopledger.errors import InputError
+
+        raise InputError(f"not a number: {value!r}") from None
+
+
+def _round(number: Decimal, decimals: int) -> Decimal:
+    """``number`` rounded half up to ``decimals`` places, at any size."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, number.adjusted() + decimals + 3)
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _group(digits: str, symbol: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return symbol.join(parts)
 
 
 def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
     """A number with thousands separators: ``1.234.567`` (id) or ``1,234,567`` (en).
 
-    Whole numbers show no decimals; others show up to 2, unless ``decimals`` is given.
-    Babel would round to the currency's digits, so the pattern is explicit here.
+    Whole numbers show no decimals; others show up to 2 (trailing zeros dropped),
+    unless ``decimals`` fixes the count. Rounded half up.
     """
     number = _decimal(value)
+    if not number.is_finite():
+        from kopledger.errors import InputError
+
+        raise InputError(f"not a finite number: {value!r}")
+    places = 2 if decimals is None else decimals
+    number = _round(number, places)
+    negative = number < 0
+    text = format(number.copy_abs(), "f")
+    whole, _, fraction = text.partition(".")
     if decimals is None:
-        pattern = "#,##0" if number == number.to_integral_value() else "#,##0.##"
-    else:
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(number, format=pattern, locale=_locale(lang), decimal_quantization=decimals is not None)
+        fraction = fraction.rstrip("0")
+    locale = _locale(lang)
+    result = _group(whole, get_group_symbol(locale))
+    if fraction:
+        result += get_decimal_symbol(locale) + fraction
+    return f"-{result}" if negative else result
 
 
 def rupiah(value: Any, lang: str = "id", *, blank_zero: bool = False) -> str:
@@ -47,8 +83,8 @@ def rupiah(value: Any, lang: str = "id", *, blank_zero: bool = False) -> str:
     number = _decimal(value)
     if blank_zero and number == 0:
         return "-"
-    text = "Rp" + angka(abs(number), lang)
-    return f"({text})" if number < 0 else text
+    text = "Rp" + angka(number.copy_abs(), lang)
+    return f"({text})" if number < 0 and text != "Rp0" else text
 
 
 def akuntansi(value: Any, lang: str = "id") -> str:
@@ -56,16 +92,13 @@ def akuntansi(value: Any, lang: str = "id") -> str:
     number = _decimal(value)
     if number == 0:
         return "-"
-    text = angka(abs(number), lang)
+    text = angka(number.copy_abs(), lang)
     return f"({text})" if number < 0 else text
 
 
 def persen(value: Any, lang: str = "id", *, decimals: int = 2) -> str:
-    """A percent: ``12,5%``; trailing zero decimals dropped."""
-    number = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    number = number.normalize() if number != 0 else Decimal(0)
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
+    """A percent: ``12,5%`` (at most ``decimals`` places, trailing zeros dropped)."""
+    number = _round(_decimal(value), decimals)
     return angka(number, lang) + "%"
 
 
@@ -74,20 +107,30 @@ def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "lon
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            from kopledger.errors import InputError
+
+            raise InputError(f"not a date (YYYY-MM-DD): {value!r}") from None
     patterns = {"long": "d MMMM y", "short": "dd/MM/y", "bulan": "MMMM y", "medium": "d MMM y"}
     pattern = patterns.get(bentuk, bentuk)
-    return format_date(value, format=pattern, locale=_locale(lang))
+    return str(format_date(value, format=pattern, locale=_locale(lang)))
 
 
 def terbilang(value: Any, lang: str = "id", *, satuan: bool = True) -> str:
-    """An amount in words: ``sembilan puluh juta rupiah`` (whole rupiah; sen dropped)."""
+    """An amount in words: ``sembilan puluh juta rupiah`` (whole rupiah, rounded half up)."""
     from num2words import num2words
 
-    number = int(_decimal(value).to_integral_value(rounding=ROUND_HALF_UP))
-    words = num2words(abs(number), lang="id" if lang == "id" else "en")
+    number = int(_round(_decimal(value), 0))
+    try:
+        words = str(num2words(abs(number), lang="id" if lang == "id" else "en"))
+    except OverflowError:
+        from kopledger.errors import InputError
+
+        raise InputError(f"amount too large to write in words: {number}") from None
     if number < 0:
         words = "minus " + words
     if satuan:
         words += " rupiah"
-    return str(words)
+    return words

@@ -1,4 +1,4 @@
-"""Start a new koperasi ledger (``kop init``)."""
+"""Start a new koperasi ledger (``kop init``): header, policies, SHU split and chart."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kopledger.accounts import Roots
-from kopledger.chart import STANDARD_CHART
+from kopledger.accounts import MemberKind, Roots
+from kopledger.chart import MEMBER_PARENT_KODE, STANDARD_CHART
 from kopledger.errors import InputError
 
 #: A valid sample SHU split (sums to exactly 100).
@@ -22,12 +22,28 @@ DEFAULT_ALLOCATION: tuple[tuple[str, Decimal], ...] = (
     ("dana-sosial", Decimal(5)),
 )
 
+#: The file name ``kop init`` writes.
+LEDGER_NAME = "buku.beancount"
+
+#: English root names (``kop init --akun-inggris``).
+ENGLISH_ROOTS = Roots("Assets", "Liabilities", "Equity", "Income", "Expenses")
+
 
 @dataclass(frozen=True)
 class ChartLine:
+    """One line of the chart as the template prints it."""
+
     name: str
     kode: str
     nama: str
+
+
+def _check_text(label: str, value: str) -> None:
+    if any(ch in value for ch in '"\\\n\r'):
+        raise InputError(
+            f"the {label} {value!r} may not contain double quotes, backslashes or line breaks",
+            hint="Use single quotes (') instead of double quotes.",
+        )
 
 
 def new_ledger_text(
@@ -46,16 +62,25 @@ def new_ledger_text(
     from kopledger.render import render
 
     roots = roots or Roots()
-    if '"' in nama or "\n" in nama:
-        raise InputError("the koperasi name may not contain quotes or line breaks")
+    if not nama.strip():
+        raise InputError("the koperasi name is empty; give it with --nama")
+    for label, value in (("koperasi name", nama), ("address", alamat), ("badan hukum", badan_hukum)):
+        _check_text(label, value)
+    if pokok < 0 or wajib < 0:
+        raise InputError("simpanan pokok and wajib must not be negative")
     chart = [ChartLine(a.name(roots), a.kode, a.nama) for a in STANDARD_CHART]
+    member_parents = [
+        ChartLine(f"{roots.member_parent(kind)}:<ID>", *MEMBER_PARENT_KODE[kind.value])
+        for kind in MemberKind
+    ]
     return render(
         "init/buku.beancount.j2",
         {
-            "nama": nama,
+            "nama": nama.strip(),
             "today": today or dt.date.today(),
             "start": start,
             "roots": roots,
+            "MemberKind": MemberKind,
             "badan_hukum": badan_hukum,
             "alamat": alamat,
             "jenis": jenis,
@@ -63,17 +88,45 @@ def new_ledger_text(
             "wajib": wajib,
             "alokasi": DEFAULT_ALLOCATION,
             "chart": chart,
+            "member_parents": sorted(member_parents, key=lambda line: line.kode),
         },
     )
 
 
-def create_ledger(folder: Path, nama: str, *, filename: str = "buku.beancount", **kwargs: object) -> Path:
-    """Write a new ledger in ``folder``; refuses to overwrite an existing one."""
-    folder.mkdir(parents=True, exist_ok=True)
+def create_ledger(
+    folder: Path,
+    nama: str,
+    *,
+    start: dt.date,
+    filename: str = LEDGER_NAME,
+    today: dt.date | None = None,
+    roots: Roots | None = None,
+    badan_hukum: str = "",
+    alamat: str = "",
+    jenis: str = "serba-usaha",
+    pokok: int = 100_000,
+    wajib: int = 25_000,
+) -> Path:
+    """Write a new ledger ``folder/filename``; refuses to overwrite an existing one."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is a file, not a folder; give a folder for the new books")
     path = folder / filename
     if path.exists():
-        raise InputError(f"{path} already exists; kop init never overwrites a ledger")
-    text = new_ledger_text(nama, **kwargs)  # type: ignore[arg-type]
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
+        raise InputError(
+            f"{path} already exists; kop init never overwrites a ledger",
+            hint="Choose another folder, or check the existing books with: kop cek " + str(path),
+        )
+    text = new_ledger_text(
+        nama, start=start, today=today, roots=roots, badan_hukum=badan_hukum,
+        alamat=alamat, jenis=jenis, pokok=pokok, wajib=wajib,
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError(f"{path} already exists; kop init never overwrites a ledger") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,20 +17,23 @@ from beancount.core import data
 
 from kopledger.accounts import MemberKind, Roots
 from kopledger.config import (
+    DIRECTIVES,
     KoperasiInfo,
     Member,
     Officer,
     Policies,
     ShuBasis,
     ShuSplit,
+    customs,
     parse_koperasi,
     parse_members,
     parse_officers,
     parse_policies,
     parse_shu_bases,
     parse_shu_splits,
+    split_in_force,
 )
-from kopledger.errors import InputError
+from kopledger.errors import InputError, KopError
 
 ZERO = Decimal(0)
 
@@ -75,25 +80,35 @@ def member_balances(
     date: dt.date | None = None,
     currency: str = "IDR",
 ) -> dict[str, MemberBalance]:
-    """Every member's balances by kind at ``date`` (inclusive), in one pass over postings."""
+    """Every member's balances by kind at ``date`` (inclusive), in one pass over postings.
+
+    Signed as the member sees them: savings and payables positive when the koperasi owes
+    the member, ``pinjaman`` positive when the member owes the koperasi. Only postings in
+    ``currency`` count. Members without any posting are absent from the result.
+    """
     parents = roots.member_parents()
+    kinds: dict[str, tuple[str, str] | None] = {}  # account -> (member id, field) or None
     sums: dict[str, dict[str, Decimal]] = {}
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
         if date is not None and entry.date > date:
-            break
+            break  # entries are sorted by date
         for posting in entry.postings:
-            parent, _, member_id = posting.account.rpartition(":")
-            kind = parents.get(parent)
-            if kind is None:
+            account = posting.account
+            try:
+                target = kinds[account]
+            except KeyError:
+                parent, _, member_id = account.rpartition(":")
+                kind = parents.get(parent)
+                target = kinds[account] = (member_id, _KIND_FIELD[kind]) if kind is not None else None
+            if target is None:
                 continue
             units = posting.units
             if units is None or units.currency != currency or units.number is None:
                 continue
-            fields = sums.setdefault(member_id, {})
-            name = _KIND_FIELD[kind]
-            fields[name] = fields.get(name, ZERO) + units.number
+            fields = sums.setdefault(target[0], {})
+            fields[target[1]] = fields.get(target[1], ZERO) + units.number
     result = {}
     for member_id, fields in sums.items():
         signed = {k: (v if k == "pinjaman" else -v) for k, v in fields.items()}
@@ -101,12 +116,46 @@ def member_balances(
     return result
 
 
+PLUGIN = "kopledger.plugin"
+
+
+def missing_plugin_error(options: dict[str, Any], path: Path | None) -> KopError | None:
+    """An error when the ledger does not declare ``plugin "kopledger.plugin"``."""
+    declared = {name for name, _config in options.get("plugin") or []}
+    if PLUGIN in declared:
+        return None
+    source = {"filename": str(path.resolve()) if path else "<string>", "lineno": 1}
+    return KopError(source, (
+        f'the ledger does not declare plugin "{PLUGIN}", so member accounts are not opened and '
+        f'the cooperative rules are not checked; add the line: plugin "{PLUGIN}"'
+    ), None)
+
+
+def _load_file_without_gc(filename: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """``beancount.loader.load_file`` with Python's cyclic garbage collector paused.
+
+    Loading builds millions of objects that all stay alive, and each full collection
+    while they pile up scans them all again: pausing it saves about a third of the
+    load time of a large ledger at the same peak memory (benchmarks/README.md).
+    Reference counting still frees everything that is not in a cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return loader.load_file(filename)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Koperasi:
     """A koperasi's loaded books: entries, options, errors and the register.
 
     Load with :meth:`load` (a file, through beancount's loader and its cache) or
-    :meth:`from_string` (ledger text, e.g. in tests).
+    :meth:`from_string` (ledger text, e.g. in tests). ``entries`` are beancount's
+    directives after the plugin ran (member accounts opened); ``errors`` are beancount's
+    and the plugin's errors, each with ``source`` (file, line) and ``message``.
     """
 
     entries: list[data.Directive]
@@ -123,7 +172,11 @@ class Koperasi:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Koperasi:
-        """Load the ledger at ``path`` (its includes too) with beancount's loader."""
+        """Load the ledger at ``path`` (its includes too) with beancount's loader and cache.
+
+        Raises :class:`InputError` when ``path`` is missing, a folder or unreadable;
+        problems inside the books are in ``errors``.
+        """
         file = Path(path)
         if not file.exists():
             raise InputError(
@@ -132,7 +185,12 @@ class Koperasi:
             )
         if file.is_dir():
             raise InputError(f"{file} is a folder; give the main .beancount file inside it")
-        entries, errors, options = loader.load_file(str(file.resolve()))
+        try:
+            with open(file, "rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"cannot read the ledger {file}: {exc.strerror or exc}") from None
+        entries, errors, options = _load_file_without_gc(str(file.resolve()))
         return cls.from_entries(entries, errors, options, path=file)
 
     @classmethod
@@ -152,20 +210,25 @@ class Koperasi:
     ) -> Koperasi:
         """Build from already loaded entries (the plugin has reported any errors)."""
         currency = (options.get("operating_currency") or ["IDR"])[0]
-        members, _ = parse_members(entries)
-        policies, _ = parse_policies(entries, currency)
+        ours = customs(entries, *DIRECTIVES)
+        members, _ = parse_members(ours)
+        policies, _ = parse_policies(ours, currency)
+        all_errors = list(errors)
+        missing = missing_plugin_error(options, path)
+        if missing is not None:
+            all_errors.insert(0, missing)
         return cls(
             entries=entries,
-            errors=list(errors),
+            errors=all_errors,
             options=options,
             path=path,
             roots=Roots.from_options(options),
-            info=parse_koperasi(entries)[0],
+            info=parse_koperasi(ours)[0],
             members=members,
             policies=Policies(policies),
-            shu_splits=parse_shu_splits(entries)[0],
-            shu_bases=parse_shu_bases(entries)[0],
-            officers=parse_officers(entries)[0],
+            shu_splits=parse_shu_splits(ours)[0],
+            shu_bases=parse_shu_bases(ours)[0],
+            officers=parse_officers(ours)[0],
         )
 
     # --- simple facts -----------------------------------------------------------
@@ -181,21 +244,22 @@ class Koperasi:
             return self.info.nama
         return str(self.options.get("title") or "Koperasi")
 
-    @property
+    @functools.cached_property
     def transactions(self) -> list[data.Transaction]:
+        """The transactions, in date order."""
         return [e for e in self.entries if isinstance(e, data.Transaction)]
 
     def period(self) -> tuple[dt.date, dt.date] | None:
         """First and last date of the transactions, or None for empty books."""
-        dates = [e.date for e in self.entries if isinstance(e, data.Transaction)]
-        return (min(dates), max(dates)) if dates else None
+        txns = self.transactions
+        return (txns[0].date, txns[-1].date) if txns else None
 
     def years(self) -> list[int]:
         """The calendar years that have transactions."""
-        return sorted({e.date.year for e in self.entries if isinstance(e, data.Transaction)})
+        return sorted({e.date.year for e in self.transactions})
 
     def active_members(self, date: dt.date) -> list[Member]:
-        """Members on ``date``, by id."""
+        """Members on ``date`` (joined on or before it, not yet left), by id."""
         return sorted((m for m in self.members.values() if m.is_active(date)), key=lambda m: m.id)
 
     def member(self, member_id: str) -> Member:
@@ -208,11 +272,19 @@ class Koperasi:
                 hint="List members with: kop anggota daftar LEDGER",
             ) from None
 
+    def policies_at(self, date: dt.date) -> dict[str, Any]:
+        """Every ``kebijakan`` value in force on ``date`` (defaults where none was set)."""
+        return self.policies.in_force(date)
+
+    def shu_split(self, date: dt.date) -> ShuSplit | None:
+        """The SHU split (``shu-alokasi`` set) in force on ``date``."""
+        return split_in_force(self.shu_splits, date)
+
     def member_balances(self, date: dt.date | None = None) -> dict[str, MemberBalance]:
         """Every member's balances by kind at ``date`` (inclusive; None: all entries)."""
         return member_balances(self.entries, self.roots, date=date, currency=self.currency)
 
     def member_balance(self, member_id: str, date: dt.date | None = None) -> MemberBalance:
-        """One member's balances by kind at ``date``."""
+        """One member's balances by kind at ``date``; :class:`InputError` for an unknown id."""
         self.member(member_id)
         return self.member_balances(date).get(member_id, MemberBalance(member_id))

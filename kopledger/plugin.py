@@ -2,22 +2,38 @@
 
 Declared in a ledger as ``plugin "kopledger.plugin"``. It
 
-- opens each member's sub-accounts (the subsidiary ledger) from the ``anggota``
-  directive — only the kinds the member actually uses — and closes them once the
-  member has left and the account is settled to zero;
+- opens each member's sub-accounts (the subsidiary ledger) on the member's join date
+  (``custom "anggota"``) — only the kinds the member actually uses, in a transaction or
+  a ``balance``/``pad``/``note``/``document`` directive — and closes them once the
+  member has left (``custom "anggota-keluar"``) and the account is settled to zero;
 - enforces the cooperative rules of DESIGN.md and returns every breach as an error
-  carrying the offending entry's file and line;
+  carrying the offending entry's (or posting's) file and line;
 - runs the extra checks registered in :data:`CHECKS` (e.g. the closed-year lock).
 
-Like every beancount plugin it never raises: it returns ``(entries, errors)``.
+Rules checked (docs/ledger-language.md explains each):
+
+- the kopledger ``custom`` directives are well formed (values, keys, SHU split = 100%);
+- a member account belongs to a registered member, is used on or after the join date,
+  and after the exit date only moves toward zero (payables to leavers —
+  ``SimpananAnggotaKeluar``, ``UtangSHU`` — may still grow);
+- ``anggota:`` metadata names a registered member;
+- member accounts hold the operating currency only;
+- simpanan pokok is paid once, in the amount of the policy in force;
+- simpanan pokok and wajib are not withdrawn (debited) while the member is active.
+
 Entries tagged ``#koreksi`` or ``#saldo-awal…`` are exempt from the simpanan-pokok
 amount/once rule and from the no-withdrawal rule (corrections and opening balances).
+
+Like every beancount plugin it never raises: it returns ``(entries, errors)``. It makes
+one pass over the directives to collect kopledger's ``custom`` directives and one pass
+over the postings, with a per-account cache, so its cost grows linearly with the books.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +41,8 @@ from beancount.core import data
 
 from kopledger.accounts import CAPITAL_KINDS, LEAVER_PAYABLE_KINDS, MemberKind, Roots
 from kopledger.config import (
+    DIRECTIVES,
+    Member,
     Policies,
     check_directive_shapes,
     parse_koperasi,
@@ -43,10 +61,14 @@ ZERO = Decimal(0)
 #: Extra whole-ledger checks: ``f(entries, options_map) -> list of errors``.
 CHECKS: list[Callable[[list[data.Directive], dict[str, Any]], list[Any]]] = []
 
+#: Tags that exempt a transaction from the savings rules.
+EXEMPT_TAG = "koreksi"
+EXEMPT_TAG_PREFIX = "saldo-awal"
+
 
 def is_exempt(entry: data.Transaction) -> bool:
-    """Corrections and opening balances are exempt from the savings rules."""
-    return any(tag == "koreksi" or tag.startswith("saldo-awal") for tag in entry.tags or ())
+    """Corrections (``#koreksi``) and opening balances (``#saldo-awal…``) are exempt."""
+    return any(tag == EXEMPT_TAG or tag.startswith(EXEMPT_TAG_PREFIX) for tag in entry.tags or ())
 
 
 def koperasi(
@@ -56,129 +78,300 @@ def koperasi(
     try:
         return _run(entries, options_map)
     except Exception as exc:  # a plugin must never raise: report it as an error instead
-        return entries, [KopError(None, f"kopledger.plugin failed: {exc!r}", None)]
+        return entries, [KopError(None, (
+            f"kopledger.plugin failed with an internal error: {exc!r}; "
+            "the cooperative rules were not checked. Please report this as a bug."
+        ), None)]
+
+
+@dataclass
+class _MemberAccount:
+    """What the plugin tracks for one member account while it walks the postings."""
+
+    account: str
+    kind: MemberKind
+    member_id: str
+    member: Member | None
+    first_date: dt.date
+    first_meta: dict[str, Any]
+    last_date: dt.date
+    balance: Decimal = ZERO
+    other_currency: bool = False
+    last_credit: data.Transaction | None = None  # last payment into simpanan pokok
+
+
+#: Marker of an account not seen yet (``None`` marks a seen non-member account).
+_UNSEEN: Any = object()
+
+
+def _posting_meta(posting: data.Posting, entry: data.Transaction) -> dict[str, Any]:
+    """Where a posting is: its own meta (file, line) when it has one, else the entry's."""
+    meta = posting.meta
+    return meta if meta and "lineno" in meta else entry.meta
+
+
+def _where(meta: dict[str, Any] | None) -> str:
+    meta = meta or {}
+    return f"{meta.get('filename')}:{meta.get('lineno')}"
+
+
+def _amount(number: Decimal, currency: str) -> str:
+    return f"{number:,f} {currency}"
+
+
+class _Checker:
+    """One walk over the books: member-account bookkeeping and the posting rules."""
+
+    def __init__(self, roots: Roots, currency: str, members: dict[str, Member], policies: Policies) -> None:
+        self.parents = roots.member_parents()
+        self.currency = currency
+        self.members = members
+        self.policies = policies
+        self.accounts: dict[str, _MemberAccount | None] = {}
+        self.errors: list[KopError] = []
+        self.keluar_parent = roots.member_parent(MemberKind.KELUAR)
+
+    def track(
+        self, account: str, date: dt.date, meta: dict[str, Any], *, extend: bool = True
+    ) -> _MemberAccount | None:
+        """The state of ``account`` if it is a member account (None otherwise).
+
+        ``extend``: the use keeps the account open until ``date`` (transactions and pads;
+        beancount allows balance, note and document directives after a close).
+        """
+        try:
+            state = self.accounts[account]
+        except KeyError:
+            parent, _, member_id = account.rpartition(":")
+            kind = self.parents.get(parent)
+            state = None
+            if kind is not None:
+                state = _MemberAccount(
+                    account, kind, member_id, self.members.get(member_id), date, meta, date
+                )
+            self.accounts[account] = state
+            return state
+        if state is not None and extend:
+            state.last_date = date
+        return state
+
+    def error(self, meta: dict[str, Any] | None, message: str, entry: Any) -> None:
+        self.errors.append(KopError(meta, message, entry))
+
+    def unknown_member(self, state: _MemberAccount, date: dt.date, meta: dict[str, Any], entry: Any) -> None:
+        self.error(meta, (
+            f"{state.account}: no member {state.member_id} is registered; register them with "
+            f'custom "anggota" "{state.member_id}" "NAME" dated on or before {date}, '
+            "or correct the member id"
+        ), entry)
+
+    def other_entry(self, entry: data.Directive, accounts: tuple[str, ...], *, extend: bool) -> None:
+        """A balance/pad/note/document directive: the accounts it names are used."""
+        for account in accounts:
+            state = self.track(account, entry.date, entry.meta, extend=extend)
+            if state is not None and state.member is None:
+                self.unknown_member(state, entry.date, entry.meta, entry)
+
+    def anggota_meta(self, value: Any, meta: dict[str, Any], entry: data.Transaction) -> None:
+        if not isinstance(value, str) or value not in self.members:
+            self.error(meta, (
+                f"anggota: {value!r} names no registered member; use the id of a member registered "
+                'with custom "anggota" (e.g. anggota: "A0001"), or register them first'
+            ), entry)
+
+    def transaction(self, entry: data.Transaction) -> None:
+        members = self.members
+        accounts = self.accounts
+        tagged = entry.meta.get("anggota")
+        if tagged is not None and (not isinstance(tagged, str) or tagged not in members):
+            self.anggota_meta(tagged, entry.meta, entry)
+        exempt: bool | None = None
+        date = entry.date
+        for posting in entry.postings:
+            pmeta = posting.meta
+            if pmeta and "anggota" in pmeta:
+                self.anggota_meta(pmeta["anggota"], _posting_meta(posting, entry), entry)
+            state = accounts.get(posting.account, _UNSEEN)
+            if state is None:  # not a member account (the common case)
+                continue
+            if state is _UNSEEN:
+                state = self.track(posting.account, date, _posting_meta(posting, entry))
+                if state is None:
+                    continue
+            else:
+                state.last_date = date
+            member = state.member
+            meta = _posting_meta(posting, entry)
+            if member is None:
+                self.unknown_member(state, date, meta, entry)
+                continue
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            if units.currency != self.currency:
+                state.other_currency = True
+                self.error(meta, (
+                    f"{state.account}: member accounts hold {self.currency} only, but this posting "
+                    f"is {units.number} {units.currency}; record the amount in {self.currency}"
+                ), entry)
+                continue
+            number = units.number
+            before = state.balance
+            after = before + number
+            state.balance = after
+
+            if date < member.tanggal_masuk:
+                self.error(meta, (
+                    f"{state.account}: posting on {date} is before member {member.id} joined on "
+                    f"{member.tanggal_masuk} ({_where(member.meta)}); date it on or after the join "
+                    "date, or correct the join date"
+                ), entry)
+                continue
+            left = member.tanggal_keluar
+            if left is not None and date > left:
+                if state.kind not in LEAVER_PAYABLE_KINDS and not _toward_zero(before, after):
+                    self.error(meta, (
+                        f"{state.account}: member {member.id} left on {left}; after leaving only "
+                        f"settlements toward zero are allowed, but this posting moves the balance "
+                        f"from {before:,f} to {after:,f}; settle the balance instead (e.g. through "
+                        f"{self.keluar_parent}:{member.id})"
+                    ), entry)
+                continue
+            kind = state.kind
+            withdrawal = number > 0 and kind in CAPITAL_KINDS and (left is None or date < left)
+            pokok_paid = number < 0 and kind is MemberKind.POKOK
+            if not (withdrawal or pokok_paid):
+                continue
+            if exempt is None:
+                exempt = is_exempt(entry)
+            if exempt:
+                if pokok_paid:
+                    state.last_credit = entry
+            elif withdrawal:
+                label = "pokok" if kind is MemberKind.POKOK else "wajib"
+                self.error(meta, (
+                    f"{state.account}: simpanan {label} cannot be withdrawn while member {member.id} "
+                    f'is active; record their exit first (custom "anggota-keluar" "{member.id}" dated '
+                    "the day of the exit transaction), or tag a correction #koreksi"
+                ), entry)
+            else:
+                self.pokok_payment(state, member, -number, before, meta, entry)
+
+    def pokok_payment(
+        self,
+        state: _MemberAccount,
+        member: Member,
+        paid: Decimal,
+        before: Decimal,
+        meta: dict[str, Any],
+        entry: data.Transaction,
+    ) -> None:
+        previous = state.last_credit
+        state.last_credit = entry
+        if before < 0:
+            where = f" on {previous.date} ({_where(previous.meta)})" if previous is not None else ""
+            self.error(meta, (
+                f"{state.account}: simpanan pokok is paid once, and member {member.id} already "
+                f"paid it{where}; remove this payment, or tag a correction #koreksi"
+            ), entry)
+            return
+        policy = self.policies.at("simpanan-pokok", entry.date)
+        if policy is None:
+            return
+        required = policy.value.number
+        if paid != required:
+            self.error(meta, (
+                f"{state.account}: simpanan pokok paid {_amount(paid, self.currency)} but the policy "
+                f"in force on {entry.date} is {_amount(required, self.currency)} "
+                f'(kebijakan "simpanan-pokok" of {policy.date}, {_where(policy.meta)}); '
+                "book exactly that amount"
+            ), entry)
+
+
+def _toward_zero(before: Decimal, after: Decimal) -> bool:
+    """The balance moved toward zero without crossing it (or did not move)."""
+    if after == before:
+        return True
+    if after == 0:
+        return True
+    return abs(after) < abs(before) and (after > 0) == (before > 0)
 
 
 def _run(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[list[data.Directive], list[Any]]:
     roots = Roots.from_options(options_map)
     currency = (options_map.get("operating_currency") or ["IDR"])[0]
-    errors: list[Any] = []
 
-    _, errs = parse_koperasi(entries)
-    errors += errs
-    members, errs = parse_members(entries)
-    errors += errs
-    policy_list, errs = parse_policies(entries, currency)
-    errors += errs
-    policies = Policies(policy_list)
-    errors += parse_shu_splits(entries)[1]
-    errors += parse_shu_bases(entries)[1]
-    errors += parse_officers(entries)[1]
-    errors += check_directive_shapes(entries)
-
-    parents = roots.member_parents()
-    opened = {e.account for e in entries if isinstance(e, data.Open)}
-    first_use: dict[str, tuple[dt.date, MemberKind, str]] = {}
-    last_use: dict[str, dt.date] = {}
-    balances: dict[str, Decimal] = {}
-    pokok_paid: dict[str, data.Transaction] = {}
-
+    # Pass 1: kopledger's custom directives and the hand-written open/close lines.
+    ours: list[data.Directive] = []
+    opened: set[str] = set()
+    closed: set[str] = set()
+    known = frozenset(DIRECTIVES)
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        exempt: bool | None = None
-        for posting in entry.postings:
-            account = posting.account
-            parent, _, member_id = account.rpartition(":")
-            kind = parents.get(parent)
-            if kind is None:
-                continue
-            date = entry.date
-            if account not in first_use:
-                first_use[account] = (date, kind, member_id)
-            last_use[account] = date
-            units = posting.units
-            number = units.number if units is not None else None
-            meta = posting.meta if posting.meta and "lineno" in posting.meta else entry.meta
+        if isinstance(entry, data.Custom):
+            if entry.type in known:
+                ours.append(entry)
+        elif isinstance(entry, data.Open):
+            opened.add(entry.account)
+        elif isinstance(entry, data.Close):
+            closed.add(entry.account)
 
-            if units is not None and units.currency != currency:
-                errors.append(KopError(meta, (
-                    f"{account}: member accounts hold {currency} only, got {units.currency}"
-                ), entry))
-            member = members.get(member_id)
-            if member is None:
-                errors.append(KopError(meta, (
-                    f"{account}: unknown member {member_id}; register them first with "
-                    f'custom "anggota" "{member_id}" "NAME"'
-                ), entry))
-                continue
-            if number is None:
-                continue
-            before = balances.get(account, ZERO)
-            after = before + number
-            balances[account] = after
+    errors: list[Any] = []
+    errors += parse_koperasi(ours)[1]
+    members, errs = parse_members(ours)
+    errors += errs
+    policy_list, errs = parse_policies(ours, currency)
+    errors += errs
+    errors += parse_shu_splits(ours)[1]
+    errors += parse_shu_bases(ours)[1]
+    errors += parse_officers(ours)[1]
+    errors += check_directive_shapes(ours)
 
-            if date < member.tanggal_masuk:
-                errors.append(KopError(meta, (
-                    f"{account}: posting on {date} is before member {member_id} joined "
-                    f"on {member.tanggal_masuk}"
-                ), entry))
-                continue
-            left = member.tanggal_keluar
-            if left is not None and date > left and kind not in LEAVER_PAYABLE_KINDS and abs(after) > abs(before):
-                errors.append(KopError(meta, (
-                    f"{account}: posting on {date} is after member {member_id} left on {left}; "
-                    "after leaving only settlements toward zero are allowed"
-                ), entry))
-                continue
-            if kind not in CAPITAL_KINDS:
-                continue
-            if exempt is None:
-                exempt = is_exempt(entry)
-            if exempt:
-                continue
-            if number > 0 and (left is None or date < left):
-                label = "pokok" if kind is MemberKind.POKOK else "wajib"
-                errors.append(KopError(meta, (
-                    f"{account}: simpanan {label} cannot be withdrawn while member {member_id} "
-                    "is active; record their exit (anggota-keluar) first"
-                ), entry))
-            elif number < 0 and kind is MemberKind.POKOK:
-                previous = pokok_paid.get(account)
-                if previous is not None:
-                    errors.append(KopError(meta, (
-                        f"{account}: simpanan pokok of {member_id} is paid once, already paid on "
-                        f"{previous.date} ({previous.meta.get('filename')}:{previous.meta.get('lineno')})"
-                    ), entry))
-                    continue
-                pokok_paid[account] = entry
-                required = policies.amount("simpanan-pokok", date)
-                if required is not None and -number != required:
-                    errors.append(KopError(meta, (
-                        f"{account}: simpanan pokok paid {-number:,} {currency} but the policy in "
-                        f"force on {date} is {required:,} {currency}"
-                    ), entry))
+    # Pass 2: every posting (and balance/pad/note/document) on a member account.
+    checker = _Checker(roots, currency, members, Policies(policy_list))
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            checker.transaction(entry)
+        elif isinstance(entry, data.Balance | data.Note | data.Document):
+            checker.other_entry(entry, (entry.account,), extend=False)
+        elif isinstance(entry, data.Pad):
+            checker.other_entry(entry, (entry.account, entry.source_account), extend=True)
+    errors += checker.errors
 
-    new_entries: list[data.Directive] = []
-    for account, (date, _kind, member_id) in first_use.items():
-        if account in opened:
-            continue
-        member = members.get(member_id)
-        open_date = min(member.tanggal_masuk, date) if member else date
-        meta = data.new_metadata(
-            member.meta.get("filename", "<kopledger>") if member else "<kopledger>",
-            member.meta.get("lineno", 0) if member else 0,
-        )
-        new_entries.append(data.Open(meta, open_date, account, None, None))
-        if member and member.tanggal_keluar and balances.get(account, ZERO) == ZERO:
-            close_date = max(member.tanggal_keluar, last_use[account])
-            new_entries.append(data.Close(meta, close_date, account))
+    new_entries = _open_and_close(checker.accounts, opened, closed)
 
-    from kopledger.closing import check_closed_years
+    from kopledger.closing import check_closed_years, drop_superseded_assertions
 
     for check in [check_closed_years, *CHECKS]:
         errors += check(entries, options_map)
+    entries = drop_superseded_assertions(entries)  # assertions of closings reopened since
 
     if new_entries:
-        entries = sorted(entries + new_entries, key=data.entry_sortkey)
+        entries = sorted([*entries, *new_entries], key=data.entry_sortkey)
     return entries, errors
+
+
+def _open(meta: dict[str, Any], date: dt.date, account: str) -> data.Open:
+    """An ``open`` without currency constraint or booking method, as the parser makes it."""
+    return data.Open(meta, date, account, None, None)  # type: ignore[arg-type]
+
+
+def _open_and_close(
+    accounts: dict[str, _MemberAccount | None], opened: set[str], closed: set[str]
+) -> list[data.Directive]:
+    """Open each used member account on the join date; close it once the leaver is settled."""
+    new_entries: list[data.Directive] = []
+    for state in accounts.values():
+        if state is None or state.account in opened:
+            continue
+        member = state.member
+        if member is None:  # unknown member (reported): open it anyway, to avoid a second error
+            meta = data.new_metadata(state.first_meta.get("filename", "<kopledger>"), state.first_meta.get("lineno", 0))
+            new_entries.append(_open(meta, state.first_date, state.account))
+            continue
+        meta = data.new_metadata(member.meta.get("filename", "<kopledger>"), member.meta.get("lineno", 0))
+        open_date = min(member.tanggal_masuk, state.first_date)
+        new_entries.append(_open(meta, open_date, state.account))
+        left = member.tanggal_keluar
+        if left is not None and state.balance == 0 and not state.other_currency and state.account not in closed:
+            new_entries.append(data.Close(meta, max(left, state.last_date), state.account))
+    return new_entries

@@ -2,11 +2,13 @@
 
 All markup lives in ``templates/`` (shipped inside the package as
 ``kopledger/templates``). A user's own folder, given as ``template_dir``, overrides
-any template by name. Autoescape is on for HTML/XML/SVG templates.
+any template by name. Autoescape is on for HTML/XML/SVG templates, with or without a
+``.j2`` suffix (``laporan.html.j2``), and off for text templates (``.beancount.j2``).
 
 Templates are written in Bahasa Indonesia. ``_("…")`` translates a label for
 ``lang="en"`` through the catalogs in ``templates/locale/en/*.json`` (Indonesian text
-→ English text); in Indonesian it returns the text unchanged.
+→ English text; a user's ``template_dir/locale/en/*.json`` adds or overrides entries);
+in Indonesian it returns the text unchanged.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from typing import Any
 import jinja2
 
 from kopledger import filters
+from kopledger.errors import InputError
 
 LANGS = ("id", "en")
+
+#: Template name endings rendered with HTML autoescape.
+AUTOESCAPE_SUFFIXES = tuple(
+    f".{ext}{j2}" for ext in ("html", "htm", "xml", "svg") for j2 in ("", ".j2", ".jinja", ".jinja2")
+)
 
 
 def templates_dir() -> Path:
@@ -33,49 +41,70 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
-@functools.lru_cache(maxsize=4)
-def catalog(lang: str) -> dict[str, str]:
-    """The merged translation catalog for ``lang`` (empty for Indonesian)."""
-    if lang == "id":
-        return {}
+def autoescape_for(template_name: str | None) -> bool:
+    """True when ``template_name`` is markup (HTML, XML, SVG), so values are escaped."""
+    if template_name is None:  # templates from strings: escape, to be safe
+        return True
+    return template_name.lower().endswith(AUTOESCAPE_SUFFIXES)
+
+
+def _read_catalogs(folder: Path) -> dict[str, str]:
     merged: dict[str, str] = {}
-    folder = templates_dir() / "locale" / lang
     if folder.is_dir():
         for file in sorted(folder.glob("*.json")):
-            merged.update(json.loads(file.read_text(encoding="utf-8")))
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputError(f"{file}: not a valid JSON translation catalog ({exc})") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{file}: a translation catalog must be a JSON object of text → text")
+            merged.update({str(k): str(v) for k, v in data.items()})
     return merged
 
 
-def translate(text: str, lang: str = "id") -> str:
+@functools.lru_cache(maxsize=16)
+def catalog(lang: str, template_dir: str | None = None) -> dict[str, str]:
+    """The merged translation catalog for ``lang`` (empty for Indonesian).
+
+    kopledger's catalogs first, then the user's ``template_dir/locale/<lang>`` ones.
+    """
+    if lang == "id":
+        return {}
+    merged = _read_catalogs(templates_dir() / "locale" / lang)
+    if template_dir is not None:
+        merged.update(_read_catalogs(Path(template_dir) / "locale" / lang))
+    return merged
+
+
+def translate(text: str, lang: str = "id", template_dir: str | Path | None = None) -> str:
     """``text`` (Indonesian) in ``lang``; unchanged where no translation exists."""
     if lang == "id":
         return text
-    return catalog(lang).get(text, text)
+    return catalog(lang, str(template_dir) if template_dir is not None else None).get(text, text)
 
 
-def translator(lang: str) -> Callable[[str], str]:
+def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[str], str]:
     """A one-argument translate function for ``lang`` (the templates' ``_``)."""
-    return functools.partial(translate, lang=lang)
+    return functools.partial(translate, lang=lang, template_dir=template_dir)
 
 
 def environment(lang: str = "id", template_dir: str | Path | None = None) -> jinja2.Environment:
     """A Jinja environment with kopledger's filters, for ``lang``; ``template_dir`` overrides."""
     if lang not in LANGS:
-        from kopledger.errors import InputError
-
         raise InputError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         folder = Path(template_dir)
         if not folder.is_dir():
-            from kopledger.errors import InputError
-
-            raise InputError(f"template folder not found: {folder}")
+            raise InputError(
+                f"template folder not found: {folder}",
+                hint="Give an existing folder whose templates override kopledger's by name.",
+            )
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
+        autoescape=autoescape_for,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -91,17 +120,28 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
         ljust=lambda v, n: str(v).ljust(n),
         rjust=lambda v, n: str(v).rjust(n),
     )
-    env.globals.update(_=translator(lang), lang=lang)
+    env.globals.update(_=translator(lang, template_dir), lang=lang)
     return env
+
+
+@functools.lru_cache(maxsize=8)
+def _shared_environment(lang: str, template_dir: str | None) -> jinja2.Environment:
+    """One environment per language and folder, so parsed templates are reused."""
+    return environment(lang, template_dir)
 
 
 def render(
     template: str, context: dict[str, Any], *, lang: str = "id", template_dir: str | Path | None = None
 ) -> str:
-    """Render ``template`` (a name under ``templates/``) with ``context``."""
-    try:
-        return environment(lang, template_dir).get_template(template).render(**context)
-    except jinja2.TemplateNotFound as exc:
-        from kopledger.errors import InputError
+    """Render ``template`` (a name under ``templates/``) with ``context``.
 
+    Environments are shared between calls (templates are parsed once and reloaded when
+    their file changes); :func:`environment` gives a fresh one to customise.
+    """
+    try:
+        env = _shared_environment(lang, str(template_dir) if template_dir is not None else None)
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateNotFound as exc:
         raise InputError(f"template not found: {exc.name}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None

@@ -1,10 +1,23 @@
 """The one safe path that appends directives to a ledger file.
 
-Every write: takes an exclusive lock (so two ``kop`` processes cannot interleave),
-refuses a ledger that already has errors, writes the old bytes plus the new text to a
-temp file in the same folder, fsyncs it, loads it and refuses if the new text adds any
-error, then atomically renames it over the ledger and fsyncs the folder. The existing
-bytes are never changed: the result is always either the old file or the new whole file.
+Every write:
+
+1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, so two ``kop``
+   processes cannot interleave (the second waits for the first, then appends after it);
+2. removes temp files that a killed writer may have left behind;
+3. loads the ledger as it is now and refuses if it already has errors (the load goes
+   through beancount's pickle cache, so a command that has just loaded the books does
+   not pay for a second full load of a large ledger);
+4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
+   fsyncs it, loads that candidate (uncached) and refuses if it has any error;
+5. atomically renames the temp file over the ledger and fsyncs the folder.
+
+:func:`append_built` builds the directives from the books loaded under the lock (step 3),
+so read-decide-write is one atomic step across processes.
+
+The ledger on disk is therefore always either the old file or the new whole file, even
+if the process is killed at any point. A symlinked ledger is written through to its
+target. ``dry_run`` does steps 1–4 and writes nothing to the ledger.
 """
 
 from __future__ import annotations
@@ -13,16 +26,21 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
 from kopledger.errors import InputError, LedgerHasErrors
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
+
+_TMP_SUFFIX = ".kop-tmp"
 
 
 @dataclass(frozen=True)
@@ -35,8 +53,9 @@ class AppendResult:
 
 
 def format_directives(entries: Sequence[data.Directive]) -> str:
-    """Beancount text of ``entries``, in beancount's own printer format."""
-    return "\n".join(printer.format_entry(entry) for entry in entries)
+    """Beancount text of ``entries``, in beancount's own printer format, blank-line separated."""
+    blocks = [printer.format_entry(entry).strip("\n") for entry in entries]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
 def lock_path(ledger: Path) -> Path:
@@ -46,7 +65,11 @@ def lock_path(ledger: Path) -> Path:
 
 @contextlib.contextmanager
 def ledger_lock(ledger: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock for ``ledger`` (blocks until it is free)."""
+    """Hold an exclusive advisory lock for ``ledger`` (blocks until it is free).
+
+    The lock is on a separate, never-replaced file, so it stays valid across the atomic
+    rename of the ledger itself. The kernel releases it if the process dies.
+    """
     with open(lock_path(ledger), "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
@@ -60,6 +83,11 @@ def load_uncached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str
     return loader._load([(str(path.resolve()), True)], None, None, None)
 
 
+def load_cached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """Load a ledger file through beancount's pickle cache (keyed on mtime and size)."""
+    return loader.load_file(str(path.resolve()))
+
+
 def append_directives(
     ledger: str | os.PathLike[str], entries: Sequence[data.Directive], *, dry_run: bool = False
 ) -> AppendResult:
@@ -69,22 +97,67 @@ def append_directives(
 
 def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = False) -> AppendResult:
     """Append beancount ``text`` to ``ledger`` safely; ``dry_run`` validates but writes nothing."""
-    path = Path(ledger)
-    if not path.is_file():
-        raise InputError(f"ledger file not found: {path}")
-    if not text.strip():
-        return AppendResult(path, "", False)
+    return _append(ledger, lambda _loaded: text, dry_run=dry_run)
+
+
+def append_built(
+    ledger: str | os.PathLike[str],
+    build: Callable[[Koperasi], Sequence[data.Directive]],
+    *,
+    dry_run: bool = False,
+) -> AppendResult:
+    """Build directives from the books *as they are under the lock*, then append them safely.
+
+    ``build`` receives the freshly loaded :class:`~kopledger.ledger.Koperasi` while the lock
+    is held, so a decision it makes (is this month already paid? is the balance enough?)
+    cannot be invalidated by another ``kop`` process writing in between: two concurrent
+    ``kop simpanan wajib --bulan M`` post each member's month once, and two withdrawals
+    cannot together overdraw a balance. ``build`` may raise ``InputError``; nothing is
+    written then.
+    """
+
+    def text_of(loaded: tuple[list[data.Directive], list[Any], dict[str, Any]]) -> str:
+        from kopledger.ledger import Koperasi
+
+        entries, errors, options = loaded
+        return format_directives(build(Koperasi.from_entries(entries, errors, options, path=Path(ledger))))
+
+    return _append(ledger, text_of, dry_run=dry_run)
+
+
+def _append(
+    ledger: str | os.PathLike[str],
+    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
+    *,
+    dry_run: bool,
+) -> AppendResult:
+    shown = Path(ledger)
+    if not shown.is_file():
+        raise InputError(
+            f"ledger file not found: {shown}",
+            hint="Give the path of the main .beancount file, or set KOP_LEDGER.",
+        )
+    path = shown.resolve()  # write through a symlink to its target
     with ledger_lock(path):
+        _remove_stale_temps(path)
         old = path.read_bytes()
-        _, errors, _ = load_uncached(path)
+        loaded = load_cached(path)
+        if loaded[1]:
+            # beancount's cache does not know the plugin's version: confirm before refusing
+            loaded = load_uncached(path)
+        errors = loaded[1]
         if errors:
             raise LedgerHasErrors(
-                f"{path} already has {len(errors)} error(s); nothing was written",
+                f"{shown} already has {len(errors)} error(s); nothing was written:",
                 errors,
                 hint="Fix them first (see: kop cek LEDGER).",
             )
-        new = old + _separator(old) + text.rstrip("\n").encode("utf-8") + b"\n"
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        text = make_text(loaded)
+        if not text.strip():
+            return AppendResult(shown, "", False)
+        addition = text.rstrip("\n").encode("utf-8") + b"\n"
+        new = old + _separator(old) + addition
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -94,31 +167,35 @@ def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = Fa
             _, new_errors, _ = load_uncached(tmp)
             if new_errors:
                 raise LedgerHasErrors(
-                    "the new entries would add error(s) to the books; nothing was written",
-                    [_rename_source(e, tmp, path) for e in new_errors],
+                    "the new entries would add error(s) to the books; nothing was written:",
+                    [_rename_source(e, tmp, shown) for e in new_errors],
                 )
-            if dry_run:
-                return AppendResult(path, text, False)
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            if not dry_run:
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+                os.replace(tmp, path)
+                _fsync_dir(path.parent)
         finally:
-            if tmp.exists():
+            with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-    return AppendResult(path, text, True)
+    return AppendResult(shown, text, not dry_run)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files of this ledger left by a killed writer (called under the lock)."""
+    for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _separator(old: bytes) -> bytes:
-    if not old:
-        return b""
-    if old.endswith(b"\n\n"):
+    if not old or old.endswith(b"\n\n"):
         return b""
     return b"\n" if old.endswith(b"\n") else b"\n\n"
 
 
 def _rename_source(error: Any, tmp: Path, path: Path) -> Any:
     source = getattr(error, "source", None)
-    if isinstance(source, dict) and source.get("filename") == str(tmp.resolve()):
+    if isinstance(source, dict) and source.get("filename") in (str(tmp), str(tmp.resolve())):
         try:
             return error._replace(source={**source, "filename": str(path)})
         except (AttributeError, ValueError):

@@ -36,6 +36,21 @@ plugin "kopledger.plugin"
 2020-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR
 """
 
+#: The same books with English root names (``Assets``, ``Liabilities``, ``Equity``, ``Income``,
+#: ``Expenses`` — beancount's defaults), for tests that must work under any roots.
+HEADER_EN = (
+    HEADER_ID.replace('option "name_assets" "Aset"\n', "")
+    .replace('option "name_liabilities" "Liabilitas"\n', "")
+    .replace('option "name_equity" "Ekuitas"\n', "")
+    .replace('option "name_income" "Pendapatan"\n', "")
+    .replace('option "name_expenses" "Beban"\n', "")
+    .replace(" Aset:", " Assets:")
+    .replace(" Liabilitas:", " Liabilities:")
+    .replace(" Ekuitas:", " Equity:")
+    .replace(" Pendapatan:", " Income:")
+    .replace(" Beban:", " Expenses:")
+)
+
 
 def ledger_text(body: str, header: str = HEADER_ID) -> str:
     """A full ledger: the standard test header plus ``body`` (dedented)."""

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kopledger.cli.common import (
     EXIT_FAILED,
     KopClickError,
-    echo_errors,
+    date_type,
     echo_json,
     format_option,
+    handle_library_errors,
     ledger_argument,
     load_books,
 )
 from kopledger.config import JENIS_KOPERASI
-from kopledger.errors import error_location
+from kopledger.errors import error_message, format_error_line
 from kopledger.filters import angka, tanggal
 
 
@@ -28,52 +30,63 @@ from kopledger.filters import angka, tanggal
 @click.option("--jenis", type=click.Choice(JENIS_KOPERASI), default="serba-usaha", show_default=True)
 @click.option("--alamat", default="", help="Alamat koperasi.")
 @click.option("--badan-hukum", default="", help="Nomor badan hukum.")
+@click.option("--simpanan-pokok", "pokok", type=click.IntRange(min=0), default=100_000, show_default=True,
+              help="Simpanan pokok (rupiah, sekali saat masuk).")
+@click.option("--simpanan-wajib", "wajib", type=click.IntRange(min=0), default=25_000, show_default=True,
+              help="Simpanan wajib per bulan (rupiah).")
 @click.option("--akun-inggris", is_flag=True, help="Use English root names (Assets, Liabilities, …).")
+@handle_library_errors
 def init_command(
-    folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str, akun_inggris: bool
+    folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str,
+    pokok: int, wajib: int, akun_inggris: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
     from kopledger.accounts import Roots
-    from kopledger.cli.common import date_type
-    from kopledger.init import create_ledger
+    from kopledger.init import ENGLISH_ROOTS, create_ledger
 
     start = date_type(mulai) or dt.date(dt.date.today().year, 1, 1)
-    roots = Roots("Assets", "Liabilities", "Equity", "Income", "Expenses") if akun_inggris else Roots()
     path = create_ledger(
-        folder, nama, start=start, roots=roots, jenis=jenis, alamat=alamat, badan_hukum=badan_hukum
+        folder, nama, start=start, roots=ENGLISH_ROOTS if akun_inggris else Roots(), jenis=jenis,
+        alamat=alamat, badan_hukum=badan_hukum, pokok=pokok, wajib=wajib,
     )
     click.echo(f"Buku baru ditulis: {path}")
     click.echo(f"Periksa dengan: kop cek {path}")
 
 
+def error_record(error: Any) -> dict[str, Any]:
+    """An error as a JSON object: ``file``, ``line``, ``message``."""
+    source = getattr(error, "source", None) or {}
+    line = source.get("lineno")
+    return {
+        "file": source.get("filename"),
+        "line": line if isinstance(line, int) else None,
+        "message": error_message(error),
+    }
+
+
 @click.command("cek")
 @ledger_argument
 @format_option("text", "json", default="text")
+@handle_library_errors
 def cek_command(ledger: Path | None, fmt: str) -> None:
-    """Periksa buku: semua kesalahan sebagai file:baris (check the books)."""
+    """Periksa buku: semua kesalahan sebagai file:baris: pesan (check the books).
+
+    Exit 0 when the books are clean (with a one-line summary), 1 when they have errors,
+    2 when the ledger cannot be read. ``--format json`` prints the errors as a list of
+    objects with ``file``, ``line`` and ``message`` (an empty list when clean).
+    """
     kop = load_books(ledger, require_clean=False)
     if fmt == "json":
-        echo_json({
-            "ok": not kop.errors,
-            "errors": [
-                {
-                    "file": (getattr(e, "source", None) or {}).get("filename"),
-                    "line": (getattr(e, "source", None) or {}).get("lineno"),
-                    "location": error_location(e),
-                    "message": str(getattr(e, "message", e)).strip(),
-                }
-                for e in kop.errors
-            ],
-        })
+        echo_json([error_record(e) for e in kop.errors])
         if kop.errors:
             raise SystemExit(EXIT_FAILED)
         return
     if kop.errors:
-        echo_errors(kop.errors)
-        raise KopClickError(f"{len(kop.errors)} kesalahan di {ledger}", EXIT_FAILED)
+        for error in kop.errors:
+            click.echo(format_error_line(error))
+        raise KopClickError(f"{len(kop.errors)} kesalahan di {kop.path or ledger}", EXIT_FAILED)
     period = kop.period()
-    today = dt.date.today()
-    active = len(kop.active_members(period[1] if period else today))
+    active = len(kop.active_members(period[1])) if period else 0
     span = f", {tanggal(period[0])} – {tanggal(period[1])}" if period else ""
     click.echo(
         f"OK: {kop.title} — {angka(len(kop.members))} anggota ({angka(active)} aktif), "

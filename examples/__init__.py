@@ -1,0 +1,1 @@
+"""Example koperasi ledgers and their deterministic generator (:mod:`examples.generator`)."""

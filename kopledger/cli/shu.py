@@ -1,0 +1,182 @@
+"""``kop shu``: compute the SHU, book its allocation, pay it out, print member slips.
+
+``kop shu LEDGER --tahun 2025`` computes (the default subcommand ``hitung``);
+``kop shu bayar …`` books the payout; ``kop shu slip …`` renders member slips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+from kopledger.cli.common import (
+    EXIT_USAGE,
+    KopClickError,
+    date_type,
+    dry_run_option,
+    echo_json,
+    format_option,
+    handle_library_errors,
+    lang_option,
+    ledger_argument,
+    load_books,
+    write_output,
+)
+from kopledger.errors import InputError
+
+
+class ShuGroup(click.Group):
+    """``kop shu``: a group whose default subcommand is ``hitung``, with English aliases."""
+
+    default_command = "hitung"
+    aliases: ClassVar[dict[str, str]] = {"compute": "hitung", "pay": "bayar", "slips": "slip"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first is None or (
+            first not in self.commands and first not in self.aliases and first not in ctx.help_option_names
+        ):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def _tahun_option(func: Any) -> Any:
+    return click.option("--tahun", type=int, required=True, help="Tahun buku, mis. 2025.")(func)
+
+
+def _sementara_option(func: Any) -> Any:
+    return click.option(
+        "--sementara", is_flag=True,
+        help="Izinkan tahun buku yang belum berakhir (hasil ditandai SEMENTARA).",
+    )(func)
+
+
+@click.group("shu", cls=ShuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def shu_group() -> None:
+    """Hitung dan bagikan SHU (compute and distribute the surplus, SHU).
+
+    \b
+    kop shu LEDGER --tahun 2025              tabel alokasi dan anggota
+    kop shu LEDGER --tahun 2025 --tulis --tanggal 2026-03-15
+    kop shu bayar LEDGER --tahun 2025 --tanggal 2026-04-01 [--ke sukarela]
+    kop shu slip LEDGER --tahun 2025 [--anggota A0001] [--format html|txt]
+    """
+
+
+@shu_group.command("hitung")
+@ledger_argument
+@_tahun_option
+@format_option("table", "json", "csv", default="table")
+@click.option("--posting", is_flag=True, help="Cetak jurnal alokasi SHU (tanpa menulis).")
+@click.option("--tulis", is_flag=True, help="Tulis jurnal alokasi SHU ke buku (perlu --tanggal).")
+@click.option("--tanggal", default=None, help="Tanggal RAT untuk jurnal alokasi (YYYY-MM-DD).")
+@dry_run_option
+@_sementara_option
+@lang_option
+@handle_library_errors
+def hitung_command(
+    ledger: Path | None, tahun: int, fmt: str, posting: bool, tulis: bool, tanggal: str | None,
+    dry_run: bool, sementara: bool, lang: str,
+) -> None:
+    """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
+    from kopledger.shu import allocation_entry, compute_shu, existing_allocation, render_table, to_csv
+    from kopledger.writer import append_directives, format_directives
+
+    kop = load_books(ledger)
+    result = compute_shu(kop, tahun, sementara=sementara)
+    if posting or tulis:
+        date = date_type(tanggal)
+        if date is None:
+            if tulis:
+                raise KopClickError("--tulis needs --tanggal YYYY-MM-DD (the RAT date)", EXIT_USAGE)
+            date = dt.date.today()
+        if tulis:
+            found = existing_allocation(kop, tahun)
+            if found is not None:
+                where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
+                raise InputError(
+                    f"the SHU of {tahun} has already been allocated ({found.date}, {where}); nothing was written",
+                    hint="To change it, correct that entry by hand (tag #koreksi) after the RAT decides.",
+                )
+        entry = allocation_entry(kop, result, date)
+        if tulis:
+            assert ledger is not None
+            written = append_directives(ledger, [entry], dry_run=dry_run)
+            click.echo(written.text)
+            if written.written:
+                click.echo(f"Ditulis ke {written.path}", err=True)
+            else:
+                click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+        else:
+            click.echo(format_directives([entry]))
+        return
+    if fmt == "json":
+        echo_json(result.as_dict())
+    elif fmt == "csv":
+        click.echo(to_csv(result), nl=False)
+    else:
+        click.echo(render_table(kop, result, lang), nl=False)
+
+
+@shu_group.command("bayar")
+@ledger_argument
+@_tahun_option
+@click.option("--tanggal", required=True, help="Tanggal pembayaran (YYYY-MM-DD).")
+@click.option(
+    "--ke", type=click.Choice(["kas", "sukarela"]), default="kas", show_default=True,
+    help="Dibayar tunai dari kas, atau masuk simpanan sukarela anggota.",
+)
+@dry_run_option
+@handle_library_errors
+def bayar_command(ledger: Path | None, tahun: int, tanggal: str, ke: str, dry_run: bool) -> None:
+    """Bayar SHU yang sudah dialokasikan (pay out the allocated SHU)."""
+    from kopledger.shu import compute_shu, payout_entries
+    from kopledger.writer import append_directives
+
+    kop = load_books(ledger)
+    date = date_type(tanggal)
+    assert date is not None
+    result = compute_shu(kop, tahun)
+    entries = payout_entries(kop, result, date, ke=ke)
+    assert ledger is not None
+    written = append_directives(ledger, entries, dry_run=dry_run)
+    click.echo(written.text)
+    if written.written:
+        click.echo(f"Ditulis ke {written.path}: {len(entries)} pembayaran SHU", err=True)
+    else:
+        click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+
+
+@shu_group.command("slip")
+@ledger_argument
+@_tahun_option
+@click.option("--anggota", "anggota", multiple=True, help="Hanya anggota ini (boleh diulang).")
+@format_option("html", "txt", default="html")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
+@click.option(
+    "--template-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Folder template sendiri (menimpa template bawaan).",
+)
+@_sementara_option
+@lang_option
+@handle_library_errors
+def slip_command(
+    ledger: Path | None, tahun: int, anggota: tuple[str, ...], fmt: str, out: Path | None,
+    template_dir: Path | None, sementara: bool, lang: str,
+) -> None:
+    """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
+    from kopledger.shu import compute_shu, render_slips
+
+    kop = load_books(ledger)
+    result = compute_shu(kop, tahun, sementara=sementara)
+    text = render_slips(kop, result, fmt, lang, anggota=list(anggota) or None, template_dir=template_dir)
+    write_output(text, out)
+
+
+COMMANDS = [(shu_group, ["surplus"])]

@@ -1,0 +1,185 @@
+"""``kop simpanan`` (``savings``): wajib of a month, deposits, withdrawals, arrears, statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from beancount.core import data
+
+from kopledger.cli import AliasedGroup
+from kopledger.cli.anggota import report_write, today_or
+from kopledger.cli.common import (
+    date_type,
+    dry_run_option,
+    echo_json,
+    format_option,
+    handle_library_errors,
+    lang_option,
+    ledger_argument,
+    load_books,
+    require_ledger,
+    write_output,
+)
+from kopledger.ledger import Koperasi
+from kopledger.writer import append_built
+
+#: From this many members on, ``kop simpanan wajib`` shows a progress bar (on stderr).
+PROGRESS_FROM = 50
+
+
+@click.group("simpanan", cls=AliasedGroup)
+def simpanan_group() -> None:
+    """Simpanan: wajib, setor, tarik, tunggakan, kartu (savings)."""
+
+
+@simpanan_group.command("wajib")
+@ledger_argument
+@click.option("--bulan", required=True, help="Bulan yang dibayar (YYYY-MM).")
+@click.option("--tanggal", default=None,
+              help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, else akhir bulan.")
+@dry_run_option
+@handle_library_errors
+def wajib_command(ledger: Path | None, bulan: str, tanggal: str | None, dry_run: bool) -> None:
+    """Posting simpanan wajib satu bulan untuk semua anggota aktif (post a month's simpanan wajib).
+
+    Anggota yang sudah membayar bulan itu dilewati dan dilaporkan, jadi menjalankannya dua
+    kali tidak memposting apa pun untuk kedua kalinya.
+    """
+    from kopledger.savings import WajibRun, month_name, wajib_entries
+
+    path = require_ledger(ledger)
+    date = date_type(tanggal)
+    runs: list[WajibRun] = []
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        if len(kop.members) >= PROGRESS_FROM:
+            with click.progressbar(
+                length=len(kop.members), label=f"Simpanan wajib {bulan}", file=sys.stderr
+            ) as bar:
+                run = wajib_entries(kop, bulan, tanggal=date, progress=lambda _m: bar.update(1))
+        else:
+            run = wajib_entries(kop, bulan, tanggal=date)
+        runs.append(run)
+        return list(run.entries)
+
+    result = append_built(path, build, dry_run=dry_run)
+    run = runs[0]
+    for member_id, reason in run.dilewati:
+        click.echo(f"Dilewati {member_id}: {reason}", err=True)
+    report_write(
+        result,
+        f"simpanan wajib {month_name(run.bulan)}: {len(run.entries)} anggota, {run.total:,} IDR; "
+        f"{len(run.dilewati)} dilewati",
+    )
+
+
+def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
+    kinds = ["sukarela", "berjangka", "pokok", "wajib"] if withdraw else ["sukarela", "berjangka"]
+
+    @ledger_argument
+    @click.option("--anggota", "member_id", required=True, help="Nomor anggota.")
+    @click.option("--jumlah", required=True, help="Jumlah rupiah (bilangan bulat > 0).")
+    @click.option("--tanggal", default=None, help="Tanggal (YYYY-MM-DD), default hari ini.")
+    @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True)
+    @dry_run_option
+    @handle_library_errors
+    def command(
+        ledger: Path | None, member_id: str, jumlah: str, tanggal: str | None, jenis: str, dry_run: bool
+    ) -> None:
+        from kopledger.savings import deposit_entries, withdrawal_entries
+
+        path = require_ledger(ledger)
+        builder = withdrawal_entries if withdraw else deposit_entries
+        date = today_or(tanggal)
+        result = append_built(
+            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run
+        )
+        verb = "penarikan" if withdraw else "setoran"
+        report_write(result, f"{verb} simpanan {jenis} {member_id} {jumlah} IDR")
+
+    return command
+
+
+setor_command = simpanan_group.command(
+    "setor", help="Setoran simpanan sukarela/berjangka (deposit)."
+)(_money_command(False))
+tarik_command = simpanan_group.command(
+    "tarik", help="Penarikan simpanan sukarela/berjangka, tidak melebihi saldo (withdraw)."
+)(_money_command(True))
+
+
+@simpanan_group.command("tunggakan")
+@ledger_argument
+@click.option("--per", default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
+@format_option("table", "json")
+@lang_option
+@handle_library_errors
+def tunggakan_command(ledger: Path | None, per: str | None, fmt: str, lang: str) -> None:
+    """Anggota yang menunggak simpanan wajib: bulan dan jumlahnya (wajib arrears)."""
+    from kopledger.render import render
+    from kopledger.savings import wajib_arrears
+
+    kop = load_books(ledger)
+    date = today_or(per)
+    arrears = wajib_arrears(kop, date)
+    if fmt == "json":
+        echo_json({"tanggal": date, "tunggakan": arrears})
+        return
+    click.echo(
+        render("kartu/tunggakan.txt.j2", {"rows": arrears, "tanggal": date, "koperasi": kop.title}, lang=lang),
+        nl=False,
+    )
+
+
+@simpanan_group.command("kartu")
+@ledger_argument
+@click.option("--anggota", "member_id", default=None, help="Nomor anggota (default: semua anggota).")
+@click.option("--dari", default=None, help="Dari tanggal (YYYY-MM-DD), default awal buku.")
+@click.option("--sampai", default=None, help="Sampai tanggal (YYYY-MM-DD), default hari ini.")
+@format_option("txt", "html", "json", default="txt")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke file.")
+@click.option("--template-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder template Anda sendiri (menimpa bawaan).")
+@lang_option
+@handle_library_errors
+def kartu_command(
+    ledger: Path | None, member_id: str | None, dari: str | None, sampai: str | None, fmt: str,
+    out: Path | None, template_dir: Path | None, lang: str,
+) -> None:
+    """Kartu simpanan: mutasi dan saldo berjalan per jenis simpanan (member savings statement)."""
+    from kopledger.render import render
+    from kopledger.savings import member_statements
+
+    kop = load_books(ledger)
+    end = today_or(sampai)
+    start = date_type(dari)
+    statements = member_statements(kop, end, dari=start, member_ids=[member_id] if member_id else None)
+    if fmt == "json":
+        from kopledger.cli.common import jsonable
+
+        data = jsonable(statements)
+        for item in data:
+            item["anggota"] = {k: v for k, v in item["anggota"].items() if k != "meta"}
+        echo_json(data)
+        return
+    context = {
+        "kartu": statements,
+        "koperasi": kop.title,
+        "dari": start,
+        "sampai": end,
+        "dicetak": dt.date.today(),
+    }
+    text = render(f"kartu/kartu.{fmt}.j2", context, lang=lang, template_dir=template_dir)
+    write_output(text, out)
+
+
+simpanan_group.add_alias("mandatory", "wajib")
+simpanan_group.add_alias("deposit", "setor")
+simpanan_group.add_alias("withdraw", "tarik")
+simpanan_group.add_alias("arrears", "tunggakan")
+simpanan_group.add_alias("statement", "kartu")
+
+COMMANDS = [(simpanan_group, ["savings"])]

@@ -1,0 +1,212 @@
+"""Member import from a CSV or XLSX file (``kop anggota impor``).
+
+Columns (header row, any order, case-insensitive): ``id, nama, nik, jenis_kelamin,
+tanggal_masuk, alamat, telepon``. Every row is checked first, against the file itself
+and the books; on any bad row :class:`~kopledger.errors.InputError` lists every bad row
+with its row number as the treasurer sees it in a spreadsheet (the header is row 1), and
+nothing is built. Pure: reads the file, returns data or directives, never writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from beancount.core import data
+
+from kopledger.errors import InputError
+from kopledger.ledger import Koperasi
+from kopledger.members import (
+    NewMember,
+    closed_years,
+    join_date_problems,
+    join_many,
+    member_problems,
+)
+
+COLUMNS = ("id", "nama", "nik", "jenis_kelamin", "tanggal_masuk", "alamat", "telepon")
+REQUIRED = ("id", "nama", "tanggal_masuk")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One data row of the file: its spreadsheet row number and its cells by column."""
+
+    baris: int
+    cells: dict[str, str]
+    #: columns whose spreadsheet cell held a number rather than text (XLSX only)
+    angka: frozenset[str] = frozenset()
+
+
+def read_rows(path: str | Path) -> list[ImportRow]:
+    """The data rows of a CSV or XLSX file; :class:`InputError` for an unreadable file."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"import file not found: {file}")
+    suffix = file.suffix.lower()
+    raw: list[list[Any]]
+    if suffix in (".xlsx", ".xlsm"):
+        raw = _read_xlsx(file)
+    elif suffix in (".csv", ".txt"):
+        raw = [list(row) for row in _read_csv(file)]
+    else:
+        raise InputError(f"{file.name}: give a .csv or .xlsx file")
+    table = [[_cell_text(v) for v in row] for row in raw]
+    while table and not any(c.strip() for c in table[-1]):
+        table.pop()
+    if not table or not any(c.strip() for c in table[0]):
+        raise InputError(f"{file.name} is empty: the first row must be the header ({', '.join(COLUMNS)})")
+    header = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"{file.name}: missing column(s) {', '.join(missing)}",
+            hint=f"The header row (row 1) must have: {', '.join(COLUMNS)}",
+        )
+    duplicated = sorted({c for c in header if c and header.count(c) > 1})
+    if duplicated:
+        raise InputError(f"{file.name}: column(s) {', '.join(duplicated)} appear twice in the header")
+    index = {name: header.index(name) for name in COLUMNS}
+    rows = []
+    for number, (cells, raw_cells) in enumerate(zip(table[1:], raw[1:], strict=False), start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are not members
+        values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
+        numeric = frozenset(
+            name for name, i in index.items()
+            if i < len(raw_cells) and isinstance(raw_cells[i], int | float) and not isinstance(raw_cells[i], bool)
+        )
+        rows.append(ImportRow(number, values, numeric))
+    if not rows:
+        raise InputError(f"{file.name} has a header but no members")
+    return rows
+
+
+def _read_csv(file: Path) -> list[list[str]]:
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{file.name} is not UTF-8 text (bad byte at row {line})",
+            hint="Save it as 'CSV UTF-8' from your spreadsheet program.",
+        ) from None
+    if not text.strip():
+        raise InputError(f"{file.name} is empty: the first row must be the header ({', '.join(COLUMNS)})")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise InputError(f"{file.name} is not a valid CSV file: {exc}") from None
+
+
+def _read_xlsx(file: Path) -> list[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"{file.name} cannot be read as an XLSX workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY``; None if none fits."""
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def validate_rows(
+    kop: Koperasi, rows: list[ImportRow], *, today: dt.date | None = None
+) -> tuple[list[NewMember], list[str]]:
+    """The members of ``rows`` and every problem as ``"baris N: …"`` lines."""
+    today = today or dt.date.today()
+    closed = closed_years(kop)
+    members: list[NewMember] = []
+    problems: list[str] = []
+    first_row: dict[str, int] = {}
+    nik_row: dict[str, int] = {}
+    for row in rows:
+        cells = row.cells
+        row_problems = [f"{name} is empty" for name in REQUIRED if not cells[name]]
+        date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
+        if cells["tanggal_masuk"] and date is None:
+            row_problems.append(f"tanggal_masuk {cells['tanggal_masuk']!r} is not a date (use YYYY-MM-DD)")
+        member = NewMember(
+            id=cells["id"],
+            nama=cells["nama"],
+            tanggal_masuk=date or today,
+            nik=cells["nik"],
+            jenis_kelamin=cells["jenis_kelamin"].upper(),
+            alamat=cells["alamat"],
+            telepon=cells["telepon"],
+        )
+        row_problems += [p for p in member_problems(member) if not p.endswith("is empty")]
+        if "nik" in row.angka:
+            row_problems.append(
+                "NIK is stored as a number; a spreadsheet keeps only 15 digits of a number, so format "
+                "the nik column as Text and type the NIK again"
+            )
+        if member.id and member.id in first_row:
+            row_problems.append(f"id {member.id} is already used in row {first_row[member.id]}")
+        if member.nik and member.nik in nik_row:
+            row_problems.append(f"NIK {member.nik} is already used in row {nik_row[member.nik]}")
+        elif member.nik:
+            nik_row[member.nik] = row.baris
+        if date is not None:
+            row_problems += [
+                p for p in join_date_problems(kop, member, today, closed, set()) if "appears twice" not in p
+            ]
+        elif member.id in kop.members:
+            row_problems.append(f"id {member.id} is already registered ({kop.members[member.id].nama})")
+        if member.id and member.id not in first_row:
+            first_row[member.id] = row.baris
+        if row_problems:
+            problems += [f"baris {row.baris}: {p}" for p in row_problems]
+        else:
+            members.append(member)
+    return members, problems
+
+
+def import_entries(
+    kop: Koperasi, path: str | Path, *, today: dt.date | None = None
+) -> tuple[list[NewMember], list[data.Directive]]:
+    """Members of the file and their join directives; :class:`InputError` listing every bad row."""
+    rows = read_rows(path)
+    members, problems = validate_rows(kop, rows, today=today)
+    if problems:
+        bad = len({p.split(":", 1)[0] for p in problems})
+        raise InputError(
+            f"{Path(path).name}: {bad} bad row(s); nothing was written:\n  " + "\n  ".join(problems),
+            hint="Fix these rows (row 1 is the header) and import the whole file again.",
+        )
+    return members, join_many(kop, members, today=today)

@@ -1,0 +1,456 @@
+"""Member operations as pure builders: joining and leaving the koperasi.
+
+Every builder takes a loaded :class:`~kopledger.ledger.Koperasi` plus explicit
+parameters and returns beancount directives; nothing here writes (writing goes through
+:func:`kopledger.writer.append_directives`). Bad input raises
+:class:`~kopledger.errors.InputError` naming what is wrong and what to do.
+
+The shared checks (:func:`check_date`, :func:`check_amount`, :func:`active_member`)
+are used by :mod:`kopledger.savings` too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import amount, data
+from beancount.parser.grammar import ValueType
+
+from kopledger.accounts import MemberKind, is_valid_member_id
+from kopledger.config import Member, customs
+from kopledger.errors import InputError
+from kopledger.ledger import Koperasi
+
+ZERO = Decimal(0)
+SOURCE = "<kopledger>"
+
+TAG_POKOK = "simpanan-pokok"
+TAG_KELUAR = "anggota-keluar"
+
+
+# --- shared checks -------------------------------------------------------------------
+def closed_years(kop: Koperasi) -> set[int]:
+    """Years closed now: a ``custom "tutup-buku" "YEAR"`` lock in force (not reopened)."""
+    try:
+        from kopledger.closing import closed_years as locks_in_force
+    except ImportError:  # pragma: no cover - the closing module is optional here
+        pass
+    else:
+        return set(locks_in_force(kop))
+    years: set[int] = set()
+    for entry in customs(kop.entries, "tutup-buku"):
+        if entry.values and str(entry.values[0].value).isdigit():
+            years.add(int(str(entry.values[0].value)))
+    return years
+
+
+def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] | None = None) -> str | None:
+    """Why ``date`` cannot be booked (in the future, or in a closed year), or None."""
+    if date > today:
+        return f"date {date} is in the future (today is {today})"
+    if date.year in (closed if closed is not None else closed_years(kop)):
+        return f"the year {date.year} is closed (tutup-buku); book it in an open year"
+    return None
+
+
+def check_date(kop: Koperasi, date: dt.date, today: dt.date | None = None) -> dt.date:
+    """``date`` if it can be booked; else :class:`InputError`."""
+    problem = date_problem(kop, date, today or dt.date.today())
+    if problem:
+        raise InputError(problem)
+    return date
+
+
+def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
+    """A positive whole-rupiah amount; else :class:`InputError`.
+
+    Text with ``.`` or ``,`` is refused: ``50.000`` means fifty thousand to an Indonesian
+    reader and fifty to Python, so the amount must be written without separators.
+    """
+    if isinstance(value, str) and ("." in value or "," in value):
+        raise InputError(
+            f"{what} {value!r}: write whole rupiah without separators, e.g. 50000",
+        )
+    try:
+        number = Decimal(str(value).replace("_", ""))
+    except ArithmeticError:
+        raise InputError(f"{what} {value!r} is not a number") from None
+    if not number.is_finite() or number <= 0:
+        raise InputError(f"{what} must be more than zero, got {value}")
+    if number != number.to_integral_value():
+        raise InputError(f"{what} must be whole rupiah, got {value}")
+    return number.quantize(Decimal(1))
+
+
+def active_member(kop: Koperasi, member_id: str, date: dt.date) -> Member:
+    """The member ``member_id``, active on ``date``; else :class:`InputError`."""
+    member = kop.member(member_id)
+    if member.tanggal_masuk > date:
+        raise InputError(f"member {member_id} joins on {member.tanggal_masuk}, after {date}")
+    if member.tanggal_keluar is not None and member.tanggal_keluar <= date:
+        raise InputError(
+            f"member {member_id} ({member.nama}) left on {member.tanggal_keluar}",
+            hint="Only active members can do this.",
+        )
+    return member
+
+
+def posting(account: str, number: Decimal, currency: str, meta: dict[str, object] | None = None) -> data.Posting:
+    """A posting of ``number`` ``currency`` to ``account``."""
+    return data.Posting(account, amount.Amount(number, currency), None, None, None, meta)
+
+
+def transaction(
+    date: dt.date,
+    narration: str,
+    tags: Iterable[str],
+    postings: Sequence[data.Posting],
+    **meta: object,
+) -> data.Transaction:
+    """A cleared transaction with kopledger's source meta plus ``meta`` (``_`` → ``-`` in keys)."""
+    entry_meta = data.new_metadata(SOURCE, 0)
+    for key, value in meta.items():
+        if value is not None:
+            entry_meta[key.replace("_", "-")] = value
+    return data.Transaction(
+        entry_meta, date, "*", None, narration, frozenset(tags), frozenset(), list(postings)
+    )
+
+
+# --- joining -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewMember:
+    """A member to register: what the ``anggota`` directive records."""
+
+    id: str
+    nama: str
+    tanggal_masuk: dt.date
+    nik: str = ""
+    jenis_kelamin: str = ""
+    alamat: str = ""
+    telepon: str = ""
+
+
+def _text_problem(label: str, value: str) -> str | None:
+    if any(ch in value for ch in '"\\\n\r'):
+        return f"{label} must not contain quotes, backslashes or line breaks: {value!r}"
+    return None
+
+
+def member_problems(member: NewMember) -> list[str]:
+    """Everything wrong with one new member's fields (empty when valid)."""
+    problems: list[str] = []
+    if not member.id:
+        problems.append("id is empty")
+    elif not is_valid_member_id(member.id):
+        problems.append(
+            f"id {member.id!r} is not valid: start with an uppercase letter or digit, "
+            "then letters, digits or '-' (e.g. A0001)"
+        )
+    if not member.nama.strip():
+        problems.append("nama is empty")
+    if member.nik and not (len(member.nik) == 16 and member.nik.isdigit()):
+        problems.append(f"NIK must be 16 digits, got {member.nik!r}")
+    if member.jenis_kelamin not in ("", "P", "L"):
+        problems.append(f"jenis_kelamin must be P or L, got {member.jenis_kelamin!r}")
+    for label, value in (("nama", member.nama), ("alamat", member.alamat), ("telepon", member.telepon)):
+        problem = _text_problem(label, value)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def pokok_amount(kop: Koperasi, date: dt.date) -> Decimal:
+    """The simpanan pokok in force on ``date``; :class:`InputError` if no policy sets it."""
+    number = kop.policies.amount("simpanan-pokok", date)
+    if number is None or number <= 0:
+        raise InputError(
+            f"no simpanan pokok policy in force on {date}",
+            hint='Add one first, e.g. 2025-01-01 custom "kebijakan" "simpanan-pokok" 100000 IDR',
+        )
+    return number
+
+
+def join_entries(
+    kop: Koperasi, member: NewMember, *, today: dt.date | None = None, kas: str | None = None
+) -> list[data.Directive]:
+    """A member joins: the ``anggota`` directive and the simpanan pokok payment (policy amount)."""
+    return join_many(kop, [member], today=today, kas=kas)
+
+
+def join_many(
+    kop: Koperasi, members: Sequence[NewMember], *, today: dt.date | None = None, kas: str | None = None
+) -> list[data.Directive]:
+    """Several members join; every member is checked first and all problems are reported at once."""
+    today = today or dt.date.today()
+    closed = closed_years(kop)
+    problems: list[str] = []
+    seen: set[str] = set()
+    niks: dict[str, str] = {}
+    for member in members:
+        found = member_problems(member) + join_date_problems(kop, member, today, closed, seen)
+        if member.nik and member.nik in niks:
+            found.append(f"NIK {member.nik} is also given for {niks[member.nik]}")
+        problems += [f"{member.id or '?'}: {problem}" for problem in found]
+        seen.add(member.id)
+        if member.nik:
+            niks.setdefault(member.nik, member.id)
+    if problems:
+        raise InputError("cannot register member(s); nothing was written:\n  " + "\n  ".join(problems))
+    entries: list[data.Directive] = []
+    for member in members:
+        entries += _join(kop, member, kas or kop.roots.kas)
+    return entries
+
+
+def join_date_problems(
+    kop: Koperasi, member: NewMember, today: dt.date, closed: set[int], seen: set[str]
+) -> list[str]:
+    """Problems of a new member against the books: duplicate id, bad date, no pokok policy."""
+    problems: list[str] = []
+    if member.id in kop.members:
+        existing = kop.members[member.id]
+        problems.append(f"id {member.id} is already registered ({existing.nama}, since {existing.tanggal_masuk})")
+    elif member.id in seen:
+        problems.append(f"id {member.id} appears twice")
+    if member.nik:
+        holder = next((m for m in kop.members.values() if m.nik == member.nik), None)
+        if holder is not None and holder.id != member.id:
+            problems.append(f"NIK {member.nik} is already registered to {holder.id} ({holder.nama})")
+    problem = date_problem(kop, member.tanggal_masuk, today, closed)
+    if problem:
+        problems.append(problem)
+    else:
+        number = kop.policies.amount("simpanan-pokok", member.tanggal_masuk)
+        if number is None or number <= 0:
+            problems.append(
+                f"no simpanan pokok policy in force on {member.tanggal_masuk} "
+                '(add e.g. custom "kebijakan" "simpanan-pokok" 100000 IDR)'
+            )
+    return problems
+
+
+def _join(kop: Koperasi, member: NewMember, kas: str) -> list[data.Directive]:
+    meta = data.new_metadata(SOURCE, 0)
+    for key, value in (
+        ("nik", member.nik),
+        ("jenis-kelamin", member.jenis_kelamin),
+        ("alamat", member.alamat),
+        ("telepon", member.telepon),
+    ):
+        if value:
+            meta[key] = value
+    register = data.Custom(
+        meta, member.tanggal_masuk, "anggota", [ValueType(member.id, str), ValueType(member.nama, str)]
+    )
+    pokok = pokok_amount(kop, member.tanggal_masuk)
+    roots, currency = kop.roots, kop.currency
+    payment = transaction(
+        member.tanggal_masuk,
+        f"Simpanan pokok {member.nama}",
+        [TAG_POKOK],
+        [
+            posting(kas, pokok, currency),
+            posting(roots.member_account(MemberKind.POKOK, member.id), -pokok, currency),
+        ],
+        anggota=member.id,
+    )
+    return [register, payment]
+
+
+# --- leaving -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExitPlan:
+    """What an exit moves: capital to the leaver payable, loan set-off, payout."""
+
+    anggota: str
+    tanggal: dt.date
+    pokok: Decimal
+    wajib: Decimal
+    potong_pinjaman: Decimal
+    sisa_pinjaman: Decimal
+    dibayar: Decimal
+    sukarela: Decimal
+    berjangka: Decimal
+
+
+def exit_plan(
+    kop: Koperasi,
+    member_id: str,
+    date: dt.date,
+    *,
+    set_off_loan: bool = True,
+    payout: bool = True,
+    today: dt.date | None = None,
+) -> ExitPlan:
+    """The amounts of a member's exit on ``date`` (checks the member and date)."""
+    check_date(kop, date, today)
+    active_member(kop, member_id, date)
+    later = [e.date for e in kop.transactions if e.date > date and _touches_member(kop, e, member_id)]
+    if later:
+        raise InputError(
+            f"member {member_id} has transactions after {date} (first on {min(later)})",
+            hint="Record the exit on or after their last transaction.",
+        )
+    bal = kop.member_balance(member_id, date)
+    capital = bal.pokok + bal.wajib
+    loan = max(bal.pinjaman, ZERO)
+    set_off = min(capital, loan) if set_off_loan else ZERO
+    return ExitPlan(
+        anggota=member_id,
+        tanggal=date,
+        pokok=bal.pokok,
+        wajib=bal.wajib,
+        potong_pinjaman=set_off,
+        sisa_pinjaman=loan - set_off,
+        dibayar=(capital - set_off) if payout else ZERO,
+        sukarela=bal.sukarela if payout else ZERO,
+        berjangka=bal.berjangka if payout else ZERO,
+    )
+
+
+def _touches_member(kop: Koperasi, entry: data.Transaction, member_id: str) -> bool:
+    for p in entry.postings:
+        split = kop.roots.split_member_account(p.account)
+        if split is not None and split[1] == member_id:
+            return True
+    return False
+
+
+def exit_entries(
+    kop: Koperasi,
+    member_id: str,
+    date: dt.date,
+    *,
+    alasan: str = "",
+    set_off_loan: bool = True,
+    payout: bool = True,
+    today: dt.date | None = None,
+    kas: str | None = None,
+) -> list[data.Directive]:
+    """A member leaves on ``date``.
+
+    Directives: ``anggota-keluar``; a ``#anggota-keluar`` transaction moving simpanan pokok
+    and wajib to ``Liabilitas:SimpananAnggotaKeluar:<ID>``; with ``set_off_loan`` and an
+    outstanding loan (``Aset:Piutang:PinjamanAnggota:<ID>``), a set-off of up to the whole
+    payable against it; with ``payout``, the cash payout of what is left, plus any simpanan
+    sukarela and berjangka balances.
+    """
+    problem = _text_problem("alasan", alasan)
+    if problem:
+        raise InputError(problem)
+    plan = exit_plan(kop, member_id, date, set_off_loan=set_off_loan, payout=payout, today=today)
+    roots, cur = kop.roots, kop.currency
+    kas = kas or roots.kas
+    nama = kop.members[member_id].nama
+    keluar = roots.member_account(MemberKind.KELUAR, member_id)
+    meta = data.new_metadata(SOURCE, 0)
+    if alasan:
+        meta["alasan"] = alasan
+    entries: list[data.Directive] = [data.Custom(meta, date, "anggota-keluar", [ValueType(member_id, str)])]
+    capital = plan.pokok + plan.wajib
+    if capital:
+        legs = [
+            posting(roots.member_account(kind, member_id), number, cur)
+            for kind, number in ((MemberKind.POKOK, plan.pokok), (MemberKind.WAJIB, plan.wajib))
+            if number
+        ]
+        entries.append(transaction(
+            date, f"Anggota keluar: {nama}", [TAG_KELUAR],
+            [*legs, posting(keluar, -capital, cur)], anggota=member_id,
+        ))
+    if plan.potong_pinjaman:
+        entries.append(transaction(
+            date, f"Simpanan anggota keluar dipotong pinjaman: {nama}", [TAG_KELUAR],
+            [
+                posting(keluar, plan.potong_pinjaman, cur),
+                posting(roots.member_account(MemberKind.PINJAMAN, member_id), -plan.potong_pinjaman, cur),
+            ],
+            anggota=member_id,
+        ))
+    paid = [
+        (keluar, plan.dibayar),
+        (roots.member_account(MemberKind.SUKARELA, member_id), plan.sukarela),
+        (roots.member_account(MemberKind.BERJANGKA, member_id), plan.berjangka),
+    ]
+    legs = [posting(account, number, cur) for account, number in paid if number > 0]
+    total = sum((number for _, number in paid if number > 0), ZERO)
+    if legs:
+        entries.append(transaction(
+            date, f"Pembayaran simpanan anggota keluar: {nama}", [TAG_KELUAR],
+            [*legs, posting(kas, -total, cur)], anggota=member_id,
+        ))
+    return entries
+
+
+def leaver_payout_entries(
+    kop: Koperasi, member_id: str, date: dt.date, *, today: dt.date | None = None, kas: str | None = None
+) -> list[data.Directive]:
+    """Pay out (later) what is still owed to a member who left: the leaver payable, in cash."""
+    check_date(kop, date, today)
+    member = kop.member(member_id)
+    if member.tanggal_keluar is None or member.tanggal_keluar > date:
+        raise InputError(f"member {member_id} has not left by {date}; record the exit first")
+    owed = kop.member_balance(member_id).keluar
+    if owed <= 0:
+        raise InputError(f"nothing is owed to member {member_id}")
+    roots, cur = kop.roots, kop.currency
+    return [transaction(
+        date, f"Pembayaran simpanan anggota keluar: {member.nama}", [TAG_KELUAR],
+        [posting(roots.member_account(MemberKind.KELUAR, member_id), owed, cur), posting(kas or roots.kas, -owed, cur)],
+        anggota=member_id,
+    )]
+
+
+# --- the register as data ------------------------------------------------------------
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of the member list (``kop anggota daftar``)."""
+
+    id: str
+    nama: str
+    nik: str
+    jenis_kelamin: str
+    tanggal_masuk: dt.date
+    tanggal_keluar: dt.date | None
+    status: str  # "aktif" or "keluar"
+    alamat: str
+    telepon: str
+    pokok: Decimal
+    wajib: Decimal
+    sukarela: Decimal
+    berjangka: Decimal
+    pinjaman: Decimal
+
+
+def member_list(kop: Koperasi, date: dt.date, *, include_exited: bool = True) -> tuple[MemberRow, ...]:
+    """The register on ``date`` with each member's balances, by id."""
+    balances = kop.member_balances(date)
+    rows = []
+    for member in sorted(kop.members.values(), key=lambda m: m.id):
+        if member.tanggal_masuk > date:
+            continue
+        active = member.is_active(date)
+        if not active and not include_exited:
+            continue
+        bal = balances.get(member.id)
+        rows.append(MemberRow(
+            id=member.id,
+            nama=member.nama,
+            nik=member.nik,
+            jenis_kelamin=member.jenis_kelamin,
+            tanggal_masuk=member.tanggal_masuk,
+            tanggal_keluar=member.tanggal_keluar if not active else None,
+            status="aktif" if active else "keluar",
+            alamat=member.alamat,
+            telepon=member.telepon,
+            pokok=bal.pokok if bal else ZERO,
+            wajib=bal.wajib if bal else ZERO,
+            sukarela=bal.sukarela if bal else ZERO,
+            berjangka=bal.berjangka if bal else ZERO,
+            pinjaman=bal.pinjaman if bal else ZERO,
+        ))
+    return tuple(rows)

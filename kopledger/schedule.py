@@ -1,0 +1,139 @@
+"""Loan repayment schedules (jadwal angsuran): flat, efektif and anuitas.
+
+Pure and exact (``Decimal``); the one rounding rule everybody uses (CONTRACTS.md):
+
+- ``i = bunga / 100 / 12`` (``bunga`` is the annual rate in percent).
+- **flat**: interest every month = round_half_up(P·i) to whole rupiah; principal =
+  floor(P/n) in months 1..n−1, the last month takes P − (n−1)·floor(P/n).
+- **efektif**: principal as flat; interest = round_half_up(outstanding·i).
+- **anuitas**: A = round_half_up(P·i / (1 − (1+i)^−n)); interest = round_half_up(outstanding·i);
+  principal = A − interest; the last month's principal is the whole outstanding balance and
+  its instalment is principal + interest (it absorbs the rounding).
+- With ``bunga`` 0 there is no interest (principal as flat).
+- Due dates: the first due date plus k months (``dateutil.relativedelta``, so a loan due
+  on the 31st falls due on the last day of shorter months).
+
+So the principal of every schedule sums exactly to P, and each instalment is exactly its
+principal plus its interest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+
+from kopledger.errors import InputError
+
+METODE = ("flat", "efektif", "anuitas")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+#: Sanity limits of any schedule (a koperasi's own maximum rate is ``kebijakan
+#: "bunga-pinjaman-maks"``, checked when a loan is disbursed).
+MAX_TENOR = 360
+MAX_BUNGA = Decimal(100)
+MAX_POKOK = Decimal(10) ** 13
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One row of a schedule: instalment number, due date, amount, principal, interest, balance after."""
+
+    ke: int
+    tanggal: dt.date
+    angsuran: Decimal
+    pokok: Decimal
+    bunga: Decimal
+    sisa: Decimal
+
+
+def rupiah_half_up(value: Decimal | Fraction) -> Decimal:
+    """``value`` (≥ 0 or not) rounded half up (away from zero at .5) to whole rupiah, exactly."""
+    if isinstance(value, Decimal):
+        return value.quantize(ONE, rounding=ROUND_HALF_UP)
+    magnitude = math.floor(abs(value) + Fraction(1, 2))
+    return Decimal(magnitude if value >= 0 else -magnitude)
+
+
+def monthly_rate(bunga: Decimal) -> Fraction:
+    """``i = bunga / 100 / 12``, as an exact fraction."""
+    return Fraction(bunga) / 1200
+
+
+def monthly_interest(outstanding: Decimal, bunga: Decimal) -> Decimal:
+    """round_half_up(outstanding · i): one month's interest on ``outstanding``, exactly rounded."""
+    return rupiah_half_up(Fraction(outstanding) * monthly_rate(bunga))
+
+
+def annuity_payment(pokok: Decimal, bunga: Decimal, tenor: int) -> Decimal:
+    """A = round_half_up(P·i / (1 − (1+i)^−n)), computed exactly; with bunga 0, P/n rounded half up."""
+    i = monthly_rate(bunga)
+    if i == 0:
+        return rupiah_half_up(Fraction(pokok) / tenor)
+    growth = (1 + i) ** tenor
+    return rupiah_half_up(Fraction(pokok) * i * growth / (growth - 1))
+
+
+def check_terms(pokok: Decimal, bunga: Decimal, tenor: int, metode: str) -> None:
+    """Raise :class:`InputError` when the loan terms are out of range."""
+    if not isinstance(pokok, Decimal) or not pokok.is_finite() or pokok <= 0 or pokok != pokok.to_integral_value():
+        raise InputError(f"pokok pinjaman harus bilangan bulat rupiah > 0, bukan {pokok}",
+                         hint="Contoh: --pokok 5000000")
+    if pokok > MAX_POKOK:
+        raise InputError(f"pokok pinjaman {pokok} terlalu besar (maksimum {MAX_POKOK})")
+    if not isinstance(bunga, Decimal) or not bunga.is_finite() or bunga < 0 or bunga > MAX_BUNGA:
+        raise InputError(f"bunga harus persen setahun antara 0 dan {MAX_BUNGA}, bukan {bunga}",
+                         hint="Contoh: --bunga 12 berarti 12% setahun (1% sebulan).")
+    if isinstance(tenor, bool) or not isinstance(tenor, int) or tenor < 1 or tenor > MAX_TENOR:
+        raise InputError(f"tenor harus 1 sampai {MAX_TENOR} bulan, bukan {tenor}")
+    if metode not in METODE:
+        raise InputError(f"metode pinjaman tidak dikenal {metode!r}; gunakan salah satu: {', '.join(METODE)}")
+
+
+def due_date(mulai: dt.date, ke: int) -> dt.date:
+    """Due date of instalment ``ke`` (1-based): the first due date plus ke−1 months."""
+    return mulai + relativedelta(months=ke - 1)
+
+
+def schedule(pokok: Decimal, bunga: Decimal, tenor: int, metode: str, mulai: dt.date) -> tuple[Instalment, ...]:
+    """The repayment schedule of a loan; ``mulai`` is the first due date (angsuran ke-1).
+
+    ``pokok`` in whole rupiah, ``bunga`` the annual rate in percent (12 = 12 % a year),
+    ``tenor`` in months, ``metode`` one of :data:`METODE`. Rounding: see the module doc.
+    """
+    pokok = Decimal(pokok)
+    bunga = Decimal(bunga)
+    if isinstance(tenor, Decimal) and tenor == tenor.to_integral_value():
+        tenor = int(tenor)
+    check_terms(pokok, bunga, tenor, metode)
+    flat_principal = Decimal(math.floor(Fraction(pokok) / tenor))
+    flat_interest = monthly_interest(pokok, bunga)
+    payment = annuity_payment(pokok, bunga, tenor) if metode == "anuitas" else ZERO
+    rows: list[Instalment] = []
+    sisa = pokok
+    for ke in range(1, tenor + 1):
+        interest = flat_interest if metode == "flat" else monthly_interest(sisa, bunga)
+        if ke == tenor:
+            principal = sisa
+        elif metode == "anuitas":
+            # never more than what is left (rounding A up could otherwise overshoot)
+            principal = min(max(payment - interest, ZERO), sisa)
+        else:
+            principal = flat_principal
+        sisa -= principal
+        rows.append(Instalment(ke, due_date(mulai, ke), principal + interest, principal, interest, sisa))
+    return tuple(rows)
+
+
+def schedule_totals(rows: tuple[Instalment, ...]) -> tuple[Decimal, Decimal, Decimal]:
+    """(total instalments, total principal, total interest) of a schedule."""
+    return (
+        sum((r.angsuran for r in rows), ZERO),
+        sum((r.pokok for r in rows), ZERO),
+        sum((r.bunga for r in rows), ZERO),
+    )

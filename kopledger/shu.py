@@ -1,0 +1,959 @@
+"""SHU (sisa hasil usaha): the year's surplus, its allocation by the AD/ART, and each
+member's jasa modal and jasa usaha, to the rupiah.
+
+Three layers, each usable on its own:
+
+- **Arithmetic over plain numbers** (no ledger): :func:`split_by_basis` shares a
+  total in proportion to bases, :func:`allocate_components` splits the SHU by the
+  percentages, :func:`distribute` does both for a whole year. Exact rational arithmetic,
+  then one stated rounding to whole rupiah.
+- **The ledger**: :func:`shu_of_year` and :func:`compute_shu` read the year's postings
+  (one pass) and the policies in force at year end, and return a frozen
+  :class:`ShuResult`.
+- **Directives and documents**: :func:`allocation_entry` and :func:`payout_entries`
+  build (never write) the journal entries; :func:`render_table` and
+  :func:`render_slips` render through ``templates/shu/``.
+
+Rounding rule (``kebijakan "pembulatan"``): ``bawah`` (default) floors every component
+except cadangan, and every member's jasa modal and jasa usaha, to the whole rupiah;
+``terdekat`` rounds them half up instead. Cadangan takes the SHU minus every other
+component, so the components sum exactly to the SHU; what the member splits leave
+(``sisa_pembulatan``) is booked to cadangan too, so the allocation entry balances.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from beancount.core import amount, data
+
+from kopledger.accounts import MemberKind
+from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup
+from kopledger.chart import MEMBER_SHU_COMPONENTS, shu_component_account
+from kopledger.config import ShuBasis, ShuSplit, split_in_force
+from kopledger.errors import InputError
+from kopledger.filters import rupiah
+from kopledger.ledger import Koperasi
+
+ZERO = Decimal(0)
+SOURCE = "<kopledger.shu>"
+
+CADANGAN = "cadangan"
+JASA_MODAL = "jasa-modal"
+JASA_USAHA = "jasa-usaha"
+
+#: Rounding rules of ``kebijakan "pembulatan"``.
+ROUNDINGS = ("bawah", "terdekat")
+#: Ways to measure the capital basis (``shu-basis "jasa-modal" … metode: …``).
+METODE_MODAL = ("saldo-akhir", "rata-rata-bulanan")
+
+TAG_ALOKASI = "shu-alokasi"
+TAG_BAYAR = "shu-bayar"
+TAG_KELUAR = "anggota-keluar"
+PAYOUT_TARGETS = ("kas", "sukarela")
+
+
+def shu_link(year: int) -> str:
+    """The link shared by a year's SHU allocation and payout entries (``shu-2025``)."""
+    return f"shu-{year}"
+
+
+# --- arithmetic over plain numbers ------------------------------------------------------
+def round_rupiah(value: Fraction | Decimal | int, rounding: str = "bawah") -> Decimal:
+    """``value`` to the whole rupiah: floor (``bawah``) or half up (``terdekat``)."""
+    exact = Fraction(value)
+    if rounding == "bawah":
+        return Decimal(math.floor(exact))
+    if rounding == "terdekat":
+        return Decimal(math.floor(exact + Fraction(1, 2)))
+    raise ValueError(f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}")
+
+
+def split_by_basis(
+    total: Decimal, bases: Mapping[str, Decimal], rounding: str = "bawah"
+) -> tuple[dict[str, Decimal], Decimal]:
+    """Share ``total`` in proportion to ``bases``: ``(shares, remainder)``.
+
+    Each share is ``total × basis / Σ bases`` (exact), rounded to the whole rupiah by
+    ``rounding``; ``remainder = total − Σ shares``, so shares plus remainder are exactly
+    ``total``. With floor rounding no share exceeds its exact value and
+    ``0 ≤ remainder < number of bases with a positive basis``. When every basis is zero
+    every share is zero and the remainder is the whole total. Bases must not be negative.
+    """
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}")
+    if total < 0:
+        raise ValueError(f"cannot share a negative total {total}")
+    negative = [k for k, v in bases.items() if v < 0]
+    if negative:
+        raise ValueError(f"negative basis for {', '.join(negative)}")
+    # exact integer arithmetic: basis_i = n_i / L, total = tn / td,
+    # share_i = total × basis_i / Σ basis = tn × n_i / (td × Σ n)
+    ratios = {k: v.as_integer_ratio() for k, v in bases.items()}
+    common = math.lcm(*(d for _, d in ratios.values())) if ratios else 1
+    scaled = {k: n * (common // d) for k, (n, d) in ratios.items()}
+    sum_scaled = sum(scaled.values())
+    if sum_scaled == 0:
+        return {k: ZERO for k in bases}, total
+    tn, td = total.as_integer_ratio()
+    denominator = td * sum_scaled
+    if rounding == "bawah":
+        shares = {k: Decimal((tn * b) // denominator) for k, b in scaled.items()}
+    else:
+        shares = {k: Decimal((2 * tn * b + denominator) // (2 * denominator)) for k, b in scaled.items()}
+    return shares, total - sum(shares.values(), ZERO)
+
+
+def allocate_components(
+    dibagi: Decimal,
+    persen: Sequence[tuple[str, Decimal]],
+    rounding: str = "bawah",
+    *,
+    shu: Decimal | None = None,
+) -> dict[str, Decimal]:
+    """Split the SHU into components: ``{component: amount}`` in the order given.
+
+    Every component but ``cadangan`` is ``dibagi × percent / 100`` rounded by
+    ``rounding``; ``cadangan`` (added if absent) takes ``shu`` (default: ``dibagi``)
+    minus all the others, so the amounts sum exactly to ``shu``. ``dibagi`` is the part
+    of the SHU the percentages apply to (less than ``shu`` when the SHU from
+    non-members goes to cadangan in full).
+    """
+    total = dibagi if shu is None else shu
+    amounts: dict[str, Decimal] = {}
+    for component, percent in persen:
+        if component != CADANGAN:
+            amounts[component] = round_rupiah(Fraction(dibagi) * Fraction(percent) / 100, rounding)
+    others = sum(amounts.values(), ZERO)
+    ordered = {c: amounts.get(c, ZERO) for c, _ in persen}
+    ordered[CADANGAN] = total - others
+    return ordered
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A year's SHU split into components and member shares (plain numbers)."""
+
+    komponen: dict[str, Decimal]
+    jasa_modal: dict[str, Decimal]
+    jasa_usaha: dict[str, Decimal]
+    sisa_jasa_modal: Decimal
+    sisa_jasa_usaha: Decimal
+    #: Member components moved to cadangan because no member had a basis for them.
+    dialihkan: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def sisa_pembulatan(self) -> Decimal:
+        """Rupiah of jasa modal and jasa usaha that rounding gave to no member."""
+        return self.sisa_jasa_modal + self.sisa_jasa_usaha
+
+    @property
+    def cadangan_dibukukan(self) -> Decimal:
+        """What the allocation entry credits to cadangan: its component plus the remainder."""
+        return self.komponen[CADANGAN] + self.sisa_pembulatan
+
+
+def distribute(
+    shu: Decimal,
+    persen: Sequence[tuple[str, Decimal]],
+    bases_modal: Mapping[str, Decimal],
+    bases_usaha: Mapping[str, Decimal],
+    rounding: str = "bawah",
+    *,
+    non_anggota: Decimal = ZERO,
+) -> Distribution:
+    """The whole split of a positive ``shu``: components, then each member's shares.
+
+    ``non_anggota`` is the part of the SHU that goes to cadangan in full before the
+    percentages apply. A member component with no positive basis at all goes to
+    cadangan (reported in ``dialihkan``).
+    """
+    if shu <= 0:
+        raise ValueError(f"nothing to distribute from SHU {shu}")
+    if not ZERO <= non_anggota <= shu:
+        raise ValueError(f"non-member SHU {non_anggota} must be between 0 and the SHU {shu}")
+    komponen = allocate_components(shu - non_anggota, persen, rounding, shu=shu)
+    dialihkan: dict[str, Decimal] = {}
+    splits: dict[str, tuple[dict[str, Decimal], Decimal]] = {}
+    for component, bases in ((JASA_MODAL, bases_modal), (JASA_USAHA, bases_usaha)):
+        allocated = komponen.get(component, ZERO)
+        if component in komponen and allocated != 0 and sum(bases.values(), ZERO) == 0:
+            dialihkan[component] = allocated
+            komponen[component] = ZERO
+            komponen[CADANGAN] += allocated
+            allocated = ZERO
+        splits[component] = split_by_basis(allocated, bases, rounding)
+    return Distribution(
+        komponen=komponen,
+        jasa_modal=splits[JASA_MODAL][0],
+        jasa_usaha=splits[JASA_USAHA][0],
+        sisa_jasa_modal=splits[JASA_MODAL][1],
+        sisa_jasa_usaha=splits[JASA_USAHA][1],
+        dialihkan=dialihkan,
+    )
+
+
+def non_member_part(shu: Decimal, pendapatan_non_anggota: Decimal, pendapatan: Decimal) -> Decimal:
+    """The part of the SHU earned from non-members, in proportion to income.
+
+    ``SHU × non-member income / total income`` of the year, rounded half up to the
+    whole rupiah (0 when the SHU or the income is not positive; at most the SHU).
+    """
+    if shu <= 0 or pendapatan <= 0 or pendapatan_non_anggota <= 0:
+        return ZERO
+    part = round_rupiah(Fraction(shu) * Fraction(pendapatan_non_anggota) / Fraction(pendapatan), "terdekat")
+    return min(part, shu)
+
+
+# --- results --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShuComponent:
+    """One line of the allocation: component, percent, amount, and its account."""
+
+    komponen: str
+    persen: Decimal
+    jumlah: Decimal
+    #: Account credited; for jasa modal/usaha the parent of the members' UtangSHU accounts.
+    akun: str
+
+
+@dataclass(frozen=True)
+class MemberShu:
+    """One member's SHU: bases, jasa modal, jasa usaha and their total."""
+
+    id: str
+    nama: str
+    basis_modal: Decimal
+    basis_usaha: Decimal
+    jasa_modal: Decimal
+    jasa_usaha: Decimal
+    jumlah: Decimal
+    #: Exit date, for a member who left during the year and shares by policy.
+    keluar: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ShuResult:
+    """A year's SHU, its allocation and every member's share.
+
+    ``alokasi`` sums exactly to ``shu``; for each member component, the members'
+    amounts plus its remainder equal the component; ``sisa_pembulatan`` (the
+    remainders) is booked to cadangan. A loss year has empty ``alokasi`` and ``anggota``.
+    """
+
+    tahun: int
+    shu: Decimal
+    alokasi: tuple[ShuComponent, ...]
+    anggota: tuple[MemberShu, ...]
+    sisa_pembulatan: Decimal
+    total_basis_modal: Decimal
+    total_basis_usaha: Decimal
+    peringatan: tuple[str, ...]
+    sementara: bool
+    pendapatan: Decimal = ZERO
+    beban: Decimal = ZERO
+    #: Part of the SHU from non-members put to cadangan in full (policy shu-non-anggota).
+    shu_non_anggota: Decimal = ZERO
+    sisa_jasa_modal: Decimal = ZERO
+    sisa_jasa_usaha: Decimal = ZERO
+    pembulatan: str = "bawah"
+    metode_modal: str = "saldo-akhir"
+    akun_basis_modal: tuple[str, ...] = ()
+    akun_basis_usaha: tuple[str, ...] = ()
+    #: The year has a closing entry (``#tutup-buku-YEAR``).
+    ditutup: bool = False
+    #: Last date of the data used (the year end, or the last entry of a provisional year).
+    sampai: dt.date | None = None
+
+    @property
+    def rugi(self) -> bool:
+        """True when the year made no surplus (nothing is distributed)."""
+        return self.shu <= 0
+
+    def komponen(self, name: str) -> ShuComponent | None:
+        """The allocation line of component ``name`` (None if the split has none)."""
+        return next((c for c in self.alokasi if c.komponen == name), None)
+
+    def jumlah_komponen(self, name: str) -> Decimal:
+        line = self.komponen(name)
+        return line.jumlah if line is not None else ZERO
+
+    @property
+    def cadangan_dibukukan(self) -> Decimal:
+        """Credited to cadangan by the allocation entry: its component plus the remainder."""
+        return self.jumlah_komponen(CADANGAN) + self.sisa_pembulatan
+
+    @property
+    def total_jasa_modal(self) -> Decimal:
+        return sum((m.jasa_modal for m in self.anggota), ZERO)
+
+    @property
+    def total_jasa_usaha(self) -> Decimal:
+        return sum((m.jasa_usaha for m in self.anggota), ZERO)
+
+    @property
+    def total_anggota(self) -> Decimal:
+        return sum((m.jumlah for m in self.anggota), ZERO)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data in the JSON contract's keys (amounts stay Decimal)."""
+        return {
+            "tahun": self.tahun,
+            "shu": self.shu,
+            "alokasi": [
+                {"komponen": c.komponen, "persen": c.persen, "jumlah": c.jumlah, "akun": c.akun}
+                for c in self.alokasi
+            ],
+            "anggota": [
+                {
+                    "id": m.id,
+                    "nama": m.nama,
+                    "basis_modal": m.basis_modal,
+                    "basis_usaha": m.basis_usaha,
+                    "jasa_modal": m.jasa_modal,
+                    "jasa_usaha": m.jasa_usaha,
+                    "jumlah": m.jumlah,
+                }
+                for m in self.anggota
+            ],
+            "sisa_pembulatan": self.sisa_pembulatan,
+            "sementara": self.sementara,
+            "pembulatan": self.pembulatan,
+            "shu_non_anggota": self.shu_non_anggota,
+            "total_basis_modal": self.total_basis_modal,
+            "total_basis_usaha": self.total_basis_usaha,
+            "peringatan": list(self.peringatan),
+        }
+
+
+# --- policies in force -----------------------------------------------------------------
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _where(meta: Mapping[str, Any] | None) -> str:
+    meta = meta or {}
+    filename, lineno = meta.get("filename"), meta.get("lineno")
+    if not filename:
+        return ""
+    return f"{filename}:{lineno}" if lineno is not None else str(filename)
+
+
+def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
+    """The ``shu-alokasi`` split in force at the end of ``year``; checked to sum to 100."""
+    split = split_in_force(kop.shu_splits, _year_end(year))
+    if split is None:
+        raise InputError(
+            f"no shu-alokasi in force for {year}: the SHU split of the AD/ART is not in the ledger",
+            hint=(
+                "Add the split, dated on or before the year end, e.g.\n"
+                f'  {year}-01-01 custom "shu-alokasi" "cadangan" 25\n'
+                f'  {year}-01-01 custom "shu-alokasi" "jasa-modal" 20\n'
+                f'  {year}-01-01 custom "shu-alokasi" "jasa-usaha" 30  … (summing to 100)'
+            ),
+        )
+    if split.total != 100:
+        lines = ", ".join(_where(s.meta) or s.component for s in split.shares)
+        detail = " + ".join(f"{s.component} {s.percent}" for s in split.shares)
+        raise InputError(
+            f"the shu-alokasi in force for {year} (dated {split.date}) sums to {split.total}%, "
+            f"not 100%: {detail} (at {lines})",
+            hint="Fix the percentages so they add up to exactly 100.",
+        )
+    return split
+
+
+def _basis_in_force(kop: Koperasi, basis: str, year: int) -> ShuBasis | None:
+    found = None
+    for item in kop.shu_bases:
+        if item.basis == basis and item.date <= _year_end(year):
+            found = item
+    return found
+
+
+@dataclass(frozen=True)
+class BasisPolicy:
+    """The accounts measuring the capital and patronage bases, and the capital method."""
+
+    modal: tuple[str, ...]
+    usaha: tuple[str, ...]
+    metode_modal: str
+
+
+def basis_for_year(kop: Koperasi, year: int) -> BasisPolicy:
+    """The ``shu-basis`` in force at the end of ``year`` (defaults where none is set).
+
+    Default capital basis: simpanan pokok + wajib, year-end balance; default patronage:
+    member-tagged income under ``Pendapatan:Anggota`` in the year. A configured account
+    must exist (be opened, or be a member account parent such as simpanan sukarela).
+    """
+    roots = kop.roots
+    modal = _basis_in_force(kop, JASA_MODAL, year)
+    usaha = _basis_in_force(kop, JASA_USAHA, year)
+    known = set(roots.member_parents())
+    opened: list[str] = []
+    for item in (modal, usaha):
+        if item is None:
+            continue
+        if not opened:
+            opened = [e.account for e in kop.entries if isinstance(e, data.Open)]
+        for account in item.accounts:
+            if account in known or any(roots.is_under(a, account) for a in opened):
+                continue
+            raise InputError(
+                f'shu-basis "{item.basis}" names account {account!r}, which does not exist'
+                + (f" ({_where(item.meta)})" if _where(item.meta) else ""),
+                hint="Fix the account name, or open the account, in the ledger.",
+            )
+    return BasisPolicy(
+        modal=modal.accounts if modal else (roots.member_parent(MemberKind.POKOK), roots.member_parent(MemberKind.WAJIB)),
+        usaha=usaha.accounts if usaha else (roots.pendapatan_anggota,),
+        metode_modal=modal.metode if modal else "saldo-akhir",
+    )
+
+
+# --- one pass over the year's postings ---------------------------------------------------
+@dataclass(frozen=True)
+class _AccountInfo:
+    income: bool
+    expense: bool
+    non_member: bool
+    modal: bool
+    usaha: bool
+    member: str | None
+    sign: int
+
+
+@dataclass
+class _YearScan:
+    pendapatan: Decimal = ZERO
+    pendapatan_non_anggota: Decimal = ZERO
+    beban: Decimal = ZERO
+    transaksi: int = 0
+    ditutup: bool = False
+    sampai: dt.date | None = None
+    modal: dict[str, Decimal] = field(default_factory=dict)
+    #: Per member: [balance before the year, movement in January, …, in December].
+    bulanan: dict[str, list[Decimal]] = field(default_factory=dict)
+    usaha: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
+    """Income, expenses and every member's bases for ``year``, in one pass over postings."""
+    roots = kop.roots
+    currency = kop.currency
+    start, end = dt.date(year, 1, 1), _year_end(year)
+    closing = closing_tag(year)
+    monthly = policy.metode_modal == "rata-rata-bulanan"
+    exits = {m.id: m.tanggal_keluar for m in kop.members.values() if m.tanggal_keluar is not None}
+    cache: dict[str, _AccountInfo | None] = {}
+    scan = _YearScan()
+    parents = roots.member_parents()
+
+    def classify(account: str) -> _AccountInfo | None:
+        parent, _, leaf = account.rpartition(":")
+        debit_normal = roots.is_under(account, roots.aset) or roots.is_under(account, roots.beban)
+        info = _AccountInfo(
+            income=roots.is_under(account, roots.pendapatan),
+            expense=roots.is_under(account, roots.beban),
+            non_member=roots.is_under(account, roots.pendapatan_non_anggota),
+            modal=any(roots.is_under(account, a) for a in policy.modal),
+            usaha=any(roots.is_under(account, a) for a in policy.usaha),
+            member=leaf if parent in parents else None,
+            sign=1 if debit_normal else -1,
+        )
+        return info if (info.income or info.expense or info.modal or info.usaha) else None
+
+    for entry in kop.entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        date = entry.date
+        if date > end:
+            break
+        in_year = date >= start
+        tags = entry.tags or frozenset()
+        if in_year:
+            if closing in tags:
+                scan.ditutup = True
+                continue
+            scan.transaksi += 1
+            scan.sampai = date
+        month = date.month if in_year else 0
+        exiting = TAG_KELUAR in tags
+        for posting in entry.postings:
+            units = posting.units
+            if units is None or units.number is None or units.currency != currency:
+                continue
+            account = posting.account
+            if account in cache:
+                info = cache[account]
+            else:
+                info = cache[account] = classify(account)
+            if info is None:
+                continue
+            number = units.number
+            if in_year:
+                if info.income:
+                    scan.pendapatan -= number
+                    if info.non_member:
+                        scan.pendapatan_non_anggota -= number
+                elif info.expense:
+                    scan.beban += number
+            if not (info.modal or (info.usaha and in_year)):
+                continue
+            member = info.member or (posting.meta or {}).get("anggota") or entry.meta.get("anggota")
+            if not member:
+                continue
+            member = str(member)
+            value = number * info.sign
+            if info.modal:
+                if monthly:
+                    months = scan.bulanan.get(member)
+                    if months is None:
+                        months = scan.bulanan[member] = [ZERO] * 13
+                    months[month] += value
+                else:
+                    left = exits.get(member)
+                    # a leaver's capital is measured as it stood when they left
+                    if left is None or not (date > left or exiting):
+                        scan.modal[member] = scan.modal.get(member, ZERO) + value
+            if info.usaha and in_year:
+                scan.usaha[member] = scan.usaha.get(member, ZERO) + value
+    return scan
+
+
+def _monthly_weight(months: Sequence[Decimal]) -> Decimal:
+    """Sum of the twelve month-end balances (12 × their average), exactly."""
+    return 12 * months[0] + sum(((13 - k) * months[k] for k in range(1, 13)), ZERO)
+
+
+def shu_of_year(kop: Koperasi, year: int) -> Decimal:
+    """SHU of ``year``: income − expenses of the year, excluding ``#tutup-buku-YEAR``."""
+    balances = account_balances(
+        kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=_year_end(year),
+        exclude=is_closing_of(year),
+    )
+    return -(rollup(balances, kop.roots.pendapatan) + rollup(balances, kop.roots.beban))
+
+
+# --- the ledger-facing computation --------------------------------------------------------
+def compute_shu(
+    kop: Koperasi, year: int, *, sementara: bool = False, today: dt.date | None = None
+) -> ShuResult:
+    """The SHU of ``year`` and its distribution under the policies in force at year end.
+
+    A year not yet ended (``today`` on or before 31 December) is refused unless
+    ``sementara`` is set; the result is then marked provisional.
+    """
+    today = today or dt.date.today()
+    end = _year_end(year)
+    if end >= today and not sementara:
+        raise InputError(
+            f"tahun buku {year} has not ended yet (today is {today})",
+            hint="Use --sementara (sementara=True) for a provisional SHU, clearly marked as such.",
+        )
+    provisional = end >= today
+    policy = basis_for_year(kop, year)
+    scan = _scan_year(kop, year, policy)
+    if scan.transaksi == 0:
+        period = kop.period()
+        span = f"; the books have transactions from {period[0]} to {period[1]}" if period else ""
+        raise InputError(f"no transactions in {year}{span}")
+    shu = scan.pendapatan - scan.beban
+    rounding = str(kop.policies.value("pembulatan", end))
+    warnings: list[str] = []
+    if provisional:
+        warnings.append(
+            f"SEMENTARA: tahun buku {year} belum berakhir; angka ini memakai data sampai {scan.sampai}."
+        )
+    head = ShuResult(
+        tahun=year,
+        shu=shu,
+        alokasi=(),
+        anggota=(),
+        sisa_pembulatan=ZERO,
+        total_basis_modal=ZERO,
+        total_basis_usaha=ZERO,
+        peringatan=(),
+        sementara=provisional,
+        pendapatan=scan.pendapatan,
+        beban=scan.beban,
+        pembulatan=rounding,
+        metode_modal=policy.metode_modal,
+        akun_basis_modal=policy.modal,
+        akun_basis_usaha=policy.usaha,
+        ditutup=scan.ditutup,
+        sampai=end if not provisional else scan.sampai,
+    )
+    if shu <= 0:
+        if shu < 0:
+            warnings.append(
+                f"Tahun buku {year} rugi {rupiah(-shu)}: tidak ada SHU yang dibagi. "
+                "Rugi ditutup dari cadangan sesuai keputusan RAT."
+            )
+        else:
+            warnings.append(f"Tahun buku {year}: SHU nol; tidak ada yang dibagi.")
+        return replace(head, peringatan=tuple(warnings))
+
+    split = split_for_year(kop, year)
+    include_leavers = kop.policies.value("shu-anggota-keluar", end) == "ikut"
+    start = dt.date(year, 1, 1)
+    eligible = sorted(
+        (
+            m for m in kop.members.values()
+            if m.tanggal_masuk <= end
+            and (m.tanggal_keluar is None or m.tanggal_keluar > end
+                 or (include_leavers and m.tanggal_keluar >= start))
+        ),
+        key=lambda m: m.id,
+    )
+    eligible_ids = {m.id for m in eligible}
+
+    if policy.metode_modal == "rata-rata-bulanan":
+        raw_modal = {k: _monthly_weight(v) for k, v in scan.bulanan.items()}
+        divisor = Decimal(12)
+    else:
+        raw_modal = scan.modal
+        divisor = Decimal(1)
+    bases_modal: dict[str, Decimal] = {}
+    bases_usaha: dict[str, Decimal] = {}
+    for member in eligible:
+        for raw, bases, label in ((raw_modal, bases_modal, "modal"), (scan.usaha, bases_usaha, "usaha")):
+            value = raw.get(member.id, ZERO)
+            if value < 0:
+                warnings.append(f"Basis {label} {member.id} negatif ({rupiah(value / divisor if label == 'modal' else value)}); dihitung nol.")
+                value = ZERO
+            bases[member.id] = value
+    unknown = sorted((set(raw_modal) | set(scan.usaha)) - set(kop.members))
+    if unknown:
+        warnings.append(f"Transaksi dengan anggota yang tidak terdaftar diabaikan: {', '.join(unknown)}.")
+
+    non_member = ZERO
+    if kop.policies.value("shu-non-anggota", end) == "cadangan":
+        non_member = non_member_part(shu, scan.pendapatan_non_anggota, scan.pendapatan)
+        if non_member:
+            warnings.append(
+                f"SHU dari usaha dengan non-anggota {rupiah(non_member)} "
+                f"({rupiah(scan.pendapatan_non_anggota)} dari pendapatan {rupiah(scan.pendapatan)}) "
+                "masuk cadangan seluruhnya (kebijakan shu-non-anggota cadangan)."
+            )
+    persen = [(s.component, s.percent) for s in split.shares]
+    dist = distribute(shu, persen, bases_modal, bases_usaha, rounding, non_anggota=non_member)
+    for component, moved in dist.dialihkan.items():
+        warnings.append(
+            f"Tidak ada anggota dengan basis {component}: {rupiah(moved)} dialihkan ke cadangan."
+        )
+
+    roots = kop.roots
+    utang_parent = roots.member_parent(MemberKind.UTANG_SHU)
+    percents = {s.component: s.percent for s in split.shares}
+    accounts = {s.component: s.akun for s in split.shares}
+    alokasi = []
+    for component, jumlah in dist.komponen.items():
+        if component in MEMBER_SHU_COMPONENTS:
+            akun = utang_parent
+        else:
+            akun = accounts.get(component) or shu_component_account(component, roots) or ""
+        alokasi.append(ShuComponent(component, percents.get(component, ZERO), jumlah, akun))
+
+    anggota = []
+    for member in eligible:
+        jm = dist.jasa_modal.get(member.id, ZERO)
+        ju = dist.jasa_usaha.get(member.id, ZERO)
+        keluar = member.tanggal_keluar if member.tanggal_keluar and member.tanggal_keluar <= end else None
+        anggota.append(MemberShu(
+            id=member.id,
+            nama=member.nama,
+            basis_modal=_display_basis(bases_modal[member.id], divisor),
+            basis_usaha=bases_usaha[member.id],
+            jasa_modal=jm,
+            jasa_usaha=ju,
+            jumlah=jm + ju,
+            keluar=keluar,
+        ))
+    assert eligible_ids == {m.id for m in anggota}
+    return replace(
+        head,
+        alokasi=tuple(alokasi),
+        anggota=tuple(anggota),
+        sisa_pembulatan=dist.sisa_pembulatan,
+        total_basis_modal=_display_basis(sum(bases_modal.values(), ZERO), divisor),
+        total_basis_usaha=sum(bases_usaha.values(), ZERO),
+        peringatan=tuple(warnings),
+        shu_non_anggota=non_member,
+        sisa_jasa_modal=dist.sisa_jasa_modal,
+        sisa_jasa_usaha=dist.sisa_jasa_usaha,
+    )
+
+
+def _display_basis(weight: Decimal, divisor: Decimal) -> Decimal:
+    """A basis for people: the monthly average to the sen (the split used it exactly)."""
+    if divisor == 1:
+        return weight
+    average = weight / divisor
+    if average == average.to_integral_value():
+        return average.quantize(Decimal(1))
+    return average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _loss_text(shu: Decimal) -> str:
+    return f"the year made a loss of {rupiah(-shu)}" if shu < 0 else "the year's result is zero"
+
+
+# --- journal entries ----------------------------------------------------------------------
+def existing_allocation(kop: Koperasi, year: int) -> data.Transaction | None:
+    """The allocation entry of ``year`` already in the ledger (``#shu-alokasi ^shu-YEAR``)."""
+    link = shu_link(year)
+    for entry in kop.entries:
+        if isinstance(entry, data.Transaction) and TAG_ALOKASI in (entry.tags or ()) and link in (entry.links or ()):
+            return entry
+    return None
+
+
+def _open_accounts(kop: Koperasi) -> dict[str, tuple[dt.date, dt.date | None]]:
+    spans: dict[str, tuple[dt.date, dt.date | None]] = {}
+    for entry in kop.entries:
+        if isinstance(entry, data.Open):
+            spans[entry.account] = (entry.date, None)
+        elif isinstance(entry, data.Close) and entry.account in spans:
+            spans[entry.account] = (spans[entry.account][0], entry.date)
+    return spans
+
+
+def _require_open(kop: Koperasi, needed: Mapping[str, str], date: dt.date) -> None:
+    """InputError naming the ``open`` lines missing for ``needed`` ({account: purpose})."""
+    spans = _open_accounts(kop)
+    missing = []
+    for account, purpose in needed.items():
+        span = spans.get(account)
+        if span is None or span[0] > date or (span[1] is not None and span[1] <= date):
+            missing.append((account, purpose))
+    if missing:
+        lines = "\n".join(f"  {date.year}-01-01 open {a} {kop.currency}   ; {p}" for a, p in missing)
+        raise InputError(
+            f"the SHU entry needs account(s) not open on {date}: {', '.join(a for a, _ in missing)}",
+            hint=f"Add to the ledger (or fix the akun of the shu-alokasi):\n{lines}",
+        )
+
+
+def _posting(account: str, number: Decimal, currency: str, meta: dict[str, Any] | None = None) -> data.Posting:
+    return data.Posting(account, amount.Amount(number, currency), None, None, None, meta)
+
+
+def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Transaction:
+    """The allocation entry of DESIGN.md, dated the RAT ``date``, linked ``^shu-YEAR``.
+
+    Dr ``Ekuitas:SHU:TahunBerjalan`` (the SHU; the year's closing entry moved the
+    income there, and if the year is not closed yet it is debited all the same, to be
+    balanced by the closing entry); Cr cadangan (its component plus the rounding
+    remainder); Cr each fund account; Cr each member's ``Liabilitas:UtangSHU:<ID>``
+    (jasa modal + jasa usaha). Balances exactly. Fund accounts must be open.
+    """
+    year = result.tahun
+    if result.sementara:
+        raise InputError(f"the SHU of {year} is provisional (sementara) and cannot be booked")
+    if result.rugi:
+        raise InputError(f"no SHU to allocate for {year}: {_loss_text(result.shu)}")
+    if date < _year_end(year):
+        raise InputError(f"the allocation of SHU {year} is dated the RAT, after the year; got {date}")
+    if result.ditutup and date.year == year:
+        raise InputError(
+            f"{year} is closed (tutup-buku): date the allocation of its SHU on the RAT date in {year + 1}"
+        )
+    roots = kop.roots
+    currency = kop.currency
+    debit_account = roots.shu_tahun_berjalan
+    needed = {debit_account: "SHU tahun berjalan"}
+    postings = [_posting(debit_account, result.shu, currency)]
+    numbers = [result.shu]
+    member_total = result.total_anggota
+    funds = ZERO
+    for line in result.alokasi:
+        if line.komponen in MEMBER_SHU_COMPONENTS:
+            continue
+        number = result.cadangan_dibukukan if line.komponen == CADANGAN else line.jumlah
+        if line.komponen != CADANGAN:
+            funds += number
+        if number == 0:
+            continue
+        if not line.akun:
+            raise InputError(f"SHU component {line.komponen!r} has no account: add akun metadata to its shu-alokasi")
+        needed[line.akun] = f"SHU {line.komponen}"
+        postings.append(_posting(line.akun, -number, currency))
+        numbers.append(-number)
+    for member in result.anggota:
+        if member.jumlah:
+            account = roots.member_account(MemberKind.UTANG_SHU, member.id)
+            postings.append(_posting(account, -member.jumlah, currency, {"anggota": member.id}))
+            numbers.append(-member.jumlah)
+    if result.cadangan_dibukukan != result.shu - funds - member_total:
+        raise InputError(f"the SHU result of {year} does not add up; recompute it from the ledger")
+    total = sum(numbers, ZERO)
+    if total != 0:  # pragma: no cover - guarded by the check above
+        raise InputError(f"the SHU allocation entry of {year} does not balance ({total})")
+    _require_open(kop, needed, date)
+    meta = data.new_metadata(SOURCE, 0)
+    return data.Transaction(
+        meta, date, "*", None, f"Pembagian SHU tahun buku {year} sesuai keputusan RAT",
+        frozenset({TAG_ALOKASI}), frozenset({shu_link(year)}), postings,
+    )
+
+
+def booked_shu(kop: Koperasi, year: int) -> dict[str, Decimal]:
+    """Each member's SHU of ``year`` still owed: allocated (``#shu-alokasi``) minus paid (``#shu-bayar``)."""
+    link = shu_link(year)
+    owed: dict[str, Decimal] = {}
+    for entry in kop.entries:
+        if not isinstance(entry, data.Transaction) or link not in (entry.links or ()):
+            continue
+        tags = entry.tags or ()
+        if TAG_ALOKASI not in tags and TAG_BAYAR not in tags:
+            continue
+        for posting in entry.postings:
+            split = kop.roots.split_member_account(posting.account)
+            units = posting.units
+            if split is None or split[0] is not MemberKind.UTANG_SHU or units is None or units.number is None:
+                continue
+            owed[split[1]] = owed.get(split[1], ZERO) - units.number
+    return owed
+
+
+def payout_entries(
+    kop: Koperasi, result: ShuResult, date: dt.date, *, ke: str = "kas"
+) -> list[data.Transaction]:
+    """Payout of the booked SHU of ``result.tahun``: one entry per member still owed.
+
+    Dr ``Liabilitas:UtangSHU:<ID>``; Cr ``Aset:Kas`` (``ke="kas"``) or the member's
+    simpanan sukarela (``ke="sukarela"``; members who have left by ``date`` are paid in
+    cash). Amounts are what the ledger's allocation entry owes, less payouts already made.
+    """
+    year = result.tahun
+    if ke not in PAYOUT_TARGETS:
+        raise InputError(f"unknown payout target {ke!r}; use one of {', '.join(PAYOUT_TARGETS)}")
+    allocation = existing_allocation(kop, year)
+    if allocation is None:
+        raise InputError(
+            f"the SHU of {year} has not been allocated in the ledger yet",
+            hint=f"Write the allocation first: kop shu LEDGER --tahun {year} --tulis --tanggal YYYY-MM-DD",
+        )
+    if date < allocation.date:
+        raise InputError(f"the payout date {date} is before the allocation ({allocation.date})")
+    owed = {k: v for k, v in sorted(booked_shu(kop, year).items()) if v != 0}
+    if not owed:
+        raise InputError(f"the SHU of {year} has already been paid out in full")
+    roots = kop.roots
+    currency = kop.currency
+    names = {m.id: m.nama for m in result.anggota}
+    entries = []
+    uses_kas = False
+    for member_id, number in owed.items():
+        member = kop.members.get(member_id)
+        nama = names.get(member_id) or (member.nama if member else member_id)
+        active = member is not None and member.is_active(date)
+        if ke == "sukarela" and active:
+            target = roots.member_account(MemberKind.SUKARELA, member_id)
+            narration = f"SHU tahun buku {year} ke simpanan sukarela {nama}"
+        else:
+            target = roots.kas
+            uses_kas = True
+            narration = f"Pembayaran SHU tahun buku {year} kepada {nama}"
+        meta = data.new_metadata(SOURCE, 0, {"anggota": member_id})
+        entries.append(data.Transaction(
+            meta, date, "*", None, narration, frozenset({TAG_BAYAR}), frozenset({shu_link(year)}),
+            [
+                _posting(roots.member_account(MemberKind.UTANG_SHU, member_id), number, currency),
+                _posting(target, -number, currency),
+            ],
+        ))
+    if uses_kas:
+        _require_open(kop, {roots.kas: "kas"}, date)
+    return entries
+
+
+# --- output for people ----------------------------------------------------------------------
+def to_csv(result: ShuResult) -> str:
+    """The member list as CSV (one row per member; amounts as exact decimals)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = ["id", "nama", "basis_modal", "basis_usaha", "jasa_modal", "jasa_usaha", "jumlah"]
+    writer.writerow(columns)
+    for m in result.anggota:
+        writer.writerow([m.id, m.nama, *(format(getattr(m, c), "f") for c in columns[2:])])
+    return out.getvalue()
+
+
+def _rate(part: Decimal, basis: Decimal) -> Decimal:
+    """``part / basis`` as a percent (for display), 0 when there is no basis."""
+    if basis <= 0:
+        return ZERO
+    return (part * 100 / basis).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
+    officers = {o.role: o.nama for o in kop.officers}
+    jm = result.jumlah_komponen(JASA_MODAL)
+    ju = result.jumlah_komponen(JASA_USAHA)
+    return {
+        "koperasi": kop.title,
+        "alamat": kop.info.alamat if kop.info else "",
+        "r": result,
+        "jasa_modal": jm,
+        "jasa_usaha": ju,
+        "tarif_modal": _rate(jm, result.total_basis_modal),
+        "tarif_usaha": _rate(ju, result.total_basis_usaha),
+        "pengurus": officers,
+    }
+
+
+def render_table(
+    kop: Koperasi, result: ShuResult, lang: str = "id", *, template_dir: str | Path | None = None
+) -> str:
+    """The readable text table: the allocation, then the members by id, then totals."""
+    from kopledger.render import render
+
+    context = _context(kop, result)
+    width = max([len(m.nama) for m in result.anggota] + [4])
+    context["lebar_nama"] = min(width, 28)
+    return render("shu/tabel.txt.j2", context, lang=lang, template_dir=template_dir)
+
+
+def render_slips(
+    kop: Koperasi,
+    result: ShuResult,
+    fmt: str = "html",
+    lang: str = "id",
+    *,
+    anggota: Sequence[str] | None = None,
+    template_dir: str | Path | None = None,
+) -> str:
+    """Per-member SHU slips (one page each), ``fmt`` ``html`` or ``txt``.
+
+    ``anggota`` limits them to the given member ids (in that order).
+    """
+    from kopledger.render import render
+
+    if fmt not in ("html", "txt"):
+        raise InputError(f"unknown slip format {fmt!r}; use html or txt")
+    if result.rugi:
+        raise InputError(f"no SHU was distributed for {result.tahun} ({_loss_text(result.shu)}): there are no slips")
+    members = list(result.anggota)
+    if anggota:
+        by_id = {m.id: m for m in result.anggota}
+        missing = [i for i in anggota if i not in by_id]
+        if missing:
+            raise InputError(
+                f"no SHU slip for {', '.join(missing)}: not a member sharing in the SHU of {result.tahun}"
+            )
+        members = [by_id[i] for i in anggota]
+    context = _context(kop, result)
+    context["slips"] = members
+    return render(f"shu/slip.{fmt}.j2", context, lang=lang, template_dir=template_dir)

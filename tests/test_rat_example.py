@@ -1,0 +1,92 @@
+"""The RAT pack of the example koperasi (examples/mawar): what `make demo` produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from beanquery.query import run_query
+from click.testing import CliRunner
+
+from kopledger import Koperasi, filters
+from kopledger.cli import main
+from kopledger.rat import build_rat, render_rat
+from tests.rat_html import RatDocument
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kop() -> Koperasi:
+    books = Koperasi.load(EXAMPLE)
+    assert books.errors == [], [e.message for e in books.errors[:5]]
+    return books
+
+
+@pytest.fixture(scope="module")
+def pack(kop):
+    return build_rat(kop, 2025)
+
+
+@pytest.fixture(scope="module")
+def doc(pack) -> RatDocument:
+    return RatDocument(render_rat(pack))
+
+
+def test_every_part_is_there(pack, doc):
+    assert pack.belum_tersedia == {}
+    assert pack.shu is not None and pack.laporan is not None and pack.pinjaman is not None
+    assert "Koperasi Wanita Mawar Sukabumi".upper() in doc.texts["sampul"].upper()
+    assert len(pack.grafik) == 4
+
+
+def test_shu_figures_match_compute_shu_and_bean_query(kop, doc):
+    from kopledger.shu import compute_shu
+
+    result = compute_shu(kop, 2025)
+    _types, rows = run_query(
+        kop.entries, kop.options,
+        "SELECT sum(number) WHERE (account ~ '^Pendapatan' OR account ~ '^Beban') AND year = 2025 "
+        "AND NOT 'tutup-buku-2025' IN tags",
+    )
+    assert result.shu == -rows[0][0]
+    assert doc.texts["shu-tahun"] == filters.rupiah(result.shu)
+    components = doc.rows_with("data-komponen")
+    for c in result.alokasi:
+        assert components[c.komponen].cells[1:] == [filters.persen(c.persen), filters.rupiah(c.jumlah)]
+    members = {r.attrs["data-anggota"]: r.cells for r in doc.table("tabel-shu-anggota") if "data-anggota" in r.attrs}
+    assert len(members) == len(result.anggota)
+    for m in result.anggota:
+        assert members[m.id][3:] == [filters.rupiah(m.jasa_modal), filters.rupiah(m.jasa_usaha), filters.rupiah(m.jumlah)]
+
+
+@pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
+                                         ("arus-kas", "arus_kas")])
+def test_statement_figures_match_build_statements(kop, doc, scope, name):
+    from kopledger.statements import build_statements
+
+    statement = getattr(build_statements(kop, 2025), name)
+    body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]
+    assert [r.cells[0] for r in body] == [line.label for line in statement.lines]
+    for row, line in zip(body, statement.lines, strict=True):
+        if line.jenis != "bagian":
+            assert row.cells[1:3] == [filters.akuntansi(line.jumlah), filters.akuntansi(line.jumlah_pembanding)]
+
+
+def test_member_counts_match_the_register(kop, doc):
+    end = dt.date(2025, 12, 31)
+    assert doc.texts["anggota-akhir"] == filters.angka(len(kop.active_members(end)))
+    assert doc.texts["anggota-awal"] == filters.angka(len(kop.active_members(dt.date(2024, 12, 31))))
+    women = sum(1 for m in kop.active_members(end) if m.jenis_kelamin == "P")
+    assert doc.texts["anggota-akhir-P"] == filters.angka(women)
+
+
+def test_demo_command_line(tmp_path):
+    out = tmp_path / "build" / "rat-2025.html"
+    result = CliRunner().invoke(main, ["rat", str(EXAMPLE), "--tahun", "2025", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 50_000
+    assert f"Ditulis: {out}" in result.stderr
