@@ -801,7 +801,8 @@ class LedgerGenerator:
                 loan = m.loan
                 owes = loan is not None and loan.outstanding > 0
                 if with_loan:
-                    if owes and loan.stop_at is None and 0 < loan.outstanding <= m.pokok + m.wajib:
+                    if (owes and loan.stop_at is None and loan.paid >= 1
+                            and 0 < loan.outstanding <= m.pokok + m.wajib):
                         candidates.append(m)
                 elif not owes:
                     candidates.append(m)
