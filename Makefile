@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[pdf]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -42,7 +42,7 @@ demo: $(VENV)/.installed sysdeps
 	@echo "  $(CURDIR)/$(OUT)/slip-shu-2025.html (slip SHU per anggota)"
 
 test: $(VENV)/.installed-test sysdeps
-	$(BIN)/ruff check kopledger tests examples benchmarks
+	$(BIN)/ruff check kopledger tests examples benchmarks scripts
 	$(BIN)/python -m pytest
 
 typecheck: $(VENV)/.installed-test

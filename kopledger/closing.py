@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -327,35 +328,36 @@ def lock_state(entries: Iterable[data.Directive]) -> LockState:
     for event in events:
         year = _year_of(event)
         if year is None:
-            errors.append(KopError(event.meta, f'custom "{event.type}" takes one year in quotes, e.g. "2024"', event))
+            errors.append(KopError(event.meta, f'custom "{event.type}" perlu satu tahun dalam tanda kutip, misalnya "2024" (bad year)', event))
             continue
         if event.type == LOCK:
             sidik = event.meta.get("sidik")
             if not isinstance(sidik, str) or len(sidik) != 64:
                 errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} has no valid sidik (fingerprint); it must be written by "
-                    "kop tutup-buku, not by hand"
+                    f"tutup-buku {year} tidak punya sidik yang sah; baris ini harus ditulis oleh "
+                    "kop tutup-buku, bukan diketik sendiri (bad fingerprint)"
                 ), event))
                 continue
             if event.date <= dt.date(year, 12, 31):
                 errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} is dated {event.date}, before the year ended"
+                    f"tutup-buku {year} bertanggal {event.date}, sebelum tahun buku berakhir; "
+                    "tutup buku dengan kop tutup-buku sesudah 31 Desember (closed too early)"
                 ), event))
                 continue
             if year in active:
                 first = active[year]
                 errors.append(KopError(event.meta, (
-                    f"tahun buku {year} is already closed (at {_where(first)}); reopen it with "
-                    "kop buka-buku before closing it again"
+                    f"tahun buku {year} sudah ditutup (di {_where(first)}); buka dulu dengan "
+                    "kop buka-buku sebelum menutupnya lagi (already closed)"
                 ), event))
                 continue
             active[year] = event
         else:
             if year not in active:
-                errors.append(KopError(event.meta, f"buka-buku {year}: tahun buku {year} is not closed", event))
+                errors.append(KopError(event.meta, f"buka-buku {year}: tahun buku {year} belum ditutup; hapus baris buka-buku ini (not closed)", event))
                 continue
             if not str(event.meta.get("alasan") or "").strip():
-                errors.append(KopError(event.meta, f'buka-buku {year} needs an alasan (reason): alasan: "…"', event))
+                errors.append(KopError(event.meta, f'buka-buku {year} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event))
             cancelled.setdefault(year, []).append(active.pop(year))
             reopened.setdefault(year, []).append(event)
     return LockState(active, cancelled, tuple(errors), reopened)
@@ -534,13 +536,14 @@ def _tamper_errors(
     for month, (now_hash, now_count) in enumerate(digest.bulan, start=1):
         then = stored.get(month)
         if then is None or then[0] != now_hash:
-            was = f"{then[1]} entries at closing, {now_count} now" if then else f"{now_count} entries now"
+            was = f"{then[1]} catatan saat ditutup, {now_count} sekarang" if then else f"{now_count} catatan sekarang"
             changes.append(f"{year}-{month:02d} ({was})")
-    where = ", ".join(changes) if changes else "unknown months"
+    where = ", ".join(changes) if changes else "bulan tidak diketahui"
     errors = [KopError(lock.meta, (
-        f"tahun buku {year} is closed (tutup-buku at {_where(lock)}) but its entries were added, "
-        f"changed or removed: {where}. Undo the change, or book the correction in {year + 1} "
-        f'with tag #koreksi; to change {year} itself reopen it: kop buka-buku LEDGER --tahun {year} --alasan "…"'
+        f"tahun buku {year} sudah ditutup (tutup-buku di {_where(lock)}) tetapi catatannya ditambah, "
+        f"diubah atau dihapus: {where}. Batalkan perubahan itu, atau catat koreksinya di {year + 1} "
+        f'dengan tag #koreksi; untuk mengubah {year} sendiri, buka dulu: kop buka-buku BUKU --tahun {year} --alasan "…" '
+        "(closed year changed)"
     ), lock)]
     lock_file, lock_line = _location(lock.meta)
     for entry in entries:
@@ -549,8 +552,8 @@ def _tamper_errors(
         filename, lineno = _location(entry.meta)
         if filename == lock_file and isinstance(lineno, int) and isinstance(lock_line, int) and lineno > lock_line:
             errors.append(KopError(entry.meta, (
-                f"entry dated {entry.date} was added after tahun buku {year} was closed "
-                f"(tutup-buku at {_where(lock)}); date it in {year + 1} with tag #koreksi instead"
+                f"catatan bertanggal {entry.date} ditambahkan setelah tahun buku {year} ditutup "
+                f"(tutup-buku di {_where(lock)}); beri tanggal di {year + 1} dengan tag #koreksi (entry in closed year)"
             ), entry))
     return errors
 
@@ -737,54 +740,54 @@ def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = Non
     other_errors = [e for e in kop.errors if not isinstance(e, BalanceError)]
     if other_errors:
         problems.append(Problem("kesalahan", (
-            f"the books have {len(other_errors)} error(s); fix them first (kop cek shows them all)"
+            f"buku berisi {len(other_errors)} kesalahan; perbaiki dulu (kop cek menampilkan semuanya)"
         )))
     if balance_errors:
         first = balance_errors[0]
         problems.append(Problem("asersi", (
-            f"{len(balance_errors)} balance assertion(s) fail, e.g. {_where(first.entry)}: "
+            f"{len(balance_errors)} asersi saldo (balance) gagal, misalnya {_where(first.entry)}: "
             f"{str(first.message).strip()}"
         )))
     closed = closed_years(kop)
     if year in closed:
         problems.append(Problem("sudah-ditutup", (
-            f"tahun buku {year} is already closed; to change it, reopen it first with "
-            f'kop buka-buku LEDGER --tahun {year} --alasan "…"'
+            f"tahun buku {year} sudah ditutup; untuk mengubahnya, buka dulu dengan "
+            f'kop buka-buku BUKU --tahun {year} --alasan "…"'
         )))
     if today <= end:
         problems.append(Problem("belum-berakhir", (
-            f"tahun buku {year} has not ended yet (today is {today}); close it from {end + dt.timedelta(days=1)}"
+            f"tahun buku {year} belum berakhir (hari ini {today}); tutup buku mulai {end + dt.timedelta(days=1)}"
         )))
     years = sorted({e.date.year for e in kop.entries if isinstance(e, data.Transaction)})
     if not years or years[0] > year:
-        problems.append(Problem("kosong", f"there are no transactions in or before {year}: nothing to close"))
+        problems.append(Problem("kosong", f"tidak ada transaksi pada atau sebelum {year}: tidak ada yang ditutup"))
     elif year > years[0] and (year - 1) not in closed:
         problems.append(Problem("tahun-sebelumnya", (
-            f"the previous tahun buku {year - 1} is not closed; close it first: "
-            f"kop tutup-buku LEDGER --tahun {year - 1}"
+            f"tahun buku sebelumnya, {year - 1}, belum ditutup; tutup dulu: "
+            f"kop tutup-buku BUKU --tahun {year - 1}"
         )))
     later = [y for y in closed if y > year]
     if later and year not in closed:
         problems.append(Problem("tahun-berikutnya", (
-            f"a later tahun buku is closed ({', '.join(map(str, sorted(later)))}); reopen it first"
+            f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, sorted(later)))}); buka dulu tahun itu"
         )))
     shu_account = kop.roots.shu_tahun_berjalan
     if not _is_open(kop, shu_account, end):
         problems.append(Problem("akun-shu", (
-            f"the SHU account {shu_account} is not open on {end}; add: "
+            f"akun SHU {shu_account} belum dibuka pada {end}; tambahkan: "
             f"{years[0] if years else year}-01-01 open {shu_account} {kop.currency}"
         )))
     imbalance = sum(account_balances(kop.entries, currency=kop.currency, end=end).values(), ZERO)
     if imbalance != ZERO:
         problems.append(Problem("neraca", (
-            f"the neraca at {end} does not balance: assets − liabilities − equity differ by "
-            f"{imbalance} {kop.currency} from income − expenses"
+            f"neraca per {end} tidak seimbang: aset − liabilitas − ekuitas berselisih "
+            f"{imbalance} {kop.currency} dari pendapatan − beban"
         )))
     others = _other_currencies(kop, year)
     if others:
         problems.append(Problem("mata-uang", (
-            f"income or expense accounts hold other currencies than {kop.currency} in {year} "
-            f"({', '.join(others)}); only {kop.currency} can be closed into SHU"
+            f"akun pendapatan atau beban berisi mata uang selain {kop.currency} pada {year} "
+            f"({', '.join(others)}); hanya {kop.currency} yang bisa ditutup ke SHU"
         )))
     problems += _shu_policy_problems(kop, year)
     return problems
@@ -812,12 +815,13 @@ def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
     split = split_in_force(kop.shu_splits, dt.date(year, 12, 31))
     if split is None:
         return [Problem("kebijakan-shu", (
-            f'no SHU split (custom "shu-alokasi") is in force on {year}-12-31; add one whose '
-            "percents sum to 100"
+            f'belum ada pembagian SHU (custom "shu-alokasi") yang berlaku pada {year}-12-31; tambahkan '
+            "pembagian yang persennya berjumlah 100"
         ))]
     if split.total != 100:
         return [Problem("kebijakan-shu", (
-            f"the SHU split in force on {year}-12-31 (dated {split.date}) sums to {split.total}%, not 100%"
+            f"pembagian SHU yang berlaku pada {year}-12-31 (tanggal {split.date}) berjumlah {split.total}%, bukan 100%; "
+            "perbaiki persennya agar tepat 100"
         ))]
     try:
         from kopledger import shu
@@ -826,7 +830,7 @@ def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
     try:
         shu.compute_shu(kop, year, sementara=True)
     except KopledgerError as exc:
-        return [Problem("kebijakan-shu", f"the SHU of {year} cannot be computed: {exc.message}")]
+        return [Problem("kebijakan-shu", f"SHU {year} tidak bisa dihitung: {exc.message}")]
     return []
 
 
@@ -938,12 +942,13 @@ def close_year(
     target = Path(new_file) if new_file is not None else None
     problems = check_preconditions(kop, year, today=today)
     if target is not None and target.exists():
-        problems.append(Problem("file-baru-ada", f"{target} already exists; kop tutup-buku never overwrites a file"))
+        problems.append(Problem("file-baru-ada", f"{target} sudah ada; kop tutup-buku tidak pernah menimpa berkas"))
     if target is not None and target.resolve() == ledger.resolve():
-        problems.append(Problem("file-baru-ada", "--file-baru must be a new file, not the ledger itself"))
+        problems.append(Problem("file-baru-ada", "--file-baru harus berkas baru, bukan buku itu sendiri"))
     if problems:
-        raise ClosingRefused(f"tahun buku {year} cannot be closed; nothing was written:", problems)
+        raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems)
     plan = plan_closing(kop, year, tanggal=today)
+    shu_total, lock_sidik, closed_accounts = plan.shu, plan.sidik, plan.akun
     entries: list[data.Directive] = list(plan.entries)
     if shu_date is not None:
         entries.append(_allocation(kop, year, shu_date, today))
@@ -954,21 +959,64 @@ def close_year(
         new_text = new_year_text(kop, ledger, target, year, balances, today=today)
         new_year = NewYearFile(target, new_text, tuple(balances.items()))
         _validate_new_year(ledger, target, text, new_text, load_uncached)
-    result = append_directives(ledger, entries, dry_run=dry_run)
+    title = kop.title
+    if dry_run:
+        # The books were loaded once above, clean (check_preconditions refuses otherwise):
+        # free them and load only the candidate, so a dry run costs two loads, not three,
+        # and holds one set of books in memory at a time (docs/performance.md).
+        del kop, plan
+        result = _check_candidate(ledger, text, load_uncached)
+    else:
+        result = append_directives(ledger, entries, dry_run=False)
     if new_year is not None and result.written:
         try:
             _write_new_file(new_year.path, new_year.text, ledger.stat().st_mode & 0o7777)
         except OSError as exc:
             raise InputError(
-                f"tahun buku {year} was closed in {ledger}, but the new file {new_year.path} could "
-                f"not be created ({exc.strerror or exc}); nothing else was changed",
-                hint="Free the path, then reopen the year (kop buka-buku) and close it again with --file-baru.",
+                f"tahun buku {year} sudah ditutup di {ledger}, tetapi berkas baru {new_year.path} tidak "
+                f"bisa dibuat ({exc.strerror or exc}); tidak ada perubahan lain",
+                hint="Kosongkan path itu, lalu buka lagi tahunnya (kop buka-buku) dan tutup lagi dengan --file-baru.",
             ) from None
     return ClosingResult(
-        path=ledger, tahun=year, shu=plan.shu, sidik=plan.sidik, akun=plan.akun,
+        path=ledger, tahun=year, shu=shu_total, sidik=lock_sidik, akun=closed_accounts,
         entries=tuple(entries), text=text, written=result.written, file_baru=new_year,
-        judul=kop.title,
+        judul=title,
     )
+
+
+def _check_candidate(ledger: Path, text: str, load: Any) -> Any:
+    """The writer's validation without its write (``--dry-run``): load the ledger with ``text``
+    appended, from a temp file next to it, and refuse on any error."""
+    from kopledger.errors import LedgerHasErrors
+    from kopledger.writer import _TMP_SUFFIX, AppendResult, _rename_source, _separator, ledger_lock
+
+    path = ledger.resolve()
+    if not text.strip():
+        return AppendResult(ledger, "", False)
+    addition = text.rstrip("\n").encode("utf-8") + b"\n"
+    with ledger_lock(path):
+        old = path.read_bytes()
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(old + _separator(old) + addition)
+            enabled = gc.isenabled()
+            gc.disable()  # as Koperasi.load: no cyclic collections while a ledger's objects pile up
+            try:
+                _, errors, _ = load(tmp)
+            finally:
+                if enabled:
+                    gc.enable()
+            if errors:
+                raise LedgerHasErrors(
+                    "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
+                    [_rename_source(e, tmp, ledger) for e in errors],
+                )
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    return AppendResult(ledger, text, False)
 
 
 def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data.Directive:
@@ -977,8 +1025,8 @@ def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data
 
     if date <= dt.date(year, 12, 31):
         raise InputError(
-            f"the SHU allocation date {date} must be after tahun buku {year} (the RAT date), "
-            "so that it does not change the closed year"
+            f"tanggal pembagian SHU {date} harus sesudah tahun buku {year} (tanggal RAT), "
+            "agar tidak mengubah tahun yang sudah ditutup"
         )
     return shu.allocation_entry(kop, shu.compute_shu(kop, year, today=today), date)
 
@@ -994,7 +1042,7 @@ def _validate_new_year(ledger: Path, target: Path, closing_text: str, new_text: 
     if not target.parent.is_dir():
         os.close(fd)
         closed_copy.unlink()
-        raise InputError(f"folder not found for --file-baru: {target.parent}")
+        raise InputError(f"folder untuk --file-baru tidak ditemukan: {target.parent}")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(ledger.read_bytes() + b"\n" + closing_text.encode("utf-8") + b"\n")
@@ -1003,7 +1051,7 @@ def _validate_new_year(ledger: Path, target: Path, closing_text: str, new_text: 
         new_copy.write_text(new_text.replace(f'include "{include}"', f'include "{copy_include}"'), encoding="utf-8")
         _, errors, _ = load(new_copy)
         if errors:
-            raise LedgerHasErrors(f"the new file {target} would not load cleanly; nothing was written", errors)
+            raise LedgerHasErrors(f"berkas baru {target} akan berisi kesalahan; tidak ada yang ditulis", errors)
     finally:
         for tmp in (closed_copy, new_copy):
             if tmp.exists():
@@ -1043,18 +1091,18 @@ def reopen_year(
     from kopledger.writer import append_directives, format_directives
 
     if not alasan.strip():
-        raise InputError("a reason is required to reopen a closed year: --alasan \"…\"")
+        raise InputError("membuka tahun yang sudah ditutup perlu alasan: --alasan \"…\"")
     ledger = Path(path)
     kop = Koperasi.load(ledger)
     state = lock_state(kop.entries)
     if year not in state.aktif:
-        raise ClosingRefused(f"tahun buku {year} cannot be reopened; nothing was written:", [
-            Problem("belum-ditutup", f"tahun buku {year} is not closed")
+        raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
+            Problem("belum-ditutup", f"tahun buku {year} belum ditutup")
         ])
     later = sorted(y for y in state.aktif if y > year)
     if later:
-        raise ClosingRefused(f"tahun buku {year} cannot be reopened; nothing was written:", [
-            Problem("tahun-berikutnya", f"a later tahun buku is closed ({', '.join(map(str, later))}); reopen it first")
+        raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
+            Problem("tahun-berikutnya", f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, later))}); buka dulu tahun itu")
         ])
     lock = state.aktif[year]
     tanggal = max(today or dt.date.today(), lock.date)

@@ -190,23 +190,23 @@ def _expect(
     if len(values) < len(types) or (extra is None and len(values) > len(types)):
         return _err(
             entry,
-            f'custom "{entry.type}" takes {len(types)} value(s) ({usage}), got {len(values)}; '
-            f'write it as: custom "{entry.type}" {usage}',
+            f'custom "{entry.type}" perlu {len(types)} nilai ({usage}), ada {len(values)}; '
+            f'tulis seperti ini: custom "{entry.type}" {usage} (wrong number of values)',
         )
     for (label, typ), value in zip(types, values, strict=False):
         if not isinstance(value, typ) or isinstance(value, bool):
             return _err(
                 entry,
-                f'custom "{entry.type}": {label} must be {_type_name(typ)}, got {value!r}; '
-                f'write it as: custom "{entry.type}" {usage}',
+                f'custom "{entry.type}": {label} harus {_type_name(typ)}, tertulis {value!r}; '
+                f'tulis seperti ini: custom "{entry.type}" {usage} (wrong value type)',
             )
     return values
 
 
 def _type_name(typ: type | tuple[type, ...]) -> str:
-    names = {str: "a string in quotes", Decimal: "a number", Amount: "an amount like 100000 IDR"}
+    names = {str: "teks dalam tanda kutip", Decimal: "angka", Amount: "jumlah uang seperti 100000 IDR"}
     if isinstance(typ, tuple):
-        return " or ".join(names.get(t, t.__name__) for t in typ)
+        return " atau ".join(names.get(t, t.__name__) for t in typ)
     return names.get(typ, typ.__name__)
 
 
@@ -215,13 +215,13 @@ def parse_koperasi(entries: Iterable[data.Directive]) -> tuple[KoperasiInfo | No
     info: KoperasiInfo | None = None
     errors: list[KopError] = []
     for entry in customs(entries, "koperasi"):
-        values = _expect(entry, [("NAME", str)])
+        values = _expect(entry, [("NAMA", str)])
         if isinstance(values, KopError):
             errors.append(values)
             continue
         jenis = _meta_str(entry, "jenis")
         if jenis and jenis not in JENIS_KOPERASI:
-            errors.append(_err(entry, f"unknown jenis koperasi {jenis!r}; use one of {', '.join(JENIS_KOPERASI)}"))
+            errors.append(_err(entry, f"jenis koperasi tidak dikenal: {jenis!r}; pakai salah satu dari {', '.join(JENIS_KOPERASI)} (unknown jenis)"))
         info = KoperasiInfo(
             nama=values[0],
             badan_hukum=_meta_str(entry, "badan-hukum"),
@@ -241,32 +241,32 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         if entry.type == "anggota-keluar":
             exits.append(entry)
             continue
-        values = _expect(entry, [("ID", str), ("NAME", str)])
+        values = _expect(entry, [("ID", str), ("NAMA", str)])
         if isinstance(values, KopError):
             errors.append(values)
             continue
         member_id, nama = values
         if not is_valid_member_id(member_id):
             errors.append(_err(entry, (
-                f"member id {member_id!r} is not valid: it must start with an uppercase letter "
-                "or digit, then letters, digits or '-' (it becomes part of account names); "
-                "use an id like A0001"
+                f"nomor anggota {member_id!r} tidak sah: harus diawali huruf besar atau angka, "
+                "lalu huruf, angka atau '-' (nomor ini menjadi bagian nama akun); "
+                "pakai nomor seperti A0001 (invalid member id)"
             )))
             continue
         if member_id in members:
             first = members[member_id].meta
             errors.append(_err(entry, (
-                f"member id {member_id} is registered twice "
-                f"(first at {first.get('filename')}:{first.get('lineno')}); "
-                "give the new member an id of their own"
+                f"nomor anggota {member_id} didaftarkan dua kali "
+                f"(pertama di {first.get('filename')}:{first.get('lineno')}); "
+                "beri anggota baru nomornya sendiri (duplicate member id)"
             )))
             continue
         gender = _meta_str(entry, "jenis-kelamin").upper()
         if gender and gender not in ("P", "L"):
-            errors.append(_err(entry, f"jenis-kelamin of {member_id} must be \"P\" (perempuan) or \"L\" (laki-laki), got {gender!r}"))
+            errors.append(_err(entry, f"jenis-kelamin {member_id} harus \"P\" (perempuan) atau \"L\" (laki-laki), tertulis {gender!r}; perbaiki nilainya"))
         nik = _meta_str(entry, "nik")
         if nik and not (len(nik) == 16 and nik.isdigit()):
-            errors.append(_err(entry, f"nik of {member_id} must be the 16 digits of the KTP number, in quotes; got {nik!r}"))
+            errors.append(_err(entry, f"nik {member_id} harus 16 angka nomor KTP, dalam tanda kutip; tertulis {nik!r}; perbaiki nilainya"))
         members[member_id] = Member(
             id=member_id,
             nama=nama,
@@ -286,18 +286,18 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         member = members.get(member_id)
         if member is None:
             errors.append(_err(entry, (
-                f"anggota-keluar for unknown member {member_id!r}; use the id of a member "
-                'registered with custom "anggota", or register them first'
+                f"anggota-keluar untuk anggota tidak dikenal: {member_id!r}; pakai nomor anggota "
+                'yang didaftarkan dengan custom "anggota", atau daftarkan dulu (unknown member)'
             )))
         elif member.tanggal_keluar is not None:
             errors.append(_err(entry, (
-                f"member {member_id} already left on {member.tanggal_keluar}; "
-                "remove this second anggota-keluar"
+                f"anggota {member_id} sudah keluar pada {member.tanggal_keluar}; "
+                "hapus anggota-keluar yang kedua ini (already left)"
             )))
         elif entry.date < member.tanggal_masuk:
             errors.append(_err(entry, (
-                f"member {member_id} leaves on {entry.date}, before joining on {member.tanggal_masuk}; "
-                "date the exit on or after the join date"
+                f"anggota {member_id} keluar pada {entry.date}, sebelum masuk pada {member.tanggal_masuk}; "
+                "beri tanggal keluar pada atau setelah tanggal masuk (exit before join)"
             )))
         else:
             members[member_id] = _replace(member, tanggal_keluar=entry.date, alasan_keluar=_meta_str(entry, "alasan"))
@@ -319,18 +319,18 @@ def parse_policies(
     for entry in customs(entries, "kebijakan"):
         values = _values(entry)
         if len(values) != 2 or not isinstance(values[0], str):
-            errors.append(_err(entry, 'custom "kebijakan" takes a key in quotes and one value, e.g. "simpanan-wajib" 25000 IDR'))
+            errors.append(_err(entry, 'custom "kebijakan" perlu satu kunci dalam tanda kutip dan satu nilai, misalnya "simpanan-wajib" 25000 IDR'))
             continue
         key, value = values
         spec = POLICY_KEYS.get(key)
         if spec is None:
             errors.append(_err(entry, (
-                f"unknown kebijakan {key!r}; use one of the known keys: {', '.join(sorted(POLICY_KEYS))}"
+                f"kebijakan tidak dikenal: {key!r}; pakai salah satu kunci ini: {', '.join(sorted(POLICY_KEYS))} (unknown policy)"
             )))
             continue
         problem = _check_policy_value(spec, value, operating_currency)
         if problem:
-            errors.append(_err(entry, f"kebijakan {key!r}: {problem}; fix the value"))
+            errors.append(_err(entry, f"kebijakan {key!r}: {problem}; perbaiki nilainya"))
             continue
         policies.append(Policy(key, value, entry.date, entry.meta))
     return policies, errors
@@ -339,18 +339,18 @@ def parse_policies(
 def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> str | None:
     if spec.kind == "amount":
         if not isinstance(value, Amount):
-            return f"expects an amount like 25000 {currency}, got {value!r}"
+            return f"nilainya harus jumlah uang seperti 25000 {currency}, tertulis {value!r}"
         if value.currency != currency:
-            return f"expects an amount in {currency}, got {value.currency}"
+            return f"jumlahnya harus dalam {currency}, tertulis {value.currency}"
         if value.number is None or value.number < 0:
-            return "the amount must not be negative"
+            return "jumlahnya tidak boleh negatif"
     elif spec.kind == "number":
         if not isinstance(value, Decimal) or isinstance(value, bool):
-            return f"expects a number, got {value!r}"
+            return f"nilainya harus angka, tertulis {value!r}"
         if value < 0:
-            return "the number must not be negative"
+            return "angkanya tidak boleh negatif"
     elif spec.kind == "choice" and value not in spec.choices:
-        return f"expects one of {', '.join(spec.choices)}, got {value!r}"
+        return f"nilainya harus salah satu dari {', '.join(spec.choices)}, tertulis {value!r}"
     return None
 
 
@@ -407,7 +407,7 @@ def parse_shu_splits(
     by_date: dict[dt.date, list[ShuShare]] = {}
     errors: list[KopError] = []
     for entry in customs(entries, "shu-alokasi"):
-        values = _expect(entry, [("COMPONENT", str), ("PERCENT", Decimal)])
+        values = _expect(entry, [("KOMPONEN", str), ("PERSEN", Decimal)])
         if isinstance(values, KopError):
             errors.append(values)
             continue
@@ -415,21 +415,21 @@ def parse_shu_splits(
         akun = entry.meta.get("akun")
         if percent < 0 or percent > 100:
             errors.append(_err(entry, (
-                f"shu-alokasi {component!r}: the percent must be between 0 and 100, got {percent}; "
-                "fix the percentage"
+                f"shu-alokasi {component!r}: persennya harus antara 0 dan 100, tertulis {percent}; "
+                "perbaiki persennya"
             )))
             continue
         if component not in SHU_COMPONENTS and not akun:
             errors.append(_err(entry, (
-                f"unknown SHU component {component!r}: add metadata akun: \"…\" naming its account, "
-                f"or use one of {', '.join(SHU_COMPONENTS)}"
+                f"komponen SHU tidak dikenal: {component!r}; tambahkan metadata akun: \"…\" berisi nama "
+                f"akunnya, atau pakai salah satu dari {', '.join(SHU_COMPONENTS)} (unknown component)"
             )))
             continue
         shares = by_date.setdefault(entry.date, [])
         if any(s.component == component for s in shares):
             errors.append(_err(entry, (
-                f"shu-alokasi {component!r} appears twice on {entry.date}; "
-                "keep one line per component in a split"
+                f"shu-alokasi {component!r} muncul dua kali pada {entry.date}; "
+                "satu komponen cukup satu baris dalam satu pembagian (duplicate component)"
             )))
             continue
         shares.append(ShuShare(component, percent, str(akun) if akun else None, entry.meta))
@@ -439,8 +439,8 @@ def parse_shu_splits(
             first = split.shares[0]
             lines = ", ".join(str(s.meta.get("lineno")) for s in split.shares)
             errors.append(KopError(first.meta, (
-                f"shu-alokasi of {split.date} sums to {split.total}%, not 100% "
-                f"(lines {lines}); fix the percentages so they add up to exactly 100"
+                f"shu-alokasi tanggal {split.date} berjumlah {split.total}%, bukan 100% "
+                f"(baris {lines}); perbaiki persennya agar jumlahnya tepat 100 (split must sum to 100)"
             ), None))
     return splits, errors
 
@@ -461,15 +461,15 @@ def parse_shu_bases(entries: Iterable[data.Directive]) -> tuple[list[ShuBasis], 
     for entry in customs(entries, "shu-basis"):
         values = _values(entry)
         if len(values) < 2 or not all(isinstance(v, str) for v in values):
-            errors.append(_err(entry, 'custom "shu-basis" takes "jasa-modal" or "jasa-usaha" and one or more account names'))
+            errors.append(_err(entry, 'custom "shu-basis" perlu "jasa-modal" atau "jasa-usaha" lalu satu nama akun atau lebih'))
             continue
         basis, *accounts = values
         if basis not in ("jasa-modal", "jasa-usaha"):
-            errors.append(_err(entry, f'shu-basis must be "jasa-modal" or "jasa-usaha", got {basis!r}'))
+            errors.append(_err(entry, f'shu-basis harus "jasa-modal" atau "jasa-usaha", tertulis {basis!r}; perbaiki nilainya'))
             continue
         metode = _meta_str(entry, "metode") or "saldo-akhir"
         if metode not in ("saldo-akhir", "rata-rata-bulanan"):
-            errors.append(_err(entry, f'shu-basis metode must be "saldo-akhir" or "rata-rata-bulanan", got {metode!r}'))
+            errors.append(_err(entry, f'metode shu-basis harus "saldo-akhir" atau "rata-rata-bulanan", tertulis {metode!r}; perbaiki nilainya'))
             continue
         bases.append(ShuBasis(basis, tuple(accounts), metode, entry.date, entry.meta))
     return bases, errors
@@ -480,7 +480,7 @@ def parse_officers(entries: Iterable[data.Directive]) -> tuple[list[Officer], li
     by_role: dict[str, Officer] = {}
     errors: list[KopError] = []
     for entry in customs(entries, "pengurus"):
-        values = _expect(entry, [("ROLE", str), ("NAME", str)])
+        values = _expect(entry, [("JABATAN", str), ("NAMA", str)])
         if isinstance(values, KopError):
             errors.append(values)
             continue
@@ -497,5 +497,5 @@ def check_directive_shapes(entries: Iterable[data.Directive]) -> list[KopError]:
     for entry in customs(entries, "rat-teks"):
         values = _values(entry)
         if not values or not all(isinstance(v, str) for v in values):
-            errors.append(_err(entry, f'custom "{entry.type}" takes string values in quotes'))
+            errors.append(_err(entry, f'custom "{entry.type}" hanya menerima teks dalam tanda kutip'))
     return errors

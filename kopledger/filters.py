@@ -12,9 +12,11 @@ fails beyond 28 digits).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -23,6 +25,19 @@ LOCALES = {"id": "id_ID", "en": "en_US"}
 
 def _locale(lang: str) -> str:
     return LOCALES.get(lang, "id_ID")
+
+
+@functools.cache
+def _babel_locale(lang: str) -> Locale:
+    """The parsed Babel locale of ``lang``, once per process (parsing reads the CLDR data)."""
+    return Locale.parse(_locale(lang))
+
+
+@functools.cache
+def _symbols(lang: str) -> tuple[str, str]:
+    """(thousands separator, decimal separator) of ``lang``."""
+    locale = _babel_locale(lang)
+    return get_group_symbol(locale), get_decimal_symbol(locale)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -37,7 +52,7 @@ def _decimal(value: Any) -> Decimal:
     except InvalidOperation:
         from kopledger.errors import InputError
 
-        raise InputError(f"not a number: {value!r}") from None
+        raise InputError(f"bukan angka: {value!r}") from None
 
 
 def _round(number: Decimal, decimals: int) -> Decimal:
@@ -63,7 +78,7 @@ def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
     if not number.is_finite():
         from kopledger.errors import InputError
 
-        raise InputError(f"not a finite number: {value!r}")
+        raise InputError(f"bukan angka terhingga: {value!r}")
     places = 2 if decimals is None else decimals
     number = _round(number, places)
     negative = number < 0
@@ -71,10 +86,10 @@ def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
     whole, _, fraction = text.partition(".")
     if decimals is None:
         fraction = fraction.rstrip("0")
-    locale = _locale(lang)
-    result = _group(whole, get_group_symbol(locale))
+    group, decimal = _symbols(lang)
+    result = _group(whole, group)
     if fraction:
-        result += get_decimal_symbol(locale) + fraction
+        result += decimal + fraction
     return f"-{result}" if negative else result
 
 
@@ -97,9 +112,16 @@ def akuntansi(value: Any, lang: str = "id") -> str:
 
 
 def persen(value: Any, lang: str = "id", *, decimals: int = 2) -> str:
-    """A percent: ``12,5%`` (at most ``decimals`` places, trailing zeros dropped)."""
+    """A percent: ``12,5%`` (at most ``decimals`` places, trailing zeros dropped).
+
+    ``persen(x, decimals=4)`` shows a rate like ``0,0125%`` without losing its last places.
+    """
     number = _round(_decimal(value), decimals)
-    return angka(number, lang) + "%"
+    text = angka(number, lang, decimals=decimals)
+    separator = _symbols(lang)[1]
+    if separator in text:
+        text = text.rstrip("0").rstrip(separator)
+    return text + "%"
 
 
 def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "long") -> str:
@@ -112,10 +134,10 @@ def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "lon
         except ValueError:
             from kopledger.errors import InputError
 
-            raise InputError(f"not a date (YYYY-MM-DD): {value!r}") from None
+            raise InputError(f"bukan tanggal (YYYY-MM-DD): {value!r}") from None
     patterns = {"long": "d MMMM y", "short": "dd/MM/y", "bulan": "MMMM y", "medium": "d MMM y"}
     pattern = patterns.get(bentuk, bentuk)
-    return str(format_date(value, format=pattern, locale=_locale(lang)))
+    return str(format_date(value, format=pattern, locale=_babel_locale(lang)))
 
 
 def terbilang(value: Any, lang: str = "id", *, satuan: bool = True) -> str:
@@ -128,7 +150,7 @@ def terbilang(value: Any, lang: str = "id", *, satuan: bool = True) -> str:
     except OverflowError:
         from kopledger.errors import InputError
 
-        raise InputError(f"amount too large to write in words: {number}") from None
+        raise InputError(f"jumlah terlalu besar untuk ditulis dengan huruf: {number}") from None
     if number < 0:
         words = "minus " + words
     if satuan:

@@ -47,7 +47,7 @@ def read_rows(path: str | Path) -> list[ImportRow]:
     """The data rows of a CSV or XLSX file; :class:`InputError` for an unreadable file."""
     file = Path(path)
     if not file.is_file():
-        raise InputError(f"import file not found: {file}")
+        raise InputError(f"berkas impor tidak ditemukan: {file}")
     suffix = file.suffix.lower()
     raw: list[list[Any]]
     if suffix in (".xlsx", ".xlsm"):
@@ -55,22 +55,22 @@ def read_rows(path: str | Path) -> list[ImportRow]:
     elif suffix in (".csv", ".txt"):
         raw = [list(row) for row in _read_csv(file)]
     else:
-        raise InputError(f"{file.name}: give a .csv or .xlsx file")
+        raise InputError(f"{file.name}: berikan berkas .csv atau .xlsx")
     table = [[_cell_text(v) for v in row] for row in raw]
     while table and not any(c.strip() for c in table[-1]):
         table.pop()
     if not table or not any(c.strip() for c in table[0]):
-        raise InputError(f"{file.name} is empty: the first row must be the header ({', '.join(COLUMNS)})")
+        raise InputError(f"{file.name} kosong: baris pertama harus judul kolom ({', '.join(COLUMNS)})")
     header = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(
-            f"{file.name}: missing column(s) {', '.join(missing)}",
-            hint=f"The header row (row 1) must have: {', '.join(COLUMNS)}",
+            f"{file.name}: kolom tidak ada: {', '.join(missing)}",
+            hint=f"Baris judul (baris 1) harus memuat: {', '.join(COLUMNS)}",
         )
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     if duplicated:
-        raise InputError(f"{file.name}: column(s) {', '.join(duplicated)} appear twice in the header")
+        raise InputError(f"{file.name}: kolom {', '.join(duplicated)} muncul dua kali di baris judul; hapus salah satunya")
     index = {name: header.index(name) for name in COLUMNS}
     rows = []
     for number, (cells, raw_cells) in enumerate(zip(table[1:], raw[1:], strict=False), start=2):
@@ -83,7 +83,7 @@ def read_rows(path: str | Path) -> list[ImportRow]:
         )
         rows.append(ImportRow(number, values, numeric))
     if not rows:
-        raise InputError(f"{file.name} has a header but no members")
+        raise InputError(f"{file.name} punya baris judul tetapi tidak ada anggota; isi data anggota mulai baris 2")
     return rows
 
 
@@ -94,11 +94,11 @@ def _read_csv(file: Path) -> list[list[str]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{file.name} is not UTF-8 text (bad byte at row {line})",
-            hint="Save it as 'CSV UTF-8' from your spreadsheet program.",
+            f"{file.name} bukan teks UTF-8 (bita rusak di baris {line})",
+            hint="Simpan ulang sebagai 'CSV UTF-8' dari program spreadsheet Anda.",
         ) from None
     if not text.strip():
-        raise InputError(f"{file.name} is empty: the first row must be the header ({', '.join(COLUMNS)})")
+        raise InputError(f"{file.name} kosong: baris pertama harus judul kolom ({', '.join(COLUMNS)})")
     try:
         dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
@@ -106,7 +106,7 @@ def _read_csv(file: Path) -> list[list[str]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise InputError(f"{file.name} is not a valid CSV file: {exc}") from None
+        raise InputError(f"{file.name} bukan berkas CSV yang sah: {exc}") from None
 
 
 def _read_xlsx(file: Path) -> list[list[Any]]:
@@ -115,7 +115,7 @@ def _read_xlsx(file: Path) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{file.name} cannot be read as an XLSX workbook: {exc}") from None
+        raise InputError(f"{file.name} tidak bisa dibaca sebagai buku kerja XLSX: {exc}") from None
     try:
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -157,10 +157,10 @@ def validate_rows(
     nik_row: dict[str, int] = {}
     for row in rows:
         cells = row.cells
-        row_problems = [f"{name} is empty" for name in REQUIRED if not cells[name]]
+        row_problems = [f"{name} kosong" for name in REQUIRED if not cells[name]]
         date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
         if cells["tanggal_masuk"] and date is None:
-            row_problems.append(f"tanggal_masuk {cells['tanggal_masuk']!r} is not a date (use YYYY-MM-DD)")
+            row_problems.append(f"tanggal_masuk {cells['tanggal_masuk']!r} bukan tanggal (pakai YYYY-MM-DD)")
         member = NewMember(
             id=cells["id"],
             nama=cells["nama"],
@@ -170,24 +170,24 @@ def validate_rows(
             alamat=cells["alamat"],
             telepon=cells["telepon"],
         )
-        row_problems += [p for p in member_problems(member) if not p.endswith("is empty")]
+        row_problems += [p for p in member_problems(member) if not p.endswith(" kosong")]
         if "nik" in row.angka:
             row_problems.append(
-                "NIK is stored as a number; a spreadsheet keeps only 15 digits of a number, so format "
-                "the nik column as Text and type the NIK again"
+                "NIK tersimpan sebagai angka; spreadsheet hanya menyimpan 15 digit angka, jadi ubah format "
+                "kolom nik menjadi Teks lalu ketik ulang NIK-nya"
             )
         if member.id and member.id in first_row:
-            row_problems.append(f"id {member.id} is already used in row {first_row[member.id]}")
+            row_problems.append(f"id {member.id} sudah dipakai di baris {first_row[member.id]}")
         if member.nik and member.nik in nik_row:
-            row_problems.append(f"NIK {member.nik} is already used in row {nik_row[member.nik]}")
+            row_problems.append(f"NIK {member.nik} sudah dipakai di baris {nik_row[member.nik]}")
         elif member.nik:
             nik_row[member.nik] = row.baris
         if date is not None:
             row_problems += [
-                p for p in join_date_problems(kop, member, today, closed, set()) if "appears twice" not in p
+                p for p in join_date_problems(kop, member, today, closed, set()) if "muncul dua kali" not in p
             ]
         elif member.id in kop.members:
-            row_problems.append(f"id {member.id} is already registered ({kop.members[member.id].nama})")
+            row_problems.append(f"id {member.id} sudah terdaftar ({kop.members[member.id].nama}); pakai id lain")
         if member.id and member.id not in first_row:
             first_row[member.id] = row.baris
         if row_problems:
@@ -206,7 +206,7 @@ def import_entries(
     if problems:
         bad = len({p.split(":", 1)[0] for p in problems})
         raise InputError(
-            f"{Path(path).name}: {bad} bad row(s); nothing was written:\n  " + "\n  ".join(problems),
-            hint="Fix these rows (row 1 is the header) and import the whole file again.",
+            f"{Path(path).name}: {bad} baris bermasalah; tidak ada yang ditulis:\n  " + "\n  ".join(problems),
+            hint="Perbaiki baris-baris ini (baris 1 adalah judul kolom) lalu impor ulang seluruh berkas.",
         )
     return members, join_many(kop, members, today=today)

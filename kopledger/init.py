@@ -41,8 +41,8 @@ class ChartLine:
 def _check_text(label: str, value: str) -> None:
     if any(ch in value for ch in '"\\\n\r'):
         raise InputError(
-            f"the {label} {value!r} may not contain double quotes, backslashes or line breaks",
-            hint="Use single quotes (') instead of double quotes.",
+            f"{label} {value!r} tidak boleh memuat tanda kutip ganda, garis miring terbalik atau pindah baris",
+            hint="Pakai tanda kutip tunggal (') sebagai ganti tanda kutip ganda.",
         )
 
 
@@ -63,11 +63,11 @@ def new_ledger_text(
 
     roots = roots or Roots()
     if not nama.strip():
-        raise InputError("the koperasi name is empty; give it with --nama")
-    for label, value in (("koperasi name", nama), ("address", alamat), ("badan hukum", badan_hukum)):
+        raise InputError("nama koperasi kosong; isi dengan --nama")
+    for label, value in (("nama koperasi", nama), ("alamat", alamat), ("badan hukum", badan_hukum)):
         _check_text(label, value)
     if pokok < 0 or wajib < 0:
-        raise InputError("simpanan pokok and wajib must not be negative")
+        raise InputError("simpanan pokok dan wajib tidak boleh negatif; isi jumlah 0 atau lebih")
     chart = [ChartLine(a.name(roots), a.kode, a.nama) for a in STANDARD_CHART]
     member_parents = [
         ChartLine(f"{roots.member_parent(kind)}:<ID>", *MEMBER_PARENT_KODE[kind.value])
@@ -110,12 +110,12 @@ def create_ledger(
     """Write a new ledger ``folder/filename``; refuses to overwrite an existing one."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} is a file, not a folder; give a folder for the new books")
+        raise InputError(f"{folder} adalah berkas, bukan folder; sebutkan folder untuk buku baru")
     path = folder / filename
     if path.exists():
         raise InputError(
-            f"{path} already exists; kop init never overwrites a ledger",
-            hint="Choose another folder, or check the existing books with: kop cek " + str(path),
+            f"{path} sudah ada; kop init tidak pernah menimpa buku",
+            hint="Pilih folder lain, atau periksa buku yang ada dengan: kop cek " + str(path),
         )
     text = new_ledger_text(
         nama, start=start, today=today, roots=roots, badan_hukum=badan_hukum,
@@ -126,7 +126,7 @@ def create_ledger(
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise InputError(f"{path} already exists; kop init never overwrites a ledger") from None
+        raise InputError(f"{path} sudah ada; kop init tidak pernah menimpa buku") from None
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(f"{path} tidak bisa ditulis: {exc.strerror or exc}; periksa izin foldernya") from None
     return path

@@ -126,8 +126,8 @@ def missing_plugin_error(options: dict[str, Any], path: Path | None) -> KopError
         return None
     source = {"filename": str(path.resolve()) if path else "<string>", "lineno": 1}
     return KopError(source, (
-        f'the ledger does not declare plugin "{PLUGIN}", so member accounts are not opened and '
-        f'the cooperative rules are not checked; add the line: plugin "{PLUGIN}"'
+        f'buku ini tidak memuat plugin "{PLUGIN}", jadi akun anggota tidak dibuka dan '
+        f'aturan koperasi tidak diperiksa; tambahkan baris: plugin "{PLUGIN}" (plugin missing)'
     ), None)
 
 
@@ -180,16 +180,16 @@ class Koperasi:
         file = Path(path)
         if not file.exists():
             raise InputError(
-                f"ledger file not found: {file}",
-                hint="Give the path of the main .beancount file, or set KOP_LEDGER.",
+                f"berkas buku tidak ditemukan: {file}",
+                hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
             )
         if file.is_dir():
-            raise InputError(f"{file} is a folder; give the main .beancount file inside it")
+            raise InputError(f"{file} adalah folder; sebutkan berkas .beancount utama di dalamnya")
         try:
             with open(file, "rb"):
                 pass
         except OSError as exc:
-            raise InputError(f"cannot read the ledger {file}: {exc.strerror or exc}") from None
+            raise InputError(f"buku {file} tidak bisa dibaca: {exc.strerror or exc}; periksa path dan izin berkasnya") from None
         entries, errors, options = _load_file_without_gc(str(file.resolve()))
         return cls.from_entries(entries, errors, options, path=file)
 
@@ -268,8 +268,8 @@ class Koperasi:
             return self.members[member_id]
         except KeyError:
             raise InputError(
-                f"unknown member {member_id!r}",
-                hint="List members with: kop anggota daftar LEDGER",
+                f"anggota tidak dikenal: {member_id!r}",
+                hint="Lihat daftar anggota dengan: kop anggota daftar BUKU",
             ) from None
 
     def policies_at(self, date: dt.date) -> dict[str, Any]:

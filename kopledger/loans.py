@@ -21,8 +21,11 @@ through :mod:`kopledger.writer`. All loans are read in one pass over the transac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +36,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
+from kopledger import filters
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import POLICY_KEYS, Member, Policies
 from kopledger.errors import InputError, KopError, LedgerHasErrors
@@ -128,7 +132,7 @@ class LoanBook:
         known = ", ".join(loan.id for loan in self.pinjaman[-5:])
         raise InputError(
             f"pinjaman {loan_id!r} tidak ada di buku",
-            hint=f"Lihat daftar pinjaman: kop pinjaman daftar LEDGER{f' (mis. {known})' if known else ''}",
+            hint=f"Lihat daftar pinjaman: kop pinjaman daftar BUKU{f' (mis. {known})' if known else ''}",
         )
 
 
@@ -245,7 +249,14 @@ def ppap_expense_account(roots: Roots) -> str:
 
 
 def _is_closing(entry: data.Transaction) -> bool:
-    return any(t.startswith("tutup-buku") or t.startswith("saldo-awal") for t in entry.tags or ())
+    tags = entry.tags
+    return bool(tags) and _closing_tags(tags if isinstance(tags, frozenset) else frozenset(tags))
+
+
+@functools.lru_cache(maxsize=1024)
+def _closing_tags(tags: frozenset[str]) -> bool:
+    """Tag sets are few: decide each once."""
+    return any(t.startswith("tutup-buku") or t.startswith("saldo-awal") for t in tags)
 
 
 def _err(meta: dict[str, Any] | None, message: str, entry: Any = None) -> KopError:
@@ -277,31 +288,31 @@ def parse_disbursement(
     if member_id is None and len({m for _, m in loan_accounts}) == 1:
         member_id = loan_accounts[0][1]
     if not isinstance(member_id, str) or not is_valid_member_id(member_id):
-        errors.append(_err(meta, f'pinjaman {loan_id}: metadata anggota: "ID" is missing or not a member id', entry))
+        errors.append(_err(meta, f'pinjaman {loan_id}: metadata anggota: "ID" tidak ada atau bukan nomor anggota; tambahkan anggota: "A0001" (member id missing)', entry))
     pokok = _meta_amount(meta.get("pokok"), currency)
     bunga = meta.get("bunga")
     tenor = meta.get("tenor")
     metode = meta.get("metode")
     if pokok is None:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata pokok: must be an amount like 5000000 {currency}", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: metadata pokok: harus jumlah uang seperti 5000000 {currency} (bad pokok)", entry))
     if not isinstance(bunga, Decimal):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata bunga: must be the annual rate in percent, e.g. 18", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: metadata bunga: harus persen setahun, misalnya 18 (bad bunga)", entry))
     if not isinstance(tenor, Decimal) or tenor != tenor.to_integral_value():
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata tenor: must be a whole number of months, e.g. 12", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: metadata tenor: harus jumlah bulan bulat, misalnya 12 (bad tenor)", entry))
     if metode not in METODE:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata metode: must be one of {', '.join(METODE)}, got {metode!r}", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: metadata metode: harus salah satu dari {', '.join(METODE)}, tertulis {metode!r} (bad metode)", entry))
     first_due = meta.get("jatuh-tempo", entry.date + relativedelta(months=1))
     if not isinstance(first_due, dt.date):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata jatuh-tempo: must be a date like 2024-04-05", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: metadata jatuh-tempo: harus tanggal seperti 2024-04-05 (bad date)", entry))
     elif first_due <= entry.date:
-        errors.append(_err(meta, f"pinjaman {loan_id}: jatuh-tempo {first_due} must be after the disbursement on {entry.date}", entry))
+        errors.append(_err(meta, f"pinjaman {loan_id}: jatuh-tempo {first_due} harus sesudah tanggal pencairan {entry.date} (due before disbursement)", entry))
     fees: dict[str, Decimal] = {}
     for key in ("biaya-admin", "provisi"):
         value = meta.get(key)
         fee = ZERO if value is None else _meta_amount(value, currency)
         fees[key] = fee if fee is not None else ZERO
         if fee is None or fee < 0:
-            errors.append(_err(meta, f"pinjaman {loan_id}: metadata {key}: must be an amount like 50000 {currency}", entry))
+            errors.append(_err(meta, f"pinjaman {loan_id}: metadata {key}: harus jumlah uang seperti 50000 {currency} (bad fee)", entry))
     if errors:
         return None, errors
     assert isinstance(member_id, str) and pokok is not None and isinstance(first_due, dt.date)
@@ -316,8 +327,8 @@ def parse_disbursement(
     )
     if debit != pokok:
         errors.append(_err(meta, (
-            f"pinjaman {loan_id}: the posting to {roots.member_account(MemberKind.PINJAMAN, member_id)} "
-            f"is {debit} {currency} but pokok is {pokok} {currency}; they must be equal"
+            f"pinjaman {loan_id}: posting ke {roots.member_account(MemberKind.PINJAMAN, member_id)} "
+            f"sebesar {debit} {currency} tetapi pokok {pokok} {currency}; keduanya harus sama (pokok mismatch)"
         ), entry))
         return None, errors
     loan = Loan(
@@ -350,12 +361,30 @@ def read_loans(
     jasa = roots.jasa_pinjaman
     denda = denda_account(roots)
     loan_parent = roots.member_parent(MemberKind.PINJAMAN)
+    relevant: dict[str, bool] = {}  # account -> a loan account, loan interest or penalty
+
+    def is_relevant(account: str) -> bool:
+        value = relevant[account] = (
+            account.rpartition(":")[0] == loan_parent or roots.is_under(account, jasa) or roots.is_under(account, denda)
+        )
+        return value
 
     for entry in entries:
-        if not isinstance(entry, data.Transaction) or _is_closing(entry):
+        if not isinstance(entry, data.Transaction):
+            continue
+        cair = TAG_CAIR in (entry.tags or ())
+        if not cair:
+            # most transactions never touch a loan: skip them after one dict lookup per posting
+            for posting in entry.postings:
+                flag = relevant.get(posting.account)
+                if flag or (flag is None and is_relevant(posting.account)):
+                    break
+            else:
+                continue
+        if _is_closing(entry):
             continue
         tx_loan = entry.meta.get("pinjaman")
-        if TAG_CAIR in (entry.tags or ()):
+        if cair:
             loan, errs = parse_disbursement(entry, roots, currency)
             errors += errs
             if loan is None:
@@ -363,18 +392,18 @@ def read_loans(
             if loan.id in running:
                 first = running[loan.id].loan.meta
                 errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id} is disbursed twice (first at {first.get('filename')}:{first.get('lineno')}); "
-                    "every loan needs its own id"
+                    f"pinjaman {loan.id} dicairkan dua kali (pertama di {first.get('filename')}:{first.get('lineno')}); "
+                    "setiap pinjaman perlu id sendiri (duplicate loan id)"
                 ), entry))
                 continue
             member = (members or {}).get(loan.anggota)
             if members is not None and member is None:
-                errors.append(_err(entry.meta, f"pinjaman {loan.id}: unknown member {loan.anggota}", entry))
+                errors.append(_err(entry.meta, f"pinjaman {loan.id}: anggota tidak dikenal: {loan.anggota}; daftarkan dulu dengan custom \"anggota\" (unknown member)", entry))
                 continue
             if member is not None and not member.is_active(entry.date):
                 errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id}: member {loan.anggota} is not active on {entry.date} "
-                    "(a loan can only go to a current member)"
+                    f"pinjaman {loan.id}: anggota {loan.anggota} tidak aktif pada {entry.date}; "
+                    "pinjaman hanya untuk anggota aktif (member not active)"
                 ), entry))
                 continue
             running[loan.id] = _Running(loan, loan.pokok)
@@ -397,14 +426,14 @@ def read_loans(
                     state = running.get(str(loan_id))
                     if state is None or state.loan.anggota != member_id:
                         errors.append(_err(entry.meta, (
-                            f"{posting.account}: pinjaman {loan_id!r} is not a loan of member {member_id} "
-                            "disbursed on or before this date"
+                            f"{posting.account}: pinjaman {loan_id!r} bukan pinjaman anggota {member_id} "
+                            "yang dicairkan pada atau sebelum tanggal ini; periksa metadata pinjaman (unknown loan)"
                         ), entry))
                         continue
                     if repaid > 0 and repaid > state.sisa:
                         errors.append(_err(entry.meta, (
-                            f"{posting.account}: pinjaman {loan_id} has {max(state.sisa, ZERO)} {currency} "
-                            f"principal left, but {repaid} {currency} is repaid; book the excess elsewhere"
+                            f"{posting.account}: sisa pokok pinjaman {loan_id} {max(state.sisa, ZERO)} {currency}, "
+                            f"tetapi dibayar {repaid} {currency}; catat kelebihannya di akun lain (overpaid)"
                         ), entry))
                     state.sisa -= repaid
                     moves.setdefault(state.loan.id, [ZERO, ZERO, ZERO])[0] += repaid
@@ -472,15 +501,34 @@ def _attribute(
     return repaid
 
 
+#: The loan book of each loaded Koperasi, read once per process (the RAT pack and the
+#: statements' notes both need it): id(kop) -> (weak reference to kop, its entries, book).
+_BOOKS: dict[int, tuple[Any, Any, LoanBook]] = {}
+
+
+def _read_book(kop: Any) -> LoanBook:
+    key = id(kop)
+    hit = _BOOKS.get(key)
+    if hit is not None and hit[0]() is kop and hit[1] is kop.entries:
+        return hit[2]
+    book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
+    try:
+        ref = weakref.ref(kop, lambda _ref, key=key: _BOOKS.pop(key, None))
+    except TypeError:  # not weakly referenceable: no cache
+        return book
+    _BOOKS[key] = (ref, kop.entries, book)
+    return book
+
+
 def loan_book(kop: Any) -> LoanBook:
     """All loans of a :class:`~kopledger.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
-    of each) when loan entries in the books are malformed."""
-    book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
+    of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""
+    book = _read_book(kop)
     if book.errors:
         count = len(book.errors)
         raise LedgerHasErrors(
-            f"the books have {count} invalid loan entr{'y' if count == 1 else 'ies'}:", list(book.errors),
-            hint="Fix the #pinjaman-cair / #angsuran transactions named above (see docs/pinjaman.md).",
+            f"buku berisi {count} catatan pinjaman yang salah:", list(book.errors),
+            hint="Perbaiki transaksi #pinjaman-cair / #angsuran yang disebut di atas (lihat docs/pinjaman.md).",
         )
     return book
 
@@ -529,8 +577,11 @@ def days_past_due(loan: Loan, moves: Sequence[Repayment], date: dt.date) -> int:
     pokok, bunga, _ = _paid_until(moves, date)
     if loan.pokok - pokok <= 0:
         return 0
-    unpaid = _allocate([row.angsuran for row in loan.jadwal], pokok + bunga)
-    for row, left in zip(loan.jadwal, unpaid, strict=True):
+    return _days_unpaid(loan.jadwal, _allocate([row.angsuran for row in loan.jadwal], pokok + bunga), date)
+
+
+def _days_unpaid(jadwal: Sequence[Instalment], unpaid: Sequence[Decimal], date: dt.date) -> int:
+    for row, left in zip(jadwal, unpaid, strict=True):
         if row.tanggal > date:
             break
         if left > 0:
@@ -557,11 +608,11 @@ def loan_status(
     """One loan at ``date``: balance, days past due, class, provision (rounded half up per loan)."""
     pokok, bunga, denda = _paid_until(moves, date)
     sisa = loan.pokok - pokok
-    days = days_past_due(loan, moves, date)
+    unpaid = _allocate([row.angsuran for row in loan.jadwal], pokok + bunga)
+    days = 0 if sisa <= 0 else _days_unpaid(loan.jadwal, unpaid, date)  # = days_past_due(loan, moves, date)
     cls = classify(days, policies, date)
     rate = ppap_rate(cls, policies, date)
     ppap = rupiah_half_up(Fraction(rate) * Fraction(max(sisa, ZERO)) / 100)
-    unpaid = _allocate([row.angsuran for row in loan.jadwal], pokok + bunga)
     due = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal <= date]
     upcoming = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal > date and left > 0]
     lunas = sisa <= 0
@@ -606,8 +657,26 @@ def ppap_on_books(kop: Any, date: dt.date) -> Decimal:
 
 
 def portfolio(kop: Any, date: dt.date) -> Portfolio:
-    """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL."""
+    """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
+
+    Computed once per loaded Koperasi and date (the RAT pack and the statements' notes both
+    show it)."""
     book = loan_book(kop)
+    key = (id(kop), date)
+    hit = _PORTFOLIOS.get(key)
+    if hit is not None and hit[0]() is kop and hit[1] is kop.entries and hit[2] is book:
+        return hit[3]
+    result = _portfolio(kop, date, book)
+    with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
+        ref = weakref.ref(kop, lambda _ref, key=key: _PORTFOLIOS.pop(key, None))
+        _PORTFOLIOS[key] = (ref, kop.entries, book, result)
+    return result
+
+
+_PORTFOLIOS: dict[tuple[int, dt.date], tuple[Any, Any, LoanBook, Portfolio]] = {}
+
+
+def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:
     open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
     classes = []
     for cls in KOLEKTIBILITAS:
@@ -709,7 +778,8 @@ def split_payment(
         raise InputError(f"jumlah pembayaran harus bilangan bulat rupiah > 0, bukan {jumlah}")
     if jumlah > payoff:
         raise InputError(
-            f"pembayaran {jumlah} melebihi jumlah pelunasan pinjaman {loan.id} pada {date}: {payoff}",
+            f"pembayaran {filters.rupiah(jumlah)} melebihi jumlah pelunasan pinjaman {loan.id} pada {date}: "
+            f"{filters.rupiah(payoff)}",
             hint="Bayar paling banyak jumlah pelunasan (kop pinjaman bayar … --lunas).",
         )
     billed = _billed(loan, date)
@@ -808,9 +878,9 @@ def disbursement_entries(
     book = loan_book(kop)
     member = kop.member(anggota)
     if not member.is_active(tanggal):
-        when = (f"left on {member.tanggal_keluar}" if member.tanggal_keluar and member.tanggal_keluar <= tanggal
-                else f"joins on {member.tanggal_masuk}")
-        raise InputError(f"anggota {anggota} ({member.nama}) is not a member on {tanggal} ({when}); no loan can be disbursed")
+        when = (f"keluar pada {member.tanggal_keluar}" if member.tanggal_keluar and member.tanggal_keluar <= tanggal
+                else f"masuk pada {member.tanggal_masuk}")
+        raise InputError(f"{anggota} ({member.nama}) bukan anggota aktif pada {tanggal} ({when}); pinjaman tidak bisa dicairkan")
     pokok, bunga = Decimal(pokok), Decimal(bunga)
     check_terms(pokok, bunga, tenor, metode)
     maks = Decimal(kop.policies.value("bunga-pinjaman-maks", tanggal))
@@ -832,7 +902,7 @@ def disbursement_entries(
             raise InputError(f"{label} harus bilangan bulat rupiah ≥ 0, bukan {fee}")
     fees = biaya_admin + provisi
     if fees >= pokok:
-        raise InputError(f"biaya admin + provisi ({fees}) harus lebih kecil dari pokok ({pokok})")
+        raise InputError(f"biaya admin + provisi ({filters.rupiah(fees)}) harus lebih kecil dari pokok ({filters.rupiah(pokok)})")
     roots: Roots = kop.roots
     currency: str = kop.currency
     kas = akun_kas or roots.kas

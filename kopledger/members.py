@@ -50,9 +50,9 @@ def closed_years(kop: Koperasi) -> set[int]:
 def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] | None = None) -> str | None:
     """Why ``date`` cannot be booked (in the future, or in a closed year), or None."""
     if date > today:
-        return f"date {date} is in the future (today is {today})"
+        return f"tanggal {date} ada di masa depan (hari ini {today}); pakai tanggal hari ini atau sebelumnya"
     if date.year in (closed if closed is not None else closed_years(kop)):
-        return f"the year {date.year} is closed (tutup-buku); book it in an open year"
+        return f"tahun {date.year} sudah ditutup (tutup-buku); catat di tahun yang masih terbuka"
     return None
 
 
@@ -72,16 +72,16 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
     """
     if isinstance(value, str) and ("." in value or "," in value):
         raise InputError(
-            f"{what} {value!r}: write whole rupiah without separators, e.g. 50000",
+            f"{what} {value!r}: tulis rupiah bulat tanpa titik atau koma, misalnya 50000",
         )
     try:
         number = Decimal(str(value).replace("_", ""))
     except ArithmeticError:
-        raise InputError(f"{what} {value!r} is not a number") from None
+        raise InputError(f"{what} {value!r} bukan angka; tulis rupiah bulat, misalnya 50000") from None
     if not number.is_finite() or number <= 0:
-        raise InputError(f"{what} must be more than zero, got {value}")
+        raise InputError(f"{what} harus lebih dari nol, tertulis {value}")
     if number != number.to_integral_value():
-        raise InputError(f"{what} must be whole rupiah, got {value}")
+        raise InputError(f"{what} harus rupiah bulat (tanpa sen), tertulis {value}")
     return number.quantize(Decimal(1))
 
 
@@ -89,11 +89,14 @@ def active_member(kop: Koperasi, member_id: str, date: dt.date) -> Member:
     """The member ``member_id``, active on ``date``; else :class:`InputError`."""
     member = kop.member(member_id)
     if member.tanggal_masuk > date:
-        raise InputError(f"member {member_id} joins on {member.tanggal_masuk}, after {date}")
+        raise InputError(
+            f"anggota {member_id} baru masuk pada {member.tanggal_masuk}, setelah {date}; "
+            "pakai tanggal pada atau setelah tanggal masuk"
+        )
     if member.tanggal_keluar is not None and member.tanggal_keluar <= date:
         raise InputError(
-            f"member {member_id} ({member.nama}) left on {member.tanggal_keluar}",
-            hint="Only active members can do this.",
+            f"anggota {member_id} ({member.nama}) sudah keluar pada {member.tanggal_keluar}",
+            hint="Hanya anggota aktif yang bisa melakukan ini.",
         )
     return member
 
@@ -136,7 +139,7 @@ class NewMember:
 
 def _text_problem(label: str, value: str) -> str | None:
     if any(ch in value for ch in '"\\\n\r'):
-        return f"{label} must not contain quotes, backslashes or line breaks: {value!r}"
+        return f"{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {value!r}"
     return None
 
 
@@ -144,18 +147,18 @@ def member_problems(member: NewMember) -> list[str]:
     """Everything wrong with one new member's fields (empty when valid)."""
     problems: list[str] = []
     if not member.id:
-        problems.append("id is empty")
+        problems.append("id kosong")
     elif not is_valid_member_id(member.id):
         problems.append(
-            f"id {member.id!r} is not valid: start with an uppercase letter or digit, "
-            "then letters, digits or '-' (e.g. A0001)"
+            f"id {member.id!r} tidak sah: awali dengan huruf besar atau angka, "
+            "lalu huruf, angka atau '-' (misalnya A0001)"
         )
     if not member.nama.strip():
-        problems.append("nama is empty")
+        problems.append("nama kosong")
     if member.nik and not (len(member.nik) == 16 and member.nik.isdigit()):
-        problems.append(f"NIK must be 16 digits, got {member.nik!r}")
+        problems.append(f"NIK harus 16 angka, tertulis {member.nik!r}")
     if member.jenis_kelamin not in ("", "P", "L"):
-        problems.append(f"jenis_kelamin must be P or L, got {member.jenis_kelamin!r}")
+        problems.append(f"jenis_kelamin harus P atau L, tertulis {member.jenis_kelamin!r}")
     for label, value in (("nama", member.nama), ("alamat", member.alamat), ("telepon", member.telepon)):
         problem = _text_problem(label, value)
         if problem:
@@ -168,8 +171,8 @@ def pokok_amount(kop: Koperasi, date: dt.date) -> Decimal:
     number = kop.policies.amount("simpanan-pokok", date)
     if number is None or number <= 0:
         raise InputError(
-            f"no simpanan pokok policy in force on {date}",
-            hint='Add one first, e.g. 2025-01-01 custom "kebijakan" "simpanan-pokok" 100000 IDR',
+            f"belum ada kebijakan simpanan pokok yang berlaku pada {date}",
+            hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-pokok" 100000 IDR',
         )
     return number
 
@@ -193,13 +196,13 @@ def join_many(
     for member in members:
         found = member_problems(member) + join_date_problems(kop, member, today, closed, seen)
         if member.nik and member.nik in niks:
-            found.append(f"NIK {member.nik} is also given for {niks[member.nik]}")
+            found.append(f"NIK {member.nik} juga dipakai untuk {niks[member.nik]}")
         problems += [f"{member.id or '?'}: {problem}" for problem in found]
         seen.add(member.id)
         if member.nik:
             niks.setdefault(member.nik, member.id)
     if problems:
-        raise InputError("cannot register member(s); nothing was written:\n  " + "\n  ".join(problems))
+        raise InputError("anggota tidak bisa didaftarkan; tidak ada yang ditulis:\n  " + "\n  ".join(problems))
     entries: list[data.Directive] = []
     for member in members:
         entries += _join(kop, member, kas or kop.roots.kas)
@@ -213,13 +216,13 @@ def join_date_problems(
     problems: list[str] = []
     if member.id in kop.members:
         existing = kop.members[member.id]
-        problems.append(f"id {member.id} is already registered ({existing.nama}, since {existing.tanggal_masuk})")
+        problems.append(f"id {member.id} sudah terdaftar ({existing.nama}, sejak {existing.tanggal_masuk}); pakai id lain")
     elif member.id in seen:
-        problems.append(f"id {member.id} appears twice")
+        problems.append(f"id {member.id} muncul dua kali")
     if member.nik:
         holder = next((m for m in kop.members.values() if m.nik == member.nik), None)
         if holder is not None and holder.id != member.id:
-            problems.append(f"NIK {member.nik} is already registered to {holder.id} ({holder.nama})")
+            problems.append(f"NIK {member.nik} sudah terdaftar atas {holder.id} ({holder.nama})")
     problem = date_problem(kop, member.tanggal_masuk, today, closed)
     if problem:
         problems.append(problem)
@@ -227,8 +230,8 @@ def join_date_problems(
         number = kop.policies.amount("simpanan-pokok", member.tanggal_masuk)
         if number is None or number <= 0:
             problems.append(
-                f"no simpanan pokok policy in force on {member.tanggal_masuk} "
-                '(add e.g. custom "kebijakan" "simpanan-pokok" 100000 IDR)'
+                f"belum ada kebijakan simpanan pokok yang berlaku pada {member.tanggal_masuk} "
+                '(tambahkan misalnya custom "kebijakan" "simpanan-pokok" 100000 IDR)'
             )
     return problems
 
@@ -292,8 +295,8 @@ def exit_plan(
     later = [e.date for e in kop.transactions if e.date > date and _touches_member(kop, e, member_id)]
     if later:
         raise InputError(
-            f"member {member_id} has transactions after {date} (first on {min(later)})",
-            hint="Record the exit on or after their last transaction.",
+            f"anggota {member_id} masih punya transaksi setelah {date} (pertama pada {min(later)})",
+            hint="Catat keluarnya pada atau setelah transaksi terakhirnya.",
         )
     bal = kop.member_balance(member_id, date)
     capital = bal.pokok + bal.wajib
@@ -393,10 +396,10 @@ def leaver_payout_entries(
     check_date(kop, date, today)
     member = kop.member(member_id)
     if member.tanggal_keluar is None or member.tanggal_keluar > date:
-        raise InputError(f"member {member_id} has not left by {date}; record the exit first")
+        raise InputError(f"anggota {member_id} belum keluar per {date}; catat dulu keluarnya (kop anggota keluar)")
     owed = kop.member_balance(member_id).keluar
     if owed <= 0:
-        raise InputError(f"nothing is owed to member {member_id}")
+        raise InputError(f"tidak ada simpanan yang masih harus dibayar kepada anggota {member_id}")
     roots, cur = kop.roots, kop.currency
     return [transaction(
         date, f"Pembayaran simpanan anggota keluar: {member.nama}", [TAG_KELUAR],

@@ -42,10 +42,10 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango/GObject libraries missing
         raise InputError(
-            f"PDF output needs WeasyPrint and the Pango library, which are not available ({exc})",
+            f"keluaran PDF memerlukan WeasyPrint dan pustaka Pango, yang belum tersedia ({exc})",
             hint=(
-                "Install them with: pip install 'kopledger[pdf]' and "
-                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (or choose --format html)."
+                "Pasang dengan: pip install 'kopledger[pdf]' dan "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (atau pilih --format html)."
             ),
         ) from None
     pdf: bytes = HTML(string=html, base_url=base_url or str(Path.cwd())).write_pdf()
@@ -217,7 +217,7 @@ def render_laporan(
     parts = list(jenis or JENIS)
     unknown = [p for p in parts if p not in JENIS]
     if unknown:
-        raise InputError(f"unknown statement {unknown[0]!r}; use one of {', '.join(JENIS)} or semua")
+        raise InputError(f"laporan tidak dikenal: {unknown[0]!r}; pakai salah satu dari {', '.join(JENIS)} atau semua")
     if fmt == "json":
         return json.dumps(statements_json(fs, parts), ensure_ascii=False, indent=2) + "\n"
     context = laporan_context(kop, fs, parts)
@@ -228,7 +228,7 @@ def render_laporan(
     if fmt in ("html", "pdf"):
         html = render("laporan/laporan.html.j2", context, lang=lang, template_dir=template_dir)
         return html if fmt == "html" else html_to_pdf(html)
-    raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise InputError(f"format tidak dikenal: {fmt!r}; pakai salah satu dari {', '.join(FORMATS)}")
 
 
 def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:

@@ -79,8 +79,8 @@ def koperasi(
         return _run(entries, options_map)
     except Exception as exc:  # a plugin must never raise: report it as an error instead
         return entries, [KopError(None, (
-            f"kopledger.plugin failed with an internal error: {exc!r}; "
-            "the cooperative rules were not checked. Please report this as a bug."
+            f"kopledger.plugin gagal karena kesalahan internal: {exc!r}; "
+            "aturan koperasi tidak diperiksa. Laporkan ini sebagai bug (internal error)."
         ), None)]
 
 
@@ -115,8 +115,16 @@ def _where(meta: dict[str, Any] | None) -> str:
     return f"{meta.get('filename')}:{meta.get('lineno')}"
 
 
+def _number(number: Decimal) -> str:
+    """A number as an Indonesian reader writes it: ``1.234.567,5`` (dot groups, comma decimals)."""
+    return f"{number:,f}".translate(_ID_DIGITS)
+
+
+_ID_DIGITS = str.maketrans({",": ".", ".": ","})
+
+
 def _amount(number: Decimal, currency: str) -> str:
-    return f"{number:,f} {currency}"
+    return f"{_number(number)} {currency}"
 
 
 class _Checker:
@@ -160,9 +168,9 @@ class _Checker:
 
     def unknown_member(self, state: _MemberAccount, date: dt.date, meta: dict[str, Any], entry: Any) -> None:
         self.error(meta, (
-            f"{state.account}: no member {state.member_id} is registered; register them with "
-            f'custom "anggota" "{state.member_id}" "NAME" dated on or before {date}, '
-            "or correct the member id"
+            f"{state.account}: anggota tidak dikenal: {state.member_id}; daftarkan dulu dengan "
+            f'custom "anggota" "{state.member_id}" "NAMA" bertanggal {date} atau sebelumnya, '
+            "atau perbaiki nomor anggota (unknown member)"
         ), entry)
 
     def other_entry(self, entry: data.Directive, accounts: tuple[str, ...], *, extend: bool) -> None:
@@ -175,8 +183,8 @@ class _Checker:
     def anggota_meta(self, value: Any, meta: dict[str, Any], entry: data.Transaction) -> None:
         if not isinstance(value, str) or value not in self.members:
             self.error(meta, (
-                f"anggota: {value!r} names no registered member; use the id of a member registered "
-                'with custom "anggota" (e.g. anggota: "A0001"), or register them first'
+                f"anggota: {value!r} bukan anggota terdaftar; pakai nomor anggota yang didaftarkan "
+                'dengan custom "anggota" (misalnya anggota: "A0001"), atau daftarkan dulu (unknown member)'
             ), entry)
 
     def transaction(self, entry: data.Transaction) -> None:
@@ -211,8 +219,8 @@ class _Checker:
             if units.currency != self.currency:
                 state.other_currency = True
                 self.error(meta, (
-                    f"{state.account}: member accounts hold {self.currency} only, but this posting "
-                    f"is {units.number} {units.currency}; record the amount in {self.currency}"
+                    f"{state.account}: akun anggota hanya boleh dalam {self.currency}, tetapi posting ini "
+                    f"{units.number} {units.currency}; catat jumlahnya dalam {self.currency} (wrong currency)"
                 ), entry)
                 continue
             number = units.number
@@ -222,19 +230,19 @@ class _Checker:
 
             if date < member.tanggal_masuk:
                 self.error(meta, (
-                    f"{state.account}: posting on {date} is before member {member.id} joined on "
-                    f"{member.tanggal_masuk} ({_where(member.meta)}); date it on or after the join "
-                    "date, or correct the join date"
+                    f"{state.account}: posting tanggal {date} sebelum anggota {member.id} masuk pada "
+                    f"{member.tanggal_masuk} ({_where(member.meta)}); beri tanggal pada atau setelah tanggal "
+                    "masuk, atau perbaiki tanggal masuk (posting before join date)"
                 ), entry)
                 continue
             left = member.tanggal_keluar
             if left is not None and date > left:
                 if state.kind not in LEAVER_PAYABLE_KINDS and not _toward_zero(before, after):
                     self.error(meta, (
-                        f"{state.account}: member {member.id} left on {left}; after leaving only "
-                        f"settlements toward zero are allowed, but this posting moves the balance "
-                        f"from {before:,f} to {after:,f}; settle the balance instead (e.g. through "
-                        f"{self.keluar_parent}:{member.id})"
+                        f"{state.account}: anggota {member.id} sudah keluar pada {left}; setelah keluar "
+                        f"saldo hanya boleh diselesaikan menuju nol, tetapi posting ini mengubah saldo "
+                        f"dari {_number(before)} menjadi {_number(after)}; selesaikan saldonya (misalnya lewat "
+                        f"{self.keluar_parent}:{member.id}) (posting after exit)"
                     ), entry)
                 continue
             kind = state.kind
@@ -250,9 +258,9 @@ class _Checker:
             elif withdrawal:
                 label = "pokok" if kind is MemberKind.POKOK else "wajib"
                 self.error(meta, (
-                    f"{state.account}: simpanan {label} cannot be withdrawn while member {member.id} "
-                    f'is active; record their exit first (custom "anggota-keluar" "{member.id}" dated '
-                    "the day of the exit transaction), or tag a correction #koreksi"
+                    f"{state.account}: simpanan {label} tidak boleh diambil selama anggota {member.id} "
+                    f'masih aktif; catat dulu keluarnya (custom "anggota-keluar" "{member.id}" bertanggal '
+                    "sama dengan transaksi keluar), atau beri tag #koreksi bila ini koreksi (withdrawal while active)"
                 ), entry)
             else:
                 self.pokok_payment(state, member, -number, before, meta, entry)
@@ -269,10 +277,11 @@ class _Checker:
         previous = state.last_credit
         state.last_credit = entry
         if before < 0:
-            where = f" on {previous.date} ({_where(previous.meta)})" if previous is not None else ""
+            where = f" pada {previous.date} ({_where(previous.meta)})" if previous is not None else ""
             self.error(meta, (
-                f"{state.account}: simpanan pokok is paid once, and member {member.id} already "
-                f"paid it{where}; remove this payment, or tag a correction #koreksi"
+                f"{state.account}: simpanan pokok {member.id} sudah dibayar{where}; "
+                "simpanan pokok hanya dibayar sekali; hapus pembayaran ini, atau beri tag #koreksi "
+                "bila ini koreksi (paid twice)"
             ), entry)
             return
         policy = self.policies.at("simpanan-pokok", entry.date)
@@ -281,10 +290,10 @@ class _Checker:
         required = policy.value.number
         if paid != required:
             self.error(meta, (
-                f"{state.account}: simpanan pokok paid {_amount(paid, self.currency)} but the policy "
-                f"in force on {entry.date} is {_amount(required, self.currency)} "
-                f'(kebijakan "simpanan-pokok" of {policy.date}, {_where(policy.meta)}); '
-                "book exactly that amount"
+                f"{state.account}: simpanan pokok dibayar {_amount(paid, self.currency)}, padahal "
+                f"kebijakan yang berlaku pada {entry.date} adalah {_amount(required, self.currency)} "
+                f'(kebijakan "simpanan-pokok" tanggal {policy.date}, {_where(policy.meta)}); '
+                "catat tepat sebesar itu (wrong amount)"
             ), entry)
 
 

@@ -147,7 +147,7 @@ def rat_date(kop: Koperasi, year: int, texts: dict[str, str]) -> dt.date | None:
             return dt.date.fromisoformat(texts["tanggal"].strip())
         except ValueError:
             raise InputError(
-                f'rat-teks "tanggal" must be a date like "{year + 1}-03-15", got {texts["tanggal"]!r}'
+                f'rat-teks "tanggal" harus tanggal seperti "{year + 1}-03-15", tertulis {texts["tanggal"]!r}; perbaiki nilainya'
             ) from None
     link = f"shu-{year}"
     for entry in kop.entries:
@@ -321,11 +321,11 @@ def build_rat(
     step = progress or (lambda _message: None)
     years = kop.years()
     if not years:
-        raise InputError("the books have no transactions: there is nothing to report")
+        raise InputError("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
     if year not in years:
         raise InputError(
-            f"the books have no transactions in {year}",
-            hint=f"Years in the books: {', '.join(str(y) for y in years)}.",
+            f"buku tidak berisi transaksi pada tahun {year}",
+            hint=f"Tahun yang ada di buku: {', '.join(str(y) for y in years)}.",
         )
     missing: dict[str, str] = {}
     warnings: list[str] = []
@@ -427,7 +427,7 @@ def render_rat(
     from kopledger.render import render
 
     if fmt not in ("html", "pdf"):
-        raise InputError(f"unknown RAT format {fmt!r}; use html or pdf")
+        raise InputError(f"format RAT tidak dikenal: {fmt!r}; pakai html atau pdf")
     lang = lang or pack.lang
     context = {
         "pack": pack,
@@ -442,6 +442,6 @@ def render_rat(
         return html
     output = _optional("output")
     if output is None or not hasattr(output, "html_to_pdf"):
-        raise InputError("PDF output is not available (kopledger.output is missing); write HTML instead")
+        raise InputError("keluaran PDF tidak tersedia (kopledger.output tidak ada); tulis HTML saja")
     pdf: bytes = output.html_to_pdf(html)
     return pdf

@@ -55,9 +55,9 @@ def _read_catalogs(folder: Path) -> dict[str, str]:
             try:
                 data = json.loads(file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise InputError(f"{file}: not a valid JSON translation catalog ({exc})") from None
+                raise InputError(f"{file}: bukan katalog terjemahan JSON yang sah ({exc}); perbaiki isi berkasnya") from None
             if not isinstance(data, dict):
-                raise InputError(f"{file}: a translation catalog must be a JSON object of text → text")
+                raise InputError(f"{file}: katalog terjemahan harus objek JSON teks → teks; perbaiki isi berkasnya")
             merged.update({str(k): str(v) for k, v in data.items()})
     return merged
 
@@ -91,14 +91,14 @@ def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[s
 def environment(lang: str = "id", template_dir: str | Path | None = None) -> jinja2.Environment:
     """A Jinja environment with kopledger's filters, for ``lang``; ``template_dir`` overrides."""
     if lang not in LANGS:
-        raise InputError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        raise InputError(f"bahasa tidak dikenal: {lang!r}; pakai salah satu dari {', '.join(LANGS)}")
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         folder = Path(template_dir)
         if not folder.is_dir():
             raise InputError(
-                f"template folder not found: {folder}",
-                hint="Give an existing folder whose templates override kopledger's by name.",
+                f"folder templat tidak ditemukan: {folder}",
+                hint="Sebutkan folder yang ada; templat di dalamnya menggantikan templat kopledger yang bernama sama.",
             )
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
@@ -142,6 +142,6 @@ def render(
         env = _shared_environment(lang, str(template_dir) if template_dir is not None else None)
         return env.get_template(template).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise InputError(f"template not found: {exc.name}") from None
+        raise InputError(f"templat tidak ditemukan: {exc.name}; periksa nama templat atau folder --templat") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: kesalahan tulis di templat: {exc.message}; perbaiki baris itu") from None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ from babel.dates import format_date
 from beancount.core import data
 
 from kopledger.accounts import MemberKind
-from kopledger.config import Member
+from kopledger.config import Member, Policies
 from kopledger.errors import InputError
+from kopledger.filters import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.members import (
     active_member,
@@ -75,7 +77,7 @@ def parse_month(text: str) -> tuple[int, int]:
         if not 1 <= month <= 12:
             raise ValueError
     except ValueError:
-        raise InputError(f"bulan {text!r} is not valid: use YYYY-MM, e.g. 2025-01") from None
+        raise InputError(f"bulan {text!r} tidak sah: tulis YYYY-MM, misalnya 2025-01") from None
     return year, month
 
 
@@ -116,9 +118,16 @@ def month_name(bulan: str, lang: str = "id") -> str:
 # --- the wajib obligation --------------------------------------------------------------
 def wajib_due(kop: Koperasi, bulan: str) -> Decimal:
     """The simpanan wajib due for ``bulan`` (see the module doc for the rule)."""
-    number = kop.policies.amount("simpanan-wajib", first_day(bulan))
+    return _wajib_due(kop.policies, bulan)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wajib_due(policies: Policies, bulan: str) -> Decimal:
+    """:func:`wajib_due` per (policies, month): every member owes the same each month, so the
+    member list of a 10,000-member RAT asks the policies once a month, not once a member-month."""
+    number = policies.amount("simpanan-wajib", first_day(bulan))
     if number is None:
-        number = kop.policies.amount("simpanan-wajib", last_day(bulan))
+        number = policies.amount("simpanan-wajib", last_day(bulan))
     return number or ZERO
 
 
@@ -211,20 +220,37 @@ class WajibArrears:
 def wajib_arrears(kop: Koperasi, date: dt.date) -> tuple[WajibArrears, ...]:
     """Members in arrears on simpanan wajib on ``date``: every owed month through the month
     of ``date`` not fully paid by payments dated on or before ``date``; by member id."""
-    payments = _wajib_payments(kop, date)
+    by_month, pool = _wajib_payments(kop, date)
     through = month_of(date)
+    policies = kop.policies
+    spans: dict[tuple[str, str | None], list[str]] = {}  # members joining the same month owe the same months
     result = []
     for member in sorted(kop.members.values(), key=lambda m: m.id):
         if member.tanggal_masuk > date:
             continue
         if member.tanggal_keluar is not None and member.tanggal_keluar <= date:
             continue
-        unpaid = [m for m in wajib_status(kop, member, through, payments=payments) if m.kurang > 0]
+        # wajib_status(kop, member, through) without a record per month: 10,000 members × years
+        span_key = (month_of(member.tanggal_masuk), None if member.tanggal_keluar is None else month_of(member.tanggal_keluar))
+        owed = spans.get(span_key)
+        if owed is None:
+            owed = spans[span_key] = owed_months(member, through)
+        paid = by_month.get(member.id, {})
+        unassigned = pool.get(member.id, ZERO)
+        unpaid: list[str] = []
+        jumlah = ZERO
+        for bulan in owed:
+            due = _wajib_due(policies, bulan)
+            got = paid.get(bulan, ZERO)
+            if got < due and unassigned > 0:
+                take = min(due - got, unassigned)
+                got += take
+                unassigned -= take
+            if due > got:
+                unpaid.append(bulan)
+                jumlah += due - got
         if unpaid:
-            result.append(WajibArrears(
-                member.id, member.nama, tuple(m.bulan for m in unpaid), len(unpaid),
-                sum((m.kurang for m in unpaid), ZERO),
-            ))
+            result.append(WajibArrears(member.id, member.nama, tuple(unpaid), len(unpaid), jumlah))
     return tuple(result)
 
 
@@ -265,17 +291,17 @@ def wajib_entries(
     today = today or dt.date.today()
     start, end = first_day(bulan), last_day(bulan)
     if start > today:
-        raise InputError(f"bulan {bulan} is in the future (today is {today})")
+        raise InputError(f"bulan {bulan} ada di masa depan (hari ini {today}); pilih bulan yang sudah berjalan")
     if tanggal is None:
         tanggal = today if start <= today <= end else end
     if tanggal < start:
-        raise InputError(f"tanggal {tanggal} is before the month {bulan} it pays")
+        raise InputError(f"tanggal {tanggal} sebelum bulan {bulan} yang dibayar; pakai tanggal di bulan itu atau sesudahnya")
     check_date(kop, tanggal, today)
     due = wajib_due(kop, bulan)
     if due <= 0:
         raise InputError(
-            f"no simpanan wajib policy in force for {bulan}",
-            hint='Add one, e.g. 2025-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR',
+            f"belum ada kebijakan simpanan wajib yang berlaku untuk {bulan}",
+            hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR',
         )
     payments = _wajib_payments(kop, None)
     roots, cur = kop.roots, kop.currency
@@ -319,9 +345,9 @@ def _kind(jenis: str | MemberKind) -> MemberKind:
     try:
         kind = MemberKind(jenis)
     except ValueError:
-        raise InputError(f"unknown jenis simpanan {jenis!r}; use sukarela or berjangka") from None
+        raise InputError(f"jenis simpanan tidak dikenal: {jenis!r}; pakai sukarela atau berjangka") from None
     if kind not in SAVINGS_KINDS:
-        raise InputError(f"{jenis!r} is not a kind of simpanan; use sukarela or berjangka")
+        raise InputError(f"{jenis!r} bukan jenis simpanan yang bisa dipakai di sini; pakai sukarela atau berjangka")
     return kind
 
 
@@ -339,9 +365,9 @@ def deposit_entries(
     kind = _kind(jenis)
     if kind not in _TAGS:
         raise InputError(
-            f"simpanan {kind.value} is not deposited with setor",
-            hint="Simpanan pokok is paid on joining (kop anggota tambah); "
-            "simpanan wajib with: kop simpanan wajib --bulan YYYY-MM",
+            f"simpanan {kind.value} tidak disetor dengan perintah setor",
+            hint="Simpanan pokok dibayar saat masuk (kop anggota tambah); "
+            "simpanan wajib dengan: kop simpanan wajib --bulan YYYY-MM",
         )
     number = check_amount(jumlah)
     check_date(kop, tanggal, today)
@@ -376,19 +402,19 @@ def withdrawal_entries(
     member = kop.member(member_id)
     if kind not in _TAGS:
         raise InputError(
-            f"simpanan {kind.value} of {member_id} cannot be withdrawn while they are a member",
-            hint="It is paid out on leaving: kop anggota keluar LEDGER --anggota ID",
+            f"simpanan {kind.value} {member_id} tidak boleh diambil selama masih menjadi anggota",
+            hint="Simpanan ini dibayarkan saat keluar: kop anggota keluar BUKU --anggota ID",
         )
     if member.tanggal_masuk > tanggal:
-        raise InputError(f"member {member_id} joins on {member.tanggal_masuk}, after {tanggal}")
+        raise InputError(f"anggota {member_id} baru masuk pada {member.tanggal_masuk}, setelah {tanggal}; pakai tanggal pada atau setelah tanggal masuk")
     field = kind.value
     on_date = getattr(kop.member_balance(member_id, tanggal), field)
     at_end = getattr(kop.member_balance(member_id), field)
     available = min(on_date, at_end)
     if number > available:
         raise InputError(
-            f"withdrawal of {number:,} IDR is above the {_LABEL[kind].lower()} balance of "
-            f"{member_id} ({available:,} IDR)"
+            f"penarikan {rupiah(number)} melebihi saldo {_LABEL[kind].lower()} "
+            f"{member_id} ({rupiah(available)}); tarik paling banyak sebesar saldonya"
         )
     roots, cur = kop.roots, kop.currency
     return [transaction(
@@ -415,9 +441,9 @@ def shu_to_sukarela_entries(
     owed = kop.member_balance(member_id, tanggal).utang_shu
     number = owed if jumlah is None else check_amount(jumlah)
     if number <= 0:
-        raise InputError(f"no SHU is owed to {member_id} on {tanggal}")
+        raise InputError(f"tidak ada SHU yang masih harus dibayar kepada {member_id} per {tanggal}")
     if number > owed:
-        raise InputError(f"SHU payout of {number:,} IDR is above what is owed to {member_id} ({owed:,} IDR)")
+        raise InputError(f"pembayaran SHU {rupiah(number)} melebihi SHU yang terutang kepada {member_id} ({rupiah(owed)})")
     roots, cur = kop.roots, kop.currency
     return [transaction(
         tanggal, f"SHU ke simpanan sukarela {member.nama}", [TAG_SHU_BAYAR, TAG_SUKARELA],
@@ -516,7 +542,7 @@ def member_statements(
     """Statements of ``member_ids`` (default: every member joined by ``sampai``, except those
     who left before ``dari`` with nothing left), by id."""
     if dari is not None and dari > sampai:
-        raise InputError(f"--dari {dari} is after --sampai {sampai}")
+        raise InputError(f"--dari {dari} setelah --sampai {sampai}; tukar kedua tanggalnya")
     if member_ids is None:
         chosen = [m for m in sorted(kop.members.values(), key=lambda m: m.id) if m.tanggal_masuk <= sampai]
     else:

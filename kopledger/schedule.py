@@ -19,13 +19,14 @@ principal plus its interest.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-
-from dateutil.relativedelta import relativedelta
+from typing import Any
 
 from kopledger.errors import InputError
 
@@ -65,6 +66,17 @@ def monthly_rate(bunga: Decimal) -> Fraction:
     return Fraction(bunga) / 1200
 
 
+def _rate_ratio(bunga: Decimal) -> tuple[int, int]:
+    """``i = bunga / 1200`` as integers ``(numerator, denominator)``, exactly."""
+    numerator, denominator = Decimal(bunga).as_integer_ratio()
+    return numerator, denominator * 1200
+
+
+def _half_up_div(numerator: int, denominator: int) -> int:
+    """round_half_up(numerator / denominator) for numerator ≥ 0, denominator > 0, in integers."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def monthly_interest(outstanding: Decimal, bunga: Decimal) -> Decimal:
     """round_half_up(outstanding · i): one month's interest on ``outstanding``, exactly rounded."""
     return rupiah_half_up(Fraction(outstanding) * monthly_rate(bunga))
@@ -72,11 +84,13 @@ def monthly_interest(outstanding: Decimal, bunga: Decimal) -> Decimal:
 
 def annuity_payment(pokok: Decimal, bunga: Decimal, tenor: int) -> Decimal:
     """A = round_half_up(P·i / (1 − (1+i)^−n)), computed exactly; with bunga 0, P/n rounded half up."""
-    i = monthly_rate(bunga)
-    if i == 0:
-        return rupiah_half_up(Fraction(pokok) / tenor)
-    growth = (1 + i) ** tenor
-    return rupiah_half_up(Fraction(pokok) * i * growth / (growth - 1))
+    numerator, denominator = _rate_ratio(bunga)
+    principal = Fraction(pokok)
+    if numerator == 0:
+        return rupiah_half_up(principal / tenor)
+    # P·i·(1+i)^n / ((1+i)^n − 1) with i = a/b: P·a·(b+a)^n / (b·((b+a)^n − b^n)), in integers
+    growth = (denominator + numerator) ** tenor
+    return rupiah_half_up(principal * numerator * growth / (denominator * (growth - denominator ** tenor)))
 
 
 def check_terms(pokok: Decimal, bunga: Decimal, tenor: int, metode: str) -> None:
@@ -96,8 +110,52 @@ def check_terms(pokok: Decimal, bunga: Decimal, tenor: int, metode: str) -> None
 
 
 def due_date(mulai: dt.date, ke: int) -> dt.date:
-    """Due date of instalment ``ke`` (1-based): the first due date plus ke−1 months."""
-    return mulai + relativedelta(months=ke - 1)
+    """Due date of instalment ``ke`` (1-based): the first due date plus ke−1 months.
+
+    The same as ``mulai + relativedelta(months=ke - 1)``: a day past the end of the target
+    month falls on its last day.
+    """
+    months = mulai.month - 1 + ke - 1
+    year, month = mulai.year + months // 12, months % 12 + 1
+    day = mulai.day
+    if day > 28:
+        day = min(day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
+
+
+def _amounts(pokok: Decimal, bunga: Decimal, tenor: int, metode: str) -> tuple[tuple[Decimal, Decimal, Decimal, Decimal], ...]:
+    """(instalment, principal, interest, balance after) of every month; integer arithmetic.
+
+    Interest is round_half_up(outstanding · a / b) with ``i = a/b`` exactly, so the result is
+    the exact rule of the module doc (tests/test_schedule.py checks it against the rational
+    computation).
+    """
+    numerator, denominator = _rate_ratio(bunga)
+    whole = int(pokok)
+    flat_principal = whole // tenor
+    flat_interest = Decimal(_half_up_div(whole * numerator, denominator))
+    payment = int(annuity_payment(pokok, bunga, tenor)) if metode == "anuitas" else 0
+    rows = []
+    sisa = pokok
+    left = whole
+    for ke in range(1, tenor + 1):
+        if metode == "flat":
+            interest = flat_interest
+            interest_int = 0
+        else:
+            interest_int = _half_up_div(left * numerator, denominator)
+            interest = Decimal(interest_int)
+        if ke == tenor:
+            principal = sisa
+            left = 0
+        else:
+            # anuitas: never more than what is left (rounding A up could otherwise overshoot)
+            take = min(max(payment - interest_int, 0), left) if metode == "anuitas" else flat_principal
+            principal = Decimal(take)
+            left -= take
+        sisa -= principal
+        rows.append((principal + interest, principal, interest, sisa))
+    return tuple(rows)
 
 
 def schedule(pokok: Decimal, bunga: Decimal, tenor: int, metode: str, mulai: dt.date) -> tuple[Instalment, ...]:
@@ -111,23 +169,18 @@ def schedule(pokok: Decimal, bunga: Decimal, tenor: int, metode: str, mulai: dt.
     if isinstance(tenor, Decimal) and tenor == tenor.to_integral_value():
         tenor = int(tenor)
     check_terms(pokok, bunga, tenor, metode)
-    flat_principal = Decimal(math.floor(Fraction(pokok) / tenor))
-    flat_interest = monthly_interest(pokok, bunga)
-    payment = annuity_payment(pokok, bunga, tenor) if metode == "anuitas" else ZERO
-    rows: list[Instalment] = []
-    sisa = pokok
-    for ke in range(1, tenor + 1):
-        interest = flat_interest if metode == "flat" else monthly_interest(sisa, bunga)
-        if ke == tenor:
-            principal = sisa
-        elif metode == "anuitas":
-            # never more than what is left (rounding A up could otherwise overshoot)
-            principal = min(max(payment - interest, ZERO), sisa)
-        else:
-            principal = flat_principal
-        sisa -= principal
-        rows.append(Instalment(ke, due_date(mulai, ke), principal + interest, principal, interest, sisa))
-    return tuple(rows)
+    # cached by the digits and exponent, so 5000000 and 5000000.00 keep their own balances
+    amounts = _amounts_cached(pokok.as_tuple(), bunga.as_tuple(), tenor, metode)
+    return tuple(
+        Instalment(ke, due_date(mulai, ke), angsuran, principal, interest, sisa)
+        for ke, (angsuran, principal, interest, sisa) in enumerate(amounts, start=1)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _amounts_cached(pokok: Any, bunga: Any, tenor: int, metode: str) -> tuple[tuple[Decimal, Decimal, Decimal, Decimal], ...]:
+    """:func:`_amounts`, cached per terms (many loans share them)."""
+    return _amounts(Decimal(pokok), Decimal(bunga), tenor, metode)
 
 
 def schedule_totals(rows: tuple[Instalment, ...]) -> tuple[Decimal, Decimal, Decimal]:

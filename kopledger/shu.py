@@ -353,21 +353,21 @@ def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
     split = split_in_force(kop.shu_splits, _year_end(year))
     if split is None:
         raise InputError(
-            f"no shu-alokasi in force for {year}: the SHU split of the AD/ART is not in the ledger",
+            f"belum ada shu-alokasi yang berlaku untuk {year}: pembagian SHU menurut AD/ART belum dicatat di buku",
             hint=(
-                "Add the split, dated on or before the year end, e.g.\n"
+                "Tambahkan pembagiannya, bertanggal pada atau sebelum akhir tahun, misalnya\n"
                 f'  {year}-01-01 custom "shu-alokasi" "cadangan" 25\n'
                 f'  {year}-01-01 custom "shu-alokasi" "jasa-modal" 20\n'
-                f'  {year}-01-01 custom "shu-alokasi" "jasa-usaha" 30  … (summing to 100)'
+                f'  {year}-01-01 custom "shu-alokasi" "jasa-usaha" 30  … (jumlahnya 100)'
             ),
         )
     if split.total != 100:
         lines = ", ".join(_where(s.meta) or s.component for s in split.shares)
         detail = " + ".join(f"{s.component} {s.percent}" for s in split.shares)
         raise InputError(
-            f"the shu-alokasi in force for {year} (dated {split.date}) sums to {split.total}%, "
-            f"not 100%: {detail} (at {lines})",
-            hint="Fix the percentages so they add up to exactly 100.",
+            f"shu-alokasi yang berlaku untuk {year} (tanggal {split.date}) berjumlah {split.total}%, "
+            f"bukan 100%: {detail} (di {lines})",
+            hint="Perbaiki persennya agar jumlahnya tepat 100.",
         )
     return split
 
@@ -410,9 +410,9 @@ def basis_for_year(kop: Koperasi, year: int) -> BasisPolicy:
             if account in known or any(roots.is_under(a, account) for a in opened):
                 continue
             raise InputError(
-                f'shu-basis "{item.basis}" names account {account!r}, which does not exist'
+                f'shu-basis "{item.basis}" menyebut akun {account!r}, yang tidak ada di buku'
                 + (f" ({_where(item.meta)})" if _where(item.meta) else ""),
-                hint="Fix the account name, or open the account, in the ledger.",
+                hint="Perbaiki nama akunnya, atau buka akun itu (open) di buku.",
             )
     return BasisPolicy(
         modal=modal.accounts if modal else (roots.member_parent(MemberKind.POKOK), roots.member_parent(MemberKind.WAJIB)),
@@ -558,16 +558,16 @@ def compute_shu(
     end = _year_end(year)
     if end >= today and not sementara:
         raise InputError(
-            f"tahun buku {year} has not ended yet (today is {today})",
-            hint="Use --sementara (sementara=True) for a provisional SHU, clearly marked as such.",
+            f"tahun buku {year} belum berakhir (hari ini {today})",
+            hint="Pakai --sementara untuk SHU sementara, yang ditandai jelas sebagai sementara.",
         )
     provisional = end >= today
     policy = basis_for_year(kop, year)
     scan = _scan_year(kop, year, policy)
     if scan.transaksi == 0:
         period = kop.period()
-        span = f"; the books have transactions from {period[0]} to {period[1]}" if period else ""
-        raise InputError(f"no transactions in {year}{span}")
+        span = f"; buku berisi transaksi dari {period[0]} sampai {period[1]}" if period else ""
+        raise InputError(f"tidak ada transaksi pada tahun {year}{span}; periksa --tahun")
     shu = scan.pendapatan - scan.beban
     rounding = str(kop.policies.value("pembulatan", end))
     warnings: list[str] = []
@@ -706,7 +706,7 @@ def _display_basis(weight: Decimal, divisor: Decimal) -> Decimal:
 
 
 def _loss_text(shu: Decimal) -> str:
-    return f"the year made a loss of {rupiah(-shu)}" if shu < 0 else "the year's result is zero"
+    return f"tahun itu rugi {rupiah(-shu)}" if shu < 0 else "hasil tahun itu nol"
 
 
 # --- journal entries ----------------------------------------------------------------------
@@ -740,8 +740,8 @@ def _require_open(kop: Koperasi, needed: Mapping[str, str], date: dt.date) -> No
     if missing:
         lines = "\n".join(f"  {date.year}-01-01 open {a} {kop.currency}   ; {p}" for a, p in missing)
         raise InputError(
-            f"the SHU entry needs account(s) not open on {date}: {', '.join(a for a, _ in missing)}",
-            hint=f"Add to the ledger (or fix the akun of the shu-alokasi):\n{lines}",
+            f"jurnal SHU memerlukan akun yang belum dibuka pada {date}: {', '.join(a for a, _ in missing)}",
+            hint=f"Tambahkan ke buku (atau perbaiki akun pada shu-alokasi):\n{lines}",
         )
 
 
@@ -760,14 +760,14 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
     """
     year = result.tahun
     if result.sementara:
-        raise InputError(f"the SHU of {year} is provisional (sementara) and cannot be booked")
+        raise InputError(f"SHU {year} masih sementara dan tidak bisa dibukukan; tunggu tahun buku berakhir")
     if result.rugi:
-        raise InputError(f"no SHU to allocate for {year}: {_loss_text(result.shu)}")
+        raise InputError(f"tidak ada SHU yang bisa dibagi untuk {year}: {_loss_text(result.shu)}")
     if date < _year_end(year):
-        raise InputError(f"the allocation of SHU {year} is dated the RAT, after the year; got {date}")
+        raise InputError(f"pembagian SHU {year} bertanggal RAT, sesudah tahun buku berakhir; tertulis {date}; pakai --tanggal RAT")
     if result.ditutup and date.year == year:
         raise InputError(
-            f"{year} is closed (tutup-buku): date the allocation of its SHU on the RAT date in {year + 1}"
+            f"{year} sudah ditutup (tutup-buku): beri tanggal pembagian SHU-nya pada tanggal RAT di {year + 1}"
         )
     roots = kop.roots
     currency = kop.currency
@@ -786,7 +786,7 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
         if number == 0:
             continue
         if not line.akun:
-            raise InputError(f"SHU component {line.komponen!r} has no account: add akun metadata to its shu-alokasi")
+            raise InputError(f"komponen SHU {line.komponen!r} belum punya akun: tambahkan metadata akun pada shu-alokasi-nya")
         needed[line.akun] = f"SHU {line.komponen}"
         postings.append(_posting(line.akun, -number, currency))
         numbers.append(-number)
@@ -796,10 +796,10 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
             postings.append(_posting(account, -member.jumlah, currency, {"anggota": member.id}))
             numbers.append(-member.jumlah)
     if result.cadangan_dibukukan != result.shu - funds - member_total:
-        raise InputError(f"the SHU result of {year} does not add up; recompute it from the ledger")
+        raise InputError(f"hasil SHU {year} tidak cocok jumlahnya; hitung ulang dari buku")
     total = sum(numbers, ZERO)
     if total != 0:  # pragma: no cover - guarded by the check above
-        raise InputError(f"the SHU allocation entry of {year} does not balance ({total})")
+        raise InputError(f"jurnal pembagian SHU {year} tidak seimbang ({total})")
     _require_open(kop, needed, date)
     meta = data.new_metadata(SOURCE, 0)
     return data.Transaction(
@@ -838,18 +838,18 @@ def payout_entries(
     """
     year = result.tahun
     if ke not in PAYOUT_TARGETS:
-        raise InputError(f"unknown payout target {ke!r}; use one of {', '.join(PAYOUT_TARGETS)}")
+        raise InputError(f"tujuan pembayaran tidak dikenal: {ke!r}; pakai salah satu dari {', '.join(PAYOUT_TARGETS)}")
     allocation = existing_allocation(kop, year)
     if allocation is None:
         raise InputError(
-            f"the SHU of {year} has not been allocated in the ledger yet",
-            hint=f"Write the allocation first: kop shu LEDGER --tahun {year} --tulis --tanggal YYYY-MM-DD",
+            f"SHU {year} belum dibagi (dialokasikan) di buku",
+            hint=f"Tulis dulu pembagiannya: kop shu BUKU --tahun {year} --tulis --tanggal YYYY-MM-DD",
         )
     if date < allocation.date:
-        raise InputError(f"the payout date {date} is before the allocation ({allocation.date})")
+        raise InputError(f"tanggal pembayaran {date} sebelum tanggal pembagian SHU ({allocation.date}); pakai tanggal sesudahnya")
     owed = {k: v for k, v in sorted(booked_shu(kop, year).items()) if v != 0}
     if not owed:
-        raise InputError(f"the SHU of {year} has already been paid out in full")
+        raise InputError(f"SHU {year} sudah dibayarkan seluruhnya")
     roots = kop.roots
     currency = kop.currency
     names = {m.id: m.nama for m in result.anggota}
@@ -942,16 +942,16 @@ def render_slips(
     from kopledger.render import render
 
     if fmt not in ("html", "txt"):
-        raise InputError(f"unknown slip format {fmt!r}; use html or txt")
+        raise InputError(f"format slip tidak dikenal: {fmt!r}; pakai html atau txt")
     if result.rugi:
-        raise InputError(f"no SHU was distributed for {result.tahun} ({_loss_text(result.shu)}): there are no slips")
+        raise InputError(f"tidak ada SHU yang dibagi untuk {result.tahun} ({_loss_text(result.shu)}): tidak ada slip")
     members = list(result.anggota)
     if anggota:
         by_id = {m.id: m for m in result.anggota}
         missing = [i for i in anggota if i not in by_id]
         if missing:
             raise InputError(
-                f"no SHU slip for {', '.join(missing)}: not a member sharing in the SHU of {result.tahun}"
+                f"tidak ada slip SHU untuk {', '.join(missing)}: bukan anggota penerima SHU {result.tahun}"
             )
         members = [by_id[i] for i in anggota]
     context = _context(kop, result)

@@ -427,8 +427,8 @@ def _default_label(account: str) -> str:
 def _meta_error(meta: dict[str, Any], account: str, key: str, value: str, allowed: Iterable[str]) -> InputError:
     where = f"{meta.get('filename')}:{meta.get('lineno')}: " if meta.get("filename") else ""
     return InputError(
-        f"{where}{account}: metadata {key}: {value!r} is not known",
-        hint=f"Use one of: {', '.join(allowed)}.",
+        f"{where}{account}: metadata {key}: {value!r} tidak dikenal",
+        hint=f"Pakai salah satu dari: {', '.join(allowed)}.",
     )
 
 
@@ -489,6 +489,14 @@ def _scan(entries: Sequence[data.Directive], chart: _Chart, currency: str, year:
     def info(account: str) -> _AccountInfo:
         return cache.get(account) or chart.info(account)
 
+    opening_tags: dict[frozenset[str], bool] = {}  # a few distinct tag sets: decide each once
+
+    def is_opening_tags(tags: frozenset[str]) -> bool:
+        found = opening_tags.get(tags)
+        if found is None:
+            found = opening_tags[tags] = any(tag.startswith("saldo-awal") for tag in tags)
+        return found
+
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -519,12 +527,12 @@ def _scan(entries: Sequence[data.Directive], chart: _Chart, currency: str, year:
         tags = entry.tags or frozenset()
         closing = bool(tags) and tags_closing[k] in tags
         allocation = bool(tags) and "shu-alokasi" in tags
-        opening_entry = bool(tags) and any(tag.startswith("saldo-awal") for tag in tags)
+        opening_entry = bool(tags) and is_opening_tags(tags)
         has_cash = False
         closed = ZERO  # a closing entry only moves income and expenses into equity: nets to zero
         for account, w in weights:
             period.flows[account] += w
-            acc = info(account)
+            acc = cache.get(account) or chart.info(account)
             if closing and acc.root in ("pendapatan", "beban", "ekuitas"):
                 closed += w
             elif acc.root in ("pendapatan", "beban"):
@@ -842,8 +850,8 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
     first = next((e.date for e in kop.entries if isinstance(e, data.Transaction)), None)
     if first is None or first.year > year:
         raise InputError(
-            f"no transactions in or before {year}",
-            hint="Choose a tahun buku that has transactions (kop cek shows the period of the books).",
+            f"tidak ada transaksi pada atau sebelum {year}",
+            hint="Pilih tahun buku yang ada transaksinya (kop cek menampilkan periode buku).",
         )
     roots: Roots = kop.roots
     currency: str = kop.currency
@@ -865,9 +873,9 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
         le = neraca.totals["total_liabilitas_ekuitas"][col]
         if aset != le:
             raise LedgerHasErrors(
-                f"the neraca of {label} does not balance: assets {aset} ≠ liabilities + equity {le}",
-                [KopError(None, f"difference {aset - le} {currency}", None)],
-                hint="This is a bug in kopledger or an unsupported ledger construct; please report it.",
+                f"neraca {label} tidak seimbang: aset {aset} ≠ liabilitas + ekuitas {le}",
+                [KopError(None, f"selisih {aset - le} {currency}", None)],
+                hint="Ini bug di kopledger atau susunan buku yang belum didukung; mohon laporkan.",
             )
     phu = _phu(chart, roots, cur_p.pl, prior_p.pl)
 

@@ -134,8 +134,8 @@ def _append(
     shown = Path(ledger)
     if not shown.is_file():
         raise InputError(
-            f"ledger file not found: {shown}",
-            hint="Give the path of the main .beancount file, or set KOP_LEDGER.",
+            f"berkas buku tidak ditemukan: {shown}",
+            hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
         )
     path = shown.resolve()  # write through a symlink to its target
     with ledger_lock(path):
@@ -148,9 +148,9 @@ def _append(
         errors = loaded[1]
         if errors:
             raise LedgerHasErrors(
-                f"{shown} already has {len(errors)} error(s); nothing was written:",
+                f"{shown} sudah berisi {len(errors)} kesalahan; tidak ada yang ditulis:",
                 errors,
-                hint="Fix them first (see: kop cek LEDGER).",
+                hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
             )
         text = make_text(loaded)
         if not text.strip():
@@ -167,7 +167,7 @@ def _append(
             _, new_errors, _ = load_uncached(tmp)
             if new_errors:
                 raise LedgerHasErrors(
-                    "the new entries would add error(s) to the books; nothing was written:",
+                    "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
                     [_rename_source(e, tmp, shown) for e in new_errors],
                 )
             if not dry_run:

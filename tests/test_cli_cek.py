@@ -76,9 +76,9 @@ def test_books_with_errors_print_file_line_message_and_exit_1(runner: CliRunner,
     out = result.stdout.strip().splitlines()
     file = str(path.resolve())
     assert out[0].startswith(f"{file}:{line_number(path, 'Ekuitas:SimpananWajib:A0001  25000 IDR')}: ")
-    assert "simpanan wajib cannot be withdrawn" in out[0]
+    assert "simpanan wajib tidak boleh diambil selama anggota A0001 masih aktif" in out[0]
     assert out[1].startswith(f"{file}:{line_number(path, 'SimpananSukarela:Z9')}: ")
-    assert "no member Z9 is registered" in out[1]
+    assert "anggota tidak dikenal: Z9" in out[1]
     assert len(out) == 2
     assert "2 kesalahan" in result.stderr
     assert "Traceback" not in result.output
@@ -93,7 +93,7 @@ def test_json_lists_errors_as_objects(runner: CliRunner, tmp_path: Path) -> None
     assert set(errors[0]) == {"file", "line", "message"}
     assert errors[0]["file"] == str(path.resolve())
     assert errors[0]["line"] == line_number(path, "Ekuitas:SimpananWajib:A0001  25000 IDR")
-    assert "cannot be withdrawn" in errors[0]["message"]
+    assert "simpanan wajib tidak boleh diambil" in errors[0]["message"]
 
 
 def test_json_of_clean_books_is_an_empty_list(runner: CliRunner, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_plugin_internal_failure_is_a_clear_message(
     monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     result = runner.invoke(main, ["cek", str(write(tmp_path, CLEAN))])
     assert result.exit_code == 1
-    assert "kopledger.plugin failed with an internal error" in result.stdout
+    assert "kopledger.plugin gagal karena kesalahan internal" in result.stdout and "kaboom" in result.stdout
     assert "kaboom" in result.stdout
     assert isinstance(result.exception, SystemExit)
 
@@ -130,7 +130,7 @@ def test_plugin_internal_failure_is_a_clear_message(
 def test_missing_file_exits_2_with_a_message(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["cek", str(tmp_path / "tidak-ada.beancount")])
     assert result.exit_code == 2
-    assert "ledger file not found" in result.stderr and "tidak-ada.beancount" in result.stderr
+    assert "berkas buku tidak ditemukan" in result.stderr and "tidak-ada.beancount" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -153,7 +153,7 @@ def test_no_ledger_and_no_env_exits_2(runner: CliRunner, monkeypatch: pytest.Mon
     monkeypatch.delenv("KOP_LEDGER", raising=False)
     result = runner.invoke(main, ["cek"])
     assert result.exit_code == 2
-    assert "no ledger file given" in result.stderr and "KOP_LEDGER" in result.stderr
+    assert "berkas buku belum disebut" in result.stderr and "KOP_LEDGER" in result.stderr
 
 
 def test_kop_ledger_env_is_the_fallback(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -243,7 +243,7 @@ def test_cli_closes_then_refuses_a_second_close(tmp_path):
     closed = path.read_bytes()
     code, out = cli("close", path, "--tahun", "2024")
     assert code == 1
-    assert "already closed" in out
+    assert "tahun buku 2024 sudah ditutup; untuk mengubahnya, buka dulu" in out
     assert path.read_bytes() == closed
 
 
@@ -273,7 +273,7 @@ def test_cli_precondition_failure_is_a_clear_message(tmp_path):
     path = write(tmp_path, YEAR_2024 + YEAR_2025)
     code, out = cli("tutup-buku", path, "--tahun", "2025")
     assert code == 1
-    assert "previous tahun buku 2024 is not closed" in out and "Traceback" not in out
+    assert "tahun buku sebelumnya, 2024, belum ditutup" in out and "Traceback" not in out
 
 
 # --- the lock: tamper detection ----------------------------------------------------
@@ -294,7 +294,7 @@ def test_changing_an_amount_in_a_closed_year_fails_cek(closed_books):
     closed_books.write_text(text.replace("Aset:Kas  90000 IDR", "Aset:Kas  95000 IDR"))
     code, out = cek(closed_books)
     assert code == 1
-    assert "tahun buku 2024 is closed" in out and "2024-11" in out
+    assert "tahun buku 2024 sudah ditutup (tutup-buku di" in out and "2024-11" in out
 
 
 def test_deleting_an_entry_in_a_closed_year_fails_cek(closed_books):
@@ -304,7 +304,7 @@ def test_deleting_an_entry_in_a_closed_year_fails_cek(closed_books):
     # keep the books balanced otherwise: delete the salary and its closing leg stays -> also an error
     closed_books.write_text(text.replace(entry, ""))
     code, out = cek(closed_books)
-    assert code == 1 and "tahun buku 2024 is closed" in out and "2024-04" in out
+    assert code == 1 and "tahun buku 2024 sudah ditutup (tutup-buku di" in out and "2024-04" in out
 
 
 def test_adding_an_entry_in_a_closed_year_names_it(closed_books):
@@ -312,11 +312,11 @@ def test_adding_an_entry_in_a_closed_year_names_it(closed_books):
         handle.write('\n2024-08-01 * "Tambahan terlambat"\n  Aset:Kas  5000 IDR\n  Aset:Persediaan\n')
     code, out = cek(closed_books)
     assert code == 1
-    assert "tahun buku 2024 is closed" in out
+    assert "tahun buku 2024 sudah ditutup (tutup-buku di" in out
     lines = closed_books.read_text().splitlines()
     lineno = next(i for i, line in enumerate(lines, 1) if "Tambahan terlambat" in line)
     assert f"{closed_books.name}:{lineno}" in out or f"{closed_books}:{lineno}" in out
-    assert "added after tahun buku 2024 was closed" in out
+    assert "ditambahkan setelah tahun buku 2024 ditutup" in out
 
 
 def test_editing_another_year_or_formatting_is_fine(closed_books):
@@ -397,14 +397,14 @@ def test_reopen_correct_and_close_again(closed_books):
     # and the new lock guards the corrected year
     closed_books.write_text(closed_books.read_text().replace("45000 IDR", "46000 IDR"))
     code, out = cek(closed_books)
-    assert code == 1 and "tahun buku 2024 is closed" in out
+    assert code == 1 and "tahun buku 2024 sudah ditutup (tutup-buku di" in out
 
 
 def test_reopen_needs_a_reason_and_a_closed_year(closed_books, tmp_path):
     code, out = cli("buka-buku", closed_books, "--tahun", "2024", "--alasan", "  ")
-    assert code == 2 and "reason" in out
+    assert code == 2 and "perlu alasan: --alasan" in out
     code, out = cli("reopen", closed_books, "--tahun", "2025", "--alasan", "x")
-    assert code == 1 and "not closed" in out
+    assert code == 1 and "tahun buku 2025 belum ditutup" in out
     before = closed_books.read_bytes()
     result = reopen_year(closed_books, 2024, "cek", dry_run=True, today=TODAY)
     assert not result.written and closed_books.read_bytes() == before
@@ -413,7 +413,7 @@ def test_reopen_needs_a_reason_and_a_closed_year(closed_books, tmp_path):
 def test_hand_written_lock_without_fingerprint_is_an_error(tmp_path):
     path = write(tmp_path, YEAR_2024 + '2025-01-10 custom "tutup-buku" "2024"\n')
     kop = Koperasi.load(path)
-    assert any("no valid sidik" in e.message for e in kop.errors)
+    assert any("tutup-buku 2024 tidak punya sidik yang sah" in e.message for e in kop.errors)
 
 
 # --- a new file for the next year ------------------------------------------------------
@@ -436,7 +436,7 @@ def test_new_file_for_next_year_carries_the_balances(tmp_path):
     # the old year's lock still works through the include
     path.write_text(path.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  91000 IDR"))
     code, out = cek(new)
-    assert code == 1 and "tahun buku 2024 is closed" in out
+    assert code == 1 and "tahun buku 2024 sudah ditutup (tutup-buku di" in out
 
 
 def test_new_file_must_not_exist(tmp_path):
@@ -479,7 +479,7 @@ def test_shu_allocation_inside_the_closed_year_is_refused(tmp_path):
     path = write(tmp_path, YEAR_2024)
     before = path.read_bytes()
     code, out = cli("tutup-buku", path, "--tahun", "2024", "--shu-tanggal", "2024-12-31")
-    assert code == 2 and "must be after tahun buku 2024" in out
+    assert code == 2 and "harus sesudah tahun buku 2024 (tanggal RAT)" in out
     assert path.read_bytes() == before
 
 
@@ -507,12 +507,12 @@ def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatc
     new.write_text(new.read_text() + '\n2024-08-01 * "Terlambat"\n  Aset:Kas  5000 IDR\n  Aset:Persediaan\n')
     errors = load_uncached(new)[1]
     assert hashed[-1] == {2024}
-    assert any("tahun buku 2024 is closed" in e.message for e in errors)
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in errors)
     # so is a change in the closed file itself
     new.write_text(new.read_text().split("\n2024-08-01")[0])
     assert load_uncached(new)[1] == []
     old.write_text(old.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
-    assert any("tahun buku 2024 is closed" in e.message for e in load_uncached(new)[1])
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(new)[1])
     assert hashed[-1] == {2024}
 
 
@@ -524,7 +524,7 @@ def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
     stored = json.loads(cache.read_text())
     closed_books.write_text(closed_books.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
     cache.write_text(json.dumps(stored))  # the old key no longer matches the new bytes
-    assert any("tahun buku 2024 is closed" in e.message for e in load_uncached(closed_books)[1])
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(closed_books)[1])
 
 
 def test_appending_to_a_single_file_keeps_the_closed_year_verified(closed_books, monkeypatch):
@@ -544,8 +544,8 @@ def test_appending_to_a_single_file_keeps_the_closed_year_verified(closed_books,
         handle.write('\n2024-07-01 * "Terlambat"\n  Aset:Kas  7000 IDR\n  Pendapatan:NonAnggota:Penjualan\n')
     errors = load_uncached(closed_books)[1]
     assert hashed[-1] == {2024}
-    assert any("added after tahun buku 2024 was closed" in e.message for e in errors)
+    assert any("ditambahkan setelah tahun buku 2024 ditutup" in e.message for e in errors)
     closed_books.write_text(closed_books.read_text().split('\n2024-07-01 * "Terlambat"')[0])
     assert load_uncached(closed_books)[1] == []
     closed_books.write_text(closed_books.read_text().replace("Beban:Usaha:Gaji  40000", "Beban:Usaha:Gaji  40001"))
-    assert any("tahun buku 2024 is closed" in e.message for e in load_uncached(closed_books)[1])
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(closed_books)[1])

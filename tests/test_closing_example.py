@@ -97,4 +97,4 @@ def test_tampering_with_2024_breaks_every_later_file(closed, tmp_path):
     old.write_text(text.replace(target, target.replace('"', '"Diubah: ', 1), 1), encoding="utf-8")
     for name in ("buku.beancount", "buku-2026.beancount"):
         errors = Koperasi.load(folder / name).errors
-        assert any("tahun buku 2024 is closed" in e.message and "2024-07" in e.message for e in errors), name
+        assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message and "2024-07" in e.message for e in errors), name

@@ -52,7 +52,7 @@ def test_exit_before_join_is_an_error() -> None:
 2024-01-05 custom "anggota-keluar" "A0001"
 2024-02-05 custom "anggota" "A0001" "Siti"
 '''))
-    assert len(errors) == 1 and "before joining on 2024-02-05" in errors[0].message
+    assert len(errors) == 1 and "keluar pada 2024-01-05, sebelum masuk pada 2024-02-05" in errors[0].message
 
 
 def test_parse_policies_and_policies_in_force() -> None:
@@ -112,7 +112,7 @@ def test_shu_split_component_twice_and_out_of_range() -> None:
 2026-01-01 custom "shu-alokasi" "cadangan" 140
 '''))
     text = " | ".join(e.message for e in errors)
-    assert "appears twice" in text and "between 0 and 100" in text
+    assert "muncul dua kali pada 2025-01-01" in text and "harus antara 0 dan 100" in text
 
 
 def test_shu_bases_and_officers_and_koperasi() -> None:
@@ -131,7 +131,7 @@ def test_shu_bases_and_officers_and_koperasi() -> None:
     assert [(o.role, o.nama) for o in officers] == [("ketua", "Ibu B")]
     info, errors = parse_koperasi(entries)
     assert info is not None and info.nama == "Kop"
-    assert len(errors) == 1 and "unknown jenis koperasi 'warung'" in errors[0].message
+    assert len(errors) == 1 and "jenis koperasi tidak dikenal: 'warung'" in errors[0].message
 
 
 def test_roots_and_member_accounts() -> None:

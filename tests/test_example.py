@@ -206,3 +206,16 @@ def test_some_members_and_loans_in_arrears_at_year_end(kop: Koperasi) -> None:
     assert sum(1 for n in classes.values() if n) == 5  # every class, macet included
     # the provision booked at the year end is the one the portfolio requires
     assert portfolio.ppap_tercatat == portfolio.ppap_wajib > 0
+
+
+def test_other_generated_ledgers_are_clean_too() -> None:
+    """Another size and seed (the benchmarks' shapes): no errors, loans all readable."""
+    from kopledger import loans
+
+    kop = Koperasi.from_string(generator.generate(150, 1, seed=5))
+    assert kop.errors == []
+    assert len(kop.members) == 150
+    book = loans.loan_book(kop)
+    assert book.errors == ()
+    assert len(book.pinjaman) > 50
+    assert loans.portfolio(kop, dt.date(2024, 12, 31)).total_saldo > 0

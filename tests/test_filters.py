@@ -126,10 +126,10 @@ def test_terbilang_rounds_half_up_to_whole_rupiah() -> None:
 
 
 def test_terbilang_of_an_absurd_amount_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="too large"):
+    with pytest.raises(InputError, match="terlalu besar untuk ditulis dengan huruf"):
         terbilang(10**40)
 
 
 def test_not_a_number_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="not a number"):
+    with pytest.raises(InputError, match="bukan angka: 'seribu'"):
         rupiah("seribu")

@@ -76,23 +76,24 @@ def test_every_bad_row_reported_with_spreadsheet_row_numbers(tmp_path):
         import_entries(kop, write(tmp_path, "c.csv", content), today=TODAY)
     text = str(info.value)
     for row, words in [
-        (3, "already registered"), (4, "already used in row 2"), (5, "NIK"), (7, "P or L"),
-        (8, "not a date"), (9, "future"), (10, "closed"), (11, "id is empty"), (12, "NIK 3201234567890125 is already used in row 2"),
+        (3, "sudah terdaftar"), (4, "sudah dipakai di baris 2"), (5, "NIK"), (7, "P atau L"),
+        (8, "bukan tanggal"), (9, "ada di masa depan"), (10, "tahun 2023 sudah ditutup"), (11, "id kosong"),
+        (12, "NIK 3201234567890125 sudah dipakai di baris 2"),
     ]:
         assert f"baris {row}: " in text and words in text.split(f"baris {row}: ", 1)[1].split("\n")[0], row
     assert "baris 2:" not in text and "baris 6:" not in text
-    assert "9 bad row(s)" in text
+    assert "9 baris bermasalah; tidak ada yang ditulis" in text
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "empty"),
-        (b"\n\n", "empty"),
-        (b"id,nama,tanggal_masuk\nA9,X,2025-01-01\n", "missing column(s) nik, jenis_kelamin, alamat, telepon"),
-        (HEADER.encode(), "no members"),
-        (HEADER.encode() + "A9,Jos\xe9,,L,2025-01-01,,\n".encode("latin-1"), "not UTF-8"),
-        (b"id,id,nama,nik,jenis_kelamin,tanggal_masuk,alamat,telepon\n", "appear twice"),
+        (b"", "kosong: baris pertama harus judul kolom"),
+        (b"\n\n", "kosong: baris pertama harus judul kolom"),
+        (b"id,nama,tanggal_masuk\nA9,X,2025-01-01\n", "kolom tidak ada: nik, jenis_kelamin, alamat, telepon"),
+        (HEADER.encode(), "tidak ada anggota"),
+        (HEADER.encode() + "A9,Jos\xe9,,L,2025-01-01,,\n".encode("latin-1"), "bukan teks UTF-8"),
+        (b"id,id,nama,nik,jenis_kelamin,tanggal_masuk,alamat,telepon\n", "kolom id muncul dua kali"),
     ],
 )
 def test_unreadable_files(tmp_path, content, message):
@@ -102,9 +103,9 @@ def test_unreadable_files(tmp_path, content, message):
 
 
 def test_other_extensions_and_missing_file(tmp_path):
-    with pytest.raises(InputError, match=r"csv or \.xlsx"):
+    with pytest.raises(InputError, match=r"csv atau \.xlsx"):
         read_rows(write(tmp_path, "e.json", "{}"))
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="berkas impor tidak ditemukan"):
         read_rows(tmp_path / "tidak-ada.csv")
     with pytest.raises(InputError, match="XLSX"):
         read_rows(write(tmp_path, "rusak.xlsx", b"bukan zip"))
@@ -140,7 +141,7 @@ def test_xlsx_import_with_date_cells_and_numeric_nik(tmp_path):
         ["id", "nama", "nik", "jenis_kelamin", "tanggal_masuk", "alamat", "telepon"],
         ["A0002", "Budi", 3201234567890125, "L", dt.datetime(2025, 1, 2), None, 812345],
     ])
-    with pytest.raises(InputError, match="baris 2: NIK is stored as a number"):
+    with pytest.raises(InputError, match="baris 2: NIK tersimpan sebagai angka"):
         import_entries(kop, numeric, today=TODAY)
 
 
@@ -169,7 +170,7 @@ def test_cli_impor_writes_all_or_nothing(write_ledger, tmp_path):
     kop = Koperasi.load(ledger)
     assert kop.errors == [] and sorted(kop.members) == ["A0001", "A0002", "A0003"]
     again = CliRunner().invoke(main, ["anggota", "impor", str(ledger), str(good)])
-    assert again.exit_code == 2 and "already registered" in again.output
+    assert again.exit_code == 2 and "sudah terdaftar" in again.output
 
 
 def test_trailing_blank_rows_are_ignored(tmp_path):

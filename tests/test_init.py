@@ -88,9 +88,9 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     path.write_text("; my precious books\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["init", str(tmp_path), "--nama", "Kop"])
     assert result.exit_code == 2
-    assert "already exists" in result.stderr and "never overwrites" in result.stderr
+    assert "sudah ada" in result.stderr and "tidak pernah menimpa buku" in result.stderr
     assert path.read_text(encoding="utf-8") == "; my precious books\n"
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(InputError, match="sudah ada; kop init tidak pernah menimpa buku"):
         create_ledger(tmp_path, "Kop", start=dt.date(2025, 1, 1))
 
 
@@ -98,7 +98,7 @@ def test_init_into_a_file_path_is_a_usage_error(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("x", encoding="utf-8")
     assert CliRunner().invoke(main, ["init", str(target), "--nama", "Kop"]).exit_code == 2
-    with pytest.raises(InputError, match="is a file"):
+    with pytest.raises(InputError, match="adalah berkas, bukan folder"):
         create_ledger(target, "Kop", start=dt.date(2025, 1, 1))
 
 

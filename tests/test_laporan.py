@@ -162,11 +162,11 @@ def test_pdf_has_one_page_per_statement(books: Path, tmp_path: Path):
 
 def test_usage_errors_exit_2(books: Path, tmp_path: Path):
     code, out, _ = run("laporan", str(books), "--tahun", "2010")
-    assert code == 2 and "no transactions" in out
+    assert code == 2 and "tidak ada transaksi pada atau sebelum 2010" in out
     code, out, _ = run("laporan", str(tmp_path / "tidak-ada.beancount"))
-    assert code == 2 and "not found" in out
+    assert code == 2 and "berkas buku tidak ditemukan" in out
     code, out, _ = run("laporan", str(books), "--templat", str(tmp_path / "tidak-ada"))
-    assert code == 2 and "template folder not found" in out
+    assert code == 2 and "folder templat tidak ditemukan" in out
     code, out, _ = run("laporan", str(books), "--format", "docx")
     assert code == 2
 
@@ -175,7 +175,7 @@ def test_books_with_errors_exit_1(tmp_path: Path):
     path = tmp_path / "rusak.beancount"
     path.write_text(HEADER_ID + '2024-01-01 * "x"\n  Aset:Kas 1 IDR\n  Aset:TidakAda -1 IDR\n', encoding="utf-8")
     code, out, _ = run("laporan", str(path), "--tahun", "2024")
-    assert code == 1 and "error" in out
+    assert code == 1 and "berisi 1 kesalahan" in out and "TidakAda" in out
 
 
 def test_default_year_is_the_last_with_transactions(books: Path):
@@ -198,6 +198,6 @@ def test_html_to_pdf_error_message_without_weasyprint(monkeypatch: pytest.Monkey
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_weasyprint)
-    with pytest.raises(InputError, match="WeasyPrint and the Pango library") as exc:
+    with pytest.raises(InputError, match="memerlukan WeasyPrint dan pustaka Pango") as exc:
         html_to_pdf("<p>x</p>")
     assert "apt-get install libpango" in str(exc.value)

@@ -150,7 +150,7 @@ def test_member_balances_by_kind_at_a_date(books: tuple[str, Path]) -> None:
     assert (budi_before.pokok, budi_before.sukarela, budi_before.keluar) == (100000, 40000, 0)
     budi = kop.member_balance("A0002")
     assert (budi.pokok, budi.sukarela, budi.keluar) == (0, 25000, 100000)
-    with pytest.raises(InputError, match="unknown member 'A0404'"):
+    with pytest.raises(InputError, match="anggota tidak dikenal: 'A0404'"):
         kop.member_balance("A0404")
 
 
@@ -279,12 +279,12 @@ def test_include_files_are_loaded(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"ledger file not found: .*nope\.beancount"):
+    with pytest.raises(InputError, match=r"berkas buku tidak ditemukan: .*nope\.beancount"):
         Koperasi.load(tmp_path / "nope.beancount")
 
 
 def test_folder_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="is a folder"):
+    with pytest.raises(InputError, match="adalah folder"):
         Koperasi.load(tmp_path)
 
 
@@ -302,7 +302,7 @@ def test_ledger_without_the_plugin_says_how_to_add_it(tmp_path: Path) -> None:
     path.write_text('option "operating_currency" "IDR"\n2024-01-01 open Assets:Cash\n', encoding="utf-8")
     kop = Koperasi.load(path)
     assert len(kop.errors) == 1
-    assert 'add the line: plugin "kopledger.plugin"' in kop.errors[0].message
+    assert 'tambahkan baris: plugin "kopledger.plugin"' in kop.errors[0].message
     assert kop.errors[0].source == {"filename": str(path.resolve()), "lineno": 1}
 
 

@@ -449,15 +449,15 @@ def test_disbursement_refusals(kop):
     entries = disbursement_entries(kop, **ok)
     assert entries[-1].meta["pinjaman"] == "PJ-2024-004"
     for change, message in [
-        ({"anggota": "A0003"}, "not a member"),  # left on 2024-09-30
-        ({"anggota": "A0009"}, "unknown member"),
+        ({"anggota": "A0003"}, "A0003 \\(Rina Wati\\) bukan anggota aktif pada 2024-12-01 \\(keluar pada 2024-09-30\\)"),  # left on 2024-09-30
+        ({"anggota": "A0009"}, "anggota tidak dikenal: 'A0009'"),
         ({"pinjaman": "PJ-2024-002"}, "sudah dipakai"),
         ({"bunga": D(40)}, "bunga-pinjaman-maks"),
         ({"tenor": 0}, "tenor"),
         ({"pokok": D(-5)}, "pokok"),
         ({"biaya_admin": D(1000000)}, "lebih kecil"),
         ({"jatuh_tempo": dt.date(2024, 11, 1)}, "jatuh tempo"),
-        ({"tanggal": dt.date(2023, 12, 1)}, "not a member"),
+        ({"tanggal": dt.date(2023, 12, 1)}, "bukan anggota aktif pada 2023-12-01 \\(masuk pada"),
         ({"akun_kas": "Aset:Bank:Mandiri"}, "belum dibuka"),
     ]:
         with pytest.raises(InputError, match=message):
@@ -529,11 +529,11 @@ def test_duplicate_loan_id_and_payment_for_unknown_loan_are_reported_with_lines(
     kop = load(body)
     errors = check_loans(kop.entries, kop.options)
     assert len(errors) == 2
-    assert "disbursed twice" in errors[0].message and errors[0].source["lineno"] > 0
+    assert "pinjaman PJ-1 dicairkan dua kali (pertama di <string>:29)" in errors[0].message and errors[0].source["lineno"] > 0
     assert "PJ-9" in errors[1].message
-    with pytest.raises(LedgerHasErrors, match="invalid loan entries") as raised:
+    with pytest.raises(LedgerHasErrors, match="buku berisi 2 catatan pinjaman yang salah") as raised:
         loans(kop)
-    assert "disbursed twice" in str(raised.value)
+    assert "pinjaman PJ-1 dicairkan dua kali" in str(raised.value)
 
 
 def test_cli_reports_malformed_loans_with_lines(tmp_path):
@@ -553,7 +553,7 @@ def test_repaying_more_than_the_loan_is_reported():
     body += angsuran("PJ-1", "A0001", "2024-04-01", 100000, 0)
     kop = Koperasi.from_string(HEADER + body)
     errors = check_loans(kop.entries, kop.options)
-    assert len(errors) == 1 and "0 IDR principal left" in errors[0].message
+    assert len(errors) == 1 and "sisa pokok pinjaman PJ-1 0 IDR, tetapi dibayar 100000 IDR" in errors[0].message
 
 
 def test_bad_disbursement_metadata_is_reported():
@@ -612,7 +612,7 @@ def test_cli_bayar_and_lunas(ledger):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["cair", "--anggota", "A0003", "--pokok", "1000000", "--bunga", "12", "--tenor", "6", "--metode", "flat",
-      "--tanggal", "2024-12-01"], "not a member"),
+      "--tanggal", "2024-12-01"], "A0003 (Rina Wati) bukan anggota aktif pada 2024-12-01"),
     (["cair", "--anggota", "A0001", "--pokok", "1000000", "--bunga", "12", "--tenor", "6", "--metode", "flat",
       "--tanggal", "2024-12-01", "--id", "PJ-2024-001"], "sudah dipakai"),
     (["cair", "--anggota", "A0001", "--pokok", "1000000", "--bunga", "48", "--tenor", "6", "--metode", "flat",

@@ -105,17 +105,17 @@ def test_join_builds_anggota_and_pokok_at_policy_amount():
 @pytest.mark.parametrize(
     ("member", "message"),
     [
-        (NewMember("A0001", "Dup", dt.date(2025, 1, 1)), "already registered"),
-        (NewMember("a01", "Huruf kecil", dt.date(2025, 1, 1)), "not valid"),
-        (NewMember("A0002", "NIK", dt.date(2025, 1, 1), nik="12345"), "NIK must be 16 digits"),
-        (NewMember("A0002", "NIK", dt.date(2025, 1, 1), nik="320123456789012X"), "NIK must be 16 digits"),
-        (NewMember("A0002", "JK", dt.date(2025, 1, 1), jenis_kelamin="X"), "must be P or L"),
-        (NewMember("A0002", "Besok", dt.date(2026, 1, 1)), "in the future"),
-        (NewMember("A0002", "Tutup", dt.date(2023, 5, 1)), "closed"),
-        (NewMember("A0002", "", dt.date(2025, 1, 1)), "nama is empty"),
-        (NewMember("A0002", 'Kutip "x"', dt.date(2025, 1, 1)), "quotes"),
-        (NewMember("A0002", "Sebelum kebijakan", dt.date(2019, 6, 1)), "no simpanan pokok policy"),
-        (NewMember("A0002", "NIK Sama", dt.date(2025, 1, 1), nik="3201234567890123"), "already registered to A0001"),
+        (NewMember("A0001", "Dup", dt.date(2025, 1, 1)), "id A0001 sudah terdaftar (Siti Aminah, sejak 2024-01-10)"),
+        (NewMember("a01", "Huruf kecil", dt.date(2025, 1, 1)), "id 'a01' tidak sah"),
+        (NewMember("A0002", "NIK", dt.date(2025, 1, 1), nik="12345"), "NIK harus 16 angka, tertulis '12345'"),
+        (NewMember("A0002", "NIK", dt.date(2025, 1, 1), nik="320123456789012X"), "NIK harus 16 angka"),
+        (NewMember("A0002", "JK", dt.date(2025, 1, 1), jenis_kelamin="X"), "jenis_kelamin harus P atau L, tertulis 'X'"),
+        (NewMember("A0002", "Besok", dt.date(2026, 1, 1)), "tanggal 2026-01-01 ada di masa depan"),
+        (NewMember("A0002", "Tutup", dt.date(2023, 5, 1)), "tahun 2023 sudah ditutup"),
+        (NewMember("A0002", "", dt.date(2025, 1, 1)), "A0002: nama kosong"),
+        (NewMember("A0002", 'Kutip "x"', dt.date(2025, 1, 1)), "nama tidak boleh memuat tanda kutip"),
+        (NewMember("A0002", "Sebelum kebijakan", dt.date(2019, 6, 1)), "belum ada kebijakan simpanan pokok yang berlaku pada 2019-06-01"),
+        (NewMember("A0002", "NIK Sama", dt.date(2025, 1, 1), nik="3201234567890123"), "NIK 3201234567890123 sudah terdaftar atas A0001"),
     ],
 )
 def test_join_refuses_bad_input(member, message):
@@ -137,8 +137,8 @@ def test_join_many_reports_every_problem_at_once():
     with pytest.raises(InputError) as info:
         join_many(kop, batch, today=TODAY)
     text = str(info.value)
-    assert "NIK" in text and "appears twice" in text and "P or L" in text
-    assert "A0005: NIK 3201234567890999 is also given for A0004" in text
+    assert "NIK" in text and "muncul dua kali" in text and "P atau L" in text
+    assert "A0005: NIK 3201234567890999 juga dipakai untuk A0004" in text
 
 
 def test_join_works_with_english_roots():
@@ -178,9 +178,9 @@ def test_exit_moves_capital_sets_off_loan_and_pays_out():
     assert (bal.pokok, bal.wajib, bal.keluar, bal.pinjaman, bal.sukarela) == (0, 0, 0, 0, 0)
     assert not after.members["A0001"].is_active(date)
     # an exited member cannot leave again, nor join anew with the same id
-    with pytest.raises(InputError, match="left on"):
+    with pytest.raises(InputError, match="anggota A0001 \\(Siti Aminah\\) sudah keluar pada 2024-06-30"):
         exit_entries(after, "A0001", dt.date(2024, 7, 1), today=TODAY)
-    with pytest.raises(InputError, match="already registered"):
+    with pytest.raises(InputError, match="id A0001 sudah terdaftar"):
         join_entries(after, NewMember("A0001", "Lagi", dt.date(2024, 8, 1)), today=TODAY)
 
 
@@ -205,19 +205,19 @@ def test_exit_without_set_off_or_payout_then_pay_later():
     payout = leaver_payout_entries(after, "A0001", dt.date(2024, 7, 15), today=TODAY)
     final = reload(text2, payout)
     assert final.member_balance("A0001").keluar == 0
-    with pytest.raises(InputError, match="nothing is owed"):
+    with pytest.raises(InputError, match="tidak ada simpanan yang masih harus dibayar kepada anggota A0001"):
         leaver_payout_entries(final, "A0001", dt.date(2024, 8, 1), today=TODAY)
 
 
 def test_exit_refuses_unknown_member_and_bad_dates():
     kop = load_doc(MEMBERS + '2024-01-01 custom "tutup-buku" "2023"\n  sidik: "0000000000000000000000000000000000000000000000000000000000000000"\n')
-    with pytest.raises(InputError, match="unknown member"):
+    with pytest.raises(InputError, match="anggota tidak dikenal: 'Z9'"):
         exit_entries(kop, "Z9", dt.date(2024, 6, 1), today=TODAY)
-    with pytest.raises(InputError, match="future"):
+    with pytest.raises(InputError, match="tanggal 2026-01-01 ada di masa depan"):
         exit_entries(kop, "A0001", dt.date(2026, 1, 1), today=TODAY)
-    with pytest.raises(InputError, match="transactions after"):
+    with pytest.raises(InputError, match="anggota A0001 masih punya transaksi setelah 2024-02-15"):
         exit_entries(kop, "A0001", dt.date(2024, 2, 15), today=TODAY)
-    with pytest.raises(InputError, match="joins on"):
+    with pytest.raises(InputError, match="anggota A0001 baru masuk pada 2024-01-10, setelah 2024-01-05"):
         exit_entries(kop, "A0001", dt.date(2024, 1, 5), today=TODAY)
 
 
@@ -268,11 +268,11 @@ def test_cli_dry_run_prints_the_text_and_leaves_file_identical(write_ledger):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--id", "A0001", "--nama", "X", "--tanggal", "2025-01-01"], "already registered"),
+        (["--id", "A0001", "--nama", "X", "--tanggal", "2025-01-01"], "id A0001 sudah terdaftar"),
         (["--id", "A0002", "--nama", "X", "--nik", "123", "--tanggal", "2025-01-01"], "NIK"),
-        (["--id", "A0002", "--nama", "X", "--jenis-kelamin", "W", "--tanggal", "2025-01-01"], "P or L"),
+        (["--id", "A0002", "--nama", "X", "--jenis-kelamin", "W", "--tanggal", "2025-01-01"], "jenis_kelamin harus P atau L, tertulis 'W'"),
         (["--id", "A0002", "--nama", "X", "--tanggal", "2025-13-01"], "tidak valid"),
-        (["--id", "A0002", "--nama", "X", "--tanggal", "2999-01-01"], "future"),
+        (["--id", "A0002", "--nama", "X", "--tanggal", "2999-01-01"], "tanggal 2999-01-01 ada di masa depan"),
     ],
 )
 def test_cli_tambah_bad_input_exit_2_writes_nothing(write_ledger, args, message):
@@ -302,7 +302,7 @@ def test_cli_keluar_writes_and_reports_remaining_loan(write_ledger):
     kop = Koperasi.load(path)
     assert kop.errors == [] and kop.members["A0001"].tanggal_keluar == dt.date(2024, 6, 30)
     result = run("anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-07-30")
-    assert result.exit_code == 2 and "left on" in result.output
+    assert result.exit_code == 2 and "anggota A0001 (Siti Aminah) sudah keluar pada 2024-06-30" in result.output
 
 
 def test_cli_daftar_formats(write_ledger):
@@ -346,7 +346,7 @@ def test_cli_refuses_dates_in_a_really_closed_year(write_ledger):
         ["anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-12-01"],
     ):
         result = run(*args)
-        assert result.exit_code == 2 and "closed" in result.output, (args, result.output)
+        assert result.exit_code == 2 and "tahun 2024 sudah ditutup" in result.output, (args, result.output)
     assert path.read_bytes() == old
     ok = run("simpanan", "setor", path, "--anggota", "A0001", "--jumlah", "5", "--tanggal", "2025-01-06")
     assert ok.exit_code == 0, ok.output

@@ -132,7 +132,7 @@ def test_a_posting_after_the_plugin_closed_an_account_is_still_checked_by_our_ru
       Aset:Kas  5000 IDR
       Ekuitas:SimpananPokok:A0001  -5000 IDR
     ''')
-    error = only_error(kop, "left on 2024-06-30", "toward zero")
+    error = only_error(kop, "sudah keluar pada 2024-06-30", "menuju nol")
     assert_at(error, line_of(JOIN_A1 + EXIT_A1 + '''
     2024-09-01 * "Salah: setoran pokok setelah keluar"
       anggota: "A0001"
@@ -150,7 +150,7 @@ def test_posting_to_account_of_unknown_member_is_an_error() -> None:
       Aset:Kas  25000 IDR
       Ekuitas:SimpananWajib:A0404  -25000 IDR
     '''
-    error = only_error(load_doc(body), "no member A0404 is registered", 'custom "anggota" "A0404"')
+    error = only_error(load_doc(body), "anggota tidak dikenal: A0404", 'custom "anggota" "A0404"')
     assert_at(error, line_of(body, "SimpananWajib:A0404"))
 
 
@@ -165,7 +165,7 @@ def test_posting_before_the_member_joined_is_an_error() -> None:
       Aset:Kas  25000 IDR
       Ekuitas:SimpananWajib:A0001  -25000 IDR
     '''
-    error = only_error(load_doc(body), "before member A0001 joined on 2024-01-05", "on or after the join date")
+    error = only_error(load_doc(body), "sebelum anggota A0001 masuk pada 2024-01-05", "pada atau setelah tanggal masuk")
     assert_at(error, line_of(body, "SimpananWajib:A0001"))
 
 
@@ -185,7 +185,7 @@ def test_saving_after_exit_is_an_error() -> None:
       Aset:Kas  10000 IDR
       Liabilitas:SimpananSukarela:A0001  -10000 IDR
     '''
-    error = only_error(load_doc(body), "A0001 left on 2024-06-30", "from 0 to -10,000")
+    error = only_error(load_doc(body), "A0001 sudah keluar pada 2024-06-30", "dari 0 menjadi -10.000")
     assert_at(error, line_of(body, "SimpananSukarela:A0001"))
 
 
@@ -218,7 +218,7 @@ def test_settlement_crossing_zero_after_exit_is_an_error() -> None:
       Liabilitas:SimpananSukarela:A0001  50000 IDR
       Aset:Kas  -50000 IDR
     ''')
-    only_error(kop, "from -30,000 to 20,000")
+    only_error(kop, "dari -30.000 menjadi 20.000")
 
 
 def test_payables_to_a_leaver_may_grow_after_exit() -> None:
@@ -248,7 +248,7 @@ def test_loan_repayment_after_exit_is_fine_but_a_new_loan_is_not() -> None:
       Aset:Piutang:PinjamanAnggota:A0001  100000 IDR
       Aset:Kas  -100000 IDR
     '''
-    only_error(load_doc(bad), "PinjamanAnggota:A0001", "left on 2024-06-30")
+    only_error(load_doc(bad), "PinjamanAnggota:A0001", "sudah keluar pada 2024-06-30")
 
 
 # --- the register -------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_member_registered_twice_is_an_error() -> None:
     2024-01-05 custom "anggota" "A0001" "Siti"
     2024-02-05 custom "anggota" "A0001" "Budi"
     '''
-    error = only_error(load_doc(body), "A0001 is registered twice", f"<string>:{line_of(body, 'Siti')}")
+    error = only_error(load_doc(body), "nomor anggota A0001 didaftarkan dua kali", f"<string>:{line_of(body, 'Siti')}")
     assert_at(error, line_of(body, "Budi"))
 
 
@@ -277,7 +277,7 @@ def test_member_id_invalid_as_account_component_is_an_error(member_id: str) -> N
     body = f'''
     2024-01-05 custom "anggota" "{member_id}" "Siti"
     '''
-    error = only_error(load_doc(body), "is not valid", "A0001")
+    error = only_error(load_doc(body), "tidak sah", "A0001")
     assert_at(error, line_of(body, "Siti"))
 
 
@@ -301,7 +301,7 @@ def test_anggota_metadata_naming_unknown_member_is_an_error() -> None:
       Aset:Kas  10000 IDR
       Pendapatan:Anggota:Penjualan  -10000 IDR
     '''
-    error = only_error(load_doc(body), "'A0002' names no registered member")
+    error = only_error(load_doc(body), "'A0002' bukan anggota terdaftar")
     assert_at(error, line_of(body, '"Penjualan"'))
 
 
@@ -315,7 +315,7 @@ def test_anggota_metadata_on_a_posting_is_checked_too() -> None:
       Pendapatan:Anggota:Penjualan  -5000 IDR
         anggota: "B9"
     '''
-    only_error(load_doc(body), "'B9' names no registered member")
+    only_error(load_doc(body), "'B9' bukan anggota terdaftar")
     assert load_doc(body.replace('"B9"', '"A0001"')).errors == []
 
 
@@ -324,8 +324,8 @@ def test_anggota_metadata_on_a_posting_is_checked_too() -> None:
 
 def test_pokok_in_a_different_amount_than_the_policy_is_an_error() -> None:
     body = JOIN_A1.replace("100000 IDR", "50000 IDR")
-    error = only_error(load_doc(body), "paid 50,000 IDR", "policy in force on 2024-01-05 is 100,000 IDR",
-                       'kebijakan "simpanan-pokok" of 2020-01-01')
+    error = only_error(load_doc(body), "dibayar 50.000 IDR", "berlaku pada 2024-01-05 adalah 100.000 IDR",
+                       'kebijakan "simpanan-pokok" tanggal 2020-01-01')
     assert_at(error, line_of(body, "SimpananPokok:A0001"))
 
 
@@ -340,7 +340,7 @@ def test_pokok_amount_follows_the_policy_in_force_on_the_payment_date() -> None:
     '''
     assert load_doc(JOIN_A1 + raise_policy).errors == []
     only_error(load_doc(JOIN_A1 + raise_policy.replace("Aset:Kas  150000", "Aset:Kas  100000")
-                        .replace("-150000", "-100000")), "is 150,000 IDR")
+                        .replace("-150000", "-100000")), "adalah 150.000 IDR")
 
 
 def test_pokok_paid_twice_is_an_error() -> None:
@@ -350,7 +350,7 @@ def test_pokok_paid_twice_is_an_error() -> None:
       Aset:Kas  100000 IDR
       Ekuitas:SimpananPokok:A0001  -100000 IDR
     '''
-    error = only_error(load_doc(body), "paid once", "already paid it on 2024-01-05")
+    error = only_error(load_doc(body), "hanya dibayar sekali", "sudah dibayar pada 2024-01-05")
     assert_at(error, line_of(body, "SimpananPokok:A0001", occurrence=2))
 
 
@@ -377,7 +377,7 @@ def test_pokok_paid_again_after_an_opening_balance_is_an_error() -> None:
       Aset:Kas  100000 IDR
       Ekuitas:SimpananPokok:A0001  -100000 IDR
     ''')
-    only_error(kop, "already paid it on 2024-01-05")
+    only_error(kop, "sudah dibayar pada 2024-01-05")
 
 
 def test_pokok_paid_again_after_a_corrected_reversal_is_fine() -> None:
@@ -416,7 +416,7 @@ def test_withdrawal_of_capital_while_active_is_an_error(account: str) -> None:
       Aset:Kas  -25000 IDR
     '''
     label = "pokok" if "Pokok" in account else "wajib"
-    error = only_error(load_doc(body), f"simpanan {label} cannot be withdrawn", '"anggota-keluar" "A0001"')
+    error = only_error(load_doc(body), f"simpanan {label} tidak boleh diambil", '"anggota-keluar" "A0001"')
     assert_at(error, line_of(body, f"{account}  25000 IDR"))
 
 
@@ -426,7 +426,7 @@ def test_withdrawal_of_capital_on_the_exit_date_is_fine() -> None:
 
 def test_exit_transaction_without_anggota_keluar_is_an_error() -> None:
     body = JOIN_A1 + EXIT_A1.replace('    2024-06-30 custom "anggota-keluar" "A0001"\n      alasan: "pindah domisili"\n', "")
-    only_error(load_doc(body), "simpanan pokok cannot be withdrawn")
+    only_error(load_doc(body), "simpanan pokok tidak boleh diambil")
 
 
 def test_corrections_may_debit_capital() -> None:
@@ -451,7 +451,7 @@ def test_member_account_in_another_currency_is_an_error() -> None:
       Liabilitas:SimpananSukarela:A0001  -10 USD
     '''
     header = HEADER_ID + "2020-01-01 open Aset:Dolar\n"
-    error = only_error(load_doc(body, header=header), "hold IDR only", "10 USD", "record the amount in IDR")
+    error = only_error(load_doc(body, header=header), "hanya boleh dalam IDR", "10 USD", "catat jumlahnya dalam IDR")
     assert_at(error, line_of(body, "-10 USD", header=header))
 
 
@@ -478,7 +478,7 @@ SPLIT_105 = '''
 
 
 def test_shu_split_not_summing_to_100_is_an_error_saying_the_sum() -> None:
-    error = only_error(load_doc(SPLIT_105), "sums to 105%", "exactly 100")
+    error = only_error(load_doc(SPLIT_105), "berjumlah 105%", "tepat 100")
     assert_at(error, line_of(SPLIT_105, '"cadangan" 40'))
 
 
@@ -493,7 +493,7 @@ def test_each_split_is_checked_on_its_own() -> None:
     2026-01-01 custom "shu-alokasi" "cadangan" 50
     2026-01-01 custom "shu-alokasi" "jasa-modal" 49.5
     '''
-    only_error(load_doc(body), "2026-01-01 sums to 99.5%")
+    only_error(load_doc(body), "2026-01-01 berjumlah 99.5%")
 
 
 def test_unknown_shu_component_without_akun_is_an_error() -> None:
@@ -502,7 +502,7 @@ def test_unknown_shu_component_without_akun_is_an_error() -> None:
     2025-01-01 custom "shu-alokasi" "dana-olahraga" 10
     '''
     kop = load_doc(body)
-    assert any("unknown SHU component 'dana-olahraga'" in m and "akun" in m for m in messages(kop))
+    assert any("komponen SHU tidak dikenal: 'dana-olahraga'" in m and "akun" in m for m in messages(kop))
     error = next(e for e in kop.errors if "dana-olahraga" in e.message)
     assert_at(error, line_of(body, "dana-olahraga"))
 
@@ -523,7 +523,7 @@ def test_unknown_kebijakan_key_is_an_error() -> None:
     body = '''
     2024-01-01 custom "kebijakan" "simpanan-wajibb" 25000 IDR
     '''
-    error = only_error(load_doc(body), "unknown kebijakan 'simpanan-wajibb'", "simpanan-wajib")
+    error = only_error(load_doc(body), "kebijakan tidak dikenal: 'simpanan-wajibb'", "simpanan-wajib")
     assert_at(error, line_of(body, "simpanan-wajibb"))
 
 
@@ -538,21 +538,21 @@ def test_known_kebijakan_is_fine(line: str) -> None:
 
 
 @pytest.mark.parametrize(("line", "fragment"), [
-    ('custom "anggota" "A0001"', 'takes 2 value(s) (ID NAME), got 1'),
-    ('custom "anggota" "A0001" "Siti" "extra"', "got 3"),
-    ('custom "anggota" 1 "Siti"', "ID must be a string in quotes"),
-    ('custom "anggota-keluar" "A0001" "A0002"', "takes 1 value(s)"),
-    ('custom "kebijakan" "simpanan-wajib"', "takes a key in quotes and one value"),
-    ('custom "kebijakan" "simpanan-wajib" "banyak"', "expects an amount like 25000 IDR"),
-    ('custom "kebijakan" "simpanan-wajib" 25000 USD', "expects an amount in IDR"),
-    ('custom "kebijakan" "ppap-macet" 100 IDR', "expects a number"),
-    ('custom "kebijakan" "pembulatan" "keatas"', "expects one of bawah, terdekat"),
-    ('custom "shu-alokasi" "cadangan" "100"', "PERCENT must be a number"),
-    ('custom "shu-alokasi" "cadangan"', "takes 2 value(s)"),
-    ('custom "koperasi" 5', "NAME must be a string"),
-    ('custom "pengurus" "ketua"', "takes 2 value(s)"),
-    ('custom "shu-basis" "jasa-lain" "Ekuitas:SimpananPokok"', 'must be "jasa-modal" or "jasa-usaha"'),
-    ('custom "rat-teks" "tempat" 5', "takes string values"),
+    ('custom "anggota" "A0001"', 'perlu 2 nilai (ID NAMA), ada 1'),
+    ('custom "anggota" "A0001" "Siti" "extra"', "ada 3"),
+    ('custom "anggota" 1 "Siti"', "ID harus teks dalam tanda kutip"),
+    ('custom "anggota-keluar" "A0001" "A0002"', "perlu 1 nilai"),
+    ('custom "kebijakan" "simpanan-wajib"', "perlu satu kunci dalam tanda kutip dan satu nilai"),
+    ('custom "kebijakan" "simpanan-wajib" "banyak"', "harus jumlah uang seperti 25000 IDR"),
+    ('custom "kebijakan" "simpanan-wajib" 25000 USD', "jumlahnya harus dalam IDR"),
+    ('custom "kebijakan" "ppap-macet" 100 IDR', "nilainya harus angka"),
+    ('custom "kebijakan" "pembulatan" "keatas"', "harus salah satu dari bawah, terdekat"),
+    ('custom "shu-alokasi" "cadangan" "100"', "PERSEN harus angka"),
+    ('custom "shu-alokasi" "cadangan"', "perlu 2 nilai"),
+    ('custom "koperasi" 5', "NAMA harus teks"),
+    ('custom "pengurus" "ketua"', "perlu 2 nilai"),
+    ('custom "shu-basis" "jasa-lain" "Ekuitas:SimpananPokok"', 'harus "jasa-modal" atau "jasa-usaha"'),
+    ('custom "rat-teks" "tempat" 5', "hanya menerima teks"),
 ])
 def test_malformed_directive_is_an_error(line: str, fragment: str) -> None:
     body = f"2024-01-01 {line}\n"
@@ -567,8 +567,8 @@ def test_member_metadata_is_checked() -> None:
       jenis-kelamin: "X"
     ''')
     assert len(kop.errors) == 2
-    assert any("nik of A0001 must be the 16 digits" in m for m in messages(kop))
-    assert any('jenis-kelamin of A0001 must be "P"' in m for m in messages(kop))
+    assert any("nik A0001 harus 16 angka" in m for m in messages(kop))
+    assert any('jenis-kelamin A0001 harus "P"' in m for m in messages(kop))
 
 
 def test_anggota_keluar_of_unknown_or_twice_is_an_error() -> None:
@@ -579,9 +579,9 @@ def test_anggota_keluar_of_unknown_or_twice_is_an_error() -> None:
     2024-03-01 custom "anggota-keluar" "A0009"
     ''')
     assert sorted(messages(kop)) == sorted([
-        "member A0001 already left on 2024-02-01; remove this second anggota-keluar",
-        "anggota-keluar for unknown member 'A0009'; use the id of a member registered with "
-        'custom "anggota", or register them first',
+        "anggota A0001 sudah keluar pada 2024-02-01; hapus anggota-keluar yang kedua ini (already left)",
+        "anggota-keluar untuk anggota tidak dikenal: 'A0009'; pakai nomor anggota yang didaftarkan "
+        'dengan custom "anggota", atau daftarkan dulu (unknown member)',
     ])
 
 
@@ -612,7 +612,7 @@ def test_rules_work_with_english_root_names() -> None:
       Assets:Kas  -100000 IDR
     '''
     kop = Koperasi.from_string(ledger_text(body, HEADER_EN))
-    only_error(kop, "Equity:SimpananPokok:A0001: simpanan pokok cannot be withdrawn")
+    only_error(kop, "Equity:SimpananPokok:A0001: simpanan pokok tidak boleh diambil")
 
 
 def test_the_plugin_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -682,7 +682,7 @@ def test_every_debit_of_wajib_by_an_active_member_is_one_error(amounts: list[int
     kop = load_doc(_moves_ledger(amounts, "Ekuitas:SimpananWajib:A0001"))
     debits = sum(1 for a in amounts if a < 0)
     assert len(kop.errors) == debits
-    assert all("cannot be withdrawn" in m for m in messages(kop))
+    assert all("tidak boleh diambil" in m for m in messages(kop))
     assert load_doc(_moves_ledger(amounts, "Ekuitas:SimpananWajib:A0001", tag="#koreksi")).errors == []
 
 

@@ -93,15 +93,15 @@ def test_filters_in_the_environment_follow_the_language() -> None:
 
 
 def test_unknown_language_missing_template_and_folder_are_input_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="unknown language"):
+    with pytest.raises(InputError, match="bahasa tidak dikenal: 'fr'"):
         render("base.html.j2", {}, lang="fr")
-    with pytest.raises(InputError, match=r"template not found: tidak-ada\.html\.j2"):
+    with pytest.raises(InputError, match=r"templat tidak ditemukan: tidak-ada\.html\.j2"):
         render("tidak-ada.html.j2", {})
-    with pytest.raises(InputError, match="template folder not found"):
+    with pytest.raises(InputError, match="folder templat tidak ditemukan"):
         render("base.html.j2", {}, template_dir=tmp_path / "nope")
 
 
 def test_a_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "rusak.html.j2").write_text("baris satu\n{% if %}\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"rusak.html.j2:2: template syntax error"):
+    with pytest.raises(InputError, match=r"rusak.html.j2:2: kesalahan tulis di templat"):
         render("rusak.html.j2", {}, template_dir=tmp_path)

@@ -126,11 +126,11 @@ def test_wajib_run_refuses_bad_months_and_dates():
     kop = load_doc(THREE + '2025-01-01 custom "tutup-buku" "2024"\n  sidik: "0000000000000000000000000000000000000000000000000000000000000000"\n')
     with pytest.raises(InputError, match="YYYY-MM"):
         wajib_entries(kop, "2025-3", today=TODAY)
-    with pytest.raises(InputError, match="future"):
+    with pytest.raises(InputError, match="bulan 2026-01 ada di masa depan"):
         wajib_entries(kop, "2026-01", today=TODAY)
-    with pytest.raises(InputError, match="before the month"):
+    with pytest.raises(InputError, match="tanggal 2025-02-01 sebelum bulan 2025-03"):
         wajib_entries(kop, "2025-03", tanggal=dt.date(2025, 2, 1), today=TODAY)
-    with pytest.raises(InputError, match="closed"):
+    with pytest.raises(InputError, match="tahun 2024 sudah ditutup"):
         wajib_entries(kop, "2024-12", today=TODAY)
 
 
@@ -190,30 +190,30 @@ def test_deposit_and_withdrawal_entries():
     ]
     text, kop = reload(text, wd)
     assert kop.member_balance("A0001").sukarela == 300000
-    with pytest.raises(InputError, match="above"):
+    with pytest.raises(InputError, match=r"penarikan Rp300\.001 melebihi saldo simpanan sukarela A0001 \(Rp300\.000\)"):
         withdrawal_entries(kop, "A0001", 300001, dt.date(2025, 4, 3), today=TODAY)
-    with pytest.raises(InputError, match="above"):  # the balance on that date was lower
+    with pytest.raises(InputError, match="melebihi saldo simpanan sukarela A0001"):  # the balance on that date was lower
         withdrawal_entries(kop, "A0001", 1, dt.date(2025, 3, 31), today=TODAY)
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda k: deposit_entries(k, "A0001", 0, dt.date(2025, 4, 1), today=TODAY), "more than zero"),
-        (lambda k: deposit_entries(k, "A0001", -5, dt.date(2025, 4, 1), today=TODAY), "more than zero"),
-        (lambda k: deposit_entries(k, "A0001", "1.5", dt.date(2025, 4, 1), today=TODAY), "without separators"),
-        (lambda k: deposit_entries(k, "A0001", "50.000", dt.date(2025, 4, 1), today=TODAY), "without separators"),
-        (lambda k: deposit_entries(k, "A0001", Decimal("1.5"), dt.date(2025, 4, 1), today=TODAY), "whole rupiah"),
-        (lambda k: deposit_entries(k, "A0001", "abc", dt.date(2025, 4, 1), today=TODAY), "not a number"),
-        (lambda k: deposit_entries(k, "Z1", 5, dt.date(2025, 4, 1), today=TODAY), "unknown member"),
-        (lambda k: deposit_entries(k, "A0003", 5, dt.date(2025, 4, 1), today=TODAY), "left on"),
-        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2026, 4, 1), today=TODAY), "future"),
-        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="wajib", today=TODAY), "not deposited"),
-        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="emas", today=TODAY), "unknown jenis"),
-        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="pokok", today=TODAY), "cannot be withdrawn"),
-        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="wajib", today=TODAY), "cannot be withdrawn"),
-        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), today=TODAY), "above"),
-        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2024, 12, 1), today=TODAY), "closed"),
+        (lambda k: deposit_entries(k, "A0001", 0, dt.date(2025, 4, 1), today=TODAY), "jumlah harus lebih dari nol"),
+        (lambda k: deposit_entries(k, "A0001", -5, dt.date(2025, 4, 1), today=TODAY), "jumlah harus lebih dari nol"),
+        (lambda k: deposit_entries(k, "A0001", "1.5", dt.date(2025, 4, 1), today=TODAY), "tanpa titik atau koma"),
+        (lambda k: deposit_entries(k, "A0001", "50.000", dt.date(2025, 4, 1), today=TODAY), "tanpa titik atau koma"),
+        (lambda k: deposit_entries(k, "A0001", Decimal("1.5"), dt.date(2025, 4, 1), today=TODAY), "jumlah harus rupiah bulat"),
+        (lambda k: deposit_entries(k, "A0001", "abc", dt.date(2025, 4, 1), today=TODAY), "jumlah 'abc' bukan angka"),
+        (lambda k: deposit_entries(k, "Z1", 5, dt.date(2025, 4, 1), today=TODAY), "anggota tidak dikenal: 'Z1'"),
+        (lambda k: deposit_entries(k, "A0003", 5, dt.date(2025, 4, 1), today=TODAY), "anggota A0003 (Cici) sudah keluar pada 2025-02-15"),
+        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2026, 4, 1), today=TODAY), "tanggal 2026-04-01 ada di masa depan"),
+        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="wajib", today=TODAY), "simpanan wajib tidak disetor"),
+        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="emas", today=TODAY), "jenis simpanan tidak dikenal: 'emas'"),
+        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="pokok", today=TODAY), "simpanan pokok A0001 tidak boleh diambil"),
+        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), jenis="wajib", today=TODAY), "simpanan wajib A0001 tidak boleh diambil"),
+        (lambda k: withdrawal_entries(k, "A0001", 5, dt.date(2025, 4, 1), today=TODAY), "melebihi saldo simpanan sukarela A0001"),
+        (lambda k: deposit_entries(k, "A0001", 5, dt.date(2024, 12, 1), today=TODAY), "tahun 2024 sudah ditutup"),
     ],
 )
 def test_savings_builders_refuse_bad_input(call, message):
@@ -235,9 +235,9 @@ def test_shu_payout_to_sukarela():
     assert "shu-bayar" in entries[0].tags
     _, after = reload(text, entries)
     assert after.member_balance("A0001").utang_shu == 0 and after.member_balance("A0001").sukarela == 75000
-    with pytest.raises(InputError, match="above"):
+    with pytest.raises(InputError, match="melebihi SHU yang terutang kepada A0001"):
         shu_to_sukarela_entries(kop, "A0001", dt.date(2025, 4, 10), jumlah=80000, today=TODAY)
-    with pytest.raises(InputError, match="no SHU"):
+    with pytest.raises(InputError, match="tidak ada SHU yang masih harus dibayar kepada A0002"):
         shu_to_sukarela_entries(kop, "A0002", dt.date(2025, 4, 10), today=TODAY)
 
 
@@ -288,7 +288,7 @@ def test_property_balances_equal_bean_query(ops):
             built = deposit_entries(kop, member_id, number, date, jenis=jenis, today=TODAY)
             model[key] = model.get(key, 0) + number
         elif number > model.get(key, 0):
-            with pytest.raises(InputError, match="above"):
+            with pytest.raises(InputError, match=f"melebihi saldo simpanan {jenis} {member_id}"):
                 withdrawal_entries(kop, member_id, number, date, jenis=jenis, today=TODAY)
             continue
         else:
@@ -405,15 +405,15 @@ def test_cli_setor_tarik(write_ledger):
     assert ok.exit_code == 0, ok.output
     old = path.read_bytes()
     for args, message in [
-        (["--jumlah", "40000"], "above"),
-        (["--jumlah", "0"], "more than zero"),
-        (["--jumlah", "-10"], "more than zero"),
-        (["--jumlah", "10", "--jenis", "wajib"], "cannot be withdrawn"),
+        (["--jumlah", "40000"], "melebihi saldo simpanan sukarela A0001"),
+        (["--jumlah", "0"], "jumlah harus lebih dari nol"),
+        (["--jumlah", "-10"], "jumlah harus lebih dari nol"),
+        (["--jumlah", "10", "--jenis", "wajib"], "simpanan wajib A0001 tidak boleh diambil"),
     ]:
         bad = run("simpanan", "tarik", path, "--anggota", "A0001", "--tanggal", "2025-04-03", *args)
         assert bad.exit_code == 2 and message in bad.output, bad.output
     bad = run("simpanan", "setor", path, "--anggota", "A0003", "--jumlah", "10", "--tanggal", "2025-04-03")
-    assert bad.exit_code == 2 and "left on" in bad.output
+    assert bad.exit_code == 2 and "A0003 (Cici) sudah keluar pada 2025-02-15" in bad.output
     assert path.read_bytes() == old
     assert Koperasi.load(path).member_balance("A0001").sukarela == 30000
 
@@ -434,7 +434,7 @@ def test_cli_tunggakan_and_kartu(write_ledger, tmp_path):
     text = run("simpanan", "kartu", path, "--sampai", "2025-12-31")
     assert text.output.count("KARTU SIMPANAN ANGGOTA") == 3
     unknown = run("simpanan", "kartu", path, "--anggota", "ZZ")
-    assert unknown.exit_code == 2 and "unknown member" in unknown.output
+    assert unknown.exit_code == 2 and "anggota tidak dikenal: 'ZZ'" in unknown.output
 
 
 @settings(max_examples=10, deadline=None)

@@ -211,3 +211,58 @@ def test_cli_jadwal_bad_input_exits_2_without_traceback(args):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- the fast integer path equals the original exact (Fraction + relativedelta) computation --
+def _exact_reference(pokok: Decimal, bunga: Decimal, tenor: int, metode: str, mulai: dt.date) -> list[tuple]:
+    """The schedule as first written: Fractions for every rounding, relativedelta for dates."""
+    from dateutil.relativedelta import relativedelta
+
+    def half_up(value: Fraction) -> Decimal:
+        return Decimal(int((abs(value) + Fraction(1, 2)).__floor__()) * (1 if value >= 0 else -1))
+
+    i = Fraction(bunga) / 1200
+    flat_principal = Decimal((Fraction(pokok) / tenor).__floor__())
+    flat_interest = half_up(Fraction(pokok) * i)
+    if metode == "anuitas":
+        if i == 0:
+            payment = half_up(Fraction(pokok) / tenor)
+        else:
+            growth = (1 + i) ** tenor
+            payment = half_up(Fraction(pokok) * i * growth / (growth - 1))
+    rows = []
+    sisa = pokok
+    for ke in range(1, tenor + 1):
+        interest = flat_interest if metode == "flat" else half_up(Fraction(sisa) * i)
+        if ke == tenor:
+            principal = sisa
+        elif metode == "anuitas":
+            principal = min(max(payment - interest, D(0)), sisa)
+        else:
+            principal = flat_principal
+        sisa -= principal
+        rows.append((ke, mulai + relativedelta(months=ke - 1), principal + interest, principal, interest, sisa))
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pokok=st.integers(min_value=1, max_value=10**12),
+    bunga=st.one_of(st.integers(min_value=0, max_value=100).map(D),
+                    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)),
+    tenor=st.integers(min_value=1, max_value=360),
+    metode=st.sampled_from(METODE),
+    mulai=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31)),
+)
+def test_fast_schedule_equals_the_exact_reference(pokok, bunga, tenor, metode, mulai):
+    rows = schedule(D(pokok), bunga, tenor, metode, mulai)
+    expected = _exact_reference(D(pokok), bunga, tenor, metode, mulai)
+    assert [(r.ke, r.tanggal, r.angsuran, r.pokok, r.bunga, r.sisa) for r in rows] == expected
+
+
+@pytest.mark.parametrize("mulai", [dt.date(2024, 1, 31), dt.date(2023, 8, 29), dt.date(2024, 2, 29), dt.date(2025, 12, 30)])
+def test_fast_due_dates_clamp_like_relativedelta(mulai):
+    from dateutil.relativedelta import relativedelta
+
+    rows = schedule(D(1_000_000), D(12), 60, "flat", mulai)
+    assert [r.tanggal for r in rows] == [mulai + relativedelta(months=k) for k in range(60)]

@@ -79,7 +79,7 @@ def test_write_dry_run_then_write_then_refuse_second_time(books):
     assert "^shu-2024" in books.read_text()
     again = run("shu", str(books), "--tahun", "2024", "--tulis", "--tanggal", "2025-03-20")
     assert again.exit_code == 2
-    assert "already been allocated" in again.output
+    assert "SHU 2024 sudah dibagi di buku (2025-03-15" in again.output
     assert books.read_text().count("^shu-2024") == 1
 
 
@@ -91,7 +91,7 @@ def test_write_needs_a_date(books):
 
 def test_payout_to_sukarela(books):
     missing = run("shu", "bayar", str(books), "--tahun", "2024", "--tanggal", "2025-04-01")
-    assert missing.exit_code == 2 and "not been allocated" in missing.output
+    assert missing.exit_code == 2 and "SHU 2024 belum dibagi" in missing.output
     assert run("shu", str(books), "--tahun", "2024", "--tulis", "--tanggal", "2025-03-15").exit_code == 0
     dry = run("shu", "bayar", str(books), "--tahun", "2024", "--tanggal", "2025-04-01", "--dry-run")
     assert dry.exit_code == 0 and "#shu-bayar" not in books.read_text()
@@ -102,7 +102,7 @@ def test_payout_to_sukarela(books):
     assert kop.member_balance("A0001").sukarela == 3_397_058
     assert kop.member_balance("A0001").utang_shu == 0
     twice = run("shu", "bayar", str(books), "--tahun", "2024", "--tanggal", "2025-04-02")
-    assert twice.exit_code == 2 and "already been paid" in twice.output
+    assert twice.exit_code == 2 and "SHU 2024 sudah dibayarkan seluruhnya" in twice.output
 
 
 def test_slips(books, tmp_path):
@@ -118,16 +118,16 @@ def test_slips(books, tmp_path):
 
 def test_errors_are_clean(books, tmp_path):
     no_year = run("shu", str(books), "--tahun", "2019")
-    assert no_year.exit_code == 2 and "no transactions in 2019" in no_year.output
+    assert no_year.exit_code == 2 and "tidak ada transaksi pada tahun 2019" in no_year.output
     future = run("shu", str(books), "--tahun", "2999")
-    assert future.exit_code == 2 and "has not ended" in future.output
+    assert future.exit_code == 2 and "tahun buku 2999 belum berakhir" in future.output
     bad = tmp_path / "bad.beancount"
     bad.write_text(ledger(EXAMPLE_1.replace('"dana-pendidikan" 10', '"dana-pendidikan" 15'), HEADER))
     broken = run("shu", str(bad), "--tahun", "2024")
     assert broken.exit_code == 1 and "105" in broken.output  # the books have an error: exit 1
     assert "Traceback" not in broken.output
     provisional = run("shu", str(books), "--tahun", "2999", "--sementara")
-    assert provisional.exit_code == 2 and "no transactions in 2999" in provisional.output
+    assert provisional.exit_code == 2 and "tidak ada transaksi pada tahun 2999" in provisional.output
 
 
 def test_sementara_marks_output(tmp_path):
@@ -145,4 +145,4 @@ def test_sementara_marks_output(tmp_path):
     data = json.loads(run("shu", str(path), "--tahun", str(year), "--sementara", "--format", "json").output)
     assert data["sementara"] is True
     write = run("shu", str(path), "--tahun", str(year), "--sementara", "--tulis", "--tanggal", f"{year}-12-31")
-    assert write.exit_code == 2 and "provisional" in write.output
+    assert write.exit_code == 2 and "masih sementara dan tidak bisa dibukukan" in write.output

@@ -26,5 +26,5 @@ def test_withdrawal_of_wajib_by_active_member_is_an_error():
       Ekuitas:SimpananWajib:A0001  25000 IDR
     ''')
     assert len(kop.errors) == 1
-    assert "cannot be withdrawn" in kop.errors[0].message
+    assert "simpanan wajib tidak boleh diambil selama anggota A0001 masih aktif" in kop.errors[0].message
     assert kop.errors[0].source["lineno"] > 0

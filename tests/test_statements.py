@@ -311,7 +311,7 @@ def test_english_roots_and_no_standard_chart():
 
 def test_errors_are_input_errors():
     kop = small()
-    with pytest.raises(InputError, match="no transactions"):
+    with pytest.raises(InputError, match="tidak ada transaksi pada atau sebelum 2019"):
         build_statements(kop, 2019)
     bad = Koperasi.from_string(HEADER_ID + '2020-01-01 open Aset:Lain IDR\n  arus-kas: "entah"\n'
                                '2024-01-01 * "x"\n  Aset:Lain 1 IDR\n  Aset:Kas -1 IDR\n')

@@ -69,7 +69,7 @@ def test_refuses_ledger_that_already_has_errors(write_ledger):
     old = path.read_bytes()
     with pytest.raises(LedgerHasErrors) as info:
         append_text(path, tx("x"))
-    assert "already has" in str(info.value)
+    assert "sudah berisi 1 kesalahan; tidak ada yang ditulis" in str(info.value)
     assert "TidakAda" in str(info.value)  # its errors are shown
     assert path.read_bytes() == old
 

@@ -59,7 +59,7 @@ class AliasedGroup(click.Group):
 
 
 @click.group(cls=AliasedGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kop")
+@click.version_option(__version__, prog_name="kop", help="Tampilkan versi lalu keluar (show the version).")
 def main() -> None:
     """kop — pembukuan koperasi di atas beancount (bookkeeping for Indonesian cooperatives)."""
 

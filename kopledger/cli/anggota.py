@@ -97,7 +97,7 @@ def impor_command(paths: tuple[str, ...], dry_run: bool) -> None:
         ledger = Path(env) if env else None
         file = Path(paths[0])
     else:
-        raise KopClickError("give LEDGER FILE (or set KOP_LEDGER and give FILE)", EXIT_USAGE)
+        raise KopClickError("berikan BUKU BERKAS (atau atur KOP_LEDGER dan berikan BERKAS saja)", EXIT_USAGE)
     path = require_ledger(ledger)
     imported: list[int] = []
 

@@ -27,14 +27,15 @@ from kopledger.filters import angka, tanggal
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--nama", required=True, help="Nama koperasi.")
 @click.option("--mulai", default=None, help="Tanggal mulai buku (YYYY-MM-DD), default 1 Januari tahun ini.")
-@click.option("--jenis", type=click.Choice(JENIS_KOPERASI), default="serba-usaha", show_default=True)
+@click.option("--jenis", type=click.Choice(JENIS_KOPERASI), default="serba-usaha", show_default=True,
+              help="Jenis koperasi.")
 @click.option("--alamat", default="", help="Alamat koperasi.")
 @click.option("--badan-hukum", default="", help="Nomor badan hukum.")
 @click.option("--simpanan-pokok", "pokok", type=click.IntRange(min=0), default=100_000, show_default=True,
               help="Simpanan pokok (rupiah, sekali saat masuk).")
 @click.option("--simpanan-wajib", "wajib", type=click.IntRange(min=0), default=25_000, show_default=True,
               help="Simpanan wajib per bulan (rupiah).")
-@click.option("--akun-inggris", is_flag=True, help="Use English root names (Assets, Liabilities, …).")
+@click.option("--akun-inggris", is_flag=True, help="Pakai nama akun induk berbahasa Inggris (English root names: Assets, Liabilities, …).")
 @handle_library_errors
 def init_command(
     folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str,
@@ -71,9 +72,9 @@ def error_record(error: Any) -> dict[str, Any]:
 def cek_command(ledger: Path | None, fmt: str) -> None:
     """Periksa buku: semua kesalahan sebagai file:baris: pesan (check the books).
 
-    Exit 0 when the books are clean (with a one-line summary), 1 when they have errors,
-    2 when the ledger cannot be read. ``--format json`` prints the errors as a list of
-    objects with ``file``, ``line`` and ``message`` (an empty list when clean).
+    Kode keluar 0 bila buku bersih (dengan ringkasan satu baris), 1 bila ada kesalahan,
+    2 bila buku tidak bisa dibaca. ``--format json`` mencetak kesalahan sebagai daftar
+    objek dengan ``file``, ``line`` dan ``message`` (daftar kosong bila bersih).
     """
     kop = load_books(ledger, require_clean=False)
     if fmt == "json":

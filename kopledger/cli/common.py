@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -55,8 +56,8 @@ def require_ledger(ledger: Path | None) -> Path:
     """The ledger path, or a usage error saying how to give one."""
     if ledger is None:
         raise KopClickError(
-            "no ledger file given: pass it as the first argument (kop cek buku.beancount) "
-            "or set KOP_LEDGER",
+            "berkas buku belum disebut: berikan sebagai argumen pertama (kop cek buku.beancount) "
+            "atau atur KOP_LEDGER",
             EXIT_USAGE,
         )
     return ledger
@@ -69,10 +70,14 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
         kop = Koperasi.load(path)
     except KopledgerError as exc:
         raise to_click_error(exc) from None
+    # A command loads the books once and keeps them to the end: move them out of the cyclic
+    # garbage collector's reach, or every later collection rescans millions of loaded objects
+    # (docs/performance.md).
+    gc.freeze()
     if require_clean and kop.errors:
         raise to_click_error(LedgerHasErrors(
-            f"{path} has {len(kop.errors)} error(s):", kop.errors,
-            hint="Fix them first (kop cek shows them all).",
+            f"{path} berisi {len(kop.errors)} kesalahan:", kop.errors,
+            hint="Perbaiki dulu (kop cek menampilkan semuanya).",
         ))
     return kop
 

@@ -49,10 +49,10 @@ def laporan_command(
     if tahun is None:
         years = kop.years()
         if not years:
-            raise KopClickError("the books have no transactions yet; nothing to report", EXIT_USAGE)
+            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dilaporkan", EXIT_USAGE)
         tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
-        raise KopClickError(f"{fmt.upper()} output is binary: give a file with --out laporan.{fmt}", EXIT_USAGE)
+        raise KopClickError(f"keluaran {fmt.upper()} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{fmt}", EXIT_USAGE)
     parts = list(JENIS) if jenis == "semua" else [jenis]
     fs = build_statements(kop, tahun)
     content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)

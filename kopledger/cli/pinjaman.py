@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import click
 from dateutil.relativedelta import relativedelta
 
+from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
     EXIT_USAGE,
     KopClickError,
@@ -78,6 +79,8 @@ class _AliasGroup(click.Group):
         _, cmd, rest = super().resolve_command(ctx, args)
         return (cmd.name if cmd else None), cmd, rest
 
+    format_commands = AliasedGroup.format_commands  # list commands with their English aliases
+
 
 @click.group("pinjaman", cls=_AliasGroup)
 def pinjaman_group() -> None:
@@ -88,12 +91,13 @@ def pinjaman_group() -> None:
 @click.option("--pokok", required=True, help="Pokok pinjaman, rupiah (mis. 5000000).")
 @click.option("--bunga", required=True, help="Bunga setahun dalam persen (12 = 12% setahun).")
 @click.option("--tenor", required=True, type=int, help="Jangka waktu, bulan.")
-@click.option("--metode", type=click.Choice(METODE), default="flat", show_default=True)
+@click.option("--metode", type=click.Choice(METODE), default="flat", show_default=True,
+              help="Metode bunga: flat, efektif atau anuitas.")
 @click.option("--mulai", default=None, help="Jatuh tempo angsuran pertama YYYY-MM-DD (default: sebulan dari hari ini).")
 @click.option("--nama", default="", help="Nama calon peminjam (untuk cetakan).")
 @click.option("--koperasi", "koperasi_nama", default="", help="Nama koperasi (untuk cetakan).")
 @format_option("table", "json", "html", default="table")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke file.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @lang_option
 @handle_library_errors
 def jadwal_command(
@@ -130,7 +134,7 @@ def jadwal_command(
 @click.option("--pokok", required=True, help="Pokok pinjaman, rupiah.")
 @click.option("--bunga", required=True, help="Bunga setahun dalam persen.")
 @click.option("--tenor", required=True, type=int, help="Jangka waktu, bulan.")
-@click.option("--metode", type=click.Choice(METODE), required=True)
+@click.option("--metode", type=click.Choice(METODE), required=True, help="Metode bunga: flat, efektif atau anuitas.")
 @click.option("--tanggal", default=None, help="Tanggal pencairan YYYY-MM-DD (default hari ini).")
 @click.option("--jatuh-tempo", default=None, help="Jatuh tempo angsuran pertama (default sebulan setelah pencairan).")
 @click.option("--id", "loan_id", default=None, help="Id pinjaman (default PJ-TAHUN-NNN berikutnya).")
@@ -214,7 +218,7 @@ def _portfolio_context(kop: Any, date: dt.date) -> dict[str, Any]:
 @ledger_argument
 @click.option("--per", default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
 @format_option("table", "json", "html", default="table")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke file.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @lang_option
 @handle_library_errors
 def portofolio_command(ledger: Path | None, per: str | None, fmt: str, out: Path | None, lang: str) -> None:

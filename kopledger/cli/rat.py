@@ -24,7 +24,7 @@ from kopledger.cli.common import (
 @click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir di buku).")
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-    help="File keluaran: .html atau .pdf (default: rat-TAHUN.html). '-' untuk stdout.",
+    help="Berkas keluaran: .html atau .pdf (default: rat-TAHUN.html). '-' untuk layar (stdout).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "pdf", "json"]), default=None,
@@ -39,7 +39,7 @@ from kopledger.cli.common import (
 @click.option("--tanggal", default=None, help="Tanggal RAT/penandatanganan, YYYY-MM-DD.")
 @click.option(
     "--slip", type=click.Path(path_type=Path, dir_okay=False), default=None,
-    help="Tulis juga slip SHU per anggota ke file ini (HTML).",
+    help="Tulis juga slip SHU per anggota ke berkas ini (HTML).",
 )
 @click.option("--diam", "quiet", is_flag=True, help="Tanpa pesan kemajuan di stderr.")
 @handle_library_errors

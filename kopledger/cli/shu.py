@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import click
 
+from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
     EXIT_USAGE,
     KopClickError,
@@ -44,6 +45,8 @@ class ShuGroup(click.Group):
         ):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    format_commands = AliasedGroup.format_commands  # list commands with their English aliases
 
 
 def _tahun_option(func: Any) -> Any:
@@ -94,15 +97,15 @@ def hitung_command(
         date = date_type(tanggal)
         if date is None:
             if tulis:
-                raise KopClickError("--tulis needs --tanggal YYYY-MM-DD (the RAT date)", EXIT_USAGE)
+                raise KopClickError("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)", EXIT_USAGE)
             date = dt.date.today()
         if tulis:
             found = existing_allocation(kop, tahun)
             if found is not None:
                 where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
                 raise InputError(
-                    f"the SHU of {tahun} has already been allocated ({found.date}, {where}); nothing was written",
-                    hint="To change it, correct that entry by hand (tag #koreksi) after the RAT decides.",
+                    f"SHU {tahun} sudah dibagi di buku ({found.date}, {where}); tidak ada yang ditulis",
+                    hint="Untuk mengubahnya, koreksi catatan itu sendiri (tag #koreksi) setelah RAT memutuskan.",
                 )
         entry = allocation_entry(kop, result, date)
         if tulis:
@@ -160,8 +163,8 @@ def bayar_command(ledger: Path | None, tahun: int, tanggal: str, ke: str, dry_ru
 @format_option("html", "txt", default="html")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @click.option(
-    "--template-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-    help="Folder template sendiri (menimpa template bawaan).",
+    "--templat", "--template-dir", "template_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.",
 )
 @_sementara_option
 @lang_option

@@ -39,7 +39,7 @@ def simpanan_group() -> None:
 @ledger_argument
 @click.option("--bulan", required=True, help="Bulan yang dibayar (YYYY-MM).")
 @click.option("--tanggal", default=None,
-              help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, else akhir bulan.")
+              help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, atau akhir bulan.")
 @dry_run_option
 @handle_library_errors
 def wajib_command(ledger: Path | None, bulan: str, tanggal: str | None, dry_run: bool) -> None:
@@ -83,7 +83,7 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
     @click.option("--anggota", "member_id", required=True, help="Nomor anggota.")
     @click.option("--jumlah", required=True, help="Jumlah rupiah (bilangan bulat > 0).")
     @click.option("--tanggal", default=None, help="Tanggal (YYYY-MM-DD), default hari ini.")
-    @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True)
+    @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True, help="Jenis simpanan.")
     @dry_run_option
     @handle_library_errors
     def command(
@@ -140,9 +140,9 @@ def tunggakan_command(ledger: Path | None, per: str | None, fmt: str, lang: str)
 @click.option("--dari", default=None, help="Dari tanggal (YYYY-MM-DD), default awal buku.")
 @click.option("--sampai", default=None, help="Sampai tanggal (YYYY-MM-DD), default hari ini.")
 @format_option("txt", "html", "json", default="txt")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke file.")
-@click.option("--template-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder template Anda sendiri (menimpa bawaan).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
+@click.option("--templat", "--template-dir", "template_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
 @lang_option
 @handle_library_errors
 def kartu_command(

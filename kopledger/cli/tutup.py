@@ -22,7 +22,7 @@ from kopledger.cli.common import (
 @ledger_argument
 @click.option("--tahun", type=int, required=True, help="Tahun buku yang ditutup (mis. 2024).")
 @click.option("--file-baru", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Mulai file baru untuk tahun berikutnya (saldo awal + include buku lama).")
+              help="Mulai berkas baru untuk tahun berikutnya (saldo awal + include buku lama).")
 @click.option("--tanggal", default=None, help="Tanggal penutupan (YYYY-MM-DD), default hari ini.")
 @click.option("--shu-tanggal", default=None,
               help="Tanggal RAT (YYYY-MM-DD): sekaligus catat jurnal alokasi SHU tahun itu.")
