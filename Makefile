@@ -43,6 +43,7 @@ demo: $(VENV)/.installed sysdeps
 
 test: $(VENV)/.installed-test sysdeps
 	$(BIN)/ruff check kopledger tests examples benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 typecheck: $(VENV)/.installed-test

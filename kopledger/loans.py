@@ -506,6 +506,11 @@ def _attribute(
 _BOOKS: dict[int, tuple[Any, Any, LoanBook]] = {}
 
 
+def _forget(cache: dict[Any, Any], key: Any, _ref: Any) -> None:
+    """Weak-reference callback: drop a cached value once its Koperasi is gone."""
+    cache.pop(key, None)
+
+
 def _read_book(kop: Any) -> LoanBook:
     key = id(kop)
     hit = _BOOKS.get(key)
@@ -513,7 +518,7 @@ def _read_book(kop: Any) -> LoanBook:
         return hit[2]
     book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
     try:
-        ref = weakref.ref(kop, lambda _ref, key=key: _BOOKS.pop(key, None))
+        ref = weakref.ref(kop, functools.partial(_forget, _BOOKS, key))
     except TypeError:  # not weakly referenceable: no cache
         return book
     _BOOKS[key] = (ref, kop.entries, book)
@@ -668,7 +673,7 @@ def portfolio(kop: Any, date: dt.date) -> Portfolio:
         return hit[3]
     result = _portfolio(kop, date, book)
     with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
-        ref = weakref.ref(kop, lambda _ref, key=key: _PORTFOLIOS.pop(key, None))
+        ref = weakref.ref(kop, functools.partial(_forget, _PORTFOLIOS, key))
         _PORTFOLIOS[key] = (ref, kop.entries, book, result)
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import click
 from dateutil.relativedelta import relativedelta
@@ -62,27 +62,7 @@ def _write_result(result: Any, dry_run: bool) -> None:
         click.echo(f"Ditulis ke {result.path}", err=True)
 
 
-class _AliasGroup(click.Group):
-    """Subcommands that also answer to English names."""
-
-    aliases: ClassVar[dict[str, str]] = {
-        "schedule": "jadwal", "disburse": "cair", "pay": "bayar", "portfolio": "portofolio", "list": "daftar",
-        "provision": "ppap",
-    }
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        _, cmd, rest = super().resolve_command(ctx, args)
-        return (cmd.name if cmd else None), cmd, rest
-
-    format_commands = AliasedGroup.format_commands  # list commands with their English aliases
-
-
-@click.group("pinjaman", cls=_AliasGroup)
+@click.group("pinjaman", cls=AliasedGroup)
 def pinjaman_group() -> None:
     """Simpan pinjam: jadwal, pencairan, angsuran, portofolio, PPAP (member loans)."""
 
@@ -294,5 +274,11 @@ def ppap_command(ledger: Path | None, per: str, dry_run: bool) -> None:
         return
     _write_result(append_directives(require_ledger(ledger), entries, dry_run=dry_run), dry_run)
 
+
+for _alias, _name in {
+    "schedule": "jadwal", "disburse": "cair", "pay": "bayar", "portfolio": "portofolio", "list": "daftar",
+    "provision": "ppap",
+}.items():
+    pinjaman_group.add_alias(_alias, _name)
 
 COMMANDS = [(pinjaman_group, ["loan"])]
