@@ -298,7 +298,7 @@ def test_cli_keluar_writes_and_reports_remaining_loan(write_ledger):
     path = write_ledger(MEMBERS + LOAN.format(amount=500000))
     result = run("anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-06-30", "--alasan", "pindah")
     assert result.exit_code == 0, result.output
-    assert "sisa pinjaman 350,000" in result.stderr
+    assert "sisa pinjaman Rp350.000 masih terutang" in result.stderr
     kop = Koperasi.load(path)
     assert kop.errors == [] and kop.members["A0001"].tanggal_keluar == dt.date(2024, 6, 30)
     result = run("anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-07-30")

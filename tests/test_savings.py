@@ -366,6 +366,7 @@ def test_cli_wajib_twice_changes_nothing_the_second_time(write_ledger):
     first = run("simpanan", "wajib", path, "--bulan", "2025-03")
     assert first.exit_code == 0, first.output
     assert "Dilewati A0003" in first.stderr
+    assert "simpanan wajib Maret 2025: 2 anggota, Rp" in first.stderr  # rupiah, Indonesian grouping
     after_first = path.read_bytes()
     second = run("savings", "mandatory", path, "--bulan", "2025-03")
     assert second.exit_code == 0, second.output
@@ -401,6 +402,7 @@ def test_cli_setor_tarik(write_ledger):
     path = write_ledger(THREE)
     ok = run("simpanan", "setor", path, "--anggota", "A0001", "--jumlah", "50000", "--tanggal", "2025-04-01")
     assert ok.exit_code == 0, ok.output
+    assert "setoran simpanan sukarela A0001 Rp50.000" in ok.stderr
     ok = run("savings", "withdraw", path, "--anggota", "A0001", "--jumlah", "20000", "--tanggal", "2025-04-02")
     assert ok.exit_code == 0, ok.output
     old = path.read_bytes()

@@ -25,6 +25,7 @@ from kopledger.cli.common import (
     load_books,
     require_ledger,
 )
+from kopledger.filters import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.writer import AppendResult, append_built
 
@@ -174,7 +175,7 @@ def keluar_command(
     result = append_built(path, build, dry_run=dry_run)
     summary = f"anggota {member_id} keluar {date}"
     if plans and plans[0].sisa_pinjaman:
-        summary += f"; sisa pinjaman {plans[0].sisa_pinjaman:,} IDR masih terutang"
+        summary += f"; sisa pinjaman {rupiah(plans[0].sisa_pinjaman)} masih terutang"
     report_write(result, summary)
 
 

@@ -23,6 +23,7 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.filters import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.writer import append_built
 
@@ -71,7 +72,7 @@ def wajib_command(ledger: Path | None, bulan: str, tanggal: str | None, dry_run:
         click.echo(f"Dilewati {member_id}: {reason}", err=True)
     report_write(
         result,
-        f"simpanan wajib {month_name(run.bulan)}: {len(run.entries)} anggota, {run.total:,} IDR; "
+        f"simpanan wajib {month_name(run.bulan)}: {len(run.entries)} anggota, {rupiah(run.total)}; "
         f"{len(run.dilewati)} dilewati",
     )
 
@@ -98,7 +99,7 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
             path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run
         )
         verb = "penarikan" if withdraw else "setoran"
-        report_write(result, f"{verb} simpanan {jenis} {member_id} {jumlah} IDR")
+        report_write(result, f"{verb} simpanan {jenis} {member_id} {rupiah(jumlah)}")
 
     return command
 
