@@ -525,6 +525,11 @@ def _read_book(kop: Any) -> LoanBook:
     return book
 
 
+def loan_errors(kop: Any) -> list[KopError]:
+    """Malformed, duplicate or misdirected loan entries of a loaded Koperasi, with file:line."""
+    return list(_read_book(kop).errors)
+
+
 def loan_book(kop: Any) -> LoanBook:
     """All loans of a :class:`~kopledger.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
     of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""

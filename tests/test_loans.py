@@ -545,6 +545,14 @@ def test_cli_reports_malformed_loans_with_lines(tmp_path):
     assert result.exit_code == 1, result.output
     assert f"{path}:" in result.output and "PJ-9" in result.output
     assert "Traceback" not in result.output
+    # kop cek reports the same malformed loan entry with its file and line
+    check = run("cek", path)
+    assert check.exit_code == 1, check.output
+    assert f"{path}:" in check.output and "PJ-9" in check.output and "1 kesalahan" in check.output
+    check_json = run("cek", path, "--format", "json")
+    assert check_json.exit_code == 1
+    records = json.loads(check_json.stdout)
+    assert len(records) == 1 and records[0]["line"] > 0 and "PJ-9" in records[0]["message"]
 
 
 def test_repaying_more_than_the_loan_is_reported():
