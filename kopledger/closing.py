@@ -934,7 +934,7 @@ def close_year(
     :func:`new_year_text`); it must not exist yet. ``shu_date`` (the RAT date, after the
     year) also books the SHU allocation entry (``kopledger.shu``) in the same write.
     """
-    from kopledger.writer import append_directives, format_directives, load_uncached
+    from kopledger.writer import append_directives, create_file, format_directives, load_uncached
 
     ledger = Path(path)
     today = today or dt.date.today()
@@ -970,7 +970,7 @@ def close_year(
         result = append_directives(ledger, entries, dry_run=False)
     if new_year is not None and result.written:
         try:
-            _write_new_file(new_year.path, new_year.text, ledger.stat().st_mode & 0o7777)
+            create_file(new_year.path, new_year.text, mode=ledger.stat().st_mode & 0o7777)
         except OSError as exc:
             raise InputError(
                 f"tahun buku {year} sudah ditutup di {ledger}, tetapi berkas baru {new_year.path} tidak "
@@ -1056,21 +1056,6 @@ def _validate_new_year(ledger: Path, target: Path, closing_text: str, new_text: 
         for tmp in (closed_copy, new_copy):
             if tmp.exists():
                 tmp.unlink()
-
-
-def _write_new_file(path: Path, text: str, mode: int) -> None:
-    """Create ``path`` with ``text`` atomically (permissions ``mode``); never overwrite."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.link(tmp, path)  # fails if path exists: never overwrite
-    finally:
-        tmp.unlink()
 
 
 @dataclass(frozen=True)

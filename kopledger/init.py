@@ -93,6 +93,47 @@ def new_ledger_text(
     )
 
 
+def prepare_ledger(
+    folder: Path,
+    nama: str,
+    *,
+    start: dt.date,
+    filename: str = LEDGER_NAME,
+    today: dt.date | None = None,
+    roots: Roots | None = None,
+    badan_hukum: str = "",
+    alamat: str = "",
+    jenis: str = "serba-usaha",
+    pokok: int = 100_000,
+    wajib: int = 25_000,
+) -> tuple[Path, str]:
+    """The path and text of a new ledger, checked to load with zero errors; writes nothing.
+
+    Refuses a folder that is a file and a ledger that already exists.
+    """
+    from beancount import loader
+
+    from kopledger.errors import LedgerHasErrors
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} adalah berkas, bukan folder; sebutkan folder untuk buku baru")
+    path = folder / filename
+    if path.exists():
+        raise InputError(
+            f"{path} sudah ada; kop init tidak pernah menimpa buku",
+            hint="Pilih folder lain, atau periksa buku yang ada dengan: kop cek " + str(path),
+        )
+    text = new_ledger_text(
+        nama, start=start, today=today, roots=roots, badan_hukum=badan_hukum,
+        alamat=alamat, jenis=jenis, pokok=pokok, wajib=wajib,
+    )
+    _, errors, _ = loader.load_string(text)
+    if errors:
+        raise LedgerHasErrors("buku baru tidak lolos pemeriksaan; tidak ada yang ditulis:", errors)
+    return path, text
+
+
 def create_ledger(
     folder: Path,
     nama: str,
@@ -107,26 +148,14 @@ def create_ledger(
     pokok: int = 100_000,
     wajib: int = 25_000,
 ) -> Path:
-    """Write a new ledger ``folder/filename``; refuses to overwrite an existing one."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} adalah berkas, bukan folder; sebutkan folder untuk buku baru")
-    path = folder / filename
-    if path.exists():
-        raise InputError(
-            f"{path} sudah ada; kop init tidak pernah menimpa buku",
-            hint="Pilih folder lain, atau periksa buku yang ada dengan: kop cek " + str(path),
-        )
-    text = new_ledger_text(
-        nama, start=start, today=today, roots=roots, badan_hukum=badan_hukum,
-        alamat=alamat, jenis=jenis, pokok=pokok, wajib=wajib,
+    """Write a new ledger ``folder/filename`` (validated, atomic); never overwrites one."""
+    from kopledger.writer import create_file
+
+    path, text = prepare_ledger(
+        folder, nama, start=start, filename=filename, today=today, roots=roots,
+        badan_hukum=badan_hukum, alamat=alamat, jenis=jenis, pokok=pokok, wajib=wajib,
     )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise InputError(f"{path} sudah ada; kop init tidak pernah menimpa buku") from None
+        return create_file(path, text)
     except OSError as exc:
         raise InputError(f"{path} tidak bisa ditulis: {exc.strerror or exc}; periksa izin foldernya") from None
-    return path

@@ -180,6 +180,29 @@ def _append(
     return AppendResult(shown, text, not dry_run)
 
 
+def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> Path:
+    """Create a new file ``path`` holding ``text``: temp file in the same folder, fsync,
+    then a hard link into place, which fails rather than overwrite an existing file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise InputError(f"{target} sudah ada; kopledger tidak pernah menimpa berkas") from None
+        _fsync_dir(target.parent)
+    finally:
+        tmp.unlink()
+    return target
+
+
 def _remove_stale_temps(path: Path) -> None:
     """Delete temp files of this ledger left by a killed writer (called under the lock)."""
     for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):

@@ -127,3 +127,29 @@ def test_template_text_is_deterministic() -> None:
     assert 'plugin "kopledger.plugin"' in text
     assert "&" not in text.replace("&&", "")  # a text template: nothing HTML-escaped
     assert "Ekuitas:SimpananPokok:<ID>" in text  # the member sub-accounts are documented
+
+
+def test_init_dry_run_prints_the_ledger_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "baru"
+    result = CliRunner().invoke(main, ["init", str(folder), "--nama", "Koperasi Uji", "--mulai", "2025-01-01", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert 'option "title" "Koperasi Uji"' in result.stdout
+    assert "tidak ditulis" in result.stderr
+    assert not (folder / "buku.beancount").exists()
+    # what the dry run printed is exactly what a real run writes, and it loads clean
+    real = CliRunner().invoke(main, ["init", str(folder), "--nama", "Koperasi Uji", "--mulai", "2025-01-01"])
+    assert real.exit_code == 0, real.output
+    written = (folder / "buku.beancount").read_text(encoding="utf-8")
+    assert written == result.stdout
+    assert Koperasi.load(folder / "buku.beancount").errors == []
+
+
+def test_create_file_never_overwrites_and_leaves_no_temp(tmp_path: Path) -> None:
+    from kopledger.writer import create_file
+
+    path = tmp_path / "a.beancount"
+    path.write_text("lama\n", encoding="utf-8")
+    with pytest.raises(InputError, match="sudah ada"):
+        create_file(path, "baru\n")
+    assert path.read_text(encoding="utf-8") == "lama\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.beancount"]

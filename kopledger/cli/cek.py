@@ -12,6 +12,7 @@ from kopledger.cli.common import (
     EXIT_FAILED,
     KopClickError,
     date_type,
+    dry_run_option,
     echo_json,
     format_option,
     handle_library_errors,
@@ -36,20 +37,28 @@ from kopledger.filters import angka, tanggal
 @click.option("--simpanan-wajib", "wajib", type=click.IntRange(min=0), default=25_000, show_default=True,
               help="Simpanan wajib per bulan (rupiah).")
 @click.option("--akun-inggris", is_flag=True, help="Pakai nama akun induk berbahasa Inggris (English root names: Assets, Liabilities, …).")
+@dry_run_option
 @handle_library_errors
 def init_command(
     folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str,
-    pokok: int, wajib: int, akun_inggris: bool,
+    pokok: int, wajib: int, akun_inggris: bool, dry_run: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
     from kopledger.accounts import Roots
-    from kopledger.init import ENGLISH_ROOTS, create_ledger
+    from kopledger.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
 
     start = date_type(mulai) or dt.date(dt.date.today().year, 1, 1)
-    path = create_ledger(
+    build = prepare_ledger if dry_run else create_ledger
+    made = build(
         folder, nama, start=start, roots=ENGLISH_ROOTS if akun_inggris else Roots(), jenis=jenis,
         alamat=alamat, badan_hukum=badan_hukum, pokok=pokok, wajib=wajib,
     )
+    if isinstance(made, tuple):
+        path, text = made
+        click.echo(text, nl=False)
+        click.echo(f"(dry-run: {path} tidak ditulis)", err=True)
+        return
+    path = made
     click.echo(f"Buku baru ditulis: {path}")
     click.echo(f"Periksa dengan: kop cek {path}")
 
