@@ -210,7 +210,7 @@ def portofolio_command(ledger: Path | None, per: str | None, fmt: str, out: Path
     if fmt == "json":
         result = context["portofolio"]
         echo_json({
-            **{k: v for k, v in vars_of(result).items()},
+            **vars_of(result),
             "selisih_ppap": result.selisih_ppap,
             "tunggakan": [s.id for s in result.tunggakan],
         })
