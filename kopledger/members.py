@@ -74,14 +74,20 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
         raise InputError(
             f"{what} {value!r}: tulis rupiah bulat tanpa titik atau koma, misalnya 50000",
         )
+    if isinstance(value, str):
+        from kopledger.inputs import parse_amount
+
+        value = parse_amount(value, what, signed=True)  # ASCII digits only, at most 15
     try:
-        number = Decimal(str(value).replace("_", ""))
+        number = Decimal(value)
     except ArithmeticError:
         raise InputError(f"{what} {value!r} bukan angka; tulis rupiah bulat, misalnya 50000") from None
     if not number.is_finite() or number <= 0:
         raise InputError(f"{what} harus lebih dari nol, tertulis {value}")
     if number != number.to_integral_value():
         raise InputError(f"{what} harus rupiah bulat (tanpa sen), tertulis {value}")
+    if number >= 10**15:
+        raise InputError(f"{what} {value} terlalu besar: paling banyak 15 angka")
     return number.quantize(Decimal(1))
 
 

@@ -5,6 +5,9 @@
   get them.
 - :func:`xlsx_bytes` writes :class:`Sheet` tables to an XLSX workbook with openpyxl:
   numbers stay numbers, shown in the rupiah format (no formulas).
+- :func:`write_report` is how every ``--out`` is written: never onto a file the books
+  read, through a temp file renamed into place, with a clear error for a full disk.
+- :func:`safe_cell` neutralises spreadsheet formula injection (OWASP) in CSV and XLSX.
 - :func:`render_laporan` renders :class:`~kopledger.statements.FinancialStatements` in
   any of ``html``, ``pdf``, ``xlsx``, ``txt`` or ``json`` — markup only through the
   Jinja templates under ``templates/laporan/``.
@@ -12,16 +15,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kopledger.errors import InputError
+from kopledger.writer import WriteFault, fault_message
 
 #: Excel number format for rupiah: ``Rp1.234.567``, negatives in parentheses, zero as "-".
 RUPIAH_FORMAT = '"Rp"#,##0;("Rp"#,##0);"-"'
@@ -29,6 +39,118 @@ RUPIAH_FORMAT = '"Rp"#,##0;("Rp"#,##0);"-"'
 NUMBER_FORMAT = '#,##0.00;(#,##0.00);"-"'
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
+
+
+# ----------------------------------------------------------------------------------
+# Writing a report (--out)
+# ----------------------------------------------------------------------------------
+
+
+def books_files(entries_options: dict[str, Any], ledger: Path | None) -> set[Path]:
+    """Every file the books read: the ledger and each file beancount loaded (``include``)."""
+    files = {Path(name) for name in entries_options.get("include") or ()}
+    if ledger is not None:
+        files.add(Path(ledger))
+    return {f.resolve() for f in files}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_report(out: Path, content: str | bytes, *, protected: Iterable[Path] = ()) -> Path:
+    """Write ``content`` to ``out`` safely and return where it went.
+
+    Refused (:class:`InputError`, exit 2) when ``out`` is, or resolves through symlinks or a
+    hard link to, one of ``protected`` (the ledger and its includes). A missing folder is
+    created. A regular file is written to a temp file in the same folder, fsynced and
+    renamed over ``out``, so a reader sees the old report or the new one, never half; a
+    device such as ``/dev/stdout`` is written directly. A file-system fault
+    (:class:`WriteFault`, exit 1) leaves no partial file.
+    """
+    target = out.resolve()
+    for book in protected:
+        if target == book or _same_file(target, book):
+            raise InputError(
+                f"--out {out} menunjuk berkas buku ({book}); laporan tidak pernah ditulis ke atas buku",
+                hint="Pilih nama berkas lain untuk laporan, misalnya laporan-2025.html.",
+            )
+    data_bytes = content if isinstance(content, bytes) else content.encode("utf-8")
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            if target.is_dir():
+                raise InputError(f"--out {out} adalah folder; sebutkan nama berkas")
+            with open(target, "wb") as handle:  # a device or a pipe: no rename possible
+                handle.write(data_bytes)
+                handle.flush()
+            return out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_file(target, data_bytes)
+    except OSError as exc:
+        raise WriteFault(
+            f"{out} tidak bisa ditulis: {fault_message(exc)}; tidak ada berkas setengah jadi yang tertinggal",
+            hint="Periksa izin folder dan sisa ruang disk, atau pilih --out di tempat lain.",
+        ) from None
+    return out
+
+
+def _replace_file(target: Path, data_bytes: bytes) -> None:
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".kop-out")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data_bytes)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+# ----------------------------------------------------------------------------------
+# Spreadsheet cells: no formula injection (OWASP "CSV Injection")
+# ----------------------------------------------------------------------------------
+
+#: A cell beginning with one of these is a formula to Excel, LibreOffice or Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+def safe_cell(text: str) -> str:
+    """``text`` so that no spreadsheet evaluates it: a cell beginning with ``= + - @``, tab or
+    CR (or their full-width forms) gets a leading apostrophe, as OWASP recommends. A plain
+    number such as ``-5000`` is left alone (it is a number, not a formula)."""
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV (comma, ``\n``, quotes doubled as Excel does) with every text cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_cell(str(h)) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v if isinstance(v, str) else _csv_scalar(v)) for v in row])
+    return buffer.getvalue()
+
+
+def _csv_scalar(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # ----------------------------------------------------------------------------------
@@ -96,13 +218,16 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws = workbook.create_sheet(name)
         r = 1
         for title in sheet.titles:
-            ws.cell(row=r, column=1, value=title).font = title_font
+            title_cell = ws.cell(row=r, column=1, value=safe_cell(title))
+            title_cell.data_type = "s"
+            title_cell.font = title_font
             r += 1
         if sheet.titles:
             r += 1
         if sheet.header:
             for c, text in enumerate(sheet.header, start=1):
-                cell = ws.cell(row=r, column=c, value=text)
+                cell = ws.cell(row=r, column=c, value=safe_cell(text))
+                cell.data_type = "s"
                 cell.font = bold
                 cell.border = Border(bottom=Side(style="thin"))
                 if c > 1:
@@ -112,6 +237,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for row in sheet.rows:
             for c, value in enumerate(row.cells, start=1):
                 cell = ws.cell(row=r, column=c, value=_cell_value(value))
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text (NIK, phone, ids too), never a formula
                 if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
                     cell.number_format = sheet.number_format
                 elif isinstance(value, dt.date):
@@ -131,6 +258,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _cell_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_cell(value)
     if isinstance(value, Decimal):
         # Whole amounts as int keep exactness; others as float (Excel has no decimal type).
         return int(value) if value == value.to_integral_value() else float(value)

@@ -74,7 +74,7 @@ def parse_month(text: str) -> tuple[int, int]:
         if len(year_s) != 4 or len(month_s) != 2:
             raise ValueError
         year, month = int(year_s), int(month_s)
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not 1900 <= year <= 2999 or not (year_s + month_s).isascii():
             raise ValueError
     except ValueError:
         raise InputError(f"bulan {text!r} tidak sah: tulis YYYY-MM, misalnya 2025-01") from None

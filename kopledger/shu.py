@@ -23,9 +23,7 @@ component, so the components sum exactly to the SHU; what the member splits leav
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -881,14 +879,12 @@ def payout_entries(
 
 # --- output for people ----------------------------------------------------------------------
 def to_csv(result: ShuResult) -> str:
-    """The member list as CSV (one row per member; amounts as exact decimals)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    """The member list as CSV (one row per member; amounts as exact decimals; text cells
+    neutralised against formula injection, :func:`kopledger.output.csv_text`)."""
+    from kopledger.output import csv_text
+
     columns = ["id", "nama", "basis_modal", "basis_usaha", "jasa_modal", "jasa_usaha", "jumlah"]
-    writer.writerow(columns)
-    for m in result.anggota:
-        writer.writerow([m.id, m.nama, *(format(getattr(m, c), "f") for c in columns[2:])])
-    return out.getvalue()
+    return csv_text(columns, ([m.id, m.nama, *(format(getattr(m, c), "f") for c in columns[2:])] for m in result.anggota))
 
 
 def _rate(part: Decimal, basis: Decimal) -> Decimal:

@@ -18,16 +18,29 @@ so read-decide-write is one atomic step across processes.
 The ledger on disk is therefore always either the old file or the new whole file, even
 if the process is killed at any point. A symlinked ledger is written through to its
 target. ``dry_run`` does steps 1–4 and writes nothing to the ledger.
+
+Further guarantees (docs/keamanan-data.md):
+
+- a ledger file without any write permission bit is never written, not even by root
+  ("the treasurer's lock"): :class:`LedgerLocked`;
+- ``bukti`` (a receipt number) is recorded as metadata on every directive written; a
+  ``bukti`` already in the books refuses the write and names where it is
+  (:class:`AlreadyWritten`), so a command retried after a crash writes nothing twice;
+- a fault of the file system (EACCES, EROFS, ENOSPC…) is one :class:`WriteFault` with a
+  clear message; the books are unchanged and no temp file is left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +48,56 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
-from kopledger.errors import InputError, LedgerHasErrors
+from kopledger.errors import InputError, KopledgerError, LedgerHasErrors
 
 if TYPE_CHECKING:
     from kopledger.ledger import Koperasi
 
 _TMP_SUFFIX = ".kop-tmp"
+
+#: A receipt number: letters, digits and ``. / _ -``, at most 40 characters.
+BUKTI_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", re.ASCII)
+
+
+class WriteFault(KopledgerError):
+    """The file system refused a write (no permission, read-only, disk full): nothing changed."""
+
+
+class LedgerLocked(KopledgerError):
+    """The ledger file has no write permission bits: kopledger never writes it."""
+
+
+class AlreadyWritten(KopledgerError):
+    """A ``bukti`` (receipt number) is already in the books: the write was done before."""
+
+    def __init__(self, message: str, where: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.where = where
+
+
+_FAULTS = {
+    errno.EACCES: "tidak ada izin menulis",
+    errno.EPERM: "tidak ada izin menulis",
+    errno.EROFS: "sistem berkasnya hanya-baca (read-only)",
+    errno.ENOSPC: "disk penuh (no space left on device)",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EFBIG: "berkas terlalu besar untuk sistem berkas ini",
+}
+
+
+def fault_message(exc: OSError) -> str:
+    """An OSError as a short Indonesian reason (``disk penuh``…), else its own text."""
+    return _FAULTS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def check_bukti(bukti: str) -> str:
+    """``bukti`` if it is a valid receipt number, else :class:`InputError` saying what is allowed."""
+    if not BUKTI_RE.fullmatch(bukti):
+        raise InputError(
+            f"--bukti {bukti!r} tidak sah: pakai huruf, angka dan . / _ - saja (paling banyak 40), "
+            "misalnya KW-2026-0012"
+        )
+    return bukti
 
 
 @dataclass(frozen=True)
@@ -78,6 +135,11 @@ def ledger_lock(ledger: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def writable_bits(path: Path) -> bool:
+    """Whether the ledger file has any write permission bit (the treasurer's lock is none)."""
+    return bool(path.stat().st_mode & 0o222)
+
+
 def load_uncached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
     """Load a ledger file without reading or writing beancount's pickle cache."""
     return loader._load([(str(path.resolve()), True)], None, None, None)
@@ -89,10 +151,15 @@ def load_cached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, 
 
 
 def append_directives(
-    ledger: str | os.PathLike[str], entries: Sequence[data.Directive], *, dry_run: bool = False
+    ledger: str | os.PathLike[str],
+    entries: Sequence[data.Directive],
+    *,
+    dry_run: bool = False,
+    bukti: str | None = None,
 ) -> AppendResult:
-    """Append ``entries`` to ``ledger`` safely (see the module doc); ``dry_run`` writes nothing."""
-    return append_text(ledger, format_directives(entries), dry_run=dry_run)
+    """Append fixed ``entries`` (decided by the caller) safely; prefer :func:`append_built`."""
+    fixed = list(entries)
+    return append_built(ledger, lambda _kop: fixed, dry_run=dry_run, bukti=bukti)
 
 
 def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = False) -> AppendResult:
@@ -105,6 +172,7 @@ def append_built(
     build: Callable[[Koperasi], Sequence[data.Directive]],
     *,
     dry_run: bool = False,
+    bukti: str | None = None,
 ) -> AppendResult:
     """Build directives from the books *as they are under the lock*, then append them safely.
 
@@ -114,15 +182,82 @@ def append_built(
     ``kop simpanan wajib --bulan M`` post each member's month once, and two withdrawals
     cannot together overdraw a balance. ``build`` may raise ``InputError``; nothing is
     written then.
+
+    ``bukti`` (a receipt number) is checked first: when the books already hold it, nothing
+    is built and :class:`AlreadyWritten` names the file:line. Otherwise every directive
+    built carries ``bukti: "…"`` (and ``bukti-ke: N`` when the write has several).
     """
+    if bukti is not None:
+        check_bukti(bukti)
 
     def text_of(loaded: tuple[list[data.Directive], list[Any], dict[str, Any]]) -> str:
         from kopledger.ledger import Koperasi
 
         entries, errors, options = loaded
-        return format_directives(build(Koperasi.from_entries(entries, errors, options, path=Path(ledger))))
+        if bukti is not None:
+            _refuse_known_bukti(entries, bukti)
+        built = list(build(Koperasi.from_entries(entries, errors, options, path=Path(ledger))))
+        if bukti is not None:
+            built = stamp_bukti(built, bukti)
+        return format_directives(built)
 
     return _append(ledger, text_of, dry_run=dry_run)
+
+
+def stamp_bukti(entries: Sequence[data.Directive], bukti: str) -> list[data.Directive]:
+    """``entries`` with metadata ``bukti`` (and ``bukti-ke`` 1, 2, … when there are several)."""
+    several = len(entries) > 1
+    stamped: list[data.Directive] = []
+    for number, entry in enumerate(entries, start=1):
+        meta = dict(entry.meta or {})
+        meta["bukti"] = bukti
+        if several:
+            meta["bukti-ke"] = Decimal(number)
+        stamped.append(entry._replace(meta=meta))
+    return stamped
+
+
+def find_bukti(entries: Sequence[data.Directive], bukti: str) -> data.Directive | None:
+    """The first entry of the books carrying metadata ``bukti``, or ``None``."""
+    for entry in entries:
+        meta = entry.meta
+        if meta and meta.get("bukti") == bukti:
+            return entry
+    return None
+
+
+def _refuse_known_bukti(entries: Sequence[data.Directive], bukti: str) -> None:
+    found = find_bukti(entries, bukti)
+    if found is None:
+        return
+    where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
+    raise AlreadyWritten(
+        f"bukti {bukti} sudah tercatat di buku ({where}, tanggal {found.date}); tidak ada yang ditulis",
+        where,
+        hint="Perintah ini sudah pernah berhasil (mungkin sebelum terputus); periksa catatan itu, "
+        "jangan diulang. Untuk transaksi lain, pakai nomor bukti lain.",
+    )
+
+
+def _load_books(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """The books at ``path`` as they are now, loaded while the writer holds the lock.
+
+    Returns beancount's ``(entries, errors, options)``. This is where a write decides from:
+    goes through beancount's pickle cache, and confirms an error uncached (the cache does not
+    know the plugin's version). Issue #14 replaces the body with kopledger's own cache.
+    """
+    loaded = load_cached(path)
+    if loaded[1]:
+        loaded = load_uncached(path)
+    return loaded
+
+
+def _validate_candidate(candidate: Path, ledger: Path) -> list[Any]:
+    """Errors of the books as they would be: ``candidate`` is the whole new ledger file (a temp
+    file in the ledger's folder, same includes). Errors name ``ledger`` instead of the temp
+    file. Loaded uncached; issue #14 replaces the body with an incremental check."""
+    _, errors, _ = load_uncached(candidate)
+    return [_rename_source(e, candidate, ledger) for e in errors]
 
 
 def _append(
@@ -138,43 +273,70 @@ def _append(
             hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
         )
     path = shown.resolve()  # write through a symlink to its target
-    with ledger_lock(path):
-        _remove_stale_temps(path)
-        old = path.read_bytes()
-        loaded = load_cached(path)
-        if loaded[1]:
-            # beancount's cache does not know the plugin's version: confirm before refusing
-            loaded = load_uncached(path)
-        errors = loaded[1]
-        if errors:
-            raise LedgerHasErrors(
-                f"{shown} sudah berisi {len(errors)} kesalahan; tidak ada yang ditulis:",
-                errors,
-                hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
-            )
-        text = make_text(loaded)
-        if not text.strip():
-            return AppendResult(shown, "", False)
-        addition = text.rstrip("\n").encode("utf-8") + b"\n"
-        new = old + _separator(old) + addition
+    try:
+        with ledger_lock(path):
+            return _append_locked(shown, path, make_text, dry_run=dry_run)
+    except OSError as exc:
+        raise WriteFault(
+            f"buku {shown} tidak bisa ditulis: {fault_message(exc)} ({exc.filename or path.parent}); "
+            "tidak ada yang ditulis, buku tidak berubah",
+            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+        ) from None
+
+
+def _refuse_locked(shown: Path, path: Path) -> None:
+    if not writable_bits(path):
+        raise LedgerLocked(
+            f"buku {shown} dikunci (izin berkas {oct(path.stat().st_mode & 0o777)[2:]}, tanpa izin tulis); "
+            "kopledger tidak menulis buku yang dikunci, juga sebagai root",
+            hint=f"Bila memang boleh ditulis, buka kuncinya dulu: chmod u+w {shown}",
+        )
+
+
+def _append_locked(
+    shown: Path,
+    path: Path,
+    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
+    *,
+    dry_run: bool,
+) -> AppendResult:
+    _remove_stale_temps(path)
+    if not dry_run:
+        _refuse_locked(shown, path)
+    old = path.read_bytes()
+    loaded = _load_books(path)
+    errors = loaded[1]
+    if errors:
+        raise LedgerHasErrors(
+            f"{shown} sudah berisi {len(errors)} kesalahan; tidak ada yang ditulis:",
+            errors,
+            hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
+        )
+    text = make_text(loaded)
+    del loaded  # one set of books in memory at a time
+    if not text.strip():
+        return AppendResult(shown, "", False)
+    addition = text.rstrip("\n").encode("utf-8") + b"\n"
+    new = old + _separator(old) + addition
+    tmp: Path | None = None
+    try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
         tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(new)
-                handle.flush()
-                os.fsync(handle.fileno())
-            _, new_errors, _ = load_uncached(tmp)
-            if new_errors:
-                raise LedgerHasErrors(
-                    "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
-                    [_rename_source(e, tmp, shown) for e in new_errors],
-                )
-            if not dry_run:
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-                os.replace(tmp, path)
-                _fsync_dir(path.parent)
-        finally:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        new_errors = _validate_candidate(tmp, shown)
+        if new_errors:
+            raise LedgerHasErrors(
+                "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:", new_errors
+            )
+        if not dry_run:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+    finally:
+        if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
     return AppendResult(shown, text, not dry_run)
@@ -184,6 +346,17 @@ def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -
     """Create a new file ``path`` holding ``text``: temp file in the same folder, fsync,
     then a hard link into place, which fails rather than overwrite an existing file."""
     target = Path(path)
+    try:
+        return _create_file(target, text, mode)
+    except OSError as exc:
+        raise WriteFault(
+            f"{target} tidak bisa dibuat: {fault_message(exc)} ({exc.filename or target.parent}); "
+            "tidak ada yang ditulis",
+            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+        ) from None
+
+
+def _create_file(target: Path, text: str, mode: int) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
@@ -199,7 +372,8 @@ def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -
             raise InputError(f"{target} sudah ada; kopledger tidak pernah menimpa berkas") from None
         _fsync_dir(target.parent)
     finally:
-        tmp.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
     return target
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
@@ -13,17 +11,22 @@ from beancount.core import data
 
 from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
+    DATE,
     EXIT_USAGE,
+    TEXT,
     KopClickError,
+    bukti_option,
     date_type,
     dry_run_option,
     echo_json,
+    echo_safe,
     format_option,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
     require_ledger,
+    write_output,
 )
 from kopledger.filters import rupiah
 from kopledger.ledger import Koperasi
@@ -33,16 +36,16 @@ from kopledger.writer import AppendResult, append_built
 def report_write(result: AppendResult, summary: str) -> None:
     """Print what was (or would be) appended on stdout, and a one-line summary on stderr."""
     if result.text:
-        click.echo(result.text, nl=not result.text.endswith("\n"))
+        echo_safe(result.text, nl=not result.text.endswith("\n"))
     if result.written:
-        click.echo(f"Ditulis ke {result.path}: {summary}", err=True)
+        echo_safe(f"Ditulis ke {result.path}: {summary}", err=True)
     elif result.text:
-        click.echo(f"--dry-run: tidak ada yang ditulis ({summary})", err=True)
+        echo_safe(f"--dry-run: tidak ada yang ditulis ({summary})", err=True)
     else:
-        click.echo(f"Tidak ada yang perlu ditulis ({summary})", err=True)
+        echo_safe(f"Tidak ada yang perlu ditulis ({summary})", err=True)
 
 
-def today_or(value: str | None) -> dt.date:
+def today_or(value: str | dt.date | None) -> dt.date:
     return date_type(value) or dt.date.today()
 
 
@@ -53,18 +56,19 @@ def anggota_group() -> None:
 
 @anggota_group.command("tambah")
 @ledger_argument
-@click.option("--id", "member_id", required=True, help="Nomor anggota, mis. A0001.")
-@click.option("--nama", required=True, help="Nama lengkap.")
-@click.option("--nik", default="", help="NIK (16 angka).")
-@click.option("--jenis-kelamin", "jenis_kelamin", default="", help="P (perempuan) atau L (laki-laki).")
-@click.option("--tanggal", default=None, help="Tanggal masuk (YYYY-MM-DD), default hari ini.")
-@click.option("--alamat", default="", help="Alamat.")
-@click.option("--telepon", default="", help="Nomor telepon.")
+@click.option("--id", "member_id", type=TEXT, required=True, help="Nomor anggota, mis. A0001.")
+@click.option("--nama", type=TEXT, required=True, help="Nama lengkap.")
+@click.option("--nik", type=TEXT, default="", help="NIK (16 angka).")
+@click.option("--jenis-kelamin", "jenis_kelamin", type=TEXT, default="", help="P (perempuan) atau L (laki-laki).")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal masuk (YYYY-MM-DD), default hari ini.")
+@click.option("--alamat", type=TEXT, default="", help="Alamat.")
+@click.option("--telepon", type=TEXT, default="", help="Nomor telepon.")
+@bukti_option
 @dry_run_option
 @handle_library_errors
 def tambah_command(
-    ledger: Path | None, member_id: str, nama: str, nik: str, jenis_kelamin: str, tanggal: str | None,
-    alamat: str, telepon: str, dry_run: bool,
+    ledger: Path | None, member_id: str, nama: str, nik: str, jenis_kelamin: str, tanggal: dt.date | None,
+    alamat: str, telepon: str, bukti: str | None, dry_run: bool,
 ) -> None:
     """Daftarkan anggota baru dan simpanan pokoknya (add a member and their simpanan pokok)."""
     from kopledger.members import NewMember, join_entries
@@ -74,15 +78,16 @@ def tambah_command(
         id=member_id.strip(), nama=nama.strip(), tanggal_masuk=today_or(tanggal), nik=nik.strip(),
         jenis_kelamin=jenis_kelamin.strip().upper(), alamat=alamat.strip(), telepon=telepon.strip(),
     )
-    result = append_built(path, lambda kop: join_entries(kop, member), dry_run=dry_run)
+    result = append_built(path, lambda kop: join_entries(kop, member), dry_run=dry_run, bukti=bukti)
     report_write(result, f"anggota {member.id} {member.nama}")
 
 
 @anggota_group.command("impor")
 @click.argument("paths", nargs=-1, required=True, metavar="[LEDGER] FILE")
+@bukti_option
 @dry_run_option
 @handle_library_errors
-def impor_command(paths: tuple[str, ...], dry_run: bool) -> None:
+def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> None:
     """Impor anggota dari FILE .csv atau .xlsx (import members).
 
     Kolom: id, nama, nik, jenis_kelamin, tanggal_masuk, alamat, telepon. Semua baris
@@ -107,18 +112,18 @@ def impor_command(paths: tuple[str, ...], dry_run: bool) -> None:
         imported.append(len(members))
         return entries
 
-    result = append_built(path, build, dry_run=dry_run)
+    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     report_write(result, f"{imported[0] if imported else 0} anggota dari {file.name}")
 
 
 @anggota_group.command("daftar")
 @ledger_argument
-@click.option("--per", default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
+@click.option("--per", type=DATE, default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
 @click.option("--aktif", "only_active", is_flag=True, help="Hanya anggota aktif.")
 @format_option("table", "json", "csv")
 @lang_option
 @handle_library_errors
-def daftar_command(ledger: Path | None, per: str | None, only_active: bool, fmt: str, lang: str) -> None:
+def daftar_command(ledger: Path | None, per: dt.date | None, only_active: bool, fmt: str, lang: str) -> None:
     """Daftar anggota dengan simpanannya (list members with their savings)."""
     import dataclasses
 
@@ -132,32 +137,31 @@ def daftar_command(ledger: Path | None, per: str | None, only_active: bool, fmt:
     if fmt == "json":
         echo_json({"tanggal": date, "anggota": rows})
     elif fmt == "csv":
-        buffer = io.StringIO()
+        from kopledger.output import csv_text
+
         names = [f.name for f in dataclasses.fields(rows[0])] if rows else ["id"]
-        writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if v is None else v) for k, v in jsonable(row).items()})
-        click.echo(buffer.getvalue(), nl=False)
+        plain = [jsonable(row) for row in rows]
+        write_output(csv_text(names, ([item.get(name) for name in names] for item in plain)), None)
     else:
-        click.echo(render("kartu/daftar.txt.j2", {"rows": rows, "tanggal": date, "koperasi": kop.title}, lang=lang),
-                   nl=False)
+        write_output(render("kartu/daftar.txt.j2", {"rows": rows, "tanggal": date, "koperasi": kop.title},
+                            lang=lang), None)
 
 
 @anggota_group.command("keluar")
 @ledger_argument
-@click.option("--anggota", "member_id", required=True, help="Nomor anggota.")
-@click.option("--tanggal", default=None, help="Tanggal keluar (YYYY-MM-DD), default hari ini.")
-@click.option("--alasan", default="", help="Alasan keluar.")
+@click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota.")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal keluar (YYYY-MM-DD), default hari ini.")
+@click.option("--alasan", type=TEXT, default="", help="Alasan keluar.")
 @click.option("--tanpa-potong-pinjaman", "no_set_off", is_flag=True,
               help="Jangan potongkan simpanan ke sisa pinjaman (do not set off against the loan).")
 @click.option("--tanpa-bayar", "no_payout", is_flag=True,
               help="Jangan bayar tunai sekarang; bayar nanti dengan: kop anggota bayar-keluar.")
+@bukti_option
 @dry_run_option
 @handle_library_errors
 def keluar_command(
-    ledger: Path | None, member_id: str, tanggal: str | None, alasan: str, no_set_off: bool, no_payout: bool,
-    dry_run: bool,
+    ledger: Path | None, member_id: str, tanggal: dt.date | None, alasan: str, no_set_off: bool, no_payout: bool,
+    bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat anggota keluar: pokok + wajib dipindah, dipotong pinjaman, dibayar (member exit)."""
     from kopledger.members import ExitPlan, exit_entries, exit_plan
@@ -172,7 +176,7 @@ def keluar_command(
             kop, member_id, date, alasan=alasan.strip(), set_off_loan=not no_set_off, payout=not no_payout
         )
 
-    result = append_built(path, build, dry_run=dry_run)
+    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     summary = f"anggota {member_id} keluar {date}"
     if plans and plans[0].sisa_pinjaman:
         summary += f"; sisa pinjaman {rupiah(plans[0].sisa_pinjaman)} masih terutang"
@@ -181,17 +185,22 @@ def keluar_command(
 
 @anggota_group.command("bayar-keluar")
 @ledger_argument
-@click.option("--anggota", "member_id", required=True, help="Nomor anggota yang sudah keluar.")
-@click.option("--tanggal", default=None, help="Tanggal bayar (YYYY-MM-DD), default hari ini.")
+@click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota yang sudah keluar.")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal bayar (YYYY-MM-DD), default hari ini.")
+@bukti_option
 @dry_run_option
 @handle_library_errors
-def bayar_keluar_command(ledger: Path | None, member_id: str, tanggal: str | None, dry_run: bool) -> None:
+def bayar_keluar_command(
+    ledger: Path | None, member_id: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
+) -> None:
     """Bayar simpanan anggota yang sudah keluar (pay out a leaver's savings)."""
     from kopledger.members import leaver_payout_entries
 
     path = require_ledger(ledger)
     date = today_or(tanggal)
-    result = append_built(path, lambda kop: leaver_payout_entries(kop, member_id, date), dry_run=dry_run)
+    result = append_built(
+        path, lambda kop: leaver_payout_entries(kop, member_id, date), dry_run=dry_run, bukti=bukti
+    )
     report_write(result, f"pembayaran anggota keluar {member_id}")
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from kopledger import inputs
 from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
 from kopledger.ledger import Koperasi
 
@@ -33,7 +34,7 @@ class KopClickError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Kesalahan: {self.format_message()}", err=True)
+        click.echo(inputs.terminal_safe(f"Kesalahan: {self.format_message()}"), err=True)
 
 
 def to_click_error(exc: KopledgerError) -> KopClickError:
@@ -63,6 +64,18 @@ def require_ledger(ledger: Path | None) -> Path:
     return ledger
 
 
+#: Every file the books loaded by this process read (ledger + includes), resolved:
+#: ``write_output`` refuses to write a report onto any of them.
+BOOK_FILES: set[Path] = set()
+
+
+def remember_books(kop: Koperasi) -> None:
+    """Add the files of ``kop`` (ledger and includes) to :data:`BOOK_FILES`."""
+    from kopledger.output import books_files
+
+    BOOK_FILES.update(books_files(kop.options, kop.path))
+
+
 def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
     """Load the books for a command; with ``require_clean``, books with errors are refused."""
     path = require_ledger(ledger)
@@ -70,6 +83,7 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
         kop = Koperasi.load(path)
     except KopledgerError as exc:
         raise to_click_error(exc) from None
+    remember_books(kop)
     # A command loads the books once and keeps them to the end: move them out of the cyclic
     # garbage collector's reach, or every later collection rescans millions of loaded objects
     # (docs/performance.md).
@@ -105,14 +119,118 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     return decorate
 
 
-def date_type(value: str | None) -> dt.date | None:
-    """Parse ``YYYY-MM-DD``; a usage error names the bad value."""
-    if value is None:
-        return None
+def date_type(value: str | dt.date | None) -> dt.date | None:
+    """Parse ``YYYY-MM-DD`` (years 1900–2999); a usage error names the bad value."""
+    if value is None or isinstance(value, dt.date):
+        return value
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise KopClickError(f"tanggal tidak valid {value!r}: gunakan YYYY-MM-DD", EXIT_USAGE) from None
+        return inputs.parse_date(value)
+    except InputError as exc:
+        raise KopClickError(exc.message, EXIT_USAGE) from None
+
+
+# --- strict parameter types (kopledger.inputs): a bad value is exit 2, never a traceback ----
+class _StrictType(click.ParamType):
+    """A click type over one of :mod:`kopledger.inputs`' parsers."""
+
+    def parse(self, value: str, label: str) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        label = "/".join(param.opts) if param is not None and param.opts else self.name
+        try:
+            return self.parse(value, label)
+        except InputError as exc:
+            self.fail(exc.message, param, ctx)
+
+
+class AmountType(_StrictType):
+    name = "jumlah"
+
+    def __init__(self, *, signed: bool = False) -> None:
+        self.signed = signed
+
+    def parse(self, value: str, label: str) -> Decimal:
+        return inputs.parse_amount(value, label, signed=self.signed)
+
+
+class RateType(_StrictType):
+    name = "persen"
+
+    def parse(self, value: str, label: str) -> Decimal:
+        return inputs.parse_rate(value, label)
+
+
+class YearType(_StrictType):
+    """A year 1900–2999; with ``begun``, a year after the current one is refused too."""
+
+    name = "tahun"
+
+    def __init__(self, *, begun: bool = False) -> None:
+        self.begun = begun
+
+    def parse(self, value: str, label: str) -> int:
+        year = inputs.parse_year(value, label)
+        return inputs.check_year_begun(year, label=label) if self.begun else year
+
+
+class MonthType(_StrictType):
+    name = "YYYY-MM"
+
+    def parse(self, value: str, label: str) -> str:
+        return inputs.parse_month(value, label)
+
+
+class DateType(_StrictType):
+    name = "YYYY-MM-DD"
+
+    def parse(self, value: str, label: str) -> dt.date:
+        return inputs.parse_date(value, label)
+
+
+class TextType(_StrictType):
+    """Free text (a name, an address, an id): control characters refused."""
+
+    name = "teks"
+
+    def parse(self, value: str, label: str) -> str:
+        return inputs.clean_text(value, label)
+
+
+class BuktiType(_StrictType):
+    name = "NOMOR"
+
+    def parse(self, value: str, label: str) -> str:
+        from kopledger.writer import check_bukti
+
+        return check_bukti(inputs.clean_text(value, label))
+
+
+AMOUNT = AmountType()
+SIGNED_AMOUNT = AmountType(signed=True)
+RATE = RateType()
+YEAR = YearType()
+REPORT_YEAR = YearType(begun=True)
+MONTH = MonthType()
+DATE = DateType()
+TEXT = TextType()
+BUKTI = BuktiType()
+
+
+def bukti_option(func: F) -> F:
+    """``--bukti NOMOR``: the receipt number recorded on what is written; a second write with
+    the same number is refused (so a retry after a crash writes nothing twice)."""
+    return click.option(
+        "--bukti", type=BUKTI, default=None, metavar="NOMOR",
+        help="Nomor bukti/kuitansi; dicatat sebagai metadata bukti. Nomor yang sudah ada di buku ditolak.",
+    )(func)
+
+
+def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` with control characters made visible (no raw terminal escapes)."""
+    click.echo(inputs.terminal_safe(text), err=err, nl=nl)
 
 
 def jsonable(value: Any) -> Any:
@@ -134,29 +252,34 @@ def jsonable(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     """Print ``value`` as indented JSON (exact decimals as strings)."""
-    click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+    click.echo(inputs.terminal_safe(json.dumps(jsonable(value), ensure_ascii=False, indent=2)))
 
 
 def echo_errors(errors: list[Any]) -> None:
     """Print errors as ``file:line: message`` lines on stderr."""
     for error in errors:
-        click.echo(format_error_line(error), err=True)
+        click.echo(inputs.terminal_safe(format_error_line(error)), err=True)
 
 
 def write_output(content: str | bytes, out: Path | None) -> None:
-    """Write to ``out`` (saying where), or print to stdout."""
+    """Write to ``out`` (saying where), or print to stdout (text made terminal-safe).
+
+    Every ``--out`` goes through :func:`kopledger.output.write_report`: never onto the books
+    this process loaded (:data:`BOOK_FILES`), temp file + rename, clear fault messages.
+    """
     if out is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
         else:
-            click.echo(content, nl=not content.endswith("\n"))
+            click.echo(inputs.terminal_safe(content), nl=not content.endswith("\n"))
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        out.write_bytes(content)
-    else:
-        out.write_text(content, encoding="utf-8")
-    click.echo(f"Ditulis: {out}", err=True)
+    from kopledger.output import write_report
+
+    try:
+        write_report(out, content, protected=BOOK_FILES)
+    except KopledgerError as exc:
+        raise to_click_error(exc) from None
+    click.echo(inputs.terminal_safe(f"Ditulis: {out}"), err=True)
 
 
 def handle_library_errors(func: F) -> F:

@@ -9,6 +9,7 @@ import click
 
 from kopledger.cli.common import (
     EXIT_USAGE,
+    REPORT_YEAR,
     KopClickError,
     handle_library_errors,
     lang_option,
@@ -22,7 +23,7 @@ JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 
 @click.command("laporan")
 @ledger_argument
-@click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir yang ada transaksinya).")
+@click.option("--tahun", type=REPORT_YEAR, default=None, help="Tahun buku (default: tahun terakhir yang ada transaksinya).")
 @click.option(
     "--jenis", type=click.Choice(JENIS_CHOICES), default="semua", show_default=True,
     help="Laporan: neraca, phu, ekuitas, arus-kas, calk, atau semua.",

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
+from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
 from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
+    AMOUNT,
+    DATE,
     EXIT_USAGE,
+    RATE,
+    TEXT,
     KopClickError,
+    bukti_option,
     date_type,
     dry_run_option,
     echo_json,
+    echo_safe,
     format_option,
     handle_library_errors,
     lang_option,
@@ -25,28 +32,13 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.ledger import Koperasi
 from kopledger.schedule import METODE
 
-
-def _decimal(value: str | None, label: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        number = Decimal(value.replace("_", ""))
-    except InvalidOperation:
-        raise KopClickError(f"{label} bukan angka: {value!r}", EXIT_USAGE) from None
-    if not number.is_finite():
-        raise KopClickError(f"{label} bukan angka: {value!r}", EXIT_USAGE)
-    return number
+TENOR = click.IntRange(1, 600)
 
 
-def _required_decimal(value: str, label: str) -> Decimal:
-    number = _decimal(value, label)
-    assert number is not None
-    return number
-
-
-def _date(value: str | None, default: dt.date) -> dt.date:
+def _date(value: str | dt.date | None, default: dt.date) -> dt.date:
     return date_type(value) or default
 
 
@@ -55,7 +47,7 @@ def _koperasi_name(kop: Any) -> str:
 
 
 def _write_result(result: Any, dry_run: bool) -> None:
-    click.echo(result.text.rstrip("\n"))
+    echo_safe(result.text.rstrip("\n"))
     if dry_run:
         click.echo("(dry-run: tidak ditulis)", err=True)
     else:
@@ -68,20 +60,21 @@ def pinjaman_group() -> None:
 
 
 @pinjaman_group.command("jadwal")
-@click.option("--pokok", required=True, help="Pokok pinjaman, rupiah (mis. 5000000).")
-@click.option("--bunga", required=True, help="Bunga setahun dalam persen (12 = 12% setahun).")
-@click.option("--tenor", required=True, type=int, help="Jangka waktu, bulan.")
+@click.option("--pokok", required=True, type=AMOUNT, help="Pokok pinjaman, rupiah (mis. 5000000).")
+@click.option("--bunga", required=True, type=RATE, help="Bunga setahun dalam persen (12 = 12% setahun).")
+@click.option("--tenor", required=True, type=TENOR, help="Jangka waktu, bulan.")
 @click.option("--metode", type=click.Choice(METODE), default="flat", show_default=True,
               help="Metode bunga: flat, efektif atau anuitas.")
-@click.option("--mulai", default=None, help="Jatuh tempo angsuran pertama YYYY-MM-DD (default: sebulan dari hari ini).")
-@click.option("--nama", default="", help="Nama calon peminjam (untuk cetakan).")
-@click.option("--koperasi", "koperasi_nama", default="", help="Nama koperasi (untuk cetakan).")
+@click.option("--mulai", type=DATE, default=None,
+              help="Jatuh tempo angsuran pertama YYYY-MM-DD (default: sebulan dari hari ini).")
+@click.option("--nama", type=TEXT, default="", help="Nama calon peminjam (untuk cetakan).")
+@click.option("--koperasi", "koperasi_nama", type=TEXT, default="", help="Nama koperasi (untuk cetakan).")
 @format_option("table", "json", "html", default="table")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @lang_option
 @handle_library_errors
 def jadwal_command(
-    pokok: str, bunga: str, tenor: int, metode: str, mulai: str | None, nama: str, koperasi_nama: str,
+    pokok: Decimal, bunga: Decimal, tenor: int, metode: str, mulai: dt.date | None, nama: str, koperasi_nama: str,
     fmt: str, out: Path | None, lang: str,
 ) -> None:
     """Simulasi jadwal angsuran tanpa buku (loan schedule simulation, no ledger)."""
@@ -89,8 +82,8 @@ def jadwal_command(
     from kopledger.schedule import schedule, schedule_totals
 
     first_due = _date(mulai, dt.date.today() + relativedelta(months=1))
-    principal = _required_decimal(pokok, "--pokok")
-    rate = _required_decimal(bunga, "--bunga")
+    principal = pokok
+    rate = bunga
     rows = schedule(principal, rate, tenor, metode, first_due)
     if fmt == "json":
         echo_json([
@@ -110,43 +103,50 @@ def jadwal_command(
 
 @pinjaman_group.command("cair")
 @ledger_argument
-@click.option("--anggota", required=True, help="Id anggota peminjam (mis. A0001).")
-@click.option("--pokok", required=True, help="Pokok pinjaman, rupiah.")
-@click.option("--bunga", required=True, help="Bunga setahun dalam persen.")
-@click.option("--tenor", required=True, type=int, help="Jangka waktu, bulan.")
+@click.option("--anggota", required=True, type=TEXT, help="Id anggota peminjam (mis. A0001).")
+@click.option("--pokok", required=True, type=AMOUNT, help="Pokok pinjaman, rupiah.")
+@click.option("--bunga", required=True, type=RATE, help="Bunga setahun dalam persen.")
+@click.option("--tenor", required=True, type=TENOR, help="Jangka waktu, bulan.")
 @click.option("--metode", type=click.Choice(METODE), required=True, help="Metode bunga: flat, efektif atau anuitas.")
-@click.option("--tanggal", default=None, help="Tanggal pencairan YYYY-MM-DD (default hari ini).")
-@click.option("--jatuh-tempo", default=None, help="Jatuh tempo angsuran pertama (default sebulan setelah pencairan).")
-@click.option("--id", "loan_id", default=None, help="Id pinjaman (default PJ-TAHUN-NNN berikutnya).")
-@click.option("--biaya-admin", default="0", show_default=True, help="Biaya administrasi, rupiah.")
-@click.option("--provisi", default="0", show_default=True, help="Provisi, rupiah.")
-@click.option("--dari", "akun_kas", default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal pencairan YYYY-MM-DD (default hari ini).")
+@click.option("--jatuh-tempo", type=DATE, default=None,
+              help="Jatuh tempo angsuran pertama (default sebulan setelah pencairan).")
+@click.option("--id", "loan_id", type=TEXT, default=None, help="Id pinjaman (default PJ-TAHUN-NNN berikutnya).")
+@click.option("--biaya-admin", type=AMOUNT, default="0", show_default=True, help="Biaya administrasi, rupiah.")
+@click.option("--provisi", type=AMOUNT, default="0", show_default=True, help="Provisi, rupiah.")
+@click.option("--dari", "akun_kas", type=TEXT, default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
+@bukti_option
 @dry_run_option
 @handle_library_errors
 def cair_command(
-    ledger: Path | None, anggota: str, pokok: str, bunga: str, tenor: int, metode: str, tanggal: str | None,
-    jatuh_tempo: str | None, loan_id: str | None, biaya_admin: str, provisi: str, akun_kas: str | None,
-    dry_run: bool,
+    ledger: Path | None, anggota: str, pokok: Decimal, bunga: Decimal, tenor: int, metode: str,
+    tanggal: dt.date | None, jatuh_tempo: dt.date | None, loan_id: str | None, biaya_admin: Decimal,
+    provisi: Decimal, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Cairkan pinjaman anggota (disburse a loan)."""
     from kopledger.filters import rupiah
     from kopledger.filters import tanggal as tanggal_filter
     from kopledger.loans import disbursement_entries
     from kopledger.schedule import schedule
-    from kopledger.writer import append_directives
+    from kopledger.writer import append_built
 
-    kop = load_books(ledger)
-    entries = disbursement_entries(
-        kop, anggota=anggota, pokok=_required_decimal(pokok, "--pokok"), bunga=_required_decimal(bunga, "--bunga"),
-        tenor=tenor, metode=metode, tanggal=_date(tanggal, dt.date.today()),
-        jatuh_tempo=date_type(jatuh_tempo), pinjaman=loan_id,
-        biaya_admin=_required_decimal(biaya_admin, "--biaya-admin"), provisi=_required_decimal(provisi, "--provisi"),
-        akun_kas=akun_kas,
-    )
-    _write_result(append_directives(require_ledger(ledger), entries, dry_run=dry_run), dry_run)
-    txn = entries[-1]
+    path = require_ledger(ledger)
+    built: list[Any] = []
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        # decided from the books under the writer's lock: the next loan id cannot be taken twice
+        entries = disbursement_entries(
+            kop, anggota=anggota, pokok=pokok, bunga=bunga, tenor=tenor, metode=metode,
+            tanggal=_date(tanggal, dt.date.today()), jatuh_tempo=jatuh_tempo, pinjaman=loan_id,
+            biaya_admin=biaya_admin, provisi=provisi, akun_kas=akun_kas,
+        )
+        built[:] = entries
+        return entries
+
+    _write_result(append_built(path, build, dry_run=dry_run, bukti=bukti), dry_run)
+    txn = built[-1]
     rows = schedule(txn.meta["pokok"].number, txn.meta["bunga"], tenor, metode, txn.meta["jatuh-tempo"])
-    click.echo(
+    echo_safe(
         f"Pinjaman {txn.meta['pinjaman']}: {tenor} angsuran, yang pertama {tanggal_filter(rows[0].tanggal)} "
         f"sebesar {rupiah(rows[0].angsuran)} (lihat: kop pinjaman jadwal)",
         err=True,
@@ -155,33 +155,43 @@ def cair_command(
 
 @pinjaman_group.command("bayar")
 @ledger_argument
-@click.option("--pinjaman", "loan_id", required=True, help="Id pinjaman (mis. PJ-2025-001).")
-@click.option("--jumlah", default=None, help="Jumlah dibayar, rupiah.")
+@click.option("--pinjaman", "loan_id", required=True, type=TEXT, help="Id pinjaman (mis. PJ-2025-001).")
+@click.option("--jumlah", type=AMOUNT, default=None, help="Jumlah dibayar, rupiah.")
 @click.option("--lunas", is_flag=True, help="Lunasi seluruh pinjaman (pelunasan dipercepat).")
-@click.option("--tanggal", default=None, help="Tanggal bayar YYYY-MM-DD (default hari ini).")
-@click.option("--denda", default=None, help="Denda, rupiah (default dihitung dari kebijakan denda-pinjaman; 0 = dibebaskan).")
-@click.option("--ke", "akun_kas", default=None, help="Akun kas/bank penerima (default Aset:Kas).")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal bayar YYYY-MM-DD (default hari ini).")
+@click.option("--denda", type=AMOUNT, default=None,
+              help="Denda, rupiah (default dihitung dari kebijakan denda-pinjaman; 0 = dibebaskan).")
+@click.option("--ke", "akun_kas", type=TEXT, default=None, help="Akun kas/bank penerima (default Aset:Kas).")
+@bukti_option
 @dry_run_option
 @handle_library_errors
 def bayar_command(
-    ledger: Path | None, loan_id: str, jumlah: str | None, lunas: bool, tanggal: str | None, denda: str | None,
-    akun_kas: str | None, dry_run: bool,
+    ledger: Path | None, loan_id: str, jumlah: Decimal | None, lunas: bool, tanggal: dt.date | None,
+    denda: Decimal | None, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
     from kopledger.filters import rupiah
     from kopledger.loans import payment_entries
-    from kopledger.writer import append_directives
+    from kopledger.writer import append_built
 
     if lunas == (jumlah is not None):
         raise KopClickError("berikan --jumlah JUMLAH atau --lunas (salah satu)", EXIT_USAGE)
-    kop = load_books(ledger)
-    split, entries = payment_entries(
-        kop, pinjaman=loan_id, tanggal=_date(tanggal, dt.date.today()), jumlah=_decimal(jumlah, "--jumlah"),
-        denda=_decimal(denda, "--denda"), akun_kas=akun_kas,
-    )
-    result = append_directives(require_ledger(ledger), entries, dry_run=dry_run)
+    path = require_ledger(ledger)
+    splits: list[Any] = []
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        # decided under the lock: what is still owed is read from the books as they are now
+        split, entries = payment_entries(
+            kop, pinjaman=loan_id, tanggal=_date(tanggal, dt.date.today()), jumlah=jumlah,
+            denda=denda, akun_kas=akun_kas,
+        )
+        splits[:] = [split]
+        return list(entries)
+
+    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     _write_result(result, dry_run)
-    click.echo(
+    split = splits[0]
+    echo_safe(
         f"Denda {rupiah(split.denda)}, bunga {rupiah(split.bunga)}, pokok {rupiah(split.pokok)}; "
         f"sisa pokok {rupiah(split.sisa_sesudah)}" + (" — LUNAS" if split.lunas else ""),
         err=True,
@@ -196,12 +206,12 @@ def _portfolio_context(kop: Any, date: dt.date) -> dict[str, Any]:
 
 @pinjaman_group.command("portofolio")
 @ledger_argument
-@click.option("--per", default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
+@click.option("--per", type=DATE, default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
 @format_option("table", "json", "html", default="table")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @lang_option
 @handle_library_errors
-def portofolio_command(ledger: Path | None, per: str | None, fmt: str, out: Path | None, lang: str) -> None:
+def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: Path | None, lang: str) -> None:
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
     from kopledger.render import render
 
@@ -228,12 +238,12 @@ def vars_of(value: Any) -> dict[str, Any]:
 
 @pinjaman_group.command("daftar")
 @ledger_argument
-@click.option("--per", default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
+@click.option("--per", type=DATE, default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
 @click.option("--semua", is_flag=True, help="Termasuk pinjaman yang sudah lunas.")
 @format_option("table", "json", default="table")
 @lang_option
 @handle_library_errors
-def daftar_command(ledger: Path | None, per: str | None, semua: bool, fmt: str, lang: str) -> None:
+def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: str, lang: str) -> None:
     """Daftar pinjaman dan statusnya (list loans)."""
     from kopledger.loans import loan_statuses
     from kopledger.render import render
@@ -244,35 +254,40 @@ def daftar_command(ledger: Path | None, per: str | None, semua: bool, fmt: str, 
     if fmt == "json":
         echo_json([{**vars_of(s), "lunas": s.lunas} for s in rows])
         return
-    click.echo(render("pinjaman/daftar.txt.j2", {"pinjaman": rows, "tanggal": date, "koperasi": _koperasi_name(kop)},
-                      lang=lang), nl=False)
+    write_output(render("pinjaman/daftar.txt.j2", {"pinjaman": rows, "tanggal": date, "koperasi": _koperasi_name(kop)},
+                        lang=lang), None)
 
 
 @pinjaman_group.command("ppap")
 @ledger_argument
-@click.option("--per", required=True, help="Per tanggal YYYY-MM-DD (biasanya akhir tahun buku).")
+@click.option("--per", required=True, type=DATE, help="Per tanggal YYYY-MM-DD (biasanya akhir tahun buku).")
+@bukti_option
 @dry_run_option
 @handle_library_errors
-def ppap_command(ledger: Path | None, per: str, dry_run: bool) -> None:
+def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
     from kopledger.filters import rupiah
     from kopledger.loans import portfolio, ppap_entries
-    from kopledger.writer import append_directives
+    from kopledger.writer import append_built
 
-    kop = load_books(ledger)
-    date = date_type(per)
-    assert date is not None
-    result = portfolio(kop, date)
-    click.echo(
-        f"PPAP wajib {rupiah(result.ppap_wajib)}, tercatat {rupiah(result.ppap_tercatat)}, "
-        f"selisih {rupiah(result.selisih_ppap)}",
-        err=True,
-    )
-    entries = ppap_entries(kop, date, result=result)
-    if not entries:
+    path = require_ledger(ledger)
+    date = per
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        # decided under the lock: the provision already booked is read from the books as they are now
+        result = portfolio(kop, date)
+        echo_safe(
+            f"PPAP wajib {rupiah(result.ppap_wajib)}, tercatat {rupiah(result.ppap_tercatat)}, "
+            f"selisih {rupiah(result.selisih_ppap)}",
+            err=True,
+        )
+        return list(ppap_entries(kop, date, result=result))
+
+    written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    if not written.text:
         click.echo("PPAP di buku sudah sesuai; tidak ada jurnal.", err=True)
         return
-    _write_result(append_directives(require_ledger(ledger), entries, dry_run=dry_run), dry_run)
+    _write_result(written, dry_run)
 
 
 for _alias, _name in {

@@ -8,6 +8,7 @@ import click
 
 from kopledger.cli.common import (
     EXIT_USAGE,
+    REPORT_YEAR,
     KopClickError,
     date_type,
     echo_json,
@@ -21,7 +22,7 @@ from kopledger.cli.common import (
 
 @click.command("rat")
 @ledger_argument
-@click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir di buku).")
+@click.option("--tahun", type=REPORT_YEAR, default=None, help="Tahun buku (default: tahun terakhir di buku).")
 @click.option(
     "--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
     help="Berkas keluaran: .html atau .pdf (default: rat-TAHUN.html). '-' untuk layar (stdout).",

@@ -14,19 +14,24 @@ import click
 
 from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
+    DATE,
     EXIT_USAGE,
+    YEAR,
     KopClickError,
-    date_type,
+    bukti_option,
     dry_run_option,
     echo_json,
+    echo_safe,
     format_option,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
+    require_ledger,
     write_output,
 )
 from kopledger.errors import InputError
+from kopledger.ledger import Koperasi
 
 
 class ShuGroup(click.Group):
@@ -50,7 +55,7 @@ class ShuGroup(click.Group):
 
 
 def _tahun_option(func: Any) -> Any:
-    return click.option("--tahun", type=int, required=True, help="Tahun buku, mis. 2025.")(func)
+    return click.option("--tahun", type=YEAR, required=True, help="Tahun buku, mis. 2025.")(func)
 
 
 def _sementara_option(func: Any) -> Any:
@@ -78,28 +83,28 @@ def shu_group() -> None:
 @format_option("table", "json", "csv", default="table")
 @click.option("--posting", is_flag=True, help="Cetak jurnal alokasi SHU (tanpa menulis).")
 @click.option("--tulis", is_flag=True, help="Tulis jurnal alokasi SHU ke buku (perlu --tanggal).")
-@click.option("--tanggal", default=None, help="Tanggal RAT untuk jurnal alokasi (YYYY-MM-DD).")
+@click.option("--tanggal", type=DATE, default=None, help="Tanggal RAT untuk jurnal alokasi (YYYY-MM-DD).")
+@bukti_option
 @dry_run_option
 @_sementara_option
 @lang_option
 @handle_library_errors
 def hitung_command(
-    ledger: Path | None, tahun: int, fmt: str, posting: bool, tulis: bool, tanggal: str | None,
-    dry_run: bool, sementara: bool, lang: str,
+    ledger: Path | None, tahun: int, fmt: str, posting: bool, tulis: bool, tanggal: dt.date | None,
+    bukti: str | None, dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
     from kopledger.shu import allocation_entry, compute_shu, existing_allocation, render_table, to_csv
-    from kopledger.writer import append_directives, format_directives
+    from kopledger.writer import append_built, format_directives
 
-    kop = load_books(ledger)
-    result = compute_shu(kop, tahun, sementara=sementara)
-    if posting or tulis:
-        date = date_type(tanggal)
-        if date is None:
-            if tulis:
-                raise KopClickError("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)", EXIT_USAGE)
-            date = dt.date.today()
-        if tulis:
+    if tulis:
+        if tanggal is None:
+            raise KopClickError("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)", EXIT_USAGE)
+        rat_date = tanggal
+        path = require_ledger(ledger)
+
+        def build(kop: Koperasi) -> list[Any]:
+            # decided under the writer's lock: a concurrent --tulis finds this one's allocation
             found = existing_allocation(kop, tahun)
             if found is not None:
                 where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
@@ -107,51 +112,60 @@ def hitung_command(
                     f"SHU {tahun} sudah dibagi di buku ({found.date}, {where}); tidak ada yang ditulis",
                     hint="Untuk mengubahnya, koreksi catatan itu sendiri (tag #koreksi) setelah RAT memutuskan.",
                 )
-        entry = allocation_entry(kop, result, date)
-        if tulis:
-            assert ledger is not None
-            written = append_directives(ledger, [entry], dry_run=dry_run)
-            click.echo(written.text)
-            if written.written:
-                click.echo(f"Ditulis ke {written.path}", err=True)
-            else:
-                click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+            return [allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), rat_date)]
+
+        written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+        echo_safe(written.text)
+        if written.written:
+            click.echo(f"Ditulis ke {written.path}", err=True)
         else:
-            click.echo(format_directives([entry]))
+            click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+        return
+    kop = load_books(ledger)
+    result = compute_shu(kop, tahun, sementara=sementara)
+    if posting:
+        entry = allocation_entry(kop, result, tanggal or dt.date.today())
+        echo_safe(format_directives([entry]))
         return
     if fmt == "json":
         echo_json(result.as_dict())
     elif fmt == "csv":
-        click.echo(to_csv(result), nl=False)
+        write_output(to_csv(result), None)
     else:
-        click.echo(render_table(kop, result, lang), nl=False)
+        write_output(render_table(kop, result, lang), None)
 
 
 @shu_group.command("bayar")
 @ledger_argument
 @_tahun_option
-@click.option("--tanggal", required=True, help="Tanggal pembayaran (YYYY-MM-DD).")
+@click.option("--tanggal", type=DATE, required=True, help="Tanggal pembayaran (YYYY-MM-DD).")
 @click.option(
     "--ke", type=click.Choice(["kas", "sukarela"]), default="kas", show_default=True,
     help="Dibayar tunai dari kas, atau masuk simpanan sukarela anggota.",
 )
+@bukti_option
 @dry_run_option
 @handle_library_errors
-def bayar_command(ledger: Path | None, tahun: int, tanggal: str, ke: str, dry_run: bool) -> None:
+def bayar_command(
+    ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, bukti: str | None, dry_run: bool
+) -> None:
     """Bayar SHU yang sudah dialokasikan (pay out the allocated SHU)."""
     from kopledger.shu import compute_shu, payout_entries
-    from kopledger.writer import append_directives
+    from kopledger.writer import append_built
 
-    kop = load_books(ledger)
-    date = date_type(tanggal)
-    assert date is not None
-    result = compute_shu(kop, tahun)
-    entries = payout_entries(kop, result, date, ke=ke)
-    assert ledger is not None
-    written = append_directives(ledger, entries, dry_run=dry_run)
-    click.echo(written.text)
+    path = require_ledger(ledger)
+    paid: list[Any] = []
+
+    def build(kop: Koperasi) -> list[Any]:
+        # decided under the writer's lock: what is still owed is read from the books as they are now
+        paid[:] = payout_entries(kop, compute_shu(kop, tahun), tanggal, ke=ke)
+        return paid
+
+    written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    echo_safe(written.text)
+    count = len(paid)
     if written.written:
-        click.echo(f"Ditulis ke {written.path}: {len(entries)} pembayaran SHU", err=True)
+        click.echo(f"Ditulis ke {written.path}: {count} pembayaran SHU", err=True)
     else:
         click.echo("(dry-run: tidak ada yang ditulis)", err=True)
 

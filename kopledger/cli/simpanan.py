@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -12,6 +13,11 @@ from beancount.core import data
 from kopledger.cli import AliasedGroup
 from kopledger.cli.anggota import report_write, today_or
 from kopledger.cli.common import (
+    AMOUNT,
+    DATE,
+    MONTH,
+    TEXT,
+    bukti_option,
     date_type,
     dry_run_option,
     echo_json,
@@ -38,12 +44,15 @@ def simpanan_group() -> None:
 
 @simpanan_group.command("wajib")
 @ledger_argument
-@click.option("--bulan", required=True, help="Bulan yang dibayar (YYYY-MM).")
-@click.option("--tanggal", default=None,
+@click.option("--bulan", type=MONTH, required=True, help="Bulan yang dibayar (YYYY-MM).")
+@click.option("--tanggal", type=DATE, default=None,
               help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, atau akhir bulan.")
+@bukti_option
 @dry_run_option
 @handle_library_errors
-def wajib_command(ledger: Path | None, bulan: str, tanggal: str | None, dry_run: bool) -> None:
+def wajib_command(
+    ledger: Path | None, bulan: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
+) -> None:
     """Posting simpanan wajib satu bulan untuk semua anggota aktif (post a month's simpanan wajib).
 
     Anggota yang sudah membayar bulan itu dilewati dan dilaporkan, jadi menjalankannya dua
@@ -66,7 +75,7 @@ def wajib_command(ledger: Path | None, bulan: str, tanggal: str | None, dry_run:
         runs.append(run)
         return list(run.entries)
 
-    result = append_built(path, build, dry_run=dry_run)
+    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     run = runs[0]
     for member_id, reason in run.dilewati:
         click.echo(f"Dilewati {member_id}: {reason}", err=True)
@@ -81,14 +90,16 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
     kinds = ["sukarela", "berjangka", "pokok", "wajib"] if withdraw else ["sukarela", "berjangka"]
 
     @ledger_argument
-    @click.option("--anggota", "member_id", required=True, help="Nomor anggota.")
-    @click.option("--jumlah", required=True, help="Jumlah rupiah (bilangan bulat > 0).")
-    @click.option("--tanggal", default=None, help="Tanggal (YYYY-MM-DD), default hari ini.")
+    @click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota.")
+    @click.option("--jumlah", type=AMOUNT, required=True, help="Jumlah rupiah (bilangan bulat > 0).")
+    @click.option("--tanggal", type=DATE, default=None, help="Tanggal (YYYY-MM-DD), default hari ini.")
     @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True, help="Jenis simpanan.")
+    @bukti_option
     @dry_run_option
     @handle_library_errors
     def command(
-        ledger: Path | None, member_id: str, jumlah: str, tanggal: str | None, jenis: str, dry_run: bool
+        ledger: Path | None, member_id: str, jumlah: Decimal, tanggal: dt.date | None, jenis: str,
+        bukti: str | None, dry_run: bool,
     ) -> None:
         from kopledger.savings import deposit_entries, withdrawal_entries
 
@@ -96,7 +107,7 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
         builder = withdrawal_entries if withdraw else deposit_entries
         date = today_or(tanggal)
         result = append_built(
-            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run
+            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run, bukti=bukti
         )
         verb = "penarikan" if withdraw else "setoran"
         report_write(result, f"{verb} simpanan {jenis} {member_id} {rupiah(jumlah)}")
@@ -114,11 +125,11 @@ tarik_command = simpanan_group.command(
 
 @simpanan_group.command("tunggakan")
 @ledger_argument
-@click.option("--per", default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
+@click.option("--per", type=DATE, default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
 @format_option("table", "json")
 @lang_option
 @handle_library_errors
-def tunggakan_command(ledger: Path | None, per: str | None, fmt: str, lang: str) -> None:
+def tunggakan_command(ledger: Path | None, per: dt.date | None, fmt: str, lang: str) -> None:
     """Anggota yang menunggak simpanan wajib: bulan dan jumlahnya (wajib arrears)."""
     from kopledger.render import render
     from kopledger.savings import wajib_arrears
@@ -129,17 +140,17 @@ def tunggakan_command(ledger: Path | None, per: str | None, fmt: str, lang: str)
     if fmt == "json":
         echo_json({"tanggal": date, "tunggakan": arrears})
         return
-    click.echo(
+    write_output(
         render("kartu/tunggakan.txt.j2", {"rows": arrears, "tanggal": date, "koperasi": kop.title}, lang=lang),
-        nl=False,
+        None,
     )
 
 
 @simpanan_group.command("kartu")
 @ledger_argument
 @click.option("--anggota", "member_id", default=None, help="Nomor anggota (default: semua anggota).")
-@click.option("--dari", default=None, help="Dari tanggal (YYYY-MM-DD), default awal buku.")
-@click.option("--sampai", default=None, help="Sampai tanggal (YYYY-MM-DD), default hari ini.")
+@click.option("--dari", type=DATE, default=None, help="Dari tanggal (YYYY-MM-DD), default awal buku.")
+@click.option("--sampai", type=DATE, default=None, help="Sampai tanggal (YYYY-MM-DD), default hari ini.")
 @format_option("txt", "html", "json", default="txt")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @click.option("--templat", "--template-dir", "template_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -147,7 +158,7 @@ def tunggakan_command(ledger: Path | None, per: str | None, fmt: str, lang: str)
 @lang_option
 @handle_library_errors
 def kartu_command(
-    ledger: Path | None, member_id: str | None, dari: str | None, sampai: str | None, fmt: str,
+    ledger: Path | None, member_id: str | None, dari: dt.date | None, sampai: dt.date | None, fmt: str,
     out: Path | None, template_dir: Path | None, lang: str,
 ) -> None:
     """Kartu simpanan: mutasi dan saldo berjalan per jenis simpanan (member savings statement)."""
