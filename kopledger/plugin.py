@@ -53,6 +53,7 @@ from kopledger.config import (
     parse_shu_splits,
 )
 from kopledger.errors import KopError
+from kopledger.invariants import check_invariants
 
 __plugins__ = ["koperasi"]
 
@@ -384,3 +385,6 @@ def _open_and_close(
         if left is not None and state.balance == 0 and not state.other_currency and state.account not in closed:
             new_entries.append(data.Close(meta, max(left, state.last_date), state.account))
     return new_entries
+
+
+CHECKS.append(check_invariants)  # the books' invariants (issue #12): kopledger/invariants.py
