@@ -934,7 +934,7 @@ def close_year(
     :func:`new_year_text`); it must not exist yet. ``shu_date`` (the RAT date, after the
     year) also books the SHU allocation entry (``kopledger.shu``) in the same write.
     """
-    from kopledger.writer import append_directives, create_file, format_directives, load_uncached
+    from kopledger.writer import append_built, create_file, format_directives, load_uncached
 
     ledger = Path(path)
     today = today or dt.date.today()
@@ -967,7 +967,22 @@ def close_year(
         del kop, plan
         result = _check_candidate(ledger, text, load_uncached)
     else:
-        result = append_directives(ledger, entries, dry_run=False)
+        def build(locked: Koperasi) -> list[data.Directive]:
+            # Decided again from the books loaded under the writer's lock (issue #12): a
+            # concurrent close of the same year, or an entry added meanwhile, is seen here.
+            again = check_preconditions(locked, year, today=today)
+            if again:
+                raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", again)
+            built: list[data.Directive] = list(plan_closing(locked, year, tanggal=today).entries)
+            if shu_date is not None:
+                built.append(_allocation(locked, year, shu_date, today))
+            if format_directives(built) != text:
+                raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", [
+                    Problem("berubah", "buku berubah selama tutup buku disiapkan; jalankan perintahnya lagi")
+                ])
+            return built
+
+        result = append_built(ledger, build)
     if new_year is not None and result.written:
         try:
             create_file(new_year.path, new_year.text, mode=ledger.stat().st_mode & 0o7777)
@@ -1073,7 +1088,7 @@ def reopen_year(
     path: str | os.PathLike[str], year: int, alasan: str, *, dry_run: bool = False, today: dt.date | None = None
 ) -> ReopenResult:
     """Reopen a closed ``year`` on purpose: append ``custom "buka-buku"`` with the reason."""
-    from kopledger.writer import append_directives, format_directives
+    from kopledger.writer import append_built, format_directives
 
     if not alasan.strip():
         raise InputError("membuka tahun yang sudah ditutup perlu alasan: --alasan \"…\"")
@@ -1092,5 +1107,14 @@ def reopen_year(
     lock = state.aktif[year]
     tanggal = max(today or dt.date.today(), lock.date)
     entry = reopen_entry(year, alasan.strip(), tanggal)
-    result = append_directives(ledger, [entry], dry_run=dry_run)
+
+    def build(locked: Koperasi) -> list[data.Directive]:
+        # decided again under the writer's lock (issue #12): a concurrent reopen is seen here
+        if lock_state(locked.entries).aktif.get(year) is None:
+            raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
+                Problem("belum-ditutup", f"tahun buku {year} belum ditutup")
+            ])
+        return [entry]
+
+    result = append_built(ledger, build, dry_run=dry_run)
     return ReopenResult(ledger, year, entry, format_directives([entry]), result.written)
