@@ -19,6 +19,7 @@ from typing import Any
 from beancount.core import data
 
 from kopledger.errors import InputError
+from kopledger.inputs import clean_text, terminal_safe
 from kopledger.ledger import Koperasi
 from kopledger.members import (
     NewMember,
@@ -99,14 +100,26 @@ def _read_csv(file: Path) -> list[list[str]]:
         ) from None
     if not text.strip():
         raise InputError(f"{file.name} kosong: baris pertama harus judul kolom ({', '.join(COLUMNS)})")
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
     try:
-        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        # Excel's quoting ("" is a quote inside a quoted cell), whatever the delimiter
+        return [list(row) for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
     except csv.Error as exc:
         raise InputError(f"{file.name} bukan berkas CSV yang sah: {exc}") from None
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a CSV file from its header line: ``,`` ``;`` (Excel in an Indonesian
+    locale) or tab, by :class:`csv.Sniffer`, else the most frequent of them."""
+    try:
+        found = csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        found = ""
+    if found in (",", ";", "\t"):
+        return found
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _read_xlsx(file: Path) -> list[list[Any]]:
@@ -158,6 +171,11 @@ def validate_rows(
     for row in rows:
         cells = row.cells
         row_problems = [f"{name} kosong" for name in REQUIRED if not cells[name]]
+        for name in COLUMNS:
+            try:
+                clean_text(cells[name], f"kolom {name}")
+            except InputError as exc:
+                row_problems.append(exc.message)
         date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
         if cells["tanggal_masuk"] and date is None:
             row_problems.append(f"tanggal_masuk {cells['tanggal_masuk']!r} bukan tanggal (pakai YYYY-MM-DD)")
@@ -206,7 +224,7 @@ def import_entries(
     if problems:
         bad = len({p.split(":", 1)[0] for p in problems})
         raise InputError(
-            f"{Path(path).name}: {bad} baris bermasalah; tidak ada yang ditulis:\n  " + "\n  ".join(problems),
+            terminal_safe(f"{Path(path).name}: {bad} baris bermasalah; tidak ada yang ditulis:\n  " + "\n  ".join(problems)),
             hint="Perbaiki baris-baris ini (baris 1 adalah judul kolom) lalu impor ulang seluruh berkas.",
         )
     return members, join_many(kop, members, today=today)

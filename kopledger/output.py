@@ -218,7 +218,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws = workbook.create_sheet(name)
         r = 1
         for title in sheet.titles:
-            title_cell = ws.cell(row=r, column=1, value=safe_cell(title))
+            title_cell = ws.cell(row=r, column=1, value=_xlsx_text(title))
             title_cell.data_type = "s"
             title_cell.font = title_font
             r += 1
@@ -226,7 +226,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             r += 1
         if sheet.header:
             for c, text in enumerate(sheet.header, start=1):
-                cell = ws.cell(row=r, column=c, value=safe_cell(text))
+                cell = ws.cell(row=r, column=c, value=_xlsx_text(text))
                 cell.data_type = "s"
                 cell.font = bold
                 cell.border = Border(bottom=Side(style="thin"))
@@ -259,11 +259,18 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 def _cell_value(value: Any) -> Any:
     if isinstance(value, str):
-        return safe_cell(value)
+        return _xlsx_text(value)
     if isinstance(value, Decimal):
         # Whole amounts as int keep exactness; others as float (Excel has no decimal type).
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _xlsx_text(text: str) -> str:
+    """A text cell for XLSX: neutralised (:func:`safe_cell`), characters XML cannot hold dropped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def _column_letter(index: int) -> str:
