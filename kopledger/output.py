@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 import json
@@ -137,12 +136,19 @@ def safe_cell(text: str) -> str:
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV (comma, ``\n``, quotes doubled as Excel does) with every text cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([safe_cell(str(h)) for h in header])
+    lines = [",".join(_csv_field(safe_cell(str(h))) for h in header)]
     for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v if isinstance(v, str) else _csv_scalar(v)) for v in row])
-    return buffer.getvalue()
+        lines.append(",".join(
+            _csv_field("" if v is None else safe_cell(v if isinstance(v, str) else _csv_scalar(v))) for v in row
+        ))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field, quoted (quotes doubled) when it holds a comma, a quote, CR or LF."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _csv_scalar(value: Any) -> str:
