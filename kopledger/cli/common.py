@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -130,7 +130,13 @@ def date_type(value: str | dt.date | None) -> dt.date | None:
 
 
 # --- strict parameter types (kopledger.inputs): a bad value is exit 2, never a traceback ----
-class _StrictType(click.ParamType):
+if TYPE_CHECKING:
+    _ParamBase = click.ParamType[Any]
+else:  # click < 8.5 has no generic ParamType
+    _ParamBase = click.ParamType
+
+
+class _StrictType(_ParamBase):
     """A click type over one of :mod:`kopledger.inputs`' parsers."""
 
     def parse(self, value: str, label: str) -> Any:
