@@ -126,7 +126,7 @@ def parse_month(value: str, label: str = "bulan") -> str:
     match = _MONTH.fullmatch(value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise InputError(f"{label} {_shown(value)} tidak sah: tulis YYYY-MM, misalnya 2025-01")
-    check_year(int(match.group(1)), label)
+    check_year(int(match.group(1)), f"{label} {match.group(0)}: tahun")
     return match.group(0)
 
 
@@ -135,7 +135,7 @@ def parse_date(value: str, label: str = "tanggal") -> dt.date:
     match = _DATE.fullmatch(value.strip())
     if not match:
         raise InputError(f"{label} {_shown(value)} tidak valid: tulis YYYY-MM-DD, misalnya 2025-03-31")
-    check_year(int(match.group(1)), label)
+    check_year(int(match.group(1)), f"{label} {match.group(0)}: tahun")
     try:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:

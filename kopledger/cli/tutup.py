@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kopledger.cli.common import (
+    YEAR,
     date_type,
     dry_run_option,
     echo_json,
@@ -20,7 +21,7 @@ from kopledger.cli.common import (
 
 @click.command("tutup-buku")
 @ledger_argument
-@click.option("--tahun", type=int, required=True, help="Tahun buku yang ditutup (mis. 2024).")
+@click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang ditutup (mis. 2024).")
 @click.option("--file-baru", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Mulai berkas baru untuk tahun berikutnya (saldo awal + include buku lama).")
 @click.option("--tanggal", default=None, help="Tanggal penutupan (YYYY-MM-DD), default hari ini.")
@@ -71,7 +72,7 @@ def tutup_buku_command(
 
 @click.command("buka-buku")
 @ledger_argument
-@click.option("--tahun", type=int, required=True, help="Tahun buku yang dibuka kembali.")
+@click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang dibuka kembali.")
 @click.option("--alasan", required=True, help="Alasan membuka kembali (tercatat di buku).")
 @click.option("--tanggal", default=None, help="Tanggal pembukaan (YYYY-MM-DD), default hari ini.")
 @dry_run_option
