@@ -106,3 +106,24 @@ def test_four_concurrent_payoffs_pay_the_loan_once(tmp_path):
         Decimal(0),
     )
     assert principal == Decimal(2400000)  # the whole principal, once
+
+
+def test_a_writer_killed_after_its_rename_is_not_written_twice_with_the_same_bukti(tmp_path):
+    path = loan_books(tmp_path)
+    # the writer is SIGKILLed right after its rename, before it can print a confirmation
+    crash = (
+        "import os, signal, sys\n"
+        "import kopledger.writer as w\n"
+        "w._fsync_dir = lambda folder: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "from kopledger.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    args = ["simpanan", "setor", str(path), "--anggota", "A0001", "--jumlah", "75000", "--tanggal", "2024-12-02",
+            "--bukti", "KW-77"]
+    proc = subprocess.run([sys.executable, "-c", crash, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, check=False)
+    assert proc.returncode == -9 and "Ditulis" not in proc.stderr
+    assert 'bukti: "KW-77"' in path.read_text()  # the rename had happened
+    [(code, err)] = run_parallel(args)
+    assert code == 1 and "bukti KW-77 sudah tercatat" in err, err
+    assert path.read_text().count('bukti: "KW-77"') == 1

@@ -22,6 +22,7 @@ from kopledger.cli.common import (
 from kopledger.config import JENIS_KOPERASI
 from kopledger.errors import error_message, format_error_line
 from kopledger.filters import angka, tanggal
+from kopledger.inputs import terminal_safe
 
 
 @click.command("init")
@@ -100,7 +101,7 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
         return
     if errors:
         for error in errors:
-            click.echo(format_error_line(error))
+            click.echo(terminal_safe(format_error_line(error)))
         raise KopClickError(f"{len(errors)} kesalahan di {kop.path or ledger}", EXIT_FAILED)
     period = kop.period()
     active = len(kop.active_members(period[1])) if period else 0
