@@ -272,6 +272,18 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def member_sheet(rows: Sequence[Any], title: str, date: dt.date) -> Sheet:
+    """The member list (:class:`~kopledger.members.MemberRow`) as a sheet: NIK, phone and ids
+    are text cells (a 16-digit NIK as a number would lose its last digits), amounts numbers."""
+    header = ("id", "nama", "nik", "jenis_kelamin", "tanggal_masuk", "tanggal_keluar", "status", "alamat",
+              "telepon", "pokok", "wajib", "sukarela", "berjangka", "pinjaman")
+    return Sheet(
+        "Anggota", (title, f"Daftar anggota per {date.isoformat()}"), header,
+        tuple(Row(tuple(getattr(r, name) for name in header)) for r in rows),
+        (9, 28, 20, 6, 12, 12, 8, 36, 16, 14, 14, 14, 14, 14),
+    )
+
+
 def _xlsx_text(text: str) -> str:
     """A text cell for XLSX: neutralised (:func:`safe_cell`), characters XML cannot hold dropped."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

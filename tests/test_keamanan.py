@@ -408,3 +408,24 @@ def test_csv_import_error_names_row_and_column(books, tmp_path):
     assert "baris 3: kolom alamat berisi karakter kendali U+001B (ESC)" in result.output
     assert "baris 2" not in result.output and "\x1b" not in result.output
     assert "A0101" not in Koperasi.load(books).members
+
+
+def test_member_list_xlsx_keeps_nik_and_phone_as_text(shu_books, tmp_path):
+    from openpyxl import load_workbook
+
+    text = shu_books.read_text()
+    text = text.replace('"Siti Aminah"', '"@Siti Aminah"\n  nik: "3201234567890123"\n  telepon: "+6281234567"', 1)
+    shu_books.write_text(text, encoding="utf-8")
+    out = tmp_path / "anggota.xlsx"
+    result = run("anggota", "daftar", shu_books, "--per", "2024-12-31", "--format", "xlsx", "--out", out)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=False))
+    header = [c.value for c in rows[3]]
+    first = {h: c for h, c in zip(header, rows[4], strict=True)}
+    assert first["nama"].value == "'@Siti Aminah" and first["nama"].data_type == "s"
+    assert first["nik"].value == "3201234567890123" and first["telepon"].value == "'+6281234567"
+    for name in ("id", "nik", "telepon"):
+        assert first[name].data_type == "s" and isinstance(first[name].value, str)
+    assert isinstance(first["pokok"].value, int)
+    assert all(c.data_type != "f" for row in rows for c in row)

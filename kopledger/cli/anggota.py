@@ -120,10 +120,14 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
 @ledger_argument
 @click.option("--per", type=DATE, default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
 @click.option("--aktif", "only_active", is_flag=True, help="Hanya anggota aktif.")
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", "xlsx")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tulis ke berkas ini (untuk xlsx).")
 @lang_option
 @handle_library_errors
-def daftar_command(ledger: Path | None, per: dt.date | None, only_active: bool, fmt: str, lang: str) -> None:
+def daftar_command(
+    ledger: Path | None, per: dt.date | None, only_active: bool, fmt: str, out: Path | None, lang: str
+) -> None:
     """Daftar anggota dengan simpanannya (list members with their savings)."""
     import dataclasses
 
@@ -136,6 +140,10 @@ def daftar_command(ledger: Path | None, per: dt.date | None, only_active: bool, 
     rows = member_list(kop, date, include_exited=not only_active)
     if fmt == "json":
         echo_json({"tanggal": date, "anggota": rows})
+    elif fmt == "xlsx":
+        from kopledger.output import member_sheet, xlsx_bytes
+
+        write_output(xlsx_bytes([member_sheet(rows, kop.title, date)]), out)
     elif fmt == "csv":
         from kopledger.output import csv_text
 
