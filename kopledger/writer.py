@@ -312,7 +312,10 @@ def _append_locked(
             errors,
             hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
         )
-    text = make_text(loaded)
+    try:
+        text = make_text(loaded)
+    except OSError as exc:  # reading something else (an import file) failed: not a write fault
+        raise InputError(f"{exc.filename or ''} tidak bisa dibaca: {exc.strerror or exc}; tidak ada yang ditulis") from None
     del loaded  # one set of books in memory at a time
     if not text.strip():
         return AppendResult(shown, "", False)

@@ -167,6 +167,21 @@ def test_injected_eacces_is_one_clear_message(books, monkeypatch):
     assert books.read_bytes() == before
 
 
+def test_injected_enospc_leaves_books_unchanged_and_no_temp_file(books, monkeypatch):
+    # runs everywhere; the real full disk is test_full_disk_leaves_books_unchanged_on_a_real_tmpfs
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    before = books.read_bytes()
+    result = setor(books)
+    assert result.exit_code == 1, result.output
+    assert "disk penuh" in result.output and "buku tidak berubah" in result.output
+    assert books.read_bytes() == before and no_temp_files(books.parent)
+    out = run("pinjaman", "portofolio", books, "--per", "2024-12-31", "--out", books.parent / "p.txt")
+    assert out.exit_code == 1 and not (books.parent / "p.txt").exists() and no_temp_files(books.parent)
+
+
 @contextlib.contextmanager
 def small_tmpfs(folder: Path, size: str, *, read_only: bool = False):
     """A real tmpfs mounted at ``folder`` (root only); skipped when mounting is not possible."""
