@@ -374,6 +374,8 @@ BAD_INPUT = [
       "2024-12-01"], "U+0000 (NUL)"),
     (["anggota", "tambah", "{b}", "--id", "A0009", "--nama", "Siti\x9b2J", "--tanggal", "2024-12-01"],
      "U+009B"),
+    (["init", "{b}-baru", "--nama", "Kop\x1b[31m"], "U+001B (ESC)"),
+    (["init", "{b}-baru", "--nama", "Kop", "--simpanan-pokok", "5_000"], "bukan angka"),
 ]
 
 

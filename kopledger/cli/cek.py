@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kopledger.cli.common import (
+    AMOUNT,
     EXIT_FAILED,
+    TEXT,
     KopClickError,
     date_type,
     dry_run_option,
@@ -27,22 +30,22 @@ from kopledger.inputs import terminal_safe
 
 @click.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--nama", required=True, help="Nama koperasi.")
+@click.option("--nama", type=TEXT, required=True, help="Nama koperasi.")
 @click.option("--mulai", default=None, help="Tanggal mulai buku (YYYY-MM-DD), default 1 Januari tahun ini.")
 @click.option("--jenis", type=click.Choice(JENIS_KOPERASI), default="serba-usaha", show_default=True,
               help="Jenis koperasi.")
-@click.option("--alamat", default="", help="Alamat koperasi.")
-@click.option("--badan-hukum", default="", help="Nomor badan hukum.")
-@click.option("--simpanan-pokok", "pokok", type=click.IntRange(min=0), default=100_000, show_default=True,
+@click.option("--alamat", type=TEXT, default="", help="Alamat koperasi.")
+@click.option("--badan-hukum", type=TEXT, default="", help="Nomor badan hukum.")
+@click.option("--simpanan-pokok", "pokok", type=AMOUNT, default="100000", show_default=True,
               help="Simpanan pokok (rupiah, sekali saat masuk).")
-@click.option("--simpanan-wajib", "wajib", type=click.IntRange(min=0), default=25_000, show_default=True,
+@click.option("--simpanan-wajib", "wajib", type=AMOUNT, default="25000", show_default=True,
               help="Simpanan wajib per bulan (rupiah).")
 @click.option("--akun-inggris", is_flag=True, help="Pakai nama akun induk berbahasa Inggris (English root names: Assets, Liabilities, …).")
 @dry_run_option
 @handle_library_errors
 def init_command(
     folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str,
-    pokok: int, wajib: int, akun_inggris: bool, dry_run: bool,
+    pokok: Decimal, wajib: Decimal, akun_inggris: bool, dry_run: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
     from kopledger.accounts import Roots
@@ -52,7 +55,7 @@ def init_command(
     build = prepare_ledger if dry_run else create_ledger
     made = build(
         folder, nama, start=start, roots=ENGLISH_ROOTS if akun_inggris else Roots(), jenis=jenis,
-        alamat=alamat, badan_hukum=badan_hukum, pokok=pokok, wajib=wajib,
+        alamat=alamat, badan_hukum=badan_hukum, pokok=int(pokok), wajib=int(wajib),
     )
     if isinstance(made, tuple):
         path, text = made
