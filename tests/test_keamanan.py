@@ -446,3 +446,19 @@ def test_member_list_xlsx_keeps_nik_and_phone_as_text(shu_books, tmp_path):
         assert first[name].data_type == "s" and isinstance(first[name].value, str)
     assert isinstance(first["pokok"].value, int)
     assert all(c.data_type != "f" for row in rows for c in row)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_amount_parser_accepts_only_ascii_digit_amounts(text):
+    from kopledger.errors import InputError
+    from kopledger.inputs import parse_amount
+
+    plain = text.strip()
+    valid = plain.isascii() and plain.isdigit() and len(plain) <= 15
+    try:
+        value = parse_amount(text)
+    except InputError:
+        assert not valid
+    else:
+        assert valid and value == int(plain)
