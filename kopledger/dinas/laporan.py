@@ -55,6 +55,8 @@ def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
     names = [w.nama or _("(tanpa wilayah)") for w in result.per_wilayah]
     found: dict[str, Grafik] = {}
     if result.per_wilayah:
+        others = [w.angka.anggota - w.angka.anggota_perempuan - w.angka.anggota_laki_laki for w in result.per_wilayah]
+        unrecorded = [(_("Tidak tercatat"), others)] if any(others) else []
         found["aset"] = Grafik("dinas-aset", "Aset, simpanan dan pinjaman per wilayah", charts.bar_chart(
             "dinas-aset", names,
             [(_("Total aset"), [w.angka.total_aset for w in result.per_wilayah]),
@@ -66,8 +68,7 @@ def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
             "dinas-anggota", names,
             [(_("Perempuan"), [w.angka.anggota_perempuan for w in result.per_wilayah]),
              (_("Laki-laki"), [w.angka.anggota_laki_laki for w in result.per_wilayah]),
-             (_("Tidak tercatat"), [w.angka.anggota - w.angka.anggota_perempuan - w.angka.anggota_laki_laki
-                                    for w in result.per_wilayah])],
+             *unrecorded],
             value_formatter=angka, stacked=True, whole_numbers=True,
         ))
     kol = [(_(k), s) for k, _n, s in sorted_kolektibilitas(result.total) if s > 0]
