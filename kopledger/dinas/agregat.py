@@ -128,12 +128,8 @@ def _level(engine: mesin.Engine, group: Sequence[str], tahun: int, ambang: Decim
     width = len(group)
     sums = _grouped(engine.rows(mesin.sums_sql(group, tahun, ambang)), width)
     medians = _grouped(engine.rows(mesin.medians_sql(group, tahun)), width)
-    npl = _grouped(engine.rows(mesin.npl_list_sql(group, tahun, ambang)), width)
-    unclosed = _grouped(engine.rows(mesin.unclosed_sql(group, tahun)), width)
-    kol = _grouped(engine.rows(mesin.kolektibilitas_sql(group, tahun)), width)
-    pred = _grouped(engine.rows(mesin.predikat_sql(group, tahun)), width)
-    kelas = _grouped(engine.rows(mesin.kelas_aset_sql(group, tahun)), width)
-    gender = _grouped(engine.rows(mesin.gender_sql(group, tahun)), width)
+    watch = _grouped(engine.rows(mesin.watch_list_sql(group, tahun, ambang)), width)
+    spread = _grouped(engine.rows(mesin.distributions_sql(group, tahun)), width)
     result: dict[tuple[str, ...], Angka] = {}
     for key, rows in sums.items():
         (count, *values, unclosed_n, rat, above) = rows[0]
@@ -147,12 +143,16 @@ def _level(engine: mesin.Engine, group: Sequence[str], tahun: int, ambang: Decim
             anggota_perempuan=_int(named["anggota_perempuan"]), anggota_laki_laki=_int(named["anggota_laki_laki"]),
             tanpa_tutup_buku=_int(unclosed_n), rat=_int(rat), npl_di_atas_ambang=_int(above),
             median={str(name): (_dec(low) + _dec(high)) / 2 for name, low, high in medians.get(key, [])},
-            kolektibilitas=tuple((str(k), _int(n), _dec(s)) for k, n, s in kol.get(key, [])),
-            predikat=tuple((str(p or ""), _int(n)) for p, n in pred.get(key, [])),
-            kelas_aset=tuple((_int(k), _int(n)) for k, n in kelas.get(key, [])),
-            jenis_kelamin=tuple((str(g), _int(a), _int(m), _int(k)) for g, a, m, k in gender.get(key, [])),
-            koperasi_npl=tuple((str(n), _dec(v)) for n, v in npl.get(key, [])),
-            koperasi_tanpa_tutup_buku=tuple(str(n) for (n,) in unclosed.get(key, [])),
+            kolektibilitas=tuple((str(k), _int(n), _dec(s)) for j, k, n, s, _m, _k in spread.get(key, [])
+                                 if j == "kolektibilitas"),
+            predikat=tuple((str(k or ""), _int(n)) for j, k, n, _s, _m, _k in spread.get(key, []) if j == "predikat"),
+            kelas_aset=tuple(sorted((_int(k), _int(n)) for j, k, n, _s, _m, _k in spread.get(key, [])
+                                    if j == "kelas-aset")),
+            jenis_kelamin=tuple((str(k), _int(n), _int(m), _int(x)) for j, k, n, _s, m, x in spread.get(key, [])
+                                if j == "jenis-kelamin"),
+            koperasi_npl=tuple((str(n), _dec(v)) for n, v, high, _u in watch.get(key, []) if _int(high)),
+            koperasi_tanpa_tutup_buku=tuple(sorted(str(n) for n, _v, _h, unclosed in watch.get(key, [])
+                                                   if _int(unclosed))),
         )
     return result
 

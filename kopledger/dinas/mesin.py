@@ -31,6 +31,9 @@ TINGKAT = {
     "kecamatan": ("provinsi", "kabupaten_kota", "kecamatan"),
 }
 
+#: The tables the statements read (neraca and phu are for the Dinas's own queries).
+TABLES_USED = ("koperasi", "anggota", "pinjaman", "kesehatan")
+
 #: Sums per wilayah (column of the koperasi table → result key).
 SUMS = ("total_aset", "total_liabilitas", "total_ekuitas", "shu", "simpanan", "pinjaman", "npl_saldo",
         "ppap_wajib", "anggota", "anggota_perempuan", "anggota_laki_laki")
@@ -66,7 +69,8 @@ class SparkEngine:
     def __init__(self, session: Any, tables: dict[str, Path]) -> None:
         self.session = session
         for table, path in tables.items():
-            session.read.parquet(str(path)).createOrReplaceTempView(table)
+            if table in TABLES_USED:  # each registration reads the Parquet footers: only what the SQL reads
+                session.read.parquet(str(path)).createOrReplaceTempView(table)
 
     @classmethod
     def local(cls, tables: dict[str, Path], master: str | None = None) -> SparkEngine:
@@ -84,7 +88,8 @@ class SparkEngine:
             SparkSession.builder.appName("kop-agregat")
             .master(master or os.environ.get("SPARK_MASTER") or "local[2]")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.driver.memory", "1g")
             .config("spark.sql.session.timeZone", "UTC")
         )
         return cls(builder.getOrCreate(), tables)
@@ -140,46 +145,40 @@ def medians_sql(group: Sequence[str], tahun: int) -> str:
     )
 
 
-def npl_list_sql(group: Sequence[str], tahun: int, ambang_npl: Decimal) -> str:
+def watch_list_sql(group: Sequence[str], tahun: int, ambang_npl: Decimal) -> str:
+    """Koperasi to watch: NPL above the threshold, or no closed year (both flags returned)."""
+    above = f"npl > {_money(ambang_npl)}"
     return (
-        f"SELECT {_lead(group)}nama, npl FROM koperasi WHERE tahun = {int(tahun)} AND npl > {_money(ambang_npl)}"
-        f"{_order(group, 'npl DESC', 'nama')}"
+        f"SELECT {_lead(group)}nama, npl, CASE WHEN {above} THEN 1 ELSE 0 END AS npl_tinggi, "
+        f"CASE WHEN ditutup THEN 0 ELSE 1 END AS tanpa_tutup FROM koperasi "
+        f"WHERE tahun = {int(tahun)} AND ({above} OR NOT ditutup){_order(group, 'npl DESC', 'nama')}"
     )
 
 
-def unclosed_sql(group: Sequence[str], tahun: int) -> str:
-    return f"SELECT {_lead(group)}nama FROM koperasi WHERE tahun = {int(tahun)} AND NOT ditutup{_order(group, 'nama')}"
-
-
-def kolektibilitas_sql(group: Sequence[str], tahun: int) -> str:
-    return (
-        f"SELECT {_lead(group)}kolektibilitas, SUM(jumlah_pinjaman) AS jumlah_pinjaman, SUM(saldo) AS saldo "
-        f"FROM pinjaman WHERE tahun = {int(tahun)}{_by(group, 'kolektibilitas')}{_order(group, 'kolektibilitas')}"
-    )
-
-
-def predikat_sql(group: Sequence[str], tahun: int) -> str:
-    """Koperasi per health predikat (``''``: not assessed)."""
+def distributions_sql(group: Sequence[str], tahun: int) -> str:
+    """Every distribution in one statement (one pass per table, one job on Spark):
+    rows ``(jenis, kunci, n, jumlah, masuk, keluar)`` where ``jenis`` is ``kolektibilitas``
+    (loans, balance), ``predikat`` (koperasi; ``''`` not assessed), ``kelas-aset`` (koperasi
+    per asset class index) or ``jenis-kelamin`` (members at year end, joined, left)."""
+    zero = "CAST(0 AS DECIMAL(38,4))"
+    where = f"WHERE tahun = {int(tahun)}"
+    cases = " ".join(f"WHEN total_aset < {_money(bound)} THEN '{i}'" for i, bound in enumerate(KELAS_ASET))
+    kelas = f"CASE {cases} ELSE '{len(KELAS_ASET)}' END"
     predikat = "COALESCE(predikat, '')"
-    return (
-        f"SELECT {_lead(group)}{predikat} AS predikat, COUNT(*) AS jumlah "
-        f"FROM kesehatan WHERE tahun = {int(tahun)}{_by(group, predikat)}{_order(group, 'predikat')}"
+    parts = (
+        f"SELECT {_lead(group)}'kolektibilitas' AS jenis, kolektibilitas AS kunci, SUM(jumlah_pinjaman) AS n, "
+        f"SUM(saldo) AS jumlah, 0 AS masuk, 0 AS keluar FROM pinjaman {where}{_by(group, 'kolektibilitas')}",
+        f"SELECT {_lead(group)}'predikat' AS jenis, {predikat} AS kunci, COUNT(*) AS n, {zero} AS jumlah, "
+        f"0 AS masuk, 0 AS keluar FROM kesehatan {where}{_by(group, predikat)}",
+        f"SELECT {_lead(group)}'kelas-aset' AS jenis, {kelas} AS kunci, COUNT(*) AS n, {zero} AS jumlah, "
+        f"0 AS masuk, 0 AS keluar FROM koperasi {where}{_by(group, kelas)}",
+        f"SELECT {_lead(group)}'jenis-kelamin' AS jenis, jenis_kelamin AS kunci, SUM(akhir) AS n, {zero} AS jumlah, "
+        f"SUM(masuk) AS masuk, SUM(keluar) AS keluar FROM anggota {where}{_by(group, 'jenis_kelamin')}",
     )
-
-
-def kelas_aset_sql(group: Sequence[str], tahun: int) -> str:
-    cases = " ".join(f"WHEN total_aset < {_money(bound)} THEN {i}" for i, bound in enumerate(KELAS_ASET))
-    kelas = f"CASE {cases} ELSE {len(KELAS_ASET)} END"
+    cols = [f"c.{g}" for g in group]
     return (
-        f"SELECT {_lead(group)}{kelas} AS kelas, COUNT(*) AS jumlah FROM koperasi WHERE tahun = {int(tahun)}"
-        f"{_by(group, kelas)}{_order(group, 'kelas')}"
-    )
-
-
-def gender_sql(group: Sequence[str], tahun: int) -> str:
-    return (
-        f"SELECT {_lead(group)}jenis_kelamin, SUM(akhir) AS akhir, SUM(masuk) AS masuk, SUM(keluar) AS keluar "
-        f"FROM anggota WHERE tahun = {int(tahun)}{_by(group, 'jenis_kelamin')}{_order(group, 'jenis_kelamin')}"
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) c"
+        f"{_order(cols, 'c.jenis', 'c.kunci') if cols else ' ORDER BY jenis, kunci'}"
     )
 
 
