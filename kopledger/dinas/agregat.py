@@ -208,13 +208,11 @@ def agregat(
     Parquet tables to ``out`` (when given); aggregate on ``engine`` (``duckdb`` or ``spark``)."""
     import tempfile
 
-    from kopledger.dinas.muat import list_files, load_duckdb, read_exports, require_files, write_parquet
+    from kopledger.dinas.muat import iter_exports, list_files, load_duckdb, require_files, write_parquet
 
     files, problems = list_files(paths)
     require_files(files, problems)
-    exports, bad = read_exports(files)
-    problems = [*problems, *bad]
-    con = load_duckdb(exports)
+    con = load_duckdb(iter_exports(files, problems))  # one document at a time; problems filled as it reads
     try:
         tables: dict[str, Path] = {}
         if out is not None:

@@ -7,6 +7,7 @@ PDF through :func:`kopledger.output.html_to_pdf`, XLSX through
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,7 @@ from kopledger import charts, filters
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
 from kopledger.loans import KOLEKTIBILITAS
-from kopledger.render import render, translate
+from kopledger.render import render, translator
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
 
@@ -49,9 +50,9 @@ def sorted_kolektibilitas(angka: Angka) -> list[tuple[str, int, Decimal]]:
 
 def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
     """The report's charts: assets and members per wilayah, loan quality, asset classes, predikat."""
-    _ = (lambda text: translate(text, lang))
-    rupiah = (lambda v: filters.rupiah(v, lang))
-    angka = (lambda v: filters.angka(v, lang))
+    _ = translator(lang)
+    rupiah = functools.partial(filters.rupiah, lang=lang)
+    angka = functools.partial(filters.angka, lang=lang)
     names = [w.nama or _("(tanpa wilayah)") for w in result.per_wilayah]
     found: dict[str, Grafik] = {}
     if result.per_wilayah:
@@ -94,7 +95,7 @@ def context(result: Agregat, lang: str = "id", *, with_charts: bool = True) -> d
         "agregat": result,
         "grafik": build_charts(result, lang) if with_charts else {},
         "kolektibilitas": sorted_kolektibilitas,
-        "kelas_aset_label": lambda i: kelas_aset_label(i, lang),
+        "kelas_aset_label": functools.partial(kelas_aset_label, lang=lang),
         "tingkat": result.tingkat,
     }
 
@@ -102,7 +103,7 @@ def context(result: Agregat, lang: str = "id", *, with_charts: bool = True) -> d
 def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
     from kopledger.output import Row, Sheet
 
-    _ = (lambda text: translate(text, lang))
+    _ = translator(lang)
     title = (f"{_('Gambaran koperasi per wilayah')} — {_('tahun buku')} {result.tahun}",)
     header = (_("Wilayah"), _("Jumlah koperasi"), _("Total aset"), _("Total liabilitas"), _("Total ekuitas"),
               "SHU", _("Simpanan"), _("Pinjaman"), _("Anggota"), _("Anggota perempuan"), _("Perempuan (%)"),

@@ -11,6 +11,7 @@ them as Parquet (optionally partitioned by provinsi and tahun, the national layo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -125,10 +126,13 @@ def _balance_problem(document: dict[str, Any]) -> str | None:
     return None
 
 
-def read_exports(files: Sequence[Path]) -> tuple[list[Ekspor], list[Masalah]]:
-    """Read and validate every file; keep the valid, first-seen export of each koperasi and year."""
-    accepted: list[Ekspor] = []
-    problems: list[Masalah] = []
+def iter_exports(files: Iterable[Path], problems: list[Masalah]) -> Iterator[Ekspor]:
+    """Read and validate each file in turn, yielding the valid, first-seen export of each
+    koperasi and year and appending every other file to ``problems`` with the reason.
+
+    One document at a time: only the keys seen are kept, so memory does not grow with
+    the exports' size.
+    """
     first: dict[tuple[str, int], str] = {}
     for file in files:
         name = str(file)
@@ -158,7 +162,13 @@ def read_exports(files: Sequence[Path]) -> tuple[list[Ekspor], list[Masalah]]:
             )))
             continue
         first[key, year] = name
-        accepted.append(Ekspor(name, key, document))
+        yield Ekspor(name, key, document)
+
+
+def read_exports(files: Sequence[Path]) -> tuple[list[Ekspor], list[Masalah]]:
+    """Every valid, first-seen export and every problem (see :func:`iter_exports`)."""
+    problems: list[Masalah] = []
+    accepted = list(iter_exports(files, problems))
     return accepted, problems
 
 
@@ -168,7 +178,7 @@ def _area(export: Ekspor) -> tuple[str, str, str, int]:
     return (area["provinsi"], area["kabupaten_kota"], area["kecamatan"], export.tahun)
 
 
-def _rows(exports: Sequence[Ekspor]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+def _rows(exports: Iterable[Ekspor]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     npl_classes = set(NPL_CLASSES)
     for export in exports:
         doc = export.dokumen
@@ -213,7 +223,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def load_duckdb(exports: Sequence[Ekspor], connection: Any = None) -> Any:
+def load_duckdb(exports: Iterable[Ekspor], connection: Any = None) -> Any:
     """An embedded DuckDB connection holding the six tables of ``exports``.
 
     Rows go through one CSV file per table (read by DuckDB with declared types), so money
@@ -222,16 +232,16 @@ def load_duckdb(exports: Sequence[Ekspor], connection: Any = None) -> Any:
     import duckdb
 
     con = connection if connection is not None else duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     with tempfile.TemporaryDirectory(prefix="kop-agregat-") as folder:
         paths = {table: Path(folder) / f"{table}.csv" for table in TABLES}
-        handles = {table: open(path, "w", encoding="utf-8", newline="") for table, path in paths.items()}
-        try:
-            writers = {table: csv.writer(handle) for table, handle in handles.items()}
+        with contextlib.ExitStack() as stack:
+            writers = {
+                table: csv.writer(stack.enter_context(open(path, "w", encoding="utf-8", newline="")))
+                for table, path in paths.items()
+            }
             for table, row in _rows(exports):
                 writers[table].writerow([_csv_value(v) for v in row])
-        finally:
-            for handle in handles.values():
-                handle.close()
         for table in TABLES:
             columns = ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMNS[table])
             con.execute(
