@@ -183,7 +183,7 @@ def test_parquet_tables_hold_money_as_decimal_and_one_row_per_koperasi(books, tm
     book = load_workbook(out / "laporan-wilayah-2024.xlsx")
     sheet = book["Per wilayah"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    total_row = next(v for v in values if v[0] == "Jumlah")
+    total_row = next(v for v in values if v[0] == "Jumlah seluruhnya")
     assert total_row[1] == 3 and Decimal(str(total_row[2])) == sum(r["total_aset"] for r in books["own"])
 
 

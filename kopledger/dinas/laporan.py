@@ -115,7 +115,7 @@ def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
                    bold=bold, border=bold)
 
     rows = [row(w.nama or _("(tanpa wilayah)"), w.angka) for w in result.per_wilayah]
-    rows.append(row(_("Jumlah"), result.total, bold=True))
+    rows.append(row(_("Jumlah seluruhnya"), result.total, bold=True))
     sheets = [Sheet(_("Per wilayah"), title, header, tuple(rows), (34, 10, *([18] * 6), 10, 12, 10, 9, 10),
                     number_format='#,##0;(#,##0);"-"')]
     kol_rows = []
