@@ -281,3 +281,15 @@ def test_the_same_aggregation_on_local_spark_gives_identical_figures(books, tmp_
     assert on_spark.total == on_duckdb.total
     assert on_spark.per_wilayah == on_duckdb.per_wilayah
     assert agregat_json(on_spark) == agregat_json(on_duckdb)
+
+
+def test_a_missing_file_is_reported_and_a_bad_threshold_is_a_usage_error(tmp_path):
+    runner = CliRunner()
+    missing = tmp_path / "tidak-ada.json"
+    result = runner.invoke(main, ["aggregate", str(missing), "--format", "json"])
+    assert result.exit_code == 1
+    figures = json.loads(result.stdout)
+    assert figures["jumlah_koperasi"] == 0 and figures["per_wilayah"] == []
+    assert figures["masalah"] == [{"berkas": str(missing), "pesan": "berkas atau folder tidak ditemukan"}]
+    bad = runner.invoke(main, ["agregat", str(missing), "--ambang-npl", "lima"])
+    assert bad.exit_code == 2 and "--ambang-npl" in bad.output

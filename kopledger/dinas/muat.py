@@ -245,7 +245,7 @@ def load_duckdb(exports: Iterable[Ekspor], connection: Any = None) -> Any:
         for table in TABLES:
             columns = ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMNS[table])
             con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, header = false, nullstr = '\\N', "
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, auto_detect = false, header = false, nullstr = '\\N', "
                 f"quote = '\"', escape = '\"', delim = ',', columns = {{{columns}}})",
                 [str(paths[table])],
             )
