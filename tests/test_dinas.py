@@ -293,3 +293,17 @@ def test_a_missing_file_is_reported_and_a_bad_threshold_is_a_usage_error(tmp_pat
     assert figures["masalah"] == [{"berkas": str(missing), "pesan": "berkas atau folder tidak ditemukan"}]
     bad = runner.invoke(main, ["agregat", str(missing), "--ambang-npl", "lima"])
     assert bad.exit_code == 2 and "--ambang-npl" in bad.output
+
+
+def test_amounts_beyond_sixteen_digits_stay_exact(books, tmp_path):
+    document = json.loads((books["exports"] / "ekspor-10.json").read_text(encoding="utf-8"))
+    totals = document["laporan"]["neraca"]["total"]
+    totals.update(total_aset="123456789012345678901.5", total_liabilitas="23456789012345678901.25",
+                  total_ekuitas="100000000000000000000.25")
+    document["simpanan"]["jumlah"] = "98765432109876543210.0001"
+    (tmp_path / "besar.json").write_text(json.dumps(document), encoding="utf-8")
+    shutil.copy(books["exports"] / "ekspor-24.json", tmp_path / "biasa.json")
+    other = books["own"][1]
+    figures = agregat_json(agregat([tmp_path], None))
+    assert figures["total"]["total_aset"] == money(Decimal("123456789012345678901.5") + other["total_aset"])
+    assert figures["total"]["simpanan"] == money(Decimal("98765432109876543210.0001") + other["simpanan"])
