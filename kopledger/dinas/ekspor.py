@@ -1,0 +1,286 @@
+"""One koperasi's tahun buku in the published export schema, for a Dinas Koperasi.
+
+:func:`build_export` reads every figure from the library's own computations — the five
+statements (:func:`kopledger.statements.build_statements`), the SHU
+(:func:`kopledger.shu.compute_shu`), the loan portfolio of the statements' notes
+(:func:`kopledger.loans.portfolio`), the member register
+(:func:`kopledger.membership.membership_stats`) and the closed-year lock
+(:func:`kopledger.closing.closed_years`) — and never computes a figure again. It returns
+plain JSON data that :func:`validate_export` checks against
+``kopledger/schemas/ekspor.schema.json``.
+
+Nothing personal leaves the koperasi: no member names, NIK, ids, phones or addresses,
+and no per-member or per-loan rows. The wilayah (provinsi / kabupaten-kota / kecamatan)
+comes from the metadata of ``custom "koperasi"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from kopledger import __version__
+from kopledger.config import customs
+from kopledger.errors import InputError
+from kopledger.ledger import Koperasi
+from kopledger.statements import FinancialStatements, Statement
+
+#: The schema's name and version (the ``skema`` field of every export).
+SKEMA = "kopledger-ekspor/1"
+
+#: ``custom "koperasi"`` metadata keys of the wilayah → the export's field names.
+WILAYAH_KEYS = {"provinsi": "provinsi", "kabupaten-kota": "kabupaten_kota", "kecamatan": "kecamatan"}
+
+#: The reason given while the health assessment is not connected (see :func:`kesehatan_section`).
+KESEHATAN_BELUM = "belum dinilai: penilaian kesehatan koperasi belum tersedia di kopledger versi ini"
+
+
+def _dec(value: Decimal) -> str:
+    return format(value, "f")
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The published export schema (JSON Schema 2020-12), as shipped in the package."""
+    text = (resources.files("kopledger") / "schemas" / "ekspor.schema.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@functools.lru_cache(maxsize=1)
+def _fast_check() -> Any:
+    """The schema compiled to Python by fastjsonschema: about 8× faster than jsonschema on a valid export.
+
+    The schema uses only keywords whose meaning is the same in draft-07 (what
+    fastjsonschema implements) and 2020-12 (``type``, ``properties``, ``required``,
+    ``additionalProperties``, ``items`` with one schema, ``enum``, ``const``, ``pattern``,
+    bounds, ``oneOf``, ``if``/``then``/``else``, ``$ref`` into ``$defs``), so it accepts
+    exactly what jsonschema accepts; jsonschema (the reference) still lists the errors of
+    a file it rejects. ``tests/test_dinas_schema.py`` checks that the two agree.
+    """
+    import fastjsonschema
+
+    plain = {k: v for k, v in schema().items() if k != "$schema"}
+    return fastjsonschema.compile(plain, formats={"date": _is_date})
+
+
+def _is_date(value: str) -> bool:
+    """The ``date`` format as jsonschema checks it: ``YYYY-MM-DD`` and a real day."""
+    if len(value) != 10 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def fast_valid(document: Any) -> bool:
+    """True when ``document`` is valid (the compiled check only)."""
+    from fastjsonschema import JsonSchemaException
+
+    try:
+        _fast_check()(document)
+    except JsonSchemaException:
+        return False
+    return True
+
+
+def schema_errors(document: Any) -> list[str]:
+    """Every way ``document`` breaks the export schema, as ``path: message`` lines (empty: valid)."""
+    if fast_valid(document):
+        return []
+    errors = sorted(_validator().iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    result = []
+    for error in errors:
+        where = "/".join(str(p) for p in error.absolute_path) or "(akar)"
+        result.append(f"{where}: {error.message}")
+    return result
+
+
+def validate_export(document: Any) -> None:
+    """Raise :class:`InputError` listing every schema violation of ``document``."""
+    problems = schema_errors(document)
+    if problems:
+        raise InputError("ekspor tidak sesuai skema " + SKEMA + ":\n  " + "\n  ".join(problems))
+
+
+# --- sections ------------------------------------------------------------------------------
+def wilayah(kop: Koperasi) -> dict[str, str]:
+    """provinsi / kabupaten_kota / kecamatan from the last ``custom "koperasi"`` directive."""
+    entries = customs(kop.entries, "koperasi")
+    meta = entries[-1].meta if entries else {}
+    return {field: str(meta.get(key) or "").strip() for key, field in WILAYAH_KEYS.items()}
+
+
+def _statement(statement: Statement) -> dict[str, Any]:
+    return {
+        "total": {key: _dec(current) for key, (current, _prior) in statement.totals.items()},
+        "baris": [
+            {
+                "kode": line.kode, "label": line.label, "jenis": line.jenis, "level": line.level,
+                "jumlah": _dec(line.jumlah), "jumlah_pembanding": _dec(line.jumlah_pembanding),
+            }
+            for line in statement.lines
+        ],
+    }
+
+
+def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> dict[str, Any]:
+    from kopledger.shu import compute_shu
+
+    try:
+        result = compute_shu(kop, year, sementara=sementara, today=today)
+    except InputError as exc:  # e.g. no SHU split in force: say so, invent nothing
+        return {"dihitung": False, "alasan": str(exc).splitlines()[0]}
+    return {
+        "dihitung": True,
+        "shu": _dec(result.shu),
+        "rugi": result.rugi,
+        "alokasi": [
+            {"komponen": c.komponen, "persen": _dec(c.persen), "jumlah": _dec(c.jumlah)} for c in result.alokasi
+        ],
+        "sisa_pembulatan": _dec(result.sisa_pembulatan),
+        "jumlah_anggota_penerima": sum(1 for m in result.anggota if m.jumlah > 0),
+        "total_jasa_modal": _dec(result.total_jasa_modal),
+        "total_jasa_usaha": _dec(result.total_jasa_usaha),
+        "shu_non_anggota": _dec(result.shu_non_anggota),
+    }
+
+
+def _anggota(kop: Koperasi, year: int) -> dict[str, Any]:
+    from kopledger.membership import membership_stats
+
+    stats = membership_stats(kop.members.values(), year, years=[year])
+
+    def moves(code: str | None) -> dict[str, int]:
+        count = stats.jumlah if code is None else stats.gender(code)
+        return {"awal": count.awal, "masuk": count.masuk, "keluar": count.keluar, "akhir": count.akhir}
+
+    share = stats.persen_perempuan
+    return {
+        "jumlah": moves(None), "perempuan": moves("P"), "laki_laki": moves("L"), "tidak_tercatat": moves(""),
+        "persen_perempuan": None if share is None else _dec(share),
+    }
+
+
+def _simpanan(fs: FinancialStatements) -> dict[str, str]:
+    lines = fs.calk.simpanan  # pokok, wajib, sukarela, berjangka, then the total
+    names = ("pokok", "wajib", "sukarela", "berjangka", "jumlah")
+    return {name: _dec(line.jumlah) for name, line in zip(names, lines, strict=True)}
+
+
+def _pinjaman(fs: FinancialStatements) -> dict[str, Any]:
+    book = fs.calk.pinjaman  # kopledger.loans.Portfolio at year end, or None without loans
+    if book is None:
+        zero = "0"
+        return {"jumlah_pinjaman": 0, "total_saldo": zero, "npl": zero, "ppap_wajib": zero,
+                "ppap_tercatat": zero, "per_kolektibilitas": []}
+    return {
+        "jumlah_pinjaman": book.jumlah_pinjaman,
+        "total_saldo": _dec(book.total_saldo),
+        "npl": _dec(book.npl),
+        "ppap_wajib": _dec(book.ppap_wajib),
+        "ppap_tercatat": _dec(book.ppap_tercatat),
+        "per_kolektibilitas": [
+            {"kolektibilitas": c.kolektibilitas, "jumlah_pinjaman": c.jumlah_pinjaman, "saldo": _dec(c.saldo),
+             "tarif_ppap": _dec(c.tarif_ppap), "ppap": _dec(c.ppap)}
+            for c in book.per_kolektibilitas
+        ],
+    }
+
+
+def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
+    """The health assessment section of the export — the ONE place it is filled.
+
+    Until ``kopledger.kesehatan`` (issue 16) is connected here, the section says plainly
+    that the koperasi was not assessed (``dinilai: false`` with ``alasan``); it never
+    invents a predikat or a score. Connected, it returns ``{"dinilai": True, "predikat":
+    "SEHAT", "skor": "81.25", "aspek": [{"aspek", "skor", "bobot"}], "alasan": None}``
+    (numbers as exact decimal strings).
+    """
+    del kop, year  # read by the assessment once it is connected
+    return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "alasan": KESEHATAN_BELUM}
+
+
+def _rat(kop: Koperasi, year: int) -> dict[str, Any]:
+    from kopledger.shu import existing_allocation
+
+    entry = existing_allocation(kop, year)
+    return {"alokasi_shu_dibukukan": entry is not None,
+            "tanggal_alokasi": entry.date.isoformat() if entry is not None else None}
+
+
+# --- the export ----------------------------------------------------------------------------
+def build_export(
+    kop: Koperasi, year: int, *, sementara: bool = False, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The export of ``year`` (plain JSON data, valid against the schema).
+
+    Only a closed year (a ``custom "tutup-buku"`` lock in force) is exported, unless
+    ``sementara`` is set: the export is then marked provisional and carries no sidik.
+    Raises :class:`InputError` for a year without transactions or not closed.
+    """
+    from kopledger.closing import closed_years
+    from kopledger.statements import build_statements
+
+    if year not in kop.years():
+        raise InputError(f"tahun {year} tidak punya transaksi di buku ini; tahun yang ada: "
+                         f"{', '.join(map(str, kop.years())) or '(tidak ada)'}")
+    locks = closed_years(kop)
+    sidik = locks.get(year)
+    if sidik is None and not sementara:
+        raise InputError(
+            f"tahun buku {year} belum ditutup: hanya tahun yang sudah ditutup yang bisa diekspor",
+            hint=f"Tutup dulu dengan kop tutup-buku --tahun {year}, atau ekspor angka sementara dengan --sementara.",
+        )
+    fs = build_statements(kop, year)
+    info = kop.info
+    area = wilayah(kop)
+    warnings = [f"wilayah-kosong:{key}" for key, value in area.items() if not value]
+    document: dict[str, Any] = {
+        "skema": SKEMA,
+        "dibuat_dengan": f"kopledger {__version__}",
+        "tahun": fs.tahun,
+        "pembanding": fs.pembanding,
+        "mata_uang": fs.mata_uang,
+        "sementara": sidik is None,
+        "koperasi": {
+            "nama": kop.title,
+            "badan_hukum": info.badan_hukum if info else "",
+            "alamat": info.alamat if info else "",
+            "jenis": info.jenis if info else "",
+            "wilayah": area,
+        },
+        "tutup_buku": {"ditutup": sidik is not None, "sidik": sidik},
+        "laporan": {
+            "neraca": _statement(fs.neraca), "phu": _statement(fs.phu),
+            "ekuitas": _statement(fs.ekuitas), "arus_kas": _statement(fs.arus_kas),
+        },
+        "shu": _shu(kop, year, sidik is None, today),
+        "anggota": _anggota(kop, year),
+        "simpanan": _simpanan(fs),
+        "pinjaman": _pinjaman(fs),
+        "kesehatan": kesehatan_section(kop, year),
+        "rat": _rat(kop, year),
+        "peringatan": warnings,
+    }
+    return document
+
+
+def export_json(document: dict[str, Any]) -> str:
+    """The export as text (validated first: an invalid export is never written)."""
+    validate_export(document)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
