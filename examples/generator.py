@@ -294,6 +294,9 @@ class LedgerGenerator:
         e(f'{founded} custom "kebijakan" "simpanan-pokok" 100000 IDR\n')
         e(f'{founded} custom "kebijakan" "simpanan-wajib" 25000 IDR\n')
         e(f'{founded} custom "kebijakan" "denda-pinjaman" 1\n')
+        e(';; Koperasi ini memakai kelas "dalam perhatian khusus" (1-90 hari) seperti bank: pilihan,\n')
+        e(';; bukan bawaan kopledger (bawaan: lancar, kurang lancar, diragukan, macet).\n')
+        e(f'{founded} custom "kebijakan" "kol-dpk" 1\n')
         if self.raise_month:
             e(f';; RAT tahun buku {start.year} menaikkan simpanan wajib mulai Januari {start.year + 1}.\n')
             e(f'{start.year + 1}-01-01 custom "kebijakan" "simpanan-wajib" 30000 IDR\n')

@@ -55,7 +55,9 @@ TAG_ANGSURAN = "angsuran"
 TAG_PPAP = "ppap"
 TAG_KELUAR = "anggota-keluar"
 
-#: Loan quality classes, best first.
+#: Loan quality classes, best first. The koperasi rules (Juknis Deputi Bidang Perkoperasian
+#: 15/2021) know lancar, kurang lancar, diragukan and macet; "dalam perhatian khusus" is a bank
+#: class, used only when ``kebijakan "kol-dpk"`` sets its first day (> 0).
 LANCAR = "lancar"
 DPK = "dalam perhatian khusus"
 KURANG_LANCAR = "kurang lancar"
@@ -94,6 +96,7 @@ class Loan:
     biaya_admin: Decimal = ZERO
     provisi: Decimal = ZERO
     jadwal: tuple[Instalment, ...] = ()
+    agunan: Decimal = ZERO  # collateral value (metadata ``agunan``), 0 when none
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
@@ -161,6 +164,8 @@ class LoanStatus:
     angsuran_tertunggak: int = 0  # number of due instalments not fully paid
     jatuh_tempo_berikut: dt.date | None = None
     angsuran_berikut: Decimal = ZERO
+    agunan: Decimal = ZERO  # collateral value recorded at disbursement
+    dasar_ppap: Decimal = ZERO  # the balance the PPAP rate applied to (sisa, less agunan where the policy says so)
 
     @property
     def lunas(self) -> bool:
@@ -307,7 +312,7 @@ def parse_disbursement(
     elif first_due <= entry.date:
         errors.append(_err(meta, f"pinjaman {loan_id}: jatuh-tempo {first_due} harus sesudah tanggal pencairan {entry.date} (due before disbursement)", entry))
     fees: dict[str, Decimal] = {}
-    for key in ("biaya-admin", "provisi"):
+    for key in ("biaya-admin", "provisi", "agunan"):
         value = meta.get(key)
         fee = ZERO if value is None else _meta_amount(value, currency)
         fees[key] = fee if fee is not None else ZERO
@@ -334,7 +339,7 @@ def parse_disbursement(
     loan = Loan(
         id=loan_id, anggota=member_id, tanggal=entry.date, pokok=pokok, bunga=bunga, tenor=int(tenor),
         metode=str(metode), jatuh_tempo=first_due, biaya_admin=fees["biaya-admin"],
-        provisi=fees["provisi"], jadwal=jadwal, meta=meta,
+        provisi=fees["provisi"], jadwal=jadwal, agunan=fees["agunan"], meta=meta,
     )
     return loan, []
 
@@ -599,12 +604,31 @@ def _days_unpaid(jadwal: Sequence[Instalment], unpaid: Sequence[Decimal], date: 
     return 0
 
 
+def uses_dpk(policies: Policies, date: dt.date) -> bool:
+    """Whether the bank class "dalam perhatian khusus" is in use on ``date`` (``kol-dpk`` > 0)."""
+    return Decimal(policies.value(KOL_THRESHOLD_KEYS[DPK], date)) > 0
+
+
+def classes_in_use(policies: Policies, date: dt.date) -> tuple[str, ...]:
+    """The loan classes in force on ``date``, best first (DPK only where a policy asks for it)."""
+    return KOLEKTIBILITAS if uses_dpk(policies, date) else tuple(c for c in KOLEKTIBILITAS if c != DPK)
+
+
 def classify(days: int, policies: Policies, date: dt.date) -> str:
     """Kolektibilitas for ``days`` past due, by the thresholds in force on ``date``."""
-    for cls in reversed(KOLEKTIBILITAS[1:]):
+    for cls in reversed(classes_in_use(policies, date)[1:]):
         if days >= Decimal(policies.value(KOL_THRESHOLD_KEYS[cls], date)):
             return str(cls)
     return LANCAR
+
+
+def ppap_base(kolektibilitas: str, sisa: Decimal, agunan: Decimal, policies: Policies, date: dt.date) -> Decimal:
+    """The balance the PPAP rate applies to: the outstanding principal, less the collateral for
+    kurang lancar and worse when ``kebijakan "ppap-agunan" "kurangi"`` is in force (never below 0)."""
+    base = max(sisa, ZERO)
+    if kolektibilitas in NPL_CLASSES and agunan > 0 and policies.value("ppap-agunan", date) == "kurangi":
+        base = max(base - agunan, ZERO)
+    return base
 
 
 def ppap_rate(kolektibilitas: str, policies: Policies, date: dt.date) -> Decimal:
@@ -622,7 +646,8 @@ def loan_status(
     days = 0 if sisa <= 0 else _days_unpaid(loan.jadwal, unpaid, date)  # = days_past_due(loan, moves, date)
     cls = classify(days, policies, date)
     rate = ppap_rate(cls, policies, date)
-    ppap = rupiah_half_up(Fraction(rate) * Fraction(max(sisa, ZERO)) / 100)
+    base = ppap_base(cls, sisa, loan.agunan, policies, date)
+    ppap = rupiah_half_up(Fraction(rate) * Fraction(base) / 100)
     due = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal <= date]
     upcoming = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal > date and left > 0]
     lunas = sisa <= 0
@@ -635,6 +660,7 @@ def loan_status(
         angsuran_tertunggak=0 if lunas else sum(1 for _, left in due if left > 0),
         jatuh_tempo_berikut=None if lunas or not upcoming else upcoming[0][0].tanggal,
         angsuran_berikut=ZERO if lunas or not upcoming else upcoming[0][1],
+        agunan=loan.agunan, dasar_ppap=base,
     )
 
 
@@ -689,7 +715,7 @@ _PORTFOLIOS: dict[tuple[int, dt.date], tuple[Any, Any, LoanBook, Portfolio]] = {
 def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:
     open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
     classes = []
-    for cls in KOLEKTIBILITAS:
+    for cls in classes_in_use(kop.policies, date):
         members = [s for s in open_loans if s.kolektibilitas == cls]
         classes.append(ClassTotal(
             kolektibilitas=cls,
