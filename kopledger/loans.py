@@ -664,6 +664,32 @@ def loan_status(
     )
 
 
+def current_portion(loan: Loan, moves: Sequence[Repayment], date: dt.date, months: int = 12) -> tuple[Decimal, Decimal]:
+    """The outstanding principal at ``date`` split by the schedule: (due within ``months``
+    months after ``date``, including what is overdue; due later). Principal repaid covers the
+    instalments in order, so a prepayment shortens the tail."""
+    pokok, _bunga, _denda = _paid_until(moves, date)
+    sisa = max(loan.pokok - pokok, ZERO)
+    unpaid = _allocate([row.pokok for row in loan.jadwal], pokok)
+    horizon = date + relativedelta(months=months)
+    current = sum((left for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal <= horizon), ZERO)
+    current = min(current, sisa)
+    return current, sisa - current
+
+
+def maturity_split(kop: Any, date: dt.date) -> tuple[Decimal, Decimal]:
+    """All member loans outstanding at ``date``: (lancar/current, due within 12 months; non-current)."""
+    book = loan_book(kop)
+    current = later = ZERO
+    for loan in book.pinjaman:
+        if loan.tanggal > date:
+            continue
+        c, n = current_portion(loan, book.angsuran[loan.id], date)
+        current += c
+        later += n
+    return current, later
+
+
 def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
     """Every loan disbursed on or before ``date`` (repaid ones too), oldest first."""
     book = book or loan_book(kop)
