@@ -43,6 +43,7 @@ class BudgetLine:
     realisasi: Decimal
     selisih: Decimal
     persen: Decimal | None
+    rinci: bool = False  # a sub-account of another budgeted account (not counted again in totals)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class PlanLine:
     nama: str
     kelompok: str
     anggaran: Decimal
+    rinci: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,15 @@ def _labels(entries: list[Any]) -> dict[str, str]:
             nama = (entry.meta or {}).get("nama")
             labels[entry.account] = str(nama) if nama else entry.account.split(":", 1)[-1].replace(":", " ")
     return labels
+
+
+def _label(account: str) -> str:
+    """A readable name for an account without ``nama`` metadata: its path below the root."""
+    return account.split(":", 1)[-1].replace(":", " ")
+
+
+def _under_another(account: str, accounts: Any) -> bool:
+    return any(b != account and _is_under(account, b) for b in accounts)
 
 
 def _is_under(account: str, parent: str) -> bool:
@@ -160,8 +171,8 @@ def realisasi_anggaran(kop: Any, year: int) -> Budget:
         flow = rollup(flows, account)
         actual = -flow if group == "pendapatan" else flow
         budget = lines[account]
-        rows.append(BudgetLine(account, labels.get(account, account.split(":", 1)[-1]), group, budget, actual,
-                               actual - budget, _percent(actual, budget)))
+        rows.append(BudgetLine(account, labels.get(account, _label(account)), group, budget, actual,
+                               actual - budget, _percent(actual, budget), _under_another(account, lines)))
     totals = []
     for group in KELOMPOK:
         mine = [r for r in rows if r.kelompok == group]
@@ -179,7 +190,7 @@ def rapb(kop: Any, year: int) -> Plan:
     budgets, _errors = parse_budgets(kop)
     lines = budgets.get(year, {})
     labels = _labels(kop.entries)
-    rows = [PlanLine(a, labels.get(a, a.split(":", 1)[-1]), _group(kop, a), lines[a])
+    rows = [PlanLine(a, labels.get(a, _label(a)), _group(kop, a), lines[a], _under_another(a, lines))
             for a in sorted(lines, key=lambda a: (KELOMPOK.index(_group(kop, a)), a))]
     totals = []
     for group in KELOMPOK:
