@@ -467,3 +467,12 @@ def test_laporan_of_an_unfinished_year_needs_sementara(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "SEMENTARA" in result.output and f"31 Desember {year}" not in result.output
     assert "2 Januari" in result.output  # per the last entry
+
+
+def test_a_bad_budget_line_is_named_in_the_rat_pack():
+    from kopledger.rat import build_rat, render_rat
+
+    bad = load(HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n')
+    pack = build_rat(bad, 2025)
+    assert "Beban:Usaha:Lsitrik" in pack.belum_tersedia["anggaran"]
+    assert "Beban:Usaha:Lsitrik" in str(render_rat(pack))
