@@ -296,7 +296,8 @@ def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Ban
 
 
 def book_indicators(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
-                    bands: dict[str, Band] | None = None) -> dict[str, HealthIndicator]:
+                    bands: dict[str, Band] | None = None, figures: dict[int, Any] | None = None,
+                    ) -> dict[str, HealthIndicator]:
     """The indicators computed from the books, by code. ``laporan`` (the year's
     FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
     else computed — the same functions the RAT pack and the statements use."""
@@ -327,8 +328,8 @@ def book_indicators(kop: Any, year: int, *, laporan: Any = None, portfolio: Any 
     pendapatan = totals["total_pendapatan"][0]
     result["bopo"] = _ratio_or_none("bopo", beban, pendapatan, bands["bopo"])
 
-    current = year_figures(kop, year)
-    prior = year_summary(kop, year - 1)
+    current = figures[year] if figures and year in figures else year_figures(kop, year)
+    prior = year_summary(kop, year - 1, figures=figures)
     result["pertumbuhan-ekuitas"] = _growth("pertumbuhan-ekuitas", current.ekuitas, prior.ekuitas if prior else None,
                                             bands["pertumbuhan-ekuitas"])
     result["pertumbuhan-shu"] = _growth("pertumbuhan-shu", current.shu, prior.shu if prior else None,
@@ -359,13 +360,15 @@ def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicat
     )
 
 
-def assess(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None) -> HealthAssessment:
-    """The health assessment of tahun buku ``year``."""
+def assess(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
+           figures: dict[int, Any] | None = None) -> HealthAssessment:
+    """The health assessment of tahun buku ``year``. ``laporan``, ``portfolio`` and ``figures``
+    (YearFigures by year) are taken when the caller already has them."""
     end = dt.date(year, 12, 31)
     overrides, errors = parse_band_overrides(kop.entries, end)
     answers, answer_errors = parse_answers(kop.entries, year)
     errors += answer_errors
-    books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides)
+    books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides, figures=figures)
     simpan_pinjam = books["npl"].status != TIDAK_BERLAKU
     aspects = []
     for kode, nama, key in ASPEK:

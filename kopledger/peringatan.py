@@ -34,7 +34,7 @@ class Peringatan:
 
 
 def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, portfolio: Any = None,
-               today: dt.date | None = None) -> tuple[Peringatan, ...]:
+               today: dt.date | None = None, figures: dict[int, Any] | None = None) -> tuple[Peringatan, ...]:
     """The warnings for the RAT of tahun buku ``tahun`` (codes with values, most serious first).
 
     ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
@@ -54,12 +54,12 @@ def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, por
     for year in kop.years():
         if year >= tahun:
             break
-        figures = year_figures(kop, year)
-        if figures.shu > 0 and existing_allocation(kop, year) is None:
-            result.append(Peringatan("shu-belum-dibagi", tahun, {"tahun_shu": year, "jumlah": figures.shu}))
-    figures = year_figures(kop, tahun)
-    if figures.shu < 0:
-        result.append(Peringatan("rugi", tahun, {"jumlah": -figures.shu}))
+        earlier = figures[year] if figures and year in figures else year_figures(kop, year)
+        if earlier.shu > 0 and existing_allocation(kop, year) is None:
+            result.append(Peringatan("shu-belum-dibagi", tahun, {"tahun_shu": year, "jumlah": earlier.shu}))
+    current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
+    if current.shu < 0:
+        result.append(Peringatan("rugi", tahun, {"jumlah": -current.shu}))
     texts = texts if texts is not None else rat_texts(kop, tahun)
     if not texts.get("laporan-pengawas", "").strip():
         result.append(Peringatan("laporan-pengawas-tidak-ada", tahun, {}))

@@ -394,7 +394,8 @@ def build_rat(
     step("Penilaian kesehatan, anggaran, unit usaha")
     from kopledger.rat_tambahan import rat_tambahan
 
-    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio)
+    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio,
+                                              figures={f.tahun: f for f in history})
     missing.update(tambahan_missing)
 
     texts = rat_texts(kop, year)

@@ -31,8 +31,9 @@ def with_sections(sections: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str
     return tuple(result)
 
 
-def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """(RatPack fields, parts left out with why)."""
+def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
+                 figures: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """(RatPack fields, parts left out with why). ``figures``: the pack's YearFigures by year."""
     from kopledger.anggaran import rapb, realisasi_anggaran
     from kopledger.kesehatan import assess
     from kopledger.peringatan import peringatan
@@ -42,7 +43,7 @@ def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = N
     fields: dict[str, Any] = {}
     missing: dict[str, str] = {}
     try:
-        fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio)
+        fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio, figures=figures)
     except KopledgerError as exc:
         missing["kesehatan"] = exc.message
     fields["anggaran"] = realisasi_anggaran(kop, year)
@@ -52,6 +53,6 @@ def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = N
         missing["anggaran"] = "; ".join(format_error_line(e) for e in fields["anggaran"].errors)
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year)
-    fields["riwayat"] = history(kop, year)
-    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio)
+    fields["riwayat"] = history(kop, year, figures=figures)
+    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures)
     return fields, missing

@@ -72,9 +72,10 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
     return result, errors
 
 
-def history(kop: Any, year: int, years: int = 5) -> tuple[YearSummary, ...]:
+def history(kop: Any, year: int, years: int = 5, *, figures: dict[int, Any] | None = None) -> tuple[YearSummary, ...]:
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
-    where they hold the year, else from ``ringkasan-tahun``; years with neither are left out."""
+    where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
+    ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
     from kopledger.indicators import year_figures
 
     summaries, _errors = parse_summaries(kop.entries, kop.currency)
@@ -82,14 +83,14 @@ def history(kop: Any, year: int, years: int = 5) -> tuple[YearSummary, ...]:
     rows = []
     for y in range(year - years + 1, year + 1):
         if y in in_books:
-            f = year_figures(kop, y)
+            f = figures[y] if figures and y in figures else year_figures(kop, y)
             rows.append(YearSummary(y, "buku", f.anggota, f.total_aset, f.ekuitas, f.volume_usaha, f.shu))
         elif y in summaries:
             rows.append(summaries[y])
     return tuple(rows)
 
 
-def year_summary(kop: Any, year: int) -> YearSummary | None:
+def year_summary(kop: Any, year: int, *, figures: dict[int, Any] | None = None) -> YearSummary | None:
     """One year's key figures (books first, then ``ringkasan-tahun``), or None."""
-    rows = history(kop, year, 1)
+    rows = history(kop, year, 1, figures=figures)
     return rows[0] if rows else None
