@@ -106,8 +106,9 @@ def _labels(entries: list[Any]) -> dict[str, str]:
 
 
 def _label(account: str) -> str:
-    """A readable name for an account without ``nama`` metadata: its path below the root."""
-    return account.split(":", 1)[-1].replace(":", " ")
+    """A readable name for an account without ``nama`` metadata (often a parent that is never
+    opened, e.g. ``Beban:Usaha``): its path, e.g. "Beban Usaha"."""
+    return account.replace(":", " ")
 
 
 def _under_another(account: str, accounts: Any) -> bool:
