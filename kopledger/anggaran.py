@@ -24,7 +24,7 @@ from beancount.core.amount import Amount
 
 from kopledger.balances import account_balances, is_closing_of, rollup
 from kopledger.config import customs
-from kopledger.errors import KopError
+from kopledger.errors import KopError, format_error_line
 
 ZERO = Decimal(0)
 
@@ -65,7 +65,8 @@ class Budget:
     tahun: int
     baris: tuple[BudgetLine, ...]
     total: tuple[GroupTotal, ...]
-    errors: tuple[KopError, ...] = field(default=(), compare=False, repr=False)
+    #: Malformed ``anggaran`` directives, as ``file:line: message`` lines (left out of the figures).
+    errors: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def ada(self) -> bool:
@@ -183,7 +184,7 @@ def realisasi_anggaran(kop: Any, year: int) -> Budget:
         b = sum((r.anggaran for r in mine if r.akun in top), ZERO)
         a = sum((r.realisasi for r in mine if r.akun in top), ZERO)
         totals.append(GroupTotal(group, b, a, a - b, _percent(a, b)))
-    return Budget(year, tuple(rows), tuple(totals), tuple(errors))
+    return Budget(year, tuple(rows), tuple(totals), tuple(format_error_line(e) for e in errors))
 
 
 def rapb(kop: Any, year: int) -> Plan:

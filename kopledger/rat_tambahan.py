@@ -48,9 +48,7 @@ def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = N
         missing["kesehatan"] = exc.message
     fields["anggaran"] = realisasi_anggaran(kop, year)
     if fields["anggaran"].errors:
-        from kopledger.errors import format_error_line
-
-        missing["anggaran"] = "; ".join(format_error_line(e) for e in fields["anggaran"].errors)
+        missing["anggaran"] = "; ".join(fields["anggaran"].errors)
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year)
     fields["riwayat"] = history(kop, year, figures=figures)

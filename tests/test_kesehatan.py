@@ -347,10 +347,23 @@ def test_budget_percentages_and_group_totals(kop):
     assert [(r.akun, r.anggaran) for r in plan.baris] == [("Beban:Usaha", D(9_000_000))]
 
 
-def test_budget_of_an_unknown_account_is_an_error():
-    bad = load(HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n')
-    errors = realisasi_anggaran(bad, 2025).errors
-    assert len(errors) == 1 and "Beban:Usaha:Lsitrik" in errors[0].message and errors[0].source["lineno"] > 0
+def test_budget_of_an_unknown_account_is_an_error(tmp_path: Path):
+    from kopledger.anggaran import parse_budgets
+
+    text = HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n'
+    bad = load(text)
+    _budgets, errors = parse_budgets(bad)
+    assert len(errors) == 1 and "Beban:Usaha:Lsitrik" in errors[0].message
+    line = text.count("\n")  # the directive is the last line
+    assert realisasi_anggaran(bad, 2025).errors == (f"<string>:{line}: {errors[0].message}",)
+    # and the RAT JSON still serialises, naming the line
+    path = tmp_path / "buku.beancount"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "rat.json"
+    result = CliRunner().invoke(main, ["rat", str(path), "--tahun", "2025", "--out", str(out), "--diam"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["anggaran"]["errors"] == [f"{path}:{line}: {errors[0].message}"]
 
 
 def test_units_add_up_to_the_shu(kop):
@@ -476,3 +489,12 @@ def test_a_bad_budget_line_is_named_in_the_rat_pack():
     pack = build_rat(bad, 2025)
     assert "Beban:Usaha:Lsitrik" in pack.belum_tersedia["anggaran"]
     assert "Beban:Usaha:Lsitrik" in str(render_rat(pack))
+
+
+def test_a_bad_self_assessment_line_is_refused_with_its_line(tmp_path: Path):
+    text = HEADER + BODY + '2026-01-10 custom "kesehatan-isian" "prinsip-koprasi" 1 TRUE\n'
+    path = tmp_path / "buku.beancount"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["kesehatan", str(path), "--tahun", "2025"])
+    assert result.exit_code == 1
+    assert f"{path}:{text.count(chr(10))}:" in result.output and "prinsip-koprasi" in result.output

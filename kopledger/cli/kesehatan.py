@@ -12,7 +12,6 @@ from kopledger.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
     KopClickError,
-    echo_errors,
     handle_library_errors,
     lang_option,
     ledger_argument,
@@ -64,7 +63,8 @@ def kesehatan_command(
         raise KopClickError("keluaran PDF berupa berkas biner: sebutkan berkasnya dengan --out kesehatan.pdf", EXIT_USAGE)
     result = assess(kop, tahun)
     if result.errors:
-        echo_errors(list(result.errors))
+        for line in result.errors:
+            click.echo(line, err=True)
         raise KopClickError("isian atau batas penilaian kesehatan tidak valid; perbaiki baris di atas", EXIT_FAILED)
     if fmt == "json":
         write_output(json.dumps(assessment_json(result), ensure_ascii=False, indent=2) + "\n", out)
