@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.anggaran import rapb, realisasi_anggaran
@@ -498,3 +500,25 @@ def test_a_bad_self_assessment_line_is_refused_with_its_line(tmp_path: Path):
     result = CliRunner().invoke(main, ["kesehatan", str(path), "--tahun", "2025"])
     assert result.exit_code == 1
     assert f"{path}:{text.count(chr(10))}:" in result.output and "prinsip-koprasi" in result.output
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    units=st.lists(st.sampled_from(["", "toko", "usp", "jasa"]), min_size=4, max_size=4),
+    amounts=st.lists(st.integers(min_value=1, max_value=10_000_000), min_size=4, max_size=4),
+)
+def test_units_always_add_up_to_the_year_shu(units, amounts):
+    """Whatever accounts carry which unit, the units and the shared row add up to the SHU."""
+    from kopledger.indicators import year_figures
+
+    accounts = ["Pendapatan:Anggota:A", "Pendapatan:NonAnggota:B", "Beban:Usaha:C", "Beban:Perkoperasian:D"]
+    text = HEADER.split("2024-01-01 open Aset:Kas IDR")[0] + "2024-01-01 open Aset:Kas IDR\n2024-01-01 open Ekuitas:Modal IDR\n"
+    for account, unit in zip(accounts, units, strict=True):
+        text += f"2024-01-01 open {account} IDR\n" + (f'  unit: "{unit}"\n' if unit else "")
+    for i, (account, amount) in enumerate(zip(accounts, amounts, strict=True)):
+        sign = -1 if account.startswith("Pendapatan") else 1
+        text += txn(f"2025-0{i + 1}-10", f"t{i}", account, sign * amount)
+    kop = load(text)
+    summary = phu_per_unit(kop, 2025)
+    assert sum((r.shu for r in summary.baris), D(0)) == summary.total.shu == year_figures(kop, 2025).shu
+    assert {r.unit for r in summary.baris} - {""} == {u for u in units if u}
