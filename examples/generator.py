@@ -85,6 +85,46 @@ ONE = Decimal(1)
 #: The day the koperasi was founded (its first members joined; its policies date from it).
 FOUNDED = dt.date(2016, 3, 12)
 
+#: Extra metadata on the chart's ``open`` lines: business units and depreciation (metadata only).
+ACCOUNT_META: dict[str, tuple[tuple[str, str], ...]] = {
+    "Persediaan": (("unit", '"toko"'),),
+    "Piutang:PenyisihanPinjaman": (("unit", '"usp"'),),
+    "AsetTetap:Peralatan": (("penyusutan", '"garis lurus"'),),
+    "AsetTetap:Kendaraan": (("penyusutan", '"garis lurus"'), ("umur", "96")),
+    "Anggota:Penjualan": (("unit", '"toko"'),),
+    "NonAnggota:Penjualan": (("unit", '"toko"'),),
+    "PokokPenjualan": (("unit", '"toko"'),),
+    "Anggota:JasaPinjaman": (("unit", '"usp"'),),
+    "Anggota:BiayaAdmin": (("unit", '"usp"'),),
+    "Anggota:Denda": (("unit", '"usp"'),),
+    "Usaha:PenyisihanPinjaman": (("unit", '"usp"'),),
+}
+
+#: The budget of the last year and the plan (RAPB) of the next: (account, rupiah).
+BUDGET_LAST = (
+    ("Pendapatan:Anggota:Penjualan", 135_000_000), ("Pendapatan:NonAnggota:Penjualan", 110_000_000),
+    ("Pendapatan:Anggota:JasaPinjaman", 70_000_000), ("Pendapatan:Anggota:BiayaAdmin", 6_000_000),
+    ("Beban:PokokPenjualan", 196_000_000), ("Beban:Usaha", 80_000_000), ("Beban:Usaha:Gaji", 45_600_000),
+    ("Beban:Perkoperasian", 15_000_000), ("Aset:AsetTetap:Peralatan", 10_000_000),
+)
+BUDGET_NEXT = (
+    ("Pendapatan:Anggota:Penjualan", 150_000_000), ("Pendapatan:NonAnggota:Penjualan", 112_000_000),
+    ("Pendapatan:Anggota:JasaPinjaman", 80_000_000), ("Pendapatan:Anggota:BiayaAdmin", 6_000_000),
+    ("Beban:PokokPenjualan", 212_000_000), ("Beban:Usaha", 82_000_000), ("Beban:Perkoperasian", 16_000_000),
+)
+PENGAWAS_TEKS = (
+    "Pengawas telah memeriksa pembukuan, kas, dan pelaksanaan keputusan Rapat Anggota selama tahun buku. "
+    "Kas dan saldo bank sesuai dengan buku pada pemeriksaan triwulanan.\n\n"
+    "Pengawas mencatat tunggakan pinjaman beberapa anggota dan meminta pengurus menagihnya secara teratur, "
+    "serta mengingatkan bahwa SHU tahun buku sebelumnya belum dibagi."
+)
+#: Key figures of years before the books (old printed RAT reports): year, members, assets,
+#: equity, volume, SHU.
+RINGKASAN_LAMA = (
+    (2022, 94, 318_400_000, 262_150_000, 215_300_000, 14_820_000),
+    (2023, 102, 349_900_000, 289_600_000, 228_750_000, 16_410_000),
+)
+
 
 def round_half_up(value: Decimal) -> int:
     """Whole rupiah, half up (the schedule rounding rule)."""
@@ -294,6 +334,9 @@ class LedgerGenerator:
         e(f'{founded} custom "kebijakan" "simpanan-pokok" 100000 IDR\n')
         e(f'{founded} custom "kebijakan" "simpanan-wajib" 25000 IDR\n')
         e(f'{founded} custom "kebijakan" "denda-pinjaman" 1\n')
+        e(';; Koperasi ini memakai kelas "dalam perhatian khusus" (1-90 hari) seperti bank: pilihan,\n')
+        e(';; bukan bawaan kopledger (bawaan: lancar, kurang lancar, diragukan, macet).\n')
+        e(f'{founded} custom "kebijakan" "kol-dpk" 1\n')
         if self.raise_month:
             e(f';; RAT tahun buku {start.year} menaikkan simpanan wajib mulai Januari {start.year + 1}.\n')
             e(f'{start.year + 1}-01-01 custom "kebijakan" "simpanan-wajib" 30000 IDR\n')
@@ -303,12 +346,35 @@ class LedgerGenerator:
                                    ("dana-sosial", 2.5)):
             e(f'{start} custom "shu-alokasi" "{component}" {percent}\n')
         e("\n;; ---- Bagan akun ----\n")
+        e(';; unit: unit usaha (toko, usp = unit simpan pinjam); akun tanpa unit adalah akun bersama.\n')
         for account in STANDARD_CHART:
             roots = {"aset": "Aset", "liabilitas": "Liabilitas", "ekuitas": "Ekuitas",
                      "pendapatan": "Pendapatan", "beban": "Beban"}
             e(f"{start} open {roots[account.root]}:{account.path} IDR\n")
             e(f'  kode: "{account.kode}"\n  nama: "{account.nama}"\n')
+            for key, value in ACCOUNT_META.get(account.path, ()):
+                e(f"  {key}: {value}\n")
+        e(';; Induk piutang pinjaman anggota (akun per anggota dibuka oleh plugin), unit simpan pinjam.\n')
+        e(f'{start} open Aset:Piutang:PinjamanAnggota IDR\n  unit: "usp"\n')
         e("\n")
+
+    # --- budget, supervisors' report, old reports (directives only: no figure changes) ---
+    def rat_plan(self) -> None:
+        """Budgets (anggaran) of the last year and the next (RAPB), the supervisors' report of
+        the last year, and the key figures of two years before the books began."""
+        e = self.emit
+        last = self.end.year
+        e(f"\n;; ---- Anggaran tahun buku {last} (disahkan RAT) dan RAPB {last + 1} ----\n")
+        for year, lines in ((last, BUDGET_LAST), (last + 1, BUDGET_NEXT)):
+            for account, amount in lines:
+                e(f'{year}-01-02 custom "anggaran" "{account}" {amount} IDR\n')
+        e(f"\n;; ---- Laporan pengawas tahun buku {last} ----\n")
+        e(f'{last + 1}-02-20 custom "rat-teks" "laporan-pengawas" "{PENGAWAS_TEKS}"\n  tahun: {last}\n')
+        e("\n;; ---- Ringkasan tahun sebelum pembukuan ini (dari laporan RAT tercetak) ----\n")
+        for year, anggota, aset, ekuitas, volume, shu in RINGKASAN_LAMA:
+            if year < self.start.year:
+                e(f'{self.start} custom "ringkasan-tahun" "{year}"\n  anggota: {anggota}\n  aset: {aset} IDR\n'
+                  f'  ekuitas: {ekuitas} IDR\n  volume: {volume} IDR\n  shu: {shu} IDR\n')
 
     # --- members -----------------------------------------------------------------------
     def person(self, i: int) -> tuple[str, str]:
@@ -369,7 +435,7 @@ class LedgerGenerator:
         founders = list(self.members.values())[:8]
         for role, m in zip(("ketua", "sekretaris", "bendahara", "pengawas"), founders[:4], strict=True):
             m.officer = True
-            self.emit(f'{self.start} custom "pengurus" "{role}" "{m.nama}"\n')
+            self.emit(f'{self.start} custom "pengurus" "{role}" "{m.nama}"\n  anggota: "{m.id}"\n')
         self.emit("\n")
 
     def opening_balances(self) -> None:
@@ -870,6 +936,7 @@ def _run_days(gen: LedgerGenerator) -> str:
             for event in gen.events.pop(day, ()):  # actions may add events for today
                 heapq.heappush(todays, event)
         day += dt.timedelta(days=1)
+    gen.rat_plan()
     return "".join(gen.out)
 
 

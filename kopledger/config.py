@@ -64,7 +64,10 @@ POLICY_KEYS: dict[str, PolicyKey] = {
         "choice", "members who left during the year share in SHU (ikut) or not (tidak)",
         ("tidak", "ikut"), "tidak",
     ),
-    "kol-dpk": PolicyKey("number", "days past due from which a loan is dalam perhatian khusus", default=Decimal(1)),
+    "kol-dpk": PolicyKey(
+        "number", "days past due from which a loan is dalam perhatian khusus (bank class; 0 = not used, the default)",
+        default=Decimal(0),
+    ),
     "kol-kurang-lancar": PolicyKey("number", "days past due from which a loan is kurang lancar", default=Decimal(91)),
     "kol-diragukan": PolicyKey("number", "days past due from which a loan is diragukan", default=Decimal(181)),
     "kol-macet": PolicyKey("number", "days past due from which a loan is macet", default=Decimal(271)),
@@ -73,6 +76,15 @@ POLICY_KEYS: dict[str, PolicyKey] = {
     "ppap-kurang-lancar": PolicyKey("number", "PPAP rate (%) for kurang lancar loans", default=Decimal(10)),
     "ppap-diragukan": PolicyKey("number", "PPAP rate (%) for diragukan loans", default=Decimal(50)),
     "ppap-macet": PolicyKey("number", "PPAP rate (%) for macet loans", default=Decimal(100)),
+    "ppap-agunan": PolicyKey(
+        "choice", "collateral (agunan) deducted from the balance before the PPAP rate of kurang lancar and worse",
+        ("tidak", "kurangi"), "tidak",
+    ),
+    "tunggakan-peringatan": PolicyKey("number", "NPL (%) above which the RAT pack warns", default=Decimal(5)),
+    "bobot-tata-kelola": PolicyKey("number", "health assessment: weight (%) of tata kelola", default=Decimal(30)),
+    "bobot-profil-risiko": PolicyKey("number", "health assessment: weight (%) of profil risiko", default=Decimal(15)),
+    "bobot-kinerja-keuangan": PolicyKey("number", "health assessment: weight (%) of kinerja keuangan", default=Decimal(40)),
+    "bobot-permodalan": PolicyKey("number", "health assessment: weight (%) of permodalan", default=Decimal(15)),
     "denda-pinjaman": PolicyKey("number", "late-payment penalty, % a month of the overdue instalment", default=Decimal(0)),
     "bunga-pinjaman-maks": PolicyKey("number", "highest loan rate allowed, % a year", default=Decimal(36)),
 }

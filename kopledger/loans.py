@@ -17,17 +17,17 @@ The ledger language (CONTRACTS.md, docs/pinjaman.md):
 Everything here is pure: functions take a :class:`~kopledger.ledger.Koperasi` (or entries)
 and explicit parameters and return frozen dataclasses or new directives; writing goes
 through :mod:`kopledger.writer`. All loans are read in one pass over the transactions.
+
+This module is the public face: the book (reading loans, :mod:`kopledger.loan_book`) and
+quality (kolektibilitas, PPAP, portfolio, :mod:`kopledger.loan_quality`) live in their own
+modules and are re-exported here; payments and the entry builders are here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import re
-import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -37,180 +37,121 @@ from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
 from kopledger import filters
-from kopledger.accounts import MemberKind, Roots, is_valid_member_id
-from kopledger.config import POLICY_KEYS, Member, Policies
-from kopledger.errors import InputError, KopError, LedgerHasErrors
+from kopledger.accounts import MemberKind, Roots
+from kopledger.config import POLICY_KEYS
+from kopledger.errors import InputError
+from kopledger.loan_book import (
+    LOAN_ID_RE,
+    TAG_ANGSURAN,
+    TAG_CAIR,
+    TAG_KELUAR,
+    TAG_PPAP,
+    ZERO,
+    Loan,
+    LoanBook,
+    Repayment,
+    _allocate,
+    _paid_until,
+    biaya_admin_account,
+    check_loans,
+    denda_account,
+    loan_book,
+    loan_errors,
+    loans,
+    parse_disbursement,
+    ppap_expense_account,
+    read_loans,
+)
+from kopledger.loan_quality import (
+    DIRAGUKAN,
+    DPK,
+    KOL_THRESHOLD_KEYS,
+    KOLEKTIBILITAS,
+    KURANG_LANCAR,
+    LANCAR,
+    MACET,
+    NPL_CLASSES,
+    PPAP_RATE_KEYS,
+    ClassTotal,
+    LoanStatus,
+    Portfolio,
+    _portfolio,
+    classes_in_use,
+    classify,
+    current_portion,
+    days_past_due,
+    loan_status,
+    loan_statuses,
+    maturity_split,
+    portfolio,
+    ppap_base,
+    ppap_on_books,
+    ppap_rate,
+    uses_dpk,
+)
 from kopledger.schedule import (
-    METODE,
     Instalment,
     check_terms,
     rupiah_half_up,
     schedule,
 )
 
-ZERO = Decimal(0)
-
-TAG_CAIR = "pinjaman-cair"
-TAG_ANGSURAN = "angsuran"
-TAG_PPAP = "ppap"
-TAG_KELUAR = "anggota-keluar"
-
-#: Loan quality classes, best first.
-LANCAR = "lancar"
-DPK = "dalam perhatian khusus"
-KURANG_LANCAR = "kurang lancar"
-DIRAGUKAN = "diragukan"
-MACET = "macet"
-KOLEKTIBILITAS = (LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET)
-#: Classes counted as non-performing (NPL): kurang lancar, diragukan, macet.
-NPL_CLASSES = (KURANG_LANCAR, DIRAGUKAN, MACET)
-
-#: ``kebijakan`` key of the first day past due of each class (lancar starts at 0).
-KOL_THRESHOLD_KEYS = {DPK: "kol-dpk", KURANG_LANCAR: "kol-kurang-lancar", DIRAGUKAN: "kol-diragukan", MACET: "kol-macet"}
-#: ``kebijakan`` key of the PPAP rate (%) of each class.
-PPAP_RATE_KEYS = {
-    LANCAR: "ppap-lancar", DPK: "ppap-dpk", KURANG_LANCAR: "ppap-kurang-lancar",
-    DIRAGUKAN: "ppap-diragukan", MACET: "ppap-macet",
-}
-
-LOAN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-
-
-# --------------------------------------------------------------------------------------
-# records
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Loan:
-    """A loan as disbursed: terms from the ``#pinjaman-cair`` metadata and its schedule."""
-
-    id: str
-    anggota: str
-    tanggal: dt.date  # disbursement date
-    pokok: Decimal
-    bunga: Decimal  # annual rate, percent
-    tenor: int  # months
-    metode: str
-    jatuh_tempo: dt.date  # first due date
-    biaya_admin: Decimal = ZERO
-    provisi: Decimal = ZERO
-    jadwal: tuple[Instalment, ...] = ()
-    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    @property
-    def jatuh_tempo_akhir(self) -> dt.date:
-        """Due date of the last instalment."""
-        return self.jadwal[-1].tanggal if self.jadwal else self.jatuh_tempo
-
-
-@dataclass(frozen=True)
-class Repayment:
-    """One movement on a loan after its disbursement: principal, interest and penalty repaid."""
-
-    tanggal: dt.date
-    pokok: Decimal  # principal repaid (negative when the loan account was debited again)
-    bunga: Decimal
-    denda: Decimal
-    setoff: bool = False  # part of an #anggota-keluar settlement
-    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-
-@dataclass(frozen=True)
-class LoanBook:
-    """All loans and their repayments, read in one pass; ``errors`` are malformed loan entries."""
-
-    pinjaman: tuple[Loan, ...]
-    angsuran: dict[str, tuple[Repayment, ...]]
-    #: principal credits to a member's loan account that no open loan could take: (member, date, amount)
-    tidak_teralokasi: tuple[tuple[str, dt.date, Decimal], ...] = ()
-    errors: tuple[KopError, ...] = ()
-
-    def loan(self, loan_id: str) -> Loan:
-        """The loan ``loan_id``; :class:`InputError` when there is none."""
-        for loan in self.pinjaman:
-            if loan.id == loan_id:
-                return loan
-        known = ", ".join(loan.id for loan in self.pinjaman[-5:])
-        raise InputError(
-            f"pinjaman {loan_id!r} tidak ada di buku",
-            hint=f"Lihat daftar pinjaman: kop pinjaman daftar BUKU{f' (mis. {known})' if known else ''}",
-        )
-
-
-@dataclass(frozen=True)
-class LoanStatus:
-    """A loan at a date: balance, arrears, quality class and required provision."""
-
-    id: str
-    anggota: str
-    nama: str
-    pokok_awal: Decimal
-    sisa: Decimal  # outstanding principal
-    hari_tunggakan: int  # days past due
-    kolektibilitas: str
-    ppap: Decimal  # required provision, whole rupiah
-    tarif_ppap: Decimal = ZERO  # percent
-    tanggal_cair: dt.date | None = None
-    jatuh_tempo_akhir: dt.date | None = None
-    metode: str = ""
-    bunga: Decimal = ZERO
-    tenor: int = 0
-    pokok_dibayar: Decimal = ZERO
-    bunga_dibayar: Decimal = ZERO
-    denda_dibayar: Decimal = ZERO
-    tunggakan: Decimal = ZERO  # instalments due and not yet paid (principal + interest)
-    angsuran_tertunggak: int = 0  # number of due instalments not fully paid
-    jatuh_tempo_berikut: dt.date | None = None
-    angsuran_berikut: Decimal = ZERO
-
-    @property
-    def lunas(self) -> bool:
-        """Fully repaid."""
-        return self.sisa <= 0
-
-
-@dataclass(frozen=True)
-class ClassTotal:
-    """One kolektibilitas class of the portfolio."""
-
-    kolektibilitas: str
-    jumlah_pinjaman: int
-    saldo: Decimal
-    tarif_ppap: Decimal  # percent
-    ppap: Decimal
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    """The loan portfolio at a date: open loans, totals by class, PPAP and NPL.
-
-    ``npl`` is a percent (0–100, two decimals): the balance of kurang lancar, diragukan and
-    macet loans over the total balance. ``ppap_tercatat`` is the provision on the books
-    (credit balance of ``Aset:Piutang:PenyisihanPinjaman``, shown positive).
-    """
-
-    tanggal: dt.date
-    pinjaman: tuple[LoanStatus, ...]
-    per_kolektibilitas: tuple[ClassTotal, ...]
-    total_saldo: Decimal
-    ppap_wajib: Decimal
-    ppap_tercatat: Decimal
-    npl: Decimal
-    tidak_teralokasi: Decimal = ZERO
-
-    @property
-    def selisih_ppap(self) -> Decimal:
-        """Provision to book (positive) or release (negative): required − on the books."""
-        return self.ppap_wajib - self.ppap_tercatat
-
-    @property
-    def tunggakan(self) -> tuple[LoanStatus, ...]:
-        """Loans in arrears (days past due > 0), longest overdue first."""
-        return tuple(sorted((s for s in self.pinjaman if s.hari_tunggakan > 0),
-                            key=lambda s: (-s.hari_tunggakan, s.id)))
-
-    @property
-    def jumlah_pinjaman(self) -> int:
-        return len(self.pinjaman)
+__all__ = [
+    "DIRAGUKAN",
+    "DPK",
+    "KOLEKTIBILITAS",
+    "KOL_THRESHOLD_KEYS",
+    "KURANG_LANCAR",
+    "LANCAR",
+    "LOAN_ID_RE",
+    "MACET",
+    "NPL_CLASSES",
+    "POLICY_KEYS",
+    "PPAP_RATE_KEYS",
+    "TAG_ANGSURAN",
+    "TAG_CAIR",
+    "TAG_KELUAR",
+    "TAG_PPAP",
+    "ZERO",
+    "ClassTotal",
+    "Instalment",
+    "Loan",
+    "LoanBook",
+    "LoanStatus",
+    "PaymentSplit",
+    "Portfolio",
+    "Repayment",
+    "_portfolio",
+    "biaya_admin_account",
+    "check_loans",
+    "classes_in_use",
+    "classify",
+    "current_portion",
+    "days_past_due",
+    "denda_account",
+    "disbursement_entries",
+    "loan_book",
+    "loan_errors",
+    "loan_status",
+    "loan_statuses",
+    "loans",
+    "maturity_split",
+    "next_loan_id",
+    "parse_disbursement",
+    "payment_entries",
+    "payoff_amount",
+    "penalty_due",
+    "portfolio",
+    "ppap_base",
+    "ppap_entries",
+    "ppap_expense_account",
+    "ppap_on_books",
+    "ppap_rate",
+    "read_loans",
+    "schedule",
+    "split_payment",
+    "uses_dpk",
+]
 
 
 @dataclass(frozen=True)
@@ -230,492 +171,6 @@ class PaymentSplit:
     pelunasan: Decimal  # what paying the loan off on this date would take
 
 
-# --------------------------------------------------------------------------------------
-# reading the ledger: one pass
-# --------------------------------------------------------------------------------------
-def denda_account(roots: Roots) -> str:
-    """Penalty income on member loans."""
-    return f"{roots.pendapatan_anggota}:Denda"
-
-
-def biaya_admin_account(roots: Roots) -> str:
-    """Admin fee and provisi income on member loans."""
-    return f"{roots.pendapatan_anggota}:BiayaAdmin"
-
-
-def ppap_expense_account(roots: Roots) -> str:
-    """The expense of loan-loss provisions."""
-    return f"{roots.beban}:Usaha:PenyisihanPinjaman"
-
-
-def _is_closing(entry: data.Transaction) -> bool:
-    tags = entry.tags
-    return bool(tags) and _closing_tags(tags if isinstance(tags, frozenset) else frozenset(tags))
-
-
-@functools.lru_cache(maxsize=1024)
-def _closing_tags(tags: frozenset[str]) -> bool:
-    """Tag sets are few: decide each once."""
-    return any(t.startswith("tutup-buku") or t.startswith("saldo-awal") for t in tags)
-
-
-def _err(meta: dict[str, Any] | None, message: str, entry: Any = None) -> KopError:
-    return KopError(meta, message, entry)
-
-
-def _meta_amount(value: Any, currency: str) -> Decimal | None:
-    if isinstance(value, Amount) and value.currency == currency and value.number is not None:
-        return Decimal(value.number)
-    if isinstance(value, Decimal) and not isinstance(value, bool):
-        return value
-    return None
-
-
-def parse_disbursement(
-    entry: data.Transaction, roots: Roots, currency: str
-) -> tuple[Loan | None, list[KopError]]:
-    """The loan a ``#pinjaman-cair`` transaction disburses, or errors saying what is wrong."""
-    meta = entry.meta
-    errors: list[KopError] = []
-    loan_id = meta.get("pinjaman")
-    if not isinstance(loan_id, str) or not LOAN_ID_RE.match(loan_id):
-        return None, [_err(meta, f'#pinjaman-cair needs metadata pinjaman: "PJ-YYYY-NNN" (a loan id), got {loan_id!r}', entry)]
-    loan_accounts = [
-        (p, split[1]) for p in entry.postings
-        if (split := roots.split_member_account(p.account)) and split[0] is MemberKind.PINJAMAN
-    ]
-    member_id = meta.get("anggota")
-    if member_id is None and len({m for _, m in loan_accounts}) == 1:
-        member_id = loan_accounts[0][1]
-    if not isinstance(member_id, str) or not is_valid_member_id(member_id):
-        errors.append(_err(meta, f'pinjaman {loan_id}: metadata anggota: "ID" tidak ada atau bukan nomor anggota; tambahkan anggota: "A0001" (member id missing)', entry))
-    pokok = _meta_amount(meta.get("pokok"), currency)
-    bunga = meta.get("bunga")
-    tenor = meta.get("tenor")
-    metode = meta.get("metode")
-    if pokok is None:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata pokok: harus jumlah uang seperti 5000000 {currency} (bad pokok)", entry))
-    if not isinstance(bunga, Decimal):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata bunga: harus persen setahun, misalnya 18 (bad bunga)", entry))
-    if not isinstance(tenor, Decimal) or tenor != tenor.to_integral_value():
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata tenor: harus jumlah bulan bulat, misalnya 12 (bad tenor)", entry))
-    if metode not in METODE:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata metode: harus salah satu dari {', '.join(METODE)}, tertulis {metode!r} (bad metode)", entry))
-    first_due = meta.get("jatuh-tempo", entry.date + relativedelta(months=1))
-    if not isinstance(first_due, dt.date):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata jatuh-tempo: harus tanggal seperti 2024-04-05 (bad date)", entry))
-    elif first_due <= entry.date:
-        errors.append(_err(meta, f"pinjaman {loan_id}: jatuh-tempo {first_due} harus sesudah tanggal pencairan {entry.date} (due before disbursement)", entry))
-    fees: dict[str, Decimal] = {}
-    for key in ("biaya-admin", "provisi"):
-        value = meta.get(key)
-        fee = ZERO if value is None else _meta_amount(value, currency)
-        fees[key] = fee if fee is not None else ZERO
-        if fee is None or fee < 0:
-            errors.append(_err(meta, f"pinjaman {loan_id}: metadata {key}: harus jumlah uang seperti 50000 {currency} (bad fee)", entry))
-    if errors:
-        return None, errors
-    assert isinstance(member_id, str) and pokok is not None and isinstance(first_due, dt.date)
-    assert isinstance(bunga, Decimal) and isinstance(tenor, Decimal)
-    try:
-        jadwal = schedule(pokok, bunga, int(tenor), str(metode), first_due)
-    except InputError as exc:
-        return None, [_err(meta, f"pinjaman {loan_id}: {exc.message}", entry)]
-    debit = sum(
-        (p.units.number for p, m in loan_accounts if m == member_id and p.units is not None and p.units.number is not None),
-        ZERO,
-    )
-    if debit != pokok:
-        errors.append(_err(meta, (
-            f"pinjaman {loan_id}: posting ke {roots.member_account(MemberKind.PINJAMAN, member_id)} "
-            f"sebesar {debit} {currency} tetapi pokok {pokok} {currency}; keduanya harus sama (pokok mismatch)"
-        ), entry))
-        return None, errors
-    loan = Loan(
-        id=loan_id, anggota=member_id, tanggal=entry.date, pokok=pokok, bunga=bunga, tenor=int(tenor),
-        metode=str(metode), jatuh_tempo=first_due, biaya_admin=fees["biaya-admin"],
-        provisi=fees["provisi"], jadwal=jadwal, meta=meta,
-    )
-    return loan, []
-
-
-@dataclass
-class _Running:
-    loan: Loan
-    sisa: Decimal
-    moves: list[Repayment] = field(default_factory=list)
-
-
-def read_loans(
-    entries: Iterable[data.Directive],
-    roots: Roots,
-    *,
-    members: dict[str, Member] | None = None,
-    currency: str = "IDR",
-) -> LoanBook:
-    """Every loan and every movement on it, in one pass over the (date-sorted) transactions."""
-    running: dict[str, _Running] = {}
-    by_member: dict[str, list[str]] = {}
-    errors: list[KopError] = []
-    unattributed: list[tuple[str, dt.date, Decimal]] = []
-    jasa = roots.jasa_pinjaman
-    denda = denda_account(roots)
-    loan_parent = roots.member_parent(MemberKind.PINJAMAN)
-    relevant: dict[str, bool] = {}  # account -> a loan account, loan interest or penalty
-
-    def is_relevant(account: str) -> bool:
-        value = relevant[account] = (
-            account.rpartition(":")[0] == loan_parent or roots.is_under(account, jasa) or roots.is_under(account, denda)
-        )
-        return value
-
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        cair = TAG_CAIR in (entry.tags or ())
-        if not cair:
-            # most transactions never touch a loan: skip them after one dict lookup per posting
-            for posting in entry.postings:
-                flag = relevant.get(posting.account)
-                if flag or (flag is None and is_relevant(posting.account)):
-                    break
-            else:
-                continue
-        if _is_closing(entry):
-            continue
-        tx_loan = entry.meta.get("pinjaman")
-        if cair:
-            loan, errs = parse_disbursement(entry, roots, currency)
-            errors += errs
-            if loan is None:
-                continue
-            if loan.id in running:
-                first = running[loan.id].loan.meta
-                errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id} dicairkan dua kali (pertama di {first.get('filename')}:{first.get('lineno')}); "
-                    "setiap pinjaman perlu id sendiri (duplicate loan id)"
-                ), entry))
-                continue
-            member = (members or {}).get(loan.anggota)
-            if members is not None and member is None:
-                errors.append(_err(entry.meta, f"pinjaman {loan.id}: anggota tidak dikenal: {loan.anggota}; daftarkan dulu dengan custom \"anggota\" (unknown member)", entry))
-                continue
-            if member is not None and not member.is_active(entry.date):
-                errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id}: anggota {loan.anggota} tidak aktif pada {entry.date}; "
-                    "pinjaman hanya untuk anggota aktif (member not active)"
-                ), entry))
-                continue
-            running[loan.id] = _Running(loan, loan.pokok)
-            by_member.setdefault(loan.anggota, []).append(loan.id)
-            continue
-
-        # principal, interest and penalty of this transaction, by loan id
-        moves: dict[str, list[Decimal]] = {}
-        income: list[tuple[str | None, Any, int, Decimal]] = []  # (loan id, member, slot, amount)
-        for posting in entry.postings:
-            units = posting.units
-            if units is None or units.number is None or units.currency != currency:
-                continue
-            pmeta = posting.meta or {}
-            loan_id = pmeta.get("pinjaman", tx_loan)
-            parent, _, member_id = posting.account.rpartition(":")
-            if parent == loan_parent:
-                repaid = -Decimal(units.number)
-                if loan_id is not None:
-                    state = running.get(str(loan_id))
-                    if state is None or state.loan.anggota != member_id:
-                        errors.append(_err(entry.meta, (
-                            f"{posting.account}: pinjaman {loan_id!r} bukan pinjaman anggota {member_id} "
-                            "yang dicairkan pada atau sebelum tanggal ini; periksa metadata pinjaman (unknown loan)"
-                        ), entry))
-                        continue
-                    if repaid > 0 and repaid > state.sisa:
-                        errors.append(_err(entry.meta, (
-                            f"{posting.account}: sisa pokok pinjaman {loan_id} {max(state.sisa, ZERO)} {currency}, "
-                            f"tetapi dibayar {repaid} {currency}; catat kelebihannya di akun lain (overpaid)"
-                        ), entry))
-                    state.sisa -= repaid
-                    moves.setdefault(state.loan.id, [ZERO, ZERO, ZERO])[0] += repaid
-                    continue
-                left = _attribute(repaid, by_member.get(member_id, []), running, moves)
-                if left:
-                    unattributed.append((member_id, entry.date, left))
-                continue
-            slot = 1 if roots.is_under(posting.account, jasa) else 2 if roots.is_under(posting.account, denda) else 0
-            if slot:
-                income.append((None if loan_id is None else str(loan_id),
-                               pmeta.get("anggota", entry.meta.get("anggota")), slot, -Decimal(units.number)))
-        for income_loan, income_member, slot, value in income:
-            target = income_loan
-            if target is None and moves:
-                target = next(iter(moves))
-            if target is None and isinstance(income_member, str):
-                target = _oldest_open(by_member.get(income_member, []), running)
-            if target is None or target not in running:
-                continue  # income not tied to a loan
-            moves.setdefault(target, [ZERO, ZERO, ZERO])[slot] += value
-        setoff = TAG_KELUAR in (entry.tags or ())
-        for loan_id, (pokok, bunga, pen) in moves.items():
-            if running[loan_id].loan.tanggal > entry.date:
-                continue
-            running[loan_id].moves.append(Repayment(entry.date, pokok, bunga, pen, setoff, entry.meta))
-
-    ordered = sorted(running.values(), key=lambda r: (r.loan.tanggal, r.loan.id))
-    return LoanBook(
-        pinjaman=tuple(r.loan for r in ordered),
-        angsuran={r.loan.id: tuple(r.moves) for r in ordered},
-        tidak_teralokasi=tuple(unattributed),
-        errors=tuple(errors),
-    )
-
-
-def _oldest_open(loan_ids: Sequence[str], running: dict[str, _Running]) -> str | None:
-    for loan_id in loan_ids:
-        if running[loan_id].sisa > 0:
-            return loan_id
-    return None
-
-
-def _attribute(
-    repaid: Decimal, loan_ids: Sequence[str], running: dict[str, _Running], moves: dict[str, list[Decimal]]
-) -> Decimal:
-    """Spread an unlabelled principal credit over the member's open loans, oldest first; return the rest."""
-    if repaid < 0:  # a debit without a loan id: add it back to the newest loan
-        if not loan_ids:
-            return repaid
-        loan_id = loan_ids[-1]
-        running[loan_id].sisa -= repaid
-        moves.setdefault(loan_id, [ZERO, ZERO, ZERO])[0] += repaid
-        return ZERO
-    for loan_id in loan_ids:
-        if repaid <= 0:
-            break
-        state = running[loan_id]
-        take = min(repaid, state.sisa)
-        if take <= 0:
-            continue
-        state.sisa -= take
-        moves.setdefault(loan_id, [ZERO, ZERO, ZERO])[0] += take
-        repaid -= take
-    return repaid
-
-
-#: The loan book of each loaded Koperasi, read once per process (the RAT pack and the
-#: statements' notes both need it): id(kop) -> (weak reference to kop, its entries, book).
-_BOOKS: dict[int, tuple[Any, Any, LoanBook]] = {}
-
-
-def _forget(cache: dict[Any, Any], key: Any, _ref: Any) -> None:
-    """Weak-reference callback: drop a cached value once its Koperasi is gone."""
-    cache.pop(key, None)
-
-
-def _read_book(kop: Any) -> LoanBook:
-    key = id(kop)
-    hit = _BOOKS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries:
-        return hit[2]
-    book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
-    try:
-        ref = weakref.ref(kop, functools.partial(_forget, _BOOKS, key))
-    except TypeError:  # not weakly referenceable: no cache
-        return book
-    _BOOKS[key] = (ref, kop.entries, book)
-    return book
-
-
-def loan_errors(kop: Any) -> list[KopError]:
-    """Malformed, duplicate or misdirected loan entries of a loaded Koperasi, with file:line."""
-    return list(_read_book(kop).errors)
-
-
-def loan_book(kop: Any) -> LoanBook:
-    """All loans of a :class:`~kopledger.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
-    of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""
-    book = _read_book(kop)
-    if book.errors:
-        count = len(book.errors)
-        raise LedgerHasErrors(
-            f"buku berisi {count} catatan pinjaman yang salah:", list(book.errors),
-            hint="Perbaiki transaksi #pinjaman-cair / #angsuran yang disebut di atas (lihat docs/pinjaman.md).",
-        )
-    return book
-
-
-def loans(kop: Any) -> tuple[Loan, ...]:
-    """Every loan in the books (from the disbursement metadata), oldest first."""
-    return loan_book(kop).pinjaman
-
-
-def check_loans(entries: list[data.Directive], options_map: dict[str, Any]) -> list[KopError]:
-    """Plugin check (``f(entries, options_map)``): malformed, duplicate or misdirected loan entries."""
-    from kopledger.config import parse_members
-
-    currency = (options_map.get("operating_currency") or ["IDR"])[0]
-    members, _ = parse_members(entries)
-    return list(read_loans(entries, Roots.from_options(options_map), members=members, currency=currency).errors)
-
-
-# --------------------------------------------------------------------------------------
-# a loan at a date
-# --------------------------------------------------------------------------------------
-def _paid_until(moves: Sequence[Repayment], date: dt.date) -> tuple[Decimal, Decimal, Decimal]:
-    pokok = bunga = denda = ZERO
-    for move in moves:
-        if move.tanggal > date:
-            break
-        pokok += move.pokok
-        bunga += move.bunga
-        denda += move.denda
-    return pokok, bunga, denda
-
-
-def _allocate(amounts: Sequence[Decimal], paid: Decimal) -> list[Decimal]:
-    """What is left unpaid of each amount when ``paid`` covers them in order."""
-    left = []
-    for value in amounts:
-        take = min(max(paid, ZERO), value)
-        paid -= take
-        left.append(value - take)
-    return left
-
-
-def days_past_due(loan: Loan, moves: Sequence[Repayment], date: dt.date) -> int:
-    """Days past due: date − the due date of the oldest instalment due on or before ``date`` that
-    cumulative principal + interest paid (allocated to instalments in order) does not cover."""
-    pokok, bunga, _ = _paid_until(moves, date)
-    if loan.pokok - pokok <= 0:
-        return 0
-    return _days_unpaid(loan.jadwal, _allocate([row.angsuran for row in loan.jadwal], pokok + bunga), date)
-
-
-def _days_unpaid(jadwal: Sequence[Instalment], unpaid: Sequence[Decimal], date: dt.date) -> int:
-    for row, left in zip(jadwal, unpaid, strict=True):
-        if row.tanggal > date:
-            break
-        if left > 0:
-            return (date - row.tanggal).days
-    return 0
-
-
-def classify(days: int, policies: Policies, date: dt.date) -> str:
-    """Kolektibilitas for ``days`` past due, by the thresholds in force on ``date``."""
-    for cls in reversed(KOLEKTIBILITAS[1:]):
-        if days >= Decimal(policies.value(KOL_THRESHOLD_KEYS[cls], date)):
-            return str(cls)
-    return LANCAR
-
-
-def ppap_rate(kolektibilitas: str, policies: Policies, date: dt.date) -> Decimal:
-    """PPAP rate (%) of a class in force on ``date``."""
-    return Decimal(policies.value(PPAP_RATE_KEYS[kolektibilitas], date))
-
-
-def loan_status(
-    loan: Loan, moves: Sequence[Repayment], date: dt.date, policies: Policies, nama: str = ""
-) -> LoanStatus:
-    """One loan at ``date``: balance, days past due, class, provision (rounded half up per loan)."""
-    pokok, bunga, denda = _paid_until(moves, date)
-    sisa = loan.pokok - pokok
-    unpaid = _allocate([row.angsuran for row in loan.jadwal], pokok + bunga)
-    days = 0 if sisa <= 0 else _days_unpaid(loan.jadwal, unpaid, date)  # = days_past_due(loan, moves, date)
-    cls = classify(days, policies, date)
-    rate = ppap_rate(cls, policies, date)
-    ppap = rupiah_half_up(Fraction(rate) * Fraction(max(sisa, ZERO)) / 100)
-    due = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal <= date]
-    upcoming = [(row, left) for row, left in zip(loan.jadwal, unpaid, strict=True) if row.tanggal > date and left > 0]
-    lunas = sisa <= 0
-    return LoanStatus(
-        id=loan.id, anggota=loan.anggota, nama=nama, pokok_awal=loan.pokok, sisa=sisa,
-        hari_tunggakan=days, kolektibilitas=cls, ppap=ppap, tarif_ppap=rate,
-        tanggal_cair=loan.tanggal, jatuh_tempo_akhir=loan.jatuh_tempo_akhir, metode=loan.metode,
-        bunga=loan.bunga, tenor=loan.tenor, pokok_dibayar=pokok, bunga_dibayar=bunga, denda_dibayar=denda,
-        tunggakan=ZERO if lunas else sum((left for _, left in due), ZERO),
-        angsuran_tertunggak=0 if lunas else sum(1 for _, left in due if left > 0),
-        jatuh_tempo_berikut=None if lunas or not upcoming else upcoming[0][0].tanggal,
-        angsuran_berikut=ZERO if lunas or not upcoming else upcoming[0][1],
-    )
-
-
-def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
-    """Every loan disbursed on or before ``date`` (repaid ones too), oldest first."""
-    book = book or loan_book(kop)
-    result = []
-    for loan in book.pinjaman:
-        if loan.tanggal > date:
-            continue
-        member = kop.members.get(loan.anggota)
-        result.append(loan_status(loan, book.angsuran[loan.id], date, kop.policies, member.nama if member else ""))
-    return tuple(result)
-
-
-def ppap_on_books(kop: Any, date: dt.date) -> Decimal:
-    """The provision on the books at ``date``: credit balance of the PPAP account (positive)."""
-    total = ZERO
-    account = kop.roots.ppap
-    for entry in kop.entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        if entry.date > date:
-            break
-        for posting in entry.postings:
-            units = posting.units
-            if posting.account == account and units is not None and units.currency == kop.currency and units.number is not None:
-                total -= units.number
-    return total
-
-
-def portfolio(kop: Any, date: dt.date) -> Portfolio:
-    """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
-
-    Computed once per loaded Koperasi and date (the RAT pack and the statements' notes both
-    show it)."""
-    book = loan_book(kop)
-    key = (id(kop), date)
-    hit = _PORTFOLIOS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries and hit[2] is book:
-        return hit[3]
-    result = _portfolio(kop, date, book)
-    with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
-        ref = weakref.ref(kop, functools.partial(_forget, _PORTFOLIOS, key))
-        _PORTFOLIOS[key] = (ref, kop.entries, book, result)
-    return result
-
-
-_PORTFOLIOS: dict[tuple[int, dt.date], tuple[Any, Any, LoanBook, Portfolio]] = {}
-
-
-def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:
-    open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
-    classes = []
-    for cls in KOLEKTIBILITAS:
-        members = [s for s in open_loans if s.kolektibilitas == cls]
-        classes.append(ClassTotal(
-            kolektibilitas=cls,
-            jumlah_pinjaman=len(members),
-            saldo=sum((s.sisa for s in members), ZERO),
-            tarif_ppap=ppap_rate(cls, kop.policies, date),
-            ppap=sum((s.ppap for s in members), ZERO),
-        ))
-    total = sum((c.saldo for c in classes), ZERO)
-    bad = sum((c.saldo for c in classes if c.kolektibilitas in NPL_CLASSES), ZERO)
-    npl = (bad * 100 / total).quantize(Decimal("0.01")) if total else ZERO
-    return Portfolio(
-        tanggal=date,
-        pinjaman=open_loans,
-        per_kolektibilitas=tuple(classes),
-        total_saldo=total,
-        ppap_wajib=sum((c.ppap for c in classes), ZERO),
-        ppap_tercatat=ppap_on_books(kop, date),
-        npl=npl,
-        tidak_teralokasi=sum((a for _, d, a in book.tidak_teralokasi if d <= date), ZERO),
-    )
-
-
-# --------------------------------------------------------------------------------------
-# payments: what is due, how a payment splits
-# --------------------------------------------------------------------------------------
 def _billed(loan: Loan, date: dt.date) -> list[Instalment]:
     """Instalments billed on ``date``: those due before it and the current period's one (the first
     due on or after ``date``; instalment k's period runs from the day after due k−1 to due k)."""
@@ -823,9 +278,6 @@ def split_payment(
     )
 
 
-# --------------------------------------------------------------------------------------
-# building directives (pure: returned, never written)
-# --------------------------------------------------------------------------------------
 def _amount(number: Decimal, currency: str) -> Amount:
     return Amount(Decimal(number), currency)
 
@@ -1009,32 +461,3 @@ def ppap_entries(kop: Any, date: dt.date, *, result: Portfolio | None = None) ->
         frozenset({TAG_PPAP}), frozenset(), postings,
     )
     return [*_opens_needed(kop, [p.account for p in postings], date), txn]
-
-
-__all__ = [
-    "KOLEKTIBILITAS",
-    "POLICY_KEYS",
-    "ClassTotal",
-    "Instalment",
-    "Loan",
-    "LoanBook",
-    "LoanStatus",
-    "PaymentSplit",
-    "Portfolio",
-    "Repayment",
-    "classify",
-    "days_past_due",
-    "disbursement_entries",
-    "loan_book",
-    "loan_status",
-    "loan_statuses",
-    "loans",
-    "payment_entries",
-    "payoff_amount",
-    "penalty_due",
-    "portfolio",
-    "ppap_entries",
-    "read_loans",
-    "schedule",
-    "split_payment",
-]

@@ -29,6 +29,7 @@ from kopledger.errors import InputError, KopledgerError
 from kopledger.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.ledger import Koperasi
 from kopledger.membership import MembershipStats, membership_stats
+from kopledger.rat_tambahan import with_sections
 from kopledger.render import translate
 
 ZERO = Decimal(0)
@@ -101,7 +102,13 @@ class RatPack:
     teks: dict[str, str] = field(default_factory=dict)
     #: Parts left out of the document: part id → why (shown in the document).
     belum_tersedia: dict[str, str] = field(default_factory=dict)
-    peringatan: tuple[str, ...] = ()
+    # -- added for the examiner (kopledger.rat_tambahan) --
+    peringatan: tuple[Any, ...] = ()  # kopledger.peringatan.Peringatan: codes with values
+    kesehatan: Any = None  # kopledger.kesehatan.HealthAssessment
+    anggaran: Any = None  # kopledger.anggaran.Budget (realisasi vs anggaran of the year)
+    rapb: Any = None  # kopledger.anggaran.Plan (next year's budget)
+    unit_usaha: Any = None  # kopledger.unit_usaha.UnitSummary (PHU per unit)
+    riwayat: tuple[Any, ...] = ()  # kopledger.riwayat.YearSummary, up to five years
 
     @property
     def chart(self) -> dict[str, ChartSvg]:
@@ -384,6 +391,13 @@ def build_rat(
     step("Grafik")
     grafik = build_charts(kop, year, stats, history, lang)
 
+    step("Penilaian kesehatan, anggaran, unit usaha")
+    from kopledger.rat_tambahan import rat_tambahan
+
+    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio,
+                                              figures={f.tahun: f for f in history})
+    missing.update(tambahan_missing)
+
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)
     return RatPack(
@@ -409,7 +423,7 @@ def build_rat(
         grafik=grafik,
         teks=texts,
         belum_tersedia=missing,
-        peringatan=tuple(warnings),
+        **tambahan,
     )
 
 
@@ -432,7 +446,7 @@ def render_rat(
     context = {
         "pack": pack,
         "judul": f"{translate('Laporan Pertanggungjawaban Pengurus', lang)} {pack.tahun} — {pack.nama}",
-        "sections": SECTIONS,
+        "sections": with_sections(SECTIONS),
         "laporan": pack.laporan,
         "kop_info": pack.info or KoperasiInfo(nama=pack.nama),
         "pdf": fmt == "pdf",

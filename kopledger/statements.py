@@ -129,6 +129,7 @@ class Notes:
     aset_tetap: tuple[StatementLine, ...]  # cost, accumulated depreciation, book value, expense
     pinjaman: Any | None  # kopledger.loans.Portfolio at year end, when loans exist
     peringatan: tuple[Warning, ...]
+    tambahan: Any = None  # kopledger.calk_tambahan.ExtraNotes: the notes an examiner reads
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,17 @@ class FinancialStatements:
     arus_kas: Statement
     calk: Notes
     mata_uang: str = "IDR"
+    #: A year not yet ended (``kop laporan --sementara``): the date the figures run to.
+    per: dt.date | None = None
+
+    @property
+    def sementara(self) -> bool:
+        """True for the provisional statements of a year not yet ended."""
+        return self.per is not None
 
     @property
     def tanggal(self) -> dt.date:
-        return dt.date(self.tahun, 12, 31)
+        return self.per or dt.date(self.tahun, 12, 31)
 
     @property
     def tanggal_pembanding(self) -> dt.date:
@@ -894,6 +902,11 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
                          (cur_p.cash_opening, prior_p.cash_opening))
     calk = _notes(kop, chart, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
                   (res_cur, res_prior))
+    from dataclasses import replace as _replace
+
+    from kopledger.calk_tambahan import calk_tambahan  # the added notes (issue 16)
+
+    calk = _replace(calk, tambahan=calk_tambahan(kop, year))
     return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency)
 
 

@@ -71,7 +71,9 @@ def test_html_golden_and_escaping(books: Path, tmp_path: Path):
     assert "<b>Uji</b>" not in html and "Koperasi &lt;b&gt;Uji&lt;/b&gt; Sejahtera" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     # Signature blocks of the pengurus, not the pengawas; place and date.
-    assert "Siti Aminah" in html and "Budi Santoso" in html and "Dedi Kurnia" not in html
+    signatures = "".join(part.split("</div>\n</div>")[0] for part in html.split('<div class="ttd-blok">')[1:])
+    assert "Siti Aminah" in signatures and "Budi Santoso" in signatures and "Dedi Kurnia" not in signatures
+    # the pengawas is in the notes' related parties (issue 16), not among the signatures
     assert "Sukabumi, 31 Desember 2025" in html
     for title in ("LAPORAN POSISI KEUANGAN", "LAPORAN PERHITUNGAN HASIL USAHA", "LAPORAN PERUBAHAN EKUITAS",
                   "LAPORAN ARUS KAS", "CATATAN ATAS LAPORAN KEUANGAN"):

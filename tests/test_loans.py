@@ -264,12 +264,13 @@ def test_portfolio_balance_agrees_with_bean_query(kop):
 
 def test_class_totals_sum_to_the_portfolio(kop):
     result = portfolio(kop, PER)
-    assert [c.kolektibilitas for c in result.per_kolektibilitas] == list(KOLEKTIBILITAS)
+    # the koperasi classes (Juknis 15/2021): no "dalam perhatian khusus" unless a policy asks
+    assert [c.kolektibilitas for c in result.per_kolektibilitas] == [LANCAR, KURANG_LANCAR, DIRAGUKAN, MACET]
     assert sum(c.saldo for c in result.per_kolektibilitas) == result.total_saldo
     assert sum(c.ppap for c in result.per_kolektibilitas) == result.ppap_wajib
     assert sum(c.jumlah_pinjaman for c in result.per_kolektibilitas) == len(result.pinjaman) == 3
     rates = {c.kolektibilitas: c.tarif_ppap for c in result.per_kolektibilitas}
-    assert rates == {LANCAR: D("0.5"), DPK: D(10), KURANG_LANCAR: D(10), DIRAGUKAN: D(50), MACET: D(100)}
+    assert rates == {LANCAR: D("0.5"), KURANG_LANCAR: D(10), DIRAGUKAN: D(50), MACET: D(100)}
 
 
 def test_portfolio_before_disbursement_and_after_repayment(kop):
@@ -282,7 +283,7 @@ def test_portfolio_before_disbursement_and_after_repayment(kop):
 
 
 @pytest.mark.parametrize(("days", "expected"), [
-    (0, LANCAR), (1, DPK), (90, DPK), (91, KURANG_LANCAR), (180, KURANG_LANCAR),
+    (0, LANCAR), (1, LANCAR), (90, LANCAR), (91, KURANG_LANCAR), (180, KURANG_LANCAR),
     (181, DIRAGUKAN), (270, DIRAGUKAN), (271, MACET), (2000, MACET),
 ])
 def test_default_thresholds(days, expected):
@@ -297,7 +298,7 @@ def test_thresholds_and_rates_from_kebijakan():
         Policy("kol-macet", D(121), dt.date(2024, 1, 1)),
     ])
     assert [classify(d, policies, PER) for d in (7, 8, 31, 61, 121)] == [LANCAR, DPK, KURANG_LANCAR, DIRAGUKAN, MACET]
-    assert classify(8, policies, dt.date(2023, 12, 31)) == DPK  # not in force yet: defaults
+    assert classify(8, policies, dt.date(2023, 12, 31)) == LANCAR  # not in force yet: defaults (no DPK)
 
 
 def test_kebijakan_in_the_ledger_changes_the_class_and_ppap():
@@ -652,7 +653,7 @@ def test_cli_portofolio_json_and_table(ledger, kop):
     assert got["ppap_wajib"] == str(expected.ppap_wajib)
     assert got["npl"] == str(expected.npl)
     assert got["tunggakan"] == ["PJ-2024-001", "PJ-2024-003"]
-    assert [c["kolektibilitas"] for c in got["per_kolektibilitas"]] == list(KOLEKTIBILITAS)
+    assert [c["kolektibilitas"] for c in got["per_kolektibilitas"]] == [k for k in KOLEKTIBILITAS if k != DPK]
     table = run("pinjaman", "portofolio", ledger, "--per", "2024-12-31")
     assert table.exit_code == 0, table.output
     assert "Diragukan" in table.output and "PJ-2024-001" in table.output and "Rina Wati" in table.output

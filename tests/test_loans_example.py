@@ -97,7 +97,7 @@ def test_days_past_due_against_payments_in_the_ledger(kop, query):
 
 def test_kolektibilitas_ppap_and_npl_at_year_end(kop):
     result = portfolio(kop, YEAR_END)
-    assert [c.kolektibilitas for c in result.per_kolektibilitas] == list(KOLEKTIBILITAS)
+    assert [c.kolektibilitas for c in result.per_kolektibilitas] == list(KOLEKTIBILITAS)  # the example opts into DPK
     assert sum(c.saldo for c in result.per_kolektibilitas) == result.total_saldo
     assert sum(c.jumlah_pinjaman for c in result.per_kolektibilitas) == len(result.pinjaman)
     for cls in result.per_kolektibilitas:

@@ -37,10 +37,13 @@ JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 @lang_option
 @click.option("--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
+@click.option("--sementara", is_flag=True,
+              help="Izinkan tahun buku yang belum berakhir (laporan ditandai SEMENTARA, per transaksi terakhir).")
+@click.option("--unit", default=None, help="Hanya unit usaha ini (metadata unit pada akun): PHU dan neraca unit.")
 @handle_library_errors
 def laporan_command(
     ledger: Path | None, tahun: int | None, jenis: str, fmt: str, out: Path | None, lang: str,
-    templat: Path | None,
+    templat: Path | None, sementara: bool = False, unit: str | None = None,
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
     from kopledger.output import render_laporan
@@ -54,8 +57,24 @@ def laporan_command(
         tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise KopClickError(f"keluaran {fmt.upper()} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{fmt}", EXIT_USAGE)
+    # -- unfinished year (SEMENTARA) and unit reports: kopledger.laporan_tambahan --
+    from kopledger.laporan_tambahan import provisional_date, render_unit
+
+    per = provisional_date(kop, tahun)
+    if per is not None and not sementara:
+        raise KopClickError(
+            f"tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per.isoformat()})",
+            EXIT_USAGE,
+        )
+    if unit is not None:
+        write_output(render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat), out)
+        return
     parts = list(JENIS) if jenis == "semua" else [jenis]
     fs = build_statements(kop, tahun)
+    if per is not None:
+        from dataclasses import replace
+
+        fs = replace(fs, per=per)
     content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
     write_output(content, out)
 

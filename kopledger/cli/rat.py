@@ -69,15 +69,30 @@ def rat_command(
     year = tahun if tahun is not None else (years[-1] if years else None)
     if year is None:
         raise KopClickError("buku belum berisi transaksi: tidak ada yang dilaporkan", EXIT_USAGE)
+    if out is not None and str(out) != "-":
+        # -- the format follows the --out suffix; an unknown suffix is refused --
+        suffix = out.suffix.lower()
+        by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html", ".json": "json"}
+        if suffix not in by_suffix:
+            raise KopClickError(f"akhiran --out tidak dikenal: {out.name!r}; pakai .html, .pdf atau .json", EXIT_USAGE)
+        if fmt is None:
+            fmt = by_suffix[suffix]
     if fmt is None:
-        fmt = "pdf" if out is not None and out.suffix.lower() == ".pdf" else "html"
+        fmt = "html"
     if out is None and fmt != "json":
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
         from dataclasses import replace
 
-        echo_json(replace(pack, grafik=()))
+        if out is None or str(out) == "-":
+            echo_json(replace(pack, grafik=()))
+        else:
+            import json
+
+            from kopledger.cli.common import jsonable
+
+            write_output(json.dumps(jsonable(replace(pack, grafik=())), ensure_ascii=False, indent=2) + "\n", out)
         return
     progress("Menyusun dokumen" + (" PDF" if fmt == "pdf" else ""))
     content = render_rat(pack, fmt, lang, templat)

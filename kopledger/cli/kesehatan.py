@@ -1,0 +1,75 @@
+"""``kop kesehatan`` (``health``): the health assessment of a tahun buku."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kopledger.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    KopClickError,
+    handle_library_errors,
+    lang_option,
+    ledger_argument,
+    load_books,
+    write_output,
+)
+
+
+@click.command("kesehatan")
+@ledger_argument
+@click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir yang ada transaksinya).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "json", "html", "pdf"]), default=None,
+              help="Bentuk keluaran (default: dari akhiran --out, atau txt).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tulis ke berkas ini (default: layar).")
+@lang_option
+@click.option("--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
+@click.option("--templat-isian", "isian", is_flag=True,
+              help="Cetak templat isian penilaian mandiri pengurus untuk tahun itu, lalu selesai.")
+@handle_library_errors
+def kesehatan_command(
+    ledger: Path | None, tahun: int | None, fmt: str | None, out: Path | None, lang: str,
+    templat: Path | None, isian: bool,
+) -> None:
+    """Penilaian kesehatan koperasi (Permenkop UKM 9/2020, Juknis 15/2021) (health assessment)."""
+    from kopledger.kesehatan import answers_template, assess, assessment_json, render_assessment
+
+    if isian and ledger is None and tahun is not None:
+        write_output(answers_template(tahun, lang=lang), out)
+        return
+    kop = load_books(ledger)
+    years = kop.years()
+    if tahun is None:
+        if not years:
+            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dinilai", EXIT_USAGE)
+        tahun = years[-1]
+    if isian:
+        write_output(answers_template(tahun, lang=lang), out)
+        return
+    if tahun not in years:
+        raise KopClickError(f"buku tidak berisi transaksi pada tahun {tahun}", EXIT_USAGE)
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out is not None else "txt"
+        if suffix not in ("txt", "json", "html", "pdf"):
+            raise KopClickError(f"akhiran --out tidak dikenal: .{suffix}; pakai .txt, .json, .html atau .pdf", EXIT_USAGE)
+        fmt = suffix
+    if fmt == "pdf" and out is None and sys.stdout.isatty():
+        raise KopClickError("keluaran PDF berupa berkas biner: sebutkan berkasnya dengan --out kesehatan.pdf", EXIT_USAGE)
+    result = assess(kop, tahun)
+    if result.errors:
+        for line in result.errors:
+            click.echo(line, err=True)
+        raise KopClickError("isian atau batas penilaian kesehatan tidak valid; perbaiki baris di atas", EXIT_FAILED)
+    if fmt == "json":
+        write_output(json.dumps(assessment_json(result), ensure_ascii=False, indent=2) + "\n", out)
+        return
+    write_output(render_assessment(result, fmt, kop=kop, lang=lang, template_dir=templat), out)
+
+
+COMMANDS = [(kesehatan_command, ["health"])]

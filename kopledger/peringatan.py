@@ -1,0 +1,71 @@
+"""Warnings an RAT must hear, as codes with values (the words are in the templates).
+
+:func:`peringatan` is the public function the RAT pack and the web desk's dashboard show:
+
+- ``shu-belum-dibagi`` — an earlier year's positive SHU with no allocation entry booked
+  (``#shu-alokasi ^shu-YEAR``); values ``tahun_shu``, ``jumlah``;
+- ``rugi`` — the year ended with a loss; value ``jumlah`` (positive);
+- ``laporan-pengawas-tidak-ada`` — no ``rat-teks "laporan-pengawas"`` for the year;
+- ``tunggakan-tinggi`` — non-performing loans (NPL) above ``kebijakan "tunggakan-peringatan"``
+  (default 5 %, the upper bound of "Sehat" in Juknis 15/2021); values ``npl``, ``batas``,
+  ``saldo`` (the non-performing balance);
+- ``tahun-berjalan`` — the year has not ended: figures are provisional; value ``per``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Peringatan:
+    """One warning: a code, the tahun buku it concerns, and its values."""
+
+    kode: str
+    tahun: int
+    nilai: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, portfolio: Any = None,
+               today: dt.date | None = None, figures: dict[int, Any] | None = None) -> tuple[Peringatan, ...]:
+    """The warnings for the RAT of tahun buku ``tahun`` (codes with values, most serious first).
+
+    ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
+    loan portfolio (computed when not given)."""
+    from kopledger import loans
+    from kopledger.indicators import year_figures
+    from kopledger.rat import rat_texts
+    from kopledger.shu import existing_allocation
+
+    result: list[Peringatan] = []
+    today = today or dt.date.today()
+    end = dt.date(tahun, 12, 31)
+    if end >= today:
+        last = max((e.date for e in kop.entries if e.date.year == tahun and isinstance(e, data.Transaction)),
+                   default=today)
+        result.append(Peringatan("tahun-berjalan", tahun, {"per": min(last, today)}))
+    for year in kop.years():
+        if year >= tahun:
+            break
+        earlier = figures[year] if figures and year in figures else year_figures(kop, year)
+        if earlier.shu > 0 and existing_allocation(kop, year) is None:
+            result.append(Peringatan("shu-belum-dibagi", tahun, {"tahun_shu": year, "jumlah": earlier.shu}))
+    current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
+    if current.shu < 0:
+        result.append(Peringatan("rugi", tahun, {"jumlah": -current.shu}))
+    texts = texts if texts is not None else rat_texts(kop, tahun)
+    if not texts.get("laporan-pengawas", "").strip():
+        result.append(Peringatan("laporan-pengawas-tidak-ada", tahun, {}))
+    portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
+    limit = Decimal(kop.policies.value("tunggakan-peringatan", end))
+    if portfolio.total_saldo > 0 and portfolio.npl > limit:
+        bad = sum((c.saldo for c in portfolio.per_kolektibilitas if c.kolektibilitas in loans.NPL_CLASSES), ZERO)
+        result.append(Peringatan("tunggakan-tinggi", tahun, {"npl": portfolio.npl, "batas": limit, "saldo": bad}))
+    return tuple(result)
