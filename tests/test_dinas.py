@@ -21,8 +21,9 @@ from kopledger import Koperasi
 from kopledger.cli import main
 from kopledger.closing import close_year, closed_years
 from kopledger.dinas.agregat import agregat, agregat_json, money
-from kopledger.dinas.ekspor import KESEHATAN_BELUM, build_export, schema, schema_errors
+from kopledger.dinas.ekspor import KESEHATAN_SEMENTARA, build_export, schema, schema_errors
 from kopledger.dinas.laporan import render_agregat
+from kopledger.kesehatan import assess
 from kopledger.membership import membership_stats
 from kopledger.statements import build_statements
 
@@ -207,14 +208,19 @@ def test_export_is_valid_carries_the_sidik_and_nothing_assessed_is_invented(book
         assert document["tutup_buku"] == {"ditutup": True, "sidik": closed_years(row["kop"])[YEAR]}
         assert document["koperasi"]["wilayah"] == dict(zip(("provinsi", "kabupaten_kota", "kecamatan"), row["wilayah"],
                                                            strict=True))
-        assert document["kesehatan"] == {"dinilai": False, "predikat": None, "skor": None, "aspek": [],
-                                         "alasan": KESEHATAN_BELUM}
+        assessment = assess(row["kop"], YEAR)
+        health = document["kesehatan"]
+        assert health["dinilai"] and health["predikat"] == assessment.predikat
+        assert health["skor"] == format(assessment.nilai_akhir, "f")
+        assert health["lengkap"] is assessment.lengkap is False  # no self-assessment answers in generated books
+        assert health["alasan"] == KESEHATAN_SEMENTARA
+        assert [a["aspek"] for a in health["aspek"]] == [a.kode for a in assessment.aspek if a.nilai is not None]
         fs = build_statements(row["kop"], YEAR)
         assert document["laporan"]["phu"]["total"]["shu"] == format(fs.phu.total("shu"), "f")
         assert [b["kode"] for b in document["laporan"]["neraca"]["baris"]] == [line.kode for line in fs.neraca.lines]
     # the schema itself refuses an invented health figure without an assessment
     invented = build_export(books["own"][0]["kop"], YEAR)
-    invented["kesehatan"]["predikat"] = "SEHAT"
+    invented["kesehatan"].update(dinilai=False, alasan="tidak dinilai")  # predikat and skor left in place
     assert any(e.startswith("kesehatan") for e in schema_errors(invented))
 
 

@@ -36,8 +36,10 @@ SKEMA = "kopledger-ekspor/1"
 #: ``custom "koperasi"`` metadata keys of the wilayah → the export's field names.
 WILAYAH_KEYS = {"provinsi": "provinsi", "kabupaten-kota": "kabupaten_kota", "kecamatan": "kecamatan"}
 
-#: The reason given while the health assessment is not connected (see :func:`kesehatan_section`).
-KESEHATAN_BELUM = "belum dinilai: penilaian kesehatan koperasi belum tersedia di kopledger versi ini"
+#: Why an export carries no health assessment (see :func:`kesehatan_section`).
+KESEHATAN_BELUM = "belum dinilai: tidak ada aspek yang bisa dinilai dari buku maupun isian pengurus"
+#: Why a predikat is provisional: some applicable indicator is neither in the books nor answered.
+KESEHATAN_SEMENTARA = "sementara: sebagian indikator belum diisi pengurus (kesehatan-isian)"
 
 
 def _dec(value: Decimal) -> str:
@@ -205,14 +207,26 @@ def _pinjaman(fs: FinancialStatements) -> dict[str, Any]:
 def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
     """The health assessment section of the export — the ONE place it is filled.
 
-    Until ``kopledger.kesehatan`` (issue 16) is connected here, the section says plainly
-    that the koperasi was not assessed (``dinilai: false`` with ``alasan``); it never
-    invents a predikat or a score. Connected, it returns ``{"dinilai": True, "predikat":
-    "SEHAT", "skor": "81.25", "aspek": [{"aspek", "skor", "bobot"}], "alasan": None}``
-    (numbers as exact decimal strings).
+    Taken from :func:`kopledger.kesehatan.assess`, never computed again. ``dinilai`` is
+    false (with ``alasan``) when no aspect has a score; ``lengkap`` is false when some
+    applicable indicator has neither a figure nor a self-assessment answer: the predikat is
+    then provisional, as the RAT pack and ``kop kesehatan`` say too.
     """
-    del kop, year  # read by the assessment once it is connected
-    return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "alasan": KESEHATAN_BELUM}
+    from kopledger.kesehatan import assess
+
+    assessment = assess(kop, year)
+    if assessment.nilai_akhir is None or assessment.predikat is None:
+        return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False,
+                "alasan": KESEHATAN_BELUM}
+    return {
+        "dinilai": True,
+        "predikat": assessment.predikat,
+        "skor": _dec(assessment.nilai_akhir),
+        "aspek": [{"aspek": a.kode, "skor": _dec(a.nilai), "bobot": _dec(a.bobot)}
+                  for a in assessment.aspek if a.nilai is not None],
+        "lengkap": assessment.lengkap,
+        "alasan": None if assessment.lengkap else KESEHATAN_SEMENTARA,
+    }
 
 
 def _rat(kop: Koperasi, year: int) -> dict[str, Any]:
