@@ -7,12 +7,12 @@ A year is closed by three kinds of directives, written together through the safe
   ``close --retain``); statements of YEAR exclude it, later years see its effect;
 - ``balance`` assertions on ``YEAR+1-01-01``: zero for each account it zeroed, and the SHU
   account's new balance (metadata ``tutup-buku: "YEAR"`` and ``sidik`` tie them to the lock);
-- the lock, ``custom "tutup-buku" "YEAR"`` dated the day of closing, whose ``sidik`` is a
-  fingerprint of every entry dated in the year (:func:`fingerprint`), the closing
-  transaction included.
+- the lock, ``custom "tutup-buku" "YEAR"`` dated the day of closing, whose ``sidik`` chains
+  everything dated up to the year's end to the previous lock (:mod:`kopledger.chain`), the
+  closing transaction included.
 
-The plugin recomputes the fingerprint at every load (:func:`check_closed_years`): an entry
-added, changed or removed in a closed year is an error naming the year. Reopening is an
+The plugin verifies the chain at every load (:func:`kopledger.chain.verify_chain`): an entry
+added, changed or removed up to a closed year's end is an error naming the year. Reopening is an
 appended ``custom "buka-buku" "YEAR"`` with an ``alasan``: it cancels the latest earlier
 lock of that year and the balance assertions of that closing (the file stays append-only,
 and the reason stays in the books). See docs/tutup-buku.md.
@@ -20,577 +20,53 @@ and the reason stays in the books). See docs/tutup-buku.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
-import hashlib
-import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
-from beancount.core.position import Cost
 from beancount.parser.grammar import ValueType
 
 from kopledger.balances import account_balances, closing_tag
+from kopledger.chain import (  # noqa: F401  (re-exported: the closing API keeps its names)
+    FINGERPRINT_VERSION,
+    LOCK,
+    LOCK_TYPES,
+    SHORT,
+    UNLOCK,
+    ChainError,
+    LockState,
+    VerifiedCache,
+    YearDigest,
+    _where,
+    canonical_text,
+    chain_digests,
+    check_closed_years,
+    drop_superseded_assertions,
+    fingerprint,
+    lock_state,
+    locks_in_force,
+    next_span,
+    superseded_assertions,
+    verify_chain,
+)
 from kopledger.config import split_in_force
-from kopledger.errors import InputError, KopError, KopledgerError
+from kopledger.errors import InputError, KopledgerError
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
 
-LOCK = "tutup-buku"
-UNLOCK = "buka-buku"
-#: Fingerprint format; part of every hash so a future change cannot collide with it.
-FINGERPRINT_VERSION = "kop-sidik-1"
-#: Custom directives that are about the lock itself, never part of a fingerprint.
-LOCK_TYPES = frozenset({LOCK, UNLOCK})
-#: Length of the short fingerprint carried by a closing's balance assertions.
-SHORT = 16
-_SKIP_META = frozenset({"filename", "lineno"})
-#: Options that change how the same text is booked: part of the verified-cache key.
-_KEY_OPTIONS = ("plugin", "booking_method", "inferred_tolerance_default", "inferred_tolerance_multiplier",
-                "infer_tolerance_from_cost", "operating_currency")
-
-
-# --- the fingerprint -----------------------------------------------------------------
-@dataclass(frozen=True)
-class YearDigest:
-    """The fingerprint of one year, with a per-month breakdown to locate a change.
-
-    ``bulan`` holds, for months 1–12, ``(digest, count)``: the first 8 hex digits of the
-    month's hash and its number of entries. ``sidik`` is the hash of the twelve full
-    month hashes, so both come from one pass.
-    """
-
-    tahun: int
-    sidik: str
-    bulan: tuple[tuple[str, int], ...]
-
-    @property
-    def jumlah(self) -> int:
-        """Number of entries fingerprinted."""
-        return sum(count for _, count in self.bulan)
-
-    def bulan_text(self) -> str:
-        """The month breakdown as stored in the lock: ``"01=3f2a9c1e/152 02=…"``."""
-        return " ".join(f"{m:02d}={d}/{n}" for m, (d, n) in enumerate(self.bulan, start=1))
-
-
-def _num(number: Decimal) -> str:
-    """A number in canonical text: ``100000.00`` and ``100000`` are the same amount."""
-    text = str(number)
-    if "." in text or "E" in text:
-        text = format(number, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _canon(value: Any) -> str:
-    """Canonical text of a directive field or metadata value."""
-    if isinstance(value, str):
-        return repr(value)
-    if value is None:
-        return "~"
-    if isinstance(value, Decimal):
-        return _num(value)
-    if isinstance(value, Amount):
-        return f"{_canon(value.number)} {value.currency}"
-    if isinstance(value, bool):
-        return "T" if value else "F"
-    if isinstance(value, int | float):
-        return _num(Decimal(str(value)))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Cost):
-        return f"{{{_canon(value.number)} {value.currency} {_canon(value.date)} {_canon(value.label)}}}"
-    if isinstance(value, set | frozenset):
-        return "{" + ",".join(sorted(_canon(v) for v in value)) + "}"
-    if isinstance(value, dict):
-        return _meta(value)
-    if isinstance(value, data.Posting):
-        return _posting_text(value)
-    fields = getattr(value, "_fields", None)
-    if fields is not None:  # other NamedTuples (ValueType, CostSpec…)
-        return type(value).__name__ + "(" + ",".join(_canon(getattr(value, f)) for f in fields) + ")"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_canon(v) for v in value) + "]"
-    return repr(value)
-
-
-def _meta(meta: dict[str, Any] | None) -> str:
-    """Metadata that matters: everything a user wrote, not the source location or ``__x__``."""
-    if not meta:
-        return ""
-    items = []
-    for key, value in meta.items():
-        if key in _SKIP_META or str(key).startswith("__"):
-            continue
-        items.append(f"{key}={value!r}" if type(value) is str else f"{key}={_canon(value)}")
-    if len(items) > 1:
-        items.sort()
-    return ";".join(items)
-
-
-def _posting_text(posting: data.Posting) -> str:
-    units = posting.units
-    if units is not None and units.number is not None:
-        text = f"{posting.account} {_num(units.number)} {units.currency}"
-    else:
-        text = f"{posting.account} {_canon(units)}"
-    if posting.cost is not None or posting.price is not None or posting.flag:
-        text += f" {posting.flag or ''}|{_canon(posting.cost)}|{_canon(posting.price)}"
-    meta = posting.meta
-    if meta and (len(meta) > 2 or "lineno" not in meta or "filename" not in meta):
-        extra = _meta(meta)
-        if extra:
-            text += " " + extra
-    return text
-
-
-def canonical_text(entry: data.Directive) -> str:
-    """One entry as canonical text: what it says, not where it is written.
-
-    Source location and automatic metadata are left out, numbers are normalised, tags,
-    links and postings are sorted. Postings carry their booked amounts, so an amount left
-    to interpolation and the same amount written out give the same text.
-    """
-    if type(entry) is data.Transaction:
-        parts = [
-            "T", str(entry.date), entry.flag or "", "~" if entry.payee is None else repr(entry.payee),
-            repr(entry.narration), ",".join(sorted(entry.tags)) if entry.tags else "",
-            ",".join(sorted(entry.links)) if entry.links else "", _meta(entry.meta),
-        ]
-        postings = []
-        for posting in entry.postings:
-            units = posting.units
-            meta = posting.meta
-            if (units is None or units.number is None or posting.cost is not None or posting.price is not None or posting.flag
-                    or (meta and len(meta) > 2)):
-                postings.append(_posting_text(posting))
-                continue
-            number = str(units.number)
-            if "." in number or "E" in number or number == "-0":
-                number = _num(units.number)
-            postings.append(f"{posting.account} {number} {units.currency}")
-        postings.sort()
-        parts += postings
-        return "\t".join(parts)
-    kind = type(entry).__name__
-    if isinstance(entry, data.Document):
-        entry = entry._replace(filename=os.path.basename(entry.filename))
-    parts = [kind]
-    for name in entry._fields:
-        if name == "meta" or (kind == "Balance" and name == "diff_amount"):
-            continue
-        parts.append(_canon(getattr(entry, name)))
-    parts.append(_meta(entry.meta))
-    return "\t".join(parts)
-
-
-def _location(meta: dict[str, Any] | None) -> tuple[Any, Any]:
-    meta = meta or {}
-    return meta.get("filename"), meta.get("lineno")
-
-
-def _generated_locations(entries: Iterable[data.Directive]) -> set[tuple[Any, Any]]:
-    """Source locations of other directives: an Open/Close sharing one was made by a plugin.
-
-    (kopledger's plugin opens member accounts with the location of the ``anggota``
-    directive; every directive a user writes has a location of its own.)
-    """
-    return {_location(e.meta) for e in entries if not isinstance(e, data.Open | data.Close)}
-
-
-def _fingerprinted(entry: data.Directive, generated: set[tuple[Any, Any]] | None = None) -> bool:
-    """True for the entries a user wrote (what a fingerprint covers)."""
-    meta = entry.meta or {}
-    if not meta.get("lineno"):  # made by a plugin (auto accounts, documents…)
-        return False
-    if isinstance(entry, data.Custom):
-        return entry.type not in LOCK_TYPES
-    if isinstance(entry, data.Transaction):
-        return entry.flag != "P"  # padding is derived from a Pad directive
-    if isinstance(entry, data.Open | data.Close):
-        return meta.get("filename") != "<kopledger>" and _location(meta) not in (generated or set())
-    return True
-
-
-def year_digests(
-    entries: Sequence[data.Directive], years: Iterable[int], *, new: Sequence[data.Directive] = ()
-) -> dict[int, YearDigest]:
-    """Fingerprints of ``years`` in one pass over ``entries`` (see :func:`fingerprint`).
-
-    ``new`` are entries about to be written (no source location yet), always covered.
-    """
-    wanted = set(years)
-    if not wanted:
-        return {}
-    lines: dict[int, list[list[str]]] = {y: [[] for _ in range(12)] for y in wanted}
-    opens: list[data.Directive] = []
-    transaction = data.Transaction
-    for entry in entries:
-        year = entry.date.year
-        if year not in wanted:
-            continue
-        if type(entry) is transaction:
-            if entry.flag != "P" and entry.meta.get("lineno"):
-                lines[year][entry.date.month - 1].append(canonical_text(entry))
-        elif isinstance(entry, data.Open | data.Close):
-            opens.append(entry)
-        elif _fingerprinted(entry):
-            lines[year][entry.date.month - 1].append(canonical_text(entry))
-    if opens:
-        generated = _generated_locations(entries)
-        for entry in opens:
-            if _fingerprinted(entry, generated):
-                lines[entry.date.year][entry.date.month - 1].append(canonical_text(entry))
-    for entry in new:
-        if entry.date.year in wanted:
-            lines[entry.date.year][entry.date.month - 1].append(canonical_text(entry))
-    result = {}
-    for year, months in lines.items():
-        hashes = []
-        for month_lines in months:
-            month_lines.sort()
-            digest = hashlib.sha256()
-            for line in month_lines:
-                digest.update(line.encode("utf-8"))
-                digest.update(b"\n")
-            hashes.append(digest.hexdigest())
-        total = hashlib.sha256(f"{FINGERPRINT_VERSION}:{year}:{':'.join(hashes)}".encode()).hexdigest()
-        result[year] = YearDigest(
-            year, total, tuple((h[:8], len(ls)) for h, ls in zip(hashes, months, strict=True))
-        )
-    return result
-
-
-def year_digest(entries: Sequence[data.Directive], year: int) -> YearDigest:
-    """The fingerprint of ``year`` with its per-month breakdown."""
-    return year_digests(entries, [year])[year]
-
-
-def fingerprint(entries: Sequence[data.Directive], year: int) -> str:
-    """SHA-256 over the canonical text of every entry dated in ``year`` a user wrote.
-
-    Covers transactions, balances, pads, notes, documents, prices, events, opens, closes
-    and custom directives (not the ``tutup-buku``/``buka-buku`` lock itself, nor what
-    plugins generate). Independent of file names, line numbers and order, so moving
-    entries between files does not change it; any change of a date, narration, flag,
-    tag, account, amount or user metadata does.
-    """
-    return year_digest(entries, year).sidik
-
-
-# --- the lock: closed years ----------------------------------------------------------
-@dataclass(frozen=True)
-class LockState:
-    """The lock directives read in order: which years are closed now, and what went wrong."""
-
-    aktif: dict[int, data.Custom]  # year -> the lock in force
-    dibatalkan: dict[int, list[data.Custom]]  # year -> locks cancelled by buka-buku
-    errors: tuple[KopError, ...] = ()
-    buka: dict[int, list[data.Custom]] = field(default_factory=dict)
-
-
-def _year_of(entry: data.Custom) -> int | None:
-    values = [v.value for v in entry.values]
-    if len(values) != 1 or not isinstance(values[0], str) or not values[0].isdigit() or len(values[0]) != 4:
-        return None
-    return int(values[0])
-
-
-def _sort_key(entry: data.Custom) -> tuple[Any, ...]:
-    filename, lineno = _location(entry.meta)
-    return (entry.date, str(filename or ""), lineno or 0)
-
-
-def lock_state(entries: Iterable[data.Directive]) -> LockState:
-    """Read ``tutup-buku`` and ``buka-buku`` directives in date order (then file position).
-
-    A ``buka-buku`` cancels the lock in force for its year; closing a year that is
-    already closed, or reopening one that is not, is an error.
-    """
-    events = sorted(
-        (e for e in entries if isinstance(e, data.Custom) and e.type in LOCK_TYPES), key=_sort_key
-    )
-    active: dict[int, data.Custom] = {}
-    cancelled: dict[int, list[data.Custom]] = {}
-    reopened: dict[int, list[data.Custom]] = {}
-    errors: list[KopError] = []
-    for event in events:
-        year = _year_of(event)
-        if year is None:
-            errors.append(KopError(event.meta, f'custom "{event.type}" perlu satu tahun dalam tanda kutip, misalnya "2024" (bad year)', event))
-            continue
-        if event.type == LOCK:
-            sidik = event.meta.get("sidik")
-            if not isinstance(sidik, str) or len(sidik) != 64:
-                errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} tidak punya sidik yang sah; baris ini harus ditulis oleh "
-                    "kop tutup-buku, bukan diketik sendiri (bad fingerprint)"
-                ), event))
-                continue
-            if event.date <= dt.date(year, 12, 31):
-                errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} bertanggal {event.date}, sebelum tahun buku berakhir; "
-                    "tutup buku dengan kop tutup-buku sesudah 31 Desember (closed too early)"
-                ), event))
-                continue
-            if year in active:
-                first = active[year]
-                errors.append(KopError(event.meta, (
-                    f"tahun buku {year} sudah ditutup (di {_where(first)}); buka dulu dengan "
-                    "kop buka-buku sebelum menutupnya lagi (already closed)"
-                ), event))
-                continue
-            active[year] = event
-        else:
-            if year not in active:
-                errors.append(KopError(event.meta, f"buka-buku {year}: tahun buku {year} belum ditutup; hapus baris buka-buku ini (not closed)", event))
-                continue
-            if not str(event.meta.get("alasan") or "").strip():
-                errors.append(KopError(event.meta, f'buka-buku {year} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event))
-            cancelled.setdefault(year, []).append(active.pop(year))
-            reopened.setdefault(year, []).append(event)
-    return LockState(active, cancelled, tuple(errors), reopened)
-
-
-def _where(entry: Any) -> str:
-    filename, lineno = _location(getattr(entry, "meta", None))
-    return f"{filename}:{lineno}"
-
 
 def closed_years(kop: Koperasi) -> dict[int, str]:
     """The years closed now (a lock in force), each with its fingerprint."""
-    return {year: str(lock.meta["sidik"]) for year, lock in sorted(lock_state(kop.entries).aktif.items())}
-
-
-def _parse_months(text: Any) -> dict[int, tuple[str, int]]:
-    months: dict[int, tuple[str, int]] = {}
-    for token in str(text or "").split():
-        try:
-            month, rest = token.split("=")
-            digest, count = rest.split("/")
-            months[int(month)] = (digest, int(count))
-        except ValueError:
-            continue
-    return months
-
-
-def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any]) -> list[Any]:
-    """Errors for entries added, changed or removed in a closed year (run by the plugin).
-
-    One pass hashing the canonical text of the closed years' entries. A mismatch is
-    reported at the lock, naming the year and the months that changed; an entry dated in
-    the closed year and written after the lock in the same file is named at its own line.
-    A year whose source files are byte-for-byte those last verified is not hashed again
-    (see :class:`VerifiedCache`).
-    """
-    if not any(isinstance(e, data.Custom) and e.type in LOCK_TYPES for e in entries):
-        return []
-    state = lock_state(entries)
-    errors: list[Any] = list(state.errors)
-    cache = VerifiedCache.for_ledger(options_map)
-    keys = cache.keys(entries, state.aktif, options_map) if cache else {}
-    todo = {
-        year: lock for year, lock in state.aktif.items()
-        if not (cache and cache.verified(year, keys.get(year), str(lock.meta.get("sidik"))))
-    }
-    digests = year_digests(entries, todo)
-    for year, lock in sorted(todo.items()):
-        digest = digests[year]
-        if digest.sidik == lock.meta.get("sidik"):
-            if cache:
-                cache.remember(year, keys.get(year), digest.sidik)
-            continue
-        errors.extend(_tamper_errors(entries, year, lock, digest))
-    if cache:
-        cache.save()
-    return errors
-
-
-class VerifiedCache:
-    """Years already verified, keyed by the exact source text that holds their entries.
-
-    Stored beside the main ledger as ``.NAME.sidik-cache.json``: for each closed year, a
-    key and the fingerprint that matched its lock. The key is a SHA-256 over the ledger's
-    plugin list and booking options and, for every file with an entry dated in the year,
-    the bytes from the start of the file through the year's last entry there (up to the
-    next entry). The same text gives the same entries, so hashing it (far cheaper than
-    canonicalising every entry) proves the year unchanged; entries appended after it, like
-    the next year's, do not touch it. Editing any of that text, an entry of the year
-    appearing anywhere else, or a different plugin list changes the key, and the year is
-    fingerprinted again. The cache only skips work for a year whose fingerprint equalled
-    its lock; it holds nothing a forger could not equally write into the lock itself.
-    Disabled with ``KOP_SIDIK_CACHE=0``, for ledgers not read from files, and for hidden
-    (temporary) main files.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.changed = False
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            self.years: dict[str, list[str]] = (
-                loaded.get("tahun", {}) if loaded.get("versi") == FINGERPRINT_VERSION else {}
-            )
-        except (OSError, ValueError, AttributeError):
-            self.years = {}
-
-    @classmethod
-    def for_ledger(cls, options_map: dict[str, Any]) -> VerifiedCache | None:
-        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0":
-            return None
-        filename = options_map.get("filename")
-        if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):
-            return None
-        main = Path(filename)
-        return cls(main.with_name(f".{main.name}.sidik-cache.json"))
-
-    def keys(
-        self, entries: Sequence[data.Directive], years: Iterable[int], options_map: dict[str, Any]
-    ) -> dict[int, str]:
-        """Cache key of each year: the source text that holds its entries, plugins, booking.
-
-        For each file with an entry of the year, the key covers the file's lines from the
-        start up to the next entry after the year's last one there (the whole file when
-        there is none): entries appended later, e.g. the next year's, leave it unchanged.
-        """
-        wanted = set(years)
-        last: dict[tuple[int, str], int] = {}  # (year, file) -> line of the year's last entry
-        starts: dict[str, list[int]] = {}  # file -> lines where entries start
-        unknown: set[int] = set()
-        for entry in entries:
-            meta = entry.meta
-            name, line = meta.get("filename"), meta.get("lineno")
-            if not name or not isinstance(line, int) or line <= 0:
-                if entry.date.year in wanted:
-                    unknown.add(entry.date.year)
-                continue
-            starts.setdefault(name, []).append(line)
-            year = entry.date.year
-            if year in wanted and line > last.get((year, name), 0):
-                last[(year, name)] = line
-        context = "|".join([FINGERPRINT_VERSION, *(repr(options_map.get(key)) for key in _KEY_OPTIONS)])
-        digests = {year: hashlib.sha256(f"{context}|{year}".encode()) for year in wanted - unknown}
-        texts: dict[str, list[bytes] | None] = {}
-        for (year, name), line in sorted(last.items()):
-            digest = digests.get(year)
-            if digest is None:
-                continue
-            if name not in texts:
-                texts[name] = _file_lines(name)
-            lines = texts[name]
-            if lines is None:
-                del digests[year]
-                continue
-            following = [start for start in starts[name] if start > line]
-            end = min(following) - 1 if following else len(lines)
-            digest.update(f"|{name}|{end}|".encode())
-            digest.update(hashlib.sha256(b"\n".join(lines[:end])).digest())
-        return {year: digest.hexdigest() for year, digest in digests.items()}
-
-    def verified(self, year: int, key: str | None, sidik: str) -> bool:
-        return key is not None and self.years.get(str(year)) == [key, sidik]
-
-    def remember(self, year: int, key: str | None, sidik: str) -> None:
-        if key is not None and self.years.get(str(year)) != [key, sidik]:
-            self.years[str(year)] = [key, sidik]
-            self.changed = True
-
-    def save(self) -> None:
-        if not self.changed:
-            return
-        text = json.dumps({"versi": FINGERPRINT_VERSION, "tahun": self.years}, indent=1)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self.path)
-        except OSError:  # a read-only folder: verify every time instead
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
-
-
-def _file_lines(name: str) -> list[bytes] | None:
-    try:
-        with open(name, "rb") as handle:
-            return handle.read().split(b"\n")
-    except OSError:
-        return None
-
-
-def _tamper_errors(
-    entries: Sequence[data.Directive], year: int, lock: data.Custom, digest: YearDigest
-) -> list[KopError]:
-    stored = _parse_months(lock.meta.get("bulan"))
-    changes = []
-    for month, (now_hash, now_count) in enumerate(digest.bulan, start=1):
-        then = stored.get(month)
-        if then is None or then[0] != now_hash:
-            was = f"{then[1]} catatan saat ditutup, {now_count} sekarang" if then else f"{now_count} catatan sekarang"
-            changes.append(f"{year}-{month:02d} ({was})")
-    where = ", ".join(changes) if changes else "bulan tidak diketahui"
-    errors = [KopError(lock.meta, (
-        f"tahun buku {year} sudah ditutup (tutup-buku di {_where(lock)}) tetapi catatannya ditambah, "
-        f"diubah atau dihapus: {where}. Batalkan perubahan itu, atau catat koreksinya di {year + 1} "
-        f'dengan tag #koreksi; untuk mengubah {year} sendiri, buka dulu: kop buka-buku BUKU --tahun {year} --alasan "…" '
-        "(closed year changed)"
-    ), lock)]
-    lock_file, lock_line = _location(lock.meta)
-    for entry in entries:
-        if entry.date.year != year or isinstance(entry, data.Open | data.Close) or not _fingerprinted(entry):
-            continue
-        filename, lineno = _location(entry.meta)
-        if filename == lock_file and isinstance(lineno, int) and isinstance(lock_line, int) and lineno > lock_line:
-            errors.append(KopError(entry.meta, (
-                f"catatan bertanggal {entry.date} ditambahkan setelah tahun buku {year} ditutup "
-                f"(tutup-buku di {_where(lock)}); beri tanggal di {year + 1} dengan tag #koreksi (entry in closed year)"
-            ), entry))
-    return errors
-
-
-def superseded_assertions(entries: Sequence[data.Directive]) -> set[int]:
-    """``id()`` of the balance assertions written by closings that were reopened since.
-
-    A closing's assertions carry ``tutup-buku: "YEAR"`` and the start of its ``sidik``.
-    Once the year is reopened they no longer hold after a correction, so the plugin drops
-    them: only the assertions of the lock in force (if any) are checked.
-    """
-    state = lock_state(entries)
-    if not state.buka:
-        return set()
-    dropped: set[int] = set()
-    for entry in entries:
-        if not isinstance(entry, data.Balance):
-            continue
-        year_text = entry.meta.get(LOCK)
-        if not isinstance(year_text, str) or not year_text.isdigit():
-            continue
-        year = int(year_text)
-        if year not in state.buka:
-            continue
-        lock = state.aktif.get(year)
-        current = str(lock.meta["sidik"])[:SHORT] if lock is not None else None
-        if entry.meta.get("sidik") != current:
-            dropped.add(id(entry))
-    return dropped
-
-
-def drop_superseded_assertions(entries: list[data.Directive]) -> list[data.Directive]:
-    """``entries`` without the assertions of reopened closings (see :func:`superseded_assertions`)."""
-    dropped = superseded_assertions(entries)
-    if not dropped:
-        return entries
-    return [e for e in entries if id(e) not in dropped]
+    return locks_in_force(kop.entries)
 
 
 # --- closing entries ---------------------------------------------------------------
@@ -685,7 +161,9 @@ def plan_closing(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) ->
         )
     new = [transaction] if transaction is not None else []
     with_closing = sorted([*kop.entries, *new], key=data.entry_sortkey)
-    digest = year_digests(kop.entries, [year], new=new)[year]
+    state = lock_state(kop.entries)
+    span = next_span({y: lock for y, lock in state.aktif.items() if y < year}, year)
+    digest = chain_digests(kop.entries, [span], kop.options, new=new)[year]
     short = digest.sidik[:SHORT]
     shu_balance = account_balances(with_closing, currency=currency, end=end).get(shu_account, ZERO)
     assertions = [
@@ -698,7 +176,8 @@ def plan_closing(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) ->
         Amount(shu_balance, currency), None, None,
     ))
     lock = data.Custom(
-        _new_meta(sidik=digest.sidik, bulan=digest.bulan_text(), entri=Decimal(digest.jumlah)),
+        _new_meta(sidik=digest.sidik, sebelumnya=digest.sebelumnya, opsi=digest.opsi,
+                  bulan=digest.bulan_text(), entri=Decimal(digest.jumlah)),
         tanggal, LOCK, [ValueType(str(year), str)],
     )
     return ClosingPlan(

@@ -452,7 +452,7 @@ def test_format_of_closing_text_round_trips(tmp_path):
     plan = plan_closing(kop, 2024, tanggal=TODAY)
     again = Koperasi.from_string(ledger_text(YEAR_2024) + "\n" + format_directives(plan.entries))
     assert again.errors == []
-    assert fingerprint(again.entries, 2024) == plan.sidik
+    assert fingerprint(again.entries, 2024, again.options) == plan.sidik
 
 
 def test_refuses_without_an_open_shu_account(tmp_path):
@@ -485,7 +485,7 @@ def test_shu_allocation_inside_the_closed_year_is_refused(tmp_path):
 
 # --- the verified-years cache ----------------------------------------------------------
 def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatch):
-    from kopledger import closing
+    from kopledger import chain
     from kopledger.writer import load_uncached
 
     old = write(tmp_path, YEAR_2024)
@@ -496,9 +496,9 @@ def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatc
     cache = new.with_name(f".{new.name}.sidik-cache.json")
     assert "2024" in json.loads(cache.read_text())["tahun"]
     hashed: list[set[int]] = []
-    real = closing.year_digests
-    monkeypatch.setattr(closing, "year_digests", lambda entries, years, **kw: (
-        hashed.append(set(years)) or real(entries, years, **kw)))
+    real = chain.chain_digests
+    monkeypatch.setattr(chain, "chain_digests", lambda entries, spans, options, **kw: (
+        hashed.append({s.tahun for s in spans}) or real(entries, spans, options, **kw)))
     # the open year changes: 2024 is still verified from its file's bytes
     new.write_text(new.read_text().replace("Beban:Usaha:Listrik  30000 IDR", "Beban:Usaha:Listrik  31000 IDR"))
     assert load_uncached(new)[1] == []
@@ -528,14 +528,14 @@ def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
 
 
 def test_appending_to_a_single_file_keeps_the_closed_year_verified(closed_books, monkeypatch):
-    from kopledger import closing
+    from kopledger import chain
     from kopledger.writer import load_uncached
 
     assert load_uncached(closed_books)[1] == []
     hashed: list[set[int]] = []
-    real = closing.year_digests
-    monkeypatch.setattr(closing, "year_digests", lambda entries, years, **kw: (
-        hashed.append(set(years)) or real(entries, years, **kw)))
+    real = chain.chain_digests
+    monkeypatch.setattr(chain, "chain_digests", lambda entries, spans, options, **kw: (
+        hashed.append({s.tahun for s in spans}) or real(entries, spans, options, **kw)))
     with open(closed_books, "a", encoding="utf-8") as handle:
         handle.write('\n2025-07-01 * "Penjualan"\n  Aset:Kas  7000 IDR\n  Pendapatan:NonAnggota:Penjualan\n')
     assert load_uncached(closed_books)[1] == []
