@@ -470,6 +470,7 @@ def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -
     """Closing entries (``#tutup-buku-Y`` transactions, their assertions) of a year never locked."""
     locked = set(state.aktif) | set(state.dibatalkan)
     errors = []
+    seen: set[int] = set()
     for entry in entries:
         year: int | None = None
         if type(entry) is data.Transaction and entry.tags:
@@ -480,8 +481,9 @@ def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -
             value = entry.meta.get(LOCK)
             if isinstance(value, str) and value.isdigit() and entry.meta.get("sidik"):
                 year = int(value)
-        if year is None or year in locked:
+        if year is None or year in locked or year in seen:
             continue
+        seen.add(year)  # one error a year, at its first closing entry
         errors.append(ChainError(entry.meta, (
             f"catatan penutupan tahun buku {year} (tutup-buku) ada, tetapi kuncinya "
             f'(custom "tutup-buku" "{year}") tidak ada: kunci itu dihapus. Kembalikan baris kuncinya, '
@@ -511,13 +513,24 @@ def verify_chain(
     errors += _closing_without_lock(entries, state)
     spans = spans_of(state.aktif, years)
     digests = chain_digests(entries, spans, options_map)
+    options_reported = False
     for span in spans:
         lock = state.aktif[span.tahun]
         digest = digests[span.tahun]
         if digest.sidik == lock.meta.get("sidik"):
             continue
+        options_changed = str(lock.meta.get("opsi") or "") != digest.opsi
+        if options_changed and options_reported and _only_options_changed(lock, digest):
+            continue  # the same option change, already reported at the first lock
+        options_reported = options_reported or options_changed
         errors.extend(_tamper_errors(entries, lock, digest))
     return errors
+
+
+def _only_options_changed(lock: data.Custom, digest: YearDigest) -> bool:
+    stored = _parse_months(lock.meta.get("bulan"))
+    return (str(lock.meta.get("sebelumnya") or "") == digest.sebelumnya
+            and stored == {m: (d, n) for m, d, n in digest.bulan})
 
 
 def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest: YearDigest) -> list[ChainError]:
