@@ -762,3 +762,51 @@ def drop_superseded_assertions(entries: list[data.Directive]) -> list[data.Direc
         return entries
     return [e for e in entries if id(e) not in dropped]
 
+
+
+# --- the witness: a printed sidik against the books --------------------------------------
+@dataclass(frozen=True)
+class Verification:
+    """The books of ``tahun`` against a ``sidik`` printed outside them (``kop verifikasi``).
+
+    ``cocok`` only when the year is locked, its lock still holds (``dihitung`` from the
+    entries equals ``tercatat`` in the lock), and the printed value is that sidik.
+    ``masalah`` lists codes: ``tidak-terkunci`` (no lock in force for the year: removed or
+    reopened), ``kunci-tidak-utuh`` (what the lock covers changed: ``bulan``), and
+    ``beda-dengan-cetakan`` (the books' sidik is not the printed one).
+    """
+
+    tahun: int
+    dicetak: str
+    tercatat: str | None
+    dihitung: str | None
+    kunci: str | None  # file:line of the lock
+    bulan: tuple[str, ...] = ()
+    masalah: tuple[str, ...] = ()
+    tahun_terkunci: tuple[int, ...] = ()
+
+    @property
+    def cocok(self) -> bool:
+        return not self.masalah
+
+
+def verify_year(entries: Sequence[data.Directive], options_map: dict[str, Any], year: int, sidik: str) -> Verification:
+    """Check the books' ``year`` against a printed ``sidik`` (full, or its first 16+ hex digits)."""
+    printed = sidik.strip().lower()
+    state = lock_state(entries)
+    lock = state.aktif.get(year)
+    locked = tuple(sorted(state.aktif))
+    if lock is None:
+        return Verification(year, printed, None, None, None, masalah=("tidak-terkunci",), tahun_terkunci=locked)
+    stored = str(lock.meta.get("sidik") or "")
+    span = spans_of(state.aktif, [year])[0]
+    digest = chain_digests(entries, [span], options_map)[year]
+    problems = []
+    months: tuple[str, ...] = ()
+    if digest.sidik != stored:
+        problems.append("kunci-tidak-utuh")
+        errors = _tamper_errors([], lock, digest)
+        months = errors[0].bulan if errors else ()
+    if not (len(printed) >= SHORT and digest.sidik.startswith(printed) and stored.startswith(printed)):
+        problems.append("beda-dengan-cetakan")
+    return Verification(year, printed, stored, digest.sidik, _where(lock), months, tuple(problems), locked)
