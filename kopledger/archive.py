@@ -18,7 +18,10 @@ def verify_witness(kop: Any, year: int, sidik: str) -> Verification:
     return verify_year(kop.entries, kop.options, year, sidik)
 
 
-def closed_sidik(kop: Any) -> dict[int, str]:
-    """The sidik of every closed year these books know (for printing as the witness)."""
+def closed_sidik(kop: Any, *, until: int | None = None) -> dict[int, str]:
+    """The sidik of every closed year these books know, up to ``until`` (printed as the witness)."""
     state = lock_state(kop.entries)
-    return {year: str(lock.meta.get("sidik")) for year, lock in sorted(state.aktif.items())}
+    return {
+        year: str(lock.meta.get("sidik")) for year, lock in sorted(state.aktif.items())
+        if until is None or year <= until
+    }

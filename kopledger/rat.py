@@ -102,6 +102,7 @@ class RatPack:
     #: Parts left out of the document: part id → why (shown in the document).
     belum_tersedia: dict[str, str] = field(default_factory=dict)
     peringatan: tuple[str, ...] = ()
+    sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
 
     @property
     def chart(self) -> dict[str, ChartSvg]:
@@ -386,7 +387,10 @@ def build_rat(
 
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)
+    from kopledger.archive import closed_sidik
+
     return RatPack(
+        sidik=closed_sidik(kop, until=year),
         tahun=year,
         lang=lang,
         nama=kop.title,

@@ -899,6 +899,8 @@ def _rate(part: Decimal, basis: Decimal) -> Decimal:
 
 
 def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
+    from kopledger.archive import closed_sidik
+
     officers = {o.role: o.nama for o in kop.officers}
     jm = result.jumlah_komponen(JASA_MODAL)
     ju = result.jumlah_komponen(JASA_USAHA)
@@ -911,6 +913,7 @@ def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
         "tarif_modal": _rate(jm, result.total_basis_modal),
         "tarif_usaha": _rate(ju, result.total_basis_usaha),
         "pengurus": officers,
+        "sidik_tahun": closed_sidik(kop, until=result.tahun),  # issue 13: the witness of closed years
     }
 
 
