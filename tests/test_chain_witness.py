@@ -59,7 +59,7 @@ def test_each_shu_slip_prints_the_sidik(books):
 
 
 def test_a_printed_sidik_is_what_kop_verifikasi_accepts(books):
-    path, sidik = books
+    path, _ = books
     html = run("laporan", path, "--tahun", 2025, "--format", "html")
     for year, value in printed(html).items():
         assert CliRunner().invoke(main, ["verifikasi", str(path), "--tahun", str(year), "--sidik", value]).exit_code == 0
