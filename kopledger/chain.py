@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -347,7 +347,7 @@ def next_span(locks: dict[int, data.Custom], year: int) -> Span:
 def fingerprint(entries: Sequence[data.Directive], year: int, options_map: dict[str, Any] | None = None) -> str:
     """The ``sidik`` a lock of ``year`` would carry for these entries (given the earlier locks)."""
     state = lock_state(entries)
-    span = next_span({y: lock for y, lock in state.aktif.items() if y < year}, year)
+    span = next_span({y: lock for y, lock in state.chain_locks().items() if y < year}, year)
     return chain_digests(entries, [span], options_map or {})[year].sidik
 
 
@@ -360,6 +360,32 @@ class LockState:
     dibatalkan: dict[int, list[data.Custom]]  # year -> locks cancelled by buka-buku
     errors: tuple[KopError, ...] = ()
     buka: dict[int, list[data.Custom]] = field(default_factory=dict)
+    #: year files: the closed year each ``arsip`` directive names -> that directive
+    arsip: dict[int, data.Custom] = field(default_factory=dict)
+    #: year files: the sidik of every archived closed year (the ``rantai`` of the arsip)
+    rantai: dict[int, str] = field(default_factory=dict)
+
+    def closed(self) -> dict[int, str]:
+        """Every closed year these books know, with its sidik: archived ones, then locks here."""
+        found = dict(self.rantai)
+        found.update({year: str(lock.meta.get("sidik") or "") for year, lock in self.aktif.items()})
+        return dict(sorted(found.items()))
+
+    def chain_locks(self) -> dict[int, data.Custom]:
+        """The locks a new lock may follow: the newest archived year's ``arsip``, then the locks here."""
+        locks = {year: arsip for year, arsip in self.arsip.items() if year not in self.aktif}
+        locks.update(self.aktif)
+        return locks
+
+
+def parse_rantai(text: Any) -> dict[int, str]:
+    """``"2023=ab12… 2024=cd34…"`` → ``{2023: "ab12…", 2024: "cd34…"}`` (the arsip's chain)."""
+    found: dict[int, str] = {}
+    for token in str(text or "").split():
+        year, _, sidik = token.partition("=")
+        if year.isdigit() and len(sidik) == 64:
+            found[int(year)] = sidik
+    return found
 
 
 def _year_of(entry: data.Custom) -> int | None:
@@ -380,9 +406,17 @@ def lock_state(entries: Iterable[data.Directive]) -> LockState:
     A ``buka-buku`` cancels the lock in force for its year; closing a year that is
     already closed, or reopening one that is not, is an error.
     """
-    events = sorted(
-        (e for e in entries if isinstance(e, data.Custom) and e.type in LOCK_TYPES), key=_sort_key
-    )
+    archives: dict[int, data.Custom] = {}
+    chain: dict[int, str] = {}
+    events = []
+    for entry in entries:
+        if isinstance(entry, data.Custom):
+            if entry.type in LOCK_TYPES:
+                events.append(entry)
+            elif entry.type == ARSIP and entry.values and str(entry.values[0].value).isdigit():
+                archives[int(entry.values[0].value)] = entry
+                chain.update(parse_rantai(entry.meta.get("rantai")))
+    events.sort(key=_sort_key)
     active: dict[int, data.Custom] = {}
     cancelled: dict[int, list[data.Custom]] = {}
     reopened: dict[int, list[data.Custom]] = {}
@@ -422,7 +456,7 @@ def lock_state(entries: Iterable[data.Directive]) -> LockState:
                 errors.append(KopError(event.meta, f'buka-buku {year} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event))
             cancelled.setdefault(year, []).append(active.pop(year))
             reopened.setdefault(year, []).append(event)
-    return LockState(active, cancelled, tuple(errors), reopened)
+    return LockState(active, cancelled, tuple(errors), reopened, archives, chain)
 
 
 
@@ -433,8 +467,8 @@ def _where(entry: Any) -> str:
 
 
 def locks_in_force(entries: Iterable[data.Directive]) -> dict[int, str]:
-    """The years closed now (a lock in force), each with its ``sidik``."""
-    return {year: str(lock.meta["sidik"]) for year, lock in sorted(lock_state(entries).aktif.items())}
+    """The years closed now (a lock in force here, or archived by a year file), each with its ``sidik``."""
+    return lock_state(entries).closed()
 
 
 def _parse_months(text: Any) -> dict[str, tuple[str, int]]:
@@ -449,8 +483,7 @@ def _parse_months(text: Any) -> dict[str, tuple[str, int]]:
     return months
 
 
-@dataclass(frozen=True)
-class ChainError:
+class ChainError(NamedTuple):
     """A lock that no longer holds, or closing entries without their lock.
 
     ``source`` is the file:line metadata (of the lock, or of the stray entry), ``tahun``
@@ -511,7 +544,8 @@ def verify_chain(
         ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0) for e in state.errors
     ]
     errors += _closing_without_lock(entries, state)
-    spans = spans_of(state.aktif, years)
+    wanted = set(state.aktif if years is None else years) & set(state.aktif)
+    spans = spans_of(state.chain_locks(), wanted)
     digests = chain_digests(entries, spans, options_map)
     options_reported = False
     for span in spans:
@@ -580,13 +614,16 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
 
 def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any]) -> list[Any]:
     """The plugin's check: :func:`verify_chain`, skipping locks the verified cache vouches for."""
-    if not any(isinstance(e, data.Custom) and e.type in LOCK_TYPES for e in entries):
+    if not any(isinstance(e, data.Custom) and e.type in LOCK_TYPES | {ARSIP} for e in entries):
         return list(_closing_without_lock(entries, LockState({}, {})))
+    from kopledger.archive import verify_archives
+
+    archive_errors = verify_archives(entries, options_map)
     state = lock_state(entries)
     cache = VerifiedCache.for_ledger(options_map)
     if cache is None:
-        return list(verify_chain(entries, options_map))
-    spans = {s.tahun: s for s in spans_of(state.aktif)}
+        return [*archive_errors, *verify_chain(entries, options_map)]
+    spans = {s.tahun: s for s in spans_of(state.chain_locks(), state.aktif)}
     keys = cache.keys(entries, spans.values(), options_map)
     todo = [
         year for year, lock in state.aktif.items()
@@ -598,7 +635,7 @@ def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any
         if year not in broken:
             cache.remember(year, keys.get(year), str(state.aktif[year].meta.get("sidik")))
     cache.save()
-    return list(errors)
+    return [*archive_errors, *errors]
 
 
 class VerifiedCache:
@@ -799,7 +836,7 @@ def verify_year(entries: Sequence[data.Directive], options_map: dict[str, Any], 
     if lock is None:
         return Verification(year, printed, None, None, None, masalah=("tidak-terkunci",), tahun_terkunci=locked)
     stored = str(lock.meta.get("sidik") or "")
-    span = spans_of(state.aktif, [year])[0]
+    span = spans_of(state.chain_locks(), [year])[0]
     digest = chain_digests(entries, [span], options_map)[year]
     problems = []
     months: tuple[str, ...] = ()

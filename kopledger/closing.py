@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -162,7 +163,7 @@ def plan_closing(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) ->
     new = [transaction] if transaction is not None else []
     with_closing = sorted([*kop.entries, *new], key=data.entry_sortkey)
     state = lock_state(kop.entries)
-    span = next_span({y: lock for y, lock in state.aktif.items() if y < year}, year)
+    span = next_span({y: lock for y, lock in state.chain_locks().items() if y < year}, year)
     digest = chain_digests(kop.entries, [span], kop.options, new=new)[year]
     short = digest.sidik[:SHORT]
     shu_balance = account_balances(with_closing, currency=currency, end=end).get(shu_account, ZERO)
@@ -330,7 +331,7 @@ class ClosingRefused(KopledgerError):
 
 @dataclass(frozen=True)
 class NewYearFile:
-    """The file started for the next year: its path and text."""
+    """The standalone file started for the next year (:mod:`kopledger.archive`): its path and text."""
 
     path: Path
     text: str
@@ -368,35 +369,6 @@ def carried_balances(kop: Koperasi, year: int, plan: ClosingPlan | None = None) 
     }
 
 
-def new_year_text(
-    kop: Koperasi, source: Path, target: Path, year: int, balances: dict[str, Decimal], *, today: dt.date
-) -> str:
-    """Text of the next year's main file: the old header, an include of ``source``, and
-    the carried balances as assertions on the first day (tagged ``saldo-awal``)."""
-    from kopledger.render import render
-
-    header = [
-        line.rstrip("\n") for line in source.read_text(encoding="utf-8").splitlines()
-        if line.startswith(("option ", "plugin "))
-    ]
-    opening = dt.date(year + 1, 1, 1)
-    assertions = [
-        data.Balance(_new_meta(**{"saldo-awal": str(year + 1)}), opening, account, Amount(amount, kop.currency), None, None)
-        for account, amount in balances.items()
-    ]
-    from kopledger.writer import format_directives
-
-    return render("tutup/buku-baru.beancount.j2", {
-        "judul": kop.title,
-        "tahun": year + 1,
-        "tahun_lalu": year,
-        "dibuat": today,
-        "header": header,
-        "include": os.path.relpath(source.resolve(), target.resolve().parent),
-        "saldo_awal": format_directives(assertions),
-    })
-
-
 def close_year(
     path: str | os.PathLike[str],
     year: int,
@@ -408,94 +380,106 @@ def close_year(
 ) -> ClosingResult:
     """Close ``year`` of the ledger at ``path``: check, then append the closing entries.
 
-    Nothing is written when a precondition fails (:class:`ClosingRefused`), or with
-    ``dry_run``. ``new_file`` also starts the next year's main file (see
-    :func:`new_year_text`); it must not exist yet. ``shu_date`` (the RAT date, after the
-    year) also books the SHU allocation entry (``kopledger.shu``) in the same write.
+    Everything is decided from the books as loaded under the writer's lock
+    (:func:`kopledger.writer.append_built`). Nothing is written when a precondition fails
+    (:class:`ClosingRefused`), or with ``dry_run``. ``new_file`` also starts the next
+    year's standalone file (:mod:`kopledger.archive`); it must not exist yet. ``shu_date``
+    (the RAT date, after the year) also books the SHU allocation entry (``kopledger.shu``)
+    in the same write — into the new file when there is one.
     """
-    from kopledger.writer import append_directives, create_file, format_directives, load_uncached
+    from kopledger.errors import LedgerHasErrors
+    from kopledger.writer import _separator, append_built, create_file
 
     ledger = Path(path)
     today = today or dt.date.today()
-    kop = Koperasi.load(ledger)
     target = Path(new_file) if new_file is not None else None
-    problems = check_preconditions(kop, year, today=today)
-    if target is not None and target.exists():
-        problems.append(Problem("file-baru-ada", f"{target} sudah ada; kop tutup-buku tidak pernah menimpa berkas"))
-    if target is not None and target.resolve() == ledger.resolve():
-        problems.append(Problem("file-baru-ada", "--file-baru harus berkas baru, bukan buku itu sendiri"))
-    if problems:
-        raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems)
-    plan = plan_closing(kop, year, tanggal=today)
-    shu_total, lock_sidik, closed_accounts = plan.shu, plan.sidik, plan.akun
-    entries: list[data.Directive] = list(plan.entries)
-    if shu_date is not None:
-        entries.append(_allocation(kop, year, shu_date, today))
-    text = format_directives(entries)
-    new_year: NewYearFile | None = None
-    if target is not None:
-        balances = carried_balances(kop, year, plan)
-        new_text = new_year_text(kop, ledger, target, year, balances, today=today)
-        new_year = NewYearFile(target, new_text, tuple(balances.items()))
-        _validate_new_year(ledger, target, text, new_text, load_uncached)
-    title = kop.title
-    if dry_run:
-        # The books were loaded once above, clean (check_preconditions refuses otherwise):
-        # free them and load only the candidate, so a dry run costs two loads, not three,
-        # and holds one set of books in memory at a time (docs/performance.md).
-        del kop, plan
-        result = _check_candidate(ledger, text, load_uncached)
-    else:
-        result = append_directives(ledger, entries, dry_run=False)
+    made: dict[str, Any] = {}
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        problems = check_preconditions(kop, year, today=today)
+        if target is not None and target.exists():
+            problems.append(Problem("file-baru-ada", f"{target} sudah ada; kop tutup-buku tidak pernah menimpa berkas"))
+        if target is not None and target.resolve() == ledger.resolve():
+            problems.append(Problem("file-baru-ada", "--file-baru harus berkas baru, bukan buku itu sendiri"))
+        if problems:
+            raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems)
+        plan = plan_closing(kop, year, tanggal=today)
+        entries: list[data.Directive] = list(plan.entries)
+        extra: list[data.Directive] = []
+        if shu_date is not None:
+            (extra if target is not None else entries).append(_allocation(kop, year, shu_date, today))
+        made.update(plan=plan, title=kop.title, entries=[*entries, *extra])
+        if target is not None:
+            from kopledger.writer import format_directives
+
+            old = ledger.resolve().read_bytes()
+            closed_bytes = old + _separator(old) + format_directives(entries).rstrip("\n").encode("utf-8") + b"\n"
+            balances = carried_balances(kop, year, plan)
+            sha = hashlib.sha256(closed_bytes).hexdigest()
+            text = _year_file(kop, ledger, target, year, sha, plan.sidik, balances, extra, today)
+            _validate_new_year(ledger, target, closed_bytes, kop, year, plan.sidik, balances, extra, today)
+            made["file_baru"] = NewYearFile(target, text, tuple(balances.items()))
+        return entries
+
+    try:
+        result = append_built(ledger, build, dry_run=dry_run)
+    except LedgerHasErrors as exc:
+        if "plan" in made:
+            raise
+        # the books already have errors: nothing will be written; say every reason at once
+        problems = check_preconditions(Koperasi.load(ledger), year, today=today) or _load_problems(exc.errors)
+        raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems) from None
+    plan = made["plan"]
+    new_year: NewYearFile | None = made.get("file_baru")
     if new_year is not None and result.written:
         try:
             create_file(new_year.path, new_year.text, mode=ledger.stat().st_mode & 0o7777)
-        except OSError as exc:
+        except (OSError, KopledgerError) as exc:
             raise InputError(
                 f"tahun buku {year} sudah ditutup di {ledger}, tetapi berkas baru {new_year.path} tidak "
-                f"bisa dibuat ({exc.strerror or exc}); tidak ada perubahan lain",
+                f"bisa dibuat ({getattr(exc, 'strerror', None) or exc}); tidak ada perubahan lain",
                 hint="Kosongkan path itu, lalu buka lagi tahunnya (kop buka-buku) dan tutup lagi dengan --file-baru.",
             ) from None
+    entries = made["entries"]
+    from kopledger.writer import format_directives
+
     return ClosingResult(
-        path=ledger, tahun=year, shu=shu_total, sidik=lock_sidik, akun=closed_accounts,
-        entries=tuple(entries), text=text, written=result.written, file_baru=new_year,
-        judul=title,
+        path=ledger, tahun=year, shu=plan.shu, sidik=plan.sidik, akun=plan.akun,
+        entries=tuple(entries), text=format_directives(entries), written=result.written, file_baru=new_year,
+        judul=made["title"],
     )
 
 
-def _check_candidate(ledger: Path, text: str, load: Any) -> Any:
-    """The writer's validation without its write (``--dry-run``): load the ledger with ``text``
-    appended, from a temp file next to it, and refuse on any error."""
-    from kopledger.errors import LedgerHasErrors
-    from kopledger.writer import _TMP_SUFFIX, AppendResult, _rename_source, _separator, ledger_lock
+def _load_problems(errors: Sequence[Any]) -> list[Problem]:
+    """The books already have errors: the ``kesalahan`` / ``asersi`` preconditions."""
+    from beancount.core.interpolate import BalanceError
 
-    path = ledger.resolve()
-    if not text.strip():
-        return AppendResult(ledger, "", False)
-    addition = text.rstrip("\n").encode("utf-8") + b"\n"
-    with ledger_lock(path):
-        old = path.read_bytes()
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(old + _separator(old) + addition)
-            enabled = gc.isenabled()
-            gc.disable()  # as Koperasi.load: no cyclic collections while a ledger's objects pile up
-            try:
-                _, errors, _ = load(tmp)
-            finally:
-                if enabled:
-                    gc.enable()
-            if errors:
-                raise LedgerHasErrors(
-                    "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
-                    [_rename_source(e, tmp, ledger) for e in errors],
-                )
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    return AppendResult(ledger, text, False)
+    balance_errors = [e for e in errors if isinstance(e, BalanceError)]
+    other_errors = [e for e in errors if not isinstance(e, BalanceError)]
+    problems = []
+    if other_errors:
+        problems.append(Problem("kesalahan", (
+            f"buku berisi {len(other_errors)} kesalahan; perbaiki dulu (kop cek menampilkan semuanya)"
+        )))
+    if balance_errors:
+        first = balance_errors[0]
+        problems.append(Problem("asersi", (
+            f"{len(balance_errors)} asersi saldo (balance) gagal, misalnya {_where(first.entry)}: "
+            f"{str(first.message).strip()}"
+        )))
+    return problems
+
+
+def _year_file(
+    kop: Koperasi, ledger: Path, target: Path, year: int, sha: str, sidik: str,
+    balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date, written: str | None = None,
+) -> str:
+    from kopledger.archive import year_file_text
+
+    return year_file_text(
+        kop, source=ledger, target=target, year=year, sha256=sha, sidik=sidik, balances=balances,
+        extra=extra, today=today, written=written,
+    )
 
 
 def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data.Directive:
@@ -510,25 +494,33 @@ def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data
     return shu.allocation_entry(kop, shu.compute_shu(kop, year, today=today), date)
 
 
-def _validate_new_year(ledger: Path, target: Path, closing_text: str, new_text: str, load: Any) -> None:
+def _validate_new_year(
+    ledger: Path, target: Path, closed_bytes: bytes, kop: Koperasi, year: int, sidik: str,
+    balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date,
+) -> None:
     """Load the new year's file against a closed copy of the ledger; refuse on any error."""
     from kopledger.errors import LedgerHasErrors
+    from kopledger.writer import load_uncached
 
-    folder = ledger.parent
-    fd, closed_name = tempfile.mkstemp(dir=folder, prefix=f".{ledger.name}.", suffix=".tmp")
+    if not target.parent.is_dir():
+        raise InputError(f"folder untuk --file-baru tidak ditemukan: {target.parent}")
+    fd, closed_name = tempfile.mkstemp(dir=ledger.resolve().parent, prefix=f".{ledger.name}.", suffix=".tmp")
     closed_copy = Path(closed_name)
     new_copy = target.parent / f".{target.name}.check.tmp"
-    if not target.parent.is_dir():
-        os.close(fd)
-        closed_copy.unlink()
-        raise InputError(f"folder untuk --file-baru tidak ditemukan: {target.parent}")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(ledger.read_bytes() + b"\n" + closing_text.encode("utf-8") + b"\n")
-        include = os.path.relpath(ledger.resolve(), target.resolve().parent)
-        copy_include = os.path.relpath(closed_copy.resolve(), target.resolve().parent)
-        new_copy.write_text(new_text.replace(f'include "{include}"', f'include "{copy_include}"'), encoding="utf-8")
-        _, errors, _ = load(new_copy)
+            handle.write(closed_bytes)
+        written = os.path.relpath(closed_copy.resolve(), target.resolve().parent)
+        text = _year_file(kop, ledger, new_copy, year, hashlib.sha256(closed_bytes).hexdigest(), sidik,
+                          balances, extra, today, written=written)
+        new_copy.write_text(text, encoding="utf-8")
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            _, errors, _ = load_uncached(new_copy)
+        finally:
+            if enabled:
+                gc.enable()
         if errors:
             raise LedgerHasErrors(f"berkas baru {target} akan berisi kesalahan; tidak ada yang ditulis", errors)
     finally:
@@ -551,25 +543,36 @@ class ReopenResult:
 def reopen_year(
     path: str | os.PathLike[str], year: int, alasan: str, *, dry_run: bool = False, today: dt.date | None = None
 ) -> ReopenResult:
-    """Reopen a closed ``year`` on purpose: append ``custom "buka-buku"`` with the reason."""
-    from kopledger.writer import append_directives, format_directives
+    """Reopen a closed ``year`` on purpose: append ``custom "buka-buku"`` with the reason.
+
+    Decided from the books loaded under the writer's lock (:func:`kopledger.writer.append_built`).
+    """
+    from kopledger.writer import append_built, format_directives
 
     if not alasan.strip():
         raise InputError("membuka tahun yang sudah ditutup perlu alasan: --alasan \"…\"")
     ledger = Path(path)
-    kop = Koperasi.load(ledger)
-    state = lock_state(kop.entries)
-    if year not in state.aktif:
-        raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
-            Problem("belum-ditutup", f"tahun buku {year} belum ditutup")
-        ])
-    later = sorted(y for y in state.aktif if y > year)
-    if later:
-        raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
-            Problem("tahun-berikutnya", f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, later))}); buka dulu tahun itu")
-        ])
-    lock = state.aktif[year]
-    tanggal = max(today or dt.date.today(), lock.date)
-    entry = reopen_entry(year, alasan.strip(), tanggal)
-    result = append_directives(ledger, [entry], dry_run=dry_run)
-    return ReopenResult(ledger, year, entry, format_directives([entry]), result.written)
+    made: list[data.Custom] = []
+
+    def build(kop: Koperasi) -> list[data.Directive]:
+        state = lock_state(kop.entries)
+        if year not in state.aktif:
+            code, text = "belum-ditutup", f"tahun buku {year} belum ditutup"
+            if year in state.rantai:
+                code, text = "arsip", (
+                    f"tahun buku {year} ada di berkas arsipnya sendiri; buka kembali di berkas itu, "
+                    "lalu mulai lagi berkas tahun berikutnya"
+                )
+            raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [Problem(code, text)])
+        later = sorted(y for y in state.aktif if y > year)
+        if later:
+            raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
+                Problem("tahun-berikutnya", f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, later))}); buka dulu tahun itu")
+            ])
+        lock = state.aktif[year]
+        tanggal = max(today or dt.date.today(), lock.date)
+        made.append(reopen_entry(year, alasan.strip(), tanggal))
+        return list(made)
+
+    result = append_built(ledger, build, dry_run=dry_run)
+    return ReopenResult(ledger, year, made[0], format_directives(made), result.written)

@@ -857,6 +857,13 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
     currency: str = kop.currency
     chart = _Chart(kop.entries, roots)
     scan = _scan(kop.entries, chart, currency, year)
+    from kopledger.archive import archived_books
+
+    archived = archived_books(kop, year - 1)
+    if archived is not None:  # issue 13: a year file reads its prior year from the closed file
+        old = _scan(archived.entries, _Chart(archived.entries, archived.roots), currency, year - 1)
+        scan = _Scan(_add(old.opening, old.periods[0].flows), old.opening_residual + old.periods[0].residual,
+                     (old.periods[1], scan.periods[1]), {**old.other_commodities, **scan.other_commodities})
     prior_p, cur_p = scan.periods
     end_prior = _add(scan.opening, prior_p.flows)
     end_cur = _add(end_prior, cur_p.flows)
