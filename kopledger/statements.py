@@ -930,8 +930,9 @@ def _notes(
     # The accounts behind each line.
     counts: dict[str, set[str]] = defaultdict(set)
     for bal in (*end_bal, *pl):
-        for account in bal:
-            counts[chart.info(account).line].add(account)
+        for account, amount in bal.items():
+            if amount:  # issue 13: an account empty in both years is not behind the line (a year file drops it)
+                counts[chart.info(account).line].add(account)
     rincian = []
     for st in (neraca, phu):
         for line in st.lines:
