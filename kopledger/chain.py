@@ -319,6 +319,44 @@ def chain_digests(
     return result
 
 
+def legacy_digest(entries: Sequence[data.Directive], year: int) -> YearDigest:
+    """The fingerprint of a lock written before the chain (``kop-sidik-1``): the year's own
+    entries, months 1–12, locks excluded. Such a lock is verified as it was written; the
+    next lock chains from its stored sidik."""
+    months: list[list[str]] = [[] for _ in range(12)]
+    generated: set[tuple[Any, Any]] | None = None
+    for entry in entries:
+        if entry.date.year != year:
+            continue
+        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES:
+            continue
+        if isinstance(entry, data.Open | data.Close):
+            if generated is None:
+                generated = _generated_locations(entries)
+            if not _fingerprinted(entry, generated):
+                continue
+        elif not _fingerprinted(entry):
+            continue
+        months[entry.date.month - 1].append(canonical_text(entry))
+    hashes = []
+    for lines in months:
+        lines.sort()
+        digest = hashlib.sha256()
+        for line in lines:
+            digest.update(line.encode("utf-8"))
+            digest.update(b"\n")
+        hashes.append(digest.hexdigest())
+    total = hashlib.sha256(f"kop-sidik-1:{year}:{':'.join(hashes)}".encode()).hexdigest()
+    return YearDigest(year, total, tuple(
+        (f"{year:04d}-{m:02d}", h[:8], len(ls)) for m, (h, ls) in enumerate(zip(hashes, months, strict=True), start=1)
+    ))
+
+
+def is_legacy(lock: data.Custom) -> bool:
+    """A lock written before the chain (no ``opsi``): verified per year (:func:`legacy_digest`)."""
+    return "opsi" not in (lock.meta or {})
+
+
 def spans_of(locks: dict[int, data.Custom], years: Iterable[int] | None = None) -> list[Span]:
     """The span of each lock in force: from its predecessor's year end (exclusive) to its own."""
     ordered = sorted(locks)
@@ -550,7 +588,7 @@ def verify_chain(
     options_reported = False
     for span in spans:
         lock = state.aktif[span.tahun]
-        digest = digests[span.tahun]
+        digest = legacy_digest(entries, span.tahun) if is_legacy(lock) else digests[span.tahun]
         if digest.sidik == lock.meta.get("sidik"):
             continue
         options_changed = str(lock.meta.get("opsi") or "") != digest.opsi
@@ -570,6 +608,10 @@ def _only_options_changed(lock: data.Custom, digest: YearDigest) -> bool:
 def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest: YearDigest) -> list[ChainError]:
     year = digest.tahun
     stored = _parse_months(lock.meta.get("bulan"))
+    if is_legacy(lock):  # months written as "01=…" by kop-sidik-1
+        stored = {(f"{year:04d}-{m}" if len(m) == 2 else m): v for m, v in stored.items()}
+        digest = YearDigest(year, digest.sidik, digest.bulan, str(lock.meta.get("sebelumnya") or ""),
+                            "", digest.dari)
     now = {m: (d, n) for m, d, n in digest.bulan}
     reasons = []
     if str(lock.meta.get("sebelumnya") or "") != digest.sebelumnya:
@@ -577,7 +619,7 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
             reasons.append(f"kunci tahun sebelumnya tidak sama dengan saat {year} ditutup (dihapus, diubah, atau dibuka kembali)")
         else:
             reasons.append("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)")
-    if str(lock.meta.get("opsi") or "") != digest.opsi:
+    if not is_legacy(lock) and str(lock.meta.get("opsi") or "") != digest.opsi:
         reasons.append("option atau plugin buku berubah (mis. nama koperasi di option \"title\")")
     changed = []
     for month in sorted(set(stored) | set(now)):
@@ -837,7 +879,7 @@ def verify_year(entries: Sequence[data.Directive], options_map: dict[str, Any], 
         return Verification(year, printed, None, None, None, masalah=("tidak-terkunci",), tahun_terkunci=locked)
     stored = str(lock.meta.get("sidik") or "")
     span = spans_of(state.chain_locks(), [year])[0]
-    digest = chain_digests(entries, [span], options_map)[year]
+    digest = legacy_digest(entries, year) if is_legacy(lock) else chain_digests(entries, [span], options_map)[year]
     problems = []
     months: tuple[str, ...] = ()
     if digest.sidik != stored:

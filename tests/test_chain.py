@@ -1,0 +1,52 @@
+"""The chain's pure function and its compatibility with locks written before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kopledger import Koperasi
+from kopledger.chain import ChainError, legacy_digest, verify_chain
+from kopledger.closing import plan_closing
+from kopledger.writer import format_directives
+from tests.conftest import ledger_text
+from tests.test_closing import YEAR_2024, YEAR_2025
+
+
+def closed(text: str, year: int, today: dt.date) -> str:
+    kop = Koperasi.from_string(text)
+    assert kop.errors == []
+    return text + "\n" + format_directives(plan_closing(kop, year, tanggal=today).entries)
+
+
+def test_verify_chain_is_pure_over_entries_and_options():
+    text = closed(ledger_text(YEAR_2024 + YEAR_2025), 2024, dt.date(2025, 1, 20))
+    kop = Koperasi.from_string(text)
+    assert verify_chain(kop.entries, kop.options) == []
+    edited = [e._replace(narration=e.narration + "!") if getattr(e, "narration", None) == "Gaji April" else e
+              for e in kop.entries]
+    (error,) = verify_chain(edited, kop.options)
+    assert isinstance(error, ChainError) and error.tahun == 2024 and error.bulan == ("2024-04",)
+    assert "tutup-buku di <string>:" in error.message
+    other = {**kop.options, "title": "Lain"}
+    assert [e.tahun for e in verify_chain(kop.entries, other)] == [2024]
+
+
+def test_a_lock_written_before_the_chain_still_verifies_and_the_next_lock_chains_from_it():
+    text = closed(ledger_text(YEAR_2024 + YEAR_2025), 2024, dt.date(2025, 1, 20))
+    kop = Koperasi.from_string(text)
+    legacy = legacy_digest(kop.entries, 2024)
+    months = " ".join(f"{m[5:]}={d}/{n}" for m, d, n in legacy.bulan)
+    old_lock = (f'2025-01-20 custom "tutup-buku" "2024"\n  sidik: "{legacy.sidik}"\n'
+                f'  bulan: "{months}"\n  entri: {legacy.jumlah}\n')
+    text = re.sub(r'2025-01-20 custom "tutup-buku" "2024"\n(  .*\n)+', old_lock, text)
+    assert Koperasi.from_string(text).errors == []
+    # a change inside 2024 is still caught by the old lock, naming the month
+    broken = Koperasi.from_string(text.replace("Beban:Usaha:Gaji  40000 IDR", "Beban:Usaha:Gaji  40001 IDR"))
+    assert [(e.tahun, e.bulan) for e in broken.errors if isinstance(e, ChainError)] == [(2024, ("2024-04",))]
+    # closing 2025 chains from the old lock's stored sidik
+    text = closed(text, 2025, dt.date(2026, 1, 20))
+    kop = Koperasi.from_string(text)
+    assert kop.errors == []
+    lock = next(e for e in kop.entries if getattr(e, "type", None) == "tutup-buku" and e.values[0].value == "2025")
+    assert lock.meta["sebelumnya"] == legacy.sidik
