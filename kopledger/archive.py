@@ -309,6 +309,31 @@ def archived_books(kop: Any, year: int) -> Any | None:
     return books
 
 
+def year_books(kop: Any) -> dict[int, Any]:
+    """For each year with transactions, the books that hold it: ``kop`` for its own years and,
+    in a year file, the archived files (loaded) for the years before — for reports with a
+    multi-year history (the RAT pack). A year file's opening (dated in the archived year) is
+    not a year of its own."""
+    archived = lock_state(kop.entries).arsip
+    if not archived:
+        return {y: kop for y in kop.years()}
+    last = max(archived)
+    books = {y: kop for y in kop.years() if y > last}
+    older = archived_books(kop, last)
+    if older is not None:
+        books.update({y: b for y, b in year_books(older).items() if y <= last})
+    return dict(sorted(books.items()))
+
+
+def all_members(books: dict[int, Any]) -> dict[str, Any]:
+    """The register over every file of :func:`year_books` (the newest file's record wins)."""
+    members: dict[str, Any] = {}
+    for kop in sorted({id(b): b for b in books.values()}.values(), key=lambda b: max(
+            (y for y, held in books.items() if held is b), default=0)):
+        members.update(kop.members)
+    return members
+
+
 # --- writing a year file -----------------------------------------------------------
 @dataclass(frozen=True)
 class YearFile:

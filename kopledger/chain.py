@@ -538,16 +538,20 @@ class ChainError(NamedTuple):
 
 
 def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
-    """Closing entries (``#tutup-buku-Y`` transactions, their assertions) of a year never locked."""
+    """Closing entries of a year never locked: what ``kop tutup-buku`` writes — the
+    ``#tutup-buku-Y`` transaction with ``tahun: "Y"``, the assertions with ``tutup-buku``
+    and ``sidik`` — without the lock. (A hand-made ``#tutup-buku-Y`` transaction without
+    ``tahun``, e.g. books closed by other software, is not a kopledger closing.)"""
     locked = set(state.aktif) | set(state.dibatalkan)
     errors = []
     seen: set[int] = set()
     for entry in entries:
         year: int | None = None
         if type(entry) is data.Transaction and entry.tags:
+            marked = entry.meta.get("tahun")  # kop tutup-buku writes tahun: "Y" on its closing
             for tag in entry.tags:
-                if tag.startswith(LOCK + "-") and tag[len(LOCK) + 1:].isdigit():
-                    year = int(tag[len(LOCK) + 1:])
+                if tag.startswith(LOCK + "-") and tag[len(LOCK) + 1:] == marked:
+                    year = int(marked)
         elif type(entry) is data.Balance:
             value = entry.meta.get(LOCK)
             if isinstance(value, str) and value.isdigit() and entry.meta.get("sidik"):

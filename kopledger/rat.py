@@ -320,7 +320,10 @@ def build_rat(
     with a short Indonesian message before each step (for a progress display).
     """
     step = progress or (lambda _message: None)
-    years = kop.years()
+    from kopledger.archive import all_members, year_books
+
+    books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
+    years = list(books)
     if not years:
         raise InputError("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
     if year not in years:
@@ -332,10 +335,10 @@ def build_rat(
     warnings: list[str] = []
 
     step("Keanggotaan")
-    stats = membership_stats(kop.members.values(), year, [y for y in years if y <= year])
+    stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
 
     step("Angka tahunan dan indikator")
-    history = [year_figures(kop, y) for y in years if y <= year]
+    history = [year_figures(books[y], y) for y in years if y <= year]
     figures = history[-1]
     prior = history[-2] if len(history) > 1 and history[-2].tahun == year - 1 else None
     indicators = key_indicators(figures, prior)
