@@ -555,6 +555,11 @@ def compute_shu(
     ``sementara`` is set; the result is then marked provisional.
     """
     today = today or dt.date.today()
+    from kopledger.archive import archived_books
+
+    archived = archived_books(kop, year)
+    if archived is not None:  # issue 13: a year file reads an archived year's SHU from its own file
+        return compute_shu(archived, year, sementara=sementara, today=today)
     end = _year_end(year)
     if end >= today and not sementara:
         raise InputError(

@@ -859,6 +859,8 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
     scan = _scan(kop.entries, chart, currency, year)
     from kopledger.archive import archived_books
 
+    if archived_books(kop, year) is not None:  # issue 13: that year's statements are in its own file
+        return build_statements(archived_books(kop, year), year)
     archived = archived_books(kop, year - 1)
     if archived is not None:  # issue 13: a year file reads its prior year from the closed file
         old = _scan(archived.entries, _Chart(archived.entries, archived.roots), currency, year - 1)

@@ -143,3 +143,28 @@ def test_six_year_chain_witness_and_tamper(six_years, tmp_path):
     oldest.write_text(text.replace(line, line.replace('"', '"Diubah ', 1), 1))
     errors = [e.message for e in Koperasi.load(copy / "buku-2029.beancount").errors]
     assert any(f"berkas arsip tahun buku 2025, {oldest}, berubah sejak ditutup" in m for m in errors), errors
+
+
+def test_the_archived_year_s_shu_and_statements_are_read_from_its_own_file(two_ways):
+    long_file, year_file = two_ways
+    for command, options in ((("shu", "hitung"), ("--tahun", "2024", "--format", "json")),
+                             (("laporan",), ("--tahun", "2024", "--jenis", "semua", "--format", "json"))):
+        assert kop_json(*command, year_file, *options) == kop_json(*command, long_file, *options)
+
+
+def test_the_rat_books_the_archived_year_s_shu_into_the_year_file(two_ways, tmp_path):
+    long_file, year_file = two_ways
+    folder = tmp_path / "salin"
+    shutil.copytree(year_file.parent, folder, ignore=shutil.ignore_patterns(".*"))
+    copy = folder / year_file.name
+    long_copy = tmp_path / "panjang.beancount"
+    shutil.copy(long_file, long_copy)
+    args = ("--tahun", "2024", "--tulis", "--tanggal", "2025-03-15")
+    for path in (copy, long_copy):
+        result = CliRunner().invoke(main, ["shu", "hitung", str(path), *args])
+        assert result.exit_code == 0, result.output
+    allocation = [kop_json("shu", "hitung", p, "--tahun", "2024", "--format", "json") for p in (copy, long_copy)]
+    assert allocation[0] == allocation[1]
+    assert kop_json("cek", copy, "--format", "json") == []
+    for command, options in CASES:
+        assert kop_json(*command, copy, *options) == kop_json(*command, long_copy, *options), command
