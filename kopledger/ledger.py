@@ -34,6 +34,7 @@ from kopledger.config import (
     split_in_force,
 )
 from kopledger.errors import InputError, KopError
+from kopledger.include_errors import locate_include_errors
 
 ZERO = Decimal(0)
 
@@ -213,7 +214,7 @@ class Koperasi:
         ours = customs(entries, *DIRECTIVES)
         members, _ = parse_members(ours)
         policies, _ = parse_policies(ours, currency)
-        all_errors = list(errors)
+        all_errors = locate_include_errors(list(errors), options)  # issue 13: file:line of an include
         missing = missing_plugin_error(options, path)
         if missing is not None:
             all_errors.insert(0, missing)

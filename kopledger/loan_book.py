@@ -246,6 +246,13 @@ def read_loans(
             else:
                 continue
         if _is_closing(entry):
+            if any(p.meta and "pinjaman-bawaan" in p.meta for p in entry.postings):
+                # issue 13: loans carried into a year file by its opening (kopledger.archive)
+                from kopledger.archive import carried_loans
+
+                for carried, paid in carried_loans(entry, currency):
+                    running[carried.id] = _Running(carried, carried.pokok - paid.pokok, [paid])
+                    by_member.setdefault(carried.anggota, []).append(carried.id)
             continue
         tx_loan = entry.meta.get("pinjaman")
         if cair:

@@ -319,6 +319,7 @@ TTD_ROLES = ("ketua", "sekretaris", "bendahara")
 
 def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
     """The template context of the statements: ``laporan``, ``kop_info``, ``pengurus``…"""
+    from kopledger.archive import closed_sidik
     from kopledger.config import KoperasiInfo
 
     info = kop.info if kop.info is not None else KoperasiInfo(nama=kop.title)
@@ -334,6 +335,7 @@ def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
         "tempat": _tempat(kop, info.alamat),
         "tanggal": fs.tanggal,
         "judul": f"Laporan Keuangan {fs.tahun} — {info.nama}",
+        "sidik_tahun": closed_sidik(kop, until=fs.tahun),  # issue 13: the witness of closed years
     }
 
 

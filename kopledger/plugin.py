@@ -349,7 +349,7 @@ def _run(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[li
 
     new_entries = _open_and_close(checker.accounts, opened, closed)
 
-    from kopledger.closing import check_closed_years, drop_superseded_assertions
+    from kopledger.chain import check_closed_years, drop_superseded_assertions
 
     for check in [check_closed_years, *CHECKS]:
         errors += check(entries, options_map)

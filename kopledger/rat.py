@@ -109,6 +109,7 @@ class RatPack:
     rapb: Any = None  # kopledger.anggaran.Plan (next year's budget)
     unit_usaha: Any = None  # kopledger.unit_usaha.UnitSummary (PHU per unit)
     riwayat: tuple[Any, ...] = ()  # kopledger.riwayat.YearSummary, up to five years
+    sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
 
     @property
     def chart(self) -> dict[str, ChartSvg]:
@@ -326,7 +327,10 @@ def build_rat(
     with a short Indonesian message before each step (for a progress display).
     """
     step = progress or (lambda _message: None)
-    years = kop.years()
+    from kopledger.archive import all_members, year_books
+
+    books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
+    years = list(books)
     if not years:
         raise InputError("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
     if year not in years:
@@ -338,10 +342,10 @@ def build_rat(
     warnings: list[str] = []
 
     step("Keanggotaan")
-    stats = membership_stats(kop.members.values(), year, [y for y in years if y <= year])
+    stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
 
     step("Angka tahunan dan indikator")
-    history = [year_figures(kop, y) for y in years if y <= year]
+    history = [year_figures(books[y], y) for y in years if y <= year]
     figures = history[-1]
     prior = history[-2] if len(history) > 1 and history[-2].tahun == year - 1 else None
     indicators = key_indicators(figures, prior)
@@ -400,7 +404,10 @@ def build_rat(
 
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)
+    from kopledger.archive import closed_sidik
+
     return RatPack(
+        sidik=closed_sidik(kop, until=year),
         tahun=year,
         lang=lang,
         nama=kop.title,

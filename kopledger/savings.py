@@ -173,6 +173,12 @@ def _wajib_payments(
             if not p.account.startswith(parent) or p.units is None or p.units.number is None:
                 continue
             member_id = p.account[len(parent):]
+            if p.meta and "wajib-sampai" in p.meta:
+                # issue 13: the wajib state carried into a year file by its opening (kopledger.archive)
+                from kopledger.archive import carried_wajib
+
+                carried_wajib(kop, member_id, p.meta, by_month, pool)
+                continue
             paid = -p.units.number
             bulan = (p.meta or {}).get("bulan") or entry.meta.get("bulan")
             if bulan:

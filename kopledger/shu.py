@@ -553,6 +553,11 @@ def compute_shu(
     ``sementara`` is set; the result is then marked provisional.
     """
     today = today or dt.date.today()
+    from kopledger.archive import archived_books
+
+    archived = archived_books(kop, year)
+    if archived is not None:  # issue 13: a year file reads an archived year's SHU from its own file
+        return compute_shu(archived, year, sementara=sementara, today=today)
     end = _year_end(year)
     if end >= today and not sementara:
         raise InputError(
@@ -895,6 +900,8 @@ def _rate(part: Decimal, basis: Decimal) -> Decimal:
 
 
 def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
+    from kopledger.archive import closed_sidik
+
     officers = {o.role: o.nama for o in kop.officers}
     jm = result.jumlah_komponen(JASA_MODAL)
     ju = result.jumlah_komponen(JASA_USAHA)
@@ -907,6 +914,7 @@ def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
         "tarif_modal": _rate(jm, result.total_basis_modal),
         "tarif_usaha": _rate(ju, result.total_basis_usaha),
         "pengurus": officers,
+        "sidik_tahun": closed_sidik(kop, until=result.tahun),  # issue 13: the witness of closed years
     }
 
 

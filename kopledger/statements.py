@@ -865,6 +865,15 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
     currency: str = kop.currency
     chart = _Chart(kop.entries, roots)
     scan = _scan(kop.entries, chart, currency, year)
+    from kopledger.archive import archived_books
+
+    if archived_books(kop, year) is not None:  # issue 13: that year's statements are in its own file
+        return build_statements(archived_books(kop, year), year)
+    archived = archived_books(kop, year - 1)
+    if archived is not None:  # issue 13: a year file reads its prior year from the closed file
+        old = _scan(archived.entries, _Chart(archived.entries, archived.roots), currency, year - 1)
+        scan = _Scan(_add(old.opening, old.periods[0].flows), old.opening_residual + old.periods[0].residual,
+                     (old.periods[1], scan.periods[1]), {**old.other_commodities, **scan.other_commodities})
     prior_p, cur_p = scan.periods
     end_prior = _add(scan.opening, prior_p.flows)
     end_cur = _add(end_prior, cur_p.flows)
@@ -936,8 +945,9 @@ def _notes(
     # The accounts behind each line.
     counts: dict[str, set[str]] = defaultdict(set)
     for bal in (*end_bal, *pl):
-        for account in bal:
-            counts[chart.info(account).line].add(account)
+        for account, amount in bal.items():
+            if amount:  # issue 13: an account empty in both years is not behind the line (a year file drops it)
+                counts[chart.info(account).line].add(account)
     rincian = []
     for st in (neraca, phu):
         for line in st.lines:

@@ -417,14 +417,14 @@ def test_hand_written_lock_without_fingerprint_is_an_error(tmp_path):
 
 
 # --- a new file for the next year ------------------------------------------------------
-def test_new_file_for_next_year_carries_the_balances(tmp_path):
+def test_new_file_for_next_year_is_standalone_and_carries_the_balances(tmp_path):
     path = write(tmp_path, YEAR_2024)
     new = tmp_path / "buku-2025.beancount"
     code, out = cli("tutup-buku", path, "--tahun", "2024", "--file-baru", new, "--tanggal", "2026-01-05")
     assert code == 0, out
     text = new.read_text()
-    assert 'include "buku.beancount"' in text and 'plugin "kopledger.plugin"' in text
-    assert "saldo-awal" in text
+    assert "include" not in text.replace(";;", "").split("option", 1)[1] and 'plugin "kopledger.plugin"' in text
+    assert 'custom "arsip" "2024" "buku.beancount"' in text and "#saldo-awal-2025" in text
     with open(new, "a", encoding="utf-8") as handle:
         handle.write(textwrap.dedent(YEAR_2025))
     kop = Koperasi.load(new)
@@ -432,11 +432,16 @@ def test_new_file_for_next_year_carries_the_balances(tmp_path):
     assert closed_years(kop) == closed_years(Koperasi.load(path))
     sheet = account_balances(kop.entries, end=dt.date(2024, 12, 31))
     assert sheet["Ekuitas:SHU:TahunBerjalan"] == -SHU_2024
-    assert "2025-01-01 balance Ekuitas:SHU:TahunBerjalan" in text and "-120000 IDR" in text
-    # the old year's lock still works through the include
+    assert sheet == {k: v for k, v in account_balances(Koperasi.load(path).entries, end=dt.date(2024, 12, 31)).items()
+                     if v and not k.startswith(("Pendapatan", "Beban"))}
+    # the closed file is checked through its hash: a changed figure is an error naming it
     path.write_text(path.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  91000 IDR"))
     code, out = cek(new)
-    assert code == 1 and "tahun buku 2024 sudah ditutup (tutup-buku di" in out
+    assert code == 1 and f"berkas arsip tahun buku 2024, {path}, berubah sejak ditutup" in out
+    # a missing archive too
+    path.rename(tmp_path / "pindah.beancount")
+    code, out = cek(new)
+    assert code == 1 and f"berkas arsip tahun buku 2024 tidak ditemukan: {path}" in out
 
 
 def test_new_file_must_not_exist(tmp_path):
@@ -452,7 +457,7 @@ def test_format_of_closing_text_round_trips(tmp_path):
     plan = plan_closing(kop, 2024, tanggal=TODAY)
     again = Koperasi.from_string(ledger_text(YEAR_2024) + "\n" + format_directives(plan.entries))
     assert again.errors == []
-    assert fingerprint(again.entries, 2024) == plan.sidik
+    assert fingerprint(again.entries, 2024, again.options) == plan.sidik
 
 
 def test_refuses_without_an_open_shu_account(tmp_path):
@@ -485,34 +490,31 @@ def test_shu_allocation_inside_the_closed_year_is_refused(tmp_path):
 
 # --- the verified-years cache ----------------------------------------------------------
 def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatch):
-    from kopledger import closing
+    from kopledger import chain
     from kopledger.writer import load_uncached
 
-    old = write(tmp_path, YEAR_2024)
-    new = tmp_path / "buku-2025.beancount"
-    close_year(old, 2024, new_file=new, today=TODAY)
-    new.write_text(new.read_text() + textwrap.dedent(YEAR_2025))
-    assert load_uncached(new)[1] == []
-    cache = new.with_name(f".{new.name}.sidik-cache.json")
+    path = write(tmp_path, YEAR_2024 + YEAR_2025)
+    close_year(path, 2024, today=TODAY)
+    assert load_uncached(path)[1] == []
+    cache = path.with_name(f".{path.name}.sidik-cache.json")
     assert "2024" in json.loads(cache.read_text())["tahun"]
     hashed: list[set[int]] = []
-    real = closing.year_digests
-    monkeypatch.setattr(closing, "year_digests", lambda entries, years, **kw: (
-        hashed.append(set(years)) or real(entries, years, **kw)))
-    # the open year changes: 2024 is still verified from its file's bytes
-    new.write_text(new.read_text().replace("Beban:Usaha:Listrik  30000 IDR", "Beban:Usaha:Listrik  31000 IDR"))
-    assert load_uncached(new)[1] == []
+    real = chain.chain_digests
+    monkeypatch.setattr(chain, "chain_digests", lambda entries, spans, options, **kw: (
+        hashed.append({s.tahun for s in spans}) or real(entries, spans, options, **kw)))
+    # the open year grows after the closing: 2024 is still verified from the file's bytes
+    path.write_text(path.read_text() + '\n2025-08-01 * "Listrik"\n  Beban:Usaha:Listrik  1000 IDR\n  Aset:Kas\n')
+    assert load_uncached(path)[1] == []
     assert hashed == [set()]
-    # an entry dated 2024 in the new file: 2024 is fingerprinted again, and it is caught
-    new.write_text(new.read_text() + '\n2024-08-01 * "Terlambat"\n  Aset:Kas  5000 IDR\n  Aset:Persediaan\n')
-    errors = load_uncached(new)[1]
+    # an entry dated 2024 appended: 2024 is fingerprinted again, and it is caught
+    path.write_text(path.read_text() + '\n2024-08-01 * "Terlambat"\n  Aset:Kas  5000 IDR\n  Aset:Persediaan\n')
+    errors = load_uncached(path)[1]
     assert hashed[-1] == {2024}
     assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in errors)
-    # so is a change in the closed file itself
-    new.write_text(new.read_text().split("\n2024-08-01")[0])
-    assert load_uncached(new)[1] == []
-    old.write_text(old.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
-    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(new)[1])
+    path.write_text(path.read_text().split("\n2024-08-01")[0])
+    assert load_uncached(path)[1] == []
+    path.write_text(path.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(path)[1])
     assert hashed[-1] == {2024}
 
 
@@ -528,14 +530,14 @@ def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
 
 
 def test_appending_to_a_single_file_keeps_the_closed_year_verified(closed_books, monkeypatch):
-    from kopledger import closing
+    from kopledger import chain
     from kopledger.writer import load_uncached
 
     assert load_uncached(closed_books)[1] == []
     hashed: list[set[int]] = []
-    real = closing.year_digests
-    monkeypatch.setattr(closing, "year_digests", lambda entries, years, **kw: (
-        hashed.append(set(years)) or real(entries, years, **kw)))
+    real = chain.chain_digests
+    monkeypatch.setattr(chain, "chain_digests", lambda entries, spans, options, **kw: (
+        hashed.append({s.tahun for s in spans}) or real(entries, spans, options, **kw)))
     with open(closed_books, "a", encoding="utf-8") as handle:
         handle.write('\n2025-07-01 * "Penjualan"\n  Aset:Kas  7000 IDR\n  Pendapatan:NonAnggota:Penjualan\n')
     assert load_uncached(closed_books)[1] == []

@@ -74,7 +74,7 @@ def test_opening_of_2025_carries_the_shu(closed):
     text = closed["new"].read_text(encoding="utf-8")
     carried = dict(closed["first"].file_baru.saldo_awal)
     shu_balance = carried["Ekuitas:SHU:TahunBerjalan"]
-    assert "2025-01-01 balance Ekuitas:SHU:TahunBerjalan" in text
+    assert 'custom "arsip" "2024" "buku.beancount"' in text and "#saldo-awal-2025" in text
     kop = Koperasi.load(closed["new"])
     statements = build_statements(kop, 2025)
     # the 2025 statements' prior column is 2024 after closing
@@ -95,6 +95,9 @@ def test_tampering_with_2024_breaks_every_later_file(closed, tmp_path):
     text = old.read_text(encoding="utf-8")
     target = next(line for line in text.splitlines() if line.startswith("2024-07") and ' * "' in line)
     old.write_text(text.replace(target, target.replace('"', '"Diubah: ', 1), 1), encoding="utf-8")
-    for name in ("buku.beancount", "buku-2026.beancount"):
+    errors = Koperasi.load(old).errors
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message and "2024-07" in e.message for e in errors)
+    # the year files name the closed file and its hash: both find it changed (not a cosmetic edit)
+    for name in ("buku-2025.beancount", "buku-2026.beancount"):
         errors = Koperasi.load(folder / name).errors
-        assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message and "2024-07" in e.message for e in errors), name
+        assert any(f"berkas arsip tahun buku 2024, {old}, berubah sejak ditutup" in e.message for e in errors), name

@@ -69,4 +69,4 @@ def test_closing_zeroes_income_and_expenses_and_moves_the_shu_to_equity(rows):
     assert equity_change == shu == plan.shu
     # the SHU is income − expenses of 2024 by an independent query
     assert -rollup(before, "Pendapatan", "Beban") == shu
-    assert fingerprint(closed.entries, 2024) == plan.sidik
+    assert fingerprint(closed.entries, 2024, closed.options) == plan.sidik

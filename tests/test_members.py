@@ -333,10 +333,12 @@ def test_header_constant_is_the_shared_one():
 
 
 def test_cli_refuses_dates_in_a_really_closed_year(write_ledger):
-    from kopledger.closing import fingerprint
+    from kopledger.chain import Span, chain_digests
 
-    fp = fingerprint(load_doc(MEMBERS).entries, 2024)
-    path = write_ledger(MEMBERS + f'2025-01-05 custom "tutup-buku" "2024"\n  sidik: "{fp}"\n')
+    books = load_doc(MEMBERS)
+    digest = chain_digests(books.entries, [Span(2024, None, "")], books.options)[2024]
+    path = write_ledger(MEMBERS + f'2025-01-05 custom "tutup-buku" "2024"\n  sidik: "{digest.sidik}"\n'
+                        f'  sebelumnya: ""\n  opsi: "{digest.opsi}"\n')
     assert Koperasi.load(path).errors == []
     old = path.read_bytes()
     for args in (
