@@ -360,8 +360,8 @@ class LedgerGenerator:
 
     # --- budget, supervisors' report, old reports (directives only: no figure changes) ---
     def rat_plan(self) -> None:
-        """Budgets (anggaran) of the last year and the next (RAPB), the supervisors' report of
-        the last year, and the key figures of two years before the books began."""
+        """Budgets (anggaran) of the last year and the next (RAPB) and the supervisors' report
+        of the last year."""
         e = self.emit
         last = self.end.year
         e(f"\n;; ---- Anggaran tahun buku {last} (disahkan RAT) dan RAPB {last + 1} ----\n")
@@ -370,11 +370,6 @@ class LedgerGenerator:
                 e(f'{year}-01-02 custom "anggaran" "{account}" {amount} IDR\n')
         e(f"\n;; ---- Laporan pengawas tahun buku {last} ----\n")
         e(f'{last + 1}-02-20 custom "rat-teks" "laporan-pengawas" "{PENGAWAS_TEKS}"\n  tahun: {last}\n')
-        e("\n;; ---- Ringkasan tahun sebelum pembukuan ini (dari laporan RAT tercetak) ----\n")
-        for year, anggota, aset, ekuitas, volume, shu in RINGKASAN_LAMA:
-            if year < self.start.year:
-                e(f'{self.start} custom "ringkasan-tahun" "{year}"\n  anggota: {anggota}\n  aset: {aset} IDR\n'
-                  f'  ekuitas: {ekuitas} IDR\n  volume: {volume} IDR\n  shu: {shu} IDR\n')
 
     # --- members -----------------------------------------------------------------------
     def person(self, i: int) -> tuple[str, str]:
@@ -437,6 +432,19 @@ class LedgerGenerator:
             m.officer = True
             self.emit(f'{self.start} custom "pengurus" "{role}" "{m.nama}"\n  anggota: "{m.id}"\n')
         self.emit("\n")
+        self.old_summaries()
+
+    def old_summaries(self) -> None:
+        """Key figures of years before the books began (from old printed RAT reports)."""
+        e = self.emit
+        old = [row for row in RINGKASAN_LAMA if row[0] < self.start.year]
+        if not old:
+            return
+        e(";; ---- Ringkasan tahun sebelum pembukuan ini (dari laporan RAT tercetak) ----\n")
+        for year, anggota, aset, ekuitas, volume, shu in old:
+            e(f'{self.start} custom "ringkasan-tahun" "{year}"\n  anggota: {anggota}\n  aset: {aset} IDR\n'
+              f'  ekuitas: {ekuitas} IDR\n  volume: {volume} IDR\n  shu: {shu} IDR\n')
+        e("\n")
 
     def opening_balances(self) -> None:
         """One ``#saldo-awal`` transaction: the balances carried in on the first day."""

@@ -385,7 +385,7 @@ def carried_entries(kop: Any, year: int, balances: dict[str, Decimal]) -> list[d
             meta = entry.meta or {}
             if meta.get("lineno") and _location(meta) not in generated and meta.get("filename") != "<kopledger>":
                 carried.append(_clean(entry))
-        elif isinstance(entry, data.Custom) and entry.type in ours:
+        elif isinstance(entry, data.Custom) and (entry.type in ours or entry.type == "fava-extension"):
             if entry.type in ("anggota", "anggota-keluar") and (
                 not entry.values or str(entry.values[0].value) not in register
             ):

@@ -32,6 +32,10 @@ DIRECTIVES = (
     "tutup-buku",
     "buka-buku",
     "rat-teks",
+    "anggaran",
+    "ringkasan-tahun",
+    "kesehatan-isian",
+    "kesehatan-batas",
 )
 
 JENIS_KOPERASI = ("simpan-pinjam", "konsumen", "produsen", "jasa", "serba-usaha", "pemasaran")

@@ -40,6 +40,7 @@ def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, por
     ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
     loan portfolio (computed when not given)."""
     from kopledger import loans
+    from kopledger.archive import year_books
     from kopledger.indicators import year_figures
     from kopledger.rat import rat_texts
     from kopledger.shu import existing_allocation
@@ -51,11 +52,13 @@ def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, por
         last = max((e.date for e in kop.entries if e.date.year == tahun and isinstance(e, data.Transaction)),
                    default=today)
         result.append(Peringatan("tahun-berjalan", tahun, {"per": min(last, today)}))
-    for year in kop.years():
+    books = year_books(kop)  # a year file reaches its archived years through their own files
+    files = {id(b): b for b in (*books.values(), kop)}
+    for year, held in books.items():
         if year >= tahun:
             break
-        earlier = figures[year] if figures and year in figures else year_figures(kop, year)
-        if earlier.shu > 0 and existing_allocation(kop, year) is None:
+        earlier = figures[year] if figures and year in figures else year_figures(held, year)
+        if earlier.shu > 0 and all(existing_allocation(b, year) is None for b in files.values()):
             result.append(Peringatan("shu-belum-dibagi", tahun, {"tahun_shu": year, "jumlah": earlier.shu}))
     current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
     if current.shu < 0:

@@ -76,14 +76,15 @@ def history(kop: Any, year: int, years: int = 5, *, figures: dict[int, Any] | No
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
     where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
     ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
+    from kopledger.archive import year_books
     from kopledger.indicators import year_figures
 
     summaries, _errors = parse_summaries(kop.entries, kop.currency)
-    in_books = set(kop.years())
+    books = year_books(kop)  # a year file reaches its archived years through their own files
     rows = []
     for y in range(year - years + 1, year + 1):
-        if y in in_books:
-            f = figures[y] if figures and y in figures else year_figures(kop, y)
+        if y in books:
+            f = figures[y] if figures and y in figures else year_figures(books[y], y)
             rows.append(YearSummary(y, "buku", f.anggota, f.total_aset, f.ekuitas, f.volume_usaha, f.shu))
         elif y in summaries:
             rows.append(summaries[y])
