@@ -19,15 +19,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fava.application import create_app
+from flask.testing import FlaskClient
 
-pytest.importorskip("fava", reason="Fava is not installed (pip install 'kopledger[web]')")
-
-from fava.application import create_app  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-
-from kopledger import Koperasi  # noqa: E402
-from kopledger.cli import main  # noqa: E402
-from kopledger.filters import akuntansi, angka, persen, rupiah  # noqa: E402
+from kopledger import Koperasi
+from kopledger.cli import main
+from kopledger.filters import akuntansi, angka, persen, rupiah
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
