@@ -448,3 +448,38 @@ def test_kop_init_writes_the_extension_line_and_fava_loads_it(tmp_path: Path) ->
     client = client_for(path)
     page = client.get("/koperasi-baru/extension/KopLedger/")
     assert page.status_code == 200 and "Anggota aktif" in text_of(page)
+
+
+def test_health_and_warnings_come_from_one_function(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kopledger.fava import halaman
+
+    seen: list[int] = []
+
+    def assessed(kop: Koperasi, tahun: int) -> halaman.KesehatanPeringatan:
+        seen.append(tahun)
+        return halaman.KesehatanPeringatan(True, predikat="CUKUP SEHAT", skor=Decimal("72.5"),
+                                           peringatan=("RAT 2025 belum diselenggarakan",))
+
+    monkeypatch.setattr(halaman, "_kesehatan_dan_peringatan", assessed)
+    page = get(client_for(example), "?tahun=2025")
+    assert seen == [2025]
+    assert "CUKUP SEHAT" in page and "72,5" in page and "RAT 2025 belum diselenggarakan" in page
+    assert "belum tersedia" not in page
+
+
+def test_books_with_errors_show_them_and_forms_write_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "buku.beancount"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(text + "\n2025-12-31 * \"Tidak seimbang\"\n  Aset:Kas  1000 IDR\n  Aset:Bank:BRI  -999 IDR\n",
+                    encoding="utf-8")
+    client = client_for(path)
+    page = get(client, "")
+    assert "Buku berisi kesalahan" in page and "buku.beancount:" in page
+    before = path.read_bytes()
+    assert 'id="formulir"' not in get(client, "setor")  # no form over books with errors
+    cookie = client.get_cookie("kopledger_token")
+    assert cookie is not None
+    response = post(client, "setor", {"anggota": "A0001", "jumlah": "75000", "tanggal": "2026-01-05",
+                                      "jenis": "sukarela", "bukti": ""}, aksi="tulis", token=cookie.value)
+    assert response.status_code == 400
+    assert path.read_bytes() == before
