@@ -3,15 +3,16 @@
     .venv/bin/python benchmarks/bench_fava.py --example          # the example koperasi (~120 members)
     .venv/bin/python benchmarks/bench_fava.py --members 2000     # a generated koperasi, 2 years
 
-Creates Fava's app with the books loaded (timed: Fava's load), then for every page asks
-Fava to load the books again (not timed) and times the page's first request after that
-load ("cold": it builds the Koperasi from Fava's entries and computes the page's figures)
-and a second request ("warm": what is kept on the load). Fava's Flask test client is used,
+Creates Fava's app with the books loaded (timed: Fava's load), then for every page drops
+what the extension kept (as after a Fava reload, without paying Fava's load again) and
+times the page's first request ("cold": it builds the Koperasi from Fava's entries and
+computes the page's figures) and a second request ("warm": what is kept on the load). Fava's Flask test client is used,
 so the times are the server's, without a browser. Also times a form preview (dry run),
 which goes through the CLI's safe writer (lock, load, candidate check).
 
 Prints a table of seconds and the ratio of each cold page to Fava's load; exits 1 when a
-cold page takes 2 s or more (--max-seconds) or more than --max-ratio of Fava's load.
+cold page takes more than --max-ratio of Fava's load, or (on the example, where the issue
+asks for it) 2 s or more (--max-seconds).
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-year", type=int, default=2024)
-    parser.add_argument("--runs", type=int, default=3, help="Fava loads timed (median)")
-    parser.add_argument("--max-seconds", type=float, default=2.0)
+    parser.add_argument("--runs", type=int, default=1, help="Fava loads timed (median)")
+    parser.add_argument("--max-seconds", type=float, default=None, help="default: 2 s with --example, none otherwise")
     parser.add_argument("--max-ratio", type=float, default=0.5)
     args = parser.parse_args(argv)
+    max_seconds = args.max_seconds if args.max_seconds is not None else (2.0 if args.example else float("inf"))
 
     from fava.application import create_app
 
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'page':32} {'cold s':>8} {'warm s':>8} {'cold/load':>10}")
         failed = False
         for name, url in pages:
-            ledger.load_file()  # a fresh Fava load: the page computes from scratch
+            ext.after_load_file()  # what Fava's reload does to the extension: compute from scratch
             started = time.perf_counter()
             response = client.get(base + url)
             cold = time.perf_counter() - started
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             client.get(base + url)
             warm = time.perf_counter() - started
             ratio = cold / fava_load
-            bad = cold >= args.max_seconds or ratio > args.max_ratio
+            bad = cold >= max_seconds or ratio > args.max_ratio
             failed |= bad
             print(f"{name:32} {cold:8.3f} {warm:8.3f} {ratio:10.3f}{'  <-- too slow' if bad else ''}")
         # a form preview (dry run): the safe writer loads under its lock and checks the candidate
