@@ -257,6 +257,14 @@ def books(tmp_path: Path) -> Iterator[tuple[Path, FlaskClient]]:
     yield path, client_for(path)
 
 
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, FlaskClient]:
+    """Books shared by the tests of refused requests: each checks that nothing was written."""
+    path = tmp_path_factory.mktemp("refused") / "buku.beancount"
+    shutil.copy(EXAMPLE, path)
+    return path, client_for(path)
+
+
 def token_of(page: str) -> str:
     match = re.search(r'name="token" value="([^"]+)"', page)
     assert match, page[:2000]
@@ -312,9 +320,9 @@ def test_deposit_preview_then_write(books: tuple[Path, FlaskClient]) -> None:
     ],
 )
 def test_deposit_bad_input_shows_the_message_by_the_field_and_writes_nothing(
-    books: tuple[Path, FlaskClient], fields: dict[str, str], field: str, message: str
+    untouched: tuple[Path, FlaskClient], fields: dict[str, str], field: str, message: str
 ) -> None:
-    path, client = books
+    path, client = untouched
     before = path.read_bytes()
     base = {"anggota": "A0001", "jumlah": "75000", "tanggal": "2026-01-05", "jenis": "sukarela", "bukti": ""}
     for aksi in ("pratinjau", "tulis"):
@@ -326,8 +334,8 @@ def test_deposit_bad_input_shows_the_message_by_the_field_and_writes_nothing(
     assert path.read_bytes() == before
 
 
-def test_withdrawal_over_the_balance_is_refused(books: tuple[Path, FlaskClient]) -> None:
-    path, client = books
+def test_withdrawal_over_the_balance_is_refused(untouched: tuple[Path, FlaskClient]) -> None:
+    path, client = untouched
     before = path.read_bytes()
     response = post(client, "tarik", {"anggota": "A0001", "jumlah": "999999999", "tanggal": "2026-01-05",
                                       "jenis": "sukarela", "bukti": ""}, aksi="tulis")
@@ -398,8 +406,8 @@ def test_loan_disbursement_and_instalment(books: tuple[Path, FlaskClient]) -> No
     "forge",
     ["no-token", "wrong-token", "other-origin", "other-referer", "no-origin-no-referer", "null-origin", "get"],
 )
-def test_forged_requests_are_refused_and_write_nothing(books: tuple[Path, FlaskClient], forge: str) -> None:
-    path, client = books
+def test_forged_requests_are_refused_and_write_nothing(untouched: tuple[Path, FlaskClient], forge: str) -> None:
+    path, client = untouched
     before = path.read_bytes()
     token = token_of(get(client, "setor"))
     fields = {"anggota": "A0001", "jumlah": "75000", "tanggal": "2026-01-05", "jenis": "sukarela", "bukti": "",
@@ -428,8 +436,8 @@ def test_forged_requests_are_refused_and_write_nothing(books: tuple[Path, FlaskC
     assert path.read_bytes() == before
 
 
-def test_a_token_from_another_session_is_refused(books: tuple[Path, FlaskClient]) -> None:
-    path, client = books
+def test_a_token_from_another_session_is_refused(untouched: tuple[Path, FlaskClient]) -> None:
+    path, client = untouched
     before = path.read_bytes()
     other = client_for(path)
     stolen = token_of(get(other, "setor"))
@@ -483,3 +491,25 @@ def test_books_with_errors_show_them_and_forms_write_nothing(tmp_path: Path) -> 
                                       "jenis": "sukarela", "bukti": ""}, aksi="tulis", token=cookie.value)
     assert response.status_code == 400
     assert path.read_bytes() == before
+
+
+def test_input_parsing_names_every_bad_field_at_once() -> None:
+    from kopledger.errors import InputError
+    from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
+
+    form = FORMULIR["cair"]
+    with pytest.raises(MasukanSalah) as caught:
+        baca_masukan(form, {"anggota": "A0001", "pokok": "5.000.000", "bunga": "dua", "tenor": "12x",
+                            "metode": "bunga-berbunga", "tanggal": "kemarin"})
+    assert set(caught.value.per_isian) == {"pokok", "bunga", "tenor", "metode", "tanggal"}
+    values = baca_masukan(form, {"anggota": "A0001", "pokok": "5000000", "bunga": "18", "tenor": "12",
+                                 "metode": "flat", "tanggal": "2026-01-02"})
+    assert values["pokok"] == Decimal(5000000) and values["tenor"] == 12 and values["jatuh_tempo"] is None
+    # a library message listing several problems goes line by line to the fields
+    member = FORMULIR["tambah-anggota"]
+    message = ("anggota tidak bisa didaftarkan; tidak ada yang ditulis:\n  B1: NIK harus 16 angka, tertulis '1'\n"
+               "  B1: jenis_kelamin harus P atau L, tertulis 'X'")
+    per_field = pesan_per_isian(member, InputError(message))
+    assert per_field["nik"] == ["B1: NIK harus 16 angka, tertulis '1'"]
+    assert per_field["jenis_kelamin"] == ["B1: jenis_kelamin harus P atau L, tertulis 'X'"]
+    assert per_field[""] == ["anggota tidak bisa didaftarkan; tidak ada yang ditulis:"]
