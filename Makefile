@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 EXAMPLE := examples/mawar/buku.beancount
 OUT    := build
 
-.PHONY: demo test lint typecheck sysdeps screenshots bench clean
+.PHONY: demo test lint typecheck sysdeps chromium screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ sysdeps:
 	  else echo "PDF output needs Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0); HTML works without it."; fi; \
 	fi
 
+# The web desk's real-browser test (tests/test_fava_browser.py) drives Debian's Chromium through
+# chromedriver; install both when missing and we are root (elsewhere the test says why it skips).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "The browser test needs chromium and chromium-driver (apt-get install chromium chromium-driver); it is skipped."; fi; \
+	fi
+
 demo: $(VENV)/.installed sysdeps
 	@mkdir -p $(OUT)
 	$(BIN)/kop cek $(EXAMPLE)
@@ -41,7 +50,7 @@ demo: $(VENV)/.installed sysdeps
 	@test -f $(OUT)/rat-2025.pdf && echo "  $(CURDIR)/$(OUT)/rat-2025.pdf" || true
 	@echo "  $(CURDIR)/$(OUT)/slip-shu-2025.html (slip SHU per anggota)"
 
-test: $(VENV)/.installed-test sysdeps
+test: $(VENV)/.installed-test sysdeps chromium
 	$(BIN)/ruff check kopledger tests examples benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -330,6 +330,8 @@ class LedgerGenerator:
         e('  badan-hukum: "AHU-0004127.AH.01.26.Tahun 2016"\n')
         e('  alamat: "Jl. Pelabuhan II No. 45, Kel. Cipanengah, Kec. Lembursitu, Kota Sukabumi, Jawa Barat 43169"\n')
         e('  jenis: "serba-usaha"\n\n')
+        e(";; Meja kerja bendahara di peramban: fava buku.beancount (docs/fava.md)\n")
+        e(f'{founded} custom "fava-extension" "kopledger.fava"\n\n')
         e(";; ---- Kebijakan (AD/ART dan keputusan RAT) ----\n")
         e(f'{founded} custom "kebijakan" "simpanan-pokok" 100000 IDR\n')
         e(f'{founded} custom "kebijakan" "simpanan-wajib" 25000 IDR\n')
