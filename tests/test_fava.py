@@ -112,8 +112,13 @@ def test_dashboard_shows_the_cli_figures(client: FlaskClient, example: Path) -> 
     assert f"Perempuan {angka(women)}" in page
     total = sum((Decimal(m[k]) for m in members for k in ("pokok", "wajib", "sukarela", "berjangka")), Decimal(0))
     assert rupiah(total) in page
-    # health and RAT warnings: not invented while kopledger has no assessment (issue #16)
-    assert "Penilaian kesehatan belum tersedia" in page
+    # health and RAT warnings: the same assessment and warnings as kop kesehatan and the RAT pack
+    health = cli_json("kesehatan", str(example), "--tahun", "2025", "--format", "json")
+    assert health["predikat"] and health["predikat"] in page
+    assert "Sementara: sebagian indikator belum diisi pengurus." in page  # the example has no self-assessment
+    warnings = cli_json("rat", str(example), "--tahun", "2025", "--format", "json", "--diam")["peringatan"]
+    shown = re.findall(r'data-peringatan="([a-z-]+)"', page)
+    assert shown == [w["kode"] for w in warnings] and "shu-belum-dibagi" in shown
     # links to everything
     for link in ("anggota", "shu?tahun=2025", "laporan?tahun=2025&amp;jenis=neraca", "portofolio?tahun=2025",
                  "tunggakan?tahun=2025", "unduhan?tahun=2025"):
@@ -460,19 +465,28 @@ def test_kop_init_writes_the_extension_line_and_fava_loads_it(tmp_path: Path) ->
 
 def test_health_and_warnings_come_from_one_function(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kopledger.fava import halaman
+    from kopledger.peringatan import Peringatan
 
     seen: list[int] = []
 
     def assessed(kop: Koperasi, tahun: int) -> halaman.KesehatanPeringatan:
         seen.append(tahun)
-        return halaman.KesehatanPeringatan(True, predikat="CUKUP SEHAT", skor=Decimal("72.5"),
-                                           peringatan=("RAT 2025 belum diselenggarakan",))
+        return halaman.KesehatanPeringatan(tahun, predikat="Cukup Sehat", skor=Decimal("72.5"), lengkap=True,
+                                           peringatan=(Peringatan("rugi", tahun, {"jumlah": Decimal(1500)}),))
 
     monkeypatch.setattr(halaman, "_kesehatan_dan_peringatan", assessed)
     page = get(client_for(example), "?tahun=2025")
     assert seen == [2025]
-    assert "CUKUP SEHAT" in page and "72,5" in page and "RAT 2025 belum diselenggarakan" in page
-    assert "belum tersedia" not in page
+    assert "Cukup Sehat" in page and "72,5" in page and "Rp1.500" in page
+    assert 'data-peringatan="rugi"' in page and "Sementara" not in page
+
+
+def test_health_download_is_the_kop_kesehatan_document(example: Path) -> None:
+    client = client_for(example)
+    response = client.get(f"{BASE}unduh?berkas=kesehatan.html&tahun=2025")
+    assert response.status_code == 200
+    cli = CliRunner().invoke(main, ["kesehatan", str(example), "--tahun", "2025", "--format", "html"])
+    assert cli.exit_code == 0 and response.get_data(as_text=True).strip() == cli.output.strip()
 
 
 def test_books_with_errors_show_them_and_forms_write_nothing(tmp_path: Path) -> None:

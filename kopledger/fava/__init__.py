@@ -50,6 +50,8 @@ UNDUHAN = {
     "laporan.pdf": ("application/pdf", "laporan-{tahun}.pdf"),
     "laporan.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "laporan-{tahun}.xlsx"),
     "slip.html": ("text/html", "slip-shu-{tahun}{anggota}.html"),
+    "kesehatan.html": ("text/html", "kesehatan-{tahun}.html"),
+    "kesehatan.pdf": ("application/pdf", "kesehatan-{tahun}.pdf"),
     "kartu.html": ("text/html", "kartu-simpanan{anggota}.html"),
 }
 
@@ -276,6 +278,10 @@ class KopLedger(FavaExtensionBase):
             from kopledger.output import render_laporan
 
             return render_laporan(kop, halaman.laporan_tahun(buku, tahun), berkas.split(".")[1], lang=lang)
+        if berkas.startswith("kesehatan."):
+            from kopledger.kesehatan import assess, render_assessment
+
+            return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":
             from kopledger.shu import render_slips
 

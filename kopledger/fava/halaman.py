@@ -103,34 +103,37 @@ def daftar(buku: Buku, per: dt.date) -> tuple[Any, ...]:
     return buku.sekali(("daftar", per), lambda: member_list(buku.kop, per))
 
 
-# --- health and RAT warnings (issue #16) --------------------------------------------------------
+# --- health and RAT warnings ------------------------------------------------------------------
 @dataclass(frozen=True)
 class KesehatanPeringatan:
     """The health predikat and the RAT warnings of a year, as the dashboard shows them.
 
-    ``tersedia`` is False while kopledger has no health assessment (issue #16); the
-    dashboard then says so instead of showing a value.
+    ``predikat`` is None when no aspect could be scored; ``lengkap`` is False when some
+    applicable indicator has no figure or self-assessment answer (the predikat is then
+    provisional). ``peringatan`` are :class:`kopledger.peringatan.Peringatan` codes.
     """
 
-    tersedia: bool
+    tahun: int
     predikat: str | None = None
     skor: Decimal | None = None
+    lengkap: bool = False
     peringatan: tuple[Any, ...] = ()
+    alasan: str | None = None  # why the year cannot be assessed (e.g. no transactions yet)
 
 
 def _kesehatan_dan_peringatan(kop: Koperasi, tahun: int) -> KesehatanPeringatan:
-    """The ONE place the dashboard takes the health predikat and the RAT warnings from.
+    """The ONE place the dashboard takes the health predikat and the RAT warnings from: the
+    same :func:`kopledger.kesehatan.assess` and :func:`kopledger.peringatan.peringatan` as the
+    RAT pack and ``kop kesehatan``."""
+    from kopledger.kesehatan import assess
+    from kopledger.peringatan import peringatan
 
-    Issue #16 adds ``kopledger.kesehatan`` (the predikat) and a public
-    ``peringatan(kop, tahun)`` (the warnings); connect them here, e.g.::
-
-        from kopledger.kesehatan import ...      # predikat and skor of tahun
-        from kopledger.rat import peringatan     # wherever #16 puts it
-        return KesehatanPeringatan(True, predikat=..., skor=..., peringatan=tuple(peringatan(kop, tahun)))
-
-    Until then nothing is invented: the dashboard shows that the assessment is not available.
-    """
-    return KesehatanPeringatan(tersedia=False)
+    try:
+        assessment = assess(kop, tahun)
+    except KopledgerError as exc:
+        return KesehatanPeringatan(tahun, alasan=str(exc))
+    return KesehatanPeringatan(tahun, predikat=assessment.predikat, skor=assessment.nilai_akhir,
+                               lengkap=assessment.lengkap, peringatan=tuple(peringatan(kop, tahun)))
 
 
 # --- pages -------------------------------------------------------------------------------------------
