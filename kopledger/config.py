@@ -17,7 +17,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from kopledger.accounts import is_valid_member_id
-from kopledger.chart import SHU_COMPONENTS
+from kopledger.bagan_akun import SHU_COMPONENTS
 from kopledger.errors import KopError
 
 #: The ``custom`` directive types kopledger owns.

@@ -233,7 +233,7 @@ def render_laporan(
 
 def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
     """One sheet per statement (and the notes' account breakdown for ``calk``)."""
-    from kopledger.filters import tanggal
+    from kopledger.formatting import tanggal
     from kopledger.render import translate
 
     def _(text: str) -> str:

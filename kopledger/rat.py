@@ -22,7 +22,7 @@ from typing import Any
 
 from beancount.core import data
 
-from kopledger import charts, filters
+from kopledger import formatting, grafik
 from kopledger.balances import account_balances, is_closing_of
 from kopledger.config import KoperasiInfo, Officer, customs
 from kopledger.errors import InputError, KopledgerError
@@ -221,10 +221,10 @@ def build_charts(
         return translate(text, lang)
 
     def rupiah(value: Any) -> str:
-        return filters.rupiah(Decimal(str(value)), lang)
+        return formatting.rupiah(Decimal(str(value)), lang)
 
     def angka(value: Any) -> str:
-        return filters.angka(Decimal(str(value)), lang)
+        return formatting.angka(Decimal(str(value)), lang)
 
     years = [str(y.tahun) for y in stats.riwayat]
     unknown = [y.jumlah.akhir - y.perempuan_akhir - y.laki_laki_akhir for y in stats.riwayat]
@@ -238,7 +238,7 @@ def build_charts(
         ChartSvg(
             "grafik-anggota",
             "Jumlah anggota pada akhir tahun",
-            charts.bar_chart("rat-anggota", years, member_series, value_formatter=angka, stacked=True, whole_numbers=True),
+            grafik.bar_chart("rat-anggota", years, member_series, value_formatter=angka, stacked=True, whole_numbers=True),
         )
     ]
 
@@ -256,7 +256,7 @@ def build_charts(
     ]
     positive = sum((v for _n, v in parts if v > 0), ZERO)
     slices = [
-        (f"{_(name)} {filters.persen(value / positive * 100, lang, decimals=1)}", value)
+        (f"{_(name)} {formatting.persen(value / positive * 100, lang, decimals=1)}", value)
         for name, value in parts
         if value > 0
     ]
@@ -265,7 +265,7 @@ def build_charts(
             ChartSvg(
                 "grafik-modal",
                 "Komposisi ekuitas pada akhir tahun",
-                charts.pie_chart("rat-modal", slices, value_formatter=rupiah),
+                grafik.pie_chart("rat-modal", slices, value_formatter=rupiah),
             )
         )
 
@@ -273,7 +273,7 @@ def build_charts(
         ChartSvg(
             "grafik-shu",
             "Sisa hasil usaha per tahun",
-            charts.bar_chart(
+            grafik.bar_chart(
                 "rat-shu",
                 [str(f.tahun) for f in history],
                 [(_("SHU"), [f.shu for f in history])],
@@ -289,10 +289,10 @@ def build_charts(
             ChartSvg(
                 "grafik-pendapatan",
                 "Komposisi pendapatan",
-                charts.pie_chart(
+                grafik.pie_chart(
                     "rat-pendapatan",
                     [
-                        (f"{name} {filters.persen(value / total_income * 100, lang, decimals=1)}", value)
+                        (f"{name} {formatting.persen(value / total_income * 100, lang, decimals=1)}", value)
                         for name, value in mix
                         if value > 0
                     ],

@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from kopledger import filters
+from kopledger import formatting
 from kopledger.errors import InputError
 
 LANGS = ("id", "en")
@@ -111,12 +111,12 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
         keep_trailing_newline=True,
     )
     env.filters.update(
-        rupiah=lambda v, blank_zero=False: filters.rupiah(v, lang, blank_zero=blank_zero),
-        angka=lambda v, decimals=None: filters.angka(v, lang, decimals=decimals),
-        akuntansi=lambda v: filters.akuntansi(v, lang),
-        persen=lambda v, decimals=2: filters.persen(v, lang, decimals=decimals),
-        tanggal=lambda v, bentuk="long": filters.tanggal(v, lang, bentuk=bentuk),
-        terbilang=lambda v, satuan=True: filters.terbilang(v, lang, satuan=satuan),
+        rupiah=lambda v, blank_zero=False: formatting.rupiah(v, lang, blank_zero=blank_zero),
+        angka=lambda v, decimals=None: formatting.angka(v, lang, decimals=decimals),
+        akuntansi=lambda v: formatting.akuntansi(v, lang),
+        persen=lambda v, decimals=2: formatting.persen(v, lang, decimals=decimals),
+        tanggal=lambda v, bentuk="long": formatting.tanggal(v, lang, bentuk=bentuk),
+        terbilang=lambda v, satuan=True: formatting.terbilang(v, lang, satuan=satuan),
         ljust=lambda v, n: str(v).ljust(n),
         rjust=lambda v, n: str(v).rjust(n),
     )

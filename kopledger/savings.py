@@ -36,7 +36,7 @@ from beancount.core import data
 from kopledger.accounts import MemberKind
 from kopledger.config import Member, Policies
 from kopledger.errors import InputError
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.members import (
     active_member,

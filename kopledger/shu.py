@@ -37,11 +37,11 @@ from typing import Any
 from beancount.core import amount, data
 
 from kopledger.accounts import MemberKind
+from kopledger.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup
-from kopledger.chart import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.config import ShuBasis, ShuSplit, split_in_force
 from kopledger.errors import InputError
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)

@@ -19,7 +19,7 @@ Conventions
   therefore show negative.
 - Lines are one per account, ordered by the ``kode`` metadata of the ``open``
   directive; a member's sub-accounts (``Ekuitas:SimpananPokok:A0001``) roll up into
-  their parent line (kode from :data:`kopledger.chart.MEMBER_PARENT_KODE`).
+  their parent line (kode from :data:`kopledger.bagan_akun.MEMBER_PARENT_KODE`).
 - The neraca is at 31 December including every entry up to that date. Income and
   expenses not yet closed into equity appear as computed equity lines: the year's as
   "SHU tahun berjalan", earlier years' as "SHU belum dibagi"; once a year is closed
@@ -42,8 +42,8 @@ from typing import Any
 from beancount.core import data
 
 from kopledger.accounts import MemberKind, Roots
+from kopledger.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
 from kopledger.balances import closing_tag
-from kopledger.chart import MEMBER_PARENT_KODE, STANDARD_CHART
 from kopledger.errors import InputError, KopError, KopledgerError, LedgerHasErrors
 
 ZERO = Decimal(0)

@@ -3,7 +3,7 @@
 The document is rendered, parsed back (tests/rat_html.py) by the ids and data
 attributes of the templates, and every figure is compared with what
 ``build_statements`` / ``compute_shu`` / the register say, formatted through
-``kopledger.filters``.
+``kopledger.formatting``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kopledger import Koperasi, filters
+from kopledger import Koperasi, formatting
 from kopledger.cli import main
 from kopledger.errors import InputError
 from kopledger.rat import build_rat, rat_texts, render_rat
@@ -176,26 +176,26 @@ def test_shu_table_matches_compute_shu(kop, doc):
 
     result = compute_shu(kop, 2025)
     assert result.shu > 0 and result.anggota
-    assert doc.texts["shu-tahun"] == filters.rupiah(result.shu)
+    assert doc.texts["shu-tahun"] == formatting.rupiah(result.shu)
     components = doc.rows_with("data-komponen")
     assert list(components) == [c.komponen for c in result.alokasi]
     for c in result.alokasi:
         cells = components[c.komponen].cells
-        assert cells[1] == filters.persen(c.persen)
-        assert cells[2] == filters.rupiah(c.jumlah)
-    assert doc.texts["alokasi-total"] == filters.rupiah(result.shu)
+        assert cells[1] == formatting.persen(c.persen)
+        assert cells[2] == formatting.rupiah(c.jumlah)
+    assert doc.texts["alokasi-total"] == formatting.rupiah(result.shu)
     members = {r.attrs["data-anggota"]: r for r in doc.table("tabel-shu-anggota") if "data-anggota" in r.attrs}
     assert list(members) == [m.id for m in result.anggota]
     for number, m in enumerate(result.anggota, start=1):
         assert members[m.id].cells == [
             str(number), m.id, m.nama,
-            filters.rupiah(m.jasa_modal), filters.rupiah(m.jasa_usaha), filters.rupiah(m.jumlah),
+            formatting.rupiah(m.jasa_modal), formatting.rupiah(m.jasa_usaha), formatting.rupiah(m.jumlah),
         ]
-    assert doc.texts["shu-anggota-jm"] == filters.rupiah(sum(m.jasa_modal for m in result.anggota))
-    assert doc.texts["shu-anggota-ju"] == filters.rupiah(sum(m.jasa_usaha for m in result.anggota))
-    assert doc.texts["shu-anggota-total"] == filters.rupiah(sum(m.jumlah for m in result.anggota))
+    assert doc.texts["shu-anggota-jm"] == formatting.rupiah(sum(m.jasa_modal for m in result.anggota))
+    assert doc.texts["shu-anggota-ju"] == formatting.rupiah(sum(m.jasa_usaha for m in result.anggota))
+    assert doc.texts["shu-anggota-total"] == formatting.rupiah(sum(m.jumlah for m in result.anggota))
     if result.sisa_pembulatan:
-        assert doc.texts["sisa-pembulatan"] == filters.rupiah(result.sisa_pembulatan)
+        assert doc.texts["sisa-pembulatan"] == formatting.rupiah(result.sisa_pembulatan)
 
 
 @pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
@@ -210,7 +210,7 @@ def test_statements_match_build_statements(kop, doc, scope, name):
     for row, line in zip(body, statement.lines, strict=True):
         if line.jenis == "bagian":
             continue
-        assert row.cells[1:3] == [filters.akuntansi(line.jumlah), filters.akuntansi(line.jumlah_pembanding)]
+        assert row.cells[1:3] == [formatting.akuntansi(line.jumlah), formatting.akuntansi(line.jumlah_pembanding)]
 
 
 def test_statement_totals_agree_with_indicators(kop, pack):
@@ -236,7 +236,7 @@ def test_member_counts_match_the_register(kop, doc):
     assert doc.texts["anggota-akhir-P"] == str(len(women)) == "3"
     assert doc.texts["anggota-akhir-L"] == "0"
     assert doc.texts["anggota-keluar-L"] == "1"
-    assert doc.texts["persen-perempuan"] == filters.persen(D(100), decimals=1)
+    assert doc.texts["persen-perempuan"] == formatting.persen(D(100), decimals=1)
     assert doc.texts["ringkas-anggota-akhir"] == "3"
     history = doc.rows_with("data-tahun")
     assert history["2024"].cells[1:5] == ["0", "3", "0", "3"]
@@ -249,12 +249,12 @@ def test_savings_table_matches_the_member_balances(kop, doc):
     pokok = sum(b.pokok for b in balances)
     wajib = sum(b.wajib for b in balances)
     sukarela = sum(b.sukarela for b in balances)
-    assert rows["pokok"].cells[2] == filters.rupiah(pokok) == "Rp300.000"
-    assert rows["wajib"].cells[2] == filters.rupiah(wajib)
-    assert rows["sukarela"].cells[2] == filters.rupiah(sukarela)
-    assert rows["total"].cells[2] == filters.rupiah(pokok + wajib + sukarela)
+    assert rows["pokok"].cells[2] == formatting.rupiah(pokok) == "Rp300.000"
+    assert rows["wajib"].cells[2] == formatting.rupiah(wajib)
+    assert rows["sukarela"].cells[2] == formatting.rupiah(sukarela)
+    assert rows["total"].cells[2] == formatting.rupiah(pokok + wajib + sukarela)
     prior = kop.member_balances(dt.date(2024, 12, 31)).values()
-    assert rows["pokok"].cells[1] == filters.rupiah(sum(b.pokok for b in prior))
+    assert rows["pokok"].cells[1] == formatting.rupiah(sum(b.pokok for b in prior))
 
 
 def test_wajib_arrears_are_listed(kop, pack, doc):
@@ -263,7 +263,7 @@ def test_wajib_arrears_are_listed(kop, pack, doc):
     arrears = wajib_arrears(kop, dt.date(2025, 12, 31))
     assert pack.tunggakan_wajib == arrears
     if arrears:
-        assert doc.texts["tunggakan-total"] == filters.rupiah(sum(a.jumlah for a in arrears))
+        assert doc.texts["tunggakan-total"] == formatting.rupiah(sum(a.jumlah for a in arrears))
         listed = {r.attrs["data-anggota"] for r in doc.table("tabel-tunggakan") if "data-anggota" in r.attrs}
         assert listed == {a.id for a in arrears}
 
@@ -274,8 +274,8 @@ def test_indicator_rows(pack, doc):
     members = rows["anggota"]
     assert members.cells[1:3] == ["3", "3"]
     shu = rows["shu"]
-    assert shu.cells[1] == filters.rupiah(pack.angka_pembanding.shu)
-    assert shu.cells[2] == filters.rupiah(pack.angka.shu)
+    assert shu.cells[1] == formatting.rupiah(pack.angka_pembanding.shu)
+    assert shu.cells[2] == formatting.rupiah(pack.angka.shu)
 
 
 def test_member_name_with_script_is_text(html, doc):
@@ -490,8 +490,8 @@ def test_loss_year_distributes_nothing():
     pack = build_rat(books, 2025)
     assert pack.shu.shu < 0 and pack.angka.shu == pack.shu.shu
     doc = RatDocument(render_rat(pack))
-    assert doc.texts["shu-tahun"] == filters.rupiah(pack.shu.shu)
-    assert filters.rupiah(pack.shu.shu).startswith("(")
+    assert doc.texts["shu-tahun"] == formatting.rupiah(pack.shu.shu)
+    assert formatting.rupiah(pack.shu.shu).startswith("(")
     assert "kerugian" in doc.texts["shu"]
     assert doc.rows_with("data-komponen") == {}
     assert "tabel-shu-anggota" not in doc.texts

@@ -9,7 +9,7 @@ import pytest
 from beanquery.query import run_query
 from click.testing import CliRunner
 
-from kopledger import Koperasi, filters
+from kopledger import Koperasi, formatting
 from kopledger.cli import main
 from kopledger.rat import build_rat, render_rat
 from tests.rat_html import RatDocument
@@ -53,14 +53,14 @@ def test_shu_figures_match_compute_shu_and_bean_query(kop, doc):
         "AND NOT 'tutup-buku-2025' IN tags",
     )
     assert result.shu == -rows[0][0]
-    assert doc.texts["shu-tahun"] == filters.rupiah(result.shu)
+    assert doc.texts["shu-tahun"] == formatting.rupiah(result.shu)
     components = doc.rows_with("data-komponen")
     for c in result.alokasi:
-        assert components[c.komponen].cells[1:] == [filters.persen(c.persen), filters.rupiah(c.jumlah)]
+        assert components[c.komponen].cells[1:] == [formatting.persen(c.persen), formatting.rupiah(c.jumlah)]
     members = {r.attrs["data-anggota"]: r.cells for r in doc.table("tabel-shu-anggota") if "data-anggota" in r.attrs}
     assert len(members) == len(result.anggota)
     for m in result.anggota:
-        assert members[m.id][3:] == [filters.rupiah(m.jasa_modal), filters.rupiah(m.jasa_usaha), filters.rupiah(m.jumlah)]
+        assert members[m.id][3:] == [formatting.rupiah(m.jasa_modal), formatting.rupiah(m.jasa_usaha), formatting.rupiah(m.jumlah)]
 
 
 @pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
@@ -73,15 +73,15 @@ def test_statement_figures_match_build_statements(kop, doc, scope, name):
     assert [r.cells[0] for r in body] == [line.label for line in statement.lines]
     for row, line in zip(body, statement.lines, strict=True):
         if line.jenis != "bagian":
-            assert row.cells[1:3] == [filters.akuntansi(line.jumlah), filters.akuntansi(line.jumlah_pembanding)]
+            assert row.cells[1:3] == [formatting.akuntansi(line.jumlah), formatting.akuntansi(line.jumlah_pembanding)]
 
 
 def test_member_counts_match_the_register(kop, doc):
     end = dt.date(2025, 12, 31)
-    assert doc.texts["anggota-akhir"] == filters.angka(len(kop.active_members(end)))
-    assert doc.texts["anggota-awal"] == filters.angka(len(kop.active_members(dt.date(2024, 12, 31))))
+    assert doc.texts["anggota-akhir"] == formatting.angka(len(kop.active_members(end)))
+    assert doc.texts["anggota-awal"] == formatting.angka(len(kop.active_members(dt.date(2024, 12, 31))))
     women = sum(1 for m in kop.active_members(end) if m.jenis_kelamin == "P")
-    assert doc.texts["anggota-akhir-P"] == filters.angka(women)
+    assert doc.texts["anggota-akhir-P"] == formatting.angka(women)
 
 
 def test_demo_command_line(tmp_path):

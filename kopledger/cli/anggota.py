@@ -25,7 +25,7 @@ from kopledger.cli.common import (
     load_books,
     require_ledger,
 )
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.writer import AppendResult, append_built
 

@@ -129,8 +129,8 @@ def cair_command(
     dry_run: bool,
 ) -> None:
     """Cairkan pinjaman anggota (disburse a loan)."""
-    from kopledger.filters import rupiah
-    from kopledger.filters import tanggal as tanggal_filter
+    from kopledger.formatting import rupiah
+    from kopledger.formatting import tanggal as tanggal_filter
     from kopledger.loans import disbursement_entries
     from kopledger.schedule import schedule
     from kopledger.writer import append_directives
@@ -168,7 +168,7 @@ def bayar_command(
     akun_kas: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
-    from kopledger.filters import rupiah
+    from kopledger.formatting import rupiah
     from kopledger.loans import payment_entries
     from kopledger.writer import append_directives
 
@@ -255,7 +255,7 @@ def daftar_command(ledger: Path | None, per: str | None, semua: bool, fmt: str, 
 @handle_library_errors
 def ppap_command(ledger: Path | None, per: str, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
-    from kopledger.filters import rupiah
+    from kopledger.formatting import rupiah
     from kopledger.loans import portfolio, ppap_entries
     from kopledger.writer import append_directives
 
