@@ -125,8 +125,8 @@ class Policy:
 class ShuShare:
     """One component of an SHU split: its percent and the account it is booked to."""
 
-    component: str
-    percent: Decimal
+    komponen: str
+    persen: Decimal
     akun: str | None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -140,7 +140,7 @@ class ShuSplit:
 
     @property
     def total(self) -> Decimal:
-        return sum((s.percent for s in self.shares), Decimal(0))
+        return sum((s.persen for s in self.shares), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -388,6 +388,10 @@ class Policies:
         assert isinstance(number, Decimal)
         return number
 
+    def kunci(self) -> list[str]:
+        """The keys set in the books, sorted."""
+        return sorted(self._by_key)
+
     def history(self, key: str) -> list[Policy]:
         """Every policy of ``key``, oldest first."""
         return list(self._by_key.get(key, []))
@@ -426,7 +430,7 @@ def parse_shu_splits(
             )))
             continue
         shares = by_date.setdefault(entry.date, [])
-        if any(s.component == component for s in shares):
+        if any(s.komponen == component for s in shares):
             errors.append(_err(entry, (
                 f"shu-alokasi {component!r} muncul dua kali pada {entry.date}; "
                 "satu komponen cukup satu baris dalam satu pembagian (duplicate component)"

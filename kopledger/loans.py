@@ -21,16 +21,14 @@ through :mod:`kopledger.writer`. All loans are read in one pass over the transac
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import re
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -40,6 +38,9 @@ from kopledger import formatting
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import POLICY_KEYS, Member, Policies
 from kopledger.errors import InputError, KopError, LedgerHasErrors
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 from kopledger.schedule import (
     METODE,
     Instalment,
@@ -501,36 +502,16 @@ def _attribute(
     return repaid
 
 
-#: The loan book of each loaded Koperasi, read once per process (the RAT pack and the
-#: statements' notes both need it): id(kop) -> (weak reference to kop, its entries, book).
-_BOOKS: dict[int, tuple[Any, Any, LoanBook]] = {}
+def _read_book(kop: Koperasi) -> LoanBook:
+    return kop.loan_book()  # read once per loaded Koperasi, kept on it
 
 
-def _forget(cache: dict[Any, Any], key: Any, _ref: Any) -> None:
-    """Weak-reference callback: drop a cached value once its Koperasi is gone."""
-    cache.pop(key, None)
-
-
-def _read_book(kop: Any) -> LoanBook:
-    key = id(kop)
-    hit = _BOOKS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries:
-        return hit[2]
-    book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
-    try:
-        ref = weakref.ref(kop, functools.partial(_forget, _BOOKS, key))
-    except TypeError:  # not weakly referenceable: no cache
-        return book
-    _BOOKS[key] = (ref, kop.entries, book)
-    return book
-
-
-def loan_errors(kop: Any) -> list[KopError]:
+def loan_errors(kop: Koperasi) -> list[KopError]:
     """Malformed, duplicate or misdirected loan entries of a loaded Koperasi, with file:line."""
     return list(_read_book(kop).errors)
 
 
-def loan_book(kop: Any) -> LoanBook:
+def loan_book(kop: Koperasi) -> LoanBook:
     """All loans of a :class:`~kopledger.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
     of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""
     book = _read_book(kop)
@@ -543,7 +524,7 @@ def loan_book(kop: Any) -> LoanBook:
     return book
 
 
-def loans(kop: Any) -> tuple[Loan, ...]:
+def loans(kop: Koperasi) -> tuple[Loan, ...]:
     """Every loan in the books (from the disbursement metadata), oldest first."""
     return loan_book(kop).pinjaman
 
@@ -638,7 +619,7 @@ def loan_status(
     )
 
 
-def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
+def loan_statuses(kop: Koperasi, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
     """Every loan disbursed on or before ``date`` (repaid ones too), oldest first."""
     book = book or loan_book(kop)
     result = []
@@ -650,7 +631,7 @@ def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> t
     return tuple(result)
 
 
-def ppap_on_books(kop: Any, date: dt.date) -> Decimal:
+def ppap_on_books(kop: Koperasi, date: dt.date) -> Decimal:
     """The provision on the books at ``date``: credit balance of the PPAP account (positive)."""
     total = ZERO
     account = kop.roots.ppap
@@ -666,27 +647,16 @@ def ppap_on_books(kop: Any, date: dt.date) -> Decimal:
     return total
 
 
-def portfolio(kop: Any, date: dt.date) -> Portfolio:
+def portfolio(kop: Koperasi, date: dt.date) -> Portfolio:
     """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
 
     Computed once per loaded Koperasi and date (the RAT pack and the statements' notes both
     show it)."""
     book = loan_book(kop)
-    key = (id(kop), date)
-    hit = _PORTFOLIOS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries and hit[2] is book:
-        return hit[3]
-    result = _portfolio(kop, date, book)
-    with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
-        ref = weakref.ref(kop, functools.partial(_forget, _PORTFOLIOS, key))
-        _PORTFOLIOS[key] = (ref, kop.entries, book, result)
-    return result
+    return kop.computed(("portfolio", date), lambda: _portfolio(kop, date, book))
 
 
-_PORTFOLIOS: dict[tuple[int, dt.date], tuple[Any, Any, LoanBook, Portfolio]] = {}
-
-
-def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:
+def _portfolio(kop: Koperasi, date: dt.date, book: LoanBook) -> Portfolio:
     open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
     classes = []
     for cls in KOLEKTIBILITAS:
@@ -834,12 +804,12 @@ def _posting(account: str, number: Decimal, currency: str) -> data.Posting:
     return data.Posting(account, _amount(number, currency), None, None, None, None)
 
 
-def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
+def _opens_needed(kop: Koperasi, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
     """``open`` directives for standard-chart accounts the books do not open yet (with their kode);
     :class:`InputError` for any other account that is not open."""
     from kopledger.bagan_akun import STANDARD_CHART
 
-    opened = {e.account for e in kop.entries if isinstance(e, data.Open)}
+    opened = set(kop.katalog.dibuka())
     chart = {a.name(kop.roots): a for a in STANDARD_CHART}
     result = []
     for account in dict.fromkeys(accounts):
@@ -853,7 +823,7 @@ def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data
     return result
 
 
-def next_loan_id(kop: Any, year: int, *, book: LoanBook | None = None) -> str:
+def next_loan_id(kop: Koperasi, year: int, *, book: LoanBook | None = None) -> str:
     """The next free id ``PJ-YEAR-NNN``."""
     book = book or loan_book(kop)
     taken = {loan.id for loan in book.pinjaman}
@@ -864,7 +834,7 @@ def next_loan_id(kop: Any, year: int, *, book: LoanBook | None = None) -> str:
 
 
 def disbursement_entries(
-    kop: Any,
+    kop: Koperasi,
     *,
     anggota: str,
     pokok: Decimal,
@@ -936,7 +906,7 @@ def disbursement_entries(
 
 
 def payment_entries(
-    kop: Any,
+    kop: Koperasi,
     *,
     pinjaman: str,
     tanggal: dt.date,
@@ -985,7 +955,7 @@ def payment_entries(
     return split, [*_opens_needed(kop, [p.account for p in postings], tanggal), txn]
 
 
-def ppap_entries(kop: Any, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
+def ppap_entries(kop: Koperasi, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
     """The adjusting entry bringing the provision on the books to the required PPAP at ``date``.
 
     Books the difference (required − on the books): Dr ``Beban:Usaha:PenyisihanPinjaman`` /

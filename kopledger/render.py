@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 
 from kopledger import formatting
+from kopledger.katalog import EQUITY_COMPONENTS
 from kopledger.errors import InputError
 
 LANGS = ("id", "en")
@@ -120,7 +121,7 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
         ljust=lambda v, n: str(v).ljust(n),
         rjust=lambda v, n: str(v).rjust(n),
     )
-    env.globals.update(_=translator(lang, template_dir), lang=lang)
+    env.globals.update(_=translator(lang, template_dir), lang=lang, komponen_ekuitas=EQUITY_COMPONENTS)
     return env
 
 

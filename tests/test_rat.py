@@ -205,6 +205,9 @@ def test_statements_match_build_statements(kop, doc, scope, name):
 
     statement = getattr(build_statements(kop, 2025), name)
     body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]  # skip the header row
+    if statement.kolom:  # the equity statement: a table by component, prior year first
+        check_equity_table(body, statement)
+        return
     assert [r.cells[0] for r in body] == [line.label for line in statement.lines]
     assert any(line.jumlah != 0 for line in statement.lines)
     for row, line in zip(body, statement.lines, strict=True):
@@ -497,3 +500,15 @@ def test_loss_year_distributes_nothing():
     assert "tabel-shu-anggota" not in doc.texts
     shu_row = doc.rows_with("data-indikator")["shu"]
     assert "merugi" in shu_row.cells[-1]
+
+
+def check_equity_table(body, statement) -> None:
+    """Every row of the equity table by component as the statement holds it."""
+    rows = [r for r in body if len(r.cells) > 1]
+    assert len(rows) == len(statement.tabel)
+    for row, data in zip(rows, statement.tabel, strict=True):
+        label = f"{data.label} {data.tahun}" if data.jenis == "saldo" else data.label
+        assert row.cells[0] == label
+        assert row.cells[1:] == [formatting.akuntansi(v) for v in (*data.per_kolom, data.jumlah)]
+    closing = statement.saldo_akhir_per_kolom()
+    assert sum(closing.values()) == statement.total("saldo_akhir")

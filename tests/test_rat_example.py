@@ -70,6 +70,9 @@ def test_statement_figures_match_build_statements(kop, doc, scope, name):
 
     statement = getattr(build_statements(kop, 2025), name)
     body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]
+    if statement.kolom:  # the equity statement: a table by component, prior year first
+        check_equity_table(body, statement)
+        return
     assert [r.cells[0] for r in body] == [line.label for line in statement.lines]
     for row, line in zip(body, statement.lines, strict=True):
         if line.jenis != "bagian":
@@ -90,3 +93,15 @@ def test_demo_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 50_000
     assert f"Ditulis: {out}" in result.stderr
+
+
+def check_equity_table(body, statement) -> None:
+    """Every row of the equity table by component as the statement holds it."""
+    rows = [r for r in body if len(r.cells) > 1]
+    assert len(rows) == len(statement.tabel)
+    for row, data in zip(rows, statement.tabel, strict=True):
+        label = f"{data.label} {data.tahun}" if data.jenis == "saldo" else data.label
+        assert row.cells[0] == label
+        assert row.cells[1:] == [formatting.akuntansi(v) for v in (*data.per_kolom, data.jumlah)]
+    closing = statement.saldo_akhir_per_kolom()
+    assert sum(closing.values()) == statement.total("saldo_akhir")

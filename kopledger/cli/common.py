@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import enum
 import gc
-import json
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
+from kopledger.jsondata import dumps, plain
 from kopledger.ledger import Koperasi
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,26 +112,13 @@ def date_type(value: str | None) -> dt.date | None:
         raise KopClickError(f"tanggal tidak valid {value!r}: gunakan YYYY-MM-DD", EXIT_USAGE) from None
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON data: Decimals as exact strings, dates ISO, dataclasses as dicts."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    return value
+#: The one JSON serializer (kopledger.jsondata), under the name the commands use.
+jsonable = plain
 
 
 def echo_json(value: Any) -> None:
     """Print ``value`` as indented JSON (exact decimals as strings)."""
-    click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+    click.echo(dumps(value), nl=False)
 
 
 def echo_errors(errors: list[Any]) -> None:

@@ -88,7 +88,14 @@ def hitung_command(
     dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
-    from kopledger.shu import allocation_entry, compute_shu, existing_allocation, render_table, to_csv
+    from kopledger.shu import (
+        allocation_entry,
+        compute_shu,
+        existing_allocation,
+        render_table,
+        shu_json,
+        to_csv,
+    )
     from kopledger.writer import append_directives, format_directives
 
     kop = load_books(ledger)
@@ -120,7 +127,7 @@ def hitung_command(
             click.echo(format_directives([entry]))
         return
     if fmt == "json":
-        echo_json(result.as_dict())
+        echo_json(shu_json(result))
     elif fmt == "csv":
         click.echo(to_csv(result), nl=False)
     else:
