@@ -22,9 +22,9 @@ from typing import Any
 
 import jinja2
 
-from kopledger import formatting
-from kopledger.katalog import EQUITY_COMPONENTS
+from kopledger import formatting, grafik
 from kopledger.errors import InputError
+from kopledger.katalog import EQUITY_COMPONENTS
 
 LANGS = ("id", "en")
 
@@ -121,7 +121,10 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
         ljust=lambda v, n: str(v).ljust(n),
         rjust=lambda v, n: str(v).rjust(n),
     )
-    env.globals.update(_=translator(lang, template_dir), lang=lang, komponen_ekuitas=EQUITY_COMPONENTS)
+    env.globals.update(
+        _=translator(lang, template_dir), lang=lang, komponen_ekuitas=EQUITY_COMPONENTS,
+        grafik_svg=lambda chart: grafik.svg(chart, lang),
+    )
     return env
 
 

@@ -74,9 +74,9 @@ def rat_command(
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
-        from dataclasses import replace
+        from kopledger.rat import rat_json
 
-        echo_json(replace(pack, grafik=()))
+        echo_json(rat_json(pack))
         return
     progress("Menyusun dokumen" + (" PDF" if fmt == "pdf" else ""))
     content = render_rat(pack, fmt, lang, templat)
