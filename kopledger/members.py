@@ -34,12 +34,9 @@ TAG_KELUAR = "anggota-keluar"
 # --- shared checks -------------------------------------------------------------------
 def closed_years(kop: Koperasi) -> set[int]:
     """Years closed now: a ``custom "tutup-buku" "YEAR"`` lock in force (not reopened)."""
-    try:
-        from kopledger.closing import closed_years as locks_in_force
-    except ImportError:  # pragma: no cover - the closing module is optional here
-        pass
-    else:
-        return set(locks_in_force(kop))
+    from kopledger.closing import closed_years as locks_in_force
+
+    return set(locks_in_force(kop))
     years: set[int] = set()
     for entry in customs(kop.entries, "tutup-buku"):
         if entry.values and str(entry.values[0].value).isdigit():

@@ -19,9 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kopledger.errors import InputError
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
+    from kopledger.statements import FinancialStatements
 
 #: Excel number format for rupiah: ``Rp1.234.567``, negatives in parentheses, zero as "-".
 RUPIAH_FORMAT = '"Rp"#,##0;("Rp"#,##0);"-"'
@@ -163,7 +167,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 TTD_ROLES = ("ketua", "sekretaris", "bendahara")
 
 
-def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
+def laporan_context(kop: Koperasi, fs: FinancialStatements, jenis: Sequence[str]) -> dict[str, Any]:
     """The template context of the statements: ``laporan``, ``kop_info``, ``pengurus``…"""
     from kopledger.config import KoperasiInfo
 
@@ -183,7 +187,7 @@ def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _tempat(kop: Any, alamat: str) -> str:
+def _tempat(kop: Koperasi, alamat: str) -> str:
     """Where the statements are signed: ``tempat`` metadata of the ``koperasi`` directive,
     else the town of the address (``Kota Sukabumi`` → ``Sukabumi``), else its last part."""
     for entry in reversed(kop.entries):
@@ -202,8 +206,8 @@ def _tempat(kop: Any, alamat: str) -> str:
 
 
 def render_laporan(
-    kop: Any,
-    fs: Any,
+    kop: Koperasi,
+    fs: FinancialStatements,
     fmt: str,
     *,
     jenis: Sequence[str] | None = None,
@@ -231,7 +235,7 @@ def render_laporan(
     raise InputError(f"format tidak dikenal: {fmt!r}; pakai salah satu dari {', '.join(FORMATS)}")
 
 
-def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
+def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
     """One sheet per statement (and the notes' account breakdown for ``calk``)."""
     from kopledger.formatting import tanggal
     from kopledger.render import translate

@@ -25,6 +25,7 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.ledger import Koperasi
 from kopledger.schedule import METODE
 
 
@@ -50,7 +51,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
     return date_type(value) or default
 
 
-def _koperasi_name(kop: Any) -> str:
+def _koperasi_name(kop: Koperasi) -> str:
     return str(kop.title)
 
 
@@ -188,7 +189,7 @@ def bayar_command(
     )
 
 
-def _portfolio_context(kop: Any, date: dt.date) -> dict[str, Any]:
+def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
     from kopledger.loans import portfolio
 
     return {"portofolio": portfolio(kop, date), "koperasi": _koperasi_name(kop)}
