@@ -26,6 +26,7 @@ from kopledger.savings import savings_summary
 from kopledger.shu import allocation_entry, shu_json, shu_of_year
 from kopledger.statements import FinancialStatements, statements_json
 from tests.conftest import HEADER_ID
+from tests.schema_check import validate
 
 D = Decimal
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
@@ -92,8 +93,9 @@ def check_figures_agree(kop: Koperasi, year: int) -> None:
             current = {x.akun: x.jumlah for x in theirs.lines if x.jenis == "baris"}
             assert {k: v for k, v in prior_col.items() if v} == {k: v for k, v in current.items() if v}
             assert {k: p for k, (_c, p) in mine.totals.items()} == {k: c for k, (c, _p) in theirs.totals.items()}
-    # JSON = data, one shape for totals.
+    # JSON = data, one shape for totals, valid against the published schema.
     doc = statements_json(fs)
+    validate("laporan", doc)
     for key, (cur, prior) in n.totals.items():
         assert doc["neraca"]["totals"][key] == {"jumlah": format(cur, "f"), "jumlah_pembanding": format(prior, "f")}
     assert doc["ekuitas"]["saldo_akhir_per_kolom"] == {k: format(v, "f") for k, v in eq.saldo_akhir_per_kolom().items()}
