@@ -260,6 +260,9 @@ def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str =
             ))
             continue
         st = fs.statement(part)
+        if st.kolom:  # the equity statement: a table by component (equity_sheet)
+            sheets.append(equity_sheet(fs, lang=lang, nama=nama, number_format=number_format))
+            continue
         posisi = part == "neraca"
         periode = (
             f"{_('Per')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}" if posisi
@@ -282,3 +285,28 @@ def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str =
             tuple(rows), (56, 9, 20, 20), number_format,
         ))
     return sheets
+
+
+def equity_sheet(fs: FinancialStatements, *, lang: str = "id", nama: str = "", number_format: str = RUPIAH_FORMAT) -> Sheet:
+    """The statement of changes in equity as a table by component (prior year, then the year)."""
+    from kopledger.formatting import tanggal
+    from kopledger.katalog import EQUITY_COMPONENTS
+    from kopledger.render import translate
+
+    def _(text: str) -> str:
+        return translate(text, lang)
+
+    st = fs.ekuitas
+    rows: list[Row] = []
+    for i, r in enumerate(st.tabel):
+        if r.jenis == "saldo" and (i == 0 or st.tabel[i - 1].jenis == "saldo"):
+            rows.append(Row((f"{_('Tahun')} {r.tahun}",), bold=True))
+        label = f"{_(r.label)} {r.tahun}" if r.jenis == "saldo" else _(r.label)
+        rows.append(Row((label, *r.per_kolom, r.jumlah), bold=r.jenis == "saldo", indent=0 if r.jenis == "saldo" else 1,
+                        border=r.jenis == "saldo"))
+    periode = f"{_('Untuk tahun yang berakhir pada')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}"
+    return Sheet(
+        _(st.judul), (nama, _(st.judul).upper(), periode),
+        (_("Uraian"), *(_(EQUITY_COMPONENTS[k]) for k in st.kolom), _("Jumlah ekuitas")),
+        tuple(rows), (40, *(18 for _k in st.kolom), 18), number_format,
+    )
