@@ -1,0 +1,36 @@
+"""click's own words (usage, options, its errors) follow the command line's language."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from kopledger.cli import main
+from kopledger.cli.bahasa import detect
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_help_is_indonesian_by_default_and_english_with_lang_en() -> None:
+    code, out = run("laporan", "--help")
+    assert code == 0 and "Cara pakai:" in out and "Opsi:" in out and "Usage:" not in out
+    code, out = run("laporan", "--help", "--lang", "en")
+    assert code == 0 and "Usage:" in out and "Options:" in out and "Cara pakai" not in out
+    code, out = run("--help")
+    assert "Perintah:" in out
+
+
+def test_click_errors_follow_the_language() -> None:
+    code, out = run("laporan", "buku.beancount", "--tahun", "dua")
+    assert code == 2 and "Kesalahan: Nilai tidak sah untuk '--tahun'" in out
+    code, out = run("laporan", "buku.beancount", "--tahun", "dua", "--lang=en")
+    assert code == 2 and "Error: Invalid value for '--tahun'" in out
+
+
+def test_detect_reads_the_lang_option() -> None:
+    assert detect(["laporan", "--lang", "en"]) == "en"
+    assert detect(["laporan", "--lang=en"]) == "en"
+    assert detect(["laporan"]) == "id"
+    assert detect(["--lang", "fr"]) == "id"
