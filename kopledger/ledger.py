@@ -289,9 +289,9 @@ class Koperasi:
         try:
             return self.members[member_id]
         except KeyError:
-            raise InputError(
-                f"anggota tidak dikenal: {member_id!r}",
-                hint="Lihat daftar anggota dengan: kop anggota daftar BUKU",
+            raise InputError.pesan(
+                "anggota tidak dikenal: {anggota!r}",
+                hint="Lihat daftar anggota dengan: kop anggota daftar BUKU", anggota=member_id,
             ) from None
 
     def policies_at(self, date: dt.date) -> dict[str, Any]:

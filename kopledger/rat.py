@@ -232,11 +232,11 @@ def build_rat(
     step = progress or (lambda _message: None)
     years = kop.years()
     if not years:
-        raise InputError("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
+        raise InputError.pesan("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
     if year not in years:
-        raise InputError(
-            f"buku tidak berisi transaksi pada tahun {year}",
-            hint=f"Tahun yang ada di buku: {', '.join(str(y) for y in years)}.",
+        raise InputError.pesan(
+            "buku tidak berisi transaksi pada tahun {tahun}",
+            hint="Tahun yang ada di buku: {tahun_ada}.", tahun=year, tahun_ada=", ".join(str(y) for y in years),
         )
     missing: dict[str, str] = {}
     warnings: list[Peringatan] = []

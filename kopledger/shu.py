@@ -558,9 +558,10 @@ def compute_shu(
     today = today or dt.date.today()
     end = _year_end(year)
     if end >= today and not sementara:
-        raise InputError(
-            f"tahun buku {year} belum berakhir (hari ini {today})",
+        raise InputError.pesan(
+            "tahun buku {tahun} belum berakhir (hari ini {hari_ini})",
             hint="Pakai --sementara untuk SHU sementara, yang ditandai jelas sebagai sementara.",
+            tahun=year, hari_ini=today,
         )
     provisional = end >= today
     policy = basis_for_year(kop, year)

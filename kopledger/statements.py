@@ -640,9 +640,9 @@ def build_statements(kop: Koperasi, year: int) -> FinancialStatements:
 
     first = next((e.date for e in kop.transactions), None)
     if first is None or first.year > year:
-        raise InputError(
-            f"tidak ada transaksi pada atau sebelum {year}",
-            hint="Pilih tahun buku yang ada transaksinya (kop cek menampilkan periode buku).",
+        raise InputError.pesan(
+            "tidak ada transaksi pada atau sebelum {tahun}",
+            hint="Pilih tahun buku yang ada transaksinya (kop cek menampilkan periode buku).", tahun=year,
         )
     roots = kop.roots
     currency = kop.currency

@@ -34,3 +34,26 @@ def test_detect_reads_the_lang_option() -> None:
     assert detect(["laporan", "--lang=en"]) == "en"
     assert detect(["laporan"]) == "id"
     assert detect(["--lang", "fr"]) == "id"
+
+
+def test_kopledger_errors_follow_the_language(tmp_path) -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
+    code, out = run("laporan", str(example), "--tahun", "2019", "--lang", "en")
+    assert code == 2
+    assert "Error: no transactions in or before 2019" in out and "Choose a financial year" in out
+    code, out = run("laporan", str(example), "--tahun", "2019")
+    assert code == 2 and "Kesalahan: tidak ada transaksi pada atau sebelum 2019" in out
+    code, out = run("laporan", "--lang", "en")
+    assert code == 2 and "no ledger file given" in out
+
+
+def test_an_error_keeps_its_message_as_data() -> None:
+    from kopledger.errors import InputError
+
+    error = InputError.pesan("anggota tidak dikenal: {anggota!r}", hint="Lihat daftar anggota dengan: kop anggota daftar BUKU",
+                             anggota="Z9")
+    assert str(error) == "anggota tidak dikenal: 'Z9'\nLihat daftar anggota dengan: kop anggota daftar BUKU"
+    assert error.in_lang("en") == "unknown member: 'Z9'\nList the members with: kop member list BOOKS"
+    assert error.nilai == {"anggota": "Z9"}

@@ -30,13 +30,18 @@ class KopClickError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Kesalahan: {self.format_message()}", err=True)
+        from kopledger.cli.bahasa import gettext
+
+        click.echo(gettext("Error: {message}").format(message=self.format_message()), err=True)
 
 
 def to_click_error(exc: KopledgerError) -> KopClickError:
-    """Map a library error to the CLI's exit codes (1 for books/checks, 2 for input)."""
+    """Map a library error to the CLI's exit codes (1 for books/checks, 2 for input),
+    worded in the command line's language."""
+    from kopledger.cli.bahasa import language
+
     code = EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILED
-    return KopClickError(str(exc), code)
+    return KopClickError(exc.in_lang(language()), code)
 
 
 def ledger_argument(func: F) -> F:
@@ -52,11 +57,9 @@ def ledger_argument(func: F) -> F:
 def require_ledger(ledger: Path | None) -> Path:
     """The ledger path, or a usage error saying how to give one."""
     if ledger is None:
-        raise KopClickError(
+        raise to_click_error(InputError.pesan(
             "berkas buku belum disebut: berikan sebagai argumen pertama (kop cek buku.beancount) "
-            "atau atur KOP_LEDGER",
-            EXIT_USAGE,
-        )
+            "atau atur KOP_LEDGER"))
     return ledger
 
 
@@ -72,10 +75,13 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
     # (docs/performance.md).
     gc.freeze()
     if require_clean and kop.errors:
-        raise to_click_error(LedgerHasErrors(
+        error = LedgerHasErrors(
             f"{path} berisi {len(kop.errors)} kesalahan:", kop.errors,
             hint="Perbaiki dulu (kop cek menampilkan semuanya).",
-        ))
+        )
+        error.teks, error.nilai = "{berkas} berisi {jumlah} kesalahan:", {"berkas": path, "jumlah": len(kop.errors)}
+        error.teks_hint = "Perbaiki dulu (kop cek menampilkan semuanya)."
+        raise to_click_error(error)
     return kop
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from kopledger.cli.common import (
-    EXIT_USAGE,
-    KopClickError,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 
 JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 
@@ -49,10 +49,12 @@ def laporan_command(
     if tahun is None:
         years = kop.years()
         if not years:
-            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dilaporkan", EXIT_USAGE)
+            raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
         tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
-        raise KopClickError(f"keluaran {fmt.upper()} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{fmt}", EXIT_USAGE)
+        raise to_click_error(InputError.pesan(
+            "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
+            format=fmt.upper(), akhiran=fmt))
     parts = list(JENIS) if jenis == "semua" else [jenis]
     fs = build_statements(kop, tahun)
     content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
