@@ -31,7 +31,7 @@ ZERO = Decimal(0)
 class PolicyNote:
     """A ``kebijakan`` in force at year end, for the notes."""
 
-    key: str
+    kunci: str
     nilai: Any  # Decimal (an amount's number or a number) or str (a choice)
     satuan: str  # the amount's currency, or "" for numbers and choices
     sejak: dt.date
@@ -41,7 +41,7 @@ class PolicyNote:
 class AccountDetail:
     """The accounts behind one statement line (for the notes)."""
 
-    statement: str
+    laporan: str  # "neraca" | "phu"
     label: str
     kode: str
     akun: str  # the line's account, or ``Parent:*`` for a member line

@@ -35,6 +35,7 @@ from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
 from kopledger import formatting
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import POLICY_KEYS, Member, Policies
 from kopledger.errors import InputError, KopError, LedgerHasErrors
@@ -51,10 +52,10 @@ from kopledger.schedule import (
 
 ZERO = Decimal(0)
 
-TAG_CAIR = "pinjaman-cair"
-TAG_ANGSURAN = "angsuran"
-TAG_PPAP = "ppap"
-TAG_KELUAR = "anggota-keluar"
+TAG_CAIR = K.TAG_PINJAMAN_CAIR
+TAG_ANGSURAN = K.TAG_ANGSURAN
+TAG_PPAP = K.TAG_PPAP
+TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 
 #: Loan quality classes, best first.
 LANCAR = "lancar"

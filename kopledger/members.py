@@ -19,6 +19,7 @@ from decimal import Decimal
 from beancount.core import amount, data
 from beancount.parser.grammar import ValueType
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind, is_valid_member_id
 from kopledger.config import Member, customs
 from kopledger.errors import InputError
@@ -27,8 +28,8 @@ from kopledger.ledger import Koperasi
 ZERO = Decimal(0)
 SOURCE = "<kopledger>"
 
-TAG_POKOK = "simpanan-pokok"
-TAG_KELUAR = "anggota-keluar"
+TAG_POKOK = K.TAG_SIMPANAN_POKOK
+TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 
 
 # --- shared checks -------------------------------------------------------------------

@@ -33,6 +33,7 @@ from decimal import Decimal
 from babel.dates import format_date
 from beancount.core import data
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
 from kopledger.config import Member, Policies
 from kopledger.errors import InputError
@@ -50,10 +51,10 @@ from kopledger.members import (
 
 ZERO = Decimal(0)
 
-TAG_WAJIB = "simpanan-wajib"
-TAG_SUKARELA = "simpanan-sukarela"
-TAG_BERJANGKA = "simpanan-berjangka"
-TAG_SHU_BAYAR = "shu-bayar"
+TAG_WAJIB = K.TAG_SIMPANAN_WAJIB
+TAG_SUKARELA = K.TAG_SIMPANAN_SUKARELA
+TAG_BERJANGKA = K.TAG_SIMPANAN_BERJANGKA
+TAG_SHU_BAYAR = K.TAG_SHU_BAYAR
 
 SAVINGS_KINDS = (MemberKind.POKOK, MemberKind.WAJIB, MemberKind.SUKARELA, MemberKind.BERJANGKA)
 _TAGS = {MemberKind.SUKARELA: TAG_SUKARELA, MemberKind.BERJANGKA: TAG_BERJANGKA}

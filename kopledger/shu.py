@@ -36,6 +36,7 @@ from typing import Any
 
 from beancount.core import amount, data
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
 from kopledger.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup, weight
@@ -57,15 +58,15 @@ ROUNDINGS = ("bawah", "terdekat")
 #: Ways to measure the capital basis (``shu-basis "jasa-modal" … metode: …``).
 METODE_MODAL = ("saldo-akhir", "rata-rata-bulanan")
 
-TAG_ALOKASI = "shu-alokasi"
-TAG_BAYAR = "shu-bayar"
-TAG_KELUAR = "anggota-keluar"
+TAG_ALOKASI = K.TAG_SHU_ALOKASI
+TAG_BAYAR = K.TAG_SHU_BAYAR
+TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 PAYOUT_TARGETS = ("kas", "sukarela")
 
 
 def shu_link(year: int) -> str:
     """The link shared by a year's SHU allocation and payout entries (``shu-2025``)."""
-    return f"shu-{year}"
+    return K.link_shu(year)
 
 
 # --- arithmetic over plain numbers ------------------------------------------------------
