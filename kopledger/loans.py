@@ -634,18 +634,7 @@ def loan_statuses(kop: Koperasi, date: dt.date, *, book: LoanBook | None = None)
 
 def ppap_on_books(kop: Koperasi, date: dt.date) -> Decimal:
     """The provision on the books at ``date``: credit balance of the PPAP account (positive)."""
-    total = ZERO
-    account = kop.roots.ppap
-    for entry in kop.entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        if entry.date > date:
-            break
-        for posting in entry.postings:
-            units = posting.units
-            if posting.account == account and units is not None and units.currency == kop.currency and units.number is not None:
-                total -= units.number
-    return total
+    return ZERO - kop.balances(end=date).get(kop.roots.ppap, ZERO)  # the one balance primitive
 
 
 def portfolio(kop: Koperasi, date: dt.date) -> Portfolio:
