@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -223,7 +222,9 @@ def render_laporan(
     if unknown:
         raise InputError(f"laporan tidak dikenal: {unknown[0]!r}; pakai salah satu dari {', '.join(JENIS)} atau semua")
     if fmt == "json":
-        return json.dumps(statements_json(fs, parts), ensure_ascii=False, indent=2) + "\n"
+        from kopledger.jsondata import dumps
+
+        return dumps(statements_json(fs, parts))
     context = laporan_context(kop, fs, parts)
     if fmt == "txt":
         return render("laporan/laporan.txt.j2", context, lang=lang, template_dir=template_dir)

@@ -260,7 +260,7 @@ def build_rat(
         # A year not yet ended gets a provisional SHU, marked as such in the document.
         shu = kop.shu(year, sementara=dt.date(year, 12, 31) >= dt.date.today())
     except KopledgerError as exc:
-        missing["shu"] = exc.message
+        missing["shu"] = exc.in_lang(lang)
     else:
         warnings.extend(shu.peringatan)
         shu_dibukukan = rat_date_of_allocation(kop, year)
