@@ -282,3 +282,23 @@ def test_generated_books_figures_agree_and_closing_changes_nothing(txns) -> None
         ])
     if any(e for e in kop.transactions if e.date.year == 2024):
         check_closing_and_allocation_invariance(kop, 2024, allocation)
+
+
+def test_example_notes_show_each_years_kolektibilitas_under_its_year(mawar: Koperasi) -> None:
+    from kopledger.formatting import akuntansi
+    from kopledger.output import render_laporan
+
+    fs = mawar.statements(2025)
+    now, before = mawar.portfolio(dt.date(2025, 12, 31)), mawar.portfolio(dt.date(2024, 12, 31))
+    assert fs.calk.pinjaman is now and fs.calk.pinjaman_pembanding is before
+    assert now.total_saldo != before.total_saldo  # the two years really differ
+    doc = statements_json(fs, ["calk"])
+    assert doc["calk"]["pinjaman_pembanding"]["total_saldo"] == format(before.total_saldo, "f")
+    text = render_laporan(mawar, fs, "txt", jenis=["calk"])
+    assert isinstance(text, str)
+    for c_now, c_before in zip(now.per_kolektibilitas, before.per_kolektibilitas, strict=True):
+        row = next(line for line in text.splitlines() if line.strip().lower().startswith(
+            c_now.kolektibilitas.replace("-", " ")))
+        assert row.split()[-2:] == [akuntansi(c_now.saldo), akuntansi(c_before.saldo)]  # 2025, then 2024
+    html = render_laporan(mawar, fs, "html", jenis=["calk"])
+    assert isinstance(html, str) and akuntansi(before.ppap_wajib) in html
