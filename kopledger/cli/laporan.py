@@ -43,7 +43,7 @@ def laporan_command(
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
     from kopledger.output import render_laporan
-    from kopledger.statements import JENIS, build_statements
+    from kopledger.statements import JENIS
 
     kop = load_books(ledger)
     if tahun is None:
@@ -56,7 +56,7 @@ def laporan_command(
             "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
             format=fmt.upper(), akhiran=fmt))
     parts = list(JENIS) if jenis == "semua" else [jenis]
-    fs = build_statements(kop, tahun)
+    fs = kop.statements(tahun)
     content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
     write_output(content, out)
 
