@@ -57,3 +57,21 @@ def test_an_error_keeps_its_message_as_data() -> None:
     assert str(error) == "anggota tidak dikenal: 'Z9'\nLihat daftar anggota dengan: kop anggota daftar BUKU"
     assert error.in_lang("en") == "unknown member: 'Z9'\nList the members with: kop member list BOOKS"
     assert error.nilai == {"anggota": "Z9"}
+
+
+def test_help_texts_follow_the_language() -> None:
+    code, out = run("laporan", "--help", "--lang", "en")
+    assert code == 0 and "Financial year (default: the last year with" in out and "Tahun buku" not in out
+    code, out = run("laporan", "--help")
+    assert "Tahun buku (default: tahun terakhir" in out
+
+
+def test_every_help_text_of_the_reporting_commands_has_an_english_entry() -> None:
+    from kopledger.cli.laporan import laporan_command
+    from kopledger.cli.rat import rat_command
+    from kopledger.render import catalog
+
+    english = catalog("en")
+    for command in (laporan_command, rat_command):
+        texts = [command.help] + [p.help for p in command.params if getattr(p, "help", None)]
+        assert [t for t in texts if t and t not in english] == []

@@ -13,7 +13,8 @@ import functools
 import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from kopledger.render import templates_dir
 
@@ -64,8 +65,42 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return gettext(singular if n == 1 else plural)
 
 
+def _english(text: str | None) -> str | None:
+    """kopledger's own (Indonesian) help ``text`` in English, when the language is English."""
+    if text is None or _LANG.get() != "en":
+        return text
+    from kopledger.render import translate
+
+    return translate(text, "en")
+
+
+def _help_in_language(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a click method that reads ``self.help``: it reads the help in the command line's language."""
+    if getattr(method, "_kop_bahasa", False):
+        return method
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        original = self.help
+        self.help = _english(original)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.help = original
+
+    wrapper._kop_bahasa = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def install() -> None:
-    """Route click's gettext calls through :func:`gettext` (idempotent)."""
+    """Route click's gettext calls through :func:`gettext`, and kopledger's help texts
+    through the English catalog (``templates/locale/en/cli.json``) for ``--lang en``
+    (idempotent)."""
+    import click
+
+    click.Option.get_help_record = _help_in_language(click.Option.get_help_record)  # type: ignore[method-assign]
+    click.Command.format_help_text = _help_in_language(click.Command.format_help_text)  # type: ignore[method-assign]
+    click.Command.get_short_help_str = _help_in_language(click.Command.get_short_help_str)  # type: ignore[method-assign]
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
