@@ -35,6 +35,7 @@ from beancount.core import data
 
 from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
+from kopledger.balances import weight
 from kopledger.config import Member, Policies
 from kopledger.errors import InputError
 from kopledger.formatting import rupiah
@@ -561,9 +562,10 @@ def member_statements(
             split = roots.split_member_account(p.account)
             if split is None or split[1] not in wanted or split[0] not in STATEMENT_KINDS:
                 continue
-            if p.units is None or p.units.number is None or p.units.currency != kop.currency:
+            weighed = weight(p, kop.currency)  # the one balance primitive's weight
+            if weighed is None:
                 continue
-            amount = -p.units.number  # as the member sees it: a credit is a deposit
+            amount = -weighed  # as the member sees it: a credit is a deposit
             key = (split[1], split[0])
             if dari is not None and entry.date < dari:
                 opening[key] += amount

@@ -22,7 +22,7 @@ from kopledger.accounts import MemberKind
 from kopledger.closing import plan_closing
 from kopledger.indicators import year_figures
 from kopledger.rat import build_rat
-from kopledger.savings import savings_summary
+from kopledger.savings import member_statements, savings_summary
 from kopledger.shu import allocation_entry, shu_json, shu_of_year
 from kopledger.statements import FinancialStatements, statements_json
 from tests.conftest import HEADER_ID
@@ -77,6 +77,13 @@ def check_figures_agree(kop: Koperasi, year: int) -> None:
         line = next((x for x in n.lines if x.akun == parent), None)
         assert (line.jumlah if line else D(0)) == on_cards
     assert f.simpanan_pokok == summary.pokok and f.simpanan_sukarela == summary.sukarela
+    # Each member's kartu simpanan ends where the member's balances (and so the notes) are.
+    balances = kop.member_balances(end)
+    for card in member_statements(kop, end):
+        mine = balances.get(card.anggota.id)
+        for kind in card.simpanan:
+            expected = getattr(mine, kind.jenis.replace("-", "_"), D(0)) if mine else D(0)
+            assert kind.saldo_akhir == expected, (card.anggota.id, kind.jenis)
     # Loan portfolio = neraca's receivable and provision lines (notes show the same portfolio).
     if calk.pinjaman is not None:
         portfolio = kop.portfolio(end)
