@@ -42,20 +42,24 @@ from beancount.core import data
 from kopledger import kosakata as K
 from kopledger.accounts import Roots
 from kopledger.balances import weight
+from kopledger.catatan import AccountDetail, Notes, Peringatan, PolicyNote, ShuBelumDibagi
 from kopledger.errors import InputError, KopError, LedgerHasErrors
 from kopledger.katalog import CASH_FLOW_CATEGORIES, EQUITY_COMPONENTS, Akun, Katalog
 
 if TYPE_CHECKING:
-    from kopledger.catatan import Notes
     from kopledger.ledger import Koperasi
 
 __all__ = [
     "CASH_FLOW_CATEGORIES", "CASH_FLOW_SECTIONS", "EQUITY_COMPONENTS", "EQUITY_MOVEMENTS", "JENIS",
-    "EquityRow", "FinancialStatements", "Statement", "StatementLine", "build_statements",
+    "AccountDetail", "EquityRow", "FinancialStatements", "Notes", "Peringatan", "PolicyNote", "ShuBelumDibagi",
+    "Statement", "StatementLine", "Warning", "build_statements",
     "statement_json", "statements_json",
 ]
 
 ZERO = Decimal(0)
+
+#: The notes' warning (kept under its former name; the notes live in :mod:`kopledger.catatan`).
+Warning = Peringatan
 
 #: The statements, in the order of the report; ``semua`` asks for all of them.
 JENIS = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
