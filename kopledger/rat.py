@@ -121,7 +121,7 @@ def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
         values = [v.value for v in entry.values]
         if len(values) < 2 or not all(isinstance(v, str) for v in values):
             continue
-        tahun = entry.meta.get("tahun")
+        tahun = entry.meta.get(K.META_TAHUN)
         if tahun is not None:
             if str(tahun).split(".")[0] != str(year):
                 continue

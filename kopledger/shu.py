@@ -512,7 +512,7 @@ def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
                     scan.beban += number
             if not (info.modal or (info.usaha and in_year)):
                 continue
-            member = info.member or (posting.meta or {}).get("anggota") or entry.meta.get("anggota")
+            member = info.member or (posting.meta or {}).get(K.META_ANGGOTA) or entry.meta.get(K.META_ANGGOTA)
             if not member:
                 continue
             member = str(member)
@@ -774,7 +774,7 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
     for member in result.anggota:
         if member.jumlah:
             account = roots.member_account(MemberKind.UTANG_SHU, member.id)
-            postings.append(_posting(account, -member.jumlah, currency, {"anggota": member.id}))
+            postings.append(_posting(account, -member.jumlah, currency, {K.META_ANGGOTA: member.id}))
             numbers.append(-member.jumlah)
     if result.cadangan_dibukukan != result.shu - funds - member_total:
         raise InputError(f"hasil SHU {year} tidak cocok jumlahnya; hitung ulang dari buku")
@@ -847,7 +847,7 @@ def payout_entries(
             target = roots.kas
             uses_kas = True
             narration = f"Pembayaran SHU tahun buku {year} kepada {nama}"
-        meta = data.new_metadata(SOURCE, 0, {"anggota": member_id})
+        meta = data.new_metadata(SOURCE, 0, {K.META_ANGGOTA: member_id})
         entries.append(data.Transaction(
             meta, date, "*", None, narration, frozenset({TAG_BAYAR}), frozenset({shu_link(year)}),
             [
