@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kopledger import kosakata as K
 from kopledger.catatan import Peringatan
 from kopledger.config import KoperasiInfo, Officer, customs
 from kopledger.errors import InputError, KopledgerError
