@@ -41,6 +41,13 @@ def neraca_lines(fs: FinancialStatements) -> dict[str, tuple[Decimal, Decimal]]:
     return {f"{x.label}|{x.akun}": (x.jumlah, x.jumlah_pembanding) for x in fs.neraca.lines if x.jenis != "bagian"}
 
 
+def every_figure(fs: FinancialStatements) -> tuple[object, ...]:
+    """Every line and total of the four statements, the equity table by component included."""
+    return tuple(
+        (st.lines, st.totals, st.kolom, st.tabel) for st in (fs.neraca, fs.phu, fs.ekuitas, fs.arus_kas)
+    )
+
+
 def check_figures_agree(kop: Koperasi, year: int) -> None:
     """Every figure that two outputs show, for ``year`` (and its comparative column)."""
     fs = kop.statements(year)
@@ -116,10 +123,13 @@ def check_closing_and_allocation_invariance(kop: Koperasi, year: int, allocation
     base = {y: neraca_lines(kop.statements(y)) for y in years}
     closed = with_entries(kop, closing)
     assert {y: neraca_lines(closed.statements(y)) for y in years} == base
+    for y in years:  # no statement changes by closing: PHU, equity by component, cash flow included
+        assert every_figure(closed.statements(y)) == every_figure(kop.statements(y))
     open_then_allocated = with_entries(kop, [allocation])
     closed_then_allocated = with_entries(kop, [*closing, allocation])
     for y in years:
         assert neraca_lines(open_then_allocated.statements(y)) == neraca_lines(closed_then_allocated.statements(y))
+        assert every_figure(open_then_allocated.statements(y)) == every_figure(closed_then_allocated.statements(y))
     assert neraca_lines(open_then_allocated.statements(year)) == base[year]  # dated in the next year
     # The year's SHU stays "SHU tahun berjalan" in its own year, whatever the order.
     for books in (kop, closed, open_then_allocated, closed_then_allocated):
