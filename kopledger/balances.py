@@ -1,4 +1,10 @@
-"""Account balances in one pass over the postings (the primitive every report uses)."""
+"""Account balances: the one balance primitive every report uses.
+
+A posting counts at its *weight* in the operating currency, as beancount balances a
+transaction: units in that currency, units × cost (``10 ITOT {95.20 IDR}``), or units ×
+price (``10 USD @ 15000 IDR``). A posting with no weight in that currency does not count
+(:func:`weight` returns None); the statements name such holdings in their notes.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,29 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from kopledger import kosakata as K
+
 ZERO = Decimal(0)
 
 EntryFilter = Callable[[data.Transaction], bool]
+
+
+def weight(posting: data.Posting, currency: str) -> Decimal | None:
+    """The posting's weight in ``currency`` (units, units × cost, or units × price), or None."""
+    units = posting.units
+    if units is None or units.number is None:
+        return None
+    cost = posting.cost
+    if cost is not None:
+        cost_number = getattr(cost, "number", None)
+        if isinstance(cost_number, Decimal):
+            return units.number * cost_number if cost.currency == currency else None
+    if units.currency == currency:
+        return units.number
+    price = posting.price
+    if price is not None and price.number is not None and price.currency == currency:
+        return units.number * price.number
+    return None
 
 
 def account_balances(
@@ -22,7 +48,7 @@ def account_balances(
     end: dt.date | None = None,
     exclude: EntryFilter | None = None,
 ) -> dict[str, Decimal]:
-    """Sum of each account's postings in ``currency``, dated ``start`` to ``end`` inclusive.
+    """Sum of each account's posting weights in ``currency``, dated ``start`` to ``end`` inclusive.
 
     Beancount signs are kept: assets and expenses positive, liabilities, equity and
     income negative. ``exclude`` drops whole transactions (e.g. closing entries).
@@ -40,8 +66,13 @@ def account_balances(
             continue
         for posting in entry.postings:
             units = posting.units
-            if units is not None and units.currency == currency and units.number is not None:
+            if posting.cost is None and posting.price is None and units is not None \
+                    and units.currency == currency and units.number is not None:
                 totals[posting.account] += units.number
+                continue
+            w = weight(posting, currency)
+            if w is not None:
+                totals[posting.account] += w
     return dict(totals)
 
 
@@ -64,7 +95,7 @@ def has_tag_prefix(prefix: str) -> EntryFilter:
 
 def closing_tag(year: int) -> str:
     """The tag of a year's closing entries (``tutup-buku-2025``)."""
-    return f"tutup-buku-{year}"
+    return K.tag_tutup_buku(year)
 
 
 def is_closing_of(year: int) -> EntryFilter:

@@ -274,9 +274,7 @@ def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = Non
 
 
 def _is_open(kop: Koperasi, account: str, date: dt.date) -> bool:
-    opened = any(isinstance(e, data.Open) and e.account == account and e.date <= date for e in kop.entries)
-    closed = any(isinstance(e, data.Close) and e.account == account and e.date <= date for e in kop.entries)
-    return opened and not closed
+    return kop.katalog.terbuka(account, date)
 
 
 def _other_currencies(kop: Koperasi, year: int) -> list[str]:
@@ -303,10 +301,8 @@ def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
             f"pembagian SHU yang berlaku pada {year}-12-31 (tanggal {split.date}) berjumlah {split.total}%, bukan 100%; "
             "perbaiki persennya agar tepat 100"
         ))]
-    try:
-        from kopledger import shu
-    except ImportError:
-        return []
+    from kopledger import shu
+
     try:
         shu.compute_shu(kop, year, sementara=True)
     except KopledgerError as exc:

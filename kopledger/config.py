@@ -17,7 +17,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from kopledger.accounts import is_valid_member_id
-from kopledger.chart import SHU_COMPONENTS
+from kopledger.bagan_akun import SHU_COMPONENTS
 from kopledger.errors import KopError
 
 #: The ``custom`` directive types kopledger owns.
@@ -141,8 +141,8 @@ class Policy:
 class ShuShare:
     """One component of an SHU split: its percent and the account it is booked to."""
 
-    component: str
-    percent: Decimal
+    komponen: str
+    persen: Decimal
     akun: str | None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -156,7 +156,7 @@ class ShuSplit:
 
     @property
     def total(self) -> Decimal:
-        return sum((s.percent for s in self.shares), Decimal(0))
+        return sum((s.persen for s in self.shares), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -404,6 +404,10 @@ class Policies:
         assert isinstance(number, Decimal)
         return number
 
+    def kunci(self) -> list[str]:
+        """The keys set in the books, sorted."""
+        return sorted(self._by_key)
+
     def history(self, key: str) -> list[Policy]:
         """Every policy of ``key``, oldest first."""
         return list(self._by_key.get(key, []))
@@ -442,7 +446,7 @@ def parse_shu_splits(
             )))
             continue
         shares = by_date.setdefault(entry.date, [])
-        if any(s.component == component for s in shares):
+        if any(s.komponen == component for s in shares):
             errors.append(_err(entry, (
                 f"shu-alokasi {component!r} muncul dua kali pada {entry.date}; "
                 "satu komponen cukup satu baris dalam satu pembagian (duplicate component)"

@@ -52,12 +52,37 @@ def format_error_line(error: Any) -> str:
 
 
 class KopledgerError(Exception):
-    """Base of the exceptions kopledger raises for things a user can fix."""
+    """Base of the exceptions kopledger raises for things a user can fix.
+
+    Made with :meth:`pesan`, an error keeps its message as data: the Indonesian template
+    (``teks``, a key of the message catalogs ``templates/locale/<lang>/*.json``) and its
+    values (``nilai``), so the CLI words it in the reader's language (:meth:`in_lang`).
+    """
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.teks: str | None = None
+        self.nilai: dict[str, Any] = {}
+        self.teks_hint: str | None = None
+
+    @classmethod
+    def pesan(cls, teks: str, *, hint: str | None = None, **nilai: Any) -> Any:
+        """An error from a message template and its values: ``pesan("tahun {tahun} …", tahun=2025)``."""
+        error = cls(teks.format(**nilai), hint=hint.format(**nilai) if hint else None)
+        error.teks, error.nilai, error.teks_hint = teks, dict(nilai), hint
+        return error
+
+    def in_lang(self, lang: str) -> str:
+        """The error as a person reads it in ``lang`` (message, then the hint)."""
+        if self.teks is None or lang == "id":
+            return str(self)
+        from kopledger.render import translate
+
+        message = translate(self.teks, lang).format(**self.nilai)
+        hint = translate(self.teks_hint, lang).format(**self.nilai) if self.teks_hint else None
+        return f"{message}\n{hint}" if hint else message
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -73,6 +98,20 @@ class LedgerHasErrors(KopledgerError):
     def __init__(self, message: str, errors: list[Any], *, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.errors = list(errors)
+
+    def in_lang(self, lang: str) -> str:
+        """The error with the books' errors under it, its own words in ``lang``."""
+        if self.teks is None or lang == "id":
+            return str(self)
+        from kopledger.render import translate
+
+        lines = [translate(self.teks, lang).format(**self.nilai)]
+        lines += ["  " + format_error_line(e) for e in self.errors[:50]]
+        if len(self.errors) > 50:
+            lines.append("  … " + translate("dan {jumlah} kesalahan lain", lang).format(jumlah=len(self.errors) - 50))
+        if self.teks_hint:
+            lines.append(translate(self.teks_hint, lang).format(**self.nilai))
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         lines = [self.message]

@@ -3,31 +3,28 @@
 :func:`year_figures` reads one year's figures from the books (pure: entries in, a frozen
 dataclass out); :func:`key_indicators` compares two years' figures (pure arithmetic).
 
-Definitions (stated in docs/rat.md):
+Every figure is the financial statements' (docs/rat.md states the definitions):
 
-- *total aset*: balance of the asset root at 31 December;
-- *ekuitas*: balance of the equity root plus the year's SHU not yet closed into it;
-- *modal sendiri* (UU 25/1992 Pasal 41): simpanan pokok + simpanan wajib + cadangan + hibah;
-- *volume usaha*: the year's business income (income under ``Pendapatan:Anggota`` and
-  ``Pendapatan:NonAnggota``);
-- *SHU*: income − expenses of the year, excluding the year's closing entry;
-- *rasio modal*: ekuitas / total aset (ekuitas here includes the year's SHU not yet
-  divided, as the statement of financial position shows it);
-- *likuiditas* (current ratio): current assets (all assets except ``Penyertaan`` and
-  ``AsetTetap``) / current liabilities (all liabilities except ``UtangBank``);
-- *porsi usaha dengan anggota*: member business income / volume usaha.
+- *total aset*, *aset lancar*, *total liabilitas*, *liabilitas lancar* (jangka pendek),
+  *ekuitas*: the neraca's totals at 31 December (current or not as the account
+  catalogue classifies each account, ``jangka`` metadata included);
+- *modal sendiri* (UU 25/1992 Pasal 41): simpanan pokok + simpanan wajib + cadangan + hibah,
+  the equity statement's closing balances by component;
+- *volume usaha*: the PHU's partisipasi anggota + pendapatan dari non-anggota;
+- *SHU*: the PHU's SHU (income − expenses of the year, its closing entry excluded);
+- *rasio modal*: ekuitas / total aset;
+- *likuiditas* (current ratio): aset lancar / liabilitas jangka pendek;
+- *porsi usaha dengan anggota*: partisipasi anggota / volume usaha.
 
 Percentages are rounded half up to 2 places.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kopledger.accounts import MemberKind
-from kopledger.balances import account_balances, is_closing_of, rollup
 from kopledger.ledger import Koperasi
 from kopledger.membership import growth_percent, member_count
 
@@ -92,53 +89,41 @@ def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 
 def year_figures(kop: Koperasi, year: int) -> YearFigures:
-    """The figures of ``year`` read from the books (balances at 31 December, flows in the year)."""
+    """The figures of ``year``, read from its financial statements (``kop.statements``):
+    the neraca's totals, the PHU's, the equity statement's closing balance by component and
+    the notes' member savings — the same numbers the statements show."""
+    fs = kop.statements(year)
+    neraca, phu = fs.neraca, fs.phu
+    components = fs.ekuitas.saldo_akhir_per_kolom()
+    savings = {line.akun: line.jumlah for line in fs.calk.simpanan if line.akun}
     roots = kop.roots
-    end = dt.date(year, 12, 31)
-    closing = is_closing_of(year)
-    balances = account_balances(kop.entries, currency=kop.currency, end=end, exclude=closing)
-    flows = account_balances(
-        kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=end, exclude=closing
-    )
-    income = -rollup(flows, roots.pendapatan)
-    expenses = rollup(flows, roots.beban)
-    shu = income - expenses
-    # Income and expenses not yet closed into equity (all years up to this one).
-    unclosed = -(rollup(balances, roots.pendapatan) + rollup(balances, roots.beban))
-
-    total_aset = rollup(balances, roots.aset)
-    aset_tidak_lancar = rollup(balances, f"{roots.aset}:Penyertaan") + rollup(
-        balances, f"{roots.aset}:AsetTetap"
-    )
-    total_liabilitas = -rollup(balances, roots.liabilitas)
-    utang_jangka_panjang = -rollup(balances, f"{roots.liabilitas}:UtangBank")
-    pokok = -rollup(balances, roots.member_parent(MemberKind.POKOK))
-    wajib = -rollup(balances, roots.member_parent(MemberKind.WAJIB))
-    cadangan = -rollup(balances, roots.cadangan)
-    hibah = -rollup(balances, f"{roots.ekuitas}:Hibah")
-    anggota = -rollup(flows, roots.pendapatan_anggota)
-    non_anggota = -rollup(flows, roots.pendapatan_non_anggota)
+    anggota = phu.total("partisipasi_anggota")
+    non_anggota = phu.total("pendapatan_non_anggota")
+    pokok = components.get("simpanan-pokok", ZERO)
+    wajib = components.get("simpanan-wajib", ZERO)
+    cadangan = components.get("cadangan", ZERO)
+    hibah = components.get("hibah", ZERO)
     return YearFigures(
         tahun=year,
         anggota=member_count(kop.members.values(), year).akhir,
-        total_aset=total_aset,
-        aset_lancar=total_aset - aset_tidak_lancar,
-        total_liabilitas=total_liabilitas,
-        liabilitas_lancar=total_liabilitas - utang_jangka_panjang,
-        ekuitas=-rollup(balances, roots.ekuitas) + unclosed,
+        total_aset=neraca.total("total_aset"),
+        aset_lancar=neraca.total("aset_lancar"),
+        total_liabilitas=neraca.total("total_liabilitas"),
+        liabilitas_lancar=neraca.total("liabilitas_jangka_pendek"),
+        ekuitas=neraca.total("total_ekuitas"),
         modal_sendiri=pokok + wajib + cadangan + hibah,
         volume_usaha=anggota + non_anggota,
         pendapatan_anggota=anggota,
         pendapatan_non_anggota=non_anggota,
-        pendapatan_lain=income - anggota - non_anggota,
-        shu=shu,
+        pendapatan_lain=phu.total("pendapatan_lain"),
+        shu=phu.total("shu"),
         simpanan_pokok=pokok,
         simpanan_wajib=wajib,
-        simpanan_sukarela=-rollup(balances, roots.member_parent(MemberKind.SUKARELA)),
-        simpanan_berjangka=-rollup(balances, roots.member_parent(MemberKind.BERJANGKA)),
+        simpanan_sukarela=savings.get(roots.member_parent(MemberKind.SUKARELA), ZERO),
+        simpanan_berjangka=savings.get(roots.member_parent(MemberKind.BERJANGKA), ZERO),
         cadangan=cadangan,
         hibah=hibah,
-        modal_penyertaan=-rollup(balances, f"{roots.ekuitas}:ModalPenyertaan"),
+        modal_penyertaan=components.get("modal-penyertaan", ZERO),
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kopledger.accounts import MemberKind, Roots
-from kopledger.chart import MEMBER_PARENT_KODE, STANDARD_CHART
+from kopledger.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
 from kopledger.errors import InputError
 
 #: A valid sample SHU split (sums to exactly 100).

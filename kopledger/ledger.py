@@ -6,16 +6,17 @@ import datetime as dt
 import functools
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from beancount import loader
 from beancount.core import data
 
 from kopledger.accounts import MemberKind, Roots
+from kopledger.balances import EntryFilter, account_balances, weight
 from kopledger.config import (
     DIRECTIVES,
     KoperasiInfo,
@@ -35,8 +36,15 @@ from kopledger.config import (
 )
 from kopledger.errors import InputError, KopError
 from kopledger.include_errors import locate_include_errors
+from kopledger.katalog import Katalog
+
+if TYPE_CHECKING:
+    from kopledger.loans import LoanBook, Portfolio
+    from kopledger.shu import ShuResult
+    from kopledger.statements import FinancialStatements
 
 ZERO = Decimal(0)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,8 @@ def member_balances(
 
     Signed as the member sees them: savings and payables positive when the koperasi owes
     the member, ``pinjaman`` positive when the member owes the koperasi. Only postings in
-    ``currency`` count. Members without any posting are absent from the result.
+    ``currency`` count, at their weight (:func:`kopledger.balances.weight`). Members
+    without any posting are absent from the result.
     """
     parents = roots.member_parents()
     kinds: dict[str, tuple[str, str] | None] = {}  # account -> (member id, field) or None
@@ -106,10 +115,16 @@ def member_balances(
             if target is None:
                 continue
             units = posting.units
-            if units is None or units.currency != currency or units.number is None:
-                continue
+            if posting.cost is None and posting.price is None and units is not None \
+                    and units.currency == currency and units.number is not None:
+                number: Decimal = units.number
+            else:
+                weighed = weight(posting, currency)
+                if weighed is None:
+                    continue
+                number = weighed
             fields = sums.setdefault(target[0], {})
-            fields[target[1]] = fields.get(target[1], ZERO) + units.number
+            fields[target[1]] = fields.get(target[1], ZERO) + number
     result = {}
     for member_id, fields in sums.items():
         signed = {k: (v if k == "pinjaman" else -v) for k, v in fields.items()}
@@ -157,6 +172,12 @@ class Koperasi:
     :meth:`from_string` (ledger text, e.g. in tests). ``entries`` are beancount's
     directives after the plugin ran (member accounts opened); ``errors`` are beancount's
     and the plugin's errors, each with ``source`` (file, line) and ``message``.
+
+    It is the composition root of every report: the account catalogue (:attr:`katalog`),
+    the balance primitive (:meth:`balances`), and what is computed for a year — the
+    statements (:meth:`statements`), the SHU (:meth:`shu`), the loan book and portfolio
+    (:meth:`loan_book`, :meth:`portfolio`) — are computed once per loaded books and kept
+    on the instance.
     """
 
     entries: list[data.Directive]
@@ -170,6 +191,7 @@ class Koperasi:
     shu_splits: list[ShuSplit] = field(default_factory=list)
     shu_bases: list[ShuBasis] = field(default_factory=list)
     officers: list[Officer] = field(default_factory=list)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Koperasi:
@@ -268,9 +290,9 @@ class Koperasi:
         try:
             return self.members[member_id]
         except KeyError:
-            raise InputError(
-                f"anggota tidak dikenal: {member_id!r}",
-                hint="Lihat daftar anggota dengan: kop anggota daftar BUKU",
+            raise InputError.pesan(
+                "anggota tidak dikenal: {anggota!r}",
+                hint="Lihat daftar anggota dengan: kop anggota daftar BUKU", anggota=member_id,
             ) from None
 
     def policies_at(self, date: dt.date) -> dict[str, Any]:
@@ -289,3 +311,51 @@ class Koperasi:
         """One member's balances by kind at ``date``; :class:`InputError` for an unknown id."""
         self.member(member_id)
         return self.member_balances(date).get(member_id, MemberBalance(member_id))
+
+    # --- the composition root ------------------------------------------------------------
+    def computed(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, once per loaded books and ``key`` (kept on this instance)."""
+        try:
+            return cast(T, self._memo[key])
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+    @functools.cached_property
+    def katalog(self) -> Katalog:
+        """The account catalogue: kind, kode, nama, dates, jangka, cash, flow, member, unit."""
+        return Katalog(self.entries, self.roots)
+
+    def balances(
+        self, *, start: dt.date | None = None, end: dt.date | None = None, exclude: EntryFilter | None = None
+    ) -> dict[str, Decimal]:
+        """Each account's balance (sum of posting weights in the operating currency),
+        dated ``start`` to ``end`` inclusive; beancount's signs."""
+        return account_balances(self.entries, currency=self.currency, start=start, end=end, exclude=exclude)
+
+    def statements(self, year: int) -> FinancialStatements:
+        """The five financial statements of tahun buku ``year`` (computed once)."""
+        from kopledger.statements import build_statements
+
+        return self.computed(("statements", year), lambda: build_statements(self, year))
+
+    def shu(self, year: int, *, sementara: bool = False, today: dt.date | None = None) -> ShuResult:
+        """The SHU of ``year`` and its distribution (computed once per year and mode)."""
+        from kopledger.shu import compute_shu
+
+        today = today or dt.date.today()
+        return self.computed(("shu", year, sementara, today),
+                             lambda: compute_shu(self, year, sementara=sementara, today=today))
+
+    def loan_book(self) -> LoanBook:
+        """Every loan in the books, read once (errors included: see :func:`kopledger.loans.loan_book`)."""
+        from kopledger.loans import read_loans
+
+        return self.computed(("loan-book",), lambda: read_loans(
+            self.entries, self.roots, members=self.members, currency=self.currency))
+
+    def portfolio(self, date: dt.date) -> Portfolio:
+        """The loan portfolio at ``date`` (computed once per date)."""
+        from kopledger.loans import portfolio
+
+        return portfolio(self, date)

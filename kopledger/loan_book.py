@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -29,6 +28,9 @@ from kopledger.schedule import (
     Instalment,
     schedule,
 )
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
 
@@ -371,28 +373,9 @@ def _attribute(
         repaid -= take
     return repaid
 
-#: The loan book of each loaded Koperasi, read once per process (the RAT pack and the
-#: statements' notes both need it): id(kop) -> (weak reference to kop, its entries, book).
-_BOOKS: dict[int, tuple[Any, Any, LoanBook]] = {}
 
-
-def _forget(cache: dict[Any, Any], key: Any, _ref: Any) -> None:
-    """Weak-reference callback: drop a cached value once its Koperasi is gone."""
-    cache.pop(key, None)
-
-
-def _read_book(kop: Any) -> LoanBook:
-    key = id(kop)
-    hit = _BOOKS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries:
-        return hit[2]
-    book = read_loans(kop.entries, kop.roots, members=kop.members, currency=kop.currency)
-    try:
-        ref = weakref.ref(kop, functools.partial(_forget, _BOOKS, key))
-    except TypeError:  # not weakly referenceable: no cache
-        return book
-    _BOOKS[key] = (ref, kop.entries, book)
-    return book
+def _read_book(kop: Koperasi) -> LoanBook:
+    return kop.loan_book()  # read once per loaded Koperasi, kept on it
 
 
 def loan_errors(kop: Any) -> list[KopError]:

@@ -9,25 +9,24 @@ worse under ``kebijakan "ppap-agunan" "kurangi"``. Public names are re-exported 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
 from kopledger.config import Policies
-from kopledger.loan_book import ZERO, Loan, LoanBook, Repayment, _allocate, _forget, _paid_until, loan_book
+from kopledger.loan_book import ZERO, Loan, LoanBook, Repayment, _allocate, _paid_until, loan_book
 from kopledger.schedule import (
     Instalment,
     rupiah_half_up,
 )
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 #: Loan quality classes, best first. The koperasi rules (Juknis Deputi Bidang Perkoperasian
 #: 15/2021) know lancar, kurang lancar, diragukan and macet; "dalam perhatian khusus" is a bank
@@ -247,39 +246,18 @@ def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> t
     return tuple(result)
 
 
-def ppap_on_books(kop: Any, date: dt.date) -> Decimal:
+def ppap_on_books(kop: Koperasi, date: dt.date) -> Decimal:
     """The provision on the books at ``date``: credit balance of the PPAP account (positive)."""
-    total = ZERO
-    account = kop.roots.ppap
-    for entry in kop.entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        if entry.date > date:
-            break
-        for posting in entry.postings:
-            units = posting.units
-            if posting.account == account and units is not None and units.currency == kop.currency and units.number is not None:
-                total -= units.number
-    return total
+    return ZERO - kop.balances(end=date).get(kop.roots.ppap, ZERO)  # the one balance primitive
 
 
-def portfolio(kop: Any, date: dt.date) -> Portfolio:
+def portfolio(kop: Koperasi, date: dt.date) -> Portfolio:
     """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
 
     Computed once per loaded Koperasi and date (the RAT pack and the statements' notes both
     show it)."""
     book = loan_book(kop)
-    key = (id(kop), date)
-    hit = _PORTFOLIOS.get(key)
-    if hit is not None and hit[0]() is kop and hit[1] is kop.entries and hit[2] is book:
-        return hit[3]
-    result = _portfolio(kop, date, book)
-    with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
-        ref = weakref.ref(kop, functools.partial(_forget, _PORTFOLIOS, key))
-        _PORTFOLIOS[key] = (ref, kop.entries, book, result)
-    return result
-
-_PORTFOLIOS: dict[tuple[int, dt.date], tuple[Any, Any, LoanBook, Portfolio]] = {}
+    return kop.computed(("portfolio", date), lambda: _portfolio(kop, date, book))
 
 
 def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:

@@ -36,7 +36,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
-from kopledger import filters
+from kopledger import formatting
 from kopledger.accounts import MemberKind, Roots
 from kopledger.config import POLICY_KEYS
 from kopledger.errors import InputError
@@ -243,8 +243,8 @@ def split_payment(
         raise InputError(f"jumlah pembayaran harus bilangan bulat rupiah > 0, bukan {jumlah}")
     if jumlah > payoff:
         raise InputError(
-            f"pembayaran {filters.rupiah(jumlah)} melebihi jumlah pelunasan pinjaman {loan.id} pada {date}: "
-            f"{filters.rupiah(payoff)}",
+            f"pembayaran {formatting.rupiah(jumlah)} melebihi jumlah pelunasan pinjaman {loan.id} pada {date}: "
+            f"{formatting.rupiah(payoff)}",
             hint="Bayar paling banyak jumlah pelunasan (kop pinjaman bayar … --lunas).",
         )
     billed = _billed(loan, date)
@@ -289,9 +289,9 @@ def _posting(account: str, number: Decimal, currency: str) -> data.Posting:
 def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
     """``open`` directives for standard-chart accounts the books do not open yet (with their kode);
     :class:`InputError` for any other account that is not open."""
-    from kopledger.chart import STANDARD_CHART
+    from kopledger.bagan_akun import STANDARD_CHART
 
-    opened = {e.account for e in kop.entries if isinstance(e, data.Open)}
+    opened = set(kop.katalog.dibuka())
     chart = {a.name(kop.roots): a for a in STANDARD_CHART}
     result = []
     for account in dict.fromkeys(accounts):
@@ -364,7 +364,7 @@ def disbursement_entries(
             raise InputError(f"{label} harus bilangan bulat rupiah ≥ 0, bukan {fee}")
     fees = biaya_admin + provisi
     if fees >= pokok:
-        raise InputError(f"biaya admin + provisi ({filters.rupiah(fees)}) harus lebih kecil dari pokok ({filters.rupiah(pokok)})")
+        raise InputError(f"biaya admin + provisi ({formatting.rupiah(fees)}) harus lebih kecil dari pokok ({formatting.rupiah(pokok)})")
     roots: Roots = kop.roots
     currency: str = kop.currency
     kas = akun_kas or roots.kas

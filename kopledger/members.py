@@ -19,6 +19,7 @@ from decimal import Decimal
 from beancount.core import amount, data
 from beancount.parser.grammar import ValueType
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind, is_valid_member_id
 from kopledger.config import Member, customs
 from kopledger.errors import InputError
@@ -27,19 +28,16 @@ from kopledger.ledger import Koperasi
 ZERO = Decimal(0)
 SOURCE = "<kopledger>"
 
-TAG_POKOK = "simpanan-pokok"
-TAG_KELUAR = "anggota-keluar"
+TAG_POKOK = K.TAG_SIMPANAN_POKOK
+TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 
 
 # --- shared checks -------------------------------------------------------------------
 def closed_years(kop: Koperasi) -> set[int]:
     """Years closed now: a ``custom "tutup-buku" "YEAR"`` lock in force (not reopened)."""
-    try:
-        from kopledger.closing import closed_years as locks_in_force
-    except ImportError:  # pragma: no cover - the closing module is optional here
-        pass
-    else:
-        return set(locks_in_force(kop))
+    from kopledger.closing import closed_years as locks_in_force
+
+    return set(locks_in_force(kop))
     years: set[int] = set()
     for entry in customs(kop.entries, "tutup-buku"):
         if entry.values and str(entry.values[0].value).isdigit():

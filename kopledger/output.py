@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import os
 import re
 import stat
@@ -27,10 +26,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kopledger.errors import InputError
 from kopledger.writer import WriteFault, fault_message
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
+    from kopledger.statements import FinancialStatements
 
 #: Excel number format for rupiah: ``Rp1.234.567``, negatives in parentheses, zero as "-".
 RUPIAH_FORMAT = '"Rp"#,##0;("Rp"#,##0);"-"'
@@ -317,7 +320,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 TTD_ROLES = ("ketua", "sekretaris", "bendahara")
 
 
-def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
+def laporan_context(kop: Koperasi, fs: FinancialStatements, jenis: Sequence[str]) -> dict[str, Any]:
     """The template context of the statements: ``laporan``, ``kop_info``, ``pengurus``…"""
     from kopledger.archive import closed_sidik
     from kopledger.config import KoperasiInfo
@@ -339,7 +342,7 @@ def laporan_context(kop: Any, fs: Any, jenis: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _tempat(kop: Any, alamat: str) -> str:
+def _tempat(kop: Koperasi, alamat: str) -> str:
     """Where the statements are signed: ``tempat`` metadata of the ``koperasi`` directive,
     else the town of the address (``Kota Sukabumi`` → ``Sukabumi``), else its last part."""
     for entry in reversed(kop.entries):
@@ -358,8 +361,8 @@ def _tempat(kop: Any, alamat: str) -> str:
 
 
 def render_laporan(
-    kop: Any,
-    fs: Any,
+    kop: Koperasi,
+    fs: FinancialStatements,
     fmt: str,
     *,
     jenis: Sequence[str] | None = None,
@@ -375,7 +378,9 @@ def render_laporan(
     if unknown:
         raise InputError(f"laporan tidak dikenal: {unknown[0]!r}; pakai salah satu dari {', '.join(JENIS)} atau semua")
     if fmt == "json":
-        return json.dumps(statements_json(fs, parts), ensure_ascii=False, indent=2) + "\n"
+        from kopledger.jsondata import dumps
+
+        return dumps(statements_json(fs, parts))
     context = laporan_context(kop, fs, parts)
     if fmt == "txt":
         return render("laporan/laporan.txt.j2", context, lang=lang, template_dir=template_dir)
@@ -387,9 +392,9 @@ def render_laporan(
     raise InputError(f"format tidak dikenal: {fmt!r}; pakai salah satu dari {', '.join(FORMATS)}")
 
 
-def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
+def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
     """One sheet per statement (and the notes' account breakdown for ``calk``)."""
-    from kopledger.filters import tanggal
+    from kopledger.formatting import tanggal
     from kopledger.render import translate
 
     def _(text: str) -> str:
@@ -412,6 +417,9 @@ def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str
             ))
             continue
         st = fs.statement(part)
+        if st.kolom:  # the equity statement: a table by component (equity_sheet)
+            sheets.append(equity_sheet(fs, lang=lang, nama=nama, number_format=number_format))
+            continue
         posisi = part == "neraca"
         periode = (
             f"{_('Per')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}" if posisi
@@ -434,3 +442,28 @@ def laporan_sheets(fs: Any, jenis: Sequence[str], *, lang: str = "id", nama: str
             tuple(rows), (56, 9, 20, 20), number_format,
         ))
     return sheets
+
+
+def equity_sheet(fs: FinancialStatements, *, lang: str = "id", nama: str = "", number_format: str = RUPIAH_FORMAT) -> Sheet:
+    """The statement of changes in equity as a table by component (prior year, then the year)."""
+    from kopledger.formatting import tanggal
+    from kopledger.katalog import EQUITY_COMPONENTS
+    from kopledger.render import translate
+
+    def _(text: str) -> str:
+        return translate(text, lang)
+
+    st = fs.ekuitas
+    rows: list[Row] = []
+    for i, r in enumerate(st.tabel):
+        if r.jenis == "saldo" and (i == 0 or st.tabel[i - 1].jenis == "saldo"):
+            rows.append(Row((f"{_('Tahun')} {r.tahun}",), bold=True))
+        label = f"{_(r.label)} {r.tahun}" if r.jenis == "saldo" else _(r.label)
+        rows.append(Row((label, *r.per_kolom, r.jumlah), bold=r.jenis == "saldo", indent=0 if r.jenis == "saldo" else 1,
+                        border=r.jenis == "saldo"))
+    periode = f"{_('Untuk tahun yang berakhir pada')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}"
+    return Sheet(
+        _(st.judul), (nama, _(st.judul).upper(), periode),
+        (_("Uraian"), *(_(EQUITY_COMPONENTS[k]) for k in st.kolom), _("Jumlah ekuitas")),
+        tuple(rows), (40, *(18 for _k in st.kolom), 18), number_format,
+    )

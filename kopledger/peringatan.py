@@ -15,22 +15,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
+from kopledger.catatan import Peringatan
+
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Peringatan:
-    """One warning: a code, the tahun buku it concerns, and its values."""
-
-    kode: str
-    tahun: int
-    nilai: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, portfolio: Any = None,
@@ -51,7 +43,7 @@ def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, por
     if end >= today:
         last = max((e.date for e in kop.entries if e.date.year == tahun and isinstance(e, data.Transaction)),
                    default=today)
-        result.append(Peringatan("tahun-berjalan", tahun, {"per": min(last, today)}))
+        result.append(Peringatan("tahun-berjalan", {"per": min(last, today)}, tahun))
     books = year_books(kop)  # a year file reaches its archived years through their own files
     files = {id(b): b for b in (*books.values(), kop)}
     for year, held in books.items():
@@ -59,16 +51,16 @@ def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, por
             break
         earlier = figures[year] if figures and year in figures else year_figures(held, year)
         if earlier.shu > 0 and all(existing_allocation(b, year) is None for b in files.values()):
-            result.append(Peringatan("shu-belum-dibagi", tahun, {"tahun_shu": year, "jumlah": earlier.shu}))
+            result.append(Peringatan("shu-belum-dibagi", {"tahun_shu": year, "jumlah": earlier.shu}, tahun))
     current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
     if current.shu < 0:
-        result.append(Peringatan("rugi", tahun, {"jumlah": -current.shu}))
+        result.append(Peringatan("rugi", {"jumlah": -current.shu}, tahun))
     texts = texts if texts is not None else rat_texts(kop, tahun)
     if not texts.get("laporan-pengawas", "").strip():
-        result.append(Peringatan("laporan-pengawas-tidak-ada", tahun, {}))
+        result.append(Peringatan("laporan-pengawas-tidak-ada", {}, tahun))
     portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
     limit = Decimal(kop.policies.value("tunggakan-peringatan", end))
     if portfolio.total_saldo > 0 and portfolio.npl > limit:
         bad = sum((c.saldo for c in portfolio.per_kolektibilitas if c.kolektibilitas in loans.NPL_CLASSES), ZERO)
-        result.append(Peringatan("tunggakan-tinggi", tahun, {"npl": portfolio.npl, "batas": limit, "saldo": bad}))
+        result.append(Peringatan("tunggakan-tinggi", {"npl": portfolio.npl, "batas": limit, "saldo": bad}, tahun))
     return tuple(result)

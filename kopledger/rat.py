@@ -2,35 +2,40 @@
 
 :func:`build_rat` gathers everything the document shows into one frozen
 :class:`RatPack` (membership, the five statements, SHU, savings and loans, key
-indicators, charts as SVG, texts, officers); :func:`render_rat` renders it through the
-templates under ``templates/rat/`` to HTML (self-contained) or PDF.
+indicators, charts as data, texts, officers); :func:`render_rat` renders it through the
+templates under ``templates/rat/`` to HTML (self-contained, charts drawn as inline SVG at
+render time) or PDF; :func:`rat_json` gives its figures as the JSON contract
+(kopledger/schemas/rat.schema.json).
 
-The statements, SHU, savings, loans and PDF modules are imported lazily: a section whose
-module is missing or cannot be computed is left out of the document with a note saying
-so (``RatPack.belum_tersedia``), rather than failing the whole pack.
+Every figure comes from what the :class:`~kopledger.ledger.Koperasi` computes once: the
+statements (``kop.statements``), the SHU (``kop.shu``), the loan portfolio
+(``kop.portfolio``). An SHU that cannot be computed (no split in force, a loss year
+without members…) is left out with the reason (``RatPack.belum_tersedia``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from beancount.core import data
-
-from kopledger import charts, filters
-from kopledger.balances import account_balances, is_closing_of
+from kopledger import kosakata as K
+from kopledger.catatan import Peringatan
 from kopledger.config import KoperasiInfo, Officer, customs
 from kopledger.errors import InputError, KopledgerError
+from kopledger.grafik import Grafik
 from kopledger.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.ledger import Koperasi
+from kopledger.loans import Portfolio
 from kopledger.membership import MembershipStats, membership_stats
 from kopledger.rat_tambahan import with_sections
 from kopledger.render import translate
+from kopledger.savings import WajibArrears, wajib_arrears
+from kopledger.shu import ShuResult, existing_allocation
+from kopledger.statements import FinancialStatements
 
 ZERO = Decimal(0)
 
@@ -66,13 +71,8 @@ class SavingsTotals:
         return self.pokok + self.wajib + self.sukarela + self.berjangka
 
 
-@dataclass(frozen=True)
-class ChartSvg:
-    """One chart of the pack: its id, Indonesian title, and the SVG markup."""
-
-    id: str
-    judul: str
-    svg: str
+#: The former name of :class:`kopledger.grafik.Grafik` (charts are data now, drawn by templates).
+ChartSvg = Grafik
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,17 @@ class RatPack:
     indikator: tuple[Indicator, ...]
     simpanan: SavingsTotals
     simpanan_pembanding: SavingsTotals | None
-    laporan: Any = None  # kopledger.statements.FinancialStatements
-    shu: Any = None  # kopledger.shu.ShuResult
+    laporan: FinancialStatements | None = None
+    shu: ShuResult | None = None
     shu_dibukukan: dt.date | None = None  # date of the year's SHU allocation entry, if booked
-    tunggakan_wajib: tuple[Any, ...] | None = None  # kopledger.savings.WajibArrears
-    pinjaman: Any = None  # kopledger.loans.Portfolio
-    grafik: tuple[ChartSvg, ...] = ()
+    tunggakan_wajib: tuple[WajibArrears, ...] | None = None
+    pinjaman: Portfolio | None = None
+    grafik: tuple[Grafik, ...] = ()
     teks: dict[str, str] = field(default_factory=dict)
     #: Parts left out of the document: part id → why (shown in the document).
     belum_tersedia: dict[str, str] = field(default_factory=dict)
     # -- added for the examiner (kopledger.rat_tambahan) --
-    peringatan: tuple[Any, ...] = ()  # kopledger.peringatan.Peringatan: codes with values
+    peringatan: tuple[Peringatan, ...] = ()  # RAT warnings (kopledger.peringatan), then the SHU's
     kesehatan: Any = None  # kopledger.kesehatan.HealthAssessment
     anggaran: Any = None  # kopledger.anggaran.Budget (realisasi vs anggaran of the year)
     rapb: Any = None  # kopledger.anggaran.Plan (next year's budget)
@@ -112,17 +112,9 @@ class RatPack:
     sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
 
     @property
-    def chart(self) -> dict[str, ChartSvg]:
+    def chart(self) -> dict[str, Grafik]:
         """Charts by id."""
         return {c.id: c for c in self.grafik}
-
-
-def _optional(module: str) -> Any:
-    """Import ``kopledger.<module>``, or None when it is not there (yet)."""
-    try:
-        return importlib.import_module(f"kopledger.{module}")
-    except ImportError:
-        return None
 
 
 def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
@@ -138,7 +130,7 @@ def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
         values = [v.value for v in entry.values]
         if len(values) < 2 or not all(isinstance(v, str) for v in values):
             continue
-        tahun = entry.meta.get("tahun")
+        tahun = entry.meta.get(K.META_TAHUN)
         if tahun is not None:
             if str(tahun).split(".")[0] != str(year):
                 continue
@@ -157,13 +149,8 @@ def rat_date(kop: Koperasi, year: int, texts: dict[str, str]) -> dt.date | None:
             raise InputError(
                 f'rat-teks "tanggal" harus tanggal seperti "{year + 1}-03-15", tertulis {texts["tanggal"]!r}; perbaiki nilainya'
             ) from None
-    link = f"shu-{year}"
-    for entry in kop.entries:
-        if isinstance(entry, data.Transaction) and link in (entry.links or ()) and "shu-alokasi" in (
-            entry.tags or ()
-        ):
-            return entry.date
-    return None
+    booked = existing_allocation(kop, year)
+    return booked.date if booked is not None else None
 
 
 def _split_officers(officers: list[Officer]) -> tuple[tuple[Officer, ...], tuple[Officer, ...]]:
@@ -176,43 +163,19 @@ def _split_officers(officers: list[Officer]) -> tuple[tuple[Officer, ...], tuple
     return tuple(sorted(pengurus, key=rank)), tuple(sorted(pengawas, key=lambda o: (o.role != "ketua-pengawas", o.role)))
 
 
-def _savings_totals(kop: Koperasi, figures: YearFigures, savings: Any) -> SavingsTotals:
-    """Savings by kind at the end of the year: from kopledger.savings when present."""
-    date = dt.date(figures.tahun, 12, 31)
-    if savings is not None and hasattr(savings, "savings_summary"):
-        summary = savings.savings_summary(kop, date)
-        return SavingsTotals(date, summary.pokok, summary.wajib, summary.sukarela, summary.berjangka)
+def _savings_totals(figures: YearFigures) -> SavingsTotals:
+    """Savings by kind at the end of the year: the figures of the statements' notes."""
     return SavingsTotals(
-        date, figures.simpanan_pokok, figures.simpanan_wajib, figures.simpanan_sukarela, figures.simpanan_berjangka
+        dt.date(figures.tahun, 12, 31), figures.simpanan_pokok, figures.simpanan_wajib,
+        figures.simpanan_sukarela, figures.simpanan_berjangka,
     )
-
-
-def _account_labels(kop: Koperasi) -> dict[str, str]:
-    """Readable account names: the ``nama`` metadata of ``open``, else the last component."""
-    labels: dict[str, str] = {}
-    for entry in kop.entries:
-        if isinstance(entry, data.Open):
-            nama = (entry.meta or {}).get("nama")
-            labels[entry.account] = str(nama) if nama else entry.account.split(":", 1)[-1].replace(":", " ")
-    return labels
 
 
 def income_mix(kop: Koperasi, year: int) -> tuple[tuple[str, Decimal], ...]:
-    """The year's income by account (label, amount), largest first; the closing entry excluded."""
-    flows = account_balances(
-        kop.entries,
-        currency=kop.currency,
-        start=dt.date(year, 1, 1),
-        end=dt.date(year, 12, 31),
-        exclude=is_closing_of(year),
-    )
-    labels = _account_labels(kop)
-    root = kop.roots.pendapatan
-    rows = [
-        (labels.get(account, account.split(":", 1)[-1].replace(":", " ")), -amount)
-        for account, amount in flows.items()
-        if kop.roots.is_under(account, root) and amount != 0
-    ]
+    """The year's income by statement line (label, amount), largest first: the PHU's lines."""
+    phu = kop.statements(year).phu
+    income_lines = [line for line in phu.lines if line.jenis == "baris" and kop.katalog[line.akun].jenis == "pendapatan"]
+    rows = [(line.label, line.jumlah) for line in income_lines if line.jumlah != 0]
     return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))
 
 
@@ -222,36 +185,22 @@ def build_charts(
     stats: MembershipStats,
     history: list[YearFigures],
     lang: str = "id",
-) -> tuple[ChartSvg, ...]:
-    """The pack's charts: member growth, composition of equity, SHU over the years, income mix."""
-
-    def _(text: str) -> str:
-        return translate(text, lang)
-
-    def rupiah(value: Any) -> str:
-        return filters.rupiah(Decimal(str(value)), lang)
-
-    def angka(value: Any) -> str:
-        return filters.angka(Decimal(str(value)), lang)
-
-    years = [str(y.tahun) for y in stats.riwayat]
-    unknown = [y.jumlah.akhir - y.perempuan_akhir - y.laki_laki_akhir for y in stats.riwayat]
-    member_series: list[tuple[str, list[Decimal | int | None]]] = [
-        (_("Perempuan"), [y.perempuan_akhir for y in stats.riwayat]),
-        (_("Laki-laki"), [y.laki_laki_akhir for y in stats.riwayat]),
+) -> tuple[Grafik, ...]:
+    """The pack's charts, as data: member growth, composition of equity, SHU over the years,
+    income mix (``lang`` is kept for compatibility: the words are chosen when drawn)."""
+    years = tuple(str(y.tahun) for y in stats.riwayat)
+    unknown = tuple(y.jumlah.akhir - y.perempuan_akhir - y.laki_laki_akhir for y in stats.riwayat)
+    member_series: list[tuple[str, tuple[Decimal | int | None, ...]]] = [
+        ("Perempuan", tuple(y.perempuan_akhir for y in stats.riwayat)),
+        ("Laki-laki", tuple(y.laki_laki_akhir for y in stats.riwayat)),
     ]
     if any(unknown):
-        member_series.append((_("Tidak tercatat"), list(unknown)))
-    result = [
-        ChartSvg(
-            "grafik-anggota",
-            "Jumlah anggota pada akhir tahun",
-            charts.bar_chart("rat-anggota", years, member_series, value_formatter=angka, stacked=True, whole_numbers=True),
-        )
-    ]
+        member_series.append(("Tidak tercatat", unknown))
+    result = [Grafik("grafik-anggota", "Jumlah anggota pada akhir tahun", "batang", years, tuple(member_series),
+                     "orang", bertumpuk=True)]
 
     current = history[-1]
-    shu_tahun_berjalan = current.ekuitas - (
+    shu_dan_lain = current.ekuitas - (
         current.simpanan_pokok + current.simpanan_wajib + current.cadangan + current.hibah + current.modal_penyertaan
     )
     parts = [
@@ -260,54 +209,17 @@ def build_charts(
         ("Cadangan", current.cadangan),
         ("Hibah", current.hibah),
         ("Modal Penyertaan", current.modal_penyertaan),
-        ("SHU dan ekuitas lain", shu_tahun_berjalan),
+        ("SHU dan ekuitas lain", shu_dan_lain),
     ]
-    positive = sum((v for _n, v in parts if v > 0), ZERO)
-    slices = [
-        (f"{_(name)} {filters.persen(value / positive * 100, lang, decimals=1)}", value)
-        for name, value in parts
-        if value > 0
-    ]
+    slices: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...] = tuple(
+        (name, (value,)) for name, value in parts if value > 0)
     if slices:
-        result.append(
-            ChartSvg(
-                "grafik-modal",
-                "Komposisi ekuitas pada akhir tahun",
-                charts.pie_chart("rat-modal", slices, value_formatter=rupiah),
-            )
-        )
-
-    result.append(
-        ChartSvg(
-            "grafik-shu",
-            "Sisa hasil usaha per tahun",
-            charts.bar_chart(
-                "rat-shu",
-                [str(f.tahun) for f in history],
-                [(_("SHU"), [f.shu for f in history])],
-                value_formatter=rupiah,
-            ),
-        )
-    )
-
-    mix = income_mix(kop, year)
-    total_income = sum((v for _n, v in mix if v > 0), ZERO)
-    if total_income > 0:
-        result.append(
-            ChartSvg(
-                "grafik-pendapatan",
-                "Komposisi pendapatan",
-                charts.pie_chart(
-                    "rat-pendapatan",
-                    [
-                        (f"{name} {filters.persen(value / total_income * 100, lang, decimals=1)}", value)
-                        for name, value in mix
-                        if value > 0
-                    ],
-                    value_formatter=rupiah,
-                ),
-            )
-        )
+        result.append(Grafik("grafik-modal", "Komposisi ekuitas pada akhir tahun", "lingkaran", (), slices))
+    result.append(Grafik("grafik-shu", "Sisa hasil usaha per tahun", "batang",
+                         tuple(str(f.tahun) for f in history), (("SHU", tuple(f.shu for f in history)),)))
+    mix = tuple((name, (value,)) for name, value in income_mix(kop, year) if value > 0)
+    if mix:
+        result.append(Grafik("grafik-pendapatan", "Komposisi pendapatan", "lingkaran", (), mix))
     return tuple(result)
 
 
@@ -332,14 +244,13 @@ def build_rat(
     books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
     years = list(books)
     if not years:
-        raise InputError("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
+        raise InputError.pesan("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
     if year not in years:
-        raise InputError(
-            f"buku tidak berisi transaksi pada tahun {year}",
-            hint=f"Tahun yang ada di buku: {', '.join(str(y) for y in years)}.",
+        raise InputError.pesan(
+            "buku tidak berisi transaksi pada tahun {tahun}",
+            hint="Tahun yang ada di buku: {tahun_ada}.", tahun=year, tahun_ada=", ".join(str(y) for y in years),
         )
     missing: dict[str, str] = {}
-    warnings: list[str] = []
 
     step("Keanggotaan")
     stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
@@ -351,46 +262,24 @@ def build_rat(
     indicators = key_indicators(figures, prior)
 
     step("Laporan keuangan")
-    statements_mod = _optional("statements")
-    laporan = None
-    if statements_mod is None:
-        missing["laporan-keuangan"] = "modul kopledger.statements belum terpasang"
-    else:
-        laporan = statements_mod.build_statements(kop, year)
+    laporan = kop.statements(year)
 
     step("Sisa hasil usaha")
-    shu_mod = _optional("shu")
     shu = None
     shu_dibukukan = None
-    if shu_mod is None:
-        missing["shu"] = "modul kopledger.shu belum terpasang"
+    try:
+        # A year not yet ended gets a provisional SHU, marked as such in the document.
+        shu = kop.shu(year, sementara=dt.date(year, 12, 31) >= dt.date.today())
+    except KopledgerError as exc:
+        missing["shu"] = exc.in_lang(lang)
     else:
-        try:
-            # A year not yet ended gets a provisional SHU, marked as such in the document.
-            shu = shu_mod.compute_shu(kop, year, sementara=dt.date(year, 12, 31) >= dt.date.today())
-        except KopledgerError as exc:
-            missing["shu"] = exc.message
-        else:
-            warnings.extend(shu.peringatan)
-            if hasattr(shu_mod, "existing_allocation"):
-                booked = shu_mod.existing_allocation(kop, year)
-                shu_dibukukan = booked.date if booked is not None else None
+        shu_dibukukan = rat_date_of_allocation(kop, year)
 
     step("Simpanan dan pinjaman")
-    savings_mod = _optional("savings")
-    simpanan = _savings_totals(kop, figures, savings_mod)
-    simpanan_prior = _savings_totals(kop, prior, savings_mod) if prior is not None else None
-    arrears = None
-    if savings_mod is not None and hasattr(savings_mod, "wajib_arrears"):
-        arrears = tuple(savings_mod.wajib_arrears(kop, dt.date(year, 12, 31)))
-    else:
-        missing["tunggakan-wajib"] = "modul kopledger.savings belum terpasang"
-    loans_mod = _optional("loans")
-    portfolio = None
-    if loans_mod is not None and hasattr(loans_mod, "portfolio"):
-        portfolio = loans_mod.portfolio(kop, dt.date(year, 12, 31))
-    else:
-        missing["pinjaman"] = "modul kopledger.loans belum terpasang"
+    simpanan = _savings_totals(figures)
+    simpanan_prior = _savings_totals(prior) if prior is not None else None
+    arrears = tuple(wajib_arrears(kop, dt.date(year, 12, 31)))
+    portfolio = kop.portfolio(dt.date(year, 12, 31))
 
     step("Grafik")
     grafik = build_charts(kop, year, stats, history, lang)
@@ -461,8 +350,45 @@ def render_rat(
     html = render("rat/rat.html.j2", context, lang=lang, template_dir=template_dir)
     if fmt == "html":
         return html
-    output = _optional("output")
-    if output is None or not hasattr(output, "html_to_pdf"):
-        raise InputError("keluaran PDF tidak tersedia (kopledger.output tidak ada); tulis HTML saja")
-    pdf: bytes = output.html_to_pdf(html)
-    return pdf
+    from kopledger.output import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def rat_date_of_allocation(kop: Koperasi, year: int) -> dt.date | None:
+    """The date of the year's SHU allocation entry (``#shu-alokasi ^shu-YEAR``), if booked."""
+    booked = existing_allocation(kop, year)
+    return booked.date if booked is not None else None
+
+
+#: Version of the RAT JSON document (``skema``); see kopledger/schemas/rat.schema.json.
+SKEMA = "1"
+
+
+def rat_json(pack: RatPack) -> dict[str, Any]:
+    """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
+    statements and the SHU in their own documents' shapes, every total as
+    ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
+    from kopledger.jsondata import plain
+    from kopledger.shu import shu_json
+    from kopledger.statements import statements_json
+
+    result: dict[str, Any] = {"skema": SKEMA}
+    for name in ("tahun", "lang", "nama", "info", "pengurus", "pengawas", "tempat", "tanggal", "anggota", "angka",
+                 "angka_pembanding", "indikator", "simpanan", "simpanan_pembanding"):
+        result[name] = plain(getattr(pack, name))
+    result["laporan"] = statements_json(pack.laporan) if pack.laporan is not None else None
+    result["shu"] = shu_json(pack.shu) if pack.shu is not None else None
+    result["shu_dibukukan"] = plain(pack.shu_dibukukan)
+    result["tunggakan_wajib"] = plain(pack.tunggakan_wajib)
+    result["pinjaman"] = plain(pack.pinjaman)
+    result["grafik"] = plain(pack.grafik)
+    result["teks"] = plain(pack.teks)
+    result["belum_tersedia"] = plain(pack.belum_tersedia)
+    result["peringatan"] = plain(pack.peringatan)
+    from kopledger.kesehatan import assessment_json
+
+    result["kesehatan"] = assessment_json(pack.kesehatan) if pack.kesehatan is not None else None
+    for name in ("anggaran", "rapb", "unit_usaha", "riwayat", "sidik"):
+        result[name] = plain(getattr(pack, name))
+    return result

@@ -22,8 +22,9 @@ from typing import Any
 
 import jinja2
 
-from kopledger import filters
+from kopledger import formatting, grafik
 from kopledger.errors import InputError
+from kopledger.katalog import EQUITY_COMPONENTS
 
 LANGS = ("id", "en")
 
@@ -111,16 +112,19 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
         keep_trailing_newline=True,
     )
     env.filters.update(
-        rupiah=lambda v, blank_zero=False: filters.rupiah(v, lang, blank_zero=blank_zero),
-        angka=lambda v, decimals=None: filters.angka(v, lang, decimals=decimals),
-        akuntansi=lambda v: filters.akuntansi(v, lang),
-        persen=lambda v, decimals=2: filters.persen(v, lang, decimals=decimals),
-        tanggal=lambda v, bentuk="long": filters.tanggal(v, lang, bentuk=bentuk),
-        terbilang=lambda v, satuan=True: filters.terbilang(v, lang, satuan=satuan),
+        rupiah=lambda v, blank_zero=False: formatting.rupiah(v, lang, blank_zero=blank_zero),
+        angka=lambda v, decimals=None: formatting.angka(v, lang, decimals=decimals),
+        akuntansi=lambda v: formatting.akuntansi(v, lang),
+        persen=lambda v, decimals=2: formatting.persen(v, lang, decimals=decimals),
+        tanggal=lambda v, bentuk="long": formatting.tanggal(v, lang, bentuk=bentuk),
+        terbilang=lambda v, satuan=True: formatting.terbilang(v, lang, satuan=satuan),
         ljust=lambda v, n: str(v).ljust(n),
         rjust=lambda v, n: str(v).rjust(n),
     )
-    env.globals.update(_=translator(lang, template_dir), lang=lang)
+    env.globals.update(
+        _=translator(lang, template_dir), lang=lang, komponen_ekuitas=EQUITY_COMPONENTS,
+        grafik_svg=lambda chart: grafik.svg(chart, lang),
+    )
     return env
 
 

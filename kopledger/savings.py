@@ -33,10 +33,12 @@ from decimal import Decimal
 from babel.dates import format_date
 from beancount.core import data
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
+from kopledger.balances import weight
 from kopledger.config import Member, Policies
 from kopledger.errors import InputError
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.members import (
     active_member,
@@ -50,10 +52,10 @@ from kopledger.members import (
 
 ZERO = Decimal(0)
 
-TAG_WAJIB = "simpanan-wajib"
-TAG_SUKARELA = "simpanan-sukarela"
-TAG_BERJANGKA = "simpanan-berjangka"
-TAG_SHU_BAYAR = "shu-bayar"
+TAG_WAJIB = K.TAG_SIMPANAN_WAJIB
+TAG_SUKARELA = K.TAG_SIMPANAN_SUKARELA
+TAG_BERJANGKA = K.TAG_SIMPANAN_BERJANGKA
+TAG_SHU_BAYAR = K.TAG_SHU_BAYAR
 
 SAVINGS_KINDS = (MemberKind.POKOK, MemberKind.WAJIB, MemberKind.SUKARELA, MemberKind.BERJANGKA)
 _TAGS = {MemberKind.SUKARELA: TAG_SUKARELA, MemberKind.BERJANGKA: TAG_BERJANGKA}
@@ -566,9 +568,10 @@ def member_statements(
             split = roots.split_member_account(p.account)
             if split is None or split[1] not in wanted or split[0] not in STATEMENT_KINDS:
                 continue
-            if p.units is None or p.units.number is None or p.units.currency != kop.currency:
+            weighed = weight(p, kop.currency)  # the one balance primitive's weight
+            if weighed is None:
                 continue
-            amount = -p.units.number  # as the member sees it: a credit is a deposit
+            amount = -weighed  # as the member sees it: a credit is a deposit
             key = (split[1], split[0])
             if dari is not None and entry.date < dari:
                 opening[key] += amount

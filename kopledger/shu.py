@@ -34,12 +34,14 @@ from typing import Any
 
 from beancount.core import amount, data
 
+from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
-from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup
-from kopledger.chart import MEMBER_SHU_COMPONENTS, shu_component_account
+from kopledger.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
+from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup, weight
+from kopledger.catatan import Peringatan
 from kopledger.config import ShuBasis, ShuSplit, split_in_force
 from kopledger.errors import InputError
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
@@ -54,15 +56,15 @@ ROUNDINGS = ("bawah", "terdekat")
 #: Ways to measure the capital basis (``shu-basis "jasa-modal" … metode: …``).
 METODE_MODAL = ("saldo-akhir", "rata-rata-bulanan")
 
-TAG_ALOKASI = "shu-alokasi"
-TAG_BAYAR = "shu-bayar"
-TAG_KELUAR = "anggota-keluar"
+TAG_ALOKASI = K.TAG_SHU_ALOKASI
+TAG_BAYAR = K.TAG_SHU_BAYAR
+TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 PAYOUT_TARGETS = ("kas", "sukarela")
 
 
 def shu_link(year: int) -> str:
     """The link shared by a year's SHU allocation and payout entries (``shu-2025``)."""
-    return f"shu-{year}"
+    return K.link_shu(year)
 
 
 # --- arithmetic over plain numbers ------------------------------------------------------
@@ -255,7 +257,7 @@ class ShuResult:
     sisa_pembulatan: Decimal
     total_basis_modal: Decimal
     total_basis_usaha: Decimal
-    peringatan: tuple[str, ...]
+    peringatan: tuple[Peringatan, ...]  # codes with values; templates/peringatan.j2 words them
     sementara: bool
     pendapatan: Decimal = ZERO
     beban: Decimal = ZERO
@@ -302,35 +304,33 @@ class ShuResult:
     def total_anggota(self) -> Decimal:
         return sum((m.jumlah for m in self.anggota), ZERO)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Plain data in the JSON contract's keys (amounts stay Decimal)."""
-        return {
-            "tahun": self.tahun,
-            "shu": self.shu,
-            "alokasi": [
-                {"komponen": c.komponen, "persen": c.persen, "jumlah": c.jumlah, "akun": c.akun}
-                for c in self.alokasi
-            ],
-            "anggota": [
-                {
-                    "id": m.id,
-                    "nama": m.nama,
-                    "basis_modal": m.basis_modal,
-                    "basis_usaha": m.basis_usaha,
-                    "jasa_modal": m.jasa_modal,
-                    "jasa_usaha": m.jasa_usaha,
-                    "jumlah": m.jumlah,
-                }
-                for m in self.anggota
-            ],
-            "sisa_pembulatan": self.sisa_pembulatan,
-            "sementara": self.sementara,
-            "pembulatan": self.pembulatan,
-            "shu_non_anggota": self.shu_non_anggota,
-            "total_basis_modal": self.total_basis_modal,
-            "total_basis_usaha": self.total_basis_usaha,
-            "peringatan": list(self.peringatan),
-        }
+
+#: Version of the SHU JSON document (``skema``); see kopledger/schemas/shu.schema.json.
+SKEMA = "1"
+
+
+def shu_json(result: ShuResult) -> dict[str, Any]:
+    """The JSON contract of an SHU result (kopledger/schemas/shu.schema.json)."""
+    from kopledger.jsondata import plain
+
+    return {
+        "skema": SKEMA,
+        "tahun": result.tahun,
+        "shu": plain(result.shu),
+        "alokasi": plain(list(result.alokasi)),
+        "anggota": [
+            plain({"id": m.id, "nama": m.nama, "basis_modal": m.basis_modal, "basis_usaha": m.basis_usaha,
+                   "jasa_modal": m.jasa_modal, "jasa_usaha": m.jasa_usaha, "jumlah": m.jumlah})
+            for m in result.anggota
+        ],
+        "sisa_pembulatan": plain(result.sisa_pembulatan),
+        "sementara": result.sementara,
+        "pembulatan": result.pembulatan,
+        "shu_non_anggota": plain(result.shu_non_anggota),
+        "total_basis_modal": plain(result.total_basis_modal),
+        "total_basis_usaha": plain(result.total_basis_usaha),
+        "peringatan": plain(list(result.peringatan)),
+    }
 
 
 # --- policies in force -----------------------------------------------------------------
@@ -360,8 +360,8 @@ def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
             ),
         )
     if split.total != 100:
-        lines = ", ".join(_where(s.meta) or s.component for s in split.shares)
-        detail = " + ".join(f"{s.component} {s.percent}" for s in split.shares)
+        lines = ", ".join(_where(s.meta) or s.komponen for s in split.shares)
+        detail = " + ".join(f"{s.komponen} {s.persen}" for s in split.shares)
         raise InputError(
             f"shu-alokasi yang berlaku untuk {year} (tanggal {split.date}) berjumlah {split.total}%, "
             f"bukan 100%: {detail} (di {lines})",
@@ -398,14 +398,11 @@ def basis_for_year(kop: Koperasi, year: int) -> BasisPolicy:
     modal = _basis_in_force(kop, JASA_MODAL, year)
     usaha = _basis_in_force(kop, JASA_USAHA, year)
     known = set(roots.member_parents())
-    opened: list[str] = []
     for item in (modal, usaha):
         if item is None:
             continue
-        if not opened:
-            opened = [e.account for e in kop.entries if isinstance(e, data.Open)]
         for account in item.accounts:
-            if account in known or any(roots.is_under(a, account) for a in opened):
+            if account in known or kop.katalog.ada(account):
                 continue
             raise InputError(
                 f'shu-basis "{item.basis}" menyebut akun {account!r}, yang tidak ada di buku'
@@ -489,8 +486,14 @@ def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
         exiting = TAG_KELUAR in tags
         for posting in entry.postings:
             units = posting.units
-            if units is None or units.number is None or units.currency != currency:
-                continue
+            if posting.cost is None and posting.price is None and units is not None \
+                    and units.currency == currency and units.number is not None:
+                number: Decimal = units.number
+            else:
+                weighed = weight(posting, currency)
+                if weighed is None:
+                    continue
+                number = weighed
             account = posting.account
             if account in cache:
                 info = cache[account]
@@ -498,7 +501,6 @@ def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
                 info = cache[account] = classify(account)
             if info is None:
                 continue
-            number = units.number
             if in_year:
                 if info.income:
                     scan.pendapatan -= number
@@ -508,7 +510,7 @@ def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
                     scan.beban += number
             if not (info.modal or (info.usaha and in_year)):
                 continue
-            member = info.member or (posting.meta or {}).get("anggota") or entry.meta.get("anggota")
+            member = info.member or (posting.meta or {}).get(K.META_ANGGOTA) or entry.meta.get(K.META_ANGGOTA)
             if not member:
                 continue
             member = str(member)
@@ -560,9 +562,10 @@ def compute_shu(
         return compute_shu(archived, year, sementara=sementara, today=today)
     end = _year_end(year)
     if end >= today and not sementara:
-        raise InputError(
-            f"tahun buku {year} belum berakhir (hari ini {today})",
+        raise InputError.pesan(
+            "tahun buku {tahun} belum berakhir (hari ini {hari_ini})",
             hint="Pakai --sementara untuk SHU sementara, yang ditandai jelas sebagai sementara.",
+            tahun=year, hari_ini=today,
         )
     provisional = end >= today
     policy = basis_for_year(kop, year)
@@ -573,11 +576,9 @@ def compute_shu(
         raise InputError(f"tidak ada transaksi pada tahun {year}{span}; periksa --tahun")
     shu = scan.pendapatan - scan.beban
     rounding = str(kop.policies.value("pembulatan", end))
-    warnings: list[str] = []
+    warnings: list[Peringatan] = []
     if provisional:
-        warnings.append(
-            f"SEMENTARA: tahun buku {year} belum berakhir; angka ini memakai data sampai {scan.sampai}."
-        )
+        warnings.append(Peringatan("shu-sementara", {"tahun": year, "sampai": scan.sampai}))
     head = ShuResult(
         tahun=year,
         shu=shu,
@@ -599,12 +600,9 @@ def compute_shu(
     )
     if shu <= 0:
         if shu < 0:
-            warnings.append(
-                f"Tahun buku {year} rugi {rupiah(-shu)}: tidak ada SHU yang dibagi. "
-                "Rugi ditutup dari cadangan sesuai keputusan RAT."
-            )
+            warnings.append(Peringatan("shu-rugi", {"tahun": year, "jumlah": -shu}))
         else:
-            warnings.append(f"Tahun buku {year}: SHU nol; tidak ada yang dibagi.")
+            warnings.append(Peringatan("shu-nol", {"tahun": year}))
         return replace(head, peringatan=tuple(warnings))
 
     split = split_for_year(kop, year)
@@ -633,33 +631,31 @@ def compute_shu(
         for raw, bases, label in ((raw_modal, bases_modal, "modal"), (scan.usaha, bases_usaha, "usaha")):
             value = raw.get(member.id, ZERO)
             if value < 0:
-                warnings.append(f"Basis {label} {member.id} negatif ({rupiah(value / divisor if label == 'modal' else value)}); dihitung nol.")
+                warnings.append(Peringatan("basis-negatif", {
+                    "basis": label, "anggota": member.id,
+                    "jumlah": value / divisor if label == "modal" else value}))
                 value = ZERO
             bases[member.id] = value
     unknown = sorted((set(raw_modal) | set(scan.usaha)) - set(kop.members))
     if unknown:
-        warnings.append(f"Transaksi dengan anggota yang tidak terdaftar diabaikan: {', '.join(unknown)}.")
+        warnings.append(Peringatan("anggota-tidak-terdaftar", {"anggota": unknown}))
 
     non_member = ZERO
     if kop.policies.value("shu-non-anggota", end) == "cadangan":
         non_member = non_member_part(shu, scan.pendapatan_non_anggota, scan.pendapatan)
         if non_member:
-            warnings.append(
-                f"SHU dari usaha dengan non-anggota {rupiah(non_member)} "
-                f"({rupiah(scan.pendapatan_non_anggota)} dari pendapatan {rupiah(scan.pendapatan)}) "
-                "masuk cadangan seluruhnya (kebijakan shu-non-anggota cadangan)."
-            )
-    persen = [(s.component, s.percent) for s in split.shares]
+            warnings.append(Peringatan("shu-non-anggota", {
+                "jumlah": non_member, "pendapatan_non_anggota": scan.pendapatan_non_anggota,
+                "pendapatan": scan.pendapatan}))
+    persen = [(s.komponen, s.persen) for s in split.shares]
     dist = distribute(shu, persen, bases_modal, bases_usaha, rounding, non_anggota=non_member)
     for component, moved in dist.dialihkan.items():
-        warnings.append(
-            f"Tidak ada anggota dengan basis {component}: {rupiah(moved)} dialihkan ke cadangan."
-        )
+        warnings.append(Peringatan("basis-kosong", {"komponen": component, "jumlah": moved}))
 
     roots = kop.roots
     utang_parent = roots.member_parent(MemberKind.UTANG_SHU)
-    percents = {s.component: s.percent for s in split.shares}
-    accounts = {s.component: s.akun for s in split.shares}
+    percents = {s.komponen: s.persen for s in split.shares}
+    accounts = {s.komponen: s.akun for s in split.shares}
     alokasi = []
     for component, jumlah in dist.komponen.items():
         if component in MEMBER_SHU_COMPONENTS:
@@ -722,24 +718,9 @@ def existing_allocation(kop: Koperasi, year: int) -> data.Transaction | None:
     return None
 
 
-def _open_accounts(kop: Koperasi) -> dict[str, tuple[dt.date, dt.date | None]]:
-    spans: dict[str, tuple[dt.date, dt.date | None]] = {}
-    for entry in kop.entries:
-        if isinstance(entry, data.Open):
-            spans[entry.account] = (entry.date, None)
-        elif isinstance(entry, data.Close) and entry.account in spans:
-            spans[entry.account] = (spans[entry.account][0], entry.date)
-    return spans
-
-
 def _require_open(kop: Koperasi, needed: Mapping[str, str], date: dt.date) -> None:
     """InputError naming the ``open`` lines missing for ``needed`` ({account: purpose})."""
-    spans = _open_accounts(kop)
-    missing = []
-    for account, purpose in needed.items():
-        span = spans.get(account)
-        if span is None or span[0] > date or (span[1] is not None and span[1] <= date):
-            missing.append((account, purpose))
+    missing = [(account, purpose) for account, purpose in needed.items() if not kop.katalog.terbuka(account, date)]
     if missing:
         lines = "\n".join(f"  {date.year}-01-01 open {a} {kop.currency}   ; {p}" for a, p in missing)
         raise InputError(
@@ -796,7 +777,7 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
     for member in result.anggota:
         if member.jumlah:
             account = roots.member_account(MemberKind.UTANG_SHU, member.id)
-            postings.append(_posting(account, -member.jumlah, currency, {"anggota": member.id}))
+            postings.append(_posting(account, -member.jumlah, currency, {K.META_ANGGOTA: member.id}))
             numbers.append(-member.jumlah)
     if result.cadangan_dibukukan != result.shu - funds - member_total:
         raise InputError(f"hasil SHU {year} tidak cocok jumlahnya; hitung ulang dari buku")
@@ -869,7 +850,7 @@ def payout_entries(
             target = roots.kas
             uses_kas = True
             narration = f"Pembayaran SHU tahun buku {year} kepada {nama}"
-        meta = data.new_metadata(SOURCE, 0, {"anggota": member_id})
+        meta = data.new_metadata(SOURCE, 0, {K.META_ANGGOTA: member_id})
         entries.append(data.Transaction(
             meta, date, "*", None, narration, frozenset({TAG_BAYAR}), frozenset({shu_link(year)}),
             [

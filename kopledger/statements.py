@@ -2,32 +2,30 @@
 
 :func:`build_statements` reads a koperasi's books once, up to the end of the tahun
 buku, and returns :class:`FinancialStatements`: the Laporan Posisi Keuangan (neraca),
-the Laporan Perhitungan Hasil Usaha (PHU), the Laporan Perubahan Ekuitas, the Laporan
-Arus Kas (direct method) and the Catatan atas Laporan Keuangan, each with the prior
-year beside it.
+the Laporan Perhitungan Hasil Usaha (PHU), the Laporan Perubahan Ekuitas (by component),
+the Laporan Arus Kas (direct method) and the Catatan atas Laporan Keuangan (built by
+:mod:`kopledger.catatan`), each with the prior year beside it. ``kop.statements(year)``
+computes them once per loaded books.
 
 Conventions
 -----------
-- Amounts are in the ledger's operating currency. A posting in another commodity
-  counts at its *weight* in the operating currency (units × cost, or units × price),
-  exactly as beancount balances transactions; holdings of other commodities without a
-  cost or price in the operating currency are left out and named in the warnings.
+- Amounts are in the ledger's operating currency, each posting at its weight
+  (:func:`kopledger.balances.weight`); holdings of other commodities without a cost or
+  price in the operating currency are left out and named in the notes.
 - What beancount's tolerance leaves unbalanced in a transaction (a few sen) is shown
   as its own equity line, "Selisih pembulatan transaksi", never hidden.
 - Amounts are shown in their natural sign: assets and expenses as debits, liabilities,
   equity and income as credits; contra accounts (penyisihan, akumulasi penyusutan)
   therefore show negative.
-- Lines are one per account, ordered by the ``kode`` metadata of the ``open``
-  directive; a member's sub-accounts (``Ekuitas:SimpananPokok:A0001``) roll up into
-  their parent line (kode from :data:`kopledger.chart.MEMBER_PARENT_KODE`).
-- The neraca is at 31 December including every entry up to that date. Income and
-  expenses not yet closed into equity appear as computed equity lines: the year's as
-  "SHU tahun berjalan", earlier years' as "SHU belum dibagi"; once a year is closed
-  (``#tutup-buku-YEAR``) the booked balance holds it, so nothing is counted twice.
-- The PHU excludes the year's closing entries (:func:`kopledger.balances.is_closing_of`).
-- Classification metadata on ``open`` directives (inherited by sub-accounts):
-  ``kode``, ``nama`` (label), ``jangka: "pendek"|"panjang"`` (current or not), and
-  ``arus-kas`` (``"kas"`` marks a cash account, or one of :data:`CASH_FLOW_CATEGORIES`).
+- Lines are one per statement line of the account catalogue (:mod:`kopledger.katalog`),
+  ordered by ``kode``; a member's sub-accounts roll up into their parent line.
+- The neraca is at 31 December including every entry up to that date. Everything the
+  SHU accounts (``Ekuitas:SHU:*``) and the income and expenses not yet closed hold is
+  shown in two lines: "SHU tahun berjalan" = the year's SHU less what of it was already
+  allocated by year end, and "SHU belum dibagi" = the rest (earlier years' SHU not yet
+  allocated, per year in the notes). Closing a year (``#tutup-buku-YEAR``) or allocating
+  its SHU before or after closing therefore never changes a line.
+- The PHU excludes the year's closing entries.
 """
 
 from __future__ import annotations
@@ -35,21 +33,39 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 
-from kopledger.accounts import MemberKind, Roots
-from kopledger.balances import closing_tag
-from kopledger.chart import MEMBER_PARENT_KODE, STANDARD_CHART
-from kopledger.errors import InputError, KopError, KopledgerError, LedgerHasErrors
+from kopledger import kosakata as K
+from kopledger.accounts import Roots
+from kopledger.balances import weight
+from kopledger.catatan import AccountDetail, Notes, Peringatan, PolicyNote, ShuBelumDibagi
+from kopledger.errors import InputError, KopError, LedgerHasErrors
+from kopledger.katalog import CASH_FLOW_CATEGORIES, EQUITY_COMPONENTS, Akun, Katalog
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
+
+__all__ = [
+    "CASH_FLOW_CATEGORIES", "CASH_FLOW_SECTIONS", "EQUITY_COMPONENTS", "EQUITY_MOVEMENTS", "JENIS",
+    "AccountDetail", "EquityRow", "FinancialStatements", "Notes", "Peringatan", "PolicyNote", "ShuBelumDibagi",
+    "Statement", "StatementLine", "Warning", "build_statements",
+    "statement_json", "statements_json",
+]
 
 ZERO = Decimal(0)
 
+#: The notes' warning (kept under its former name; the notes live in :mod:`kopledger.catatan`).
+Warning = Peringatan
+
 #: The statements, in the order of the report; ``semua`` asks for all of them.
 JENIS = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
+
+#: Version of the JSON documents (``skema``); see kopledger/schemas/laporan.schema.json.
+SKEMA = "1"
 
 # ----------------------------------------------------------------------------------
 # Data
@@ -70,66 +86,46 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
+class EquityRow:
+    """One row of the statement of changes in equity by component (SAK EP)."""
+
+    label: str
+    tahun: int
+    jenis: str  # "saldo" (opening/closing balance) | "baris" (a movement)
+    per_kolom: tuple[Decimal, ...]  # in the order of :attr:`Statement.kolom`
+
+    @property
+    def jumlah(self) -> Decimal:
+        return sum(self.per_kolom, ZERO)
+
+
+@dataclass(frozen=True)
 class Statement:
-    """A statement: its lines and named totals ``{key: (current, prior)}``."""
+    """A statement: its lines and named totals ``{key: (current, prior)}``.
+
+    The equity statement also has ``kolom`` (its components, keys of
+    :data:`EQUITY_COMPONENTS`) and ``tabel`` (its rows by component, prior year first).
+    """
 
     jenis: str  # "neraca" | "phu" | "ekuitas" | "arus_kas"
     judul: str
     lines: tuple[StatementLine, ...]
     totals: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    kolom: tuple[str, ...] = ()
+    tabel: tuple[EquityRow, ...] = ()
 
     def total(self, key: str, *, pembanding: bool = False) -> Decimal:
         """The total ``key`` of the year (or of the prior year)."""
         current, prior = self.totals[key]
         return prior if pembanding else current
 
-
-@dataclass(frozen=True)
-class PolicyNote:
-    """A ``kebijakan`` in force at year end, for the notes."""
-
-    key: str
-    nilai: Any  # Decimal (an amount's number or a number) or str (a choice)
-    satuan: str  # the amount's currency, or "" for numbers and choices
-    sejak: dt.date
-
-
-@dataclass(frozen=True)
-class AccountDetail:
-    """The accounts behind one statement line (for the notes)."""
-
-    statement: str
-    label: str
-    kode: str
-    akun: str  # the line's account, or ``Parent:*`` for a member line
-    jumlah_akun: int  # how many accounts the line sums
-    jumlah: Decimal
-    jumlah_pembanding: Decimal
-
-
-@dataclass(frozen=True)
-class Warning:
-    """Something the reader must know: ``kode`` names the sentence, ``detail`` fills it."""
-
-    kode: str  # "komoditas-lain" | "selisih-pembulatan" | "tanpa-kode"
-    detail: str
-
-
-@dataclass(frozen=True)
-class Notes:
-    """Catatan atas Laporan Keuangan: the notes that follow from the books."""
-
-    tahun: int
-    pembanding: int
-    mata_uang: str
-    kebijakan: tuple[PolicyNote, ...]
-    rincian: tuple[AccountDetail, ...]
-    simpanan: tuple[StatementLine, ...]  # pokok, wajib, sukarela, berjangka, total
-    anggota_aktif: tuple[int, int]  # at year end, prior year end
-    aset_tetap: tuple[StatementLine, ...]  # cost, accumulated depreciation, book value, expense
-    pinjaman: Any | None  # kopledger.loans.Portfolio at year end, when loans exist
-    peringatan: tuple[Warning, ...]
-    tambahan: Any = None  # kopledger.calk_tambahan.ExtraNotes: the notes an examiner reads
+    def saldo_akhir_per_kolom(self, *, pembanding: bool = False) -> dict[str, Decimal]:
+        """Closing balance of each component (equity statement): adds up to the closing equity."""
+        rows = [r for r in self.tabel if r.jenis == "saldo"]
+        if not rows:
+            return {}
+        row = rows[-2] if pembanding else rows[-1]
+        return dict(zip(self.kolom, row.per_kolom, strict=True))
 
 
 @dataclass(frozen=True)
@@ -162,65 +158,20 @@ class FinancialStatements:
 
     def statement(self, jenis: str) -> Statement:
         """A statement by its ``jenis`` (``arus-kas`` or ``arus_kas``)."""
-        return getattr(self, jenis.replace("-", "_"))  # type: ignore[no-any-return]
+        key = jenis.replace("-", "_")
+        found: Statement = {"neraca": self.neraca, "phu": self.phu, "ekuitas": self.ekuitas,
+                            "arus_kas": self.arus_kas}[key]
+        return found
 
 
 # ----------------------------------------------------------------------------------
 # Classification
 # ----------------------------------------------------------------------------------
 
-#: Cash-flow categories: key → (section, label). Order is the order of the statement.
-CASH_FLOW_CATEGORIES: dict[str, tuple[str, str]] = {
-    "anggota": ("operasi", "Penerimaan dari anggota (partisipasi)"),
-    "non-anggota": ("operasi", "Penerimaan dari non-anggota (pelanggan)"),
-    "pendapatan-lain": ("operasi", "Penerimaan pendapatan lain-lain"),
-    "angsuran-pinjaman": ("operasi", "Penerimaan angsuran pokok pinjaman anggota"),
-    "penyaluran-pinjaman": ("operasi", "Penyaluran pinjaman kepada anggota"),
-    "pemasok": ("operasi", "Pembayaran kepada pemasok"),
-    "karyawan": ("operasi", "Pembayaran kepada karyawan dan pengurus"),
-    "beban": ("operasi", "Pembayaran beban usaha dan perkoperasian"),
-    "pajak": ("operasi", "Pembayaran pajak"),
-    "operasi-lain": ("operasi", "Arus kas operasi lainnya"),
-    "selisih": ("operasi", "Selisih pembulatan transaksi"),
-    "aset-tetap": ("investasi", "Perolehan aset tetap (neto)"),
-    "penyertaan": ("investasi", "Penyertaan pada badan usaha lain"),
-    "investasi-lain": ("investasi", "Arus kas investasi lainnya"),
-    "simpanan-pokok-wajib": ("pendanaan", "Penerimaan simpanan pokok dan wajib"),
-    "simpanan-keluar": ("pendanaan", "Pengembalian simpanan anggota keluar"),
-    "simpanan-sukarela": ("pendanaan", "Simpanan sukarela dan berjangka (neto)"),
-    "shu": ("pendanaan", "Pembayaran SHU dan dana SHU"),
-    "modal": ("pendanaan", "Modal penyertaan dan hibah"),
-    "utang-bank": ("pendanaan", "Pinjaman bank (neto)"),
-    "pendanaan-lain": ("pendanaan", "Arus kas pendanaan lainnya"),
-}
 CASH_FLOW_SECTIONS = {
     "operasi": ("Arus kas dari aktivitas operasi", "Arus kas bersih dari aktivitas operasi"),
     "investasi": ("Arus kas dari aktivitas investasi", "Arus kas bersih dari aktivitas investasi"),
     "pendanaan": ("Arus kas dari aktivitas pendanaan", "Arus kas bersih dari aktivitas pendanaan"),
-}
-#: Account components that make an asset account cash by default (any ledger).
-CASH_NAMES = frozenset({"Kas", "Bank", "Cash", "Checking", "Savings"})
-
-#: Default ``kode`` of accounts below these standard parents: (root key, path) → kode.
-PARENT_KODE: dict[tuple[str, str], str] = {
-    ("aset", "Kas"): "1-101",
-    ("aset", "Bank"): "1-102",
-    ("aset", "Piutang"): "1-120",
-    ("aset", "Persediaan"): "1-130",
-    ("aset", "Penyertaan"): "1-150",
-    ("aset", "AsetTetap"): "1-160",
-    ("liabilitas", "DanaSHU"): "2-120",
-    ("liabilitas", "Pajak"): "2-140",
-    ("liabilitas", "UtangBank"): "2-150",
-    ("ekuitas", "Cadangan"): "3-200",
-    ("ekuitas", "SHU"): "3-300",
-    ("pendapatan", "Anggota"): "4-100",
-    ("pendapatan", "NonAnggota"): "4-200",
-    ("pendapatan", "Lain"): "4-300",
-    ("beban", "PokokPenjualan"): "5-100",
-    ("beban", "Usaha"): "5-200",
-    ("beban", "Perkoperasian"): "5-300",
-    ("beban", "Pajak"): "5-900",
 }
 
 #: Equity movements: key → label, in the order of the statement.
@@ -241,205 +192,6 @@ EQUITY_MOVEMENTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class _AccountInfo:
-    """What the statements need to know about one account (cached per account)."""
-
-    line: str  # the account of the statement line (a member account's parent)
-    kode: str
-    label: str
-    root: str  # "aset" | "liabilitas" | "ekuitas" | "pendapatan" | "beban" | ""
-    is_cash: bool
-    flow: str  # cash-flow category (for non-cash accounts)
-    equity: str  # equity movement kind for equity accounts: "pokok", "wajib", "cadangan", …
-    jangka: str  # "pendek" | "panjang"
-    member: bool
-
-
-class _Chart:
-    """Account metadata from the ``open`` directives, with defaults for the standard chart."""
-
-    def __init__(self, entries: Sequence[data.Directive], roots: Roots) -> None:
-        self.roots = roots
-        self.meta: dict[str, dict[str, Any]] = {}
-        self.open_meta_source: dict[str, dict[str, Any]] = {}
-        for entry in entries:
-            if isinstance(entry, data.Open):
-                self.meta[entry.account] = entry.meta or {}
-        self._cache: dict[str, _AccountInfo] = {}
-        self.standard = {a.name(roots): (a.kode, a.nama) for a in STANDARD_CHART}
-        self.parent_kode = {f"{getattr(roots, r)}:{p}": k for (r, p), k in PARENT_KODE.items()}
-        self._root_keys = {
-            roots.aset: "aset", roots.liabilitas: "liabilitas", roots.ekuitas: "ekuitas",
-            roots.pendapatan: "pendapatan", roots.beban: "beban",
-        }
-
-    def _inherited(self, account: str, key: str) -> tuple[str, Any] | None:
-        """``(account, value)`` of the nearest ancestor (or itself) with meta ``key``."""
-        name = account
-        while name:
-            value = self.meta.get(name, {}).get(key)
-            if value is not None:
-                return name, value
-            name = name.rpartition(":")[0]
-        return None
-
-    def _parent_kode(self, account: str) -> str:
-        """The kode of the nearest ancestor with one (``open`` metadata or standard parent)."""
-        name = account.rpartition(":")[0]
-        while name:
-            kode = self.meta.get(name, {}).get("kode") or self.standard.get(name, ("", ""))[0] \
-                or self.parent_kode.get(name)
-            if kode:
-                return str(kode)
-            name = name.rpartition(":")[0]
-        return ""
-
-    def info(self, account: str) -> _AccountInfo:
-        cached = self._cache.get(account)
-        if cached is None:
-            cached = self._cache[account] = self._build(account)
-        return cached
-
-    def _build(self, account: str) -> _AccountInfo:
-        roots = self.roots
-        root = self._root_keys.get(account.split(":", 1)[0], "")
-        split = roots.split_member_account(account)
-        if split is not None:
-            kind = split[0]
-            line = roots.member_parent(kind)
-            kode, label = MEMBER_PARENT_KODE[kind.value]
-            own = self.meta.get(line, {})
-            kode = str(own.get("kode", kode))
-            label = str(own.get("nama", label))
-        else:
-            line = account
-            own = self.meta.get(account, {})
-            std_kode, std_label = self.standard.get(account, ("", ""))
-            kode = str(own.get("kode", "")) or std_kode or self._parent_kode(account)
-            label = str(own.get("nama", "")) or std_label or _default_label(account)
-        kode_str = kode
-        jangka_meta = self._inherited(line, "jangka")
-        if jangka_meta is not None:
-            jangka = str(jangka_meta[1])
-            if jangka not in ("pendek", "panjang"):
-                raise _meta_error(self.meta[jangka_meta[0]], jangka_meta[0], "jangka", jangka, ("pendek", "panjang"))
-        elif root == "aset":
-            jangka = "pendek" if (kode_str and kode_str < "1-150") else ("panjang" if kode_str else "")
-        elif root == "liabilitas":
-            jangka = "panjang" if (kode_str and kode_str >= "2-150") else "pendek"
-        else:
-            jangka = ""
-        flow_meta = self._inherited(account, "arus-kas")
-        is_cash = False
-        flow = ""
-        if flow_meta is not None:
-            value = str(flow_meta[1])
-            if value == "kas":
-                is_cash = root == "aset"
-            elif value in CASH_FLOW_CATEGORIES:
-                flow = value
-            else:
-                raise _meta_error(
-                    self.meta[flow_meta[0]], flow_meta[0], "arus-kas", value, ("kas", *CASH_FLOW_CATEGORIES)
-                )
-        elif root == "aset" and split is None:
-            is_cash = roots.is_under(account, roots.kas) or roots.is_under(account, roots.bank) or any(
-                part in CASH_NAMES for part in account.split(":")[1:]
-            )
-        if not jangka and root == "aset":
-            jangka = "pendek" if is_cash else "panjang"
-        if not is_cash and not flow:
-            flow = self._default_flow(account, root, split[0] if split else None, jangka)
-        equity = self._equity_kind(account, split[0] if split else None) if root == "ekuitas" else ""
-        return _AccountInfo(line, kode, label, root, is_cash, flow, equity, jangka, split is not None)
-
-    def _default_flow(self, account: str, root: str, kind: MemberKind | None, jangka: str) -> str:
-        roots = self.roots
-        under = roots.is_under
-        if kind is not None:
-            return {
-                MemberKind.POKOK: "simpanan-pokok-wajib",
-                MemberKind.WAJIB: "simpanan-pokok-wajib",
-                MemberKind.SUKARELA: "simpanan-sukarela",
-                MemberKind.BERJANGKA: "simpanan-sukarela",
-                MemberKind.PINJAMAN: "pinjaman",
-                MemberKind.UTANG_SHU: "shu",
-                MemberKind.KELUAR: "simpanan-keluar",
-            }[kind]
-        if root == "pendapatan":
-            if under(account, roots.pendapatan_anggota):
-                return "anggota"
-            if under(account, roots.pendapatan_non_anggota):
-                return "non-anggota"
-            return "pendapatan-lain"
-        if root == "beban":
-            if under(account, f"{roots.beban}:PokokPenjualan"):
-                return "pemasok"
-            if under(account, f"{roots.beban}:Pajak"):
-                return "pajak"
-            if under(account, f"{roots.beban}:Usaha:Gaji") or under(account, f"{roots.beban}:Perkoperasian:HonorPengurus"):
-                return "karyawan"
-            return "beban"
-        if root == "aset":
-            if under(account, roots.persediaan):
-                return "pemasok"
-            if under(account, f"{roots.aset}:Piutang:Usaha"):
-                return "non-anggota"
-            if under(account, f"{roots.aset}:AsetTetap"):
-                return "aset-tetap"
-            if under(account, f"{roots.aset}:Penyertaan"):
-                return "penyertaan"
-            return "operasi-lain" if jangka == "pendek" else "investasi-lain"
-        if root == "liabilitas":
-            if under(account, f"{roots.liabilitas}:Pajak"):
-                return "pajak"
-            if under(account, roots.dana_shu) or under(account, roots.member_parent(MemberKind.UTANG_SHU)):
-                return "shu"
-            if under(account, f"{roots.liabilitas}:UtangBank"):
-                return "utang-bank"
-            return "operasi-lain" if jangka == "pendek" else "pendanaan-lain"
-        if root == "ekuitas":
-            if under(account, f"{roots.ekuitas}:SHU"):
-                return "shu"
-            if under(account, f"{roots.ekuitas}:ModalPenyertaan") or under(account, f"{roots.ekuitas}:Hibah"):
-                return "modal"
-            return "pendanaan-lain"
-        return "operasi-lain"
-
-    def _equity_kind(self, account: str, kind: MemberKind | None) -> str:
-        roots = self.roots
-        if kind is MemberKind.POKOK:
-            return "pokok"
-        if kind is MemberKind.WAJIB:
-            return "wajib"
-        if roots.is_under(account, roots.cadangan):
-            return "cadangan"
-        if roots.is_under(account, f"{roots.ekuitas}:SHU"):
-            return "shu"
-        if roots.is_under(account, f"{roots.ekuitas}:ModalPenyertaan"):
-            return "penyertaan"
-        if roots.is_under(account, f"{roots.ekuitas}:Hibah"):
-            return "hibah"
-        return "lain"
-
-    def kode_of(self, account: str, default: str) -> str:
-        return str(self.meta.get(account, {}).get("kode", default))
-
-
-def _default_label(account: str) -> str:
-    """A readable label for an account without ``nama``: the path below the root."""
-    return account.partition(":")[2] or account
-
-
-def _meta_error(meta: dict[str, Any], account: str, key: str, value: str, allowed: Iterable[str]) -> InputError:
-    where = f"{meta.get('filename')}:{meta.get('lineno')}: " if meta.get("filename") else ""
-    return InputError(
-        f"{where}{account}: metadata {key}: {value!r} tidak dikenal",
-        hint=f"Pakai salah satu dari: {', '.join(allowed)}.",
-    )
-
-
 # ----------------------------------------------------------------------------------
 # One pass over the postings
 # ----------------------------------------------------------------------------------
@@ -451,38 +203,32 @@ class _Period:
 
     flows: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     pl: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # excl. closing
-    equity: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    #: (movement, component) → amount, credit positive
+    equity: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     cash: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     cash_opening: Decimal = ZERO  # cash brought in by opening-balance entries (#saldo-awal…)
     residual: Decimal = ZERO
 
 
 @dataclass
-class _Scan:
+class Scan:
+    """The books up to the end of a year, added up in one pass (used by the notes too)."""
+
     opening: dict[str, Decimal]  # balances at the end of the year before the prior year
     opening_residual: Decimal
     periods: tuple[_Period, _Period]  # prior year, year
     other_commodities: dict[str, set[str]]
+    #: Each year's SHU (income − expenses, its closing entries excluded), every year up to ``year``.
+    shu_per_tahun: dict[int, Decimal]
+    #: SHU allocations: (date, year allocated, amount taken from the SHU accounts).
+    alokasi: list[tuple[dt.date, int, Decimal]]
+
+    def allocated(self, year: int, until: dt.date) -> Decimal:
+        """What of ``year``'s SHU was allocated by ``until``."""
+        return sum((amount for date, y, amount in self.alokasi if y == year and date <= until), ZERO)
 
 
-def _weight(posting: data.Posting, currency: str) -> Decimal | None:
-    """The posting's weight in ``currency`` (units, units × cost, or units × price)."""
-    units = posting.units
-    if units is None or units.number is None:
-        return None
-    cost = posting.cost
-    cost_number = getattr(cost, "number", None)
-    if cost is not None and isinstance(cost_number, Decimal):
-        return units.number * cost_number if cost.currency == currency else None
-    if units.currency == currency:
-        return units.number
-    price = posting.price
-    if price is not None and price.number is not None and price.currency == currency:
-        return units.number * price.number
-    return None
-
-
-def _scan(entries: Sequence[data.Directive], chart: _Chart, currency: str, year: int) -> _Scan:
+def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int) -> Scan:
     """Balances and flows for the year and the prior year in one pass over the postings."""
     start_prior = dt.date(year - 1, 1, 1)
     start_year = dt.date(year, 1, 1)
@@ -491,18 +237,16 @@ def _scan(entries: Sequence[data.Directive], chart: _Chart, currency: str, year:
     opening_residual = ZERO
     periods = (_Period(), _Period())
     others: dict[str, set[str]] = defaultdict(set)
-    tags_closing = (closing_tag(year - 1), closing_tag(year))
-    cache = chart._cache
-
-    def info(account: str) -> _AccountInfo:
-        return cache.get(account) or chart.info(account)
+    shu_per_tahun: dict[int, Decimal] = defaultdict(Decimal)
+    alokasi: list[tuple[dt.date, int, Decimal]] = []
+    info = katalog.__getitem__
 
     opening_tags: dict[frozenset[str], bool] = {}  # a few distinct tag sets: decide each once
 
     def is_opening_tags(tags: frozenset[str]) -> bool:
         found = opening_tags.get(tags)
         if found is None:
-            found = opening_tags[tags] = any(tag.startswith("saldo-awal") for tag in tags)
+            found = opening_tags[tags] = any(tag.startswith(K.TAG_SALDO_AWAL) for tag in tags)
         return found
 
     for entry in entries:
@@ -511,79 +255,87 @@ def _scan(entries: Sequence[data.Directive], chart: _Chart, currency: str, year:
         date = entry.date
         if date > end:
             break
-        weights: list[tuple[str, Decimal]] = []
+        weights: list[tuple[Akun, Decimal]] = []
         residual = ZERO
         for posting in entry.postings:
-            if posting.cost is None and posting.price is None and posting.units is not None \
-                    and posting.units.currency == currency:
-                w = posting.units.number
+            units = posting.units
+            if posting.cost is None and posting.price is None and units is not None \
+                    and units.currency == currency and units.number is not None:
+                w: Decimal | None = units.number
             else:
-                w = _weight(posting, currency)
+                w = weight(posting, currency)
             if w is None:
-                if posting.units is not None:
-                    others[posting.units.currency].add(posting.account)
+                if units is not None:
+                    others[units.currency].add(posting.account)
                 continue
-            weights.append((posting.account, w))
+            weights.append((info(posting.account), w))
             residual += w
+        tags = entry.tags or frozenset()
+        closing = bool(tags) and K.tag_tutup_buku(date.year) in tags  # the year's own closing entry
+        allocation = bool(tags) and K.TAG_SHU_ALOKASI in tags
+        if not closing:
+            pl = sum((w for acc, w in weights if acc.laba_rugi), ZERO)
+            if pl:
+                shu_per_tahun[date.year] -= pl
+        if allocation:
+            years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
+            taken = sum((w for acc, w in weights if acc.komponen_ekuitas == "shu"), ZERO)
+            if years and taken:
+                alokasi.append((date, years[0], taken))
         if date < start_prior:
-            for account, w in weights:
-                opening[account] += w
+            for acc, w in weights:
+                opening[acc.akun] += w
             opening_residual += residual
             continue
-        k = 0 if date < start_year else 1
-        period = periods[k]
-        tags = entry.tags or frozenset()
-        closing = bool(tags) and tags_closing[k] in tags
-        allocation = bool(tags) and "shu-alokasi" in tags
+        period = periods[0 if date < start_year else 1]
         opening_entry = bool(tags) and is_opening_tags(tags)
         has_cash = False
-        closed = ZERO  # a closing entry only moves income and expenses into equity: nets to zero
-        for account, w in weights:
-            period.flows[account] += w
-            acc = cache.get(account) or chart.info(account)
-            if closing and acc.root in ("pendapatan", "beban", "ekuitas"):
-                closed += w
-            elif acc.root in ("pendapatan", "beban"):
-                period.pl[account] += w
-                period.equity["shu"] -= w
-            elif acc.root == "ekuitas":
-                kind = "saldo-awal-dibukukan" if opening_entry else _equity_movement(acc.equity, w, allocation)
-                period.equity[kind] -= w
-            if acc.is_cash:
+        for acc, w in weights:
+            period.flows[acc.akun] += w
+            if closing and acc.jenis in ("pendapatan", "beban", "ekuitas"):
+                period.equity[("lain", acc.komponen_ekuitas or "shu")] -= w
+            elif acc.laba_rugi:
+                period.pl[acc.akun] += w
+                period.equity[("shu", "shu")] -= w
+            elif acc.jenis == "ekuitas":
+                kind = "saldo-awal-dibukukan" if opening_entry else _equity_movement(acc.komponen_ekuitas, w, allocation)
+                period.equity[(kind, acc.komponen_ekuitas)] -= w
+            if acc.kas:
                 has_cash = True
-        if closed:
-            period.equity["lain"] -= closed
         period.residual += residual
         if residual:
-            period.equity["selisih"] += residual
+            period.equity[("selisih", "lain")] += residual
         if has_cash and opening_entry:
-            period.cash_opening += sum((w for account, w in weights if info(account).is_cash), ZERO)
+            period.cash_opening += sum((w for acc, w in weights if acc.kas), ZERO)
         elif has_cash:
-            for account, w in weights:
-                acc = info(account)
-                if acc.is_cash:
+            for acc, w in weights:
+                if acc.kas:
                     continue
-                flow = acc.flow
+                flow = acc.arus_kas
                 if flow == "pinjaman":
                     flow = "penyaluran-pinjaman" if w > 0 else "angsuran-pinjaman"
                 period.cash[flow] -= w
             if residual:
                 period.cash["selisih"] += residual
-    return _Scan(dict(opening), opening_residual, periods, {c: a for c, a in others.items()})
+    return Scan(dict(opening), opening_residual, periods, {c: a for c, a in others.items()},
+                dict(shu_per_tahun), alokasi)
 
 
-def _equity_movement(kind: str, w: Decimal, allocation: bool) -> str:
-    if kind in ("pokok", "wajib"):
+def _equity_movement(component: str, w: Decimal, allocation: bool) -> str:
+    if component in ("simpanan-pokok", "simpanan-wajib"):
+        kind = component.removeprefix("simpanan-")
         return f"{kind}-setor" if w < 0 else f"{kind}-kembali"
     if allocation:
-        if kind == "cadangan":
+        if component == "cadangan":
             return "cadangan-shu"
-        if kind == "shu":
+        if component == "shu":
             return "shu-dibagi"
-    if kind == "cadangan":
+    if component == "cadangan":
         return "cadangan-lain"
-    if kind in ("penyertaan", "hibah"):
-        return kind
+    if component == "modal-penyertaan":
+        return "penyertaan"
+    if component == "hibah":
+        return "hibah"
     return "lain"
 
 
@@ -611,30 +363,30 @@ class _Row:
 
 
 def _rows(
-    chart: _Chart, cur: dict[str, Decimal], prior: dict[str, Decimal], roots_keys: tuple[str, ...],
-    sign: int,
+    katalog: Katalog, cur: dict[str, Decimal], prior: dict[str, Decimal], roots_keys: tuple[str, ...],
+    sign: int, keep: Callable[[Akun], bool] = lambda _a: True,
 ) -> list[_Row]:
     """Account lines of ``roots_keys`` (member accounts rolled up), ordered by kode."""
     acc_cur: dict[str, Decimal] = defaultdict(Decimal)
     acc_prior: dict[str, Decimal] = defaultdict(Decimal)
     members: dict[str, set[str]] = defaultdict(set)
-    meta: dict[str, _AccountInfo] = {}
+    meta: dict[str, Akun] = {}
     for balances, target in ((cur, acc_cur), (prior, acc_prior)):
         for account, amount in balances.items():
-            info = chart.info(account)
-            if info.root not in roots_keys:
+            acc = katalog[account]
+            if acc.jenis not in roots_keys or not keep(acc):
                 continue
-            target[info.line] += amount
-            members[info.line].add(account)
-            meta.setdefault(info.line, info)
+            target[acc.baris] += amount
+            members[acc.baris].add(account)
+            meta.setdefault(acc.baris, acc)
     rows = []
-    for line, info in meta.items():
+    for line, acc in meta.items():
         c, p = acc_cur.get(line, ZERO), acc_prior.get(line, ZERO)
         if sign < 0:
             c, p = ZERO - c, ZERO - p
         if c == 0 and p == 0:
             continue
-        rows.append(_Row(line, info.kode, info.label, c, p, len(members[line])))
+        rows.append(_Row(line, acc.kode, acc.nama, c, p, len(members[line])))
     rows.sort(key=_row_order)
     return rows
 
@@ -659,55 +411,53 @@ def _section(
     return cur, prior
 
 
-def _pl_total(balances: dict[str, Decimal], chart: _Chart) -> Decimal:
-    return sum((v for k, v in balances.items() if chart.info(k).root in ("pendapatan", "beban")), ZERO)
+def shu_equity(katalog: Katalog, balances: dict[str, Decimal]) -> Decimal:
+    """What the SHU accounts and the income and expenses not yet closed hold (credit positive)."""
+    return ZERO - sum(
+        (v for k, v in balances.items() if katalog[k].laba_rugi or katalog[k].komponen_ekuitas == "shu"), ZERO
+    )
 
 
 def _neraca(
-    chart: _Chart, roots: Roots, end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
-    unclosed: tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]],
+    katalog: Katalog, roots: Roots, end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
+    shu_lines: tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]],
     residual: tuple[Decimal, Decimal],
 ) -> Statement:
-    """Laporan Posisi Keuangan. ``unclosed``: (year's, earlier) unclosed P&L per column."""
+    """Laporan Posisi Keuangan. ``shu_lines``: (tahun berjalan, belum dibagi) per column."""
     prior_bal, cur_bal = end_bal[1], end_bal[0]
     lines: list[StatementLine] = [StatementLine("ASET", "", "", ZERO, ZERO, 0, "bagian")]
-    assets = _rows(chart, cur_bal, prior_bal, ("aset",), 1)
-    lancar = [r for r in assets if chart.info(r.line).jangka == "pendek"]
-    tetap = [r for r in assets if chart.info(r.line).jangka != "pendek"]
+    assets = _rows(katalog, cur_bal, prior_bal, ("aset",), 1)
+    lancar = [r for r in assets if katalog[r.line].jangka == "pendek"]
+    tetap = [r for r in assets if katalog[r.line].jangka != "pendek"]
     a1 = _section(lines, "Aset lancar", lancar, "Jumlah aset lancar")
     a2 = _section(lines, "Aset tidak lancar", tetap, "Jumlah aset tidak lancar")
     total_aset = (a1[0] + a2[0], a1[1] + a2[1])
     lines.append(StatementLine("JUMLAH ASET", "", "", *total_aset, 0, "total"))
 
     lines.append(StatementLine("LIABILITAS DAN EKUITAS", "", "", ZERO, ZERO, 0, "bagian"))
-    liab = _rows(chart, cur_bal, prior_bal, ("liabilitas",), -1)
-    pendek = [r for r in liab if chart.info(r.line).jangka != "panjang"]
-    panjang = [r for r in liab if chart.info(r.line).jangka == "panjang"]
+    liab = _rows(katalog, cur_bal, prior_bal, ("liabilitas",), -1)
+    pendek = [r for r in liab if katalog[r.line].jangka != "panjang"]
+    panjang = [r for r in liab if katalog[r.line].jangka == "panjang"]
     lines.append(StatementLine("Liabilitas", "", "", ZERO, ZERO, 1, "bagian"))
     l1 = _section(lines, "Liabilitas jangka pendek", pendek, "Jumlah liabilitas jangka pendek", 2)
     l2 = _section(lines, "Liabilitas jangka panjang", panjang, "Jumlah liabilitas jangka panjang", 2)
     total_liab = (l1[0] + l2[0], l1[1] + l2[1])
     lines.append(StatementLine("Jumlah liabilitas", "", "", *total_liab, 1, "subtotal"))
 
-    equity = _rows(chart, cur_bal, prior_bal, ("ekuitas",), -1)
-    # Computed lines: income and expenses not yet closed into equity, and rounding residue.
-    year_shu, earlier_shu = unclosed
+    equity = _rows(katalog, cur_bal, prior_bal, ("ekuitas",), -1, keep=lambda a: a.komponen_ekuitas != "shu")
+    year_shu, earlier_shu = shu_lines
     computed = [
-        (roots.shu_tahun_berjalan, "3-301", "SHU Tahun Berjalan", ZERO - year_shu[0], ZERO - year_shu[1]),
-        (roots.shu_belum_dibagi, "3-302", "SHU Belum Dibagi", ZERO - earlier_shu[0], ZERO - earlier_shu[1]),
-        (f"{roots.ekuitas}:SelisihPembulatan", "3-909", "Selisih pembulatan transaksi", residual[0], residual[1]),
+        (roots.shu_tahun_berjalan, "3-301", "SHU Tahun Berjalan", year_shu),
+        (roots.shu_belum_dibagi, "3-302", "SHU Belum Dibagi", earlier_shu),
+        (f"{roots.ekuitas}:SelisihPembulatan", "3-909", "Selisih pembulatan transaksi", residual),
     ]
-    by_line = {r.line: r for r in equity}
-    for account, kode, label, cur, prior in computed:
+    for account, kode, label, (cur, prior) in computed:
         if cur == 0 and prior == 0:
             continue
-        row = by_line.get(account)
-        if row is None:
-            by_line[account] = _Row(account, chart.kode_of(account, kode),
-                                    str(chart.meta.get(account, {}).get("nama", label)), cur, prior, 0)
-        else:
-            by_line[account] = _Row(row.line, row.kode, row.label, row.cur + cur, row.prior + prior, row.accounts)
-    equity = sorted((r for r in by_line.values() if r.cur or r.prior), key=_row_order)
+        meta = katalog.meta(account)
+        equity.append(_Row(account, str(meta.get(K.META_KODE, kode)), str(meta.get(K.META_NAMA, label)),
+                           cur, prior, 0))
+    equity.sort(key=_row_order)
     lines.append(StatementLine("Ekuitas", "", "", ZERO, ZERO, 1, "bagian"))
     for r in equity:
         lines.append(StatementLine(r.label, r.kode, r.line, r.cur, r.prior, 2, "baris"))
@@ -716,9 +466,7 @@ def _neraca(
     total_le = (total_liab[0] + total_eq[0], total_liab[1] + total_eq[1])
     lines.append(StatementLine("JUMLAH LIABILITAS DAN EKUITAS", "", "", *total_le, 0, "total"))
 
-    cash = tuple(
-        sum((v for k, v in bal.items() if chart.info(k).is_cash), ZERO) for bal in (cur_bal, prior_bal)
-    )
+    cash = tuple(sum((v for k, v in bal.items() if katalog[k].kas), ZERO) for bal in (cur_bal, prior_bal))
     totals = {
         "aset_lancar": a1,
         "aset_tidak_lancar": a2,
@@ -729,15 +477,17 @@ def _neraca(
         "total_ekuitas": total_eq,
         "total_liabilitas_ekuitas": total_le,
         "kas_dan_setara_kas": (cash[0], cash[1]),
+        "shu_tahun_berjalan": year_shu,
+        "shu_belum_dibagi": earlier_shu,
     }
     return Statement("neraca", "Laporan Posisi Keuangan", tuple(lines), totals)
 
 
-def _phu(chart: _Chart, roots: Roots, cur: dict[str, Decimal], prior: dict[str, Decimal]) -> Statement:
+def _phu(katalog: Katalog, roots: Roots, cur: dict[str, Decimal], prior: dict[str, Decimal]) -> Statement:
     """Laporan Perhitungan Hasil Usaha (closing entries already excluded from the flows)."""
     under = roots.is_under
-    income = _rows(chart, cur, prior, ("pendapatan",), -1)
-    expense = _rows(chart, cur, prior, ("beban",), 1)
+    income = _rows(katalog, cur, prior, ("pendapatan",), -1)
+    expense = _rows(katalog, cur, prior, ("beban",), 1)
     lines: list[StatementLine] = [StatementLine("PENDAPATAN", "", "", ZERO, ZERO, 0, "bagian")]
     groups_in: list[tuple[str, str, Callable[[str], bool]]] = [
         ("Partisipasi anggota", "Jumlah partisipasi anggota", lambda a: under(a, roots.pendapatan_anggota)),
@@ -793,23 +543,64 @@ def _phu(chart: _Chart, roots: Roots, cur: dict[str, Decimal], prior: dict[str, 
     return Statement("phu", "Laporan Perhitungan Hasil Usaha", tuple(lines), totals)
 
 
-def _ekuitas(moves: tuple[dict[str, Decimal], dict[str, Decimal]], opening: tuple[Decimal, Decimal]) -> Statement:
-    """Laporan Perubahan Ekuitas: opening, movements by kind, closing. ``moves``: (cur, prior)."""
-    cur, prior = moves
-    lines = [StatementLine("Saldo ekuitas awal tahun", "", "", opening[0], opening[1], 0, "subtotal")]
-    totals: dict[str, tuple[Decimal, Decimal]] = {"saldo_awal": opening}
+def _equity_columns(katalog: Katalog, balances: dict[str, Decimal], residual: Decimal) -> dict[str, Decimal]:
+    """Equity by component from balances (income and expenses not yet closed count as SHU)."""
+    columns: dict[str, Decimal] = defaultdict(Decimal)
+    for account, amount in balances.items():
+        acc = katalog[account]
+        if acc.laba_rugi:
+            columns["shu"] -= amount
+        elif acc.jenis == "ekuitas":
+            columns[acc.komponen_ekuitas] -= amount
+    columns["lain"] += residual
+    return columns
+
+
+def _ekuitas(
+    years: tuple[int, int],
+    moves: tuple[dict[tuple[str, str], Decimal], dict[tuple[str, str], Decimal]],
+    opening: tuple[dict[str, Decimal], dict[str, Decimal]],
+) -> Statement:
+    """Laporan Perubahan Ekuitas: opening, movements by kind, closing — each by component.
+
+    ``moves`` and ``opening``: (year, prior year).
+    """
+    def by_kind(m: dict[tuple[str, str], Decimal]) -> dict[str, Decimal]:
+        total: dict[str, Decimal] = defaultdict(Decimal)
+        for (kind, _component), amount in m.items():
+            total[kind] += amount
+        return total
+
+    cur, prior = by_kind(moves[0]), by_kind(moves[1])
+    open_total = (sum(opening[0].values(), ZERO), sum(opening[1].values(), ZERO))
+    lines = [StatementLine("Saldo ekuitas awal tahun", "", "", open_total[0], open_total[1], 0, "subtotal")]
+    totals: dict[str, tuple[Decimal, Decimal]] = {"saldo_awal": open_total}
     for key, label in EQUITY_MOVEMENTS.items():
         c, p = cur.get(key, ZERO), prior.get(key, ZERO)
         totals[key.replace("-", "_")] = (c, p)
-        if c == 0 and p == 0 and key not in ("shu",):
+        if c == 0 and p == 0 and key != "shu":
             continue
         lines.append(StatementLine(label, "", "", c, p, 1, "baris"))
     change = (sum(cur.values(), ZERO), sum(prior.values(), ZERO))
     lines.append(StatementLine("Jumlah perubahan ekuitas", "", "", *change, 0, "subtotal"))
-    closing = (opening[0] + change[0], opening[1] + change[1])
+    closing = (open_total[0] + change[0], open_total[1] + change[1])
     lines.append(StatementLine("Saldo ekuitas akhir tahun", "", "", *closing, 0, "total"))
     totals.update(perubahan=change, saldo_akhir=closing)
-    return Statement("ekuitas", "Laporan Perubahan Ekuitas", tuple(lines), totals)
+
+    # By component: the prior year, then the year (SAK EP's statement of changes in equity).
+    used = {c for m in moves for (_k, c) in m} | {c for o in opening for c, v in o.items() if v}
+    kolom = tuple(c for c in EQUITY_COMPONENTS if c in used or c in ("simpanan-pokok", "simpanan-wajib", "shu"))
+    tabel: list[EquityRow] = []
+    for year, m, start in ((years[1], moves[1], opening[1]), (years[0], moves[0], opening[0])):
+        balance = [start.get(c, ZERO) for c in kolom]
+        tabel.append(EquityRow("Saldo ekuitas awal tahun", year, "saldo", tuple(balance)))
+        for key, label in EQUITY_MOVEMENTS.items():
+            row = tuple(m.get((key, c), ZERO) for c in kolom)
+            if any(row):
+                tabel.append(EquityRow(label, year, "baris", row))
+                balance = [b + r for b, r in zip(balance, row, strict=True)]
+        tabel.append(EquityRow("Saldo ekuitas akhir tahun", year, "saldo", tuple(balance)))
+    return Statement("ekuitas", "Laporan Perubahan Ekuitas", tuple(lines), totals, kolom, tuple(tabel))
 
 
 def _arus_kas(
@@ -848,43 +639,52 @@ def _arus_kas(
     return Statement("arus_kas", "Laporan Arus Kas", tuple(lines), totals)
 
 
-def build_statements(kop: Any, year: int) -> FinancialStatements:
+def build_statements(kop: Koperasi, year: int) -> FinancialStatements:
     """The five statements of tahun buku ``year`` with ``year - 1`` beside it.
 
     One pass over the postings up to 31 December of ``year``. Raises
     :class:`~kopledger.errors.InputError` when there is nothing to report and
     :class:`~kopledger.errors.LedgerHasErrors` when the neraca does not balance.
+    Prefer ``kop.statements(year)``, which computes them once per loaded books.
     """
-    first = next((e.date for e in kop.entries if isinstance(e, data.Transaction)), None)
+    from kopledger.catatan import build_notes
+
+    first = next((e.date for e in kop.transactions), None)
     if first is None or first.year > year:
-        raise InputError(
-            f"tidak ada transaksi pada atau sebelum {year}",
-            hint="Pilih tahun buku yang ada transaksinya (kop cek menampilkan periode buku).",
+        raise InputError.pesan(
+            "tidak ada transaksi pada atau sebelum {tahun}",
+            hint="Pilih tahun buku yang ada transaksinya (kop cek menampilkan periode buku).", tahun=year,
         )
-    roots: Roots = kop.roots
-    currency: str = kop.currency
-    chart = _Chart(kop.entries, roots)
-    scan = _scan(kop.entries, chart, currency, year)
+    roots = kop.roots
+    currency = kop.currency
+    katalog = kop.katalog
+    scan = _scan(kop.entries, katalog, currency, year)
     from kopledger.archive import archived_books
 
-    if archived_books(kop, year) is not None:  # issue 13: that year's statements are in its own file
-        return build_statements(archived_books(kop, year), year)
+    own = archived_books(kop, year)
+    if own is not None:  # issue 13: that year's statements are in its own file
+        return build_statements(own, year)
     archived = archived_books(kop, year - 1)
     if archived is not None:  # issue 13: a year file reads its prior year from the closed file
-        old = _scan(archived.entries, _Chart(archived.entries, archived.roots), currency, year - 1)
-        scan = _Scan(_add(old.opening, old.periods[0].flows), old.opening_residual + old.periods[0].residual,
-                     (old.periods[1], scan.periods[1]), {**old.other_commodities, **scan.other_commodities})
+        old = _scan(archived.entries, archived.katalog, currency, year - 1)
+        scan = Scan(_add(old.opening, old.periods[0].flows), old.opening_residual + old.periods[0].residual,
+                    (old.periods[1], scan.periods[1]), {**old.other_commodities, **scan.other_commodities},
+                    {**old.shu_per_tahun, **{y: v for y, v in scan.shu_per_tahun.items() if y >= year}},
+                    [*old.alokasi, *scan.alokasi])
     prior_p, cur_p = scan.periods
     end_prior = _add(scan.opening, prior_p.flows)
     end_cur = _add(end_prior, cur_p.flows)
     res_prior = scan.opening_residual + prior_p.residual
     res_cur = res_prior + cur_p.residual
 
-    pl_opening = _pl_total(scan.opening, chart)
-    pl_prior_all = _pl_total(prior_p.flows, chart)  # incl. closing entries
-    pl_cur_all = _pl_total(cur_p.flows, chart)
-    unclosed = ((pl_cur_all, pl_prior_all), (pl_opening + pl_prior_all, pl_opening))
-    neraca = _neraca(chart, roots, (end_cur, end_prior), unclosed, (res_cur, res_prior))
+    shu_lines: list[tuple[Decimal, Decimal]] = []
+    for y, bal in ((year, end_cur), (year - 1, end_prior)):
+        total = shu_equity(katalog, bal)
+        this_year = scan.shu_per_tahun.get(y, ZERO) - scan.allocated(y, dt.date(y, 12, 31))
+        shu_lines.append((this_year, total - this_year))
+    year_shu = (shu_lines[0][0], shu_lines[1][0])
+    earlier_shu = (shu_lines[0][1], shu_lines[1][1])
+    neraca = _neraca(katalog, roots, (end_cur, end_prior), (year_shu, earlier_shu), (res_cur, res_prior))
     for col, label in ((0, str(year)), (1, str(year - 1))):
         aset = neraca.totals["total_aset"][col]
         le = neraca.totals["total_liabilitas_ekuitas"][col]
@@ -894,130 +694,24 @@ def build_statements(kop: Any, year: int) -> FinancialStatements:
                 [KopError(None, f"selisih {aset - le} {currency}", None)],
                 hint="Ini bug di kopledger atau susunan buku yang belum didukung; mohon laporkan.",
             )
-    phu = _phu(chart, roots, cur_p.pl, prior_p.pl)
-
-    def equity_ish(bal: dict[str, Decimal], residual: Decimal) -> Decimal:
-        return residual - sum(
-            (v for k, v in bal.items() if chart.info(k).root in ("ekuitas", "pendapatan", "beban")), ZERO
-        )
-
-    opening_eq = (equity_ish(end_prior, res_prior), equity_ish(scan.opening, scan.opening_residual))
-    ekuitas = _ekuitas((dict(cur_p.equity), dict(prior_p.equity)), opening_eq)
+    phu = _phu(katalog, roots, cur_p.pl, prior_p.pl)
+    opening_cols = (_equity_columns(katalog, end_prior, res_prior),
+                    _equity_columns(katalog, scan.opening, scan.opening_residual))
+    ekuitas = _ekuitas((year, year - 1), (dict(cur_p.equity), dict(prior_p.equity)), opening_cols)
 
     def cash_of(bal: dict[str, Decimal]) -> Decimal:
-        return sum((v for k, v in bal.items() if chart.info(k).is_cash), ZERO)
+        return sum((v for k, v in bal.items() if katalog[k].kas), ZERO)
 
     arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_of(end_prior), cash_of(scan.opening)),
                          (cur_p.cash_opening, prior_p.cash_opening))
-    calk = _notes(kop, chart, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
-                  (res_cur, res_prior))
+    calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
+                       (res_cur, res_prior))
     from dataclasses import replace as _replace
 
-    from kopledger.calk_tambahan import calk_tambahan  # the added notes (issue 16)
+    from kopledger.calk_tambahan import calk_tambahan  # the notes an examiner reads (issue 16)
 
     calk = _replace(calk, tambahan=calk_tambahan(kop, year))
     return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency)
-
-
-# ----------------------------------------------------------------------------------
-# Notes
-# ----------------------------------------------------------------------------------
-
-
-def _notes(
-    kop: Any, chart: _Chart, year: int, neraca: Statement, phu: Statement,
-    end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
-    pl: tuple[dict[str, Decimal], dict[str, Decimal]], scan: _Scan, residual: tuple[Decimal, Decimal],
-) -> Notes:
-    roots: Roots = kop.roots
-    end = dt.date(year, 12, 31)
-    end_prior = dt.date(year - 1, 12, 31)
-    # Policies in force at year end.
-    policies = []
-    for key in sorted(getattr(kop.policies, "_by_key", {})):
-        policy = kop.policies.at(key, end)
-        if policy is not None:
-            value = policy.value
-            if hasattr(value, "currency"):
-                policies.append(PolicyNote(key, value.number, str(value.currency), policy.date))
-            else:
-                policies.append(PolicyNote(key, value, "", policy.date))
-    # The accounts behind each line.
-    counts: dict[str, set[str]] = defaultdict(set)
-    for bal in (*end_bal, *pl):
-        for account, amount in bal.items():
-            if amount:  # issue 13: an account empty in both years is not behind the line (a year file drops it)
-                counts[chart.info(account).line].add(account)
-    rincian = []
-    for st in (neraca, phu):
-        for line in st.lines:
-            if line.jenis != "baris" or not line.akun:
-                continue
-            n = len(counts.get(line.akun, ()))
-            akun = f"{line.akun}:*" if n and chart.info(next(iter(counts[line.akun]))).member else line.akun
-            rincian.append(AccountDetail(st.jenis, line.label, line.kode, akun, n, line.jumlah,
-                                         line.jumlah_pembanding))
-    # Member savings.
-    simpanan = []
-    total = [ZERO, ZERO]
-    for kind in (MemberKind.POKOK, MemberKind.WAJIB, MemberKind.SUKARELA, MemberKind.BERJANGKA):
-        parent = roots.member_parent(kind)
-        values = [ZERO - sum((v for k, v in bal.items() if k.startswith(parent + ":")), ZERO) for bal in end_bal]
-        kode, label = MEMBER_PARENT_KODE[kind.value]
-        simpanan.append(StatementLine(label, kode, parent, values[0], values[1], 1, "baris"))
-        total[0] += values[0]
-        total[1] += values[1]
-    simpanan.append(StatementLine("Jumlah simpanan anggota", "", "", total[0], total[1], 0, "total"))
-    anggota = (len(kop.active_members(end)), len(kop.active_members(end_prior)))
-    # Fixed assets and depreciation.
-    fixed_root = f"{roots.aset}:AsetTetap"
-    cost_rows: list[StatementLine] = []
-    dep_rows: list[StatementLine] = []
-    for line in neraca.lines:
-        if line.jenis == "baris" and roots.is_under(line.akun, fixed_root):
-            (dep_rows if "Akumulasi" in line.akun or line.kode == "1-169" else cost_rows).append(line)
-    aset_tetap: list[StatementLine] = []
-    if cost_rows or dep_rows:
-        cost = (sum((r.jumlah for r in cost_rows), ZERO), sum((r.jumlah_pembanding for r in cost_rows), ZERO))
-        dep = (sum((r.jumlah for r in dep_rows), ZERO), sum((r.jumlah_pembanding for r in dep_rows), ZERO))
-        aset_tetap += [StatementLine(r.label, r.kode, r.akun, r.jumlah, r.jumlah_pembanding, 1, "baris")
-                       for r in cost_rows]
-        aset_tetap.append(StatementLine("Jumlah harga perolehan", "", "", *cost, 0, "subtotal"))
-        aset_tetap += [StatementLine(r.label, r.kode, r.akun, r.jumlah, r.jumlah_pembanding, 1, "baris")
-                       for r in dep_rows]
-        aset_tetap.append(StatementLine("Nilai buku", "", "", cost[0] + dep[0], cost[1] + dep[1], 0, "total"))
-        expense = [sum((v for k, v in bal.items() if "Penyusutan" in k and roots.is_under(k, roots.beban)
-                        and "PenyisihanPinjaman" not in k), ZERO) for bal in pl]
-        aset_tetap.append(StatementLine("Beban penyusutan tahun berjalan", "", "", expense[0], expense[1], 0,
-                                        "baris"))
-    # Loans by kolektibilitas (the loans module may not exist, or the koperasi may not lend).
-    pinjaman = None
-    peringatan = []
-    try:
-        from kopledger import loans  # type: ignore[attr-defined, unused-ignore]
-
-        portfolio = loans.portfolio(kop, end)
-        if getattr(portfolio, "pinjaman", None):
-            pinjaman = portfolio
-    except (ImportError, AttributeError, NotImplementedError):
-        pinjaman = None
-    except KopledgerError as exc:  # loan entries the loans module cannot read: say so in the notes
-        peringatan.append(Warning("pinjaman-tidak-terbaca", str(exc).splitlines()[0]))
-    # Warnings.
-    if scan.other_commodities:
-        names = ", ".join(f"{c} ({len(a)} akun)" for c, a in sorted(scan.other_commodities.items()))
-        peringatan.append(Warning("komoditas-lain", names))
-    if residual[0] or residual[1]:
-        peringatan.append(Warning("selisih-pembulatan", f"{residual[0]} {kop.currency}"))
-    no_kode = sorted({line.akun for st in (neraca, phu) for line in st.lines
-                      if line.jenis == "baris" and line.akun and not line.kode})
-    if no_kode:
-        peringatan.append(Warning("tanpa-kode", str(len(no_kode))))
-    return Notes(
-        tahun=year, pembanding=year - 1, mata_uang=kop.currency, kebijakan=tuple(policies),
-        rincian=tuple(rincian), simpanan=tuple(simpanan), anggota_aktif=anggota,
-        aset_tetap=tuple(aset_tetap), pinjaman=pinjaman, peringatan=tuple(peringatan),
-    )
 
 
 # ----------------------------------------------------------------------------------
@@ -1027,59 +721,50 @@ def _notes(
 _JSON_KEYS = {"neraca": "neraca", "phu": "phu", "ekuitas": "ekuitas", "arus-kas": "arus_kas"}
 
 
-def _dec(value: Decimal) -> str:
-    return format(value, "f")
+def total_json(value: tuple[Decimal, Decimal]) -> dict[str, str]:
+    """The one shape of a statement total everywhere: ``{"jumlah", "jumlah_pembanding"}``."""
+    from kopledger.jsondata import decimal_text
+
+    return {"jumlah": decimal_text(value[0]), "jumlah_pembanding": decimal_text(value[1])}
 
 
 def statement_json(statement: Statement) -> dict[str, Any]:
     """One statement as plain JSON data (amounts as exact decimal strings)."""
+    from kopledger.jsondata import decimal_text, plain
+
     result: dict[str, Any] = {
         "jenis": statement.jenis,
         "judul": statement.judul,
-        "lines": [
-            {
-                "label": line.label, "kode": line.kode, "akun": line.akun,
-                "jumlah": _dec(line.jumlah), "jumlah_pembanding": _dec(line.jumlah_pembanding),
-                "level": line.level, "jenis": line.jenis,
-            }
-            for line in statement.lines
-        ],
-        "totals": {k: {"jumlah": _dec(c), "jumlah_pembanding": _dec(p)} for k, (c, p) in statement.totals.items()},
-        "pembanding": {k: _dec(p) for k, (_, p) in statement.totals.items()},
+        "lines": [plain(line) for line in statement.lines],
+        "totals": {k: total_json(v) for k, v in statement.totals.items()},
     }
     for key, (current, _) in statement.totals.items():
-        result.setdefault(key, _dec(current))
+        result.setdefault(key, decimal_text(current))
+    if statement.kolom:
+        result["kolom"] = list(statement.kolom)
+        result["saldo_akhir_per_kolom"] = plain(statement.saldo_akhir_per_kolom())
+        result["tabel"] = [
+            {"label": r.label, "tahun": r.tahun, "jenis": r.jenis,
+             "per_kolom": plain(dict(zip(statement.kolom, r.per_kolom, strict=True))), "jumlah": plain(r.jumlah)}
+            for r in statement.tabel
+        ]
     return result
 
 
 def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> dict[str, Any]:
-    """The JSON contract: ``{"tahun", "pembanding", "neraca", "phu", "ekuitas", "arus_kas"}``.
+    """The JSON contract (kopledger/schemas/laporan.schema.json): ``{"skema", "tahun",
+    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``.
 
-    Only the parts in ``jenis`` are included (``calk`` adds the notes). Amounts are
-    strings of exact decimals.
+    Only the parts in ``jenis`` are included. Amounts are strings of exact decimals.
     """
+    from kopledger.catatan import notes_json
+
     wanted = list(jenis)
-    result: dict[str, Any] = {"tahun": fs.tahun, "pembanding": fs.pembanding, "mata_uang": fs.mata_uang}
+    result: dict[str, Any] = {"skema": SKEMA, "tahun": fs.tahun, "pembanding": fs.pembanding,
+                              "mata_uang": fs.mata_uang}
     for key in wanted:
         if key in _JSON_KEYS:
             result[_JSON_KEYS[key]] = statement_json(fs.statement(key))
         elif key == "calk":
-            result["calk"] = _plain(fs.calk)
+            result["calk"] = notes_json(fs.calk)
     return result
-
-
-def _plain(value: Any) -> Any:
-    """Plain JSON data: Decimals as exact strings, dates ISO, dataclasses as dicts."""
-    if isinstance(value, Decimal):
-        return _dec(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):  # enums
-        return value.value
-    return value

@@ -101,7 +101,7 @@ def test_shu_splits_replace_each_other() -> None:
 '''))
     assert errors == []
     assert split_in_force(splits, dt.date(2023, 1, 1)) is None
-    assert [s.component for s in split_in_force(splits, dt.date(2024, 12, 31)).shares] == ["cadangan"]
+    assert [s.komponen for s in split_in_force(splits, dt.date(2024, 12, 31)).shares] == ["cadangan"]
     assert split_in_force(splits, dt.date(2025, 1, 1)).total == 100
 
 

@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.filters import akuntansi, angka, persen, rupiah
+from kopledger.formatting import akuntansi, angka, persen, rupiah
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pytest
 
-from kopledger import filters
+from kopledger import formatting
 from kopledger.render import catalog, templates_dir
 
 TEMPLATES = templates_dir()
@@ -78,12 +78,12 @@ def test_chosen_translations(indonesian: str, english: str) -> None:
 def test_persen_shows_rates_with_the_decimals_asked_trailing_zeros_dropped() -> None:
     from decimal import Decimal
 
-    assert filters.persen(Decimal("0.0125"), decimals=4) == "0,0125%"
-    assert filters.persen(Decimal("33.333333"), decimals=4) == "33,3333%"
-    assert filters.persen(Decimal("12.5000"), decimals=4) == "12,5%"
-    assert filters.persen(Decimal("20"), decimals=4) == "20%"
-    assert filters.persen(Decimal("0.0125"), "en", decimals=4) == "0.0125%"
-    assert filters.persen(Decimal("0.0125")) == "0,01%"  # default: 2 places
+    assert formatting.persen(Decimal("0.0125"), decimals=4) == "0,0125%"
+    assert formatting.persen(Decimal("33.333333"), decimals=4) == "33,3333%"
+    assert formatting.persen(Decimal("12.5000"), decimals=4) == "12,5%"
+    assert formatting.persen(Decimal("20"), decimals=4) == "20%"
+    assert formatting.persen(Decimal("0.0125"), "en", decimals=4) == "0.0125%"
+    assert formatting.persen(Decimal("0.0125")) == "0,01%"  # default: 2 places
 
 
 def _shu_paragraph(html: str) -> str:
@@ -140,10 +140,10 @@ def test_shu_slip_shows_the_rate_with_up_to_four_decimals() -> None:
     assert usaha is not None and result.total_basis_usaha > 0
     rate = (usaha.jumlah * 100 / result.total_basis_usaha).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     assert rate != rate.quantize(Decimal("0.01"))  # this ledger's rate needs more than 2 decimals
-    shown = filters.persen(rate, decimals=4)
+    shown = formatting.persen(rate, decimals=4)
     for lang in ("id", "en"):
         text = str(render_slips(kop, result, "txt", lang))
-        assert filters.persen(rate, lang, decimals=4) in text
+        assert formatting.persen(rate, lang, decimals=4) in text
         html = str(render_slips(kop, result, "html", lang))
-        assert filters.persen(rate, lang, decimals=4) in html
+        assert formatting.persen(rate, lang, decimals=4) in html
     assert shown.count(",") == 1 and len(shown.split(",")[1].rstrip("%")) > 2

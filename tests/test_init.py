@@ -11,7 +11,7 @@ from beancount.core import data
 from click.testing import CliRunner
 
 from kopledger import InputError, Koperasi, Roots
-from kopledger.chart import STANDARD_CHART
+from kopledger.bagan_akun import STANDARD_CHART
 from kopledger.cli import main
 from kopledger.init import ENGLISH_ROOTS, create_ledger, new_ledger_text
 

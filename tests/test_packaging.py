@@ -35,6 +35,8 @@ def test_wheel_contains_templates_and_py_typed(wheel: Path) -> None:
     assert "kopledger/templates/base.html.j2" in names
     assert "kopledger/templates/style.css.j2" in names
     assert "kopledger/templates/locale/en/umum.json" in names
+    for schema in ("laporan", "shu", "rat"):  # the published JSON schemas
+        assert f"kopledger/schemas/{schema}.schema.json" in names
     assert "kopledger/plugin.py" in names and "kopledger/cli/cek.py" in names
     # every template of the source tree is in the wheel
     shipped = {n.removeprefix("kopledger/templates/") for n in names if n.startswith("kopledger/templates/")}

@@ -9,7 +9,7 @@ import pytest
 from beanquery.query import run_query
 from click.testing import CliRunner
 
-from kopledger import Koperasi, filters
+from kopledger import Koperasi, formatting
 from kopledger.cli import main
 from kopledger.rat import build_rat, render_rat
 from tests.rat_html import RatDocument
@@ -53,14 +53,14 @@ def test_shu_figures_match_compute_shu_and_bean_query(kop, doc):
         "AND NOT 'tutup-buku-2025' IN tags",
     )
     assert result.shu == -rows[0][0]
-    assert doc.texts["shu-tahun"] == filters.rupiah(result.shu)
+    assert doc.texts["shu-tahun"] == formatting.rupiah(result.shu)
     components = doc.rows_with("data-komponen")
     for c in result.alokasi:
-        assert components[c.komponen].cells[1:] == [filters.persen(c.persen), filters.rupiah(c.jumlah)]
+        assert components[c.komponen].cells[1:] == [formatting.persen(c.persen), formatting.rupiah(c.jumlah)]
     members = {r.attrs["data-anggota"]: r.cells for r in doc.table("tabel-shu-anggota") if "data-anggota" in r.attrs}
     assert len(members) == len(result.anggota)
     for m in result.anggota:
-        assert members[m.id][3:] == [filters.rupiah(m.jasa_modal), filters.rupiah(m.jasa_usaha), filters.rupiah(m.jumlah)]
+        assert members[m.id][3:] == [formatting.rupiah(m.jasa_modal), formatting.rupiah(m.jasa_usaha), formatting.rupiah(m.jumlah)]
 
 
 @pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
@@ -70,18 +70,21 @@ def test_statement_figures_match_build_statements(kop, doc, scope, name):
 
     statement = getattr(build_statements(kop, 2025), name)
     body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]
+    if statement.kolom:  # the equity statement: a table by component, prior year first
+        check_equity_table(body, statement)
+        return
     assert [r.cells[0] for r in body] == [line.label for line in statement.lines]
     for row, line in zip(body, statement.lines, strict=True):
         if line.jenis != "bagian":
-            assert row.cells[1:3] == [filters.akuntansi(line.jumlah), filters.akuntansi(line.jumlah_pembanding)]
+            assert row.cells[1:3] == [formatting.akuntansi(line.jumlah), formatting.akuntansi(line.jumlah_pembanding)]
 
 
 def test_member_counts_match_the_register(kop, doc):
     end = dt.date(2025, 12, 31)
-    assert doc.texts["anggota-akhir"] == filters.angka(len(kop.active_members(end)))
-    assert doc.texts["anggota-awal"] == filters.angka(len(kop.active_members(dt.date(2024, 12, 31))))
+    assert doc.texts["anggota-akhir"] == formatting.angka(len(kop.active_members(end)))
+    assert doc.texts["anggota-awal"] == formatting.angka(len(kop.active_members(dt.date(2024, 12, 31))))
     women = sum(1 for m in kop.active_members(end) if m.jenis_kelamin == "P")
-    assert doc.texts["anggota-akhir-P"] == filters.angka(women)
+    assert doc.texts["anggota-akhir-P"] == formatting.angka(women)
 
 
 def test_demo_command_line(tmp_path):
@@ -90,3 +93,15 @@ def test_demo_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 50_000
     assert f"Ditulis: {out}" in result.stderr
+
+
+def check_equity_table(body, statement) -> None:
+    """Every row of the equity table by component as the statement holds it."""
+    rows = [r for r in body if len(r.cells) > 1]
+    assert len(rows) == len(statement.tabel)
+    for row, data in zip(rows, statement.tabel, strict=True):
+        label = f"{data.label} {data.tahun}" if data.jenis == "saldo" else data.label
+        assert row.cells[0] == label
+        assert row.cells[1:] == [formatting.akuntansi(v) for v in (*data.per_kolom, data.jumlah)]
+    closing = statement.saldo_akhir_per_kolom()
+    assert sum(closing.values()) == statement.total("saldo_akhir")

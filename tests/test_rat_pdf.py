@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 
-from kopledger import Koperasi, filters
+from kopledger import Koperasi, formatting
 from kopledger.rat import build_rat, render_rat
 from tests.conftest import ledger_text
 from tests.test_rat import BODY
@@ -28,9 +28,9 @@ def test_pdf(pack):
     reader = PdfReader(BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "KOPERASI WANITA UJI SEJAHTERA" in text.upper()
-    assert filters.rupiah(pack.shu.shu) in text
+    assert formatting.rupiah(pack.shu.shu) in text
     for member in pack.shu.anggota:
-        assert filters.rupiah(member.jumlah) in text
+        assert formatting.rupiah(member.jumlah) in text
     assert "Laporan Pertanggungjawaban Pengurus" in reader.pages[0].extract_text()
     # Cover, contents, foreword, membership, five statements, SHU, savings, indicators, approval.
     assert len(reader.pages) >= 10

@@ -23,6 +23,7 @@ from kopledger.shu import (
     payout_entries,
     render_slips,
     render_table,
+    shu_json,
     shu_of_year,
     to_csv,
 )
@@ -404,7 +405,7 @@ def test_no_member_with_patronage_moves_jasa_usaha_to_cadangan_with_warning():
     assert r.jumlah_komponen("jasa-usaha") == 0
     assert r.jumlah_komponen("cadangan") == 2_500_000 + 3_000_000
     assert shares(r) == {"A0001": (500_000, 0), "A0002": (1_500_000, 0)}
-    assert any("jasa-usaha" in w and "cadangan" in w for w in r.peringatan)
+    assert any(w.kode == "basis-kosong" and w.nilai["komponen"] == "jasa-usaha" for w in r.peringatan)
     assert_invariants(r)
     book(ledger(BASE_SPLIT + member("A0001", "Ani", pokok=100_000) + member("A0002", "Budi", pokok=300_000)
                 + income(None, 10_000_000, "Pendapatan:NonAnggota:Penjualan")), kop, r, dt.date(2025, 2, 1))
@@ -467,7 +468,7 @@ def test_loss_year_distributes_nothing():
     r = compute_shu(kop, 2024, today=TODAY)
     assert r.shu == -2_000_000 and r.rugi
     assert r.alokasi == () and r.anggota == ()
-    assert any("rugi" in w for w in r.peringatan)
+    assert any(w.kode == "shu-rugi" and w.nilai["jumlah"] == -r.shu for w in r.peringatan)
     with pytest.raises(InputError, match=r"tidak ada SHU yang bisa dibagi untuk 2024: tahun itu rugi Rp2\.000\.000"):
         allocation_entry(kop, r, dt.date(2025, 3, 1))
     with pytest.raises(InputError, match="tidak ada SHU yang dibagi untuk 2024"):
@@ -529,7 +530,7 @@ def test_non_member_surplus_goes_to_cadangan_when_policy_says_so():
         "dana-karyawan": 1_500_000, "dana-pendidikan": 1_500_000, "dana-sosial": 1_500_000,
     }
     assert shares(r) == {"A0001": (3_000_000, 3_000_000), "A0002": (3_000_000, 6_000_000)}
-    assert any("non-anggota" in w for w in r.peringatan)
+    assert any(w.kode == "shu-non-anggota" and w.nilai["jumlah"] == r.shu_non_anggota for w in r.peringatan)
     assert_invariants(r)
 
 
@@ -645,7 +646,7 @@ def test_year_not_ended_needs_sementara_and_is_marked():
         compute_shu(kop, 2024, today=dt.date(2024, 12, 31))
     r = compute_shu(kop, 2024, sementara=True, today=dt.date(2024, 10, 1))
     assert r.sementara and r.sampai == dt.date(2024, 7, 1)
-    assert r.peringatan[0].startswith("SEMENTARA")
+    assert r.peringatan[0].kode == "shu-sementara"
     assert "SEMENTARA" in render_table(kop, r)
     assert "SEMENTARA" in render_slips(kop, r, "html", "id")
     with pytest.raises(InputError, match="SHU 2024 masih sementara dan tidak bisa dibukukan"):
@@ -714,10 +715,11 @@ def test_payout_in_cash_and_to_sukarela_load_and_settle():
 
 
 # --- output -------------------------------------------------------------------------------------
-def test_as_dict_keys_and_csv():
+def test_shu_json_keys_and_csv():
     r = compute_shu(load(EXAMPLE_1), 2024, today=TODAY)
-    d = r.as_dict()
-    assert list(d)[:5] == ["tahun", "shu", "alokasi", "anggota", "sisa_pembulatan"]
+    d = shu_json(r)
+    assert list(d)[:6] == ["skema", "tahun", "shu", "alokasi", "anggota", "sisa_pembulatan"]
+    assert d["shu"] == "90000000" and d["alokasi"][0]["jumlah"] == str(r.alokasi[0].jumlah)
     assert list(d["alokasi"][0]) == ["komponen", "persen", "jumlah", "akun"]
     assert list(d["anggota"][0]) == ["id", "nama", "basis_modal", "basis_usaha", "jasa_modal", "jasa_usaha", "jumlah"]
     lines = to_csv(r).splitlines()
@@ -765,7 +767,7 @@ def test_unknown_member_on_income_is_ignored_with_warning():
     kop = Koperasi.from_string(ledger(EXAMPLE_1 + income("Z9999", 1_000_000)))
     assert len(kop.errors) == 1
     r = compute_shu(kop, 2024, today=TODAY)
-    assert any("Z9999" in w for w in r.peringatan)
+    assert any(w.kode == "anggota-tidak-terdaftar" and "Z9999" in w.nilai["anggota"] for w in r.peringatan)
     assert r.total_basis_usaha == 102_000_000
 
 

@@ -252,7 +252,7 @@ def test_notes_follow_from_the_books():
     assert simpanan["Simpanan Pokok"] == (D(100000), D(200000))
     assert simpanan["Simpanan Sukarela"] == (D(0), D(70000))
     assert calk.anggota_aktif == (1, 2)
-    assert {p.key for p in calk.kebijakan} == {"simpanan-pokok", "simpanan-wajib"}
+    assert {p.kunci for p in calk.kebijakan} == {"simpanan-pokok", "simpanan-wajib"}
     book = next(x for x in calk.aset_tetap if x.label == "Nilai buku")
     assert (book.jumlah, book.jumlah_pembanding) == (D(11000), D(0))
     member_line = next(d for d in calk.rincian if d.akun == "Ekuitas:SimpananPokok:*")

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from kopledger import __version__
+from kopledger.cli import bahasa
 from kopledger.cli.common import KopClickError, to_click_error
 from kopledger.errors import KopledgerError
 
@@ -48,8 +49,16 @@ class AliasedGroup(click.Group):
             label = name + (f" ({', '.join(reverse[name])})" if name in reverse else "")
             rows.append((label, cmd.get_short_help_str(limit=70)))
         if rows:
-            with formatter.section("Perintah / Commands"):
+            with formatter.section(bahasa.gettext("Commands")):
                 formatter.write_dl(rows)
+
+    def main(self, args: Any = None, *pos: Any, **kwargs: Any) -> Any:
+        """Run the command line, in the language asked for (click's own words too)."""
+        import sys
+
+        bahasa.install()
+        bahasa.set_language(bahasa.detect(list(args) if args is not None else sys.argv[1:]))
+        return super().main(args, *pos, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

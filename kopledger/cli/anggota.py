@@ -28,7 +28,7 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
-from kopledger.filters import rupiah
+from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.writer import AppendResult, append_built
 

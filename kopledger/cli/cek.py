@@ -24,7 +24,7 @@ from kopledger.cli.common import (
 )
 from kopledger.config import JENIS_KOPERASI
 from kopledger.errors import error_message, format_error_line
-from kopledger.filters import angka, tanggal
+from kopledger.formatting import angka, tanggal
 from kopledger.inputs import terminal_safe
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import enum
 import gc
-import json
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,6 +14,7 @@ import click
 
 from kopledger import inputs
 from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
+from kopledger.jsondata import dumps, plain
 from kopledger.ledger import Koperasi
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,13 +32,18 @@ class KopClickError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(inputs.terminal_safe(f"Kesalahan: {self.format_message()}"), err=True)
+        from kopledger.cli.bahasa import gettext
+
+        click.echo(inputs.terminal_safe(gettext("Error: {message}").format(message=self.format_message())), err=True)
 
 
 def to_click_error(exc: KopledgerError) -> KopClickError:
-    """Map a library error to the CLI's exit codes (1 for books/checks, 2 for input)."""
+    """Map a library error to the CLI's exit codes (1 for books/checks, 2 for input),
+    worded in the command line's language."""
+    from kopledger.cli.bahasa import language
+
     code = EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILED
-    return KopClickError(str(exc), code)
+    return KopClickError(exc.in_lang(language()), code)
 
 
 def ledger_argument(func: F) -> F:
@@ -56,11 +59,9 @@ def ledger_argument(func: F) -> F:
 def require_ledger(ledger: Path | None) -> Path:
     """The ledger path, or a usage error saying how to give one."""
     if ledger is None:
-        raise KopClickError(
+        raise to_click_error(InputError.pesan(
             "berkas buku belum disebut: berikan sebagai argumen pertama (kop cek buku.beancount) "
-            "atau atur KOP_LEDGER",
-            EXIT_USAGE,
-        )
+            "atau atur KOP_LEDGER"))
     return ledger
 
 
@@ -89,10 +90,13 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
     # (docs/performance.md).
     gc.freeze()
     if require_clean and kop.errors:
-        raise to_click_error(LedgerHasErrors(
+        error = LedgerHasErrors(
             f"{path} berisi {len(kop.errors)} kesalahan:", kop.errors,
             hint="Perbaiki dulu (kop cek menampilkan semuanya).",
-        ))
+        )
+        error.teks, error.nilai = "{berkas} berisi {jumlah} kesalahan:", {"berkas": path, "jumlah": len(kop.errors)}
+        error.teks_hint = "Perbaiki dulu (kop cek menampilkan semuanya)."
+        raise to_click_error(error)
     return kop
 
 
@@ -239,26 +243,13 @@ def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
     click.echo(inputs.terminal_safe(text), err=err, nl=nl)
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON data: Decimals as exact strings, dates ISO, dataclasses as dicts."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    return value
+#: The one JSON serializer (kopledger.jsondata), under the name the commands use.
+jsonable = plain
 
 
 def echo_json(value: Any) -> None:
     """Print ``value`` as indented JSON (exact decimals as strings)."""
-    click.echo(inputs.terminal_safe(json.dumps(jsonable(value), ensure_ascii=False, indent=2)))
+    click.echo(inputs.terminal_safe(dumps(value)), nl=False)
 
 
 def echo_errors(errors: list[Any]) -> None:

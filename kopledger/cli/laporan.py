@@ -15,8 +15,10 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 
 JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 
@@ -47,16 +49,18 @@ def laporan_command(
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
     from kopledger.output import render_laporan
-    from kopledger.statements import JENIS, build_statements
+    from kopledger.statements import JENIS
 
     kop = load_books(ledger)
     if tahun is None:
         years = kop.years()
         if not years:
-            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dilaporkan", EXIT_USAGE)
+            raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
         tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
-        raise KopClickError(f"keluaran {fmt.upper()} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{fmt}", EXIT_USAGE)
+        raise to_click_error(InputError.pesan(
+            "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
+            format=fmt.upper(), akhiran=fmt))
     # -- unfinished year (SEMENTARA) and unit reports: kopledger.laporan_tambahan --
     from kopledger.laporan_tambahan import provisional_date, render_unit
 
@@ -70,7 +74,7 @@ def laporan_command(
         write_output(render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat), out)
         return
     parts = list(JENIS) if jenis == "semua" else [jenis]
-    fs = build_statements(kop, tahun)
+    fs = kop.statements(tahun)
     if per is not None:
         from dataclasses import replace
 

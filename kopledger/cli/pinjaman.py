@@ -42,7 +42,7 @@ def _date(value: str | dt.date | None, default: dt.date) -> dt.date:
     return date_type(value) or default
 
 
-def _koperasi_name(kop: Any) -> str:
+def _koperasi_name(kop: Koperasi) -> str:
     return str(kop.title)
 
 
@@ -124,8 +124,8 @@ def cair_command(
     provisi: Decimal, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Cairkan pinjaman anggota (disburse a loan)."""
-    from kopledger.filters import rupiah
-    from kopledger.filters import tanggal as tanggal_filter
+    from kopledger.formatting import rupiah
+    from kopledger.formatting import tanggal as tanggal_filter
     from kopledger.loans import disbursement_entries
     from kopledger.schedule import schedule
     from kopledger.writer import append_built
@@ -170,7 +170,7 @@ def bayar_command(
     denda: Decimal | None, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
-    from kopledger.filters import rupiah
+    from kopledger.formatting import rupiah
     from kopledger.loans import payment_entries
     from kopledger.writer import append_built
 
@@ -198,7 +198,7 @@ def bayar_command(
     )
 
 
-def _portfolio_context(kop: Any, date: dt.date) -> dict[str, Any]:
+def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
     from kopledger.loans import portfolio
 
     return {"portofolio": portfolio(kop, date), "koperasi": _koperasi_name(kop)}
@@ -266,7 +266,7 @@ def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: s
 @handle_library_errors
 def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
-    from kopledger.filters import rupiah
+    from kopledger.formatting import rupiah
     from kopledger.loans import portfolio, ppap_entries
     from kopledger.writer import append_built
 

@@ -83,16 +83,14 @@ def rat_command(
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
-        from dataclasses import replace
+        from kopledger.rat import rat_json
 
         if out is None or str(out) == "-":
-            echo_json(replace(pack, grafik=()))
+            echo_json(rat_json(pack))
         else:
-            import json
+            from kopledger.jsondata import dumps
 
-            from kopledger.cli.common import jsonable
-
-            write_output(json.dumps(jsonable(replace(pack, grafik=())), ensure_ascii=False, indent=2) + "\n", out)
+            write_output(dumps(rat_json(pack)), out)
         return
     progress("Menyusun dokumen" + (" PDF" if fmt == "pdf" else ""))
     content = render_rat(pack, fmt, lang, templat)

@@ -94,7 +94,14 @@ def hitung_command(
     bukti: str | None, dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
-    from kopledger.shu import allocation_entry, compute_shu, existing_allocation, render_table, to_csv
+    from kopledger.shu import (
+        allocation_entry,
+        compute_shu,
+        existing_allocation,
+        render_table,
+        shu_json,
+        to_csv,
+    )
     from kopledger.writer import append_built, format_directives
 
     if tulis:
@@ -128,7 +135,7 @@ def hitung_command(
         echo_safe(format_directives([entry]))
         return
     if fmt == "json":
-        echo_json(result.as_dict())
+        echo_json(shu_json(result))
     elif fmt == "csv":
         write_output(to_csv(result), None)
     else:

@@ -1,6 +1,6 @@
 """The regional report of an :class:`~kopledger.dinas.agregat.Agregat`: HTML, PDF, XLSX, text, JSON.
 
-Markup only in ``templates/dinas/``; charts are pygal SVG from :mod:`kopledger.charts`;
+Markup only in ``templates/dinas/``; charts are pygal SVG from :mod:`kopledger.grafik`;
 PDF through :func:`kopledger.output.html_to_pdf`, XLSX through
 :func:`kopledger.output.xlsx_bytes`.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kopledger import charts, filters
+from kopledger import formatting, grafik
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
 from kopledger.loans import KOLEKTIBILITAS
@@ -36,10 +36,10 @@ def kelas_aset_label(index: int, lang: str = "id") -> str:
     """The label of asset class ``index`` (``< Rp500.000.000``, …, ``≥ Rp25.000.000.000``)."""
     bounds = mesin.KELAS_ASET
     if index == 0:
-        return f"< {filters.rupiah(bounds[0], lang)}"
+        return f"< {formatting.rupiah(bounds[0], lang)}"
     if index >= len(bounds):
-        return f"≥ {filters.rupiah(bounds[-1], lang)}"
-    return f"{filters.rupiah(bounds[index - 1], lang)} – < {filters.rupiah(bounds[index], lang)}"
+        return f"≥ {formatting.rupiah(bounds[-1], lang)}"
+    return f"{formatting.rupiah(bounds[index - 1], lang)} – < {formatting.rupiah(bounds[index], lang)}"
 
 
 def sorted_kolektibilitas(angka: Angka) -> list[tuple[str, int, Decimal]]:
@@ -51,21 +51,21 @@ def sorted_kolektibilitas(angka: Angka) -> list[tuple[str, int, Decimal]]:
 def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
     """The report's charts: assets and members per wilayah, loan quality, asset classes, predikat."""
     _ = translator(lang)
-    rupiah = functools.partial(filters.rupiah, lang=lang)
-    angka = functools.partial(filters.angka, lang=lang)
+    rupiah = functools.partial(formatting.rupiah, lang=lang)
+    angka = functools.partial(formatting.angka, lang=lang)
     names = [w.nama or _("(tanpa wilayah)") for w in result.per_wilayah]
     found: dict[str, Grafik] = {}
     if result.per_wilayah:
         others = [w.angka.anggota - w.angka.anggota_perempuan - w.angka.anggota_laki_laki for w in result.per_wilayah]
         unrecorded = [(_("Tidak tercatat"), others)] if any(others) else []
-        found["aset"] = Grafik("dinas-aset", "Aset, simpanan dan pinjaman per wilayah", charts.bar_chart(
+        found["aset"] = Grafik("dinas-aset", "Aset, simpanan dan pinjaman per wilayah", grafik.bar_chart(
             "dinas-aset", names,
             [(_("Total aset"), [w.angka.total_aset for w in result.per_wilayah]),
              (_("Simpanan anggota"), [w.angka.simpanan for w in result.per_wilayah]),
              (_("Pinjaman beredar"), [w.angka.pinjaman for w in result.per_wilayah])],
             value_formatter=rupiah, print_values=False,
         ))
-        found["anggota"] = Grafik("dinas-anggota", "Anggota per wilayah menurut jenis kelamin", charts.bar_chart(
+        found["anggota"] = Grafik("dinas-anggota", "Anggota per wilayah menurut jenis kelamin", grafik.bar_chart(
             "dinas-anggota", names,
             [(_("Perempuan"), [w.angka.anggota_perempuan for w in result.per_wilayah]),
              (_("Laki-laki"), [w.angka.anggota_laki_laki for w in result.per_wilayah]),
@@ -75,9 +75,9 @@ def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
     kol = [(_(k), s) for k, _n, s in sorted_kolektibilitas(result.total) if s > 0]
     if kol:
         found["kolektibilitas"] = Grafik("dinas-kolektibilitas", "Saldo pinjaman menurut kolektibilitas",
-                                         charts.pie_chart("dinas-kolektibilitas", kol, value_formatter=rupiah))
+                                         grafik.pie_chart("dinas-kolektibilitas", kol, value_formatter=rupiah))
     if result.total.kelas_aset:
-        found["kelas-aset"] = Grafik("dinas-kelas-aset", "Sebaran koperasi menurut besar aset", charts.bar_chart(
+        found["kelas-aset"] = Grafik("dinas-kelas-aset", "Sebaran koperasi menurut besar aset", grafik.bar_chart(
             "dinas-kelas-aset", [kelas_aset_label(k, lang) for k, _n in result.total.kelas_aset],
             [(_("Jumlah koperasi"), [n for _k, n in result.total.kelas_aset])],
             value_formatter=angka, whole_numbers=True,
@@ -85,7 +85,7 @@ def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
     assessed = [(p, n) for p, n in result.total.predikat if p]
     if assessed:
         found["predikat"] = Grafik("dinas-predikat", "Koperasi menurut predikat kesehatan",
-                                   charts.pie_chart("dinas-predikat", assessed, value_formatter=angka))
+                                   grafik.pie_chart("dinas-predikat", assessed, value_formatter=angka))
     return found
 
 

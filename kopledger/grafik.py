@@ -9,6 +9,7 @@ the output is the same on every run. The labels come already translated.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -145,3 +146,46 @@ def pie_chart(
         if value > 0:
             chart.add(name, [_number(value)])
     return _render(chart, chart_id)
+
+
+@dataclass(frozen=True)
+class Grafik:
+    """A chart as data: reports hold these, templates draw them (:func:`svg`, the
+    ``grafik_svg`` global of the Jinja environment) in the reader's language.
+
+    ``jenis`` is ``"batang"`` (bars: one group per ``label``, one series per ``seri``
+    entry) or ``"lingkaran"`` (a donut: each ``seri`` entry ``(name, (value,))`` is a
+    slice, shown with its share in percent). Series names are Indonesian and translated
+    when drawn. ``satuan`` formats the values: ``"rupiah"`` or ``"orang"`` (whole numbers).
+    """
+
+    id: str
+    judul: str
+    jenis: str
+    label: tuple[str, ...]
+    seri: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...]
+    satuan: str = "rupiah"
+    bertumpuk: bool = False
+
+
+def svg(chart: Grafik, lang: str = "id") -> str:
+    """The chart as inline SVG, its words in ``lang``."""
+    from kopledger import formatting
+    from kopledger.render import translate
+
+    def number(value: Any) -> str:
+        amount = Decimal(str(value))
+        return formatting.rupiah(amount, lang) if chart.satuan == "rupiah" else formatting.angka(amount, lang)
+
+    chart_id = chart.id.replace("grafik-", "rat-", 1)
+    if chart.jenis == "lingkaran":
+        values = [(translate(name, lang), values[0] or 0) for name, values in chart.seri]
+        positive = sum((Decimal(v) for _n, v in values if v > 0), Decimal(0))
+        slices = [
+            (f"{name} {formatting.persen(Decimal(v) / positive * 100, lang, decimals=1)}", v)
+            for name, v in values if v > 0
+        ]
+        return pie_chart(chart_id, slices, value_formatter=number)
+    series = [(translate(name, lang), list(values)) for name, values in chart.seri]
+    return bar_chart(chart_id, list(chart.label), series, value_formatter=number, stacked=chart.bertumpuk,
+                     whole_numbers=chart.satuan == "orang")
