@@ -447,10 +447,38 @@ def opening_transaction(kop: Any, year: int, balances: dict[str, Decimal]) -> da
                 meta = _wajib_state(member, through, by_month.get(member.id, {}), pool.get(member.id, ZERO),
                                     lambda b: _wajib_due(kop.policies, b), owed_months)
         postings.append(data.Posting(account, Amount(amount, currency), None, None, None, meta))
+    meta = _meta()
+    shu_left = shu_unallocated(kop, year)
+    if shu_left:
+        meta[META_SHU_TAHUN] = " ".join(f"{y}={_plain(v)}" for y, v in sorted(shu_left.items()))
     return data.Transaction(
-        _meta(), end, "*", None, f"Saldo awal {year + 1}: saldo akhir {year} setelah tutup buku",
+        meta, end, "*", None, f"Saldo awal {year + 1}: saldo akhir {year} setelah tutup buku",
         frozenset({f"{TAG_PREFIX}-{year + 1}"}), data.EMPTY_SET, postings,
     )
+
+
+#: Opening metadata: each year's SHU not yet allocated at the closed year's end
+#: (``"2023=5973594 2024=..."``), so the notes of later year files break "SHU belum dibagi"
+#: down by year as one long file does, without loading every older archive.
+META_SHU_TAHUN = "shu-tahun"
+
+
+def shu_unallocated(kop: Any, year: int) -> dict[int, Decimal]:
+    """Each year's SHU (``year`` included) not yet allocated at the end of ``year``, from the
+    statements of ``year`` (the notes' breakdown and the balance sheet's SHU tahun berjalan)."""
+    fs = kop.statements(year)
+    left = {row.tahun: row.jumlah for row in fs.calk.shu_belum_dibagi if row.tahun is not None}
+    left[year] = fs.neraca.totals["shu_tahun_berjalan"][0]
+    return {y: v for y, v in left.items() if v}
+
+
+def parse_shu_left(text: Any) -> dict[int, Decimal]:
+    """The :data:`META_SHU_TAHUN` metadata of a year file's opening, read back."""
+    result: dict[int, Decimal] = {}
+    for token in str(text).split():
+        y, _, v = token.partition("=")
+        result[int(y)] = Decimal(v)
+    return result
 
 
 def _wajib_state(

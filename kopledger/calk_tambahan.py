@@ -114,7 +114,7 @@ def calk_tambahan(kop: Any, year: int) -> ExtraNotes:
 
     end = dt.date(year, 12, 31)
     split = kop.shu_split(end)
-    alokasi = tuple((s.component, s.percent) for s in split.shares) if split is not None else ()
+    alokasi = tuple((s.komponen, s.persen) for s in split.shares) if split is not None else ()
     usulan: tuple[tuple[str, Decimal], ...] = ()
     shu_value: Decimal | None = None
     try:

@@ -282,13 +282,18 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
             taken = sum((w for acc, w in weights if acc.komponen_ekuitas == "shu"), ZERO)
             if years and taken:
                 alokasi.append((date, years[0], taken))
+        opening_entry = bool(tags) and is_opening_tags(tags)
+        if opening_entry and "shu-tahun" in entry.meta:  # a year file's carried SHU per year (kopledger.archive)
+            from kopledger.archive import parse_shu_left
+
+            for y, left in parse_shu_left(entry.meta["shu-tahun"]).items():
+                shu_per_tahun[y] += left
         if date < start_prior:
             for acc, w in weights:
                 opening[acc.akun] += w
             opening_residual += residual
             continue
         period = periods[0 if date < start_year else 1]
-        opening_entry = bool(tags) and is_opening_tags(tags)
         has_cash = False
         for acc, w in weights:
             period.flows[acc.akun] += w

@@ -193,6 +193,12 @@ def test_statement_pages_match_the_cli(client: FlaskClient, example: Path, jenis
     key = next(k for k in data if k.replace("_", "-") == jenis)
     statement = data[key]
     lines = [line for line in statement.get("lines", []) if line.get("jenis") != "bagian"]
+    if jenis == "ekuitas":  # SAK EP: a table of components, each row with its total
+        lines = [{"label": row["label"], "jumlah": row["jumlah"]} for row in statement["tabel"] if row["jumlah"] != "0"]
+        for row in statement["tabel"]:
+            for amount in row["per_kolom"].values():
+                if amount != "0":
+                    assert akuntansi(Decimal(amount)) in page.replace("&nbsp;", " "), (row["label"], amount)
     assert lines or jenis == "calk"
     shown = page.replace("&nbsp;", " ")
     for line in lines:
@@ -472,7 +478,7 @@ def test_health_and_warnings_come_from_one_function(example: Path, monkeypatch: 
     def assessed(kop: Koperasi, tahun: int) -> halaman.KesehatanPeringatan:
         seen.append(tahun)
         return halaman.KesehatanPeringatan(tahun, predikat="Cukup Sehat", skor=Decimal("72.5"), lengkap=True,
-                                           peringatan=(Peringatan("rugi", tahun, {"jumlah": Decimal(1500)}),))
+                                           peringatan=(Peringatan("rugi", {"jumlah": Decimal(1500)}, tahun),))
 
     monkeypatch.setattr(halaman, "_kesehatan_dan_peringatan", assessed)
     page = get(client_for(example), "?tahun=2025")

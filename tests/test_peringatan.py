@@ -19,7 +19,8 @@ def test_shu_warnings_are_codes_worded_by_the_templates() -> None:
         Peringatan("shu-rugi", {"tahun": 2024, "jumlah": Decimal(1500000)}),
         Peringatan("basis-kosong", {"komponen": "jasa-usaha", "jumlah": Decimal(2500)}),
     ))
-    assert shu_json(result)["peringatan"][0] == {"kode": "shu-rugi", "nilai": {"tahun": 2024, "jumlah": "1500000"}}
+    assert shu_json(result)["peringatan"][0] == {"kode": "shu-rugi", "nilai": {"tahun": 2024, "jumlah": "1500000"},
+                                                   "tahun": None}
     indonesian = render_table(kop, result)
     assert "Tahun buku 2024 rugi Rp1.500.000: tidak ada SHU yang dibagi." in indonesian
     english = render_table(kop, result, "en")
