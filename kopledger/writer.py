@@ -35,6 +35,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
+from kopledger import cache
 from kopledger.errors import InputError, LedgerHasErrors
 
 if TYPE_CHECKING:
@@ -141,10 +142,7 @@ def _append(
     with ledger_lock(path):
         _remove_stale_temps(path)
         old = path.read_bytes()
-        loaded = load_cached(path)
-        if loaded[1]:
-            # beancount's cache does not know the plugin's version: confirm before refusing
-            loaded = load_uncached(path)
+        loaded = cache.load_books(path)  # kopledger's cache: verified by content and code
         errors = loaded[1]
         if errors:
             raise LedgerHasErrors(
@@ -164,7 +162,11 @@ def _append(
                 handle.write(new)
                 handle.flush()
                 os.fsync(handle.fileno())
-            _, new_errors, _ = load_uncached(tmp)
+            # validated incrementally against the books just loaded (kopledger.incremental);
+            # where that cannot be exact, the candidate file is loaded cold
+            new_errors = cache.validate_candidate(path, old, new)
+            if new_errors is None:
+                _, new_errors, _ = load_uncached(tmp)
             if new_errors:
                 raise LedgerHasErrors(
                     "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",

@@ -1,0 +1,481 @@
+"""kopledger's own cache of loaded books and of computed results.
+
+Every ``kop`` command loads the books. This cache makes a load of unchanged books, or of
+books that only grew at the end (what the writer does), cost a fraction of a cold load,
+and can never answer for other books:
+
+- **Where.** ``$XDG_CACHE_HOME/kopledger`` (else ``~/.cache/kopledger``), private to the
+  user (folder 0700, files 0600) — never beside the ledger, so a folder copied with
+  ``cp -a`` or moved carries no cache with it. One snapshot per main file, named by a
+  hash of its *real* path (symlinks resolved).
+- **Verified on every use.** A snapshot records the content hash (BLAKE2b) of every file
+  the books read — the main file's first ``size`` bytes and each included file whole —
+  plus a key of the code that produced it: kopledger's version and the hash of its
+  source files and templates, beancount's and Python's versions, the source files of
+  any third-party plugin the ledger declares, and the checks registered in
+  ``kopledger.plugin.CHECKS``. The plugin list and its configuration are lines of the
+  ledger, so its hash covers them. Any difference and the snapshot is not used. Times
+  (mtime) are never trusted.
+- **Appends.** When the main file is the snapshot's bytes plus new text, only the new
+  text is parsed and the whole books are re-validated by every plugin
+  (:mod:`kopledger.incremental`); anything else is a cold load, which then refreshes
+  the snapshot. Books with errors are never snapshotted.
+- **Results.** :func:`memo` and :func:`cached_output` keep computed results (statements,
+  SHU, portfolio, rendered reports) keyed on the content key of the books they came from.
+- ``KOP_CACHE=0`` turns every kopledger cache off (this one, the results, and the closed
+  years' verified-fingerprint cache); a load is then beancount's own cold load.
+
+beancount's own pickle cache (``.NAME.picklecache`` beside the ledger, keyed on file
+times) is never read or written by kopledger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kopledger import incremental
+
+T = TypeVar("T")
+
+#: Bump when the snapshot layout changes.
+FORMAT = "kopledger-cache-1"
+ENV = "KOP_CACHE"
+
+#: A snapshot is refreshed once the appended text not in it exceeds this many bytes …
+SAVE_TAIL_BYTES = 256 * 1024
+#: … or this fraction of the snapshot.
+SAVE_TAIL_FRACTION = 0.05
+#: Results and orphaned snapshots not used for this long are removed.
+MAX_AGE_SECONDS = 30 * 24 * 3600
+
+_GLOB_INCLUDE = re.compile(rb'^[ \t]*include[ \t]+"[^"\n]*[*?\[]', re.M)
+
+
+def enabled() -> bool:
+    """False when ``KOP_CACHE=0``: every kopledger cache is off."""
+    return os.environ.get(ENV, "1").strip() != "0"
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/kopledger``, else ``~/.cache/kopledger``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kopledger"
+
+
+def _digest(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=20).hexdigest()
+
+
+_CODE_KEY: str | None = None
+
+
+def code_key() -> str:
+    """A hash of the code that turns ledger text into results (computed once per process)."""
+    global _CODE_KEY
+    if _CODE_KEY is None:
+        import beancount
+
+        import kopledger
+
+        h = hashlib.blake2b(digest_size=20)
+        h.update(f"{FORMAT}|{kopledger.__version__}|{beancount.__version__}|{sys.version}".encode())
+        package = Path(kopledger.__file__).resolve().parent
+        folders = [package]
+        templates = package.parent / "templates"
+        if not (package / "templates").is_dir() and templates.is_dir():
+            folders.append(templates)
+        for folder in folders:
+            for file in sorted(folder.rglob("*")):
+                if file.is_file() and file.suffix in (".py", ".j2", ".json", ".css", ".svg", ".html"):
+                    h.update(str(file.relative_to(folder)).encode())
+                    h.update(file.read_bytes())
+        _CODE_KEY = h.hexdigest()
+    return _CODE_KEY
+
+
+def _env_key(plugins: list[str]) -> str:
+    """The code key, the ledger's third-party plugins' sources and the registered checks."""
+    from importlib import util
+
+    from kopledger import plugin
+
+    h = hashlib.blake2b(code_key().encode(), digest_size=20)
+    for name in plugins:
+        h.update(name.encode())
+        if name.split(".")[0] in ("kopledger", "beancount"):
+            continue
+        try:
+            spec = util.find_spec(name)
+            origin = spec.origin if spec else None
+            h.update(Path(origin).read_bytes() if origin else b"<missing>")
+        except (ImportError, ValueError, OSError):
+            h.update(b"<missing>")
+    for check in plugin.CHECKS:
+        h.update(f"|{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}".encode())
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (a load builds millions of live objects)."""
+    enabled_before = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled_before:
+            gc.enable()
+
+
+# --- snapshots of loaded books ------------------------------------------------------
+
+
+class _Entry:
+    """A verified-able snapshot: its header and the state (loaded lazily from disk)."""
+
+    def __init__(self, header: dict[str, Any], state: incremental.State | None, disk: Path | None) -> None:
+        self.header = header
+        self._state = state
+        self.disk = disk
+
+    def state(self) -> incremental.State:
+        if self._state is None:
+            assert self.disk is not None
+            with open(self.disk, "rb") as handle:
+                pickle.load(handle)  # the header
+                state = pickle.load(handle)
+            if not isinstance(state, incremental.State):
+                raise ValueError("not a kopledger snapshot")
+            self._state = state
+        return self._state
+
+
+#: Snapshots held in this process (the last two per main file: a write's books and candidate).
+_MEMORY: dict[str, list[_Entry]] = {}
+
+
+def _snapshot_path(main: str) -> Path:
+    return cache_root() / "books" / f"{hashlib.sha256(main.encode()).hexdigest()[:40]}.pickle"
+
+
+def _header(state: incremental.State, blob: bytes, files: dict[str, str], disk_size: int) -> dict[str, Any]:
+    plugins = [name for name, _config in state.options.get("plugin") or []]
+    return {
+        "format": FORMAT,
+        "main": state.main,
+        "size": state.size,
+        "hash": _digest(blob[: state.size]),
+        "newline": blob[: state.size].endswith(b"\n") or state.size == 0,
+        "lines": blob.count(b"\n", 0, state.size),
+        "files": files,
+        "plugins": plugins,
+        "env": _env_key(plugins),
+        "disk_size": disk_size,
+    }
+
+
+def _included_files(state: incremental.State) -> dict[str, str] | None:
+    """Content hashes of every file the books read but the main one (None: not cacheable)."""
+    files = {}
+    for name in state.options.get("include") or []:
+        if name == state.main:
+            continue
+        try:
+            blob = Path(name).read_bytes()
+        except OSError:
+            return None
+        if _GLOB_INCLUDE.search(blob):
+            return None
+        files[name] = _digest(blob)
+    return files
+
+
+def _valid(header: dict[str, Any], main: str, blob: bytes) -> bool:
+    """The snapshot's files are these bytes (the main file may have grown), same code."""
+    try:
+        if header.get("format") != FORMAT or header.get("main") != main:
+            return False
+        size = header["size"]
+        if size > len(blob) or _digest(blob[:size]) != header["hash"]:
+            return False
+        for name, digest in header["files"].items():
+            if _digest(Path(name).read_bytes()) != digest:
+                return False
+        return bool(header["env"] == _env_key(header["plugins"]))
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+def _read_header(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as handle:
+            header = pickle.load(handle)
+        return header if isinstance(header, dict) else None
+    except Exception:  # missing, unreadable, corrupt or from another version: no snapshot
+        return None
+
+
+def _candidates(main: str) -> list[_Entry]:
+    found = list(_MEMORY.get(main, []))
+    disk = _snapshot_path(main)
+    header = _read_header(disk)
+    if header is not None:
+        found.append(_Entry(header, None, disk))
+    return found
+
+
+def _remember_memory(main: str, entry: _Entry) -> None:
+    kept = [e for e in _MEMORY.get(main, []) if e.header["hash"] != entry.header["hash"]]
+    _MEMORY.clear()  # one ledger at a time: do not keep other books alive
+    _MEMORY[main] = [entry, *kept][:2]
+
+
+def _save(main: str, header: dict[str, Any], state: incremental.State) -> None:
+    target = _snapshot_path(main)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snap.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({**header, "disk_size": state.size}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        header["disk_size"] = state.size
+        _prune(target.parent, keep=target)
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # a read-only or full disk: load cold next time instead
+
+
+def _prune(folder: Path, keep: Path | None = None) -> None:
+    """Remove cache files not used for :data:`MAX_AGE_SECONDS` (e.g. of moved books)."""
+    limit = time.time() - MAX_AGE_SECONDS
+    with contextlib.suppress(OSError):
+        for file in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if file != keep and max(file.stat().st_atime, file.stat().st_mtime) < limit:
+                    file.unlink()
+
+
+def _books_key(header: dict[str, Any], blob: bytes) -> str:
+    """The content key of the books: every file's hash (the main file whole) and the code."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{header['env']}|{header['main']}|{_digest(blob)}".encode())
+    for name, digest in sorted(header["files"].items()):
+        h.update(f"|{name}|{digest}".encode())
+    return h.hexdigest()
+
+
+#: The content key of the books last loaded (clean and cacheable) from each main file.
+_LAST_KEY: dict[str, str] = {}
+
+
+def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """Load the books whose main file is ``path``: (entries, errors, options), as beancount's
+    loader would cold, through kopledger's cache (see the module doc). Never beancount's cache.
+    """
+    main = os.path.realpath(path)
+    with _gc_paused():
+        if not enabled():
+            from beancount import loader
+
+            return loader._load([(main, True)], None, None, None)  # type: ignore[no-any-return]
+        state = _load_state(main)
+    return state.entries, state.errors, state.options
+
+
+def _load_state(main: str) -> incremental.State:
+    _LAST_KEY.pop(main, None)
+    blob = Path(main).read_bytes()
+    cacheable = _GLOB_INCLUDE.search(blob) is None
+    if cacheable:
+        for entry in _candidates(main):
+            if not _valid(entry.header, main, blob):
+                continue
+            try:
+                state = entry.state()
+            except Exception:  # a corrupt or foreign snapshot: ignore it
+                continue
+            header = entry.header
+            size = header["size"]
+            if size == len(blob):
+                _remember_memory(main, entry)
+                _LAST_KEY[main] = _books_key(header, blob)
+                return state
+            grown = incremental.extend(state, blob[size:], header["newline"], header["lines"] + 1)
+            if grown is None:
+                break
+            new_header = _header(grown, blob, header["files"], header["disk_size"])
+            if grown.errors:
+                return grown
+            _remember_memory(main, _Entry(new_header, grown, None))
+            _LAST_KEY[main] = _books_key(new_header, blob)
+            if grown.size - header["disk_size"] > max(SAVE_TAIL_BYTES, SAVE_TAIL_FRACTION * grown.size):
+                _save(main, new_header, grown)
+            return grown
+    state = incremental.full_load(main, len(blob))
+    if not cacheable or state.errors:
+        return state
+    files = _included_files(state)
+    if files is None or Path(main).read_bytes() != blob:  # changed while we read it
+        return state
+    header = _header(state, blob, files, 0)
+    _remember_memory(main, _Entry(header, state, None))
+    _LAST_KEY[main] = _books_key(header, blob)
+    _save(main, header, state)
+    return state
+
+
+def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> list[Any] | None:
+    """The errors of the main file ``path`` if its bytes ``old`` became ``new`` (= ``old`` +
+    appended text), validated incrementally against the books loaded from ``old``.
+
+    None when that cannot be done exactly (see :func:`kopledger.incremental.extend`): the
+    caller then loads the candidate cold. The candidate's state is kept in this process,
+    so a load of the file once it holds ``new`` costs nothing more.
+    """
+    if not enabled() or not new.startswith(old):
+        return None
+    main = os.path.realpath(path)
+    digest = _digest(old)
+    for entry in _MEMORY.get(main, []):
+        header = entry.header
+        if header["size"] != len(old) or header["hash"] != digest:
+            continue
+        state = entry.state()
+        with _gc_paused():
+            grown = incremental.extend(state, new[len(old):], header["newline"], header["lines"] + 1)
+        if grown is None:
+            return None
+        if not grown.errors:
+            _remember_memory(main, _Entry(_header(grown, new, header["files"], header["disk_size"]), grown, None))
+        return grown.errors
+    return None
+
+
+# --- results ------------------------------------------------------------------------
+
+_KOP_KEYS: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+
+def remember(kop: Any, path: str | os.PathLike[str]) -> None:
+    """Note that ``kop`` (a loaded ``Koperasi``) holds the books last loaded from ``path``."""
+    key = _LAST_KEY.get(os.path.realpath(path)) if enabled() else None
+    for ident in [i for i, (ref, _) in _KOP_KEYS.items() if ref() is None]:
+        del _KOP_KEYS[ident]
+    if key is not None:
+        _KOP_KEYS[id(kop)] = (weakref.ref(kop), key)
+
+
+def key_of(kop: Any) -> str | None:
+    """The content key of the books ``kop`` was loaded from (None: unknown, not cached)."""
+    found = _KOP_KEYS.get(id(kop))
+    if found is None or found[0]() is not kop or kop.errors:
+        return None
+    return found[1]
+
+
+def _result_path(key: str, name: str, params: Any) -> Path:
+    ident = hashlib.sha256(f"{key}|{name}|{params!r}".encode()).hexdigest()[:40]
+    return cache_root() / "results" / f"{ident}.pickle"
+
+
+_NOTHING: Any = object()
+
+
+def _read_result(key: str, name: str, params: Any) -> Any:
+    path = _result_path(key, name, params)
+    try:
+        with open(path, "rb") as handle:
+            stored_key, stored_name, stored_params, value = pickle.load(handle)
+        if (stored_key, stored_name, stored_params) == (key, name, repr(params)):
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            return value
+    except Exception:  # missing or unreadable: compute
+        pass
+    return _NOTHING
+
+
+def _write_result(key: str, name: str, params: Any, value: Any) -> None:
+    path = _result_path(key, name, params)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".res.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((key, name, repr(params), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        _prune(path.parent, keep=path)
+    except Exception:  # unpicklable value or unwritable disk: not cached
+        with contextlib.suppress(Exception):
+            os.unlink(tmp)
+
+
+def memo(kop: Any, name: str, params: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, or the result stored for the same books (by content), name and params.
+
+    ``params`` must hold everything else the result depends on (its ``repr`` is the key).
+    Books with errors, or not loaded from a file, are never cached.
+    """
+    key = key_of(kop) if enabled() else None
+    if key is None:
+        return compute()
+    value = _read_result(key, name, params)
+    if value is _NOTHING:
+        value = compute()
+        _write_result(key, name, params, value)
+    return value  # type: ignore[no-any-return]
+
+
+def books_key(path: str | os.PathLike[str]) -> str | None:
+    """The content key of the books at ``path`` *without loading them*, when a snapshot
+    proves which files they read; None otherwise."""
+    if not enabled():
+        return None
+    main = os.path.realpath(path)
+    try:
+        blob = Path(main).read_bytes()
+    except OSError:
+        return None
+    if _GLOB_INCLUDE.search(blob):
+        return None
+    for entry in _candidates(main):
+        header = entry.header
+        if not _valid(header, main, blob):
+            continue
+        if not incremental.simple_tail(header["newline"], blob[header["size"]:]):
+            return None
+        return _books_key(header, blob)
+    return None
+
+
+def cached_output(path: str | os.PathLike[str], name: str, params: Any, compute: Callable[[], T]) -> T:
+    """Like :func:`memo`, for a result of the books at ``path`` looked up *before* loading them.
+
+    ``compute`` loads the books itself (and raises on books with errors: nothing is kept).
+    """
+    key = books_key(path)
+    if key is not None:
+        value = _read_result(key, name, params)
+        if value is not _NOTHING:
+            return value  # type: ignore[no-any-return]
+    value = compute()
+    loaded = _LAST_KEY.get(os.path.realpath(path)) if enabled() else None
+    if loaded is not None:
+        _write_result(loaded, name, params, value)
+    return value

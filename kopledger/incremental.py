@@ -1,0 +1,159 @@
+"""Loading the books in stages, and extending a loaded state by appended text.
+
+A cold load is beancount's own pipeline (``beancount.loader._load``): parse every file,
+sort, book, run the plugins (``run_transformations``: beancount's documents, pad and
+balance plugins around the ledger's own, ``kopledger.plugin`` among them), validate.
+:func:`full_load` runs the same stages with beancount's own functions, keeping the
+booked entries *before* the plugins ran (``raw``) beside the result, so that
+:func:`extend` can later add entries appended to the main file:
+
+- parse only the appended text (with the main file's name and its true line numbers),
+  book only the new entries;
+- run **every plugin, unchanged, over the whole books** (old booked entries + new ones)
+  — so ``kopledger.plugin``'s cooperative rules, every check registered in
+  ``kopledger.plugin.CHECKS`` (invariants, closed-year chain) and beancount's balance
+  assertions and padding judge the new entries against the whole state, exactly as in a
+  cold load; nothing of theirs is re-implemented here;
+- run beancount's validations over the whole result, except that the per-transaction
+  check (``validate_check_transaction_balances``, the costliest, a pure function of one
+  transaction) skips transactions that are the very objects already validated clean.
+
+What is saved is the parse and the booking of the old text, and the balance check of
+old transactions: about two thirds of a cold load.
+
+The extension is *exactly* a cold load of the longer file, or it is refused (``None``)
+and the caller loads cold. It is refused when the old state had any error, when the
+appended text does not start a fresh directive at column 0 of a fresh line, has an
+``include``/``option``/``plugin``/``push…``/``pop…`` line, does not parse or book
+cleanly on its own, holds a posting that booking would complete from the running
+balances (a cost, or a missing currency), or when one of its entries sorts before (or
+together with) the last old entry — a backdated entry, which could break a later balance
+assertion or change what a plugin computed before it.
+
+The contract for a plugin check to stay correct here is the one a beancount plugin has
+anyway: it is a function of the whole entry list and the options (no state kept between
+runs, nothing read from outside the books but what its own cache verifies), and it does
+not mutate entries it was given.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import sys
+from typing import Any
+
+from beancount import loader
+from beancount.core import data
+from beancount.ops import validation
+from beancount.parser import booking, parser
+
+Entries = list[data.Directive]
+
+
+@dataclasses.dataclass
+class State:
+    """Loaded books: the result of a load, plus what :func:`extend` needs.
+
+    ``raw``: the booked entries before the plugins ran (sorted); ``entries``, ``errors``,
+    ``options``: what beancount's loader returns; ``main``: the real path of the main
+    file; ``size``: how many bytes of it the state holds (as read before the load).
+    """
+
+    main: str
+    size: int
+    raw: Entries
+    entries: Entries
+    errors: list[Any]
+    options: dict[str, Any]
+
+
+def full_load(main: str, size: int) -> State:
+    """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
+
+    Same functions, same order, same result as ``loader._load([(main, True)], …)``
+    (tests/test_cache.py compares the two); only the booked entries are kept as well.
+    """
+    entries, parse_errors, options = loader._parse_recursive([(main, True)], None, None)
+    entries.sort(key=data.entry_sortkey)
+    entries, balance_errors = booking.book(entries, options)
+    parse_errors.extend(balance_errors)
+    final, errors = _transform(entries, parse_errors, options)
+    errors.extend(validation.validate(final, options, None, None))
+    options["input_hash"] = loader.compute_input_hash(options["include"])
+    return State(main, size, entries, final, errors, options)
+
+
+def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
+    """``loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
+    saved = list(sys.path)
+    try:
+        if "pythonpath" in options:
+            sys.path[0:0] = options["pythonpath"]
+        return loader.run_transformations(entries, parse_errors, options, None)  # type: ignore[no-any-return]
+    finally:
+        sys.path[:] = saved
+
+
+#: Lines that change the parser's state or the set of files: never appended incrementally.
+_STATEFUL = re.compile(rb"^[ \t]*(include|option|plugin|pushtag|poptag|pushmeta|popmeta)\b", re.M)
+#: An appended text must begin a new directive: a date or a keyword at column 0.
+_FRESH_START = re.compile(rb"\A(?:[ \t]*\r?\n)*[0-9A-Za-z]")
+
+
+def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
+    """``tail`` can be parsed on its own and appended: see the module doc."""
+    if not tail:
+        return True
+    if not prefix_ends_with_newline:
+        return False
+    return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
+
+
+def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line: int) -> State | None:
+    """The state of the main file with ``tail`` appended, or None where only a cold load is exact.
+
+    ``first_line``: the line number of the tail's first line in the main file.
+    """
+    if state.errors or not simple_tail(prefix_ends_with_newline, tail):
+        return None
+    if not tail:
+        return state
+    new, parse_errors, new_options = parser.parse_string(tail, report_filename=state.main, report_firstline=first_line)
+    if parse_errors:
+        return None
+    if not new:  # comments or blank lines only
+        return dataclasses.replace(state, size=state.size + len(tail))
+    new.sort(key=data.entry_sortkey)
+    if state.raw and data.entry_sortkey(new[0]) <= data.entry_sortkey(state.raw[-1]):
+        return None  # backdated (or tied with the last old entry): full load
+    for entry in new:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                units = posting.units
+                if (
+                    posting.cost is not None
+                    or units is data.MISSING
+                    or units is None
+                    or units.currency is data.MISSING
+                    or units.number is data.MISSING
+                ):
+                    return None
+    options = dict(state.options)
+    options["dcontext"] = copy.deepcopy(state.options["dcontext"])
+    options["dcontext"].update_from(new_options["dcontext"])
+    booked, booking_errors = booking.book(new, options)
+    if booking_errors:
+        return None
+    raw = state.raw + booked
+    final, errors = _transform(raw, [], options)
+    known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
+    for check in validation.VALIDATIONS:
+        if check is validation.validate_check_transaction_balances:
+            fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
+            errors.extend(check(fresh, options))
+        else:
+            errors.extend(check(final, options))
+    options["input_hash"] = loader.compute_input_hash(options["include"])
+    return State(state.main, state.size + len(tail), raw, final, errors, options)
