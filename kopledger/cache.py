@@ -294,7 +294,8 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
         if not enabled():
             from beancount import loader
 
-            return loader._load([(main, True)], None, None, None)  # type: ignore[no-any-return]
+            loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
+            return loaded
         state = _load_state(main)
     return state.entries, state.errors, state.options
 
@@ -385,7 +386,7 @@ def remember(kop: Any, path: str | os.PathLike[str]) -> None:
 def key_of(kop: Any) -> str | None:
     """The content key of the books ``kop`` was loaded from (None: unknown, not cached)."""
     found = _KOP_KEYS.get(id(kop))
-    if found is None or found[0]() is not kop or kop.errors:
+    if found is None or found[0]() is not kop or getattr(kop, "errors", True):
         return None
     return found[1]
 

@@ -40,16 +40,24 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import io
 import re
 import sys
 from typing import Any
 
 from beancount import loader
 from beancount.core import data
+from beancount.core.number import MISSING
 from beancount.ops import validation
-from beancount.parser import booking, parser
+from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
 Entries = list[data.Directive]
+
+# beancount's modules are untyped: use them through Any (mypy --strict)
+_loader: Any = loader
+_booking: Any = booking
+_grammar: Any = grammar
+_validation: Any = validation
 
 
 @dataclasses.dataclass
@@ -72,26 +80,27 @@ class State:
 def full_load(main: str, size: int) -> State:
     """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
 
-    Same functions, same order, same result as ``loader._load([(main, True)], …)``
+    Same functions, same order, same result as ``_loader._load([(main, True)], …)``
     (tests/test_cache.py compares the two); only the booked entries are kept as well.
     """
-    entries, parse_errors, options = loader._parse_recursive([(main, True)], None, None)
+    entries, parse_errors, options = _loader._parse_recursive([(main, True)], None, None)
     entries.sort(key=data.entry_sortkey)
-    entries, balance_errors = booking.book(entries, options)
+    entries, balance_errors = _booking.book(entries, options)
     parse_errors.extend(balance_errors)
     final, errors = _transform(entries, parse_errors, options)
-    errors.extend(validation.validate(final, options, None, None))
-    options["input_hash"] = loader.compute_input_hash(options["include"])
+    errors.extend(_validation.validate(final, options, None, None))
+    options["input_hash"] = _loader.compute_input_hash(options["include"])
     return State(main, size, entries, final, errors, options)
 
 
 def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
-    """``loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
+    """``_loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
     saved = list(sys.path)
     try:
         if "pythonpath" in options:
             sys.path[0:0] = options["pythonpath"]
-        return loader.run_transformations(entries, parse_errors, options, None)  # type: ignore[no-any-return]
+        result: tuple[Entries, list[Any]] = _loader.run_transformations(entries, parse_errors, options, None)
+        return result
     finally:
         sys.path[:] = saved
 
@@ -111,6 +120,21 @@ def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
     return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
 
 
+def _parse_tail(
+    tail: bytes, main: str, first_line: int, options: dict[str, Any]
+) -> tuple[Entries, list[Any], dict[str, Any]]:
+    """``parser.parse_file`` of text that continues ``main``: the builder starts from the
+    main file's options (account root names, pipe separator, booking method …), as the
+    parser had them when it reached the end of the old text."""
+    builder = _grammar.Builder()
+    own = copy.deepcopy({k: v for k, v in options.items() if k not in ("dcontext", "include", "plugin")})
+    builder.options = {**builder.options, **own, "include": [], "plugin": []}
+    builder.account_regexp = _grammar.valid_account_regexp(builder.options)
+    _parser.Parser(builder).parse(io.BytesIO(tail), filename=main, lineno=first_line)
+    result: tuple[Entries, list[Any], dict[str, Any]] = builder.finalize()
+    return result
+
+
 def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line: int) -> State | None:
     """The state of the main file with ``tail`` appended, or None where only a cold load is exact.
 
@@ -120,7 +144,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         return None
     if not tail:
         return state
-    new, parse_errors, new_options = parser.parse_string(tail, report_filename=state.main, report_firstline=first_line)
+    new, parse_errors, new_options = _parse_tail(tail, state.main, first_line, state.options)
     if parse_errors:
         return None
     if not new:  # comments or blank lines only
@@ -131,29 +155,29 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     for entry in new:
         if isinstance(entry, data.Transaction):
             for posting in entry.postings:
-                units = posting.units
+                units: Any = posting.units
                 if (
                     posting.cost is not None
-                    or units is data.MISSING
+                    or units is MISSING
                     or units is None
-                    or units.currency is data.MISSING
-                    or units.number is data.MISSING
+                    or units.currency is MISSING
+                    or units.number is MISSING
                 ):
                     return None
     options = dict(state.options)
     options["dcontext"] = copy.deepcopy(state.options["dcontext"])
     options["dcontext"].update_from(new_options["dcontext"])
-    booked, booking_errors = booking.book(new, options)
+    booked, booking_errors = _booking.book(new, options)
     if booking_errors:
         return None
     raw = state.raw + booked
     final, errors = _transform(raw, [], options)
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
-    for check in validation.VALIDATIONS:
-        if check is validation.validate_check_transaction_balances:
+    for check in _validation.VALIDATIONS:
+        if check is _validation.validate_check_transaction_balances:
             fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
             errors.extend(check(fresh, options))
         else:
             errors.extend(check(final, options))
-    options["input_hash"] = loader.compute_input_hash(options["include"])
+    options["input_hash"] = _loader.compute_input_hash(options["include"])
     return State(state.main, state.size + len(tail), raw, final, errors, options)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
+from kopledger.cache import cached_output
 from kopledger.cli.common import (
     EXIT_USAGE,
     KopClickError,
@@ -14,6 +16,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    require_ledger,
     write_output,
 )
 
@@ -45,17 +48,23 @@ def laporan_command(
     from kopledger.output import render_laporan
     from kopledger.statements import JENIS, build_statements
 
-    kop = load_books(ledger)
-    if tahun is None:
-        years = kop.years()
-        if not years:
-            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dilaporkan", EXIT_USAGE)
-        tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise KopClickError(f"keluaran {fmt.upper()} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{fmt}", EXIT_USAGE)
-    parts = list(JENIS) if jenis == "semua" else [jenis]
-    fs = build_statements(kop, tahun)
-    content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
+
+    def compute(tahun: int | None = tahun) -> str | bytes:
+        kop = load_books(ledger)
+        if tahun is None:
+            years = kop.years()
+            if not years:
+                raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dilaporkan", EXIT_USAGE)
+            tahun = years[-1]
+        parts = list(JENIS) if jenis == "semua" else [jenis]
+        fs = build_statements(kop, tahun)
+        return render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
+
+    # unchanged books: the same report comes from kopledger's cache (kopledger.cache)
+    params = (tahun, jenis, fmt, lang, dt.date.today().isoformat())
+    content = compute() if templat is not None else cached_output(require_ledger(ledger), "laporan", params, compute)
     write_output(content, out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import click
 from dateutil.relativedelta import relativedelta
 
+from kopledger.cache import cached_output
 from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
     EXIT_USAGE,
@@ -19,6 +21,7 @@ from kopledger.cli.common import (
     echo_json,
     format_option,
     handle_library_errors,
+    jsonable,
     lang_option,
     ledger_argument,
     load_books,
@@ -205,18 +208,26 @@ def portofolio_command(ledger: Path | None, per: str | None, fmt: str, out: Path
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
     from kopledger.render import render
 
-    kop = load_books(ledger)
-    context = _portfolio_context(kop, _date(per, dt.date.today()))
+    date = _date(per, dt.date.today())
+
+    def compute() -> str:
+        context = _portfolio_context(load_books(ledger), date)
+        if fmt == "json":
+            result = context["portofolio"]
+            return json.dumps(jsonable({
+                **vars_of(result),
+                "selisih_ppap": result.selisih_ppap,
+                "tunggakan": [s.id for s in result.tunggakan],
+            }), ensure_ascii=False, indent=2)
+        name = "pinjaman/portofolio.html.j2" if fmt == "html" else "pinjaman/portofolio.txt.j2"
+        return render(name, context, lang=lang)
+
+    # unchanged books: the same portfolio comes from kopledger's cache (kopledger.cache)
+    text = cached_output(require_ledger(ledger), "portofolio", (date.isoformat(), fmt, lang), compute)
     if fmt == "json":
-        result = context["portofolio"]
-        echo_json({
-            **vars_of(result),
-            "selisih_ppap": result.selisih_ppap,
-            "tunggakan": [s.id for s in result.tunggakan],
-        })
+        click.echo(text)
         return
-    name = "pinjaman/portofolio.html.j2" if fmt == "html" else "pinjaman/portofolio.txt.j2"
-    write_output(render(name, context, lang=lang), out)
+    write_output(text, out)
 
 
 def vars_of(value: Any) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
+from kopledger.cache import cached_output
 from kopledger.cli.common import (
     EXIT_USAGE,
     KopClickError,
@@ -15,6 +17,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    require_ledger,
     write_output,
 )
 
@@ -62,6 +65,22 @@ def rat_command(
         if not quiet:
             click.echo(f"[rat] {message} …", err=True)
 
+    if slip is None and templat is None and fmt != "json" and tahun is not None and out is not None:
+        # unchanged books: the same pack comes from kopledger's cache (kopledger.cache)
+        kind = fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")
+        year_ = tahun
+
+        def compute() -> str | bytes:
+            progress("Membaca buku")
+            kop = load_books(ledger)
+            pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
+            progress("Menyusun dokumen" + (" PDF" if kind == "pdf" else ""))
+            return render_rat(pack, kind, lang, templat)
+
+        params = (tahun, kind, lang, tempat, tanggal, dt.date.today().isoformat())
+        content = cached_output(require_ledger(ledger), "rat", params, compute)
+        write_output(content, None if str(out) == "-" else out)
+        return
     progress("Membaca buku")
     kop = load_books(ledger)
     years = kop.years()

@@ -7,23 +7,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
 import click
 
+from kopledger.cache import cached_output
 from kopledger.cli import AliasedGroup
 from kopledger.cli.common import (
     EXIT_USAGE,
     KopClickError,
     date_type,
     dry_run_option,
-    echo_json,
     format_option,
     handle_library_errors,
+    jsonable,
     lang_option,
     ledger_argument,
     load_books,
+    require_ledger,
     write_output,
 )
 from kopledger.errors import InputError
@@ -88,9 +91,14 @@ def hitung_command(
     dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
-    from kopledger.shu import allocation_entry, compute_shu, existing_allocation, render_table, to_csv
+    from kopledger.shu import allocation_entry, compute_shu, existing_allocation
     from kopledger.writer import append_directives, format_directives
 
+    if not (posting or tulis):  # unchanged books: the same SHU comes from kopledger's cache
+        params = (tahun, fmt, sementara, lang, dt.date.today().isoformat())
+        click.echo(cached_output(require_ledger(ledger), "shu", params, lambda: _shu_text(
+            load_books(ledger), tahun, fmt, sementara, lang)), nl=False)
+        return
     kop = load_books(ledger)
     result = compute_shu(kop, tahun, sementara=sementara)
     if posting or tulis:
@@ -119,12 +127,18 @@ def hitung_command(
         else:
             click.echo(format_directives([entry]))
         return
+
+
+def _shu_text(kop: Any, tahun: int, fmt: str, sementara: bool, lang: str) -> str:
+    """What ``kop shu hitung`` prints."""
+    from kopledger.shu import compute_shu, render_table, to_csv
+
+    result = compute_shu(kop, tahun, sementara=sementara)
     if fmt == "json":
-        echo_json(result.as_dict())
-    elif fmt == "csv":
-        click.echo(to_csv(result), nl=False)
-    else:
-        click.echo(render_table(kop, result, lang), nl=False)
+        return json.dumps(jsonable(result.as_dict()), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return to_csv(result)
+    return render_table(kop, result, lang)
 
 
 @shu_group.command("bayar")
