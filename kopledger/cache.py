@@ -281,6 +281,9 @@ def _books_key(header: dict[str, Any], blob: bytes) -> str:
     return h.hexdigest()
 
 
+#: How the last load was served: "hit", "append" (incremental), "cold" or "off" (KOP_CACHE=0).
+last_load = ""
+
 #: The content key of the books last loaded (clean and cacheable) from each main file.
 _LAST_KEY: dict[str, str] = {}
 
@@ -289,9 +292,11 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
     """Load the books whose main file is ``path``: (entries, errors, options), as beancount's
     loader would cold, through kopledger's cache (see the module doc). Never beancount's cache.
     """
+    global last_load
     main = os.path.realpath(path)
     with _gc_paused():
         if not enabled():
+            last_load = "off"
             from beancount import loader
 
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
@@ -301,6 +306,7 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
 
 
 def _load_state(main: str) -> incremental.State:
+    global last_load
     _LAST_KEY.pop(main, None)
     blob = Path(main).read_bytes()
     cacheable = _GLOB_INCLUDE.search(blob) is None
@@ -315,12 +321,14 @@ def _load_state(main: str) -> incremental.State:
             header = entry.header
             size = header["size"]
             if size == len(blob):
+                last_load = "hit"
                 _remember_memory(main, entry)
                 _LAST_KEY[main] = _books_key(header, blob)
                 return state
             grown = incremental.extend(state, blob[size:], header["newline"], header["lines"] + 1)
             if grown is None:
                 break
+            last_load = "append"
             new_header = _header(grown, blob, header["files"], header["disk_size"])
             if grown.errors:
                 return grown
@@ -329,6 +337,7 @@ def _load_state(main: str) -> incremental.State:
             if grown.size - header["disk_size"] > max(SAVE_TAIL_BYTES, SAVE_TAIL_FRACTION * grown.size):
                 _save(main, new_header, grown)
             return grown
+    last_load = "cold"
     state = incremental.full_load(main, len(blob))
     if not cacheable or state.errors:
         return state

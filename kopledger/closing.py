@@ -447,7 +447,7 @@ class VerifiedCache:
 
     @classmethod
     def for_ledger(cls, options_map: dict[str, Any]) -> VerifiedCache | None:
-        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0":
+        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0" or os.environ.get("KOP_CACHE", "1").strip() == "0":
             return None
         filename = options_map.get("filename")
         if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):
