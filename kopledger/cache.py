@@ -142,24 +142,90 @@ def _gc_paused() -> Iterator[None]:
 # --- snapshots of loaded books ------------------------------------------------------
 
 
-class _Entry:
-    """A verified-able snapshot: its header and the state (loaded lazily from disk)."""
+#: Entries per pickle chunk: each chunk has its own memo table, so writing a snapshot
+#: does not hold a table of every object of the books at once (peak memory).
+CHUNK = 2000
 
-    def __init__(self, header: dict[str, Any], state: incremental.State | None, disk: Path | None) -> None:
+
+class _Entry:
+    """A snapshot that can be verified: its header and its state (read lazily from disk).
+
+    ``base``: the snapshot on disk this state is the base snapshot plus appends of (a
+    delta on disk, or a state in memory, is stored as references into it), or None.
+    """
+
+    def __init__(
+        self, header: dict[str, Any], state: incremental.State | None, disk: Path | None, base: _Entry | None
+    ) -> None:
         self.header = header
         self._state = state
         self.disk = disk
+        self.base = base
 
     def state(self) -> incremental.State:
         if self._state is None:
             assert self.disk is not None
+            base_state = self.base.state() if self.base is not None and self.base is not self else None
             with open(self.disk, "rb") as handle:
-                pickle.load(handle)  # the header
-                state = pickle.load(handle)
-            if not isinstance(state, incremental.State):
-                raise ValueError("not a kopledger snapshot")
-            self._state = state
+                if pickle.load(handle) != self.header:  # replaced since its header was read
+                    raise ValueError("snapshot changed")
+                self._state = _load_body(handle, base_state)
         return self._state
+
+
+def _dump_body(handle: Any, state: incremental.State, base: incremental.State | None) -> None:
+    """Write ``state`` in chunks; entries of ``base`` (already on disk) as references."""
+    refs: dict[int, tuple[str, int]] = {}
+    start = 0
+    if base is not None:
+        start = len(base.raw)
+        if len(state.raw) < start or (start and state.raw[start - 1] is not base.raw[-1]):
+            raise ValueError("not an extension of its base")
+        refs.update((id(e), ("B", i)) for i, e in enumerate(base.entries))
+        refs.update((id(e), ("b", i)) for i, e in enumerate(base.raw))
+    own = state.raw[start:]
+    pickle.dump((state.main, state.size, state.options, state.errors, start, len(own), len(state.entries)),
+                handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def chunks(items: list[Any]) -> Iterator[list[Any]]:
+        for i in range(0, len(items), CHUNK):
+            yield items[i:i + CHUNK]
+
+    def dump(chunk: list[Any]) -> None:
+        pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = lambda obj: refs.get(id(obj))  # type: ignore[method-assign]
+        pickler.dump(chunk)
+
+    for offset, chunk in zip(range(0, len(own), CHUNK), chunks(own), strict=True):
+        dump(chunk)
+        refs.update((id(e), ("r", offset + i)) for i, e in enumerate(chunk))
+    for chunk in chunks(state.entries):
+        dump(chunk)
+
+
+def _load_body(handle: Any, base: incremental.State | None) -> incremental.State:
+    main, size, options, errors, start, own, count = pickle.load(handle)
+    if start and (base is None or len(base.raw) < start):
+        raise ValueError("base snapshot missing")
+    raw: list[Any] = list(base.raw[:start]) if base is not None and start else []
+    lists = {"b": base.raw if base else [], "B": base.entries if base else [], "r": raw}
+
+    def resolve(pid: tuple[str, int]) -> Any:
+        kind, index = pid
+        return lists[kind][start + index if kind == "r" else index]
+
+    def load() -> list[Any]:
+        unpickler = pickle.Unpickler(handle)
+        unpickler.persistent_load = resolve  # type: ignore[method-assign]
+        chunk: list[Any] = unpickler.load()
+        return chunk
+
+    while len(raw) < start + own:
+        raw.extend(load())
+    entries: list[Any] = []
+    while len(entries) < count:
+        entries.extend(load())
+    return incremental.State(main, size, raw, entries, errors, options)
 
 
 #: Snapshots held in this process (the last two per main file: a write's books and candidate).
@@ -170,7 +236,11 @@ def _snapshot_path(main: str) -> Path:
     return cache_root() / "books" / f"{hashlib.sha256(main.encode()).hexdigest()[:40]}.pickle"
 
 
-def _header(state: incremental.State, blob: bytes, files: dict[str, str], disk_size: int) -> dict[str, Any]:
+def _delta_path(main: str) -> Path:
+    return _snapshot_path(main).with_suffix(".delta")
+
+
+def _header(state: incremental.State, blob: bytes, files: dict[str, str], base: _Entry | None) -> dict[str, Any]:
     plugins = [name for name, _config in state.options.get("plugin") or []]
     return {
         "format": FORMAT,
@@ -182,7 +252,7 @@ def _header(state: incremental.State, blob: bytes, files: dict[str, str], disk_s
         "files": files,
         "plugins": plugins,
         "env": _env_key(plugins),
-        "disk_size": disk_size,
+        "base": None if base is None else (base.header["size"], base.header["hash"]),
     }
 
 
@@ -228,11 +298,18 @@ def _read_header(path: Path) -> dict[str, Any] | None:
 
 
 def _candidates(main: str) -> list[_Entry]:
+    """Snapshots that may hold these books: in memory, then the delta and base on disk."""
     found = list(_MEMORY.get(main, []))
     disk = _snapshot_path(main)
     header = _read_header(disk)
     if header is not None:
-        found.append(_Entry(header, None, disk))
+        base = _Entry(header, None, disk, None)
+        base.base = base
+        delta_path = _delta_path(main)
+        delta = _read_header(delta_path)
+        if delta is not None and delta.get("base") == (header["size"], header["hash"]):
+            found.append(_Entry(delta, None, delta_path, base))
+        found.append(base)
     return found
 
 
@@ -242,24 +319,47 @@ def _remember_memory(main: str, entry: _Entry) -> None:
     _MEMORY[main] = [entry, *kept][:2]
 
 
-def _save(main: str, header: dict[str, Any], state: incremental.State) -> None:
-    target = _snapshot_path(main)
+def _write(target: Path, header: dict[str, Any], state: incremental.State, base: incremental.State | None) -> bool:
+    """Write a snapshot file atomically (private to the user); False if it cannot be written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snap.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({**header, "disk_size": state.size}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump_body(handle, state, base)
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        header["disk_size"] = state.size
         _prune(target.parent, keep=target)
-    except (OSError, pickle.PicklingError, RecursionError):
-        pass  # a read-only or full disk: load cold next time instead
+        return True
+    except (OSError, ValueError, pickle.PicklingError, RecursionError):
+        return False  # a read-only or full disk: load cold next time instead
+
+
+def _save_base(main: str, entry: _Entry) -> None:
+    """Write ``entry`` as the base snapshot of ``main`` (and drop its delta)."""
+    header = {**entry.header, "base": None}
+    if _write(_snapshot_path(main), header, entry.state(), None):
+        entry.header = header
+        entry.base = entry
+        with contextlib.suppress(OSError):
+            _delta_path(main).unlink()
+
+
+def _save_grown(main: str, entry: _Entry) -> None:
+    """Keep a grown state on disk: as a delta of its base, or as a new base once the
+    appended text is large."""
+    base = entry.base
+    if base is None:
+        return
+    tail = entry.header["size"] - base.header["size"]
+    if tail > max(SAVE_TAIL_BYTES, SAVE_TAIL_FRACTION * entry.header["size"]):
+        _save_base(main, entry)
+    else:
+        _write(_delta_path(main), entry.header, entry.state(), base.state())
 
 
 def _prune(folder: Path, keep: Path | None = None) -> None:
@@ -302,6 +402,9 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
             return loaded
         state = _load_state(main)
+    # the books stay alive to the end of a command: keep the cyclic collector from
+    # rescanning them at every later collection (docs/performance.md)
+    gc.freeze()
     return state.entries, state.errors, state.options
 
 
@@ -316,7 +419,7 @@ def _load_state(main: str) -> incremental.State:
                 continue
             try:
                 state = entry.state()
-            except Exception:  # a corrupt or foreign snapshot: ignore it
+            except Exception:  # a corrupt, foreign or replaced snapshot: ignore it
                 continue
             header = entry.header
             size = header["size"]
@@ -324,18 +427,22 @@ def _load_state(main: str) -> incremental.State:
                 last_load = "hit"
                 _remember_memory(main, entry)
                 _LAST_KEY[main] = _books_key(header, blob)
+                base = entry.base
+                if base is not None and base is not entry and size - base.header["size"] > max(
+                    SAVE_TAIL_BYTES, SAVE_TAIL_FRACTION * size
+                ):
+                    _save_base(main, entry)  # the delta grew large: make it the base
                 return state
             grown = incremental.extend(state, blob[size:], header["newline"], header["lines"] + 1)
             if grown is None:
                 break
             last_load = "append"
-            new_header = _header(grown, blob, header["files"], header["disk_size"])
             if grown.errors:
                 return grown
-            _remember_memory(main, _Entry(new_header, grown, None))
-            _LAST_KEY[main] = _books_key(new_header, blob)
-            if grown.size - header["disk_size"] > max(SAVE_TAIL_BYTES, SAVE_TAIL_FRACTION * grown.size):
-                _save(main, new_header, grown)
+            new = _Entry(_header(grown, blob, header["files"], entry.base), grown, None, entry.base)
+            _remember_memory(main, new)
+            _LAST_KEY[main] = _books_key(new.header, blob)
+            _save_grown(main, new)
             return grown
     last_load = "cold"
     state = incremental.full_load(main, len(blob))
@@ -344,10 +451,10 @@ def _load_state(main: str) -> incremental.State:
     files = _included_files(state)
     if files is None or Path(main).read_bytes() != blob:  # changed while we read it
         return state
-    header = _header(state, blob, files, 0)
-    _remember_memory(main, _Entry(header, state, None))
-    _LAST_KEY[main] = _books_key(header, blob)
-    _save(main, header, state)
+    entry = _Entry(_header(state, blob, files, None), state, None, None)
+    _remember_memory(main, entry)
+    _LAST_KEY[main] = _books_key(entry.header, blob)
+    _save_base(main, entry)
     return state
 
 
@@ -356,8 +463,9 @@ def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> 
     appended text), validated incrementally against the books loaded from ``old``.
 
     None when that cannot be done exactly (see :func:`kopledger.incremental.extend`): the
-    caller then loads the candidate cold. The candidate's state is kept in this process,
-    so a load of the file once it holds ``new`` costs nothing more.
+    caller then loads the candidate cold. A clean candidate's state is kept in this
+    process and on disk (a delta of the base snapshot, verified by content like any
+    snapshot), so the next command on the written books is a cache hit.
     """
     if not enabled() or not new.startswith(old):
         return None
@@ -370,10 +478,13 @@ def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> 
         state = entry.state()
         with _gc_paused():
             grown = incremental.extend(state, new[len(old):], header["newline"], header["lines"] + 1)
-        if grown is None:
-            return None
-        if not grown.errors:
-            _remember_memory(main, _Entry(_header(grown, new, header["files"], header["disk_size"]), grown, None))
+            if grown is None:
+                return None
+            if not grown.errors:
+                candidate = _Entry(_header(grown, new, header["files"], entry.base), grown, None, entry.base)
+                _remember_memory(main, candidate)
+                if entry.base is not None:
+                    _write(_delta_path(main), candidate.header, grown, entry.base.state())
         return grown.errors
     return None
 

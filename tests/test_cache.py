@@ -279,3 +279,36 @@ def test_reports_come_from_the_cache_only_for_the_same_books(books: Path) -> Non
     finally:
         del os.environ["KOP_CACHE"]
     assert after.output == reference.output
+
+
+def test_after_a_write_the_next_process_has_a_hit(books: Path) -> None:
+    cache.load_books(books)
+    append_text(books, deposit("2024-03-01", "A0001", 1000))
+    assert cache._delta_path(os.path.realpath(books)).is_file()
+    cache._MEMORY.clear()  # a new process: base snapshot + delta from disk
+    got = cache.load_books(books)
+    assert cache.last_load == "hit"
+    assert_same(got, cold(books))
+    cache._MEMORY.clear()
+    append_text(books, deposit("2024-03-02", "A0002", 2000))
+    cache._MEMORY.clear()
+    assert_same(cache.load_books(books), cold(books))
+    assert cache.last_load == "hit"
+
+
+def test_a_large_delta_becomes_the_base(books: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "SAVE_TAIL_BYTES", 0)
+    monkeypatch.setattr(cache, "SAVE_TAIL_FRACTION", 0.0)
+    cache.load_books(books)
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + deposit("2024-03-01", "A0002", 50000))
+    cache._MEMORY.clear()
+    cache.load_books(books)
+    assert cache.last_load == "append"
+    main_file = os.path.realpath(books)
+    assert not cache._delta_path(main_file).exists()
+    header = cache._read_header(cache._snapshot_path(main_file))
+    assert header is not None and header["size"] == books.stat().st_size
+    cache._MEMORY.clear()
+    assert_same(cache.load_books(books), cold(books))
+    assert cache.last_load == "hit"
