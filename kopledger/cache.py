@@ -174,57 +174,42 @@ class _Entry:
 
 
 def _dump_body(handle: Any, state: incremental.State, base: incremental.State | None) -> None:
-    """Write ``state`` in chunks; entries of ``base`` (already on disk) as references."""
-    refs: dict[int, tuple[str, int]] = {}
+    """Write ``state`` in chunks. The final entries that are booked entries (most of them)
+    are written as their index, and a delta's booked entries of its base not at all."""
     start = 0
     if base is not None:
         start = len(base.raw)
         if len(state.raw) < start or (start and state.raw[start - 1] is not base.raw[-1]):
             raise ValueError("not an extension of its base")
-        refs.update((id(e), ("B", i)) for i, e in enumerate(base.entries))
-        refs.update((id(e), ("b", i)) for i, e in enumerate(base.raw))
     own = state.raw[start:]
-    pickle.dump((state.main, state.size, state.options, state.errors, start, len(own), len(state.entries)),
+    index = {id(e): i for i, e in enumerate(state.raw)}
+    if base is not None:
+        shift = len(state.raw)
+        for j, e in enumerate(base.entries):
+            index.setdefault(id(e), shift + j)
+    codes = [index.get(id(e), -1) for e in state.entries]
+    extras = [e for e, code in zip(state.entries, codes, strict=True) if code < 0]
+    pickle.dump((state.main, state.size, state.options, state.errors, start, len(own), len(extras), codes),
                 handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for items in (own, extras):
         for i in range(0, len(items), CHUNK):
-            yield items[i:i + CHUNK]
-
-    def dump(chunk: list[Any]) -> None:
-        pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = lambda obj: refs.get(id(obj))  # type: ignore[method-assign]
-        pickler.dump(chunk)
-
-    for offset, chunk in zip(range(0, len(own), CHUNK), chunks(own), strict=True):
-        dump(chunk)
-        refs.update((id(e), ("r", offset + i)) for i, e in enumerate(chunk))
-    for chunk in chunks(state.entries):
-        dump(chunk)
+            pickle.dump(items[i:i + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _load_body(handle: Any, base: incremental.State | None) -> incremental.State:
-    main, size, options, errors, start, own, count = pickle.load(handle)
+    main, size, options, errors, start, own, extra, codes = pickle.load(handle)
     if start and (base is None or len(base.raw) < start):
         raise ValueError("base snapshot missing")
     raw: list[Any] = list(base.raw[:start]) if base is not None and start else []
-    lists = {"b": base.raw if base else [], "B": base.entries if base else [], "r": raw}
-
-    def resolve(pid: tuple[str, int]) -> Any:
-        kind, index = pid
-        return lists[kind][start + index if kind == "r" else index]
-
-    def load() -> list[Any]:
-        unpickler = pickle.Unpickler(handle)
-        unpickler.persistent_load = resolve  # type: ignore[method-assign]
-        chunk: list[Any] = unpickler.load()
-        return chunk
-
     while len(raw) < start + own:
-        raw.extend(load())
-    entries: list[Any] = []
-    while len(entries) < count:
-        entries.extend(load())
+        raw.extend(pickle.load(handle))
+    extras: list[Any] = []
+    while len(extras) < extra:
+        extras.extend(pickle.load(handle))
+    base_entries = base.entries if base is not None else []
+    shift = len(raw)
+    more = iter(extras)
+    entries = [raw[c] if 0 <= c < shift else base_entries[c - shift] if c >= shift else next(more) for c in codes]
     return incremental.State(main, size, raw, entries, errors, options)
 
 
