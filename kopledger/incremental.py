@@ -48,7 +48,7 @@ from typing import Any
 from beancount import loader
 from beancount.core import data
 from beancount.core.number import MISSING
-from beancount.ops import validation
+from beancount.ops import balance, validation
 from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
 Entries = list[data.Directive]
@@ -58,6 +58,7 @@ _loader: Any = loader
 _booking: Any = booking
 _grammar: Any = grammar
 _validation: Any = validation
+_balance: Any = balance
 
 
 @dataclasses.dataclass
@@ -120,6 +121,40 @@ def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
     return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
 
 
+_BALANCE = "beancount.ops.balance"
+
+
+def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
+    """beancount's balance check of ``final`` returns it unchanged, without errors.
+
+    True when the old books passed it (they had no error) and it would see the same
+    thing: every balance assertion is an old one, every old transaction is still there,
+    no ``pad`` (its padding is rebuilt at each run), and every new transaction sorts
+    after the last assertion, so no asserted balance can include it.
+    """
+    old_balances = {id(e) for e in old if isinstance(e, data.Balance)}
+    last_balance = None
+    kept = 0
+    newest_first = None
+    for entry in final:
+        if isinstance(entry, data.Balance):
+            if id(entry) not in old_balances:
+                return False
+            last_balance = entry
+        elif isinstance(entry, data.Transaction):
+            if id(entry) in known:
+                kept += 1
+            elif newest_first is None:
+                newest_first = entry
+        elif isinstance(entry, data.Pad):
+            return False
+    if kept != len(known):
+        return False
+    if newest_first is None or last_balance is None:
+        return True
+    return bool(data.entry_sortkey(newest_first) > data.entry_sortkey(last_balance))
+
+
 def _parse_tail(
     tail: bytes, main: str, first_line: int, options: dict[str, Any]
 ) -> tuple[Entries, list[Any], dict[str, Any]]:
@@ -171,8 +206,22 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     if booking_errors:
         return None
     raw = state.raw + booked
-    final, errors = _transform(raw, [], options)
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
+    post = _loader.PLUGINS_POST
+    if post and post[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
+        # every plugin but beancount's balance check; that one only where the balances it
+        # checks could differ from the cold load that validated the old books (below)
+        _loader.PLUGINS_POST = post[:-1]
+        try:
+            final, errors = _transform(raw, [], options)
+        finally:
+            _loader.PLUGINS_POST = post
+        if not _balances_unchanged(state.entries, final, known):
+            final, balance_errors = _balance.check(final, options)
+            errors.extend(balance_errors)
+            final.sort(key=data.entry_sortkey)
+    else:
+        final, errors = _transform(raw, [], options)
     for check in _validation.VALIDATIONS:
         if check is _validation.validate_check_transaction_balances:
             fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]

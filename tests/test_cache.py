@@ -312,3 +312,34 @@ def test_a_large_delta_becomes_the_base(books: Path, monkeypatch: pytest.MonkeyP
     cache._MEMORY.clear()
     assert_same(cache.load_books(books), cold(books))
     assert cache.last_load == "hit"
+
+
+@pytest.mark.parametrize("tail", [
+    "2024-03-05 balance Aset:Kas  123 IDR\n",  # a new, failing assertion
+    "2024-03-05 balance Aset:Kas  500000 IDR\n",  # a new, passing one
+    '2024-03-04 * "Setoran"\n  anggota: "A0002"\n  Aset:Kas  1000 IDR\n'
+    "  Liabilitas:SimpananSukarela:A0002  -1000 IDR\n2024-03-05 balance Aset:Kas  501000 IDR\n",
+])
+def test_appended_balance_assertions_are_checked(books: Path, tail: str) -> None:
+    cache.load_books(books)
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + tail)
+    got = cache.load_books(books)
+    assert cache.last_load == "append"
+    assert_same(got, cold(books))
+
+
+def test_books_with_a_pad_stay_exact(books: Path) -> None:
+    text = books.read_text(encoding="utf-8").replace(
+        "2024-02-02 balance Aset:Kas  500000 IDR\n",
+        "2024-01-01 open Ekuitas:Hibah IDR\n2024-02-01 pad Aset:Kas Ekuitas:Hibah\n"
+        "2024-02-02 balance Aset:Kas  600000 IDR\n",
+    )
+    books.write_text(text, encoding="utf-8")
+    first = cache.load_books(books)
+    assert first[1] == []
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + deposit("2024-03-01", "A0002", 50000) + "2024-03-02 balance Aset:Kas  650000 IDR\n")
+    got = cache.load_books(books)
+    assert cache.last_load == "append"
+    assert_same(got, cold(books))
