@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -60,8 +61,17 @@ def step(argv: list[str], env: dict[str, str], out: Path | None = None) -> tuple
         return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout.read()
 
 
+def active_members(source: Path, count: int = 2) -> list[str]:
+    """The first ``count`` members who never left (the writes deposit for them)."""
+    text = source.read_text(encoding="utf-8")
+    left = set(re.findall(r'custom "anggota-keluar" "([^"]+)"', text))
+    joined = re.findall(r'custom "anggota" "([^"]+)"', text)
+    return [m for m in joined if m not in left][:count]
+
+
 def one_round(source: Path, verify: bool) -> dict[str, tuple[float, float]]:
     kop = str(BIN / "kop")
+    first, second = active_members(source)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "buku"
         folder.mkdir()
@@ -78,8 +88,8 @@ def one_round(source: Path, verify: bool) -> dict[str, tuple[float, float]]:
         got: dict[str, tuple[float, float]] = {}
         cpu, mb, _ = step([str(BIN / "bean-check"), "-C", str(ledger)], env)
         got["bean-check -C"] = (cpu, mb)
-        got["cold write"] = step(setor("A0001"), env)[:2]
-        got["next write"] = step(setor("A0002"), env)[:2]
+        got["cold write"] = step(setor(first), env)[:2]
+        got["next write"] = step(setor(second), env)[:2]
         cpu, mb, first = step(report, env)
         got["report after write"] = (cpu, mb)
         cpu, mb, again = step(report, env)
