@@ -387,9 +387,13 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
             return loaded
         state = _load_state(main)
-    # the books stay alive to the end of a command: keep the cyclic collector from
-    # rescanning them at every later collection (docs/performance.md)
+    # The books were built with the collector paused, so they all sit in its youngest
+    # generation, and the next collections would scan every one of them (up to three
+    # times). Move them straight to the oldest generation instead: freeze, then unfreeze
+    # (unlike a lasting gc.freeze(), they stay collectable — safe in a long-running
+    # process such as a web desk).
     gc.freeze()
+    gc.unfreeze()
     return state.entries, state.errors, state.options
 
 

@@ -105,7 +105,7 @@ def _step(runner: CliRunner, ledger: Path, kind: str, who: int, amount: int, day
     return ledger
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(STEPS)
 def test_every_report_through_the_cache_equals_a_cold_load(steps: list[tuple[str, int, int, bool]]) -> None:
     runner = CliRunner()
