@@ -31,6 +31,7 @@ times) is never read or written by kopledger.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import hashlib
@@ -125,6 +126,18 @@ def _env_key(plugins: list[str]) -> str:
     for check in plugin.CHECKS:
         h.update(f"|{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}".encode())
     return h.hexdigest()
+
+
+_EXIT_HOOK = False
+
+
+def _freeze_at_exit() -> None:
+    """At exit, keep Python's final collection from scanning the loaded books (a second
+    or more on large books, for nothing: the process ends)."""
+    global _EXIT_HOOK
+    if not _EXIT_HOOK:
+        atexit.register(gc.freeze)
+        _EXIT_HOOK = True
 
 
 @contextlib.contextmanager
@@ -394,6 +407,7 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
     # process such as a web desk).
     gc.freeze()
     gc.unfreeze()
+    _freeze_at_exit()
     return state.entries, state.errors, state.options
 
 
