@@ -122,6 +122,7 @@ def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
 
 
 _BALANCE = "beancount.ops.balance"
+_PAD = "beancount.ops.pad"
 
 
 def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
@@ -208,20 +209,25 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     raw = state.raw + booked
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
     post = _loader.PLUGINS_POST
-    if post and post[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
-        # every plugin but beancount's balance check; that one only where the balances it
-        # checks could differ from the cold load that validated the old books (below)
-        _loader.PLUGINS_POST = post[:-1]
-        try:
-            final, errors = _transform(raw, [], options)
-        finally:
-            _loader.PLUGINS_POST = post
-        if not _balances_unchanged(state.entries, final, known):
-            final, balance_errors = _balance.check(final, options)
-            errors.extend(balance_errors)
-            final.sort(key=data.entry_sortkey)
-    else:
+    kept = list(post)
+    if not any(isinstance(e, data.Pad) for e in raw):
+        # beancount's pad returns the books unchanged when they hold no pad
+        kept = [p for p in kept if p[0] != _PAD]
+    check_balances = False
+    if kept and kept[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
+        # beancount's balance check only where the balances it checks could differ from
+        # the cold load that validated the old books (below)
+        kept = kept[:-1]
+        check_balances = True
+    _loader.PLUGINS_POST = kept
+    try:
         final, errors = _transform(raw, [], options)
+    finally:
+        _loader.PLUGINS_POST = post
+    if check_balances and not _balances_unchanged(state.entries, final, known):
+        final, balance_errors = _balance.check(final, options)
+        errors.extend(balance_errors)
+        final.sort(key=data.entry_sortkey)
     for check in _validation.VALIDATIONS:
         if check is _validation.validate_check_transaction_balances:
             fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
