@@ -6,10 +6,11 @@ Every write:
    processes cannot interleave (the second waits for the first, then appends after it);
 2. removes temp files that a killed writer may have left behind;
 3. loads the ledger as it is now and refuses if it already has errors (the load goes
-   through beancount's pickle cache, so a command that has just loaded the books does
-   not pay for a second full load of a large ledger);
+   through kopledger's own cache, :mod:`kopledger.cache`, so a command that has just
+   loaded the books does not pay for a second full load of a large ledger);
 4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
-   fsyncs it, loads that candidate (uncached) and refuses if it has any error;
+   fsyncs it, validates that candidate (incrementally against the books of step 3 where
+   that is exact, else by loading it cold) and refuses if it has any error;
 5. atomically renames the temp file over the ledger and fsyncs the folder.
 
 :func:`append_built` builds the directives from the books loaded under the lock (step 3),
