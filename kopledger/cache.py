@@ -140,6 +140,26 @@ def _freeze_at_exit() -> None:
         _EXIT_HOOK = True
 
 
+def _plugins_found(state: incremental.State) -> bool:
+    """Every third-party plugin's source file is found (so its code is in the key).
+
+    A plugin found only on the ledger's own ``insert_pythonpath`` is not: such books are
+    never snapshotted.
+    """
+    from importlib import util
+
+    for name, _config in state.options.get("plugin") or []:
+        if name.split(".")[0] in ("kopledger", "beancount"):
+            continue
+        try:
+            spec = util.find_spec(name)
+        except (ImportError, ValueError):
+            return False
+        if spec is None or not spec.origin or not os.path.isfile(spec.origin):
+            return False
+    return True
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (a load builds millions of live objects)."""
@@ -449,7 +469,7 @@ def _load_state(main: str) -> incremental.State:
             return grown
     last_load = "cold"
     state = incremental.full_load(main, len(blob))
-    if not cacheable or state.errors:
+    if not cacheable or state.errors or not incremental.content_only(state) or not _plugins_found(state):
         return state
     files = _included_files(state)
     if files is None or Path(main).read_bytes() != blob:  # changed while we read it

@@ -78,6 +78,15 @@ class State:
     options: dict[str, Any]
 
 
+def content_only(state: State) -> bool:
+    """The books depend on the text of their files only, so a snapshot can stand for them.
+
+    Not so with beancount's documents: an ``option "documents"`` folder is scanned for
+    files at each load, and a ``document`` directive is checked against the file system.
+    """
+    return not state.options.get("documents") and not any(isinstance(e, data.Document) for e in state.raw)
+
+
 def full_load(main: str, size: int) -> State:
     """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
 
@@ -186,6 +195,8 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     if not new:  # comments or blank lines only
         return dataclasses.replace(state, size=state.size + len(tail))
     new.sort(key=data.entry_sortkey)
+    if any(isinstance(e, data.Document) for e in new):
+        return None  # checked against the file system: only a cold load is exact
     if state.raw and data.entry_sortkey(new[0]) <= data.entry_sortkey(state.raw[-1]):
         return None  # backdated (or tied with the last old entry): full load
     for entry in new:

@@ -343,3 +343,46 @@ def test_books_with_a_pad_stay_exact(books: Path) -> None:
     got = cache.load_books(books)
     assert cache.last_load == "append"
     assert_same(got, cold(books))
+
+
+def test_books_reading_the_file_system_are_never_snapshotted(books: Path) -> None:
+    receipts = books.parent / "dokumen" / "Aset" / "Kas"
+    receipts.mkdir(parents=True)
+    text = books.read_text(encoding="utf-8").replace('plugin "kopledger.plugin"\n', 'plugin "kopledger.plugin"\noption "documents" "dokumen"\n')
+    books.write_text(text, encoding="utf-8")
+    first = cache.load_books(books)
+    assert not cache._snapshot_path(os.path.realpath(books)).exists()
+    (receipts / "2024-02-01.kuitansi.pdf").write_bytes(b"%PDF")
+    cache._MEMORY.clear()
+    got = cache.load_books(books)
+    assert cache.last_load == "cold"
+    assert len(got[0]) == len(first[0]) + 1  # the new document, found in the folder
+    assert_same(got, cold(books))
+
+
+def test_a_changed_third_party_plugin_is_run_again(books: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    module = folder / "kop_cache_uji_plugin.py"
+    source = (
+        "__plugins__ = ['run']\n\n"
+        "def run(entries, options_map):\n"
+        "    return entries, {errors}\n"
+    )
+    module.write_text(source.format(errors="[]"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
+    books.write_text(books.read_text(encoding="utf-8").replace(
+        'plugin "kopledger.plugin"\n', 'plugin "kopledger.plugin"\nplugin "kop_cache_uji_plugin"\n'), encoding="utf-8")
+    assert cache.load_books(books)[1] == []
+    assert cache._snapshot_path(os.path.realpath(books)).exists()
+    module.write_text(source.format(errors="[__import__('kopledger.errors').errors.KopError(None, 'baru', None)]"),
+                      encoding="utf-8")
+    sys.modules.pop("kop_cache_uji_plugin", None)
+    importlib.invalidate_caches()
+    cache._MEMORY.clear()
+    got = cache.load_books(books)
+    assert [e.message for e in got[1]] == ["baru"]
+    sys.modules.pop("kop_cache_uji_plugin", None)
