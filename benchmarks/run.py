@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/run.py --members 2000 --closed-years 2
 
 Every job runs as a whole process (``bean-check``, ``kop …``). *Cold* runs switch
-beancount's pickle cache off (``BEANCOUNT_DISABLE_LOAD_CACHE=1`` and ``bean-check -C``);
-*warm* runs use it after one run has filled it. For each job it prints the median wall
+beancount's pickle cache off (``BEANCOUNT_DISABLE_LOAD_CACHE=1`` and ``bean-check -C``)
+and kopledger's own (``KOP_CACHE=0``); *warm* runs use them after one run has filled
+them (kopledger's in ``benchmarks/out/kop-cache``). For each job it prints the median wall
 time, the median CPU time (user + system, of that process alone, from ``os.wait4``; far
 less disturbed than wall time on a shared machine), peak memory (max RSS), and the ratios
 to ``bean-check``. Jobs whose command does not exist are reported as "not available".
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
 OUT = ROOT / "benchmarks" / "out"
+KOP_CACHE_HOME = OUT / "kop-cache"
 
 #: Targets of issue 9.
 TIME_RATIO = 1.3  # each job's cold time ≤ 1.3 × bean-check's
@@ -79,12 +81,15 @@ def run_once(argv: Sequence[str], *, cold: bool) -> Run:
     """Run one process; wall time, its own CPU time and peak RSS (from ``os.wait4``)."""
     env = dict(os.environ)
     argv = list(argv)
+    env["XDG_CACHE_HOME"] = str(KOP_CACHE_HOME)  # kopledger's own cache (issue 14), emptied by clear_cache
     if cold:
         env["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+        env["KOP_CACHE"] = "0"
         if Path(argv[0]).name == "bean-check":
             argv.insert(1, "-C")
     else:
         env.pop("BEANCOUNT_DISABLE_LOAD_CACHE", None)
+        env.pop("KOP_CACHE", None)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
@@ -150,6 +155,7 @@ def without_plugin(ledger: Path) -> Path:
 def clear_cache(ledger: Path) -> None:
     cache = ledger.with_name(f".{ledger.name}.picklecache")
     cache.unlink(missing_ok=True)
+    shutil.rmtree(KOP_CACHE_HOME, ignore_errors=True)
 
 
 @dataclasses.dataclass

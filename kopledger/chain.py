@@ -718,7 +718,7 @@ class VerifiedCache:
     appearing anywhere else, or a different plugin list changes the key, and the year is
     fingerprinted again. The cache only skips work for a year whose fingerprint equalled
     its lock; it holds nothing a forger could not equally write into the lock itself.
-    Disabled with ``KOP_SIDIK_CACHE=0``, for ledgers not read from files, and for hidden
+    Disabled with ``KOP_SIDIK_CACHE=0`` or ``KOP_CACHE=0``, for ledgers not read from files, and for hidden
     (temporary) main files.
     """
 
@@ -735,7 +735,7 @@ class VerifiedCache:
 
     @classmethod
     def for_ledger(cls, options_map: dict[str, Any]) -> VerifiedCache | None:
-        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0":
+        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0" or os.environ.get("KOP_CACHE", "1").strip() == "0":
             return None
         filename = options_map.get("filename")
         if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):

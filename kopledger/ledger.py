@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -148,20 +147,18 @@ def missing_plugin_error(options: dict[str, Any], path: Path | None) -> KopError
 
 
 def _load_file_without_gc(filename: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
-    """``beancount.loader.load_file`` with Python's cyclic garbage collector paused.
+    """Load the books of ``filename`` as beancount's loader would cold, through kopledger's
+    own cache (:mod:`kopledger.cache`; never beancount's pickle cache), with Python's
+    cyclic garbage collector paused.
 
     Loading builds millions of objects that all stay alive, and each full collection
     while they pile up scans them all again: pausing it saves about a third of the
     load time of a large ledger at the same peak memory (benchmarks/README.md).
     Reference counting still frees everything that is not in a cycle.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return loader.load_file(filename)
-    finally:
-        if enabled:
-            gc.enable()
+    from kopledger import cache
+
+    return cache.load_books(filename)
 
 
 @dataclass(frozen=True)
@@ -195,7 +192,8 @@ class Koperasi:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Koperasi:
-        """Load the ledger at ``path`` (its includes too) with beancount's loader and cache.
+        """Load the ledger at ``path`` (its includes too) with beancount's loader, through
+        kopledger's own cache (:mod:`kopledger.cache`; ``KOP_CACHE=0``: always cold).
 
         Raises :class:`InputError` when ``path`` is missing, a folder or unreadable;
         problems inside the books are in ``errors``.
@@ -213,8 +211,12 @@ class Koperasi:
                 pass
         except OSError as exc:
             raise InputError(f"buku {file} tidak bisa dibaca: {exc.strerror or exc}; periksa path dan izin berkasnya") from None
+        from kopledger import cache
+
         entries, errors, options = _load_file_without_gc(str(file.resolve()))
-        return cls.from_entries(entries, errors, options, path=file)
+        kop = cls.from_entries(entries, errors, options, path=file)
+        cache.remember(kop, file)
+        return kop
 
     @classmethod
     def from_string(cls, text: str) -> Koperasi:

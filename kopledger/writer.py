@@ -6,10 +6,11 @@ Every write:
    processes cannot interleave (the second waits for the first, then appends after it);
 2. removes temp files that a killed writer may have left behind;
 3. loads the ledger as it is now and refuses if it already has errors (the load goes
-   through beancount's pickle cache, so a command that has just loaded the books does
-   not pay for a second full load of a large ledger);
+   through kopledger's own cache, :mod:`kopledger.cache`, so a command that has just
+   loaded the books does not pay for a second full load of a large ledger);
 4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
-   fsyncs it, loads that candidate (uncached) and refuses if it has any error;
+   fsyncs it, validates that candidate (incrementally against the books of step 3 where
+   that is exact, else by loading it cold) and refuses if it has any error;
 5. atomically renames the temp file over the ledger and fsyncs the folder.
 
 :func:`append_built` builds the directives from the books loaded under the lock (step 3),
@@ -48,6 +49,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
+from kopledger import cache
 from kopledger.errors import InputError, KopledgerError, LedgerHasErrors
 
 if TYPE_CHECKING:
@@ -243,19 +245,16 @@ def _load_books(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, 
     """The books at ``path`` as they are now, loaded while the writer holds the lock.
 
     Returns beancount's ``(entries, errors, options)``. This is where a write decides from:
-    goes through beancount's pickle cache, and confirms an error uncached (the cache does not
-    know the plugin's version). Issue #14 replaces the body with kopledger's own cache.
+    through kopledger's own cache (:mod:`kopledger.cache`, verified by content and code;
+    never beancount's pickle cache), cold with ``KOP_CACHE=0``.
     """
-    loaded = load_cached(path)
-    if loaded[1]:
-        loaded = load_uncached(path)
-    return loaded
+    return cache.load_books(path)
 
 
 def _validate_candidate(candidate: Path, ledger: Path) -> list[Any]:
-    """Errors of the books as they would be: ``candidate`` is the whole new ledger file (a temp
-    file in the ledger's folder, same includes). Errors name ``ledger`` instead of the temp
-    file. Loaded uncached; issue #14 replaces the body with an incremental check."""
+    """Errors of the books as they would be, loaded cold: ``candidate`` is the whole new ledger
+    file (a temp file in the ledger's folder, same includes). Errors name ``ledger`` instead of
+    the temp file. Used where :func:`kopledger.cache.validate_candidate` cannot be exact."""
     _, errors, _ = load_uncached(candidate)
     return [_rename_source(e, candidate, ledger) for e in errors]
 
@@ -329,7 +328,13 @@ def _append_locked(
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
-        new_errors = _validate_candidate(tmp, shown)
+        # validated incrementally against the books just loaded (kopledger.incremental);
+        # where that cannot be exact, the candidate file is loaded cold
+        new_errors = cache.validate_candidate(path, old, new)
+        if new_errors is None:
+            new_errors = _validate_candidate(tmp, shown)
+        else:
+            new_errors = [_rename_source(e, tmp, shown) for e in new_errors]
         if new_errors:
             raise LedgerHasErrors(
                 "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:", new_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -72,3 +73,9 @@ def write_ledger(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _kop_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """kopledger's cache (kopledger/cache.py) of the whole run in a temporary folder, not ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

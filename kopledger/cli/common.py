@@ -18,6 +18,7 @@ from kopledger.jsondata import dumps, plain
 from kopledger.ledger import Koperasi
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the books have errors, or a check failed
@@ -68,6 +69,17 @@ def require_ledger(ledger: Path | None) -> Path:
 #: Every file the books loaded by this process read (ledger + includes), resolved:
 #: ``write_output`` refuses to write a report onto any of them.
 BOOK_FILES: set[Path] = set()
+
+
+def cached_report(ledger: Path | None, name: str, params: Any, compute: Callable[[], T]) -> T:
+    """A report of unchanged books from kopledger's cache (:func:`kopledger.cache.cached_output`);
+    on a hit nothing is loaded, so the books' files are still added to :data:`BOOK_FILES`."""
+    from kopledger import cache
+
+    path = require_ledger(ledger)
+    value = cache.cached_output(path, name, params, compute)
+    BOOK_FILES.update(p.resolve() for p in cache.book_files(path))
+    return value
 
 
 def remember_books(kop: Koperasi) -> None:

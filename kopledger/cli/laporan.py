@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from kopledger.cli.common import (
     EXIT_USAGE,
     REPORT_YEAR,
     KopClickError,
+    cached_report,
     handle_library_errors,
     lang_option,
     ledger_argument,
@@ -51,35 +53,40 @@ def laporan_command(
     from kopledger.output import render_laporan
     from kopledger.statements import JENIS
 
-    kop = load_books(ledger)
-    if tahun is None:
-        years = kop.years()
-        if not years:
-            raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
-        tahun = years[-1]
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise to_click_error(InputError.pesan(
             "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
             format=fmt.upper(), akhiran=fmt))
-    # -- unfinished year (SEMENTARA) and unit reports: kopledger.laporan_tambahan --
-    from kopledger.laporan_tambahan import provisional_date, render_unit
 
-    per = provisional_date(kop, tahun)
-    if per is not None and not sementara:
-        raise KopClickError(
-            f"tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per.isoformat()})",
-            EXIT_USAGE,
-        )
-    if unit is not None:
-        write_output(render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat), out)
-        return
-    parts = list(JENIS) if jenis == "semua" else [jenis]
-    fs = kop.statements(tahun)
-    if per is not None:
-        from dataclasses import replace
+    def compute(tahun: int | None = tahun) -> str | bytes:
+        kop = load_books(ledger)
+        if tahun is None:
+            years = kop.years()
+            if not years:
+                raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
+            tahun = years[-1]
+        # -- unfinished year (SEMENTARA) and unit reports: kopledger.laporan_tambahan --
+        from kopledger.laporan_tambahan import provisional_date, render_unit
 
-        fs = replace(fs, per=per)
-    content = render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
+        per = provisional_date(kop, tahun)
+        if per is not None and not sementara:
+            raise KopClickError(
+                f"tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per.isoformat()})",
+                EXIT_USAGE,
+            )
+        if unit is not None:
+            return render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat)
+        parts = list(JENIS) if jenis == "semua" else [jenis]
+        fs = kop.statements(tahun)
+        if per is not None:
+            from dataclasses import replace
+
+            fs = replace(fs, per=per)
+        return render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
+
+    # unchanged books: the same report comes from kopledger's cache (kopledger.cache)
+    params = (tahun, jenis, fmt, lang, sementara, unit, dt.date.today().isoformat())
+    content = compute() if templat is not None else cached_report(ledger, "laporan", params, compute)
     write_output(content, out)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from kopledger.cli.common import (
     EXIT_USAGE,
     REPORT_YEAR,
     KopClickError,
+    cached_report,
     date_type,
     echo_json,
     handle_library_errors,
@@ -63,6 +65,26 @@ def rat_command(
         if not quiet:
             click.echo(f"[rat] {message} …", err=True)
 
+    by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+    cacheable = (slip is None and templat is None and tahun is not None and out is not None and str(out) != "-"
+                 and out.suffix.lower() in by_suffix and fmt in (None, by_suffix.get(out.suffix.lower())))
+    if cacheable:
+        assert out is not None and tahun is not None
+        # unchanged books: the same pack comes from kopledger's cache (kopledger.cache)
+        kind = by_suffix[out.suffix.lower()]
+        year_ = tahun
+
+        def compute() -> str | bytes:
+            progress("Membaca buku")
+            kop = load_books(ledger)
+            pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
+            progress("Menyusun dokumen" + (" PDF" if kind == "pdf" else ""))
+            return render_rat(pack, kind, lang, templat)
+
+        params = (tahun, kind, lang, tempat, tanggal, dt.date.today().isoformat())
+        content = cached_report(ledger, "rat", params, compute)
+        write_output(content, out)
+        return
     progress("Membaca buku")
     kop = load_books(ledger)
     years = kop.years()

@@ -19,8 +19,8 @@ from kopledger.cli.common import (
     YEAR,
     KopClickError,
     bukti_option,
+    cached_report,
     dry_run_option,
-    echo_json,
     echo_safe,
     format_option,
     handle_library_errors,
@@ -31,6 +31,7 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.errors import InputError
+from kopledger.jsondata import dumps
 from kopledger.ledger import Koperasi
 
 
@@ -128,18 +129,25 @@ def hitung_command(
         else:
             click.echo("(dry-run: tidak ada yang ditulis)", err=True)
         return
-    kop = load_books(ledger)
-    result = compute_shu(kop, tahun, sementara=sementara)
     if posting:
-        entry = allocation_entry(kop, result, tanggal or dt.date.today())
+        kop = load_books(ledger)
+        entry = allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), tanggal or dt.date.today())
         echo_safe(format_directives([entry]))
         return
+
+    def compute() -> str:
+        kop = load_books(ledger)
+        result = compute_shu(kop, tahun, sementara=sementara)
+        if fmt == "json":
+            return dumps(shu_json(result))
+        return to_csv(result) if fmt == "csv" else render_table(kop, result, lang)
+
+    # unchanged books: the same SHU comes from kopledger's cache (kopledger.cache)
+    text = cached_report(ledger, "shu", (tahun, fmt, sementara, lang, dt.date.today().isoformat()), compute)
     if fmt == "json":
-        echo_json(shu_json(result))
-    elif fmt == "csv":
-        write_output(to_csv(result), None)
+        echo_safe(text, nl=False)
     else:
-        write_output(render_table(kop, result, lang), None)
+        write_output(text, None)
 
 
 @shu_group.command("bayar")

@@ -1,0 +1,249 @@
+"""Loading the books in stages, and extending a loaded state by appended text.
+
+A cold load is beancount's own pipeline (``beancount.loader._load``): parse every file,
+sort, book, run the plugins (``run_transformations``: beancount's documents, pad and
+balance plugins around the ledger's own, ``kopledger.plugin`` among them), validate.
+:func:`full_load` runs the same stages with beancount's own functions, keeping the
+booked entries *before* the plugins ran (``raw``) beside the result, so that
+:func:`extend` can later add entries appended to the main file:
+
+- parse only the appended text (with the main file's name and its true line numbers),
+  book only the new entries;
+- run **every plugin, unchanged, over the whole books** (old booked entries + new ones)
+  — so ``kopledger.plugin``'s cooperative rules, every check registered in
+  ``kopledger.plugin.CHECKS`` (invariants, closed-year chain) and beancount's balance
+  assertions and padding judge the new entries against the whole state, exactly as in a
+  cold load; nothing of theirs is re-implemented here;
+- run beancount's validations over the whole result, except that the per-transaction
+  check (``validate_check_transaction_balances``, the costliest, a pure function of one
+  transaction) skips transactions that are the very objects already validated clean.
+
+What is saved is the parse and the booking of the old text, and the balance check of
+old transactions: about two thirds of a cold load.
+
+The extension is *exactly* a cold load of the longer file, or it is refused (``None``)
+and the caller loads cold. It is refused when the old state had any error, when the
+appended text does not start a fresh directive at column 0 of a fresh line, has an
+``include``/``option``/``plugin``/``push…``/``pop…`` line, does not parse or book
+cleanly on its own, holds a posting that booking would complete from the running
+balances (a cost, or a missing currency), or when one of its entries sorts before (or
+together with) the last old entry — a backdated entry, which could break a later balance
+assertion or change what a plugin computed before it.
+
+The contract for a plugin check to stay correct here is the one a beancount plugin has
+anyway: it is a function of the whole entry list and the options (no state kept between
+runs, nothing read from outside the books but what its own cache verifies), and it does
+not mutate entries it was given.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import re
+import sys
+from typing import Any
+
+from beancount import loader
+from beancount.core import data
+from beancount.core.number import MISSING
+from beancount.ops import balance, validation
+from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
+
+Entries = list[data.Directive]
+
+# beancount's modules are untyped: use them through Any (mypy --strict)
+_loader: Any = loader
+_booking: Any = booking
+_grammar: Any = grammar
+_validation: Any = validation
+_balance: Any = balance
+
+
+@dataclasses.dataclass
+class State:
+    """Loaded books: the result of a load, plus what :func:`extend` needs.
+
+    ``raw``: the booked entries before the plugins ran (sorted); ``entries``, ``errors``,
+    ``options``: what beancount's loader returns; ``main``: the real path of the main
+    file; ``size``: how many bytes of it the state holds (as read before the load).
+    """
+
+    main: str
+    size: int
+    raw: Entries
+    entries: Entries
+    errors: list[Any]
+    options: dict[str, Any]
+
+
+def content_only(state: State) -> bool:
+    """The books depend on the text of their files only, so a snapshot can stand for them.
+
+    Not so with beancount's documents: an ``option "documents"`` folder is scanned for
+    files at each load, and a ``document`` directive is checked against the file system.
+    """
+    return not state.options.get("documents") and not any(isinstance(e, data.Document) for e in state.raw)
+
+
+def full_load(main: str, size: int) -> State:
+    """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
+
+    Same functions, same order, same result as ``_loader._load([(main, True)], …)``
+    (tests/test_cache.py compares the two); only the booked entries are kept as well.
+    """
+    entries, parse_errors, options = _loader._parse_recursive([(main, True)], None, None)
+    entries.sort(key=data.entry_sortkey)
+    entries, balance_errors = _booking.book(entries, options)
+    parse_errors.extend(balance_errors)
+    final, errors = _transform(entries, parse_errors, options)
+    errors.extend(_validation.validate(final, options, None, None))
+    options["input_hash"] = _loader.compute_input_hash(options["include"])
+    return State(main, size, entries, final, errors, options)
+
+
+def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
+    """``_loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
+    saved = list(sys.path)
+    try:
+        if "pythonpath" in options:
+            sys.path[0:0] = options["pythonpath"]
+        result: tuple[Entries, list[Any]] = _loader.run_transformations(entries, parse_errors, options, None)
+        return result
+    finally:
+        sys.path[:] = saved
+
+
+#: Lines that change the parser's state or the set of files: never appended incrementally.
+_STATEFUL = re.compile(rb"^[ \t]*(include|option|plugin|pushtag|poptag|pushmeta|popmeta)\b", re.M)
+#: An appended text must begin a new directive: a date or a keyword at column 0.
+_FRESH_START = re.compile(rb"\A(?:[ \t]*\r?\n)*[0-9A-Za-z]")
+
+
+def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
+    """``tail`` can be parsed on its own and appended: see the module doc."""
+    if not tail:
+        return True
+    if not prefix_ends_with_newline:
+        return False
+    return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
+
+
+_BALANCE = "beancount.ops.balance"
+_PAD = "beancount.ops.pad"
+
+
+def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
+    """beancount's balance check of ``final`` returns it unchanged, without errors.
+
+    True when the old books passed it (they had no error) and it would see the same
+    thing: every balance assertion is an old one, every old transaction is still there,
+    no ``pad`` (its padding is rebuilt at each run), and every new transaction sorts
+    after the last assertion, so no asserted balance can include it.
+    """
+    old_balances = {id(e) for e in old if isinstance(e, data.Balance)}
+    last_balance = None
+    kept = 0
+    newest_first = None
+    for entry in final:
+        if isinstance(entry, data.Balance):
+            if id(entry) not in old_balances:
+                return False
+            last_balance = entry
+        elif isinstance(entry, data.Transaction):
+            if id(entry) in known:
+                kept += 1
+            elif newest_first is None:
+                newest_first = entry
+        elif isinstance(entry, data.Pad):
+            return False
+    if kept != len(known):
+        return False
+    if newest_first is None or last_balance is None:
+        return True
+    return bool(data.entry_sortkey(newest_first) > data.entry_sortkey(last_balance))
+
+
+def _parse_tail(
+    tail: bytes, main: str, first_line: int, options: dict[str, Any]
+) -> tuple[Entries, list[Any], dict[str, Any]]:
+    """``parser.parse_file`` of text that continues ``main``: the builder starts from the
+    main file's options (account root names, pipe separator, booking method …), as the
+    parser had them when it reached the end of the old text."""
+    builder = _grammar.Builder()
+    own = copy.deepcopy({k: v for k, v in options.items() if k not in ("dcontext", "include", "plugin")})
+    builder.options = {**builder.options, **own, "include": [], "plugin": []}
+    builder.account_regexp = _grammar.valid_account_regexp(builder.options)
+    _parser.Parser(builder).parse(io.BytesIO(tail), filename=main, lineno=first_line)
+    result: tuple[Entries, list[Any], dict[str, Any]] = builder.finalize()
+    return result
+
+
+def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line: int) -> State | None:
+    """The state of the main file with ``tail`` appended, or None where only a cold load is exact.
+
+    ``first_line``: the line number of the tail's first line in the main file.
+    """
+    if state.errors or not simple_tail(prefix_ends_with_newline, tail):
+        return None
+    if not tail:
+        return state
+    new, parse_errors, new_options = _parse_tail(tail, state.main, first_line, state.options)
+    if parse_errors:
+        return None
+    if not new:  # comments or blank lines only
+        return dataclasses.replace(state, size=state.size + len(tail))
+    new.sort(key=data.entry_sortkey)
+    if any(isinstance(e, data.Document) for e in new):
+        return None  # checked against the file system: only a cold load is exact
+    if state.raw and data.entry_sortkey(new[0]) <= data.entry_sortkey(state.raw[-1]):
+        return None  # backdated (or tied with the last old entry): full load
+    for entry in new:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                units: Any = posting.units
+                if (
+                    posting.cost is not None
+                    or units is MISSING
+                    or units is None
+                    or units.currency is MISSING
+                    or units.number is MISSING
+                ):
+                    return None
+    options = dict(state.options)
+    options["dcontext"] = copy.deepcopy(state.options["dcontext"])
+    options["dcontext"].update_from(new_options["dcontext"])
+    booked, booking_errors = _booking.book(new, options)
+    if booking_errors:
+        return None
+    raw = state.raw + booked
+    known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
+    post = _loader.PLUGINS_POST
+    kept = list(post)
+    if not any(isinstance(e, data.Pad) for e in raw):
+        # beancount's pad returns the books unchanged when they hold no pad
+        kept = [p for p in kept if p[0] != _PAD]
+    check_balances = False
+    if kept and kept[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
+        # beancount's balance check only where the balances it checks could differ from
+        # the cold load that validated the old books (below)
+        kept = kept[:-1]
+        check_balances = True
+    _loader.PLUGINS_POST = kept
+    try:
+        final, errors = _transform(raw, [], options)
+    finally:
+        _loader.PLUGINS_POST = post
+    if check_balances and not _balances_unchanged(state.entries, final, known):
+        final, balance_errors = _balance.check(final, options)
+        errors.extend(balance_errors)
+        final.sort(key=data.entry_sortkey)
+    for check in _validation.VALIDATIONS:
+        if check is _validation.validate_check_transaction_balances:
+            fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
+            errors.extend(check(fresh, options))
+        else:
+            errors.extend(check(final, options))
+    options["input_hash"] = _loader.compute_input_hash(options["include"])
+    return State(state.main, state.size + len(tail), raw, final, errors, options)
