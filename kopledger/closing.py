@@ -373,6 +373,7 @@ def close_year(
     new_file: str | os.PathLike[str] | None = None,
     today: dt.date | None = None,
     shu_date: dt.date | None = None,
+    bukti: str | None = None,
 ) -> ClosingResult:
     """Close ``year`` of the ledger at ``path``: check, then append the closing entries.
 
@@ -401,6 +402,14 @@ def close_year(
             raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems)
         plan = plan_closing(kop, year, tanggal=today)
         entries: list[data.Directive] = list(plan.entries)
+        if bukti is not None:
+            # the receipt number goes on the lock only: the closing entries are fingerprinted
+            # by it, and stamping them afterwards would break the sidik just computed
+            from kopledger.writer import _refuse_known_bukti
+
+            _refuse_known_bukti(kop.entries, bukti)
+            entries = [e._replace(meta={**e.meta, "bukti": bukti})
+                       if isinstance(e, data.Custom) and e.type in LOCK_TYPES else e for e in entries]
         extra: list[data.Directive] = []
         if shu_date is not None:
             (extra if target is not None else entries).append(_allocation(kop, year, shu_date, today))
@@ -537,7 +546,8 @@ class ReopenResult:
 
 
 def reopen_year(
-    path: str | os.PathLike[str], year: int, alasan: str, *, dry_run: bool = False, today: dt.date | None = None
+    path: str | os.PathLike[str], year: int, alasan: str, *, dry_run: bool = False, today: dt.date | None = None,
+    bukti: str | None = None,
 ) -> ReopenResult:
     """Reopen a closed ``year`` on purpose: append ``custom "buka-buku"`` with the reason.
 
@@ -570,5 +580,5 @@ def reopen_year(
         made.append(reopen_entry(year, alasan.strip(), tanggal))
         return list(made)
 
-    result = append_built(ledger, build, dry_run=dry_run)
+    result = append_built(ledger, build, dry_run=dry_run, bukti=bukti)
     return ReopenResult(ledger, year, made[0], format_directives(made), result.written)

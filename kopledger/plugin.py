@@ -54,6 +54,7 @@ from kopledger.config import (
 )
 from kopledger.errors import KopError
 from kopledger.invariants import check_invariants
+from kopledger.rat_directives import check_rat_directives
 
 __plugins__ = ["koperasi"]
 
@@ -388,3 +389,4 @@ def _open_and_close(
 
 
 CHECKS.append(check_invariants)  # the books' invariants (issue #12): kopledger/invariants.py
+CHECKS.append(check_rat_directives)  # budget, old-year summaries, health inputs: kopledger/rat_directives.py

@@ -230,6 +230,24 @@ class BuktiType(_StrictType):
         return check_bukti(inputs.clean_text(value, label))
 
 
+class CountType(_StrictType):
+    """A whole number in a range, ASCII digits only (``--tenor 12``; no ``١٢``, ``1e1`` or ``+12``)."""
+
+    name = "bilangan"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def parse(self, value: str, label: str) -> int:
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()):
+            raise InputError(f"{label}: {value!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12")
+        number = int(text)
+        if not self.low <= number <= self.high:
+            raise InputError(f"{label}: harus {self.low}–{self.high}, tertulis {number}")
+        return number
+
+
 AMOUNT = AmountType()
 SIGNED_AMOUNT = AmountType(signed=True)
 RATE = RateType()

@@ -18,6 +18,7 @@ from kopledger.cli.common import (
     EXIT_USAGE,
     RATE,
     TEXT,
+    CountType,
     KopClickError,
     bukti_option,
     date_type,
@@ -35,7 +36,7 @@ from kopledger.cli.common import (
 from kopledger.ledger import Koperasi
 from kopledger.schedule import METODE
 
-TENOR = click.IntRange(1, 600)
+TENOR = CountType(1, 600)
 
 
 def _date(value: str | dt.date | None, default: dt.date) -> dt.date:

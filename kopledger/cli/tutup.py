@@ -8,6 +8,7 @@ import click
 
 from kopledger.cli.common import (
     YEAR,
+    bukti_option,
     date_type,
     dry_run_option,
     echo_json,
@@ -27,13 +28,14 @@ from kopledger.cli.common import (
 @click.option("--tanggal", default=None, help="Tanggal penutupan (YYYY-MM-DD), default hari ini.")
 @click.option("--shu-tanggal", default=None,
               help="Tanggal RAT (YYYY-MM-DD): sekaligus catat jurnal alokasi SHU tahun itu.")
+@bukti_option
 @dry_run_option
 @format_option("text", "json", default="text")
 @lang_option
 @handle_library_errors
 def tutup_buku_command(
     ledger: Path | None, tahun: int, file_baru: Path | None, tanggal: str | None, shu_tanggal: str | None,
-    dry_run: bool, fmt: str, lang: str,
+    bukti: str | None, dry_run: bool, fmt: str, lang: str,
 ) -> None:
     """Tutup buku satu tahun: jurnal penutup ke SHU, kunci bersidik (close a financial year)."""
     from kopledger.closing import close_year
@@ -41,7 +43,7 @@ def tutup_buku_command(
 
     path = require_ledger(ledger)
     result = close_year(path, tahun, dry_run=dry_run, new_file=file_baru, today=date_type(tanggal),
-                        shu_date=date_type(shu_tanggal))
+                        shu_date=date_type(shu_tanggal), bukti=bukti)
     if fmt == "json":
         echo_json({
             "tahun": result.tahun,
@@ -75,19 +77,21 @@ def tutup_buku_command(
 @click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang dibuka kembali.")
 @click.option("--alasan", required=True, help="Alasan membuka kembali (tercatat di buku).")
 @click.option("--tanggal", default=None, help="Tanggal pembukaan (YYYY-MM-DD), default hari ini.")
+@bukti_option
 @dry_run_option
 @format_option("text", "json", default="text")
 @lang_option
 @handle_library_errors
 def buka_buku_command(
-    ledger: Path | None, tahun: int, alasan: str, tanggal: str | None, dry_run: bool, fmt: str, lang: str
+    ledger: Path | None, tahun: int, alasan: str, tanggal: str | None, bukti: str | None, dry_run: bool, fmt: str,
+    lang: str,
 ) -> None:
     """Buka kembali tahun buku yang sudah ditutup, dengan alasan (reopen a closed year)."""
     from kopledger.closing import reopen_year
     from kopledger.render import render
 
     path = require_ledger(ledger)
-    result = reopen_year(path, tahun, alasan, dry_run=dry_run, today=date_type(tanggal))
+    result = reopen_year(path, tahun, alasan, dry_run=dry_run, today=date_type(tanggal), bukti=bukti)
     if fmt == "json":
         echo_json({"tahun": result.tahun, "ditulis": result.written, "path": str(result.path), "teks": result.text})
         return
