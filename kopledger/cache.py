@@ -46,6 +46,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from beancount.core import data
+
 from kopledger import incremental
 
 T = TypeVar("T")
@@ -287,6 +289,17 @@ def _included_files(state: incremental.State) -> dict[str, str] | None:
         if _GLOB_INCLUDE.search(blob):
             return None
         files[name] = _digest(blob)
+    # a year file names its closed files by hash instead of including them (kopledger.archive):
+    # their content is part of what the books are, so a changed archive is never answered from here
+    from kopledger.archive import archive_files
+
+    for entry in state.entries:
+        if isinstance(entry, data.Custom) and entry.type == "arsip":
+            for path, _sha in archive_files(entry).values():
+                try:
+                    files[str(path)] = _digest(path.read_bytes())
+                except OSError:
+                    return None
     return files
 
 

@@ -705,10 +705,20 @@ def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any
     return [*archive_errors, *errors]
 
 
+def verified_cache_path(main: Path) -> Path:
+    """Where the verified years of the books whose main file is ``main`` are kept: kopledger's
+    cache folder (``$XDG_CACHE_HOME/kopledger/sidik/``), keyed by the file's real path."""
+    from kopledger.cache import cache_root
+
+    key = hashlib.sha256(os.path.realpath(main).encode("utf-8")).hexdigest()[:32]
+    return cache_root() / "sidik" / f"{key}.json"
+
+
 class VerifiedCache:
     """Years already verified, keyed by the exact source text that holds their entries.
 
-    Stored beside the main ledger as ``.NAME.sidik-cache.json``: for each closed year, a
+    Stored in kopledger's cache folder (:func:`verified_cache_path`; never beside the books,
+    so a dry run leaves the books' folder untouched): for each closed year, a
     key and the fingerprint that matched its lock. The key is a SHA-256 over the ledger's
     options and plugins, the predecessor's sidik and, for every file with an entry dated up to
     the year's end, the bytes from the start of the file through the last such entry there (up to the
@@ -740,8 +750,7 @@ class VerifiedCache:
         filename = options_map.get("filename")
         if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):
             return None
-        main = Path(filename)
-        return cls(main.with_name(f".{main.name}.sidik-cache.json"))
+        return cls(verified_cache_path(Path(filename)))
 
     def keys(
         self, entries: Sequence[data.Directive], spans: Iterable[Span], options_map: dict[str, Any]
@@ -814,6 +823,7 @@ class VerifiedCache:
             return
         text = json.dumps({"versi": FINGERPRINT_VERSION, "tahun": self.years}, indent=1)
         try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)

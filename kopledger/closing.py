@@ -211,23 +211,9 @@ class Problem:
 
 def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = None) -> list[Problem]:
     """Every reason ``year`` cannot be closed now (empty: it can)."""
-    from beancount.core.interpolate import BalanceError
-
     today = today or dt.date.today()
     end = dt.date(year, 12, 31)
-    problems: list[Problem] = []
-    balance_errors = [e for e in kop.errors if isinstance(e, BalanceError)]
-    other_errors = [e for e in kop.errors if not isinstance(e, BalanceError)]
-    if other_errors:
-        problems.append(Problem("kesalahan", (
-            f"buku berisi {len(other_errors)} kesalahan; perbaiki dulu (kop cek menampilkan semuanya)"
-        )))
-    if balance_errors:
-        first = balance_errors[0]
-        problems.append(Problem("asersi", (
-            f"{len(balance_errors)} asersi saldo (balance) gagal, misalnya {_where(first.entry)}: "
-            f"{str(first.message).strip()}"
-        )))
+    problems: list[Problem] = _load_problems(kop.errors)
     closed = closed_years(kop)
     if year in closed:
         problems.append(Problem("sudah-ditutup", (

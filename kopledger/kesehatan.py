@@ -405,21 +405,14 @@ def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Any = None
     """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
     from kopledger.config import KoperasiInfo
     from kopledger.errors import InputError
-    from kopledger.render import render
+    from kopledger.render import render_document
 
     info = (kop.info if kop is not None and kop.info is not None
             else KoperasiInfo(nama=kop.title if kop is not None else ""))
     context = {"penilaian": assessment, "kop_info": info, "judul": f"Penilaian Kesehatan {assessment.tahun} — {info.nama}"}
-    if fmt == "txt":
-        return render("kesehatan/kesehatan.txt.j2", context, lang=lang, template_dir=template_dir)
-    if fmt in ("html", "pdf"):
-        html = render("kesehatan/kesehatan.html.j2", context, lang=lang, template_dir=template_dir)
-        if fmt == "html":
-            return html
-        from kopledger.output import html_to_pdf
-
-        return html_to_pdf(html)
-    raise InputError(f"format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf")
+    if fmt not in ("txt", "html", "pdf"):
+        raise InputError(f"format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf")
+    return render_document("kesehatan/kesehatan", context, fmt, lang=lang, template_dir=template_dir)
 
 
 def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def render_unit(kop: Any, unit: str, year: int, fmt: str, *, per: dt.date | None
     from kopledger.cli.common import jsonable
     from kopledger.config import KoperasiInfo
     from kopledger.errors import InputError
-    from kopledger.render import render
+    from kopledger.render import render_document
     from kopledger.unit_usaha import unit_report
 
     report = unit_report(kop, unit, year)
@@ -43,14 +43,7 @@ def render_unit(kop: Any, unit: str, year: int, fmt: str, *, per: dt.date | None
     info = kop.info if kop.info is not None else KoperasiInfo(nama=kop.title)
     context = {"unit": report, "kop_info": info, "per": per or dt.date(year, 12, 31), "sementara": per is not None,
                "judul": f"Laporan Unit {unit} {year} — {info.nama}"}
-    if fmt == "txt":
-        return render("unit/unit.txt.j2", context, lang=lang, template_dir=template_dir)
-    if fmt in ("html", "pdf"):
-        html = render("unit/unit.html.j2", context, lang=lang, template_dir=template_dir)
-        if fmt == "html":
-            return html
-        from kopledger.output import html_to_pdf
-
-        return html_to_pdf(html)
-    raise InputError(f"laporan unit tersedia sebagai txt, json, html atau pdf, bukan {fmt}")
+    if fmt not in ("txt", "html", "pdf"):
+        raise InputError(f"laporan unit tersedia sebagai txt, json, html atau pdf, bukan {fmt}")
+    return render_document("unit/unit", context, fmt, lang=lang, template_dir=template_dir)
 

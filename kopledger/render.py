@@ -149,3 +149,20 @@ def render(
         raise InputError(f"templat tidak ditemukan: {exc.name}; periksa nama templat atau folder --templat") from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: kesalahan tulis di templat: {exc.message}; perbaiki baris itu") from None
+
+
+def render_document(
+    base: str, context: dict[str, Any], fmt: str, *, lang: str = "id", template_dir: str | Path | None = None
+) -> str | bytes:
+    """A document in ``fmt``: ``txt`` from ``BASE.txt.j2``, ``html`` from ``BASE.html.j2``, ``pdf``
+    from that HTML through WeasyPrint (bytes). Another format is an :class:`InputError`."""
+    if fmt == "txt":
+        return render(f"{base}.txt.j2", context, lang=lang, template_dir=template_dir)
+    if fmt in ("html", "pdf"):
+        html = render(f"{base}.html.j2", context, lang=lang, template_dir=template_dir)
+        if fmt == "html":
+            return html
+        from kopledger.output import html_to_pdf
+
+        return html_to_pdf(html)
+    raise InputError(f"format tidak dikenal: {fmt!r}; pakai txt, html atau pdf")

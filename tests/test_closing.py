@@ -496,7 +496,7 @@ def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatc
     path = write(tmp_path, YEAR_2024 + YEAR_2025)
     close_year(path, 2024, today=TODAY)
     assert load_uncached(path)[1] == []
-    cache = path.with_name(f".{path.name}.sidik-cache.json")
+    cache = chain.verified_cache_path(path)
     assert "2024" in json.loads(cache.read_text())["tahun"]
     hashed: list[set[int]] = []
     real = chain.chain_digests
@@ -522,7 +522,9 @@ def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
     from kopledger.writer import load_uncached
 
     load_uncached(closed_books)
-    cache = closed_books.with_name(f".{closed_books.name}.sidik-cache.json")
+    from kopledger.chain import verified_cache_path
+
+    cache = verified_cache_path(closed_books)
     stored = json.loads(cache.read_text())
     closed_books.write_text(closed_books.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
     cache.write_text(json.dumps(stored))  # the old key no longer matches the new bytes
