@@ -11,6 +11,8 @@ import click
 from kopledger.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    REPORT_YEAR,
+    YEAR,
     KopClickError,
     handle_library_errors,
     lang_option,
@@ -22,7 +24,7 @@ from kopledger.cli.common import (
 
 @click.command("ekspor")
 @ledger_argument
-@click.option("--tahun", type=int, default=None,
+@click.option("--tahun", type=REPORT_YEAR, default=None,
               help="Tahun buku (default: tahun terakhir yang sudah ditutup; dengan --sementara: tahun terakhir di buku).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Tulis ekspor JSON ke berkas ini (default: layar).")
@@ -69,7 +71,7 @@ def _threshold(value: str) -> Decimal:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder keluaran: tabel Parquet dan laporan wilayah (HTML/PDF/XLSX).")
-@click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir dalam ekspor).")
+@click.option("--tahun", type=YEAR, default=None, help="Tahun buku (default: tahun terakhir dalam ekspor).")
 @click.option("--tingkat", type=click.Choice(["provinsi", "kabupaten-kota", "kecamatan"]), default="kabupaten-kota",
               show_default=True, help="Tingkat wilayah pengelompokan.")
 @click.option("--ambang-npl", "ambang", default="5", show_default=True,

@@ -11,6 +11,7 @@ import click
 from kopledger.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    REPORT_YEAR,
     KopClickError,
     handle_library_errors,
     lang_option,
@@ -22,7 +23,7 @@ from kopledger.cli.common import (
 
 @click.command("kesehatan")
 @ledger_argument
-@click.option("--tahun", type=int, default=None, help="Tahun buku (default: tahun terakhir yang ada transaksinya).")
+@click.option("--tahun", type=REPORT_YEAR, default=None, help="Tahun buku (default: tahun terakhir yang ada transaksinya).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "json", "html", "pdf"]), default=None,
               help="Bentuk keluaran (default: dari akhiran --out, atau txt).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,

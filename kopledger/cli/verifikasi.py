@@ -10,6 +10,7 @@ import click
 from kopledger.cli.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    YEAR,
     KopClickError,
     echo_json,
     format_option,
@@ -24,7 +25,7 @@ _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
 
 @click.command("verifikasi")
 @ledger_argument
-@click.option("--tahun", type=int, required=True, help="Tahun buku yang sidiknya dicetak (mis. 2024).")
+@click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang sidiknya dicetak (mis. 2024).")
 @click.option("--sidik", required=True,
               help="Sidik yang tercetak (paket RAT, halaman tanda tangan laporan, slip SHU); minimal 16 digit heksa.")
 @format_option("text", "json", default="text")
