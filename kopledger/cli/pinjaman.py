@@ -21,6 +21,7 @@ from kopledger.cli.common import (
     CountType,
     KopClickError,
     bukti_option,
+    cached_report,
     date_type,
     dry_run_option,
     echo_json,
@@ -33,6 +34,7 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.jsondata import dumps
 from kopledger.ledger import Koperasi
 from kopledger.schedule import METODE
 
@@ -216,18 +218,26 @@ def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: 
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
     from kopledger.render import render
 
-    kop = load_books(ledger)
-    context = _portfolio_context(kop, _date(per, dt.date.today()))
-    if fmt == "json":
-        result = context["portofolio"]
-        echo_json({
-            **vars_of(result),
-            "selisih_ppap": result.selisih_ppap,
-            "tunggakan": [s.id for s in result.tunggakan],
-        })
-        return
-    name = "pinjaman/portofolio.html.j2" if fmt == "html" else "pinjaman/portofolio.txt.j2"
-    write_output(render(name, context, lang=lang), out)
+    date = _date(per, dt.date.today())
+
+    def compute() -> str:
+        context = _portfolio_context(load_books(ledger), date)
+        if fmt == "json":
+            result = context["portofolio"]
+            return dumps({
+                **vars_of(result),
+                "selisih_ppap": result.selisih_ppap,
+                "tunggakan": [s.id for s in result.tunggakan],
+            })
+        name = "pinjaman/portofolio.html.j2" if fmt == "html" else "pinjaman/portofolio.txt.j2"
+        return render(name, context, lang=lang)
+
+    # unchanged books: the same portfolio comes from kopledger's cache (kopledger.cache)
+    text = cached_report(ledger, "portofolio", (date.isoformat(), fmt, lang, dt.date.today().isoformat()), compute)
+    if fmt == "json" and out is None:
+        echo_safe(text, nl=False)
+    else:
+        write_output(text, out)
 
 
 def vars_of(value: Any) -> dict[str, Any]:
