@@ -27,8 +27,9 @@ appended text does not start a fresh directive at column 0 of a fresh line, has 
 ``include``/``option``/``plugin``/``push…``/``pop…`` line, does not parse or book
 cleanly on its own, holds a posting that booking would complete from the running
 balances (a cost, or a missing currency), or when one of its entries sorts before (or
-together with) the last old entry — a backdated entry, which could break a later balance
-assertion or change what a plugin computed before it.
+together with) an old entry other than a ``custom``/``note``/``event``/``query`` directive —
+a backdated entry, which could break a later balance assertion or change what a plugin
+computed before it.
 
 The contract for a plugin check to stay correct here is the one a beancount plugin has
 anyway: it is a function of the whole entry list and the options (no state kept between
@@ -180,6 +181,12 @@ def _parse_tail(
     return result
 
 
+#: Directives that hold no amounts and that booking and the balance checks never read: new
+#: entries may sort before old ones of these kinds (e.g. a next year's ``anggaran`` or an RAT
+#: text dated ahead) and the extension is still exactly a cold load.
+_INERT = (data.Custom, data.Note, data.Event, data.Query)
+
+
 def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line: int) -> State | None:
     """The state of the main file with ``tail`` appended, or None where only a cold load is exact.
 
@@ -197,8 +204,13 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     new.sort(key=data.entry_sortkey)
     if any(isinstance(e, data.Document) for e in new):
         return None  # checked against the file system: only a cold load is exact
+    keep = len(state.raw)  # old entries before the first new one
     if state.raw and data.entry_sortkey(new[0]) <= data.entry_sortkey(state.raw[-1]):
-        return None  # backdated (or tied with the last old entry): full load
+        first = data.entry_sortkey(new[0])
+        while keep and data.entry_sortkey(state.raw[keep - 1]) >= first:
+            keep -= 1
+        if not all(isinstance(e, _INERT) for e in state.raw[keep:]):
+            return None  # backdated before something a balance could depend on: full load
     for entry in new:
         if isinstance(entry, data.Transaction):
             for posting in entry.postings:
@@ -217,7 +229,10 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     booked, booking_errors = _booking.book(new, options)
     if booking_errors:
         return None
-    raw = state.raw + booked
+    # after the old entries, or among old directives that hold no amounts (a budget or a
+    # supervisors' text dated ahead): sorted as a cold load sorts them
+    raw = state.raw + booked if keep == len(state.raw) else [
+        *state.raw[:keep], *sorted([*state.raw[keep:], *booked], key=data.entry_sortkey)]
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
     post = _loader.PLUGINS_POST
     kept = list(post)

@@ -156,6 +156,27 @@ def test_a_backdated_entry_breaking_a_later_assertion_is_caught(books: Path) -> 
     assert_same(got, cold(books))
 
 
+def test_an_entry_dated_before_directives_ahead_is_still_appended_incrementally(books: Path) -> None:
+    # a next year's budget and an RAT text dated ahead hold no amounts: a deposit dated before
+    # them is still an append (exactly a cold load), not a fall-back to a full load
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write('\n2025-01-02 custom "anggaran" "Beban:Usaha" 1000000 IDR\n'
+                     '2025-02-20 note Aset:Kas "kas dihitung pengawas"\n')
+    cache.load_books(books)
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + deposit("2024-12-30", "A0002", 7000))
+    got = cache.load_books(books)
+    assert cache.last_load == "append"
+    assert got[1] == []
+    assert_same(got, cold(books))
+    # but not before an old balance assertion it could break
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + deposit("2024-02-01", "A0002", 7000))
+    got = cache.load_books(books)
+    assert cache.last_load == "cold"
+    assert_same(got, cold(books))
+
+
 def test_an_edit_in_the_middle_is_a_cold_load(books: Path) -> None:
     cache.load_books(books)
     books.write_text(books.read_text(encoding="utf-8").replace("300000 IDR", "310000 IDR"), encoding="utf-8")
