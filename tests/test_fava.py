@@ -323,7 +323,7 @@ def test_deposit_preview_then_write(books: tuple[Path, FlaskClient]) -> None:
         ({"jumlah": "50.000"}, "jumlah", "tulis rupiah bulat tanpa titik atau koma"),
         ({"jumlah": "-5"}, "jumlah", "jumlah harus lebih dari nol"),
         ({"jumlah": ""}, "jumlah", "wajib diisi"),
-        ({"tanggal": "30-12-2025"}, "tanggal", "tanggal tidak valid"),
+        ({"tanggal": "30-12-2025"}, "tanggal", "tulis YYYY-MM-DD"),
         ({"tanggal": "2099-01-01"}, "tanggal", "ada di masa depan"),
         ({"anggota": "X9999"}, "anggota", "anggota tidak dikenal"),
         ({"jenis": "emas"}, "jenis", "bukan salah satu dari"),

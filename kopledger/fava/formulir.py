@@ -7,9 +7,8 @@ Each form turns the treasurer's text fields into the same library call as its CL
 books as they are under the writer's lock. Nothing here knows Flask.
 
 Input parsing goes through ONE function, :func:`baca_masukan`: every field's text becomes
-a typed value or a message for that field (the same message the CLI prints). Issue #12
-adds strict parsing in ``kopledger/inputs.py``; point :func:`baca_masukan`'s per-kind
-parsers (:data:`PARSERS`) at it there.
+a typed value or a message for that field (the same message the CLI prints): the per-kind
+parsers (:data:`PARSERS`) are the CLI's own, :mod:`kopledger.inputs`.
 """
 
 from __future__ import annotations
@@ -18,11 +17,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
+from kopledger import inputs
 from kopledger.errors import InputError, KopledgerError
 from kopledger.ledger import Koperasi
 
@@ -63,39 +63,27 @@ class MasukanSalah(Exception):
 
 # --- parsing: the one entry point ------------------------------------------------------------------
 def _tanggal(text: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"tanggal tidak valid {text!r}: gunakan YYYY-MM-DD") from None
+    return inputs.parse_date(text, f"--{label}")
 
 
 def _jumlah(text: str, label: str) -> Decimal:
-    from kopledger.members import check_amount
+    from kopledger.members import check_amount  # the CLI's check (kopledger.inputs, and > 0)
 
     return check_amount(text, label)
 
 
 def _angka(text: str, label: str) -> Decimal:
-    try:
-        number = Decimal(text.replace("_", ""))
-    except InvalidOperation:
-        raise InputError(f"--{label} bukan angka: {text!r}") from None
-    if not number.is_finite():
-        raise InputError(f"--{label} bukan angka: {text!r}")
-    return number
+    return inputs.parse_rate(text, f"--{label}")
 
 
 def _bulat(text: str, label: str) -> int:
-    if not re.fullmatch(r"\d{1,4}", text):
-        raise InputError(f"--{label}: {text!r} bukan bilangan bulat yang sah")
+    if not (text.isascii() and re.fullmatch(r"\d{1,4}", text)):
+        raise InputError(f"--{label}: {text!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12")
     return int(text)
 
 
 def _bulan(text: str, label: str) -> str:
-    from kopledger.savings import parse_month
-
-    parse_month(text)
-    return text
+    return inputs.parse_month(text, f"--{label}")
 
 
 def _pilihan(choices: tuple[str, ...]) -> Callable[[str, str], str]:
@@ -108,6 +96,7 @@ def _pilihan(choices: tuple[str, ...]) -> Callable[[str, str], str]:
 
 
 def _teks(text: str, label: str) -> str:
+    text = inputs.clean_text(text, f"--{label}")  # control characters refused and named, as in the CLI
     if any(ch in text for ch in '"\\\n\r'):
         raise InputError(f"{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {text!r}")
     return text
@@ -172,30 +161,17 @@ def _isian_dari_pesan(formulir: Formulir, message: str) -> str:
 
 
 # --- bukti (receipt number) ------------------------------------------------------------------------
-def bukti_dipakai(kop: Koperasi, bukti: str) -> data.Transaction | None:
-    """The transaction that already carries ``bukti``, if any."""
-    for entry in kop.transactions:
-        if entry.meta.get("bukti") == bukti:
-            return entry
-    return None
-
-
 def dengan_bukti(kop: Koperasi, entries: list[data.Directive], bukti: str | None) -> list[data.Directive]:
-    """``entries`` with ``bukti`` recorded as metadata on each transaction (new directives).
-
-    A ``bukti`` already used in the books is refused (decided under the writer's lock).
-    Issue #12 adds ``append_built(..., bukti=)``; then pass it there instead.
-    """
+    """``entries`` stamped with ``bukti`` exactly as the CLI's ``--bukti`` stamps them
+    (:func:`kopledger.writer.stamp_bukti`); a ``bukti`` already in the books is refused with
+    its file:line (decided under the writer's lock, inside the build callback)."""
     if not bukti:
         return entries
-    found = bukti_dipakai(kop, bukti)
-    if found is not None:
-        where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
-        raise InputError(f"bukti {bukti} sudah dipakai pada {found.date} ({where}); pakai nomor bukti lain")
-    return [
-        e._replace(meta={**e.meta, "bukti": bukti}) if isinstance(e, data.Transaction) else e
-        for e in entries
-    ]
+    from kopledger.writer import _refuse_known_bukti, check_bukti, stamp_bukti
+
+    check_bukti(bukti)
+    _refuse_known_bukti(kop.entries, bukti)
+    return stamp_bukti(entries, bukti)
 
 
 # --- the forms ---------------------------------------------------------------------------------------
