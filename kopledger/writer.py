@@ -399,13 +399,24 @@ def _separator(old: bytes) -> bytes:
 
 
 def _rename_source(error: Any, tmp: Path, path: Path) -> Any:
+    """``error`` of the candidate temp file ``tmp`` as an error of the ledger ``path``: its
+    source, and any mention of the temp file in its message (e.g. a lock's location)."""
+    names = {str(tmp), str(tmp.resolve())}
+    changes: dict[str, Any] = {}
     source = getattr(error, "source", None)
-    if isinstance(source, dict) and source.get("filename") in (str(tmp), str(tmp.resolve())):
-        try:
-            return error._replace(source={**source, "filename": str(path)})
-        except (AttributeError, ValueError):
-            return error
-    return error
+    if isinstance(source, dict) and source.get("filename") in names:
+        changes["source"] = {**source, "filename": str(path)}
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and any(name in message for name in names):
+        for name in sorted(names, key=len, reverse=True):
+            message = message.replace(name, str(path))
+        changes["message"] = message
+    if not changes:
+        return error
+    try:
+        return error._replace(**changes)
+    except (AttributeError, ValueError):
+        return error
 
 
 def _fsync_dir(folder: Path) -> None:

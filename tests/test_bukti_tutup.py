@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
+from kopledger.errors import LedgerHasErrors
+from kopledger.writer import append_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 
@@ -28,6 +31,12 @@ def test_closing_and_reopening_record_their_bukti_once(tmp_path: Path) -> None:
     carrying = [e for e in kop.entries if (e.meta or {}).get("bukti") == "TB-2024"]
     assert [getattr(e, "type", None) for e in carrying] == ["tutup-buku"]  # the lock only: the sidik holds
     before = books.read_bytes()
+    # an entry dated in the closed year is refused, and the refusal names the books, not the temp file
+    with pytest.raises(LedgerHasErrors) as refused:
+        append_text(books, '2024-06-01 * "Terlambat"\n  Aset:Kas  1000 IDR\n  Pendapatan:Lain  -1000 IDR\n')
+    messages = [f"{e.source['filename']}: {e.message}" for e in refused.value.errors]
+    assert messages and all(".kop-tmp" not in m and str(books) in m for m in messages), messages
+    assert books.read_bytes() == before
     code, out = run("buka-buku", str(books), "--tahun", "2024", "--alasan", "koreksi", "--bukti", "TB-2024")
     assert code == 1 and "TB-2024 sudah tercatat" in out and books.read_bytes() == before
     code, out = run("buka-buku", str(books), "--tahun", "2024", "--alasan", "koreksi", "--bukti", "BB-1")
