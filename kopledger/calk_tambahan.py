@@ -118,9 +118,7 @@ def calk_tambahan(kop: Any, year: int) -> ExtraNotes:
     usulan: tuple[tuple[str, Decimal], ...] = ()
     shu_value: Decimal | None = None
     try:
-        from kopledger.shu import compute_shu
-
-        result = compute_shu(kop, year, sementara=True)
+        result = kop.shu(year, sementara=True)  # the composition root's SHU: computed once
         shu_value = result.shu
         usulan = tuple((c.komponen, c.jumlah) for c in result.alokasi)
     except KopledgerError:  # no split in force, a loss year…: the note says what is known

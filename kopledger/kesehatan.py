@@ -321,9 +321,7 @@ def book_indicators(kop: Any, year: int, *, laporan: Any = None, portfolio: Any 
         result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib, bands["ppap-ppapwd"])
 
     if laporan is None:
-        from kopledger.statements import build_statements
-
-        laporan = build_statements(kop, year)
+        laporan = kop.statements(year)  # the composition root's statements: computed once
     totals = laporan.phu.totals
     beban = totals["beban_sebelum_pajak"][0]
     pendapatan = totals["total_pendapatan"][0]

@@ -141,10 +141,8 @@ def _statement(statement: Statement) -> dict[str, Any]:
 
 
 def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> dict[str, Any]:
-    from kopledger.shu import compute_shu
-
     try:
-        result = compute_shu(kop, year, sementara=sementara, today=today)
+        result = kop.shu(year, sementara=sementara, today=today)
     except InputError as exc:  # e.g. no SHU split in force: say so, invent nothing
         return {"dihitung": False, "alasan": str(exc).splitlines()[0]}
     return {
@@ -248,7 +246,6 @@ def build_export(
     Raises :class:`InputError` for a year without transactions or not closed.
     """
     from kopledger.closing import closed_years
-    from kopledger.statements import build_statements
 
     if year not in kop.years():
         raise InputError(f"tahun {year} tidak punya transaksi di buku ini; tahun yang ada: "
@@ -260,7 +257,7 @@ def build_export(
             f"tahun buku {year} belum ditutup: hanya tahun yang sudah ditutup yang bisa diekspor",
             hint=f"Tutup dulu dengan kop tutup-buku --tahun {year}, atau ekspor angka sementara dengan --sementara.",
         )
-    fs = build_statements(kop, year)
+    fs = kop.statements(year)
     info = kop.info
     area = wilayah(kop)
     warnings = [f"wilayah-kosong:{key}" for key, value in area.items() if not value]

@@ -77,9 +77,7 @@ def shu_tahun(buku: Buku, tahun: int, today: dt.date) -> Any:
 
 def laporan_tahun(buku: Buku, tahun: int) -> Any:
     """The five statements of ``tahun`` (``build_statements``), kept per load."""
-    from kopledger.statements import build_statements
-
-    return buku.sekali(("laporan", tahun), lambda: build_statements(buku.kop, tahun))
+    return buku.sekali(("laporan", tahun), lambda: buku.kop.statements(tahun))
 
 
 def portofolio(buku: Buku, per: dt.date) -> Any:
