@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import copyreg
+import dataclasses
 import gc
 import hashlib
 import os
@@ -47,13 +49,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.core.position import Cost, CostSpec
 
 from kopledger import incremental
 
 T = TypeVar("T")
 
 #: Bump when the snapshot layout changes.
-FORMAT = "kopledger-cache-1"
+FORMAT = "kopledger-cache-2"
 ENV = "KOP_CACHE"
 
 #: A snapshot is refreshed once the appended text not in it exceeds this many bytes …
@@ -170,6 +174,12 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # Everything built meanwhile sits in the youngest generation, and the first
+        # collection after re-enabling would scan all of it (a tenth of a second or more
+        # on large books): move it to the oldest generation first (freeze, then unfreeze,
+        # so it stays collectable — safe in a long-running process such as a web desk).
+        gc.freeze()
+        gc.unfreeze()
         if enabled_before:
             gc.enable()
 
@@ -197,47 +207,87 @@ class _Entry:
         self.disk = disk
         self.base = base
 
-    def state(self) -> incremental.State:
+    def state(self, *, plugin: bool = True) -> incremental.State:
+        """The state (read from disk once). ``plugin=False``: the plugin's state, to resume
+        its walks from, is not needed (this is the base of a delta) and not read."""
         if self._state is None:
             assert self.disk is not None
-            base_state = self.base.state() if self.base is not None and self.base is not self else None
+            base_state = self.base.state(plugin=False) if self.base is not None and self.base is not self else None
             with open(self.disk, "rb") as handle:
                 if pickle.load(handle) != self.header:  # replaced since its header was read
                     raise ValueError("snapshot changed")
-                self._state = _load_body(handle, base_state)
+                self._state = _load_body(handle, base_state, plugin=plugin)
         return self._state
 
 
+def _positions(items: list[Any], within: list[Any], shift: int = 0, *, ahead: int = 64, misses: int = -1) -> list[int]:
+    """For each of ``items``, its position in ``within`` (plus ``shift``), else -1.
+
+    Both lists hold their common objects in the same order (books grown by an append,
+    entries after the plugins, the accounts a resumed plugin run opens again), so they
+    are found walking both together — looking at most ``ahead`` objects further, and
+    after ``misses`` items not found (when not -1) no longer looking — without a table of
+    every object (a snapshot is written at a command's peak of memory).
+    """
+    codes: list[int] = []
+    j, count = 0, len(within)
+    for item in items:
+        if misses == 0:
+            codes.append(-1)
+            continue
+        end = min(count, j + ahead)
+        k = j
+        while k < end and within[k] is not item:
+            k += 1
+        if k < end:
+            codes.append(k + shift)
+            j = k + 1
+        else:
+            codes.append(-1)
+            misses -= 1
+    return codes
+
+
 def _dump_body(handle: Any, state: incremental.State, base: incremental.State | None) -> None:
-    """Write ``state`` in chunks. The final entries that are booked entries (most of them)
-    are written as their index, and a delta's booked entries of its base not at all."""
-    start = 0
+    """Write ``state`` in chunks. Its booked entries (``raw``) that are entries of the base
+    are written as their index in the base, the final entries that are booked entries
+    (most of them) as their index in ``raw`` or in the base's final entries; only the
+    rest is pickled."""
+    raw_codes = _positions(state.raw, base.raw) if base is not None else [-1] * len(state.raw)
+    own = [e for e, code in zip(state.raw, raw_codes, strict=True) if code < 0]
+    codes = _positions(state.entries, state.raw)
     if base is not None:
-        start = len(base.raw)
-        if len(state.raw) < start or (start and state.raw[start - 1] is not base.raw[-1]):
-            raise ValueError("not an extension of its base")
-    own = state.raw[start:]
-    index = {id(e): i for i, e in enumerate(state.raw)}
-    if base is not None:
-        shift = len(state.raw)
-        for j, e in enumerate(base.entries):
-            index.setdefault(id(e), shift + j)
-    codes = [index.get(id(e), -1) for e in state.entries]
+        missing = [i for i, code in enumerate(codes) if code < 0]
+        found = _positions(
+            [state.entries[i] for i in missing], base.entries, len(state.raw), ahead=len(base.entries), misses=3)
+        for i, code in zip(missing, found, strict=True):
+            codes[i] = code
     extras = [e for e, code in zip(state.entries, codes, strict=True) if code < 0]
-    pickle.dump((state.main, state.size, state.options, state.errors, start, len(own), len(extras), codes),
+    pickle.dump((state.main, state.size, state.options, state.errors, raw_codes, len(own), len(extras), codes),
                 handle, protocol=pickle.HIGHEST_PROTOCOL)
     for items in (own, extras):
         for i in range(0, len(items), CHUNK):
-            pickle.dump(items[i:i + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _pickler(handle).dump(items[i:i + CHUNK])
+    # the plugin's state: its inputs are ``raw`` itself (incremental._own), and the entries
+    # it made are final entries: stored as their positions, not twice
+    resumable: Any = None
+    if state.plugin is not None:
+        made = _positions(state.plugin.made, state.entries, ahead=len(state.entries), misses=1)
+        if -1 not in made:
+            resumable = (dataclasses.replace(state.plugin, inputs=[], made=[]), made)
+    _pickler(handle).dump(resumable)
 
 
-def _load_body(handle: Any, base: incremental.State | None) -> incremental.State:
-    main, size, options, errors, start, own, extra, codes = pickle.load(handle)
-    if start and (base is None or len(base.raw) < start):
+def _load_body(handle: Any, base: incremental.State | None, *, plugin: bool = True) -> incremental.State:
+    main, size, options, errors, raw_codes, own_count, extra, codes = pickle.load(handle)
+    base_raw = base.raw if base is not None else []
+    if any(c >= len(base_raw) for c in raw_codes):
         raise ValueError("base snapshot missing")
-    raw: list[Any] = list(base.raw[:start]) if base is not None and start else []
-    while len(raw) < start + own:
-        raw.extend(pickle.load(handle))
+    own: list[Any] = []
+    while len(own) < own_count:
+        own.extend(pickle.load(handle))
+    mine = iter(own)
+    raw = [base_raw[c] if c >= 0 else next(mine) for c in raw_codes]
     extras: list[Any] = []
     while len(extras) < extra:
         extras.extend(pickle.load(handle))
@@ -245,7 +295,32 @@ def _load_body(handle: Any, base: incremental.State | None) -> incremental.State
     shift = len(raw)
     more = iter(extras)
     entries = [raw[c] if 0 <= c < shift else base_entries[c - shift] if c >= shift else next(more) for c in codes]
-    return incremental.State(main, size, raw, entries, errors, options)
+    resumable = None
+    if plugin:
+        stored = pickle.load(handle)
+        if stored is not None:
+            resumable, made = stored
+            resumable.inputs = raw
+            resumable.made = [entries[i] for i in made]
+    return incremental.State(main, size, raw, entries, errors, options, resumable)
+
+
+def _reduce_tuple(value: Any) -> tuple[Any, ...]:
+    return type(value), tuple(value)
+
+
+#: beancount's directives and postings are named tuples: pickled as their class and fields,
+#: not through the generic ``__reduce_ex__`` path (a snapshot holds hundreds of thousands).
+_DISPATCH: dict[type, Callable[[Any], Any]] = {
+    **copyreg.dispatch_table,
+    **{kind: _reduce_tuple for kind in (*data.ALL_DIRECTIVES, data.Posting, Amount, Cost, CostSpec)},
+}
+
+
+def _pickler(handle: Any) -> pickle.Pickler:
+    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    return pickler
 
 
 #: Snapshots held in this process (the last two per main file: a write's books and candidate).
@@ -433,13 +508,6 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
             return loaded
         state = _load_state(main)
-    # The books were built with the collector paused, so they all sit in its youngest
-    # generation, and the next collections would scan every one of them (up to three
-    # times). Move them straight to the oldest generation instead: freeze, then unfreeze
-    # (unlike a lasting gc.freeze(), they stay collectable — safe in a long-running
-    # process such as a web desk).
-    gc.freeze()
-    gc.unfreeze()
     _freeze_at_exit()
     return state.entries, state.errors, state.options
 
@@ -519,8 +587,7 @@ def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> 
             if not grown.errors:
                 candidate = _Entry(_header(grown, new, header["files"], entry.base), grown, None, entry.base)
                 _remember_memory(main, candidate)
-                if entry.base is not None:
-                    _write(_delta_path(main), candidate.header, grown, entry.base.state())
+                _save_grown(main, candidate)
         return grown.errors
     return None
 

@@ -8,35 +8,39 @@ the output is the same on every run. The labels come already translated.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pygal
-from pygal.style import Style
-
 #: Print-friendly colours (readable in greyscale too: they differ in lightness).
 COLORS = ("#1f5f8b", "#e07b39", "#5b9a4b", "#b8405e", "#8c6bb1", "#c9a227", "#4aa3a2", "#7f7f7f")
 
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#222",
-    foreground_strong="#111",
-    foreground_subtle="#888",
-    opacity="1",
-    opacity_hover="1",
-    transition="none",
-    colors=COLORS,
-    font_family="DejaVu Sans, Liberation Sans, Arial, sans-serif",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
-    value_font_size=12,
-    tooltip_font_size=11,
-    title_font_size=14,
-)
+@functools.cache
+def style() -> Any:
+    """pygal's style for kopledger's charts (pygal is imported only when a chart is drawn)."""
+    from pygal.style import Style
+
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#222",
+        foreground_strong="#111",
+        foreground_subtle="#888",
+        opacity="1",
+        opacity_hover="1",
+        transition="none",
+        colors=COLORS,
+        font_family="DejaVu Sans, Liberation Sans, Arial, sans-serif",
+        label_font_size=12,
+        major_label_font_size=12,
+        legend_font_size=13,
+        value_font_size=12,
+        tooltip_font_size=11,
+        title_font_size=14,
+    )
+
 
 Formatter = Callable[[Any], str]
 
@@ -53,7 +57,7 @@ def _strip_scripts(root: Any) -> Any:
 
 def _config(chart_id: str, **extra: Any) -> dict[str, Any]:
     options: dict[str, Any] = dict(
-        style=STYLE,
+        style=style(),
         js=[],
         disable_xml_declaration=True,
         width=720,
@@ -98,6 +102,8 @@ def bar_chart(
 
     ``whole_numbers`` puts the y axis ticks on whole numbers (for counts of people).
     """
+    import pygal
+
     cls = pygal.StackedBar if stacked else pygal.Bar
     chart = cls(
         **_config(chart_id, print_values=print_values, print_values_position="top" if not stacked else "center"),
@@ -137,6 +143,8 @@ def pie_chart(
     value_formatter: Formatter = str,
 ) -> str:
     """A donut chart of ``(label, value)`` slices; zero and negative slices are left out."""
+    import pygal
+
     chart = pygal.Pie(
         **_config(chart_id, height=260, legend_at_bottom=False, legend_box_size=14, print_values=False),
         inner_radius=0.45,

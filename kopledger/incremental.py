@@ -52,6 +52,9 @@ from beancount.core.number import MISSING
 from beancount.ops import balance, validation
 from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
+from kopledger import plugin
+from kopledger.plugin import Resumable
+
 Entries = list[data.Directive]
 
 # beancount's modules are untyped: use them through Any (mypy --strict)
@@ -68,7 +71,9 @@ class State:
 
     ``raw``: the booked entries before the plugins ran (sorted); ``entries``, ``errors``,
     ``options``: what beancount's loader returns; ``main``: the real path of the main
-    file; ``size``: how many bytes of it the state holds (as read before the load).
+    file; ``size``: how many bytes of it the state holds (as read before the load);
+    ``plugin``: the state ``kopledger.plugin`` left, to resume its walks from
+    (:func:`kopledger.plugin.recording`), when its input was ``raw`` itself.
     """
 
     main: str
@@ -77,6 +82,7 @@ class State:
     entries: Entries
     errors: list[Any]
     options: dict[str, Any]
+    plugin: Resumable | None = None
 
 
 def content_only(state: State) -> bool:
@@ -98,10 +104,21 @@ def full_load(main: str, size: int) -> State:
     entries.sort(key=data.entry_sortkey)
     entries, balance_errors = _booking.book(entries, options)
     parse_errors.extend(balance_errors)
-    final, errors = _transform(entries, parse_errors, options)
+    with plugin.recording() as recorded:
+        final, errors = _transform(entries, parse_errors, options)
     errors.extend(_validation.validate(final, options, None, None))
     options["input_hash"] = _loader.compute_input_hash(options["include"])
-    return State(main, size, entries, final, errors, options)
+    return State(main, size, entries, final, errors, options, _own(recorded(), entries))
+
+
+def _own(recorded: Resumable | None, raw: Entries) -> Resumable | None:
+    """The plugin's state, when the entries it walked were the booked entries themselves
+    (no other plugin before it replaced any), so a later extension can resume it."""
+    if recorded is None or len(recorded.inputs) != len(raw):
+        return None
+    if not all(a is b for a, b in zip(recorded.inputs, raw, strict=True)):
+        return None
+    return recorded
 
 
 def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
@@ -247,7 +264,9 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         check_balances = True
     _loader.PLUGINS_POST = kept
     try:
-        final, errors = _transform(raw, [], options)
+        # kopledger's plugin resumes its walks from the old state where that is exact
+        with plugin.recording(state.plugin) as recorded:
+            final, errors = _transform(raw, [], options)
     finally:
         _loader.PLUGINS_POST = post
     if check_balances and not _balances_unchanged(state.entries, final, known):
@@ -261,4 +280,4 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         else:
             errors.extend(check(final, options))
     options["input_hash"] = _loader.compute_input_hash(options["include"])
-    return State(state.main, state.size + len(tail), raw, final, errors, options)
+    return State(state.main, state.size + len(tail), raw, final, errors, options, _own(recorded(), raw))

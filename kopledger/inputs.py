@@ -63,12 +63,16 @@ def clean_text(value: str, label: str) -> str:
 def terminal_safe(text: str) -> str:
     """``text`` with every control character but newline and tab shown as ``\\xNN`` / ``\\u00NN``,
     so printing it can never move the cursor, change colours or retitle a terminal."""
-    if not any(is_control(ch) and ch not in "\n\t" for ch in text):
-        return text
-    return "".join(
-        ch if not is_control(ch) or ch in "\n\t" else (f"\\x{ord(ch):02x}" if ord(ch) < 0x80 else f"\\u{ord(ch):04x}")
-        for ch in text
-    )
+    return _UNSAFE.sub(_escaped, text)
+
+
+#: The control characters of :func:`is_control` but newline and tab.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
 
 
 def parse_amount(value: str, label: str = "jumlah", *, signed: bool = False) -> Decimal:

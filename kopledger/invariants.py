@@ -19,8 +19,9 @@ Each error carries the offending entry's meta, so it prints as ``file:line: mess
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -49,35 +50,57 @@ def _shu_year(links: frozenset[str] | None) -> str | None:
 
 def check_invariants(entries: list[data.Directive], options_map: dict[str, Any]) -> list[KopError]:
     """Plugin check ``f(entries, options_map)``: the invariants above, as errors with file:line."""
-    roots = Roots.from_options(options_map)
-    loan_parent = roots.member_parent(MemberKind.PINJAMAN) + ":"
-    utang_parent = roots.member_parent(MemberKind.UTANG_SHU) + ":"
-    errors: list[KopError] = []
-    bukti_seen: dict[tuple[str, Any], dict[str, Any]] = {}
-    allocations: dict[str, data.Transaction] = {}
-    allocated: dict[tuple[str, str], Decimal] = {}  # (year, member) -> allocated - paid
-    loans: dict[str, tuple[data.Transaction, Decimal, str]] = {}  # id -> (entry, pokok, member)
-    repaid: dict[str, Decimal] = {}  # loan id -> principal repaid
-    loan_balance: dict[str, Decimal] = {}  # member -> balance of the loan account
-
+    walk = Walk(options_map)
     for entry in entries:
+        walk.visit(entry)
+    return walk.errors
+
+
+class Walk:
+    """The invariants' running state over entries visited in order (a walk can be resumed
+    with more entries that sort after every one it has seen: :mod:`kopledger.plugin`)."""
+
+    def __init__(self, options_map: dict[str, Any]) -> None:
+        roots = Roots.from_options(options_map)
+        self.loan_parent = roots.member_parent(MemberKind.PINJAMAN) + ":"
+        self.utang_parent = roots.member_parent(MemberKind.UTANG_SHU) + ":"
+        self.errors: list[KopError] = []
+        self.bukti_seen: dict[tuple[str, Any], dict[str, Any]] = {}
+        self.allocations: dict[str, Any] = {}  # year -> the allocation entry
+        self.allocated: dict[tuple[str, str], Decimal] = {}  # (year, member) -> allocated - paid
+        self.loans: dict[str, tuple[Any, Decimal, str]] = {}  # id -> (entry, pokok, member)
+        self.repaid: dict[str, Decimal] = {}  # loan id -> principal repaid
+        self.loan_balance: dict[str, Decimal] = {}  # member -> balance of the loan account
+
+    def slim(self) -> Walk:
+        """This walk, made to remember of each entry only its date and file:line (what the
+        messages name), to be kept with a snapshot and resumed later."""
+        self.bukti_seen = {key: location(meta) for key, meta in self.bukti_seen.items()}
+        self.allocations = {year: seen(entry) for year, entry in self.allocations.items()}
+        self.loans = {key: (seen(entry), pokok, member) for key, (entry, pokok, member) in self.loans.items()}
+        return self
+
+    def visit(self, entry: data.Directive) -> None:
+        """Check one entry against everything visited before it."""
+        errors = self.errors
+        loans = self.loans
         meta = entry.meta
         bukti = meta.get("bukti") if meta else None
         if bukti is not None:
             key = (str(bukti), meta.get("bukti-ke"))
-            first = bukti_seen.get(key)
+            first = self.bukti_seen.get(key)
             if first is None:
-                bukti_seen[key] = meta
+                self.bukti_seen[key] = meta
             else:
                 errors.append(KopError(meta, (
                     f"bukti {bukti} sudah dipakai di {_where(first)}; setiap nomor bukti hanya boleh sekali "
                     "(catatan tersalin dua kali?) (duplicate bukti)"
                 ), entry))
         if not isinstance(entry, data.Transaction):
-            continue
+            return
         tags = entry.tags or frozenset()
         if TAG_ALOKASI in tags or TAG_BAYAR in tags:
-            _shu(entry, tags, utang_parent, allocations, allocated, errors)
+            _shu(entry, tags, self.utang_parent, self.allocations, self.allocated, errors)
         if TAG_CAIR in tags and TAG_KOREKSI not in tags:
             loan_id = meta.get("pinjaman")
             if isinstance(loan_id, str):
@@ -90,6 +113,9 @@ def check_invariants(entries: list[data.Directive], options_map: dict[str, Any])
                     pokok = meta.get("pokok")
                     number = getattr(pokok, "number", pokok)
                     loans[loan_id] = (entry, number if isinstance(number, Decimal) else ZERO, "")
+        loan_parent = self.loan_parent
+        loan_balance = self.loan_balance
+        repaid = self.repaid
         for posting in entry.postings:
             if not posting.account.startswith(loan_parent):
                 continue
@@ -113,14 +139,29 @@ def check_invariants(entries: list[data.Directive], options_map: dict[str, Any])
                         f"pinjaman {loan_id}: pokok dibayar {total} seluruhnya, melebihi pokok pinjaman {pokok} "
                         f"(dicairkan di {_where(loans[loan_id][0].meta)}) (loan repaid beyond its principal)"
                     ), entry))
-    return errors
+
+
+class Seen(NamedTuple):
+    """An entry remembered for a message: its date and where it is."""
+
+    date: dt.date
+    meta: dict[str, Any]
+
+
+def location(meta: dict[str, Any] | None) -> dict[str, Any]:
+    meta = meta or {}
+    return {"filename": meta.get("filename"), "lineno": meta.get("lineno")}
+
+
+def seen(entry: Any) -> Seen:
+    return Seen(entry.date, location(entry.meta))
 
 
 def _shu(
     entry: data.Transaction,
     tags: frozenset[str],
     utang_parent: str,
-    allocations: dict[str, data.Transaction],
+    allocations: dict[str, Any],
     allocated: dict[tuple[str, str], Decimal],
     errors: list[KopError],
 ) -> None:

@@ -31,8 +31,10 @@ over the postings, with a per-account cache, so its cost grows linearly with the
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,7 +55,7 @@ from kopledger.config import (
     parse_shu_splits,
 )
 from kopledger.errors import KopError
-from kopledger.invariants import check_invariants
+from kopledger.invariants import Seen, Walk, check_invariants, location
 from kopledger.rat_directives import check_rat_directives
 
 __plugins__ = ["koperasi"]
@@ -86,7 +88,7 @@ def koperasi(
         ), None)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _MemberAccount:
     """What the plugin tracks for one member account while it walks the postings."""
 
@@ -99,8 +101,10 @@ class _MemberAccount:
     last_date: dt.date
     balance: Decimal = ZERO
     other_currency: bool = False
-    last_credit: data.Transaction | None = None  # last payment into simpanan pokok
+    last_credit: data.Transaction | Seen | None = None  # last payment into simpanan pokok
 
+
+_NO_META: dict[str, Any] = {}
 
 #: Marker of an account not seen yet (``None`` marks a seen non-member account).
 _UNSEEN: Any = object()
@@ -164,6 +168,27 @@ class _Checker:
         if state is not None and extend:
             state.last_date = date
         return state
+
+    def visit(self, entry: data.Directive) -> None:
+        """Walk one entry (entries are visited in the books' order)."""
+        if isinstance(entry, data.Transaction):
+            self.transaction(entry)
+        elif isinstance(entry, data.Balance | data.Note | data.Document):
+            self.other_entry(entry, (entry.account,), extend=False)
+        elif isinstance(entry, data.Pad):
+            self.other_entry(entry, (entry.account, entry.source_account), extend=True)
+
+    def slim(self) -> _Checker:
+        """This checker, done walking, made to remember of each entry only its date and
+        file:line (what the messages name), to be kept with a snapshot and resumed."""
+        for state in self.accounts.values():
+            if state is None:
+                continue
+            if state.last_credit is not None:
+                state.last_credit = Seen(state.last_credit.date, location(state.last_credit.meta))
+            if state.member is not None:
+                state.first_meta = _NO_META  # read only to open an unknown member's account
+        return self
 
     def error(self, meta: dict[str, Any] | None, message: str, entry: Any) -> None:
         self.errors.append(KopError(meta, message, entry))
@@ -308,7 +333,17 @@ def _toward_zero(before: Decimal, after: Decimal) -> bool:
     return abs(after) < abs(before) and (after > 0) == (before > 0)
 
 
+#: How the last run walked the books: "full", or "resumed" (only the new entries: :func:`recording`).
+last_run = ""
+
+
 def _run(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[list[data.Directive], list[Any]]:
+    global last_run
+    resumed = _resume(entries, options_map)
+    if resumed is not None:
+        last_run = "resumed"
+        return resumed
+    last_run = "full"
     roots = Roots.from_options(options_map)
     currency = (options_map.get("operating_currency") or ["IDR"])[0]
 
@@ -340,25 +375,145 @@ def _run(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[li
     # Pass 2: every posting (and balance/pad/note/document) on a member account.
     checker = _Checker(roots, currency, members, Policies(policy_list))
     for entry in entries:
-        if isinstance(entry, data.Transaction):
-            checker.transaction(entry)
-        elif isinstance(entry, data.Balance | data.Note | data.Document):
-            checker.other_entry(entry, (entry.account,), extend=False)
-        elif isinstance(entry, data.Pad):
-            checker.other_entry(entry, (entry.account, entry.source_account), extend=True)
-    errors += checker.errors
+        checker.visit(entry)
+    walk = Walk(options_map)
+    for entry in entries:
+        walk.visit(entry)
+    return _finish(entries, options_map, checker, walk, opened, closed, errors)
 
+
+def _finish(
+    entries: list[data.Directive],
+    options_map: dict[str, Any],
+    checker: _Checker,
+    walk: Walk,
+    opened: set[str],
+    closed: set[str],
+    errors: list[Any],
+    made_before: list[data.Open | data.Close] | None = None,
+) -> tuple[list[data.Directive], list[Any]]:
+    """The rest of a run once the walks are done: their errors, the whole-book checks, the
+    member accounts opened and closed; the state is kept for :func:`_resume` when asked."""
+    errors += checker.errors
     new_entries = _open_and_close(checker.accounts, opened, closed)
+    if made_before:
+        # the same open or close as the run resumed from: that very object, so the books
+        # before and after an append share it (memory, and the snapshot of the append)
+        same = {(type(e), e.account, e.date): e for e in made_before}
+        new_entries = [
+            old if (old := same.get((type(e), e.account, e.date))) is not None and old == e else e
+            for e in new_entries
+        ]
 
     from kopledger.chain import check_closed_years, drop_superseded_assertions
 
     for check in [check_closed_years, *CHECKS]:
-        errors += check(entries, options_map)
+        errors += walk.errors if check is check_invariants else check(entries, options_map)
+    new_entries.sort(key=data.entry_sortkey)  # as they come in the books (a stable sort)
+    if _RECORD.get() is not None and not errors:
+        _RECORD.set(Resumable(
+            list(entries), _options_key(options_map), checker.slim(), walk.slim(), opened, closed, new_entries))
     entries = drop_superseded_assertions(entries)  # assertions of closings reopened since
 
     if new_entries:
         entries = sorted([*entries, *new_entries], key=data.entry_sortkey)
     return entries, errors
+
+
+# --- resuming a run over books that only grew -----------------------------------------
+
+
+@dataclass
+class Resumable:
+    """What a clean run leaves to resume from: the entries it was given (``inputs``) and the
+    walks' state after them. Kept with kopledger's cache snapshots (:mod:`kopledger.incremental`)."""
+
+    inputs: list[data.Directive]
+    options: tuple[Any, ...]
+    checker: _Checker
+    walk: Walk
+    opened: set[str]
+    closed: set[str]
+    made: list[data.Open | data.Close]  # the opens and closes the run added
+
+
+#: Set by :func:`recording`: the state a clean run leaves (``Resumable``), else ``False``.
+_RECORD: contextvars.ContextVar[Resumable | bool | None] = contextvars.ContextVar("kop_record", default=None)
+#: Set by :func:`resuming`: the state to resume from.
+_RESUME: contextvars.ContextVar[Resumable | None] = contextvars.ContextVar("kop_resume", default=None)
+
+
+@contextlib.contextmanager
+def recording(previous: Resumable | None = None) -> Iterator[Callable[[], Resumable | None]]:
+    """Within the block, a run of the plugin over clean books keeps its state; the function
+    yielded returns it, also after the block (None when the books had errors or the plugin
+    did not run). With ``previous`` (the state of a run over a prefix of these books), a
+    run may resume from it instead of walking every entry again, with the same result
+    (:func:`_resume`)."""
+    kept: list[Resumable] = []
+    record = _RECORD.set(False)
+    resume = _RESUME.set(previous)
+    try:
+        yield lambda: kept[0] if kept else None
+    finally:
+        found = _RECORD.get()
+        if isinstance(found, Resumable):
+            kept.append(found)
+        _RECORD.reset(record)
+        _RESUME.reset(resume)
+
+
+def _options_key(options_map: dict[str, Any]) -> tuple[Any, ...]:
+    """The options a run depends on (root names, operating currency)."""
+    return (Roots.from_options(options_map), tuple(options_map.get("operating_currency") or ()))
+
+
+#: Entries of the new ones that a resumed run takes: not kopledger's directives (members,
+#: policies…), not an open or close (what the plugin opens and closes depends on them).
+_OLD_AFTER_NEW = (data.Custom, data.Event, data.Query)
+
+
+def _resume(entries: list[data.Directive], options_map: dict[str, Any]) -> tuple[list[data.Directive], list[Any]] | None:
+    """The plugin's result for ``entries``, walking only the entries new since the run whose
+    state :func:`recording` was given — or None where that would not be exactly a full run.
+
+    Exact when the earlier run's entries are all here, in the same order, and every new
+    entry sorts after each of them that a walk reads (only custom, event and query
+    directives without ``bukti`` may follow a new entry), and no new entry is one of
+    kopledger's ``custom`` directives, an open or a close: the walks then see the same
+    entries in the same order, and their state after the old ones is the saved one.
+    """
+    saved = _RESUME.get()
+    if saved is None or saved.checker is None:
+        return None
+    _RESUME.set(None)  # one run only: later plugins in the same load start afresh
+    if saved.options != _options_key(options_map):
+        return None
+    old = saved.inputs
+    count = len(old)
+    new: list[data.Directive] = []
+    j = 0
+    for entry in entries:
+        if j < count and entry is old[j]:
+            j += 1
+            if new and (not isinstance(entry, _OLD_AFTER_NEW) or (entry.meta and "bukti" in entry.meta)):
+                return None
+        else:
+            new.append(entry)
+    if j != count:
+        return None
+    known = frozenset(DIRECTIVES)
+    for entry in new:
+        if isinstance(entry, data.Open | data.Close | data.Document) or (
+            isinstance(entry, data.Custom) and entry.type in known
+        ):
+            return None
+    checker, walk = saved.checker, saved.walk
+    saved.checker = saved.walk = None  # type: ignore[assignment]  # walked on: used once
+    for entry in new:
+        checker.visit(entry)
+        walk.visit(entry)
+    return _finish(entries, options_map, checker, walk, saved.opened, saved.closed, [], saved.made)
 
 
 def _open(meta: dict[str, Any], date: dt.date, account: str) -> data.Open:
@@ -368,9 +523,9 @@ def _open(meta: dict[str, Any], date: dt.date, account: str) -> data.Open:
 
 def _open_and_close(
     accounts: dict[str, _MemberAccount | None], opened: set[str], closed: set[str]
-) -> list[data.Directive]:
+) -> list[data.Open | data.Close]:
     """Open each used member account on the join date; close it once the leaver is settled."""
-    new_entries: list[data.Directive] = []
+    new_entries: list[data.Open | data.Close] = []
     for state in accounts.values():
         if state is None or state.account in opened:
             continue
