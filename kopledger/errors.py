@@ -65,11 +65,19 @@ def _translate(teks: str, lang: str) -> str:
 
 
 def wording(teks: str, nilai: Nilai, lang: str = "id") -> str:
-    """The template ``teks`` with its values, in ``lang`` (Indonesian: the template itself)."""
+    """The template ``teks`` with its values, in ``lang`` (Indonesian: the template itself).
+
+    A translation that does not fit its values (a catalog entry with other placeholders)
+    falls back to the Indonesian text rather than failing."""
     template = teks if lang == "id" else _translate(teks, lang)
     if not nilai:
         return template
-    return template.format(**{key: _worded(value, lang) for key, value in nilai})
+    try:
+        return template.format(**{key: _worded(value, lang) for key, value in nilai})
+    except (KeyError, IndexError, ValueError, AttributeError):
+        if lang == "id":
+            raise
+        return wording(teks, nilai, "id")
 
 
 def frasa_of(exc: Any) -> Any:
@@ -116,7 +124,8 @@ def message_in_lang(error: Any, lang: str) -> str:
     teks = getattr(error, "teks", None)
     if teks is None or lang == "id":
         return str(getattr(error, "message", error))
-    return wording(teks, getattr(error, "nilai", ()), lang)
+    nilai = getattr(error, "nilai", ())
+    return wording(teks, tuple(nilai.items() if isinstance(nilai, dict) else nilai), lang)
 
 
 def error_location(error: Any) -> str:

@@ -145,7 +145,7 @@ def parse_disbursement(
     errors: list[KopError] = []
     loan_id = meta.get("pinjaman")
     if not isinstance(loan_id, str) or not LOAN_ID_RE.match(loan_id):
-        return None, [_err(meta, '#pinjaman-cair perlu metadata pinjaman: "PJ-YYYY-NNN" (nomor pinjaman), tertulis {isi!r}', entry,
+        return None, [_err(meta, '#pinjaman-cair perlu metadata pinjaman: "PJ-YYYY-NNN" (nomor pinjaman), tertulis {isi!r} (bad loan id)', entry,
                            isi=loan_id)]
     loan_accounts = [
         (p, split[1]) for p in entry.postings

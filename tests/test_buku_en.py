@@ -107,10 +107,10 @@ def scan_source(root: Path = PACKAGE) -> Scan:
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         wrappers = _wrappers(tree)
-        wrapper_params = {
-            (f.name, p) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name in wrappers
-            for p in [_params(f)[wrappers[f.name]]]
-        }
+        enclosing: dict[int, ast.FunctionDef] = {}  # call -> the innermost function around it
+        for func in ast.walk(tree):
+            if isinstance(func, ast.FunctionDef):
+                enclosing.update({id(node): func for node in ast.walk(func) if isinstance(node, ast.Call)})
         for call in ast.walk(tree):
             if not isinstance(call, ast.Call):
                 continue
@@ -133,8 +133,9 @@ def scan_source(root: Path = PACKAGE) -> Scan:
             arg = call.args[index]
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 templates.append(Template(arg.value, _where(path, call)))
-            elif isinstance(arg, ast.Name) and any(arg.id == p for _, p in wrapper_params):
-                continue  # a wrapper passing its own parameter on: its callers are checked
+            elif (isinstance(arg, ast.Name) and (func := enclosing.get(id(call))) is not None
+                  and func.name in wrappers and _params(func)[wrappers[func.name]] == arg.id):
+                continue  # a wrapper passing its own template parameter on: its callers are checked
             else:
                 problems.append(f"{_where(path, call)}: the template of {name}(…) is not a literal text")
         for call in ast.walk(tree):
@@ -183,13 +184,14 @@ def test_the_scan_flags_errors_without_a_template(tmp_path: Path) -> None:
         "    return KopError.pesan(meta, teks, None, **nilai)\n"
         "def check(meta, x):\n"
         "    text = 'dinamis'\n"
+        "    teks = 'nama parameter _err, tetapi bukan parameter di sini ' + x\n"
         "    return [KopError(meta, f'salah {x}', None), KopError.pesan(meta, text, None),\n"
-        "            _err(meta, f'juga {x}'), _err(meta, 'baik {x}', x=x)]\n",
+        "            _err(meta, f'juga {x}'), _err(meta, 'baik {x}', x=x), KopError.pesan(meta, teks, None)]\n",
         encoding="utf-8",
     )
     scan = scan_source(package)
     assert [t.text for t in scan.templates] == ["baik {x}"]
-    assert len(scan.problems) == 3, scan.problems
+    assert len(scan.problems) == 4, scan.problems
 
 
 def test_every_error_of_the_books_is_built_from_a_template() -> None:
@@ -235,6 +237,9 @@ def test_pesan_keeps_the_indonesian_message_and_the_template() -> None:
     assert format_error_line(error) == f"b.beancount:3: {error.message}"
     assert format_error_line(error, "en") == "b.beancount:3: member A0001 already left on 2025-03-01; remove this second anggota-keluar"
     assert (error.source, error.message, error.entry) == tuple(error)[:3]  # beancount's shape
+    from beancount.parser import printer
+
+    assert printer.format_error(error).startswith(f"b.beancount:3: {error.message}")
 
 
 def test_a_kop_error_without_a_template_stays_as_it_is() -> None:
@@ -256,6 +261,15 @@ def test_nested_parts_are_worded_in_the_language() -> None:
                             kunci="x", masalah=Frasa.of("nilainya harus angka, tertulis {isi!r}", isi="y"))
     assert nested.message == "kebijakan 'x': nilainya harus angka, tertulis 'y'; perbaiki nilainya"
     assert nested.in_lang("en") == "kebijakan 'x': the value must be a number, not 'y'; correct the value"
+
+
+def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kopledger.render as render
+
+    teks = "anggota {anggota} sudah keluar pada {keluar}; hapus anggota-keluar yang kedua ini (already left)"
+    error = KopError.pesan(None, teks, None, anggota="A1", keluar="2025-01-01")
+    monkeypatch.setattr(render, "translate", lambda text, lang="id", template_dir=None: "member {nama} left")
+    assert error.in_lang("en") == error.message
 
 
 def test_numbers_are_written_the_readers_way() -> None:
