@@ -128,14 +128,17 @@ def parse_budgets(kop: Any) -> tuple[dict[int, dict[str, Decimal]], list[KopErro
     for entry in customs(kop.entries, "anggaran"):
         values = [v.value for v in entry.values]
         if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], Amount):
-            errors.append(KopError(entry.meta, f'anggaran perlu "AKUN" JUMLAH {kop.currency}, misalnya "Beban:Usaha:Gaji" 24000000 {kop.currency}', entry))
+            errors.append(KopError.pesan(entry.meta, 'anggaran perlu "AKUN" JUMLAH {mata_uang}, misalnya "Beban:Usaha:Gaji" 24000000 {mata_uang}', entry,
+                                         mata_uang=kop.currency))
             continue
         account, amount = values
         if amount.currency != kop.currency or amount.number is None or amount.number < 0:
-            errors.append(KopError(entry.meta, f"anggaran {account}: jumlah harus rupiah ≥ 0 dalam {kop.currency}, tertulis {amount}", entry))
+            errors.append(KopError.pesan(entry.meta, "anggaran {akun}: jumlah harus rupiah ≥ 0 dalam {mata_uang}, tertulis {jumlah}", entry,
+                                         akun=account, mata_uang=kop.currency, jumlah=amount))
             continue
         if not any(_is_under(a, account) for a in opened):
-            errors.append(KopError(entry.meta, f"anggaran: akun {account} (atau sub-akunnya) tidak dibuka di buku; periksa ejaannya", entry))
+            errors.append(KopError.pesan(entry.meta, "anggaran: akun {akun} (atau sub-akunnya) tidak dibuka di buku; periksa ejaannya", entry,
+                                         akun=account))
             continue
         result.setdefault(entry.date.year, {})[account] = amount.number
     return result, errors

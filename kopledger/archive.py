@@ -66,6 +66,7 @@ from kopledger.chain import (
     lock_state,
     verify_year,
 )
+from kopledger.errors import Frasa, frasa_of
 
 ZERO = Decimal(0)
 TAG_PREFIX = "saldo-awal"
@@ -152,46 +153,47 @@ def verify_archives(entries: Sequence[data.Directive], options_map: dict[str, An
         for archived_year, (path, expected) in archive_files(arsip).items():
             actual = file_sha256(path)
             if actual is None:
-                errors.append(ChainError(arsip.meta, (
-                    f"berkas arsip tahun buku {archived_year} tidak ditemukan: {path} (disebut di {_where(arsip)}); "
+                errors.append(ChainError.pesan(arsip.meta, (
+                    "berkas arsip tahun buku {tahun} tidak ditemukan: {berkas} (disebut di {lokasi}); "
                     "kembalikan berkas itu ke tempatnya: tahun yang sudah ditutup tidak bisa diperiksa tanpanya "
                     "(archive missing)"
-                ), arsip, archived_year))
+                ), arsip, archived_year, tahun=archived_year, berkas=str(path), lokasi=_where(arsip)))
             elif actual != expected:
                 problem = _changed_archive(path, archived_year, state.rantai.get(archived_year, ""))
                 if problem:
-                    errors.append(ChainError(arsip.meta, (
-                        f"berkas arsip tahun buku {archived_year}, {path}, berubah sejak ditutup (sha256 tidak sama "
-                        f"dengan {_where(arsip)}): {problem}. Kembalikan berkas arsip itu seperti saat ditutup "
+                    errors.append(ChainError.pesan(arsip.meta, (
+                        "berkas arsip tahun buku {tahun}, {berkas}, berubah sejak ditutup (sha256 tidak sama "
+                        "dengan {lokasi}): {masalah}. Kembalikan berkas arsip itu seperti saat ditutup "
                         "(archive changed)"
-                    ), arsip, archived_year))
+                    ), arsip, archived_year, tahun=archived_year, berkas=str(path), lokasi=_where(arsip),
+                        masalah=problem))
         bawaan = str(arsip.meta.get("sidik-bawaan") or "")
         if carried_digest(entries, year) != bawaan:
             digest = chain_digests(entries, [Span(year, None, "")], {})[year]
             months = sorted({m for m, _, _ in digest.bulan})
-            errors.append(ChainError(arsip.meta, (
-                f"catatan bawaan tahun buku {year} di berkas ini (saldo awal, daftar anggota, bagan akun, "
-                f"kebijakan, pinjaman; semua bertanggal sampai {year}-12-31) ditambah, diubah atau dihapus sejak "
-                f"dibuat oleh kop tutup-buku (arsip di {_where(arsip)}); catat perubahan sesudah {year} dengan tag "
-                f"#koreksi (carried entries changed; bulan dengan catatan: {', '.join(months) or '-'})"
-            ), arsip, year, tuple(months)))
+            errors.append(ChainError.pesan(arsip.meta, (
+                "catatan bawaan tahun buku {tahun} di berkas ini (saldo awal, daftar anggota, bagan akun, "
+                "kebijakan, pinjaman; semua bertanggal sampai {tahun}-12-31) ditambah, diubah atau dihapus sejak "
+                "dibuat oleh kop tutup-buku (arsip di {lokasi}); catat perubahan sesudah {tahun} dengan tag "
+                "#koreksi (carried entries changed; bulan dengan catatan: {bulan})"
+            ), arsip, year, tuple(months), tahun=year, lokasi=_where(arsip), bulan=", ".join(months) or "-"))
     return errors
 
 
-def _changed_archive(path: Path, year: int, sidik: str) -> str:
-    """Why a changed archive no longer holds ("" when only cosmetic: its lock still holds)."""
+def _changed_archive(path: Path, year: int, sidik: str) -> Frasa | None:
+    """Why a changed archive no longer holds (None when only cosmetic: its lock still holds)."""
     from kopledger.writer import load_uncached
 
     entries, errors, _ = load_uncached(path)
     broken = [e for e in errors if isinstance(e, ChainError)]
     if broken:
-        return f"kuncinya tidak utuh lagi ({broken[0].message})"
+        return Frasa.of("kuncinya tidak utuh lagi ({galat})", galat=frasa_of(broken[0]))
     now = lock_state(entries).closed().get(year)
     if now is None:
-        return f"kunci tahun buku {year} tidak ada lagi di dalamnya"
+        return Frasa.of("kunci tahun buku {tahun} tidak ada lagi di dalamnya", tahun=year)
     if now != sidik:
-        return f"sidik {year} di dalamnya {now[:16]}…, bukan {sidik[:16]}…"
-    return ""
+        return Frasa.of("sidik {tahun} di dalamnya {sekarang}…, bukan {semula}…", tahun=year, sekarang=now[:16], semula=sidik[:16])
+    return None
 
 
 # --- reading year files: hooks for loans, savings and statements ------------------------

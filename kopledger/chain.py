@@ -43,7 +43,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost
 
-from kopledger.errors import KopError
+from kopledger.errors import Daftar, Frasa, KopError, Nilai, wording
 
 LOCK = "tutup-buku"
 UNLOCK = "buka-buku"
@@ -462,36 +462,36 @@ def lock_state(entries: Iterable[data.Directive]) -> LockState:
     for event in events:
         year = _year_of(event)
         if year is None:
-            errors.append(KopError(event.meta, f'custom "{event.type}" perlu satu tahun dalam tanda kutip, misalnya "2024" (bad year)', event))
+            errors.append(KopError.pesan(event.meta, 'custom "{jenis}" perlu satu tahun dalam tanda kutip, misalnya "2024" (bad year)', event, jenis=event.type))
             continue
         if event.type == LOCK:
             sidik = event.meta.get("sidik")
             if not isinstance(sidik, str) or len(sidik) != 64:
-                errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} tidak punya sidik yang sah; baris ini harus ditulis oleh "
+                errors.append(KopError.pesan(event.meta, (
+                    "tutup-buku {tahun} tidak punya sidik yang sah; baris ini harus ditulis oleh "
                     "kop tutup-buku, bukan diketik sendiri (bad fingerprint)"
-                ), event))
+                ), event, tahun=year))
                 continue
             if event.date <= dt.date(year, 12, 31):
-                errors.append(KopError(event.meta, (
-                    f"tutup-buku {year} bertanggal {event.date}, sebelum tahun buku berakhir; "
+                errors.append(KopError.pesan(event.meta, (
+                    "tutup-buku {tahun} bertanggal {tanggal}, sebelum tahun buku berakhir; "
                     "tutup buku dengan kop tutup-buku sesudah 31 Desember (closed too early)"
-                ), event))
+                ), event, tahun=year, tanggal=event.date))
                 continue
             if year in active:
                 first = active[year]
-                errors.append(KopError(event.meta, (
-                    f"tahun buku {year} sudah ditutup (di {_where(first)}); buka dulu dengan "
+                errors.append(KopError.pesan(event.meta, (
+                    "tahun buku {tahun} sudah ditutup (di {lokasi}); buka dulu dengan "
                     "kop buka-buku sebelum menutupnya lagi (already closed)"
-                ), event))
+                ), event, tahun=year, lokasi=_where(first)))
                 continue
             active[year] = event
         else:
             if year not in active:
-                errors.append(KopError(event.meta, f"buka-buku {year}: tahun buku {year} belum ditutup; hapus baris buka-buku ini (not closed)", event))
+                errors.append(KopError.pesan(event.meta, "buka-buku {tahun}: tahun buku {tahun} belum ditutup; hapus baris buka-buku ini (not closed)", event, tahun=year))
                 continue
             if not str(event.meta.get("alasan") or "").strip():
-                errors.append(KopError(event.meta, f'buka-buku {year} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event))
+                errors.append(KopError.pesan(event.meta, 'buka-buku {tahun} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event, tahun=year))
             cancelled.setdefault(year, []).append(active.pop(year))
             reopened.setdefault(year, []).append(event)
     return LockState(active, cancelled, tuple(errors), reopened, archives, chain)
@@ -526,8 +526,9 @@ class ChainError(NamedTuple):
 
     ``source`` is the file:line metadata (of the lock, or of the stray entry), ``tahun``
     the closed year, ``bulan`` the months (``YYYY-MM``) whose entries changed, ``message``
-    the Indonesian text. Shaped like beancount's errors, so ``printer.format_error`` and
-    ``kop cek`` print it as ``file:line: message``.
+    the Indonesian text, and ``teks``/``nilai`` the same as data (template and values, as
+    :class:`kopledger.errors.KopError`). Shaped like beancount's errors, so
+    ``printer.format_error`` and ``kop cek`` print it as ``file:line: message``.
     """
 
     source: dict[str, Any] | None
@@ -535,6 +536,17 @@ class ChainError(NamedTuple):
     entry: Any
     tahun: int = 0
     bulan: tuple[str, ...] = ()
+    teks: str | None = None
+    nilai: Nilai = ()
+
+    @classmethod
+    def pesan(
+        cls, source: dict[str, Any] | None, teks: str, entry: Any, tahun: int = 0, bulan: tuple[str, ...] = (), /,
+        **nilai: Any,
+    ) -> ChainError:
+        """An error from a message template and its values (see ``KopError.pesan``)."""
+        values = tuple(nilai.items())
+        return cls(source, wording(teks, values), entry, tahun, bulan, teks, values)
 
 
 def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
@@ -559,11 +571,11 @@ def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -
         if year is None or year in locked or year in seen:
             continue
         seen.add(year)  # one error a year, at its first closing entry
-        errors.append(ChainError(entry.meta, (
-            f"catatan penutupan tahun buku {year} (tutup-buku) ada, tetapi kuncinya "
-            f'(custom "tutup-buku" "{year}") tidak ada: kunci itu dihapus. Kembalikan baris kuncinya, '
+        errors.append(ChainError.pesan(entry.meta, (
+            "catatan penutupan tahun buku {tahun} (tutup-buku) ada, tetapi kuncinya "
+            '(custom "tutup-buku" "{tahun}") tidak ada: kunci itu dihapus. Kembalikan baris kuncinya, '
             "atau hapus seluruh penutupan itu bila tahun ini memang belum ditutup (closing entries without lock)"
-        ), entry, year))
+        ), entry, year, tahun=year))
     return errors
 
 
@@ -583,7 +595,7 @@ def verify_chain(
     """
     state = lock_state(entries)
     errors: list[ChainError] = [
-        ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0) for e in state.errors
+        ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0, (), e.teks, e.nilai) for e in state.errors
     ]
     errors += _closing_without_lock(entries, state)
     wanted = set(state.aktif if years is None else years) & set(state.aktif)
@@ -620,28 +632,29 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
     reasons = []
     if str(lock.meta.get("sebelumnya") or "") != digest.sebelumnya:
         if digest.sebelumnya:
-            reasons.append(f"kunci tahun sebelumnya tidak sama dengan saat {year} ditutup (dihapus, diubah, atau dibuka kembali)")
+            reasons.append(Frasa.of("kunci tahun sebelumnya tidak sama dengan saat {tahun} ditutup (dihapus, diubah, atau dibuka kembali)", tahun=year))
         else:
-            reasons.append("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)")
+            reasons.append(Frasa.of("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)"))
     if not is_legacy(lock) and str(lock.meta.get("opsi") or "") != digest.opsi:
-        reasons.append("option atau plugin buku berubah (mis. nama koperasi di option \"title\")")
+        reasons.append(Frasa.of("option atau plugin buku berubah (mis. nama koperasi di option \"title\")"))
     changed = []
     for month in sorted(set(stored) | set(now)):
         then, current = stored.get(month), now.get(month)
         if then is not None and current is not None and then[0] == current[0]:
             continue
-        was = f"{then[1] if then else 0} catatan saat ditutup, {current[1] if current else 0} sekarang"
+        was = Frasa.of("{bulan} ({dulu} catatan saat ditutup, {kini} sekarang)", bulan=month,
+                       dulu=then[1] if then else 0, kini=current[1] if current else 0)
         changed.append((month, was))
     if changed:
-        reasons.append("catatan ditambah, diubah atau dihapus: " + ", ".join(f"{m} ({w})" for m, w in changed))
+        reasons.append(Frasa.of("catatan ditambah, diubah atau dihapus: {bulan}", bulan=Daftar(tuple(w for _, w in changed))))
     if not reasons:
-        reasons.append("isi yang dikunci berubah (bulan tidak diketahui)")
-    errors = [ChainError(lock.meta, (
-        f"tahun buku {year} sudah ditutup (tutup-buku di {_where(lock)}) tetapi yang dikuncinya tidak utuh lagi: "
-        f"{'; '.join(reasons)}. Batalkan perubahan itu, atau catat koreksinya sesudah tahun yang ditutup "
-        f'dengan tag #koreksi; untuk mengubah {year} sendiri, buka dulu: kop buka-buku BUKU --tahun {year} --alasan "…" '
+        reasons.append(Frasa.of("isi yang dikunci berubah (bulan tidak diketahui)"))
+    errors = [ChainError.pesan(lock.meta, (
+        "tahun buku {tahun} sudah ditutup (tutup-buku di {lokasi}) tetapi yang dikuncinya tidak utuh lagi: "
+        "{alasan}. Batalkan perubahan itu, atau catat koreksinya sesudah tahun yang ditutup "
+        'dengan tag #koreksi; untuk mengubah {tahun} sendiri, buka dulu: kop buka-buku BUKU --tahun {tahun} --alasan "…" '
         "(closed year changed)"
-    ), lock, year, tuple(m for m, _ in changed))]
+    ), lock, year, tuple(m for m, _ in changed), tahun=year, lokasi=_where(lock), alasan=Daftar(tuple(reasons), "; "))]
     lock_file, lock_line = _location(lock.meta)
     start = digest.dari
     for entry in entries:
@@ -651,10 +664,11 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
             continue
         filename, lineno = _location(entry.meta)
         if filename == lock_file and isinstance(lineno, int) and isinstance(lock_line, int) and lineno > lock_line:
-            errors.append(ChainError(entry.meta, (
-                f"catatan bertanggal {entry.date} ditambahkan setelah tahun buku {year} ditutup "
-                f"(tutup-buku di {_where(lock)}); beri tanggal sesudah {year} dengan tag #koreksi (entry in closed year)"
-            ), entry, year, (f"{entry.date.year:04d}-{entry.date.month:02d}",)))
+            errors.append(ChainError.pesan(entry.meta, (
+                "catatan bertanggal {tanggal} ditambahkan setelah tahun buku {tahun} ditutup "
+                "(tutup-buku di {lokasi}); beri tanggal sesudah {tahun} dengan tag #koreksi (entry in closed year)"
+            ), entry, year, (f"{entry.date.year:04d}-{entry.date.month:02d}",), tanggal=entry.date, tahun=year,
+                lokasi=_where(lock)))
     return errors
 
 

@@ -18,7 +18,7 @@ from beancount.core.amount import Amount
 
 from kopledger.accounts import is_valid_member_id
 from kopledger.bagan_akun import SHU_COMPONENTS
-from kopledger.errors import KopError
+from kopledger.errors import Daftar, Frasa, KopError
 
 #: The ``custom`` directive types kopledger owns.
 DIRECTIVES = (
@@ -188,8 +188,8 @@ def _values(entry: data.Custom) -> list[Any]:
     return [v.value for v in entry.values]
 
 
-def _err(entry: data.Custom, message: str) -> KopError:
-    return KopError(entry.meta, message, entry)
+def _err(entry: data.Custom, teks: str, /, **nilai: Any) -> KopError:
+    return KopError.pesan(entry.meta, teks, entry, **nilai)
 
 
 def _meta_str(entry: data.Custom, key: str) -> str:
@@ -202,27 +202,36 @@ def _expect(
 ) -> list[Any] | KopError:
     """Check a directive's values against ``(label, type)`` pairs; extra values of ``extra`` allowed."""
     values = _values(entry)
-    usage = " ".join(f"{label}" for label, _ in types)
     if len(values) < len(types) or (extra is None and len(values) > len(types)):
         return _err(
             entry,
-            f'custom "{entry.type}" perlu {len(types)} nilai ({usage}), ada {len(values)}; '
-            f'tulis seperti ini: custom "{entry.type}" {usage} (wrong number of values)',
+            'custom "{jenis}" perlu {perlu} nilai ({bentuk}), ada {ada}; '
+            'tulis seperti ini: custom "{jenis}" {bentuk} (wrong number of values)',
+            jenis=entry.type, perlu=len(types), bentuk=_usage(types), ada=len(values),
         )
     for (label, typ), value in zip(types, values, strict=False):
         if not isinstance(value, typ) or isinstance(value, bool):
             return _err(
                 entry,
-                f'custom "{entry.type}": {label} harus {_type_name(typ)}, tertulis {value!r}; '
-                f'tulis seperti ini: custom "{entry.type}" {usage} (wrong value type)',
+                'custom "{jenis}": {label} harus {tipe}, tertulis {isi!r}; '
+                'tulis seperti ini: custom "{jenis}" {bentuk} (wrong value type)',
+                jenis=entry.type, label=Frasa(label), tipe=_type_name(typ), isi=value, bentuk=_usage(types),
             )
     return values
 
 
-def _type_name(typ: type | tuple[type, ...]) -> str:
-    names = {str: "teks dalam tanda kutip", Decimal: "angka", Amount: "jumlah uang seperti 100000 IDR"}
+def _usage(types: Sequence[tuple[str, Any]]) -> Daftar:
+    """The value labels of a directive (``ID NAMA``), each a word of the catalogs."""
+    return Daftar(tuple(Frasa(label) for label, _ in types), " ")
+
+
+def _type_name(typ: type | tuple[type, ...]) -> Any:
+    names: dict[type, Any] = {
+        str: Frasa.of("teks dalam tanda kutip"), Decimal: Frasa.of("angka"),
+        Amount: Frasa.of("jumlah uang seperti 100000 IDR"),
+    }
     if isinstance(typ, tuple):
-        return " atau ".join(names.get(t, t.__name__) for t in typ)
+        return Daftar(tuple(names.get(t, t.__name__) for t in typ), " atau ")
     return names.get(typ, typ.__name__)
 
 
@@ -237,7 +246,8 @@ def parse_koperasi(entries: Iterable[data.Directive]) -> tuple[KoperasiInfo | No
             continue
         jenis = _meta_str(entry, "jenis")
         if jenis and jenis not in JENIS_KOPERASI:
-            errors.append(_err(entry, f"jenis koperasi tidak dikenal: {jenis!r}; pakai salah satu dari {', '.join(JENIS_KOPERASI)} (unknown jenis)"))
+            errors.append(_err(entry, "jenis koperasi tidak dikenal: {jenis!r}; pakai salah satu dari {pilihan} (unknown jenis)",
+                               jenis=jenis, pilihan=", ".join(JENIS_KOPERASI)))
         info = KoperasiInfo(
             nama=values[0],
             badan_hukum=_meta_str(entry, "badan-hukum"),
@@ -264,25 +274,27 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         member_id, nama = values
         if not is_valid_member_id(member_id):
             errors.append(_err(entry, (
-                f"nomor anggota {member_id!r} tidak sah: harus diawali huruf besar atau angka, "
+                "nomor anggota {anggota!r} tidak sah: harus diawali huruf besar atau angka, "
                 "lalu huruf, angka atau '-' (nomor ini menjadi bagian nama akun); "
                 "pakai nomor seperti A0001 (invalid member id)"
-            )))
+            ), anggota=member_id))
             continue
         if member_id in members:
             first = members[member_id].meta
             errors.append(_err(entry, (
-                f"nomor anggota {member_id} didaftarkan dua kali "
-                f"(pertama di {first.get('filename')}:{first.get('lineno')}); "
+                "nomor anggota {anggota} didaftarkan dua kali "
+                "(pertama di {berkas}:{baris}); "
                 "beri anggota baru nomornya sendiri (duplicate member id)"
-            )))
+            ), anggota=member_id, berkas=first.get("filename"), baris=first.get("lineno")))
             continue
         gender = _meta_str(entry, "jenis-kelamin").upper()
         if gender and gender not in ("P", "L"):
-            errors.append(_err(entry, f"jenis-kelamin {member_id} harus \"P\" (perempuan) atau \"L\" (laki-laki), tertulis {gender!r}; perbaiki nilainya"))
+            errors.append(_err(entry, "jenis-kelamin {anggota} harus \"P\" (perempuan) atau \"L\" (laki-laki), tertulis {isi!r}; perbaiki nilainya",
+                               anggota=member_id, isi=gender))
         nik = _meta_str(entry, "nik")
         if nik and not (len(nik) == 16 and nik.isdigit()):
-            errors.append(_err(entry, f"nik {member_id} harus 16 angka nomor KTP, dalam tanda kutip; tertulis {nik!r}; perbaiki nilainya"))
+            errors.append(_err(entry, "nik {anggota} harus 16 angka nomor KTP, dalam tanda kutip; tertulis {isi!r}; perbaiki nilainya",
+                               anggota=member_id, isi=nik))
         members[member_id] = Member(
             id=member_id,
             nama=nama,
@@ -302,19 +314,19 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
         member = members.get(member_id)
         if member is None:
             errors.append(_err(entry, (
-                f"anggota-keluar untuk anggota tidak dikenal: {member_id!r}; pakai nomor anggota "
+                "anggota-keluar untuk anggota tidak dikenal: {anggota!r}; pakai nomor anggota "
                 'yang didaftarkan dengan custom "anggota", atau daftarkan dulu (unknown member)'
-            )))
+            ), anggota=member_id))
         elif member.tanggal_keluar is not None:
             errors.append(_err(entry, (
-                f"anggota {member_id} sudah keluar pada {member.tanggal_keluar}; "
+                "anggota {anggota} sudah keluar pada {keluar}; "
                 "hapus anggota-keluar yang kedua ini (already left)"
-            )))
+            ), anggota=member_id, keluar=member.tanggal_keluar))
         elif entry.date < member.tanggal_masuk:
             errors.append(_err(entry, (
-                f"anggota {member_id} keluar pada {entry.date}, sebelum masuk pada {member.tanggal_masuk}; "
+                "anggota {anggota} keluar pada {keluar}, sebelum masuk pada {masuk}; "
                 "beri tanggal keluar pada atau setelah tanggal masuk (exit before join)"
-            )))
+            ), anggota=member_id, keluar=entry.date, masuk=member.tanggal_masuk))
         else:
             members[member_id] = _replace(member, tanggal_keluar=entry.date, alasan_keluar=_meta_str(entry, "alasan"))
     return members, errors
@@ -341,32 +353,32 @@ def parse_policies(
         spec = POLICY_KEYS.get(key)
         if spec is None:
             errors.append(_err(entry, (
-                f"kebijakan tidak dikenal: {key!r}; pakai salah satu kunci ini: {', '.join(sorted(POLICY_KEYS))} (unknown policy)"
-            )))
+                "kebijakan tidak dikenal: {kunci!r}; pakai salah satu kunci ini: {pilihan} (unknown policy)"
+            ), kunci=key, pilihan=", ".join(sorted(POLICY_KEYS))))
             continue
         problem = _check_policy_value(spec, value, operating_currency)
         if problem:
-            errors.append(_err(entry, f"kebijakan {key!r}: {problem}; perbaiki nilainya"))
+            errors.append(_err(entry, "kebijakan {kunci!r}: {masalah}; perbaiki nilainya", kunci=key, masalah=problem))
             continue
         policies.append(Policy(key, value, entry.date, entry.meta))
     return policies, errors
 
 
-def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> str | None:
+def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> Frasa | None:
     if spec.kind == "amount":
         if not isinstance(value, Amount):
-            return f"nilainya harus jumlah uang seperti 25000 {currency}, tertulis {value!r}"
+            return Frasa.of("nilainya harus jumlah uang seperti 25000 {mata_uang}, tertulis {isi!r}", mata_uang=currency, isi=value)
         if value.currency != currency:
-            return f"jumlahnya harus dalam {currency}, tertulis {value.currency}"
+            return Frasa.of("jumlahnya harus dalam {mata_uang}, tertulis {tertulis}", mata_uang=currency, tertulis=value.currency)
         if value.number is None or value.number < 0:
-            return "jumlahnya tidak boleh negatif"
+            return Frasa.of("jumlahnya tidak boleh negatif")
     elif spec.kind == "number":
         if not isinstance(value, Decimal) or isinstance(value, bool):
-            return f"nilainya harus angka, tertulis {value!r}"
+            return Frasa.of("nilainya harus angka, tertulis {isi!r}", isi=value)
         if value < 0:
-            return "angkanya tidak boleh negatif"
+            return Frasa.of("angkanya tidak boleh negatif")
     elif spec.kind == "choice" and value not in spec.choices:
-        return f"nilainya harus salah satu dari {', '.join(spec.choices)}, tertulis {value!r}"
+        return Frasa.of("nilainya harus salah satu dari {pilihan}, tertulis {isi!r}", pilihan=", ".join(spec.choices), isi=value)
     return None
 
 
@@ -435,22 +447,22 @@ def parse_shu_splits(
         akun = entry.meta.get("akun")
         if percent < 0 or percent > 100:
             errors.append(_err(entry, (
-                f"shu-alokasi {component!r}: persennya harus antara 0 dan 100, tertulis {percent}; "
+                "shu-alokasi {komponen!r}: persennya harus antara 0 dan 100, tertulis {persen}; "
                 "perbaiki persennya"
-            )))
+            ), komponen=component, persen=percent))
             continue
         if component not in SHU_COMPONENTS and not akun:
             errors.append(_err(entry, (
-                f"komponen SHU tidak dikenal: {component!r}; tambahkan metadata akun: \"…\" berisi nama "
-                f"akunnya, atau pakai salah satu dari {', '.join(SHU_COMPONENTS)} (unknown component)"
-            )))
+                "komponen SHU tidak dikenal: {komponen!r}; tambahkan metadata akun: \"…\" berisi nama "
+                "akunnya, atau pakai salah satu dari {pilihan} (unknown component)"
+            ), komponen=component, pilihan=", ".join(SHU_COMPONENTS)))
             continue
         shares = by_date.setdefault(entry.date, [])
         if any(s.komponen == component for s in shares):
             errors.append(_err(entry, (
-                f"shu-alokasi {component!r} muncul dua kali pada {entry.date}; "
+                "shu-alokasi {komponen!r} muncul dua kali pada {tanggal}; "
                 "satu komponen cukup satu baris dalam satu pembagian (duplicate component)"
-            )))
+            ), komponen=component, tanggal=entry.date))
             continue
         shares.append(ShuShare(component, percent, str(akun) if akun else None, entry.meta))
     splits = [ShuSplit(date, tuple(shares)) for date, shares in sorted(by_date.items())]
@@ -458,10 +470,10 @@ def parse_shu_splits(
         if split.total != 100:
             first = split.shares[0]
             lines = ", ".join(str(s.meta.get("lineno")) for s in split.shares)
-            errors.append(KopError(first.meta, (
-                f"shu-alokasi tanggal {split.date} berjumlah {split.total}%, bukan 100% "
-                f"(baris {lines}); perbaiki persennya agar jumlahnya tepat 100 (split must sum to 100)"
-            ), None))
+            errors.append(KopError.pesan(first.meta, (
+                "shu-alokasi tanggal {tanggal} berjumlah {jumlah}%, bukan 100% "
+                "(baris {baris}); perbaiki persennya agar jumlahnya tepat 100 (split must sum to 100)"
+            ), None, tanggal=split.date, jumlah=split.total, baris=lines))
     return splits, errors
 
 
@@ -485,11 +497,12 @@ def parse_shu_bases(entries: Iterable[data.Directive]) -> tuple[list[ShuBasis], 
             continue
         basis, *accounts = values
         if basis not in ("jasa-modal", "jasa-usaha"):
-            errors.append(_err(entry, f'shu-basis harus "jasa-modal" atau "jasa-usaha", tertulis {basis!r}; perbaiki nilainya'))
+            errors.append(_err(entry, 'shu-basis harus "jasa-modal" atau "jasa-usaha", tertulis {isi!r}; perbaiki nilainya', isi=basis))
             continue
         metode = _meta_str(entry, "metode") or "saldo-akhir"
         if metode not in ("saldo-akhir", "rata-rata-bulanan"):
-            errors.append(_err(entry, f'metode shu-basis harus "saldo-akhir" atau "rata-rata-bulanan", tertulis {metode!r}; perbaiki nilainya'))
+            errors.append(_err(entry, 'metode shu-basis harus "saldo-akhir" atau "rata-rata-bulanan", tertulis {isi!r}; perbaiki nilainya',
+                               isi=metode))
             continue
         bases.append(ShuBasis(basis, tuple(accounts), metode, entry.date, entry.meta))
     return bases, errors
@@ -517,5 +530,5 @@ def check_directive_shapes(entries: Iterable[data.Directive]) -> list[KopError]:
     for entry in customs(entries, "rat-teks"):
         values = _values(entry)
         if not values or not all(isinstance(v, str) for v in values):
-            errors.append(_err(entry, f'custom "{entry.type}" hanya menerima teks dalam tanda kutip'))
+            errors.append(_err(entry, 'custom "{jenis}" hanya menerima teks dalam tanda kutip', jenis=entry.type))
     return errors

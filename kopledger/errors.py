@@ -2,7 +2,92 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, NamedTuple
+
+#: A message's values, in order: ``(("tahun", 2025), ("akun", "Aset:Kas"))``.
+Nilai = tuple[tuple[str, Any], ...]
+
+
+class Frasa(NamedTuple):
+    """A part of a message worded in the reader's language: an Indonesian template (a key
+    of the message catalogs ``templates/locale/<lang>/*.json``) and its values. A value of
+    another message's template (a reason inside a sentence) is a ``Frasa``."""
+
+    teks: str
+    nilai: Nilai = ()
+
+    @classmethod
+    def of(cls, teks: str, /, **nilai: Any) -> Frasa:
+        """``Frasa.of("tahun {tahun} …", tahun=2025)``."""
+        return cls(teks, tuple(nilai.items()))
+
+    def in_lang(self, lang: str) -> str:
+        return wording(self.teks, self.nilai, lang)
+
+
+class Daftar(NamedTuple):
+    """Values written one after another, each worded, with ``pisah`` between them (itself a
+    catalog key: ``" atau "`` becomes ``" or "``)."""
+
+    isi: tuple[Any, ...]
+    pisah: str = ", "
+
+
+class Angka(NamedTuple):
+    """A number written the reader's way: ``1.234.567,5`` in Indonesian, ``1,234,567.5`` in English."""
+
+    angka: Decimal
+
+    def in_lang(self, lang: str) -> str:
+        text = f"{self.angka:,f}"
+        return text if lang == "en" else text.translate(_ID_DIGITS)
+
+
+_ID_DIGITS = str.maketrans({",": ".", ".": ","})
+
+
+def _worded(value: Any, lang: str) -> Any:
+    """A value ready for ``str.format`` in ``lang``: words (anything with ``in_lang``: a
+    :class:`Frasa`, an :class:`Angka`, a library error) worded, a :class:`Daftar` joined,
+    others (names, dates, amounts) as they are."""
+    if type(value) is Daftar:
+        pisah = value.pisah if lang == "id" else _translate(value.pisah, lang)
+        return pisah.join(str(_worded(v, lang)) for v in value.isi)
+    in_lang = getattr(value, "in_lang", None)
+    return in_lang(lang) if callable(in_lang) else value
+
+
+def _translate(teks: str, lang: str) -> str:
+    from kopledger.render import translate  # lazily: kopledger.render imports this module
+
+    return translate(teks, lang)
+
+
+def wording(teks: str, nilai: Nilai, lang: str = "id") -> str:
+    """The template ``teks`` with its values, in ``lang`` (Indonesian: the template itself).
+
+    A translation that does not fit its values (a catalog entry with other placeholders)
+    falls back to the Indonesian text rather than failing."""
+    template = teks if lang == "id" else _translate(teks, lang)
+    if not nilai:
+        return template
+    try:
+        return template.format(**{key: _worded(value, lang) for key, value in nilai})
+    except (KeyError, IndexError, ValueError, AttributeError):
+        if lang == "id":
+            raise
+        return wording(teks, nilai, "id")
+
+
+def frasa_of(exc: Any) -> Any:
+    """A library error's message as a value of another message: its template when it has
+    one (worded in the reader's language), else its text."""
+    teks = getattr(exc, "teks", None)
+    if teks is None:
+        return str(getattr(exc, "message", exc))
+    nilai = getattr(exc, "nilai", ())
+    return Frasa(teks, tuple(nilai.items() if isinstance(nilai, dict) else nilai))
 
 
 class KopError(NamedTuple):
@@ -10,11 +95,37 @@ class KopError(NamedTuple):
 
     ``source`` is the offending entry's meta (``filename``, ``lineno``), so
     ``beancount.parser.printer.format_error`` prints it as ``file:line: message``.
+    Made with :meth:`pesan`, it also keeps the message as data: the Indonesian template
+    ``teks`` (a key of the message catalogs) and its values ``nilai``; ``message`` stays the
+    Indonesian text (what bean-check and Fava show), and :meth:`in_lang` words it in
+    another language (what ``kop cek --lang en`` shows).
     """
 
     source: dict[str, Any] | None
     message: str
     entry: Any
+    teks: str | None = None
+    nilai: Nilai = ()
+
+    @classmethod
+    def pesan(cls, source: dict[str, Any] | None, teks: str, entry: Any, /, **nilai: Any) -> KopError:
+        """``KopError.pesan(entry.meta, "anggota {id} sudah keluar pada {tanggal}; …", entry, id=…, tanggal=…)``."""
+        values = tuple(nilai.items())
+        return cls(source, wording(teks, values), entry, teks, values)
+
+    def in_lang(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return message_in_lang(self, lang)
+
+
+def message_in_lang(error: Any, lang: str) -> str:
+    """The message of a kopledger error with a template (``teks``, ``nilai``) in ``lang``;
+    any other error's message as it is (beancount's own are English already)."""
+    teks = getattr(error, "teks", None)
+    if teks is None or lang == "id":
+        return str(getattr(error, "message", error))
+    nilai = getattr(error, "nilai", ())
+    return wording(teks, tuple(nilai.items() if isinstance(nilai, dict) else nilai), lang)
 
 
 def error_location(error: Any) -> str:
@@ -30,13 +141,13 @@ def error_location(error: Any) -> str:
 _TRACEBACK = "Traceback (most recent call last):"
 
 
-def error_message(error: Any) -> str:
-    """An error's message on one line, without any Python traceback.
+def error_message(error: Any, lang: str = "id") -> str:
+    """An error's message on one line, in ``lang``, without any Python traceback.
 
     Beancount puts a whole traceback in some messages (a plugin that fails to import):
     only the text before it and the exception's own last line are kept.
     """
-    message = str(getattr(error, "message", error))
+    message = message_in_lang(error, lang)
     if _TRACEBACK in message:
         head, _, trace = message.partition(_TRACEBACK)
         lines = [line.strip() for line in trace.splitlines() if line.strip()]
@@ -44,9 +155,9 @@ def error_message(error: Any) -> str:
     return " ".join(line.strip() for line in message.strip().splitlines() if line.strip())
 
 
-def format_error_line(error: Any) -> str:
-    """One line: ``file:line: message``."""
-    message = error_message(error)
+def format_error_line(error: Any, lang: str = "id") -> str:
+    """One line: ``file:line: message``, the message in ``lang`` when it has a template."""
+    message = error_message(error, lang)
     location = error_location(error)
     return f"{location}: {message}" if location else message
 
@@ -101,16 +212,18 @@ class LedgerHasErrors(KopledgerError):
 
     def in_lang(self, lang: str) -> str:
         """The error with the books' errors under it, its own words in ``lang``."""
-        if self.teks is None or lang == "id":
+        if lang == "id":
             return str(self)
         from kopledger.render import translate
 
-        lines = [translate(self.teks, lang).format(**self.nilai)]
-        lines += ["  " + format_error_line(e) for e in self.errors[:50]]
+        lines = [translate(self.teks, lang).format(**self.nilai) if self.teks is not None else self.message]
+        lines += ["  " + format_error_line(e, lang) for e in self.errors[:50]]
         if len(self.errors) > 50:
             lines.append("  … " + translate("dan {jumlah} kesalahan lain", lang).format(jumlah=len(self.errors) - 50))
         if self.teks_hint:
             lines.append(translate(self.teks_hint, lang).format(**self.nilai))
+        elif self.hint:
+            lines.append(self.hint)
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -81,10 +81,10 @@ def locate_include_errors(errors: list[Any], options: dict[str, Any]) -> list[An
             pattern = missing.group(1)
             for name, number, written, target in includes:
                 if (name, number) not in used and (written == pattern or fnmatch.fnmatch(target, pattern)):
-                    located = KopError({"filename": name, "lineno": number}, (
-                        f'berkas yang di-include tidak ditemukan: "{written}" (dicari di {os.path.dirname(target)}); '
+                    located = KopError.pesan({"filename": name, "lineno": number}, (
+                        'berkas yang di-include tidak ditemukan: "{tertulis}" (dicari di {folder}); '
                         "periksa nama dan foldernya, atau hapus baris include ini (include not found)"
-                    ), None)
+                    ), None, tertulis=written, folder=os.path.dirname(target))
                     used.add((name, number))
                     break
         elif duplicate:
@@ -92,21 +92,25 @@ def locate_include_errors(errors: list[Any], options: dict[str, Any]) -> list[An
             for name, number, written, target in includes:
                 if target != path or (name, number) in used:
                     continue
+                where = {"filename": name, "lineno": number}
                 if os.path.normpath(name) == path:
-                    text = f'berkas ini meng-include dirinya sendiri ("{written}"); hapus baris include ini (self-include)'
+                    located = KopError.pesan(where, 'berkas ini meng-include dirinya sendiri ("{tertulis}"); hapus baris include ini (self-include)',
+                                             None, tertulis=written)
                 elif path == main or reaches(path, os.path.normpath(name)):
-                    text = (f'include berputar: "{written}" meng-include kembali berkas ini (langsung atau lewat berkas lain); '
-                            "hapus salah satu include-nya (include loop)")
+                    located = KopError.pesan(where, (
+                        'include berputar: "{tertulis}" meng-include kembali berkas ini (langsung atau lewat berkas lain); '
+                        "hapus salah satu include-nya (include loop)"), None, tertulis=written)
                 elif path not in first_include:
                     first_include.add(path)  # the first include of a file included twice is not the problem
                     continue
                 else:
-                    text = f'berkas "{written}" sudah di-include sebelumnya; hapus baris include kedua ini (duplicate include)'
-                located = KopError({"filename": name, "lineno": number}, text, None)
+                    located = KopError.pesan(where, 'berkas "{tertulis}" sudah di-include sebelumnya; hapus baris include kedua ini (duplicate include)',
+                                             None, tertulis=written)
                 used.add((name, number))
                 break
             if located is None:
-                located = KopError(source, f'berkas "{path}" di-include lebih dari sekali; cukup satu include (duplicate include)', None)
+                located = KopError.pesan(source, 'berkas "{berkas}" di-include lebih dari sekali; cukup satu include (duplicate include)', None,
+                                         berkas=path)
         result.append(located if located is not None else error)
     return result
 

@@ -92,10 +92,10 @@ class Walk:
             if first is None:
                 self.bukti_seen[key] = meta
             else:
-                errors.append(KopError(meta, (
-                    f"bukti {bukti} sudah dipakai di {_where(first)}; setiap nomor bukti hanya boleh sekali "
+                errors.append(KopError.pesan(meta, (
+                    "bukti {bukti} sudah dipakai di {lokasi}; setiap nomor bukti hanya boleh sekali "
                     "(catatan tersalin dua kali?) (duplicate bukti)"
-                ), entry))
+                ), entry, bukti=bukti, lokasi=_where(first)))
         if not isinstance(entry, data.Transaction):
             return
         tags = entry.tags or frozenset()
@@ -105,10 +105,10 @@ class Walk:
             loan_id = meta.get("pinjaman")
             if isinstance(loan_id, str):
                 if loan_id in loans:
-                    errors.append(KopError(meta, (
-                        f"pinjaman {loan_id} dicairkan dua kali (pertama di {_where(loans[loan_id][0].meta)}); "
+                    errors.append(KopError.pesan(meta, (
+                        "pinjaman {pinjaman} dicairkan dua kali (pertama di {lokasi}); "
                         "setiap pinjaman perlu id sendiri (duplicate loan id)"
-                    ), entry))
+                    ), entry, pinjaman=loan_id, lokasi=_where(loans[loan_id][0].meta)))
                 else:
                     pokok = meta.get("pokok")
                     number = getattr(pokok, "number", pokok)
@@ -126,19 +126,19 @@ class Walk:
             before = loan_balance.get(member, ZERO)
             after = loan_balance[member] = before + units.number
             if after < 0 <= before or (after < before < 0):
-                errors.append(KopError(meta, (
-                    f"{posting.account}: pinjaman anggota {member} dibayar melebihi pokoknya "
-                    f"(saldo menjadi {after}); catat kelebihannya di akun lain (loan overpaid)"
-                ), entry))
+                errors.append(KopError.pesan(meta, (
+                    "{akun}: pinjaman anggota {anggota} dibayar melebihi pokoknya "
+                    "(saldo menjadi {saldo}); catat kelebihannya di akun lain (loan overpaid)"
+                ), entry, akun=posting.account, anggota=member, saldo=after))
             loan_id = (posting.meta or {}).get("pinjaman", meta.get("pinjaman"))
             if units.number < 0 and isinstance(loan_id, str) and loan_id in loans and TAG_CAIR not in tags:
                 total = repaid[loan_id] = repaid.get(loan_id, ZERO) - units.number
                 pokok = loans[loan_id][1]
                 if pokok and total > pokok:
-                    errors.append(KopError(meta, (
-                        f"pinjaman {loan_id}: pokok dibayar {total} seluruhnya, melebihi pokok pinjaman {pokok} "
-                        f"(dicairkan di {_where(loans[loan_id][0].meta)}) (loan repaid beyond its principal)"
-                    ), entry))
+                    errors.append(KopError.pesan(meta, (
+                        "pinjaman {pinjaman}: pokok dibayar {dibayar} seluruhnya, melebihi pokok pinjaman {pokok} "
+                        "(dicairkan di {lokasi}) (loan repaid beyond its principal)"
+                    ), entry, pinjaman=loan_id, dibayar=total, pokok=pokok, lokasi=_where(loans[loan_id][0].meta)))
 
 
 class Seen(NamedTuple):
@@ -171,10 +171,10 @@ def _shu(
     if TAG_ALOKASI in tags and TAG_KOREKSI not in tags:
         first = allocations.get(year)
         if first is not None:
-            errors.append(KopError(entry.meta, (
-                f"SHU tahun buku {year} sudah dialokasikan di {_where(first.meta)}; satu tahun buku hanya "
+            errors.append(KopError.pesan(entry.meta, (
+                "SHU tahun buku {tahun} sudah dialokasikan di {lokasi}; satu tahun buku hanya "
                 "satu jurnal alokasi SHU (koreksi dengan tag #koreksi) (duplicate SHU allocation)"
-            ), entry))
+            ), entry, tahun=year, lokasi=_where(first.meta)))
             return
         allocations[year] = entry
     paying = TAG_BAYAR in tags and TAG_ALOKASI not in tags
@@ -189,7 +189,7 @@ def _shu(
         owed = allocated[key] = allocated.get(key, ZERO) - units.number
         if paying and owed < 0:
             left = max(owed + units.number, ZERO)
-            errors.append(KopError(entry.meta, (
-                f"SHU {year} anggota {member}: dibayar {units.number}, padahal sisa alokasinya {left}; "
+            errors.append(KopError.pesan(entry.meta, (
+                "SHU {tahun} anggota {anggota}: dibayar {dibayar}, padahal sisa alokasinya {sisa}; "
                 "pembayaran SHU tidak boleh melebihi alokasi (SHU paid beyond its allocation)"
-            ), entry))
+            ), entry, tahun=year, anggota=member, dibayar=units.number, sisa=left))

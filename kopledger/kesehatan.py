@@ -238,10 +238,11 @@ def parse_answers(entries: Iterable[Any], year: int) -> tuple[dict[str, dict[str
     for entry in customs(entries, "kesehatan-isian"):
         values = [v.value for v in entry.values]
         if len(values) != 3 or not isinstance(values[0], str) or not isinstance(values[2], bool):
-            errors.append(KopError(entry.meta, 'kesehatan-isian perlu "INDIKATOR" BUTIR TRUE|FALSE, misalnya "prinsip-koperasi" 1 TRUE', entry))
+            errors.append(KopError.pesan(entry.meta, 'kesehatan-isian perlu "INDIKATOR" BUTIR TRUE|FALSE, misalnya "prinsip-koperasi" 1 TRUE', entry))
             continue
         if values[0] not in known:
-            errors.append(KopError(entry.meta, f"kesehatan-isian: indikator tidak dikenal {values[0]!r}; pakai salah satu dari {', '.join(sorted(known))}", entry))
+            errors.append(KopError.pesan(entry.meta, "kesehatan-isian: indikator tidak dikenal {indikator!r}; pakai salah satu dari {pilihan}", entry,
+                                         indikator=values[0], pilihan=", ".join(sorted(known))))
             continue
         if not _belongs(entry, year):
             continue
@@ -260,7 +261,8 @@ def parse_band_overrides(entries: Iterable[Any], date: dt.date) -> tuple[dict[st
             continue
         values = [v.value for v in entry.values]
         if len(values) != 4 or values[0] not in BANDS or not all(isinstance(v, Decimal) for v in values[1:]):
-            errors.append(KopError(entry.meta, f'kesehatan-batas perlu "KODE" B1 B2 B3 dengan KODE salah satu dari {", ".join(BANDS)}', entry))
+            errors.append(KopError.pesan(entry.meta, 'kesehatan-batas perlu "KODE" B1 B2 B3 dengan KODE salah satu dari {pilihan}', entry,
+                                         pilihan=", ".join(BANDS)))
             continue
         base = BANDS[values[0]]
         result[values[0]] = Band(base.arah, (values[1], values[2], values[3]), "kebijakan", base.ketat)

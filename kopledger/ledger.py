@@ -140,10 +140,10 @@ def missing_plugin_error(options: dict[str, Any], path: Path | None) -> KopError
     if PLUGIN in declared:
         return None
     source = {"filename": str(path.resolve()) if path else "<string>", "lineno": 1}
-    return KopError(source, (
-        f'buku ini tidak memuat plugin "{PLUGIN}", jadi akun anggota tidak dibuka dan '
-        f'aturan koperasi tidak diperiksa; tambahkan baris: plugin "{PLUGIN}" (plugin missing)'
-    ), None)
+    return KopError.pesan(source, (
+        'buku ini tidak memuat plugin "{plugin}", jadi akun anggota tidak dibuka dan '
+        'aturan koperasi tidak diperiksa; tambahkan baris: plugin "{plugin}" (plugin missing)'
+    ), None, plugin=PLUGIN)
 
 
 def _load_file_without_gc(filename: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:

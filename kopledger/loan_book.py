@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import Member
-from kopledger.errors import InputError, KopError, LedgerHasErrors
+from kopledger.errors import InputError, KopError, LedgerHasErrors, frasa_of
 from kopledger.schedule import (
     METODE,
     Instalment,
@@ -125,8 +125,8 @@ def _closing_tags(tags: frozenset[str]) -> bool:
     return any(t.startswith("tutup-buku") or t.startswith("saldo-awal") for t in tags)
 
 
-def _err(meta: dict[str, Any] | None, message: str, entry: Any = None) -> KopError:
-    return KopError(meta, message, entry)
+def _err(meta: dict[str, Any] | None, teks: str, entry: Any = None, /, **nilai: Any) -> KopError:
+    return KopError.pesan(meta, teks, entry, **nilai)
 
 
 def _meta_amount(value: Any, currency: str) -> Decimal | None:
@@ -145,7 +145,8 @@ def parse_disbursement(
     errors: list[KopError] = []
     loan_id = meta.get("pinjaman")
     if not isinstance(loan_id, str) or not LOAN_ID_RE.match(loan_id):
-        return None, [_err(meta, f'#pinjaman-cair needs metadata pinjaman: "PJ-YYYY-NNN" (a loan id), got {loan_id!r}', entry)]
+        return None, [_err(meta, '#pinjaman-cair perlu metadata pinjaman: "PJ-YYYY-NNN" (nomor pinjaman), tertulis {isi!r} (bad loan id)', entry,
+                           isi=loan_id)]
     loan_accounts = [
         (p, split[1]) for p in entry.postings
         if (split := roots.split_member_account(p.account)) and split[0] is MemberKind.PINJAMAN
@@ -154,31 +155,36 @@ def parse_disbursement(
     if member_id is None and len({m for _, m in loan_accounts}) == 1:
         member_id = loan_accounts[0][1]
     if not isinstance(member_id, str) or not is_valid_member_id(member_id):
-        errors.append(_err(meta, f'pinjaman {loan_id}: metadata anggota: "ID" tidak ada atau bukan nomor anggota; tambahkan anggota: "A0001" (member id missing)', entry))
+        errors.append(_err(meta, 'pinjaman {pinjaman}: metadata anggota: "ID" tidak ada atau bukan nomor anggota; tambahkan anggota: "A0001" (member id missing)',
+                           entry, pinjaman=loan_id))
     pokok = _meta_amount(meta.get("pokok"), currency)
     bunga = meta.get("bunga")
     tenor = meta.get("tenor")
     metode = meta.get("metode")
     if pokok is None:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata pokok: harus jumlah uang seperti 5000000 {currency} (bad pokok)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: metadata pokok: harus jumlah uang seperti 5000000 {mata_uang} (bad pokok)", entry,
+                           pinjaman=loan_id, mata_uang=currency))
     if not isinstance(bunga, Decimal):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata bunga: harus persen setahun, misalnya 18 (bad bunga)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: metadata bunga: harus persen setahun, misalnya 18 (bad bunga)", entry, pinjaman=loan_id))
     if not isinstance(tenor, Decimal) or tenor != tenor.to_integral_value():
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata tenor: harus jumlah bulan bulat, misalnya 12 (bad tenor)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: metadata tenor: harus jumlah bulan bulat, misalnya 12 (bad tenor)", entry, pinjaman=loan_id))
     if metode not in METODE:
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata metode: harus salah satu dari {', '.join(METODE)}, tertulis {metode!r} (bad metode)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: metadata metode: harus salah satu dari {pilihan}, tertulis {isi!r} (bad metode)", entry,
+                           pinjaman=loan_id, pilihan=", ".join(METODE), isi=metode))
     first_due = meta.get("jatuh-tempo", entry.date + relativedelta(months=1))
     if not isinstance(first_due, dt.date):
-        errors.append(_err(meta, f"pinjaman {loan_id}: metadata jatuh-tempo: harus tanggal seperti 2024-04-05 (bad date)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: metadata jatuh-tempo: harus tanggal seperti 2024-04-05 (bad date)", entry, pinjaman=loan_id))
     elif first_due <= entry.date:
-        errors.append(_err(meta, f"pinjaman {loan_id}: jatuh-tempo {first_due} harus sesudah tanggal pencairan {entry.date} (due before disbursement)", entry))
+        errors.append(_err(meta, "pinjaman {pinjaman}: jatuh-tempo {jatuh_tempo} harus sesudah tanggal pencairan {tanggal} (due before disbursement)",
+                           entry, pinjaman=loan_id, jatuh_tempo=first_due, tanggal=entry.date))
     fees: dict[str, Decimal] = {}
     for key in ("biaya-admin", "provisi", "agunan"):
         value = meta.get(key)
         fee = ZERO if value is None else _meta_amount(value, currency)
         fees[key] = fee if fee is not None else ZERO
         if fee is None or fee < 0:
-            errors.append(_err(meta, f"pinjaman {loan_id}: metadata {key}: harus jumlah uang seperti 50000 {currency} (bad fee)", entry))
+            errors.append(_err(meta, "pinjaman {pinjaman}: metadata {kunci}: harus jumlah uang seperti 50000 {mata_uang} (bad fee)", entry,
+                               pinjaman=loan_id, kunci=key, mata_uang=currency))
     if errors:
         return None, errors
     assert isinstance(member_id, str) and pokok is not None and isinstance(first_due, dt.date)
@@ -186,16 +192,17 @@ def parse_disbursement(
     try:
         jadwal = schedule(pokok, bunga, int(tenor), str(metode), first_due)
     except InputError as exc:
-        return None, [_err(meta, f"pinjaman {loan_id}: {exc.message}", entry)]
+        return None, [_err(meta, "pinjaman {pinjaman}: {galat}", entry, pinjaman=loan_id, galat=frasa_of(exc))]
     debit = sum(
         (p.units.number for p, m in loan_accounts if m == member_id and p.units is not None and p.units.number is not None),
         ZERO,
     )
     if debit != pokok:
         errors.append(_err(meta, (
-            f"pinjaman {loan_id}: posting ke {roots.member_account(MemberKind.PINJAMAN, member_id)} "
-            f"sebesar {debit} {currency} tetapi pokok {pokok} {currency}; keduanya harus sama (pokok mismatch)"
-        ), entry))
+            "pinjaman {pinjaman}: posting ke {akun} "
+            "sebesar {debit} {mata_uang} tetapi pokok {pokok} {mata_uang}; keduanya harus sama (pokok mismatch)"
+        ), entry, pinjaman=loan_id, akun=roots.member_account(MemberKind.PINJAMAN, member_id), debit=debit,
+            mata_uang=currency, pokok=pokok))
         return None, errors
     loan = Loan(
         id=loan_id, anggota=member_id, tanggal=entry.date, pokok=pokok, bunga=bunga, tenor=int(tenor),
@@ -265,19 +272,20 @@ def read_loans(
             if loan.id in running:
                 first = running[loan.id].loan.meta
                 errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id} dicairkan dua kali (pertama di {first.get('filename')}:{first.get('lineno')}); "
+                    "pinjaman {pinjaman} dicairkan dua kali (pertama di {berkas}:{baris}); "
                     "setiap pinjaman perlu id sendiri (duplicate loan id)"
-                ), entry))
+                ), entry, pinjaman=loan.id, berkas=first.get("filename"), baris=first.get("lineno")))
                 continue
             member = (members or {}).get(loan.anggota)
             if members is not None and member is None:
-                errors.append(_err(entry.meta, f"pinjaman {loan.id}: anggota tidak dikenal: {loan.anggota}; daftarkan dulu dengan custom \"anggota\" (unknown member)", entry))
+                errors.append(_err(entry.meta, "pinjaman {pinjaman}: anggota tidak dikenal: {anggota}; daftarkan dulu dengan custom \"anggota\" (unknown member)",
+                                   entry, pinjaman=loan.id, anggota=loan.anggota))
                 continue
             if member is not None and not member.is_active(entry.date):
                 errors.append(_err(entry.meta, (
-                    f"pinjaman {loan.id}: anggota {loan.anggota} tidak aktif pada {entry.date}; "
+                    "pinjaman {pinjaman}: anggota {anggota} tidak aktif pada {tanggal}; "
                     "pinjaman hanya untuk anggota aktif (member not active)"
-                ), entry))
+                ), entry, pinjaman=loan.id, anggota=loan.anggota, tanggal=entry.date))
                 continue
             running[loan.id] = _Running(loan, loan.pokok)
             by_member.setdefault(loan.anggota, []).append(loan.id)
@@ -299,15 +307,16 @@ def read_loans(
                     state = running.get(str(loan_id))
                     if state is None or state.loan.anggota != member_id:
                         errors.append(_err(entry.meta, (
-                            f"{posting.account}: pinjaman {loan_id!r} bukan pinjaman anggota {member_id} "
+                            "{akun}: pinjaman {pinjaman!r} bukan pinjaman anggota {anggota} "
                             "yang dicairkan pada atau sebelum tanggal ini; periksa metadata pinjaman (unknown loan)"
-                        ), entry))
+                        ), entry, akun=posting.account, pinjaman=loan_id, anggota=member_id))
                         continue
                     if repaid > 0 and repaid > state.sisa:
                         errors.append(_err(entry.meta, (
-                            f"{posting.account}: sisa pokok pinjaman {loan_id} {max(state.sisa, ZERO)} {currency}, "
-                            f"tetapi dibayar {repaid} {currency}; catat kelebihannya di akun lain (overpaid)"
-                        ), entry))
+                            "{akun}: sisa pokok pinjaman {pinjaman} {sisa} {mata_uang}, "
+                            "tetapi dibayar {dibayar} {mata_uang}; catat kelebihannya di akun lain (overpaid)"
+                        ), entry, akun=posting.account, pinjaman=loan_id, sisa=max(state.sisa, ZERO), mata_uang=currency,
+                            dibayar=repaid))
                     state.sisa -= repaid
                     moves.setdefault(state.loan.id, [ZERO, ZERO, ZERO])[0] += repaid
                     continue

@@ -54,7 +54,7 @@ from kopledger.config import (
     parse_shu_bases,
     parse_shu_splits,
 )
-from kopledger.errors import KopError
+from kopledger.errors import Angka, KopError
 from kopledger.invariants import Seen, Walk, check_invariants, location
 from kopledger.rat_directives import check_rat_directives
 
@@ -82,10 +82,10 @@ def koperasi(
     try:
         return _run(entries, options_map)
     except Exception as exc:  # a plugin must never raise: report it as an error instead
-        return entries, [KopError(None, (
-            f"kopledger.plugin gagal karena kesalahan internal: {exc!r}; "
+        return entries, [KopError.pesan(None, (
+            "kopledger.plugin gagal karena kesalahan internal: {galat}; "
             "aturan koperasi tidak diperiksa. Laporkan ini sebagai bug (internal error)."
-        ), None)]
+        ), None, galat=repr(exc))]
 
 
 @dataclass(slots=True)
@@ -119,18 +119,6 @@ def _posting_meta(posting: data.Posting, entry: data.Transaction) -> dict[str, A
 def _where(meta: dict[str, Any] | None) -> str:
     meta = meta or {}
     return f"{meta.get('filename')}:{meta.get('lineno')}"
-
-
-def _number(number: Decimal) -> str:
-    """A number as an Indonesian reader writes it: ``1.234.567,5`` (dot groups, comma decimals)."""
-    return f"{number:,f}".translate(_ID_DIGITS)
-
-
-_ID_DIGITS = str.maketrans({",": ".", ".": ","})
-
-
-def _amount(number: Decimal, currency: str) -> str:
-    return f"{_number(number)} {currency}"
 
 
 class _Checker:
@@ -190,15 +178,15 @@ class _Checker:
                 state.first_meta = _NO_META  # read only to open an unknown member's account
         return self
 
-    def error(self, meta: dict[str, Any] | None, message: str, entry: Any) -> None:
-        self.errors.append(KopError(meta, message, entry))
+    def error(self, meta: dict[str, Any] | None, teks: str, entry: Any, /, **nilai: Any) -> None:
+        self.errors.append(KopError.pesan(meta, teks, entry, **nilai))
 
     def unknown_member(self, state: _MemberAccount, date: dt.date, meta: dict[str, Any], entry: Any) -> None:
         self.error(meta, (
-            f"{state.account}: anggota tidak dikenal: {state.member_id}; daftarkan dulu dengan "
-            f'custom "anggota" "{state.member_id}" "NAMA" bertanggal {date} atau sebelumnya, '
+            "{akun}: anggota tidak dikenal: {anggota}; daftarkan dulu dengan "
+            'custom "anggota" "{anggota}" "NAMA" bertanggal {tanggal} atau sebelumnya, '
             "atau perbaiki nomor anggota (unknown member)"
-        ), entry)
+        ), entry, akun=state.account, anggota=state.member_id, tanggal=date)
 
     def other_entry(self, entry: data.Directive, accounts: tuple[str, ...], *, extend: bool) -> None:
         """A balance/pad/note/document directive: the accounts it names are used."""
@@ -210,9 +198,9 @@ class _Checker:
     def anggota_meta(self, value: Any, meta: dict[str, Any], entry: data.Transaction) -> None:
         if not isinstance(value, str) or value not in self.members:
             self.error(meta, (
-                f"anggota: {value!r} bukan anggota terdaftar; pakai nomor anggota yang didaftarkan "
+                "anggota: {isi!r} bukan anggota terdaftar; pakai nomor anggota yang didaftarkan "
                 'dengan custom "anggota" (misalnya anggota: "A0001"), atau daftarkan dulu (unknown member)'
-            ), entry)
+            ), entry, isi=value)
 
     def transaction(self, entry: data.Transaction) -> None:
         members = self.members
@@ -246,9 +234,10 @@ class _Checker:
             if units.currency != self.currency:
                 state.other_currency = True
                 self.error(meta, (
-                    f"{state.account}: akun anggota hanya boleh dalam {self.currency}, tetapi posting ini "
-                    f"{units.number} {units.currency}; catat jumlahnya dalam {self.currency} (wrong currency)"
-                ), entry)
+                    "{akun}: akun anggota hanya boleh dalam {mata_uang}, tetapi posting ini "
+                    "{jumlah} {mata_uang_posting}; catat jumlahnya dalam {mata_uang} (wrong currency)"
+                ), entry, akun=state.account, mata_uang=self.currency, jumlah=units.number,
+                    mata_uang_posting=units.currency)
                 continue
             number = units.number
             before = state.balance
@@ -257,20 +246,22 @@ class _Checker:
 
             if date < member.tanggal_masuk:
                 self.error(meta, (
-                    f"{state.account}: posting tanggal {date} sebelum anggota {member.id} masuk pada "
-                    f"{member.tanggal_masuk} ({_where(member.meta)}); beri tanggal pada atau setelah tanggal "
+                    "{akun}: posting tanggal {tanggal} sebelum anggota {anggota} masuk pada "
+                    "{masuk} ({lokasi}); beri tanggal pada atau setelah tanggal "
                     "masuk, atau perbaiki tanggal masuk (posting before join date)"
-                ), entry)
+                ), entry, akun=state.account, tanggal=date, anggota=member.id, masuk=member.tanggal_masuk,
+                    lokasi=_where(member.meta))
                 continue
             left = member.tanggal_keluar
             if left is not None and date > left:
                 if state.kind not in LEAVER_PAYABLE_KINDS and not _toward_zero(before, after):
                     self.error(meta, (
-                        f"{state.account}: anggota {member.id} sudah keluar pada {left}; setelah keluar "
-                        f"saldo hanya boleh diselesaikan menuju nol, tetapi posting ini mengubah saldo "
-                        f"dari {_number(before)} menjadi {_number(after)}; selesaikan saldonya (misalnya lewat "
-                        f"{self.keluar_parent}:{member.id}) (posting after exit)"
-                    ), entry)
+                        "{akun}: anggota {anggota} sudah keluar pada {keluar}; setelah keluar "
+                        "saldo hanya boleh diselesaikan menuju nol, tetapi posting ini mengubah saldo "
+                        "dari {sebelum} menjadi {sesudah}; selesaikan saldonya (misalnya lewat "
+                        "{induk_keluar}:{anggota}) (posting after exit)"
+                    ), entry, akun=state.account, anggota=member.id, keluar=left, sebelum=Angka(before),
+                        sesudah=Angka(after), induk_keluar=self.keluar_parent)
                 continue
             kind = state.kind
             withdrawal = number > 0 and kind in CAPITAL_KINDS and (left is None or date < left)
@@ -285,10 +276,10 @@ class _Checker:
             elif withdrawal:
                 label = "pokok" if kind is MemberKind.POKOK else "wajib"
                 self.error(meta, (
-                    f"{state.account}: simpanan {label} tidak boleh diambil selama anggota {member.id} "
-                    f'masih aktif; catat dulu keluarnya (custom "anggota-keluar" "{member.id}" bertanggal '
+                    "{akun}: simpanan {jenis} tidak boleh diambil selama anggota {anggota} "
+                    'masih aktif; catat dulu keluarnya (custom "anggota-keluar" "{anggota}" bertanggal '
                     "sama dengan transaksi keluar), atau beri tag #koreksi bila ini koreksi (withdrawal while active)"
-                ), entry)
+                ), entry, akun=state.account, jenis=label, anggota=member.id)
             else:
                 self.pokok_payment(state, member, -number, before, meta, entry)
 
@@ -304,12 +295,18 @@ class _Checker:
         previous = state.last_credit
         state.last_credit = entry
         if before < 0:
-            where = f" pada {previous.date} ({_where(previous.meta)})" if previous is not None else ""
+            if previous is not None:
+                self.error(meta, (
+                    "{akun}: simpanan pokok {anggota} sudah dibayar pada {tanggal} ({lokasi}); "
+                    "simpanan pokok hanya dibayar sekali; hapus pembayaran ini, atau beri tag #koreksi "
+                    "bila ini koreksi (paid twice)"
+                ), entry, akun=state.account, anggota=member.id, tanggal=previous.date, lokasi=_where(previous.meta))
+                return
             self.error(meta, (
-                f"{state.account}: simpanan pokok {member.id} sudah dibayar{where}; "
+                "{akun}: simpanan pokok {anggota} sudah dibayar; "
                 "simpanan pokok hanya dibayar sekali; hapus pembayaran ini, atau beri tag #koreksi "
                 "bila ini koreksi (paid twice)"
-            ), entry)
+            ), entry, akun=state.account, anggota=member.id)
             return
         policy = self.policies.at("simpanan-pokok", entry.date)
         if policy is None:
@@ -317,11 +314,12 @@ class _Checker:
         required = policy.value.number
         if paid != required:
             self.error(meta, (
-                f"{state.account}: simpanan pokok dibayar {_amount(paid, self.currency)}, padahal "
-                f"kebijakan yang berlaku pada {entry.date} adalah {_amount(required, self.currency)} "
-                f'(kebijakan "simpanan-pokok" tanggal {policy.date}, {_where(policy.meta)}); '
+                "{akun}: simpanan pokok dibayar {dibayar} {mata_uang}, padahal "
+                "kebijakan yang berlaku pada {tanggal} adalah {ketentuan} {mata_uang} "
+                '(kebijakan "simpanan-pokok" tanggal {tanggal_kebijakan}, {lokasi}); '
                 "catat tepat sebesar itu (wrong amount)"
-            ), entry)
+            ), entry, akun=state.account, dibayar=Angka(paid), mata_uang=self.currency, tanggal=entry.date,
+                ketentuan=Angka(required), tanggal_kebijakan=policy.date, lokasi=_where(policy.meta))
 
 
 def _toward_zero(before: Decimal, after: Decimal) -> bool:

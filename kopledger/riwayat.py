@@ -49,7 +49,7 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
         values = [v.value for v in entry.values]
         year_text = str(values[0]).split(".")[0] if values else ""
         if not year_text.isdigit() or len(year_text) != 4:
-            errors.append(KopError(entry.meta, f'ringkasan-tahun perlu tahun seperti "2022", tertulis {values[:1]!r}', entry))
+            errors.append(KopError.pesan(entry.meta, 'ringkasan-tahun perlu tahun seperti "2022", tertulis {isi!r}', entry, isi=values[:1]))
             continue
         fields: dict[str, Any] = {}
         meta = entry.meta or {}
@@ -57,7 +57,7 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
             try:
                 fields["anggota"] = int(Decimal(str(meta["anggota"])))
             except ArithmeticError:
-                errors.append(KopError(meta, f"ringkasan-tahun {year_text}: anggota harus bilangan bulat", entry))
+                errors.append(KopError.pesan(meta, "ringkasan-tahun {tahun}: anggota harus bilangan bulat", entry, tahun=year_text))
         for key, name in KEYS.items():
             value = meta.get(key)
             if value is None:
@@ -67,7 +67,8 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
             elif isinstance(value, Decimal):
                 fields[name] = value
             else:
-                errors.append(KopError(meta, f"ringkasan-tahun {year_text}: {key} harus jumlah uang seperti 1000000 {currency}", entry))
+                errors.append(KopError.pesan(meta, "ringkasan-tahun {tahun}: {kunci} harus jumlah uang seperti 1000000 {mata_uang}", entry,
+                                             tahun=year_text, kunci=key, mata_uang=currency))
         result[int(year_text)] = YearSummary(int(year_text), "ringkasan", **fields)
     return result, errors
 

@@ -696,7 +696,7 @@ def build_statements(kop: Koperasi, year: int) -> FinancialStatements:
         if aset != le:
             raise LedgerHasErrors(
                 f"neraca {label} tidak seimbang: aset {aset} ≠ liabilitas + ekuitas {le}",
-                [KopError(None, f"selisih {aset - le} {currency}", None)],
+                [KopError.pesan(None, "selisih {selisih} {mata_uang}", None, selisih=aset - le, mata_uang=currency)],
                 hint="Ini bug di kopledger atau susunan buku yang belum didukung; mohon laporkan.",
             )
     phu = _phu(katalog, roots, cur_p.pl, prior_p.pl)

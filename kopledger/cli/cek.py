@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from kopledger.cli.bahasa import language
 from kopledger.cli.common import (
     AMOUNT,
     EXIT_FAILED,
@@ -74,7 +75,7 @@ def error_record(error: Any) -> dict[str, Any]:
     return {
         "file": source.get("filename"),
         "line": line if isinstance(line, int) else None,
-        "message": error_message(error),
+        "message": error_message(error, language()),
     }
 
 
@@ -104,7 +105,7 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
         return
     if errors:
         for error in errors:
-            click.echo(terminal_safe(format_error_line(error)))
+            click.echo(terminal_safe(format_error_line(error, language())))
         raise KopClickError(f"{len(errors)} kesalahan di {kop.path or ledger}", EXIT_FAILED)
     period = kop.period()
     active = len(kop.active_members(period[1])) if period else 0

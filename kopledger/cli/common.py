@@ -284,8 +284,10 @@ def echo_json(value: Any) -> None:
 
 def echo_errors(errors: list[Any]) -> None:
     """Print errors as ``file:line: message`` lines on stderr."""
+    from kopledger.cli.bahasa import language
+
     for error in errors:
-        click.echo(inputs.terminal_safe(format_error_line(error)), err=True)
+        click.echo(inputs.terminal_safe(format_error_line(error, language())), err=True)
 
 
 def write_output(content: str | bytes, out: Path | None) -> None:
