@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from beancount.core import data
@@ -269,6 +270,8 @@ class WajibRun:
     bulan: str
     entries: tuple[data.Transaction, ...]
     dilewati: tuple[tuple[str, str], ...]  # (member id, reason)
+    #: the same reasons as data: (member id, Indonesian template (a catalog key), its values)
+    alasan: tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -315,7 +318,7 @@ def wajib_entries(
     roots, cur = kop.roots, kop.currency
     kas = kas or roots.kas
     entries: list[data.Transaction] = []
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str, tuple[tuple[str, Any], ...]]] = []
     label = month_name(bulan)
     for member in sorted(kop.members.values(), key=lambda m: m.id):
         if progress is not None:
@@ -324,18 +327,18 @@ def wajib_entries(
             continue
         if bulan not in owed_months(member, bulan):
             if member.tanggal_keluar is not None:
-                skipped.append((member.id, f"keluar {member.tanggal_keluar}"))
+                skipped.append((member.id, "keluar {tanggal}", (("tanggal", member.tanggal_keluar),)))
             continue
         status = wajib_status(kop, member, bulan, payments=payments)[-1]
         if status.kurang <= 0:
-            skipped.append((member.id, "sudah dibayar"))
+            skipped.append((member.id, "sudah dibayar", ()))
             continue
         date = max(tanggal, member.tanggal_masuk)
         if date > today:
-            skipped.append((member.id, f"bergabung {member.tanggal_masuk}, setelah hari ini"))
+            skipped.append((member.id, "bergabung {tanggal}, setelah hari ini", (("tanggal", member.tanggal_masuk),)))
             continue
         if member.tanggal_keluar is not None and member.tanggal_keluar <= date:
-            skipped.append((member.id, f"keluar {member.tanggal_keluar}, sebelum tanggal bayar"))
+            skipped.append((member.id, "keluar {tanggal}, sebelum tanggal bayar", (("tanggal", member.tanggal_keluar),)))
             continue
         entries.append(transaction(
             date, f"Simpanan wajib {label}", [TAG_WAJIB],
@@ -345,7 +348,8 @@ def wajib_entries(
             ],
             anggota=member.id, bulan=bulan,
         ))
-    return WajibRun(bulan, tuple(entries), tuple(skipped))
+    reasons = tuple((member_id, template.format(**dict(values))) for member_id, template, values in skipped)
+    return WajibRun(bulan, tuple(entries), reasons, tuple(skipped))
 
 
 # --- sukarela / berjangka ------------------------------------------------------------------

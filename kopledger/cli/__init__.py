@@ -14,7 +14,7 @@ import click
 
 from kopledger import __version__
 from kopledger.cli import bahasa
-from kopledger.cli.common import KopClickError, to_click_error
+from kopledger.cli.common import KopClickError, lang_only_option, to_click_error
 from kopledger.errors import KopledgerError
 
 
@@ -57,8 +57,11 @@ class AliasedGroup(click.Group):
         import sys
 
         bahasa.install()
-        bahasa.set_language(bahasa.detect(list(args) if args is not None else sys.argv[1:]))
-        return super().main(args, *pos, **kwargs)
+        token = bahasa.set_language(bahasa.detect(list(args) if args is not None else sys.argv[1:]))
+        try:
+            return super().main(args, *pos, **kwargs)
+        finally:  # one run's language does not leak into the next (tests run many in one process)
+            bahasa.reset_language(token)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -69,6 +72,7 @@ class AliasedGroup(click.Group):
 
 @click.group(cls=AliasedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kop", help="Tampilkan versi lalu keluar (show the version).")
+@lang_only_option
 def main() -> None:
     """kop — pembukuan koperasi di atas beancount (bookkeeping for Indonesian cooperatives)."""
 

@@ -10,11 +10,10 @@ import click
 from beancount.core import data
 
 from kopledger.cli import AliasedGroup
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     DATE,
-    EXIT_USAGE,
     TEXT,
-    KopClickError,
     bukti_option,
     date_type,
     dry_run_option,
@@ -22,12 +21,15 @@ from kopledger.cli.common import (
     echo_safe,
     format_option,
     handle_library_errors,
+    lang_only_option,
     lang_option,
     ledger_argument,
     load_books,
     require_ledger,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.writer import AppendResult, append_built
@@ -38,11 +40,11 @@ def report_write(result: AppendResult, summary: str) -> None:
     if result.text:
         echo_safe(result.text, nl=not result.text.endswith("\n"))
     if result.written:
-        echo_safe(f"Ditulis ke {result.path}: {summary}", err=True)
+        echo_safe(teks("Ditulis ke {berkas}: {ringkasan}", berkas=result.path, ringkasan=summary), err=True)
     elif result.text:
-        echo_safe(f"--dry-run: tidak ada yang ditulis ({summary})", err=True)
+        echo_safe(teks("--dry-run: tidak ada yang ditulis ({ringkasan})", ringkasan=summary), err=True)
     else:
-        echo_safe(f"Tidak ada yang perlu ditulis ({summary})", err=True)
+        echo_safe(teks("Tidak ada yang perlu ditulis ({ringkasan})", ringkasan=summary), err=True)
 
 
 def today_or(value: str | dt.date | None) -> dt.date:
@@ -50,6 +52,7 @@ def today_or(value: str | dt.date | None) -> dt.date:
 
 
 @click.group("anggota", cls=AliasedGroup)
+@lang_only_option
 def anggota_group() -> None:
     """Anggota: tambah, impor, daftar, keluar (members: add, import, list, exit)."""
 
@@ -65,6 +68,7 @@ def anggota_group() -> None:
 @click.option("--telepon", type=TEXT, default="", help="Nomor telepon.")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def tambah_command(
     ledger: Path | None, member_id: str, nama: str, nik: str, jenis_kelamin: str, tanggal: dt.date | None,
@@ -79,13 +83,14 @@ def tambah_command(
         jenis_kelamin=jenis_kelamin.strip().upper(), alamat=alamat.strip(), telepon=telepon.strip(),
     )
     result = append_built(path, lambda kop: join_entries(kop, member), dry_run=dry_run, bukti=bukti)
-    report_write(result, f"anggota {member.id} {member.nama}")
+    report_write(result, teks("anggota {anggota} {nama}", anggota=member.id, nama=member.nama))
 
 
 @anggota_group.command("impor")
 @click.argument("paths", nargs=-1, required=True, metavar="[LEDGER] FILE")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> None:
     """Impor anggota dari FILE .csv atau .xlsx (import members).
@@ -103,7 +108,8 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
         ledger = Path(env) if env else None
         file = Path(paths[0])
     else:
-        raise KopClickError("berikan BUKU BERKAS (atau atur KOP_LEDGER dan berikan BERKAS saja)", EXIT_USAGE)
+        raise to_click_error(InputError.pesan(
+            "berikan BUKU BERKAS (atau atur KOP_LEDGER dan berikan BERKAS saja)"))
     path = require_ledger(ledger)
     imported: list[int] = []
 
@@ -113,7 +119,8 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
         return entries
 
     result = append_built(path, build, dry_run=dry_run, bukti=bukti)
-    report_write(result, f"{imported[0] if imported else 0} anggota dari {file.name}")
+    report_write(result, teks("{jumlah} anggota dari {berkas}", jumlah=imported[0] if imported else 0,
+                              berkas=file.name))
 
 
 @anggota_group.command("daftar")
@@ -166,6 +173,7 @@ def daftar_command(
               help="Jangan bayar tunai sekarang; bayar nanti dengan: kop anggota bayar-keluar.")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def keluar_command(
     ledger: Path | None, member_id: str, tanggal: dt.date | None, alasan: str, no_set_off: bool, no_payout: bool,
@@ -185,9 +193,9 @@ def keluar_command(
         )
 
     result = append_built(path, build, dry_run=dry_run, bukti=bukti)
-    summary = f"anggota {member_id} keluar {date}"
+    summary = teks("anggota {anggota} keluar {tanggal}", anggota=member_id, tanggal=date)
     if plans and plans[0].sisa_pinjaman:
-        summary += f"; sisa pinjaman {rupiah(plans[0].sisa_pinjaman)} masih terutang"
+        summary += teks("; sisa pinjaman {jumlah} masih terutang", jumlah=rupiah(plans[0].sisa_pinjaman, language()))
     report_write(result, summary)
 
 
@@ -197,6 +205,7 @@ def keluar_command(
 @click.option("--tanggal", type=DATE, default=None, help="Tanggal bayar (YYYY-MM-DD), default hari ini.")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def bayar_keluar_command(
     ledger: Path | None, member_id: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
@@ -209,7 +218,7 @@ def bayar_keluar_command(
     result = append_built(
         path, lambda kop: leaver_payout_entries(kop, member_id, date), dry_run=dry_run, bukti=bukti
     )
-    report_write(result, f"pembayaran anggota keluar {member_id}")
+    report_write(result, teks("pembayaran anggota keluar {anggota}", anggota=member_id))
 
 
 anggota_group.add_alias("add", "tambah")

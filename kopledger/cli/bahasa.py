@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import importlib
+import inspect
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -37,9 +38,15 @@ def detect(args: Sequence[str]) -> str:
     return found if found in LANGS else "id"
 
 
-def set_language(lang: str) -> None:
-    """Use ``lang`` for click's words from now on (in this context)."""
-    _LANG.set(lang if lang in LANGS else "id")
+def set_language(lang: str) -> contextvars.Token[str]:
+    """Use ``lang`` for click's words and kopledger's messages from now on (in this context);
+    the token undoes it (``_LANG.reset``)."""
+    return _LANG.set(lang if lang in LANGS else "id")
+
+
+def reset_language(token: contextvars.Token[str]) -> None:
+    """Back to the language before :func:`set_language` gave ``token``."""
+    _LANG.reset(token)
 
 
 def language() -> str:
@@ -65,13 +72,42 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return gettext(singular if n == 1 else plural)
 
 
-def _english(text: str | None) -> str | None:
-    """kopledger's own (Indonesian) help ``text`` in English, when the language is English."""
-    if text is None or _LANG.get() != "en":
-        return text
+def teks(template: str, /, **nilai: Any) -> str:
+    """A message the command line prints, in its language: ``template`` (Indonesian, a key of
+    the catalogs ``templates/locale/<lang>/*.json``) translated, then filled with ``nilai``.
+
+    ``teks("Ditulis ke {berkas}", berkas=path)`` — the template must be a literal, with an
+    English entry that has the same placeholders (``tests/test_cli_teks.py`` checks both).
+    """
     from kopledger.render import translate
 
-    return translate(text, "en")
+    return translate(template, _LANG.get()).format(**nilai)
+
+
+def help_key(text: str) -> str:
+    """The catalog key of a help text: click keeps docstrings as written, indented."""
+    return inspect.cleandoc(text)
+
+
+@functools.cache
+def _click_originals() -> dict[str, str]:
+    """click's own words back from Indonesian (``Tampilkan bantuan ini lalu keluar.`` → click's text)."""
+    return {indonesian: original for original, indonesian in _catalog().items()}
+
+
+def _english(text: str | None) -> str | None:
+    """A help ``text`` in the command line's language: kopledger's own (Indonesian) help in
+    English for ``en``. click builds some texts once and keeps them (the ``--help`` option's
+    help), worded in the language of the first run in this process: those are worded again."""
+    if text is None:
+        return text
+    if _LANG.get() != "en":
+        return _catalog().get(text, text)
+    from kopledger.render import translate
+
+    key = help_key(text)
+    english = translate(key, "en")
+    return english if english != key else _click_originals().get(text, text)
 
 
 def _help_in_language(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,12 +117,16 @@ def _help_in_language(method: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        original = self.help
-        self.help = _english(original)
+        original = self.help, getattr(self, "short_help", None)
+        self.help = _english(original[0])
+        if original[1] is not None:
+            self.short_help = _english(original[1])
         try:
             return method(self, *args, **kwargs)
         finally:
-            self.help = original
+            self.help = original[0]
+            if original[1] is not None:
+                self.short_help = original[1]
 
     wrapper._kop_bahasa = True  # type: ignore[attr-defined]
     return wrapper
@@ -99,6 +139,7 @@ def install() -> None:
     import click
 
     click.Option.get_help_record = _help_in_language(click.Option.get_help_record)  # type: ignore[method-assign]
+    click.Argument.get_help_record = _help_in_language(click.Argument.get_help_record)  # type: ignore[method-assign]
     click.Command.format_help_text = _help_in_language(click.Command.format_help_text)  # type: ignore[method-assign]
     click.Command.get_short_help_str = _help_in_language(click.Command.get_short_help_str)  # type: ignore[method-assign]
     for name in _CLICK_MODULES:

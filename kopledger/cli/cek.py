@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from kopledger.cli.bahasa import language
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     AMOUNT,
     EXIT_FAILED,
@@ -18,8 +18,10 @@ from kopledger.cli.common import (
     date_type,
     dry_run_option,
     echo_json,
+    echo_safe,
     format_option,
     handle_library_errors,
+    lang_only_option,
     ledger_argument,
     load_books,
 )
@@ -43,6 +45,7 @@ from kopledger.inputs import terminal_safe
               help="Simpanan wajib per bulan (rupiah).")
 @click.option("--akun-inggris", is_flag=True, help="Pakai nama akun induk berbahasa Inggris (English root names: Assets, Liabilities, …).")
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def init_command(
     folder: Path, nama: str, mulai: str | None, jenis: str, alamat: str, badan_hukum: str,
@@ -61,11 +64,11 @@ def init_command(
     if isinstance(made, tuple):
         path, text = made
         click.echo(text, nl=False)
-        click.echo(f"(dry-run: {path} tidak ditulis)", err=True)
+        echo_safe(teks("(dry-run: {berkas} tidak ditulis)", berkas=path), err=True)
         return
     path = made
-    click.echo(f"Buku baru ditulis: {path}")
-    click.echo(f"Periksa dengan: kop cek {path}")
+    echo_safe(teks("Buku baru ditulis: {berkas}", berkas=path))
+    echo_safe(teks("Periksa dengan: kop cek {berkas}", berkas=path))
 
 
 def error_record(error: Any) -> dict[str, Any]:
@@ -82,6 +85,7 @@ def error_record(error: Any) -> dict[str, Any]:
 @click.command("cek")
 @ledger_argument
 @format_option("text", "json", default="text")
+@lang_only_option
 @handle_library_errors
 def cek_command(ledger: Path | None, fmt: str) -> None:
     """Periksa buku: semua kesalahan sebagai file:baris: pesan (check the books).
@@ -106,14 +110,20 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
     if errors:
         for error in errors:
             click.echo(terminal_safe(format_error_line(error, language())))
-        raise KopClickError(f"{len(errors)} kesalahan di {kop.path or ledger}", EXIT_FAILED)
+        raise KopClickError(teks("{jumlah} kesalahan di {berkas}", jumlah=len(errors), berkas=kop.path or ledger),
+                            EXIT_FAILED)
+    lang = language()
     period = kop.period()
-    active = len(kop.active_members(period[1])) if period else 0
-    span = f", {tanggal(period[0])} – {tanggal(period[1])}" if period else ""
-    click.echo(
-        f"OK: {kop.title} — {angka(len(kop.members))} anggota ({angka(active)} aktif), "
-        f"{angka(len(kop.transactions))} transaksi{span}"
-    )
+    counts = {
+        "koperasi": kop.title, "anggota": angka(len(kop.members), lang),
+        "aktif": angka(len(kop.active_members(period[1])) if period else 0, lang),
+        "transaksi": angka(len(kop.transactions), lang),
+    }
+    if period:
+        echo_safe(teks("OK: {koperasi} — {anggota} anggota ({aktif} aktif), {transaksi} transaksi, {awal} – {akhir}",
+                       awal=tanggal(period[0], lang), akhir=tanggal(period[1], lang), **counts))
+    else:
+        echo_safe(teks("OK: {koperasi} — {anggota} anggota ({aktif} aktif), {transaksi} transaksi", **counts))
 
 
 COMMANDS = [(init_command, []), (cek_command, ["check"])]

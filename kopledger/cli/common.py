@@ -102,20 +102,33 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
     # (docs/performance.md).
     gc.freeze()
     if require_clean and kop.errors:
-        error = LedgerHasErrors(
-            f"{path} berisi {len(kop.errors)} kesalahan:", kop.errors,
-            hint="Perbaiki dulu (kop cek menampilkan semuanya).",
-        )
-        error.teks, error.nilai = "{berkas} berisi {jumlah} kesalahan:", {"berkas": path, "jumlah": len(kop.errors)}
-        error.teks_hint = "Perbaiki dulu (kop cek menampilkan semuanya)."
+        template, hint = "{berkas} berisi {jumlah} kesalahan:", "Perbaiki dulu (kop cek menampilkan semuanya)."
+        values: dict[str, Any] = {"berkas": path, "jumlah": len(kop.errors)}
+        error = LedgerHasErrors(template.format(**values), kop.errors, hint=hint)
+        error.teks, error.nilai, error.teks_hint = template, values, hint
         raise to_click_error(error)
     return kop
 
 
+LANG_HELP = "Bahasa: id (Indonesia) atau en (English); bawaan: KOP_LANG, atau id."
+
+
 def lang_option(func: F) -> F:
+    """``--lang id|en``, passed to the command as ``lang``. :func:`kopledger.cli.bahasa.detect`
+    has already read it (or ``KOP_LANG``) before click parses, so the default is the language
+    the command line speaks now: ``KOP_LANG=en`` renders English too."""
+    from kopledger.cli.bahasa import language
+
     return click.option(
-        "--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
-        help="Bahasa: id (Indonesia) atau en (English).",
+        "--lang", type=click.Choice(["id", "en"]), default=language, show_default=False, help=LANG_HELP,
+    )(func)
+
+
+def lang_only_option(func: F) -> F:
+    """``--lang id|en`` for a command or group that only needs the language of its messages
+    (read by :func:`kopledger.cli.bahasa.detect`; not passed to the function)."""
+    return click.option(
+        "--lang", type=click.Choice(["id", "en"]), default=None, expose_value=False, help=LANG_HELP,
     )(func)
 
 
@@ -142,7 +155,7 @@ def date_type(value: str | dt.date | None) -> dt.date | None:
     try:
         return inputs.parse_date(value)
     except InputError as exc:
-        raise KopClickError(exc.message, EXIT_USAGE) from None
+        raise to_click_error(exc) from None
 
 
 # --- strict parameter types (kopledger.inputs): a bad value is exit 2, never a traceback ----
@@ -158,6 +171,13 @@ class _StrictType(_ParamBase):
     def parse(self, value: str, label: str) -> Any:
         raise NotImplementedError
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        """The type's name (``TAHUN``, ``JUMLAH`` …) in the command line's language."""
+        from kopledger.cli.bahasa import language
+        from kopledger.render import translate
+
+        return translate(self.name.upper(), language())
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
             return value
@@ -165,7 +185,9 @@ class _StrictType(_ParamBase):
         try:
             return self.parse(value, label)
         except InputError as exc:
-            self.fail(exc.message, param, ctx)
+            from kopledger.cli.bahasa import language
+
+            self.fail(exc.in_lang(language()), param, ctx)
 
 
 class AmountType(_StrictType):
@@ -222,7 +244,7 @@ class TextType(_StrictType):
 
 
 class BuktiType(_StrictType):
-    name = "NOMOR"
+    name = "nomor"
 
     def parse(self, value: str, label: str) -> str:
         from kopledger.writer import check_bukti
@@ -241,10 +263,12 @@ class CountType(_StrictType):
     def parse(self, value: str, label: str) -> int:
         text = value.strip()
         if not (text.isascii() and text.isdigit()):
-            raise InputError(f"{label}: {value!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12")
+            raise InputError.pesan("{label}: {nilai!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12",
+                                   label=label, nilai=value)
         number = int(text)
         if not self.low <= number <= self.high:
-            raise InputError(f"{label}: harus {self.low}–{self.high}, tertulis {number}")
+            raise InputError.pesan("{label}: harus {bawah}–{atas}, tertulis {angka}",
+                                   label=label, bawah=self.low, atas=self.high, angka=number)
         return number
 
 
@@ -263,7 +287,7 @@ def bukti_option(func: F) -> F:
     """``--bukti NOMOR``: the receipt number recorded on what is written; a second write with
     the same number is refused (so a retry after a crash writes nothing twice)."""
     return click.option(
-        "--bukti", type=BUKTI, default=None, metavar="NOMOR",
+        "--bukti", type=BUKTI, default=None,
         help="Nomor bukti/kuitansi; dicatat sebagai metadata bukti. Nomor yang sudah ada di buku ditolak.",
     )(func)
 
@@ -308,7 +332,9 @@ def write_output(content: str | bytes, out: Path | None) -> None:
         write_report(out, content, protected=BOOK_FILES)
     except KopledgerError as exc:
         raise to_click_error(exc) from None
-    click.echo(inputs.terminal_safe(f"Ditulis: {out}"), err=True)
+    from kopledger.cli.bahasa import teks
+
+    echo_safe(teks("Ditulis: {berkas}", berkas=out), err=True)
 
 
 def handle_library_errors(func: F) -> F:

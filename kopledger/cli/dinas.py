@@ -8,18 +8,22 @@ from pathlib import Path
 
 import click
 
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     EXIT_FAILED,
-    EXIT_USAGE,
     REPORT_YEAR,
     YEAR,
     KopClickError,
+    echo_safe,
     handle_library_errors,
+    lang_only_option,
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 
 
 @click.command("ekspor")
@@ -30,6 +34,7 @@ from kopledger.cli.common import (
               help="Tulis ekspor JSON ke berkas ini (default: layar).")
 @click.option("--sementara", is_flag=True,
               help="Ekspor tahun yang belum ditutup (angka sementara, tanpa sidik).")
+@lang_only_option
 @handle_library_errors
 def ekspor_command(ledger: Path | None, tahun: int | None, out: Path | None, sementara: bool) -> None:
     """Ekspor satu tahun buku untuk Dinas Koperasi, dalam skema terbitan (export a closed year for the Dinas)."""
@@ -45,15 +50,15 @@ def ekspor_command(ledger: Path | None, tahun: int | None, out: Path | None, sem
         else:
             tahun = closed[-1] if closed else None
         if tahun is None:
-            raise KopClickError(
+            raise to_click_error(InputError.pesan(
                 "belum ada tahun buku yang ditutup untuk diekspor; tutup dulu dengan kop tutup-buku, "
-                "atau sebutkan --tahun dengan --sementara", EXIT_USAGE,
-            )
+                "atau sebutkan --tahun dengan --sementara"))
     document = build_export(kop, tahun, sementara=sementara)
     for warning in document["peringatan"]:
         if warning.startswith("wilayah-kosong:"):
             key = warning.split(":", 1)[1].replace("_", "-")
-            click.echo(f'Peringatan: wilayah belum diisi: tambahkan metadata {key}: "…" pada custom "koperasi"', err=True)
+            echo_safe(teks('Peringatan: wilayah belum diisi: tambahkan metadata {kunci}: "…" pada custom "koperasi"',
+                           kunci=key), err=True)
     write_output(export_json(document), out)
 
 
@@ -61,9 +66,10 @@ def _threshold(value: str) -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise KopClickError(f"--ambang-npl harus angka persen, misalnya 5 atau 7.5 (bukan {value!r})", EXIT_USAGE) from None
+        raise to_click_error(InputError.pesan(
+            "--ambang-npl harus angka persen, misalnya 5 atau 7.5 (bukan {nilai!r})", nilai=value)) from None
     if not number.is_finite() or number < 0 or number > 100:
-        raise KopClickError(f"--ambang-npl harus antara 0 dan 100 (bukan {value})", EXIT_USAGE)
+        raise to_click_error(InputError.pesan("--ambang-npl harus antara 0 dan 100 (bukan {nilai})", nilai=value))
     return number
 
 
@@ -106,16 +112,18 @@ def agregat_command(
             except InputError as exc:
                 if reports:  # asked for explicitly: a failure is an error
                     raise
-                click.echo(f"Peringatan: laporan {kind.upper()} tidak dibuat: {exc}", err=True)
+                echo_safe(teks("Peringatan: laporan {jenis} tidak dibuat: {alasan}", jenis=kind.upper(),
+                               alasan=exc.in_lang(language())), err=True)
                 continue
             write_output(content, out / f"{stem}.{kind}")
         for table, path in result.tabel.items():
-            click.echo(f"Tabel {table}: {path}", err=True)
+            echo_safe(teks("Tabel {tabel}: {berkas}", tabel=table, berkas=path), err=True)
     write_output(render_agregat(result, "json" if fmt == "json" else "txt", lang=lang), None)
     if result.masalah:
         for problem in result.masalah:
-            click.echo(f"{problem.berkas}: {problem.pesan}", err=True)
-        raise KopClickError(f"{len(result.masalah)} berkas tidak dihitung (lihat di atas)", EXIT_FAILED)
+            echo_safe(teks("{berkas}: {pesan}", berkas=problem.berkas, pesan=problem.pesan), err=True)
+        raise KopClickError(teks("{jumlah} berkas tidak dihitung (lihat di atas)", jumlah=len(result.masalah)),
+                            EXIT_FAILED)
     sys.stdout.flush()
 
 

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import click
 
+from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
     EXIT_FAILED,
-    EXIT_USAGE,
     REPORT_YEAR,
     KopClickError,
+    echo_safe,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 
 
 @click.command("kesehatan")
@@ -48,25 +51,28 @@ def kesehatan_command(
     years = kop.years()
     if tahun is None:
         if not years:
-            raise KopClickError("buku belum berisi transaksi; belum ada yang bisa dinilai", EXIT_USAGE)
+            raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dinilai"))
         tahun = years[-1]
     if isian:
         write_output(answers_template(tahun, lang=lang), out)
         return
     if tahun not in years:
-        raise KopClickError(f"buku tidak berisi transaksi pada tahun {tahun}", EXIT_USAGE)
+        raise to_click_error(InputError.pesan("buku tidak berisi transaksi pada tahun {tahun}", tahun=tahun))
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else "txt"
         if suffix not in ("txt", "json", "html", "pdf"):
-            raise KopClickError(f"akhiran --out tidak dikenal: .{suffix}; pakai .txt, .json, .html atau .pdf", EXIT_USAGE)
+            raise to_click_error(InputError.pesan(
+                "akhiran --out tidak dikenal: .{akhiran}; pakai .txt, .json, .html atau .pdf", akhiran=suffix))
         fmt = suffix
     if fmt == "pdf" and out is None and sys.stdout.isatty():
-        raise KopClickError("keluaran PDF berupa berkas biner: sebutkan berkasnya dengan --out kesehatan.pdf", EXIT_USAGE)
+        raise to_click_error(InputError.pesan(
+            "keluaran PDF berupa berkas biner: sebutkan berkasnya dengan --out kesehatan.pdf"))
     result = assess(kop, tahun)
     if result.errors:
         for line in result.errors:
-            click.echo(line, err=True)
-        raise KopClickError("isian atau batas penilaian kesehatan tidak valid; perbaiki baris di atas", EXIT_FAILED)
+            echo_safe(line, err=True)
+        raise KopClickError(teks("isian atau batas penilaian kesehatan tidak valid; perbaiki baris di atas"),
+                            EXIT_FAILED)
     if fmt == "json":
         write_output(json.dumps(assessment_json(result), ensure_ascii=False, indent=2) + "\n", out)
         return

@@ -9,9 +9,7 @@ from pathlib import Path
 import click
 
 from kopledger.cli.common import (
-    EXIT_USAGE,
     REPORT_YEAR,
-    KopClickError,
     cached_report,
     handle_library_errors,
     lang_option,
@@ -70,10 +68,9 @@ def laporan_command(
 
         per = provisional_date(kop, tahun)
         if per is not None and not sementara:
-            raise KopClickError(
-                f"tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per.isoformat()})",
-                EXIT_USAGE,
-            )
+            raise to_click_error(InputError.pesan(
+                "tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per})",
+                tahun=tahun, per=per.isoformat()))
         if unit is not None:
             return render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat)
         parts = list(JENIS) if jenis == "semua" else [jenis]

@@ -12,14 +12,13 @@ from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
 from kopledger.cli import AliasedGroup
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     AMOUNT,
     DATE,
-    EXIT_USAGE,
     RATE,
     TEXT,
     CountType,
-    KopClickError,
     bukti_option,
     cached_report,
     date_type,
@@ -28,12 +27,15 @@ from kopledger.cli.common import (
     echo_safe,
     format_option,
     handle_library_errors,
+    lang_only_option,
     lang_option,
     ledger_argument,
     load_books,
     require_ledger,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 from kopledger.jsondata import dumps
 from kopledger.ledger import Koperasi
 from kopledger.schedule import METODE
@@ -52,12 +54,13 @@ def _koperasi_name(kop: Koperasi) -> str:
 def _write_result(result: Any, dry_run: bool) -> None:
     echo_safe(result.text.rstrip("\n"))
     if dry_run:
-        click.echo("(dry-run: tidak ditulis)", err=True)
+        echo_safe(teks("(dry-run: tidak ditulis)"), err=True)
     else:
-        click.echo(f"Ditulis ke {result.path}", err=True)
+        echo_safe(teks("Ditulis ke {berkas}", berkas=result.path), err=True)
 
 
 @click.group("pinjaman", cls=AliasedGroup)
+@lang_only_option
 def pinjaman_group() -> None:
     """Simpan pinjam: jadwal, pencairan, angsuran, portofolio, PPAP (member loans)."""
 
@@ -120,6 +123,7 @@ def jadwal_command(
 @click.option("--dari", "akun_kas", type=TEXT, default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def cair_command(
     ledger: Path | None, anggota: str, pokok: Decimal, bunga: Decimal, tenor: int, metode: str,
@@ -149,11 +153,12 @@ def cair_command(
     _write_result(append_built(path, build, dry_run=dry_run, bukti=bukti), dry_run)
     txn = built[-1]
     rows = schedule(txn.meta["pokok"].number, txn.meta["bunga"], tenor, metode, txn.meta["jatuh-tempo"])
-    echo_safe(
-        f"Pinjaman {txn.meta['pinjaman']}: {tenor} angsuran, yang pertama {tanggal_filter(rows[0].tanggal)} "
-        f"sebesar {rupiah(rows[0].angsuran)} (lihat: kop pinjaman jadwal)",
-        err=True,
-    )
+    lang = language()
+    echo_safe(teks(
+        "Pinjaman {pinjaman}: {tenor} angsuran, yang pertama {tanggal} sebesar {jumlah} (lihat: kop pinjaman jadwal)",
+        pinjaman=txn.meta["pinjaman"], tenor=tenor, tanggal=tanggal_filter(rows[0].tanggal, lang),
+        jumlah=rupiah(rows[0].angsuran, lang),
+    ), err=True)
 
 
 @pinjaman_group.command("bayar")
@@ -167,6 +172,7 @@ def cair_command(
 @click.option("--ke", "akun_kas", type=TEXT, default=None, help="Akun kas/bank penerima (default Aset:Kas).")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def bayar_command(
     ledger: Path | None, loan_id: str, jumlah: Decimal | None, lunas: bool, tanggal: dt.date | None,
@@ -178,7 +184,7 @@ def bayar_command(
     from kopledger.writer import append_built
 
     if lunas == (jumlah is not None):
-        raise KopClickError("berikan --jumlah JUMLAH atau --lunas (salah satu)", EXIT_USAGE)
+        raise to_click_error(InputError.pesan("berikan --jumlah JUMLAH atau --lunas (salah satu)"))
     path = require_ledger(ledger)
     splits: list[Any] = []
 
@@ -194,11 +200,14 @@ def bayar_command(
     result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     _write_result(result, dry_run)
     split = splits[0]
-    echo_safe(
-        f"Denda {rupiah(split.denda)}, bunga {rupiah(split.bunga)}, pokok {rupiah(split.pokok)}; "
-        f"sisa pokok {rupiah(split.sisa_sesudah)}" + (" — LUNAS" if split.lunas else ""),
-        err=True,
-    )
+    lang = language()
+    amounts = {"denda": rupiah(split.denda, lang), "bunga": rupiah(split.bunga, lang),
+               "pokok": rupiah(split.pokok, lang), "sisa": rupiah(split.sisa_sesudah, lang)}
+    if split.lunas:
+        line = teks("Denda {denda}, bunga {bunga}, pokok {pokok}; sisa pokok {sisa} — LUNAS", **amounts)
+    else:
+        line = teks("Denda {denda}, bunga {bunga}, pokok {pokok}; sisa pokok {sisa}", **amounts)
+    echo_safe(line, err=True)
 
 
 def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
@@ -274,6 +283,7 @@ def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: s
 @click.option("--per", required=True, type=DATE, help="Per tanggal YYYY-MM-DD (biasanya akhir tahun buku).")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
@@ -287,16 +297,16 @@ def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: 
     def build(kop: Koperasi) -> list[data.Directive]:
         # decided under the lock: the provision already booked is read from the books as they are now
         result = portfolio(kop, date)
-        echo_safe(
-            f"PPAP wajib {rupiah(result.ppap_wajib)}, tercatat {rupiah(result.ppap_tercatat)}, "
-            f"selisih {rupiah(result.selisih_ppap)}",
-            err=True,
-        )
+        lang = language()
+        echo_safe(teks(
+            "PPAP wajib {wajib}, tercatat {tercatat}, selisih {selisih}", wajib=rupiah(result.ppap_wajib, lang),
+            tercatat=rupiah(result.ppap_tercatat, lang), selisih=rupiah(result.selisih_ppap, lang),
+        ), err=True)
         return list(ppap_entries(kop, date, result=result))
 
     written = append_built(path, build, dry_run=dry_run, bukti=bukti)
     if not written.text:
-        click.echo("PPAP di buku sudah sesuai; tidak ada jurnal.", err=True)
+        echo_safe(teks("PPAP di buku sudah sesuai; tidak ada jurnal."), err=True)
         return
     _write_result(written, dry_run)
 

@@ -7,19 +7,21 @@ from pathlib import Path
 
 import click
 
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
-    EXIT_USAGE,
     REPORT_YEAR,
-    KopClickError,
     cached_report,
     date_type,
     echo_json,
+    echo_safe,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
     write_output,
 )
+from kopledger.errors import InputError
 
 
 @click.command("rat")
@@ -62,8 +64,11 @@ def rat_command(
     from kopledger.rat import build_rat, render_rat
 
     def progress(message: str) -> None:
+        # build_rat names its steps in Indonesian (catalog keys); the CLI's own steps come as teks(…)
         if not quiet:
-            click.echo(f"[rat] {message} …", err=True)
+            from kopledger.render import translate
+
+            echo_safe(teks("[rat] {langkah} …", langkah=translate(message, language())), err=True)
 
     by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html"}
     cacheable = (slip is None and templat is None and tahun is not None and out is not None and str(out) != "-"
@@ -75,28 +80,29 @@ def rat_command(
         year_ = tahun
 
         def compute() -> str | bytes:
-            progress("Membaca buku")
+            progress(teks("Membaca buku"))
             kop = load_books(ledger)
             pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
-            progress("Menyusun dokumen" + (" PDF" if kind == "pdf" else ""))
+            progress(teks("Menyusun dokumen PDF") if kind == "pdf" else teks("Menyusun dokumen"))
             return render_rat(pack, kind, lang, templat)
 
         params = (tahun, kind, lang, tempat, tanggal, dt.date.today().isoformat())
         content = cached_report(ledger, "rat", params, compute)
         write_output(content, out)
         return
-    progress("Membaca buku")
+    progress(teks("Membaca buku"))
     kop = load_books(ledger)
     years = kop.years()
     year = tahun if tahun is not None else (years[-1] if years else None)
     if year is None:
-        raise KopClickError("buku belum berisi transaksi: tidak ada yang dilaporkan", EXIT_USAGE)
+        raise to_click_error(InputError.pesan("buku belum berisi transaksi: tidak ada yang dilaporkan"))
     if out is not None and str(out) != "-":
         # -- the format follows the --out suffix; an unknown suffix is refused --
         suffix = out.suffix.lower()
         by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html", ".json": "json"}
         if suffix not in by_suffix:
-            raise KopClickError(f"akhiran --out tidak dikenal: {out.name!r}; pakai .html, .pdf atau .json", EXIT_USAGE)
+            raise to_click_error(InputError.pesan(
+                "akhiran --out tidak dikenal: {nama!r}; pakai .html, .pdf atau .json", nama=out.name))
         if fmt is None:
             fmt = by_suffix[suffix]
     if fmt is None:
@@ -114,18 +120,17 @@ def rat_command(
 
             write_output(dumps(rat_json(pack)), out)
         return
-    progress("Menyusun dokumen" + (" PDF" if fmt == "pdf" else ""))
+    progress(teks("Menyusun dokumen PDF") if fmt == "pdf" else teks("Menyusun dokumen"))
     content = render_rat(pack, fmt, lang, templat)
     write_output(content, None if out is not None and str(out) == "-" else out)
     if slip is not None:
         if pack.shu is None:
-            raise KopClickError(
-                f"slip SHU tidak dapat dibuat: {pack.belum_tersedia.get('shu', 'SHU tidak tersedia')}",
-                EXIT_USAGE,
-            )
+            # build_rat words the reason in the pack's language already
+            reason = pack.belum_tersedia.get("shu") or teks("SHU tidak tersedia")
+            raise to_click_error(InputError.pesan("slip SHU tidak dapat dibuat: {alasan}", alasan=reason))
         from kopledger.shu import render_slips
 
-        progress("Slip SHU")
+        progress(teks("Slip SHU"))
         write_output(render_slips(kop, pack.shu, "html", lang, template_dir=templat), slip)
 
 

@@ -13,21 +13,22 @@ from typing import Any, ClassVar
 import click
 
 from kopledger.cli import AliasedGroup
+from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
     DATE,
-    EXIT_USAGE,
     YEAR,
-    KopClickError,
     bukti_option,
     cached_report,
     dry_run_option,
     echo_safe,
     format_option,
     handle_library_errors,
+    lang_only_option,
     lang_option,
     ledger_argument,
     load_books,
     require_ledger,
+    to_click_error,
     write_output,
 )
 from kopledger.errors import InputError
@@ -67,6 +68,7 @@ def _sementara_option(func: Any) -> Any:
 
 
 @click.group("shu", cls=ShuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@lang_only_option
 def shu_group() -> None:
     """Hitung dan bagikan SHU (compute and distribute the surplus, SHU).
 
@@ -107,7 +109,7 @@ def hitung_command(
 
     if tulis:
         if tanggal is None:
-            raise KopClickError("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)", EXIT_USAGE)
+            raise to_click_error(InputError.pesan("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)"))
         rat_date = tanggal
         path = require_ledger(ledger)
 
@@ -115,19 +117,20 @@ def hitung_command(
             # decided under the writer's lock: a concurrent --tulis finds this one's allocation
             found = existing_allocation(kop, tahun)
             if found is not None:
-                where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
-                raise InputError(
-                    f"SHU {tahun} sudah dibagi di buku ({found.date}, {where}); tidak ada yang ditulis",
+                raise InputError.pesan(
+                    "SHU {tahun} sudah dibagi di buku ({tanggal}, {berkas}:{baris}); tidak ada yang ditulis",
                     hint="Untuk mengubahnya, koreksi catatan itu sendiri (tag #koreksi) setelah RAT memutuskan.",
+                    tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
+                    baris=found.meta.get("lineno"),
                 )
             return [allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), rat_date)]
 
         written = append_built(path, build, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
         if written.written:
-            click.echo(f"Ditulis ke {written.path}", err=True)
+            echo_safe(teks("Ditulis ke {berkas}", berkas=written.path), err=True)
         else:
-            click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+            echo_safe(teks("(dry-run: tidak ada yang ditulis)"), err=True)
         return
     if posting:
         kop = load_books(ledger)
@@ -160,6 +163,7 @@ def hitung_command(
 )
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def bayar_command(
     ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, bukti: str | None, dry_run: bool
@@ -180,9 +184,9 @@ def bayar_command(
     echo_safe(written.text)
     count = len(paid)
     if written.written:
-        click.echo(f"Ditulis ke {written.path}: {count} pembayaran SHU", err=True)
+        echo_safe(teks("Ditulis ke {berkas}: {jumlah} pembayaran SHU", berkas=written.path, jumlah=count), err=True)
     else:
-        click.echo("(dry-run: tidak ada yang ditulis)", err=True)
+        echo_safe(teks("(dry-run: tidak ada yang ditulis)"), err=True)
 
 
 @shu_group.command("slip")

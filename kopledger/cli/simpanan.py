@@ -12,6 +12,7 @@ from beancount.core import data
 
 from kopledger.cli import AliasedGroup
 from kopledger.cli.anggota import report_write, today_or
+from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     AMOUNT,
     DATE,
@@ -21,8 +22,10 @@ from kopledger.cli.common import (
     date_type,
     dry_run_option,
     echo_json,
+    echo_safe,
     format_option,
     handle_library_errors,
+    lang_only_option,
     lang_option,
     ledger_argument,
     load_books,
@@ -38,6 +41,7 @@ PROGRESS_FROM = 50
 
 
 @click.group("simpanan", cls=AliasedGroup)
+@lang_only_option
 def simpanan_group() -> None:
     """Simpanan: wajib, setor, tarik, tunggakan, kartu (savings)."""
 
@@ -49,6 +53,7 @@ def simpanan_group() -> None:
               help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, atau akhir bulan.")
 @bukti_option
 @dry_run_option
+@lang_only_option
 @handle_library_errors
 def wajib_command(
     ledger: Path | None, bulan: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
@@ -58,6 +63,7 @@ def wajib_command(
     Anggota yang sudah membayar bulan itu dilewati dan dilaporkan, jadi menjalankannya dua
     kali tidak memposting apa pun untuk kedua kalinya.
     """
+    from kopledger.render import translate
     from kopledger.savings import WajibRun, month_name, wajib_entries
 
     path = require_ledger(ledger)
@@ -67,7 +73,7 @@ def wajib_command(
     def build(kop: Koperasi) -> list[data.Directive]:
         if len(kop.members) >= PROGRESS_FROM:
             with click.progressbar(
-                length=len(kop.members), label=f"Simpanan wajib {bulan}", file=sys.stderr
+                length=len(kop.members), label=teks("Simpanan wajib {bulan}", bulan=bulan), file=sys.stderr
             ) as bar:
                 run = wajib_entries(kop, bulan, tanggal=date, progress=lambda _m: bar.update(1))
         else:
@@ -77,13 +83,15 @@ def wajib_command(
 
     result = append_built(path, build, dry_run=dry_run, bukti=bukti)
     run = runs[0]
-    for member_id, reason in run.dilewati:
-        click.echo(f"Dilewati {member_id}: {reason}", err=True)
-    report_write(
-        result,
-        f"simpanan wajib {month_name(run.bulan)}: {len(run.entries)} anggota, {rupiah(run.total)}; "
-        f"{len(run.dilewati)} dilewati",
-    )
+    lang = language()
+    for member_id, template, values in run.alasan:
+        reason = translate(template, lang).format(**dict(values))
+        echo_safe(teks("Dilewati {anggota}: {alasan}", anggota=member_id, alasan=reason), err=True)
+    report_write(result, teks(
+        "simpanan wajib {bulan}: {jumlah} anggota, {total}; {dilewati} dilewati",
+        bulan=month_name(run.bulan, lang), jumlah=len(run.entries), total=rupiah(run.total, lang),
+        dilewati=len(run.dilewati),
+    ))
 
 
 def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
@@ -96,6 +104,7 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
     @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True, help="Jenis simpanan.")
     @bukti_option
     @dry_run_option
+    @lang_only_option
     @handle_library_errors
     def command(
         ledger: Path | None, member_id: str, jumlah: Decimal, tanggal: dt.date | None, jenis: str,
@@ -109,8 +118,12 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
         result = append_built(
             path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run, bukti=bukti
         )
-        verb = "penarikan" if withdraw else "setoran"
-        report_write(result, f"{verb} simpanan {jenis} {member_id} {rupiah(jumlah)}")
+        amount = rupiah(jumlah, language())
+        if withdraw:
+            summary = teks("penarikan simpanan {jenis} {anggota} {jumlah}", jenis=jenis, anggota=member_id, jumlah=amount)
+        else:
+            summary = teks("setoran simpanan {jenis} {anggota} {jumlah}", jenis=jenis, anggota=member_id, jumlah=amount)
+        report_write(result, summary)
 
     return command
 

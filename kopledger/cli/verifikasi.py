@@ -9,16 +9,16 @@ import click
 
 from kopledger.cli.common import (
     EXIT_FAILED,
-    EXIT_USAGE,
     YEAR,
-    KopClickError,
     echo_json,
     format_option,
     handle_library_errors,
     lang_option,
     ledger_argument,
     load_books,
+    to_click_error,
 )
+from kopledger.errors import InputError
 
 _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
 
@@ -41,9 +41,8 @@ def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, la
 
     printed = sidik.strip().replace(" ", "")
     if not _HEX.fullmatch(printed):
-        raise KopClickError(
-            f"--sidik harus 16 sampai 64 digit heksadesimal (0-9, a-f), bukan {sidik!r}", EXIT_USAGE
-        )
+        raise to_click_error(InputError.pesan(
+            "--sidik harus 16 sampai 64 digit heksadesimal (0-9, a-f), bukan {sidik!r}", sidik=sidik))
     kop = load_books(ledger, require_clean=False)
     result = verify_witness(kop, tahun, printed)
     if fmt == "json":
