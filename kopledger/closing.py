@@ -59,7 +59,7 @@ from kopledger.chain import (  # noqa: F401  (re-exported: the closing API keeps
     verify_chain,
 )
 from kopledger.config import split_in_force
-from kopledger.errors import InputError, KopledgerError
+from kopledger.errors import InputError, KopledgerError, Pesan, worded
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
@@ -200,13 +200,18 @@ def reopen_entry(year: int, alasan: str, tanggal: dt.date) -> data.Custom:
 # --- preconditions -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Problem:
-    """A reason the year cannot be closed now: a code for programs, a message for people."""
+    """A reason the year cannot be closed now: a code for programs, a message for people
+    (a :class:`~kopledger.errors.Pesan`, so it is worded in the reader's language)."""
 
     kode: str
     pesan: str
 
     def __str__(self) -> str:
         return self.pesan
+
+    def in_lang(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.pesan.in_lang(lang) if isinstance(self.pesan, Pesan) else self.pesan
 
 
 def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = None) -> list[Problem]:
@@ -216,44 +221,48 @@ def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = Non
     problems: list[Problem] = _load_problems(kop.errors)
     closed = closed_years(kop)
     if year in closed:
-        problems.append(Problem("sudah-ditutup", (
-            f"tahun buku {year} sudah ditutup; untuk mengubahnya, buka dulu dengan "
-            f'kop buka-buku BUKU --tahun {year} --alasan "…"'
+        problems.append(Problem("sudah-ditutup", Pesan(
+            "tahun buku {tahun} sudah ditutup; untuk mengubahnya, buka dulu dengan "
+            'kop buka-buku BUKU --tahun {tahun} --alasan "…"', tahun=year,
         )))
     if today <= end:
-        problems.append(Problem("belum-berakhir", (
-            f"tahun buku {year} belum berakhir (hari ini {today}); tutup buku mulai {end + dt.timedelta(days=1)}"
+        problems.append(Problem("belum-berakhir", Pesan(
+            "tahun buku {tahun} belum berakhir (hari ini {hari_ini}); tutup buku mulai {mulai}",
+            tahun=year, hari_ini=today, mulai=end + dt.timedelta(days=1),
         )))
     years = sorted({e.date.year for e in kop.entries if isinstance(e, data.Transaction)})
     if not years or years[0] > year:
-        problems.append(Problem("kosong", f"tidak ada transaksi pada atau sebelum {year}: tidak ada yang ditutup"))
+        problems.append(Problem("kosong", Pesan(
+            "tidak ada transaksi pada atau sebelum {tahun}: tidak ada yang ditutup", tahun=year)))
     elif year > years[0] and (year - 1) not in closed:
-        problems.append(Problem("tahun-sebelumnya", (
-            f"tahun buku sebelumnya, {year - 1}, belum ditutup; tutup dulu: "
-            f"kop tutup-buku BUKU --tahun {year - 1}"
+        problems.append(Problem("tahun-sebelumnya", Pesan(
+            "tahun buku sebelumnya, {tahun}, belum ditutup; tutup dulu: kop tutup-buku BUKU --tahun {tahun}",
+            tahun=year - 1,
         )))
     later = [y for y in closed if y > year]
     if later and year not in closed:
-        problems.append(Problem("tahun-berikutnya", (
-            f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, sorted(later)))}); buka dulu tahun itu"
+        problems.append(Problem("tahun-berikutnya", Pesan(
+            "tahun buku sesudahnya sudah ditutup ({tahun}); buka dulu tahun itu",
+            tahun=", ".join(map(str, sorted(later))),
         )))
     shu_account = kop.roots.shu_tahun_berjalan
     if not _is_open(kop, shu_account, end):
-        problems.append(Problem("akun-shu", (
-            f"akun SHU {shu_account} belum dibuka pada {end}; tambahkan: "
-            f"{years[0] if years else year}-01-01 open {shu_account} {kop.currency}"
+        problems.append(Problem("akun-shu", Pesan(
+            "akun SHU {akun} belum dibuka pada {tanggal}; tambahkan: {tahun}-01-01 open {akun} {mata_uang}",
+            akun=shu_account, tanggal=end, tahun=years[0] if years else year, mata_uang=kop.currency,
         )))
     imbalance = sum(account_balances(kop.entries, currency=kop.currency, end=end).values(), ZERO)
     if imbalance != ZERO:
-        problems.append(Problem("neraca", (
-            f"neraca per {end} tidak seimbang: aset − liabilitas − ekuitas berselisih "
-            f"{imbalance} {kop.currency} dari pendapatan − beban"
+        problems.append(Problem("neraca", Pesan(
+            "neraca per {tanggal} tidak seimbang: aset − liabilitas − ekuitas berselisih "
+            "{selisih} {mata_uang} dari pendapatan − beban", tanggal=end, selisih=imbalance, mata_uang=kop.currency,
         )))
     others = _other_currencies(kop, year)
     if others:
-        problems.append(Problem("mata-uang", (
-            f"akun pendapatan atau beban berisi mata uang selain {kop.currency} pada {year} "
-            f"({', '.join(others)}); hanya {kop.currency} yang bisa ditutup ke SHU"
+        problems.append(Problem("mata-uang", Pesan(
+            "akun pendapatan atau beban berisi mata uang selain {mata_uang} pada {tahun} "
+            "({lain}); hanya {mata_uang} yang bisa ditutup ke SHU",
+            mata_uang=kop.currency, tahun=year, lain=", ".join(others),
         )))
     problems += _shu_policy_problems(kop, year)
     return problems
@@ -278,21 +287,21 @@ def _other_currencies(kop: Koperasi, year: int) -> list[str]:
 def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
     split = split_in_force(kop.shu_splits, dt.date(year, 12, 31))
     if split is None:
-        return [Problem("kebijakan-shu", (
-            f'belum ada pembagian SHU (custom "shu-alokasi") yang berlaku pada {year}-12-31; tambahkan '
-            "pembagian yang persennya berjumlah 100"
+        return [Problem("kebijakan-shu", Pesan(
+            'belum ada pembagian SHU (custom "shu-alokasi") yang berlaku pada {tahun}-12-31; tambahkan '
+            "pembagian yang persennya berjumlah 100", tahun=year,
         ))]
     if split.total != 100:
-        return [Problem("kebijakan-shu", (
-            f"pembagian SHU yang berlaku pada {year}-12-31 (tanggal {split.date}) berjumlah {split.total}%, bukan 100%; "
-            "perbaiki persennya agar tepat 100"
+        return [Problem("kebijakan-shu", Pesan(
+            "pembagian SHU yang berlaku pada {tahun}-12-31 (tanggal {tanggal}) berjumlah {total}%, bukan 100%; "
+            "perbaiki persennya agar tepat 100", tahun=year, tanggal=split.date, total=split.total,
         ))]
     from kopledger import shu
 
     try:
         shu.compute_shu(kop, year, sementara=True)
     except KopledgerError as exc:
-        return [Problem("kebijakan-shu", f"SHU {year} tidak bisa dihitung: {exc.message}")]
+        return [Problem("kebijakan-shu", Pesan("SHU {tahun} tidak bisa dihitung: {sebab}", tahun=year, sebab=exc.inti()))]
     return []
 
 
@@ -308,6 +317,15 @@ class ClosingRefused(KopledgerError):
         lines = [self.message, *(f"  - {p.pesan}" for p in self.problems)]
         if self.hint:
             lines.append(self.hint)
+        return "\n".join(lines)
+
+    def in_lang(self, lang: str) -> str:
+        """The refusal in ``lang``: its own words, then every problem, then the hint."""
+        if self.teks is None or lang == "id":
+            return str(self)
+        lines = [worded(self.teks, self.nilai, lang), *(f"  - {p.in_lang(lang)}" for p in self.problems)]
+        if self.teks_hint:
+            lines.append(worded(self.teks_hint, self.nilai, lang))
         return "\n".join(lines)
 
 
@@ -381,11 +399,16 @@ def close_year(
     def build(kop: Koperasi) -> list[data.Directive]:
         problems = check_preconditions(kop, year, today=today)
         if target is not None and target.exists():
-            problems.append(Problem("file-baru-ada", f"{target} sudah ada; kop tutup-buku tidak pernah menimpa berkas"))
+            problems.append(Problem("file-baru-ada", Pesan(
+                "{berkas} sudah ada; kop tutup-buku tidak pernah menimpa berkas", berkas=target)))
         if target is not None and target.resolve() == ledger.resolve():
-            problems.append(Problem("file-baru-ada", "--file-baru harus berkas baru, bukan buku itu sendiri"))
+            problems.append(Problem("file-baru-ada", Pesan("--file-baru harus berkas baru, bukan buku itu sendiri")))
         if problems:
-            raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems)
+            raise ClosingRefused.pesan(
+                "tahun buku {tahun} tidak bisa ditutup; tidak ada yang ditulis:",
+                problems,
+                tahun=year,
+            )
         plan = plan_closing(kop, year, tanggal=today)
         entries: list[data.Directive] = list(plan.entries)
         if bukti is not None:
@@ -419,17 +442,24 @@ def close_year(
             raise
         # the books already have errors: nothing will be written; say every reason at once
         problems = check_preconditions(Koperasi.load(ledger), year, today=today) or _load_problems(exc.errors)
-        raise ClosingRefused(f"tahun buku {year} tidak bisa ditutup; tidak ada yang ditulis:", problems) from None
+        raise ClosingRefused.pesan(
+            "tahun buku {tahun} tidak bisa ditutup; tidak ada yang ditulis:",
+            problems,
+            tahun=year,
+        ) from None
     plan = made["plan"]
     new_year: NewYearFile | None = made.get("file_baru")
     if new_year is not None and result.written:
         try:
             create_file(new_year.path, new_year.text, mode=ledger.stat().st_mode & 0o7777)
         except (OSError, KopledgerError) as exc:
-            raise InputError(
-                f"tahun buku {year} sudah ditutup di {ledger}, tetapi berkas baru {new_year.path} tidak "
-                f"bisa dibuat ({getattr(exc, 'strerror', None) or exc}); tidak ada perubahan lain",
-                hint="Kosongkan path itu, lalu buka lagi tahunnya (kop buka-buku) dan tutup lagi dengan --file-baru.",
+            raise InputError.pesan(
+                "tahun buku {tahun} sudah ditutup di {buku}, tetapi berkas baru {berkas_baru} tidak bisa "
+                "dibuat ({sebab}); tidak ada perubahan lain",
+                hint="Kosongkan path itu, lalu buka lagi tahunnya (kop buka-buku) dan tutup lagi dengan "
+                     "--file-baru.",
+                tahun=year, buku=ledger, berkas_baru=new_year.path,
+                sebab=getattr(exc, 'strerror', None) or exc,
             ) from None
     entries = made["entries"]
     from kopledger.writer import format_directives
@@ -449,14 +479,14 @@ def _load_problems(errors: Sequence[Any]) -> list[Problem]:
     other_errors = [e for e in errors if not isinstance(e, BalanceError)]
     problems = []
     if other_errors:
-        problems.append(Problem("kesalahan", (
-            f"buku berisi {len(other_errors)} kesalahan; perbaiki dulu (kop cek menampilkan semuanya)"
+        problems.append(Problem("kesalahan", Pesan(
+            "buku berisi {jumlah} kesalahan; perbaiki dulu (kop cek menampilkan semuanya)", jumlah=len(other_errors),
         )))
     if balance_errors:
         first = balance_errors[0]
-        problems.append(Problem("asersi", (
-            f"{len(balance_errors)} asersi saldo (balance) gagal, misalnya {_where(first.entry)}: "
-            f"{str(first.message).strip()}"
+        problems.append(Problem("asersi", Pesan(
+            "{jumlah} asersi saldo (balance) gagal, misalnya {lokasi}: {sebab}",
+            jumlah=len(balance_errors), lokasi=_where(first.entry), sebab=str(first.message).strip(),
         )))
     return problems
 
@@ -478,9 +508,10 @@ def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data
     from kopledger import shu
 
     if date <= dt.date(year, 12, 31):
-        raise InputError(
-            f"tanggal pembagian SHU {date} harus sesudah tahun buku {year} (tanggal RAT), "
-            "agar tidak mengubah tahun yang sudah ditutup"
+        raise InputError.pesan(
+            "tanggal pembagian SHU {tanggal} harus sesudah tahun buku {tahun} (tanggal RAT), agar tidak "
+            "mengubah tahun yang sudah ditutup",
+            tanggal=date, tahun=year,
         )
     return shu.allocation_entry(kop, shu.compute_shu(kop, year, today=today), date)
 
@@ -494,7 +525,10 @@ def _validate_new_year(
     from kopledger.writer import load_uncached
 
     if not target.parent.is_dir():
-        raise InputError(f"folder untuk --file-baru tidak ditemukan: {target.parent}")
+        raise InputError.pesan(
+            "folder untuk --file-baru tidak ditemukan: {folder}",
+            folder=target.parent,
+        )
     fd, closed_name = tempfile.mkstemp(dir=ledger.resolve().parent, prefix=f".{ledger.name}.", suffix=".tmp")
     closed_copy = Path(closed_name)
     new_copy = target.parent / f".{target.name}.check.tmp"
@@ -513,7 +547,11 @@ def _validate_new_year(
             if enabled:
                 gc.enable()
         if errors:
-            raise LedgerHasErrors(f"berkas baru {target} akan berisi kesalahan; tidak ada yang ditulis", errors)
+            raise LedgerHasErrors.pesan(
+                "berkas baru {berkas} akan berisi kesalahan; tidak ada yang ditulis",
+                errors,
+                berkas=target,
+            )
     finally:
         for tmp in (closed_copy, new_copy):
             if tmp.exists():
@@ -542,25 +580,34 @@ def reopen_year(
     from kopledger.writer import append_built, format_directives
 
     if not alasan.strip():
-        raise InputError("membuka tahun yang sudah ditutup perlu alasan: --alasan \"…\"")
+        raise InputError.pesan('membuka tahun yang sudah ditutup perlu alasan: --alasan "…"')
     ledger = Path(path)
     made: list[data.Custom] = []
 
     def build(kop: Koperasi) -> list[data.Directive]:
         state = lock_state(kop.entries)
         if year not in state.aktif:
-            code, text = "belum-ditutup", f"tahun buku {year} belum ditutup"
+            code, text = "belum-ditutup", Pesan("tahun buku {tahun} belum ditutup", tahun=year)
             if year in state.rantai:
-                code, text = "arsip", (
-                    f"tahun buku {year} ada di berkas arsipnya sendiri; buka kembali di berkas itu, "
-                    "lalu mulai lagi berkas tahun berikutnya"
+                code, text = "arsip", Pesan(
+                    "tahun buku {tahun} ada di berkas arsipnya sendiri; buka kembali di berkas itu, "
+                    "lalu mulai lagi berkas tahun berikutnya", tahun=year,
                 )
-            raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [Problem(code, text)])
+            raise ClosingRefused.pesan(
+                "tahun buku {tahun} tidak bisa dibuka; tidak ada yang ditulis:",
+                [Problem(code, text)],
+                tahun=year,
+            )
         later = sorted(y for y in state.aktif if y > year)
         if later:
-            raise ClosingRefused(f"tahun buku {year} tidak bisa dibuka; tidak ada yang ditulis:", [
-                Problem("tahun-berikutnya", f"tahun buku sesudahnya sudah ditutup ({', '.join(map(str, later))}); buka dulu tahun itu")
-            ])
+            raise ClosingRefused.pesan(
+                "tahun buku {tahun} tidak bisa dibuka; tidak ada yang ditulis:",
+                [Problem("tahun-berikutnya", Pesan(
+                    "tahun buku sesudahnya sudah ditutup ({tahun}); buka dulu tahun itu",
+                    tahun=", ".join(map(str, later)),
+                ))],
+                tahun=year,
+            )
         lock = state.aktif[year]
         tanggal = max(today or dt.date.today(), lock.date)
         made.append(reopen_entry(year, alasan.strip(), tanggal))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 #: A message's values, in order: ``(("tahun", 2025), ("akun", "Aset:Kas"))``.
 Nilai = tuple[tuple[str, Any], ...]
@@ -162,12 +163,104 @@ def format_error_line(error: Any, lang: str = "id") -> str:
     return f"{location}: {message}" if location else message
 
 
+class Pesan(str):
+    """A piece of text a person reads, kept as data: an Indonesian template and its values.
+
+    It *is* the Indonesian text (a ``str``), so code that joins, sorts or tests problem
+    texts keeps working; :meth:`in_lang` words it in another language through the message
+    catalogs. Use it for a value of an error that is itself words (a label such as
+    ``"jumlah"``, one problem of a list), so the value is translated with the error::
+
+        Pesan("tanggal {tanggal} ada di masa depan", tanggal=date)
+        Pesan.kata(text)       # a phrase of kopledger's, translated when the catalogs know it
+        Pesan.label(label)     # a field's name ("jumlah"): the catalog key is "label|jumlah"
+        Pesan.gabung("\n  ", problems)   # several, joined
+    """
+
+    teks: str
+    nilai: dict[str, Any]
+    konteks: str | None
+
+    def __new__(cls, teks: str, /, **nilai: Any) -> Pesan:
+        self = super().__new__(cls, teks.format(**nilai))
+        self.teks, self.nilai, self.konteks = teks, dict(nilai), None
+        return self
+
+    @classmethod
+    def kata(cls, text: str) -> Pesan:
+        """``text`` as it is (a word, a label, an option name): translated where a catalog has it."""
+        if isinstance(text, Pesan):
+            return text
+        return cls(text.replace("{", "{{").replace("}", "}}"))
+
+    @classmethod
+    def label(cls, text: str) -> Pesan:
+        """The name of a field or option as a message quotes it (``jumlah``, ``--bulan``, ``kolom nik``).
+
+        A bare word means different things in different places ("jumlah" is a total in a report,
+        an amount in an input), so a label's catalog key is ``"label|<text>"``; a label without
+        an entry (an option name such as ``--jumlah``) stays as it is."""
+        if isinstance(text, Pesan):
+            return text
+        made = cls.kata(text)
+        made.konteks = "label"
+        return made
+
+    @classmethod
+    def gabung(cls, pemisah: str, items: Iterable[Any]) -> Pesan:
+        """``items`` joined by ``pemisah``, each worded in the reader's language in its turn."""
+        values = {f"p{i}": item for i, item in enumerate(items)}
+        glue = pemisah.replace("{", "{{").replace("}", "}}")
+        return cls(glue.join("{" + key + "}" for key in values), **values)
+
+    def in_lang(self, lang: str) -> str:
+        """The text in ``lang`` (unchanged in Indonesian or where no catalog entry exists)."""
+        if self.konteks is not None and lang != "id":
+            from kopledger.render import translate
+
+            key = f"{self.konteks}|{self.teks}"
+            found = translate(key, lang)
+            return str(self) if found == key else worded(found, self.nilai, "id")
+        return worded(self.teks, self.nilai, lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_pesan, (self.teks, self.nilai, self.konteks))
+
+
+def _pesan(teks: str, nilai: dict[str, Any], konteks: str | None = None) -> Pesan:
+    made = Pesan(teks, **nilai)
+    made.konteks = konteks
+    return made
+
+
+def worded(teks: str, nilai: dict[str, Any], lang: str) -> str:
+    """Template ``teks`` in ``lang`` filled with ``nilai``; values that are words themselves
+    (a :class:`Pesan`, a wrapped :class:`KopledgerError`) are worded in ``lang`` too."""
+    if lang == "id":
+        return teks.format(**nilai)
+    from kopledger.render import translate
+
+    return translate(teks, lang).format(**{key: in_language(value, lang) for key, value in nilai.items()})
+
+
+def in_language(value: Any, lang: str) -> Any:
+    """``value`` as a message shows it in ``lang``: words (a :class:`Pesan`, an error, a list
+    or tuple of them) are translated; numbers, dates and names are left as they are."""
+    if isinstance(value, (Pesan, KopledgerError)):
+        return value.in_lang(lang)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (Pesan, KopledgerError)) for v in value):
+        return type(value)(in_language(v, lang) for v in value)
+    return value
+
+
 class KopledgerError(Exception):
     """Base of the exceptions kopledger raises for things a user can fix.
 
     Made with :meth:`pesan`, an error keeps its message as data: the Indonesian template
     (``teks``, a key of the message catalogs ``templates/locale/<lang>/*.json``) and its
     values (``nilai``), so the CLI words it in the reader's language (:meth:`in_lang`).
+    A value that is itself words (a :class:`Pesan`, or a wrapped :class:`KopledgerError`)
+    is worded in the same language.
     """
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
@@ -179,20 +272,31 @@ class KopledgerError(Exception):
         self.teks_hint: str | None = None
 
     @classmethod
-    def pesan(cls, teks: str, *, hint: str | None = None, **nilai: Any) -> Any:
-        """An error from a message template and its values: ``pesan("tahun {tahun} …", tahun=2025)``."""
-        error = cls(teks.format(**nilai), hint=hint.format(**nilai) if hint else None)
+    def pesan(cls, teks: str, *args: Any, hint: str | None = None, **nilai: Any) -> Self:
+        """An error from a message template and its values: ``pesan("tahun {tahun} …", tahun=2025)``.
+
+        ``args`` go to the constructor after the message, for the subclasses that take more
+        (``LedgerHasErrors.pesan("…", errors, berkas=path)``)."""
+        error = cls(teks.format(**nilai), *args, hint=hint.format(**nilai) if hint else None)
         error.teks, error.nilai, error.teks_hint = teks, dict(nilai), hint
         return error
+
+    def inti(self) -> Pesan:
+        """The message without its hint, as a :class:`Pesan` (to quote this error in another one)."""
+        if self.teks is None:
+            return Pesan.kata(self.message)
+        return Pesan(self.teks, **self.nilai)
+
+    def message_in(self, lang: str) -> str:
+        """The message without its hint, in ``lang``."""
+        return self.inti().in_lang(lang)
 
     def in_lang(self, lang: str) -> str:
         """The error as a person reads it in ``lang`` (message, then the hint)."""
         if self.teks is None or lang == "id":
             return str(self)
-        from kopledger.render import translate
-
-        message = translate(self.teks, lang).format(**self.nilai)
-        hint = translate(self.teks_hint, lang).format(**self.nilai) if self.teks_hint else None
+        message = worded(self.teks, self.nilai, lang)
+        hint = worded(self.teks_hint, self.nilai, lang) if self.teks_hint else None
         return f"{message}\n{hint}" if hint else message
 
     def __str__(self) -> str:

@@ -52,7 +52,7 @@ def _decimal(value: Any) -> Decimal:
     except InvalidOperation:
         from kopledger.errors import InputError
 
-        raise InputError(f"bukan angka: {value!r}") from None
+        raise InputError.pesan("bukan angka: {nilai!r}", nilai=value) from None
 
 
 def _round(number: Decimal, decimals: int) -> Decimal:
@@ -78,7 +78,7 @@ def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
     if not number.is_finite():
         from kopledger.errors import InputError
 
-        raise InputError(f"bukan angka terhingga: {value!r}")
+        raise InputError.pesan("bukan angka terhingga: {nilai!r}", nilai=value)
     places = 2 if decimals is None else decimals
     number = _round(number, places)
     negative = number < 0
@@ -134,7 +134,7 @@ def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "lon
         except ValueError:
             from kopledger.errors import InputError
 
-            raise InputError(f"bukan tanggal (YYYY-MM-DD): {value!r}") from None
+            raise InputError.pesan("bukan tanggal (YYYY-MM-DD): {nilai!r}", nilai=value) from None
     patterns = {"long": "d MMMM y", "short": "dd/MM/y", "bulan": "MMMM y", "medium": "d MMM y"}
     pattern = patterns.get(bentuk, bentuk)
     return str(format_date(value, format=pattern, locale=_babel_locale(lang)))
@@ -150,7 +150,10 @@ def terbilang(value: Any, lang: str = "id", *, satuan: bool = True) -> str:
     except OverflowError:
         from kopledger.errors import InputError
 
-        raise InputError(f"jumlah terlalu besar untuk ditulis dengan huruf: {number}") from None
+        raise InputError.pesan(
+            "jumlah terlalu besar untuk ditulis dengan huruf: {jumlah}",
+            jumlah=number,
+        ) from None
     if number < 0:
         words = "minus " + words
     if satuan:

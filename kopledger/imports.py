@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.inputs import clean_text, terminal_safe
 from kopledger.ledger import Koperasi
 from kopledger.members import (
@@ -48,7 +49,7 @@ def read_rows(path: str | Path) -> list[ImportRow]:
     """The data rows of a CSV or XLSX file; :class:`InputError` for an unreadable file."""
     file = Path(path)
     if not file.is_file():
-        raise InputError(f"berkas impor tidak ditemukan: {file}")
+        raise InputError.pesan("berkas impor tidak ditemukan: {berkas}", berkas=file)
     suffix = file.suffix.lower()
     raw: list[list[Any]]
     if suffix in (".xlsx", ".xlsm"):
@@ -56,22 +57,29 @@ def read_rows(path: str | Path) -> list[ImportRow]:
     elif suffix in (".csv", ".txt"):
         raw = [list(row) for row in _read_csv(file)]
     else:
-        raise InputError(f"{file.name}: berikan berkas .csv atau .xlsx")
+        raise InputError.pesan("{berkas}: berikan berkas .csv atau .xlsx", berkas=file.name)
     table = [[_cell_text(v) for v in row] for row in raw]
     while table and not any(c.strip() for c in table[-1]):
         table.pop()
     if not table or not any(c.strip() for c in table[0]):
-        raise InputError(f"{file.name} kosong: baris pertama harus judul kolom ({', '.join(COLUMNS)})")
+        raise InputError.pesan(
+            "{berkas} kosong: baris pertama harus judul kolom ({judul})",
+            berkas=file.name, judul=', '.join(COLUMNS),
+        )
     header = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError(
-            f"{file.name}: kolom tidak ada: {', '.join(missing)}",
-            hint=f"Baris judul (baris 1) harus memuat: {', '.join(COLUMNS)}",
+        raise InputError.pesan(
+            "{berkas}: kolom tidak ada: {kolom}",
+            hint="Baris judul (baris 1) harus memuat: {judul}",
+            berkas=file.name, kolom=', '.join(missing), judul=', '.join(COLUMNS),
         )
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     if duplicated:
-        raise InputError(f"{file.name}: kolom {', '.join(duplicated)} muncul dua kali di baris judul; hapus salah satunya")
+        raise InputError.pesan(
+            "{berkas}: kolom {kolom} muncul dua kali di baris judul; hapus salah satunya",
+            berkas=file.name, kolom=', '.join(duplicated),
+        )
     index = {name: header.index(name) for name in COLUMNS}
     rows = []
     for number, (cells, raw_cells) in enumerate(zip(table[1:], raw[1:], strict=False), start=2):
@@ -84,7 +92,10 @@ def read_rows(path: str | Path) -> list[ImportRow]:
         )
         rows.append(ImportRow(number, values, numeric))
     if not rows:
-        raise InputError(f"{file.name} punya baris judul tetapi tidak ada anggota; isi data anggota mulai baris 2")
+        raise InputError.pesan(
+            "{berkas} punya baris judul tetapi tidak ada anggota; isi data anggota mulai baris 2",
+            berkas=file.name,
+        )
     return rows
 
 
@@ -94,18 +105,25 @@ def _read_csv(file: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{file.name} bukan teks UTF-8 (bita rusak di baris {line})",
+        raise InputError.pesan(
+            "{berkas} bukan teks UTF-8 (bita rusak di baris {baris})",
             hint="Simpan ulang sebagai 'CSV UTF-8' dari program spreadsheet Anda.",
+            berkas=file.name, baris=line,
         ) from None
     if not text.strip():
-        raise InputError(f"{file.name} kosong: baris pertama harus judul kolom ({', '.join(COLUMNS)})")
+        raise InputError.pesan(
+            "{berkas} kosong: baris pertama harus judul kolom ({judul})",
+            berkas=file.name, judul=', '.join(COLUMNS),
+        )
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     try:
         # Excel's quoting ("" is a quote inside a quoted cell), whatever the delimiter
         return [list(row) for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
     except csv.Error as exc:
-        raise InputError(f"{file.name} bukan berkas CSV yang sah: {exc}") from None
+        raise InputError.pesan(
+            "{berkas} bukan berkas CSV yang sah: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
 
 
 def sniff_delimiter(header: str) -> str:
@@ -128,7 +146,10 @@ def _read_xlsx(file: Path) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{file.name} tidak bisa dibaca sebagai buku kerja XLSX: {exc}") from None
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca sebagai buku kerja XLSX: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
     try:
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -158,27 +179,39 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+def _safe(value: Any) -> Any:
+    """``value`` for a message printed on a terminal: control characters in its text made visible
+    (:func:`~kopledger.inputs.terminal_safe`); a :class:`Pesan` keeps its template, its values made safe."""
+    if isinstance(value, Pesan):
+        quoted = {name for _, name, _, conv in string.Formatter().parse(value.teks) if name and conv == "r"}
+        made = Pesan(value.teks, **{k: v if k in quoted else _safe(v) for k, v in value.nilai.items()})
+        made.konteks = value.konteks
+        return made
+    return terminal_safe(value) if isinstance(value, str) else value
+
+
 def validate_rows(
     kop: Koperasi, rows: list[ImportRow], *, today: dt.date | None = None
-) -> tuple[list[NewMember], list[str]]:
+) -> tuple[list[NewMember], list[Pesan]]:
     """The members of ``rows`` and every problem as ``"baris N: …"`` lines."""
     today = today or dt.date.today()
     closed = closed_years(kop)
     members: list[NewMember] = []
-    problems: list[str] = []
+    problems: list[Pesan] = []
     first_row: dict[str, int] = {}
     nik_row: dict[str, int] = {}
     for row in rows:
         cells = row.cells
-        row_problems = [f"{name} kosong" for name in REQUIRED if not cells[name]]
+        row_problems = [Pesan("{kolom} kosong", kolom=name) for name in REQUIRED if not cells[name]]
         for name in COLUMNS:
             try:
-                clean_text(cells[name], f"kolom {name}")
+                clean_text(cells[name], Pesan("kolom {kolom}", kolom=name))
             except InputError as exc:
-                row_problems.append(exc.message)
+                row_problems.append(exc.inti())
         date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
         if cells["tanggal_masuk"] and date is None:
-            row_problems.append(f"tanggal_masuk {cells['tanggal_masuk']!r} bukan tanggal (pakai YYYY-MM-DD)")
+            row_problems.append(Pesan("tanggal_masuk {tanggal!r} bukan tanggal (pakai YYYY-MM-DD)",
+                                      tanggal=cells["tanggal_masuk"]))
         member = NewMember(
             id=cells["id"],
             nama=cells["nama"],
@@ -190,14 +223,15 @@ def validate_rows(
         )
         row_problems += [p for p in member_problems(member) if not p.endswith(" kosong")]
         if "nik" in row.angka:
-            row_problems.append(
+            row_problems.append(Pesan(
                 "NIK tersimpan sebagai angka; spreadsheet hanya menyimpan 15 digit angka, jadi ubah format "
                 "kolom nik menjadi Teks lalu ketik ulang NIK-nya"
-            )
+            ))
         if member.id and member.id in first_row:
-            row_problems.append(f"id {member.id} sudah dipakai di baris {first_row[member.id]}")
+            row_problems.append(Pesan("id {anggota} sudah dipakai di baris {baris}",
+                                      anggota=member.id, baris=first_row[member.id]))
         if member.nik and member.nik in nik_row:
-            row_problems.append(f"NIK {member.nik} sudah dipakai di baris {nik_row[member.nik]}")
+            row_problems.append(Pesan("NIK {nik} sudah dipakai di baris {baris}", nik=member.nik, baris=nik_row[member.nik]))
         elif member.nik:
             nik_row[member.nik] = row.baris
         if date is not None:
@@ -205,11 +239,12 @@ def validate_rows(
                 p for p in join_date_problems(kop, member, today, closed, set()) if "muncul dua kali" not in p
             ]
         elif member.id in kop.members:
-            row_problems.append(f"id {member.id} sudah terdaftar ({kop.members[member.id].nama}); pakai id lain")
+            row_problems.append(Pesan("id {anggota} sudah terdaftar ({nama}); pakai id lain",
+                                      anggota=member.id, nama=kop.members[member.id].nama))
         if member.id and member.id not in first_row:
             first_row[member.id] = row.baris
         if row_problems:
-            problems += [f"baris {row.baris}: {p}" for p in row_problems]
+            problems += [_safe(Pesan("baris {baris}: {masalah}", baris=row.baris, masalah=p)) for p in row_problems]
         else:
             members.append(member)
     return members, problems
@@ -223,8 +258,9 @@ def import_entries(
     members, problems = validate_rows(kop, rows, today=today)
     if problems:
         bad = len({p.split(":", 1)[0] for p in problems})
-        raise InputError(
-            terminal_safe(f"{Path(path).name}: {bad} baris bermasalah; tidak ada yang ditulis:\n  " + "\n  ".join(problems)),
+        raise InputError.pesan(
+            "{berkas}: {jumlah} baris bermasalah; tidak ada yang ditulis:\n  {masalah}",
             hint="Perbaiki baris-baris ini (baris 1 adalah judul kolom) lalu impor ulang seluruh berkas.",
+            berkas=terminal_safe(Path(path).name), jumlah=bad, masalah=Pesan.gabung("\n  ", problems),
         )
     return members, join_many(kop, members, today=today)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kopledger.accounts import MemberKind, Roots
 from kopledger.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 
 #: A valid sample SHU split (sums to exactly 100).
 DEFAULT_ALLOCATION: tuple[tuple[str, Decimal], ...] = (
@@ -40,9 +40,10 @@ class ChartLine:
 
 def _check_text(label: str, value: str) -> None:
     if any(ch in value for ch in '"\\\n\r'):
-        raise InputError(
-            f"{label} {value!r} tidak boleh memuat tanda kutip ganda, garis miring terbalik atau pindah baris",
+        raise InputError.pesan(
+            "{label} {nilai!r} tidak boleh memuat tanda kutip ganda, garis miring terbalik atau pindah baris",
             hint="Pakai tanda kutip tunggal (') sebagai ganti tanda kutip ganda.",
+            label=Pesan.label(label), nilai=value,
         )
 
 
@@ -63,11 +64,13 @@ def new_ledger_text(
 
     roots = roots or Roots()
     if not nama.strip():
-        raise InputError("nama koperasi kosong; isi dengan --nama")
+        raise InputError.pesan("nama koperasi kosong; isi dengan --nama")
     for label, value in (("nama koperasi", nama), ("alamat", alamat), ("badan hukum", badan_hukum)):
         _check_text(label, value)
     if pokok < 0 or wajib < 0:
-        raise InputError("simpanan pokok dan wajib tidak boleh negatif; isi jumlah 0 atau lebih")
+        raise InputError.pesan(
+            "simpanan pokok dan wajib tidak boleh negatif; isi jumlah 0 atau lebih",
+        )
     chart = [ChartLine(a.name(roots), a.kode, a.nama) for a in STANDARD_CHART]
     member_parents = [
         ChartLine(f"{roots.member_parent(kind)}:<ID>", *MEMBER_PARENT_KODE[kind.value])
@@ -117,12 +120,16 @@ def prepare_ledger(
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} adalah berkas, bukan folder; sebutkan folder untuk buku baru")
+        raise InputError.pesan(
+            "{folder} adalah berkas, bukan folder; sebutkan folder untuk buku baru",
+            folder=folder,
+        )
     path = folder / filename
     if path.exists():
-        raise InputError(
-            f"{path} sudah ada; kop init tidak pernah menimpa buku",
-            hint="Pilih folder lain, atau periksa buku yang ada dengan: kop cek " + str(path),
+        raise InputError.pesan(
+            "{berkas} sudah ada; kop init tidak pernah menimpa buku",
+            hint="Pilih folder lain, atau periksa buku yang ada dengan: kop cek {berkas}",
+            berkas=path,
         )
     text = new_ledger_text(
         nama, start=start, today=today, roots=roots, badan_hukum=badan_hukum,
@@ -130,7 +137,10 @@ def prepare_ledger(
     )
     _, errors, _ = loader.load_string(text)
     if errors:
-        raise LedgerHasErrors("buku baru tidak lolos pemeriksaan; tidak ada yang ditulis:", errors)
+        raise LedgerHasErrors.pesan(
+            "buku baru tidak lolos pemeriksaan; tidak ada yang ditulis:",
+            errors,
+        )
     return path, text
 
 
@@ -158,4 +168,7 @@ def create_ledger(
     try:
         return create_file(path, text)
     except OSError as exc:
-        raise InputError(f"{path} tidak bisa ditulis: {exc.strerror or exc}; periksa izin foldernya") from None
+        raise InputError.pesan(
+            "{berkas} tidak bisa ditulis: {sebab}; periksa izin foldernya",
+            berkas=path, sebab=exc.strerror or exc,
+        ) from None

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -53,9 +53,10 @@ def clean_text(value: str, label: str) -> str:
     """``value`` stripped, or :class:`InputError` naming the first control character in it."""
     for position, ch in enumerate(value, start=1):
         if is_control(ch):
-            raise InputError(
-                f"{label} berisi karakter kendali {describe_char(ch)} pada posisi {position}; "
-                "tulis teks biasa saja (control character refused)"
+            raise InputError.pesan(
+                "{label} berisi karakter kendali {karakter} pada posisi {posisi}; tulis teks biasa saja "
+                "(control character refused)",
+                label=Pesan.label(label), karakter=describe_char(ch), posisi=position,
             )
     return value.strip()
 
@@ -83,12 +84,19 @@ def parse_amount(value: str, label: str = "jumlah", *, signed: bool = False) -> 
         return Decimal(text)
     digits = sum(ch.isdigit() for ch in text)
     if digits > MAX_DIGITS and text.lstrip("-").isascii() and text.lstrip("-").isdigit():
-        raise InputError(f"{label} {_shown(value)} terlalu besar: paling banyak {MAX_DIGITS} angka")
+        raise InputError.pesan(
+            "{label} {nilai} terlalu besar: paling banyak {max_digits} angka",
+            label=Pesan.label(label), nilai=_shown(value), max_digits=MAX_DIGITS,
+        )
     if text.startswith("-") and not signed:
-        raise InputError(f"{label} harus lebih dari nol, tertulis {_shown(value)}")
-    raise InputError(
-        f"{label} {_shown(value)} bukan angka rupiah yang sah: tulis rupiah bulat dengan angka 0-9 saja, "
-        "tanpa titik, koma, garis bawah atau eksponen, misalnya 50000"
+        raise InputError.pesan(
+            "{label} harus lebih dari nol, tertulis {nilai}",
+            label=Pesan.label(label), nilai=_shown(value),
+        )
+    raise InputError.pesan(
+        "{label} {nilai} bukan angka rupiah yang sah: tulis rupiah bulat dengan angka 0-9 saja, tanpa "
+        "titik, koma, garis bawah atau eksponen, misalnya 50000",
+        label=Pesan.label(label), nilai=_shown(value),
     )
 
 
@@ -97,13 +105,19 @@ def parse_rate(value: str, label: str = "bunga") -> Decimal:
     text = value.strip()
     if _RATE.fullmatch(text):
         return Decimal(text)
-    raise InputError(f"{label} {_shown(value)} tidak sah: tulis persen dengan angka 0-9 dan titik, misalnya 18 atau 1.5")
+    raise InputError.pesan(
+        "{label} {nilai} tidak sah: tulis persen dengan angka 0-9 dan titik, misalnya 18 atau 1.5",
+        label=Pesan.label(label), nilai=_shown(value),
+    )
 
 
 def check_year(year: int, label: str = "tahun") -> int:
     """``year`` if it is within 1900–2999."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"{label} {year} di luar jangkauan: pakai tahun {MIN_YEAR}–{MAX_YEAR}")
+        raise InputError.pesan(
+            "{label} {tahun} di luar jangkauan: pakai tahun {min_year}–{max_year}",
+            label=Pesan.label(label), tahun=year, min_year=MIN_YEAR, max_year=MAX_YEAR,
+        )
     return year
 
 
@@ -113,7 +127,10 @@ def parse_year(value: str | int, label: str = "tahun") -> int:
         return check_year(value, label)
     text = value.strip()
     if not _YEAR.fullmatch(text):
-        raise InputError(f"{label} {_shown(value)} tidak sah: tulis empat angka, misalnya 2025")
+        raise InputError.pesan(
+            "{label} {nilai} tidak sah: tulis empat angka, misalnya 2025",
+            label=Pesan.label(label), nilai=_shown(value),
+        )
     return check_year(int(text), label)
 
 
@@ -121,7 +138,10 @@ def check_year_begun(year: int, today: dt.date | None = None, label: str = "tahu
     """``year`` if it has begun by ``today``: a report of a future year is refused."""
     today = today or dt.date.today()
     if year > today.year:
-        raise InputError(f"{label} {year} belum dimulai (hari ini {today.isoformat()}); pilih tahun {today.year} atau sebelumnya")
+        raise InputError.pesan(
+            "{label} {tahun} belum dimulai (hari ini {hari_ini}); pilih tahun {tahun_ini} atau sebelumnya",
+            label=Pesan.label(label), tahun=year, hari_ini=today.isoformat(), tahun_ini=today.year,
+        )
     return year
 
 
@@ -129,8 +149,11 @@ def parse_month(value: str, label: str = "bulan") -> str:
     """``YYYY-MM`` with a year 1900–2999 and a month 01–12; returned normalised."""
     match = _MONTH.fullmatch(value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InputError(f"{label} {_shown(value)} tidak sah: tulis YYYY-MM, misalnya 2025-01")
-    check_year(int(match.group(1)), f"{label} {match.group(0)}: tahun")
+        raise InputError.pesan(
+            "{label} {nilai} tidak sah: tulis YYYY-MM, misalnya 2025-01",
+            label=Pesan.label(label), nilai=_shown(value),
+        )
+    check_year(int(match.group(1)), Pesan("{label} {nilai}: tahun", label=Pesan.label(label), nilai=match.group(0)))
     return match.group(0)
 
 
@@ -138,12 +161,18 @@ def parse_date(value: str, label: str = "tanggal") -> dt.date:
     """``YYYY-MM-DD`` of a real day in 1900–2999."""
     match = _DATE.fullmatch(value.strip())
     if not match:
-        raise InputError(f"{label} {_shown(value)} tidak valid: tulis YYYY-MM-DD, misalnya 2025-03-31")
-    check_year(int(match.group(1)), f"{label} {match.group(0)}: tahun")
+        raise InputError.pesan(
+            "{label} {nilai} tidak valid: tulis YYYY-MM-DD, misalnya 2025-03-31",
+            label=Pesan.label(label), nilai=_shown(value),
+        )
+    check_year(int(match.group(1)), Pesan("{label} {nilai}: tahun", label=Pesan.label(label), nilai=match.group(0)))
     try:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise InputError(f"{label} {_shown(value)} tidak valid: bukan tanggal yang ada di kalender") from None
+        raise InputError.pesan(
+            "{label} {nilai} tidak valid: bukan tanggal yang ada di kalender",
+            label=Pesan.label(label), nilai=_shown(value),
+        ) from None
 
 
 def _shown(value: object) -> str:

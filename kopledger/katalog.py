@@ -353,7 +353,8 @@ def _default_label(account: str) -> str:
 
 def _meta_error(meta: dict[str, Any], account: str, key: str, value: str, allowed: Iterable[str]) -> InputError:
     where = f"{meta.get('filename')}:{meta.get('lineno')}: " if meta.get("filename") else ""
-    return InputError(
-        f"{where}{account}: metadata {key}: {value!r} tidak dikenal",
-        hint=f"Pakai salah satu dari: {', '.join(allowed)}.",
+    return InputError.pesan(
+        "{lokasi}{akun}: metadata {kunci}: {nilai!r} tidak dikenal",
+        hint="Pakai salah satu dari: {pilihan}.",
+        lokasi=where, akun=account, kunci=key, nilai=value, pilihan=', '.join(allowed),
     )

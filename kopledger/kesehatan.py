@@ -411,7 +411,10 @@ def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Any = None
             else KoperasiInfo(nama=kop.title if kop is not None else ""))
     context = {"penilaian": assessment, "kop_info": info, "judul": f"Penilaian Kesehatan {assessment.tahun} — {info.nama}"}
     if fmt not in ("txt", "html", "pdf"):
-        raise InputError(f"format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf")
+        raise InputError.pesan(
+            "format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf",
+            fmt=fmt,
+        )
     return render_document("kesehatan/kesehatan", context, fmt, lang=lang, template_dir=template_dir)
 
 

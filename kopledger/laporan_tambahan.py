@@ -44,6 +44,9 @@ def render_unit(kop: Any, unit: str, year: int, fmt: str, *, per: dt.date | None
     context = {"unit": report, "kop_info": info, "per": per or dt.date(year, 12, 31), "sementara": per is not None,
                "judul": f"Laporan Unit {unit} {year} — {info.nama}"}
     if fmt not in ("txt", "html", "pdf"):
-        raise InputError(f"laporan unit tersedia sebagai txt, json, html atau pdf, bukan {fmt}")
+        raise InputError.pesan(
+            "laporan unit tersedia sebagai txt, json, html atau pdf, bukan {fmt}",
+            fmt=fmt,
+        )
     return render_document("unit/unit", context, fmt, lang=lang, template_dir=template_dir)
 

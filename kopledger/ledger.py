@@ -200,17 +200,24 @@ class Koperasi:
         """
         file = Path(path)
         if not file.exists():
-            raise InputError(
-                f"berkas buku tidak ditemukan: {file}",
+            raise InputError.pesan(
+                "berkas buku tidak ditemukan: {berkas}",
                 hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
+                berkas=file,
             )
         if file.is_dir():
-            raise InputError(f"{file} adalah folder; sebutkan berkas .beancount utama di dalamnya")
+            raise InputError.pesan(
+                "{berkas} adalah folder; sebutkan berkas .beancount utama di dalamnya",
+                berkas=file,
+            )
         try:
             with open(file, "rb"):
                 pass
         except OSError as exc:
-            raise InputError(f"buku {file} tidak bisa dibaca: {exc.strerror or exc}; periksa path dan izin berkasnya") from None
+            raise InputError.pesan(
+                "buku {berkas} tidak bisa dibaca: {sebab}; periksa path dan izin berkasnya",
+                berkas=file, sebab=exc.strerror or exc,
+            ) from None
         from kopledger import cache
 
         entries, errors, options = _load_file_without_gc(str(file.resolve()))

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import Member
-from kopledger.errors import InputError, KopError, LedgerHasErrors, frasa_of
+from kopledger.errors import InputError, KopError, LedgerHasErrors, Pesan, frasa_of
 from kopledger.schedule import (
     METODE,
     Instalment,
@@ -93,9 +93,10 @@ class LoanBook:
             if loan.id == loan_id:
                 return loan
         known = ", ".join(loan.id for loan in self.pinjaman[-5:])
-        raise InputError(
-            f"pinjaman {loan_id!r} tidak ada di buku",
-            hint=f"Lihat daftar pinjaman: kop pinjaman daftar BUKU{f' (mis. {known})' if known else ''}",
+        raise InputError.pesan(
+            "pinjaman {pinjaman!r} tidak ada di buku",
+            hint="Lihat daftar pinjaman: kop pinjaman daftar BUKU{contoh}",
+            pinjaman=loan_id, contoh=Pesan(" (mis. {pinjaman})", pinjaman=known) if known else "",
         )
 
 
@@ -398,9 +399,12 @@ def loan_book(kop: Any) -> LoanBook:
     book = _read_book(kop)
     if book.errors:
         count = len(book.errors)
-        raise LedgerHasErrors(
-            f"buku berisi {count} catatan pinjaman yang salah:", list(book.errors),
-            hint="Perbaiki transaksi #pinjaman-cair / #angsuran yang disebut di atas (lihat docs/pinjaman.md).",
+        raise LedgerHasErrors.pesan(
+            "buku berisi {jumlah} catatan pinjaman yang salah:",
+            list(book.errors),
+            hint="Perbaiki transaksi #pinjaman-cair / #angsuran yang disebut di atas (lihat "
+                 "docs/pinjaman.md).",
+            jumlah=count,
         )
     return book
 

@@ -39,7 +39,7 @@ from dateutil.relativedelta import relativedelta
 from kopledger import formatting
 from kopledger.accounts import MemberKind, Roots
 from kopledger.config import POLICY_KEYS
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.loan_book import (
     LOAN_ID_RE,
     TAG_ANGSURAN,
@@ -231,21 +231,31 @@ def split_payment(
     loan ends earlier). A payment larger than the payoff amount is refused.
     """
     if date < loan.tanggal:
-        raise InputError(f"pembayaran tanggal {date} sebelum pinjaman {loan.id} dicairkan ({loan.tanggal})")
+        raise InputError.pesan(
+            "pembayaran tanggal {tanggal} sebelum pinjaman {pinjaman} dicairkan ({tanggal_cair})",
+            tanggal=date, pinjaman=loan.id, tanggal_cair=loan.tanggal,
+        )
     pokok_paid, bunga_paid, _ = _paid_until(moves, date)
     sisa = loan.pokok - pokok_paid
     if sisa <= 0:
-        raise InputError(f"pinjaman {loan.id} sudah lunas; tidak ada yang perlu dibayar")
+        raise InputError.pesan(
+            "pinjaman {pinjaman} sudah lunas; tidak ada yang perlu dibayar",
+            pinjaman=loan.id,
+        )
     payoff = payoff_amount(loan, moves, date, denda)
     if jumlah is None:
         jumlah = payoff
     if jumlah <= 0 or jumlah != jumlah.to_integral_value():
-        raise InputError(f"jumlah pembayaran harus bilangan bulat rupiah > 0, bukan {jumlah}")
+        raise InputError.pesan(
+            "jumlah pembayaran harus bilangan bulat rupiah > 0, bukan {jumlah}",
+            jumlah=jumlah,
+        )
     if jumlah > payoff:
-        raise InputError(
-            f"pembayaran {formatting.rupiah(jumlah)} melebihi jumlah pelunasan pinjaman {loan.id} pada {date}: "
-            f"{formatting.rupiah(payoff)}",
+        raise InputError.pesan(
+            "pembayaran {jumlah} melebihi jumlah pelunasan pinjaman {pinjaman} pada {tanggal}: {pelunasan}",
             hint="Bayar paling banyak jumlah pelunasan (kop pinjaman bayar … --lunas).",
+            jumlah=formatting.rupiah(jumlah), pinjaman=loan.id, tanggal=date,
+            pelunasan=formatting.rupiah(payoff),
         )
     billed = _billed(loan, date)
     interest_left = _allocate([row.bunga for row in billed], bunga_paid)
@@ -298,8 +308,11 @@ def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data
         if account in opened or kop.roots.split_member_account(account) is not None:
             continue
         if account not in chart:
-            raise InputError(f"akun {account} belum dibuka di buku",
-                             hint=f"Tambahkan: YYYY-MM-DD open {account} {kop.currency}, atau pilih akun lain.")
+            raise InputError.pesan(
+                "akun {akun} belum dibuka di buku",
+                hint="Tambahkan: YYYY-MM-DD open {akun} {mata_uang}, atau pilih akun lain.",
+                akun=account, mata_uang=kop.currency,
+            )
         extra = {"kode": chart[account].kode, "nama": chart[account].nama}
         result.append(data.Open(data.new_metadata("<kopledger>", 0, extra), date, account, [kop.currency], None))
     return result
@@ -340,31 +353,52 @@ def disbursement_entries(
     book = loan_book(kop)
     member = kop.member(anggota)
     if not member.is_active(tanggal):
-        when = (f"keluar pada {member.tanggal_keluar}" if member.tanggal_keluar and member.tanggal_keluar <= tanggal
-                else f"masuk pada {member.tanggal_masuk}")
-        raise InputError(f"{anggota} ({member.nama}) bukan anggota aktif pada {tanggal} ({when}); pinjaman tidak bisa dicairkan")
+        when = (Pesan("keluar pada {tanggal}", tanggal=member.tanggal_keluar)
+                if member.tanggal_keluar and member.tanggal_keluar <= tanggal
+                else Pesan("masuk pada {tanggal}", tanggal=member.tanggal_masuk))
+        raise InputError.pesan(
+            "{anggota} ({nama}) bukan anggota aktif pada {tanggal} ({status}); pinjaman tidak bisa dicairkan",
+            anggota=anggota, nama=member.nama, tanggal=tanggal, status=when,
+        )
     pokok, bunga = Decimal(pokok), Decimal(bunga)
     check_terms(pokok, bunga, tenor, metode)
     maks = Decimal(kop.policies.value("bunga-pinjaman-maks", tanggal))
     if bunga > maks:
-        raise InputError(
-            f"bunga {bunga}% setahun melebihi batas koperasi {maks}% (kebijakan bunga-pinjaman-maks)",
+        raise InputError.pesan(
+            "bunga {bunga}% setahun melebihi batas koperasi {maks}% (kebijakan bunga-pinjaman-maks)",
             hint='Turunkan bunga, atau ubah batasnya: custom "kebijakan" "bunga-pinjaman-maks" N',
+            bunga=bunga, maks=maks,
         )
     loan_id = pinjaman or next_loan_id(kop, tanggal.year, book=book)
     if not LOAN_ID_RE.match(loan_id):
-        raise InputError(f"id pinjaman {loan_id!r} tidak valid: gunakan huruf, angka, '-', mis. PJ-2025-001")
+        raise InputError.pesan(
+            "id pinjaman {pinjaman!r} tidak valid: gunakan huruf, angka, '-', mis. PJ-2025-001",
+            pinjaman=loan_id,
+        )
     if any(loan.id == loan_id for loan in book.pinjaman):
-        raise InputError(f"id pinjaman {loan_id} sudah dipakai", hint="Beri id lain dengan --id, atau hilangkan --id.")
+        raise InputError.pesan(
+            "id pinjaman {pinjaman} sudah dipakai",
+            hint="Beri id lain dengan --id, atau hilangkan --id.",
+            pinjaman=loan_id,
+        )
     first_due = jatuh_tempo or tanggal + relativedelta(months=1)
     if first_due <= tanggal:
-        raise InputError(f"jatuh tempo pertama {first_due} harus sesudah tanggal pencairan {tanggal}")
+        raise InputError.pesan(
+            "jatuh tempo pertama {jatuh_tempo} harus sesudah tanggal pencairan {tanggal}",
+            jatuh_tempo=first_due, tanggal=tanggal,
+        )
     for label, fee in (("biaya admin", biaya_admin), ("provisi", provisi)):
         if fee < 0 or fee != fee.to_integral_value():
-            raise InputError(f"{label} harus bilangan bulat rupiah ≥ 0, bukan {fee}")
+            raise InputError.pesan(
+                "{label} harus bilangan bulat rupiah ≥ 0, bukan {nilai}",
+                label=Pesan.label(label), nilai=fee,
+            )
     fees = biaya_admin + provisi
     if fees >= pokok:
-        raise InputError(f"biaya admin + provisi ({formatting.rupiah(fees)}) harus lebih kecil dari pokok ({formatting.rupiah(pokok)})")
+        raise InputError.pesan(
+            "biaya admin + provisi ({biaya}) harus lebih kecil dari pokok ({pokok})",
+            biaya=formatting.rupiah(fees), pokok=formatting.rupiah(pokok),
+        )
     roots: Roots = kop.roots
     currency: str = kop.currency
     kas = akun_kas or roots.kas
@@ -407,12 +441,18 @@ def payment_entries(
     loan = book.loan(pinjaman)
     moves = book.angsuran[loan.id]
     if tanggal < loan.tanggal:
-        raise InputError(f"pembayaran tanggal {tanggal} sebelum pinjaman {loan.id} dicairkan ({loan.tanggal})")
+        raise InputError.pesan(
+            "pembayaran tanggal {tanggal} sebelum pinjaman {pinjaman} dicairkan ({tanggal_cair})",
+            tanggal=tanggal, pinjaman=loan.id, tanggal_cair=loan.tanggal,
+        )
     if denda is None:
         rate = Decimal(kop.policies.value("denda-pinjaman", tanggal))
         denda = penalty_due(loan, moves, tanggal, rate)
     elif denda < 0 or denda != denda.to_integral_value():
-        raise InputError(f"denda harus bilangan bulat rupiah ≥ 0, bukan {denda}")
+        raise InputError.pesan(
+            "denda harus bilangan bulat rupiah ≥ 0, bukan {denda}",
+            denda=denda,
+        )
     split = split_payment(loan, moves, tanggal, jumlah, denda=denda)
     roots: Roots = kop.roots
     currency: str = kop.currency

@@ -22,7 +22,7 @@ from beancount.parser.grammar import ValueType
 from kopledger import kosakata as K
 from kopledger.accounts import MemberKind, is_valid_member_id
 from kopledger.config import Member, customs
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
@@ -45,12 +45,13 @@ def closed_years(kop: Koperasi) -> set[int]:
     return years
 
 
-def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] | None = None) -> str | None:
+def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] | None = None) -> Pesan | None:
     """Why ``date`` cannot be booked (in the future, or in a closed year), or None."""
     if date > today:
-        return f"tanggal {date} ada di masa depan (hari ini {today}); pakai tanggal hari ini atau sebelumnya"
+        return Pesan("tanggal {tanggal} ada di masa depan (hari ini {hari_ini}); pakai tanggal hari ini atau sebelumnya",
+                     tanggal=date, hari_ini=today)
     if date.year in (closed if closed is not None else closed_years(kop)):
-        return f"tahun {date.year} sudah ditutup (tutup-buku); catat di tahun yang masih terbuka"
+        return Pesan("tahun {tahun} sudah ditutup (tutup-buku); catat di tahun yang masih terbuka", tahun=date.year)
     return None
 
 
@@ -58,7 +59,7 @@ def check_date(kop: Koperasi, date: dt.date, today: dt.date | None = None) -> dt
     """``date`` if it can be booked; else :class:`InputError`."""
     problem = date_problem(kop, date, today or dt.date.today())
     if problem:
-        raise InputError(problem)
+        raise InputError.pesan(problem.teks, **problem.nilai)
     return date
 
 
@@ -69,8 +70,9 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
     reader and fifty to Python, so the amount must be written without separators.
     """
     if isinstance(value, str) and ("." in value or "," in value):
-        raise InputError(
-            f"{what} {value!r}: tulis rupiah bulat tanpa titik atau koma, misalnya 50000",
+        raise InputError.pesan(
+            "{label} {nilai!r}: tulis rupiah bulat tanpa titik atau koma, misalnya 50000",
+            label=Pesan.label(what), nilai=value,
         )
     if isinstance(value, str):
         from kopledger.inputs import parse_amount
@@ -79,13 +81,25 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
     try:
         number = Decimal(value)
     except ArithmeticError:
-        raise InputError(f"{what} {value!r} bukan angka; tulis rupiah bulat, misalnya 50000") from None
+        raise InputError.pesan(
+            "{label} {nilai!r} bukan angka; tulis rupiah bulat, misalnya 50000",
+            label=Pesan.label(what), nilai=value,
+        ) from None
     if not number.is_finite() or number <= 0:
-        raise InputError(f"{what} harus lebih dari nol, tertulis {value}")
+        raise InputError.pesan(
+            "{label} harus lebih dari nol, tertulis {nilai}",
+            label=Pesan.label(what), nilai=value,
+        )
     if number != number.to_integral_value():
-        raise InputError(f"{what} harus rupiah bulat (tanpa sen), tertulis {value}")
+        raise InputError.pesan(
+            "{label} harus rupiah bulat (tanpa sen), tertulis {nilai}",
+            label=Pesan.label(what), nilai=value,
+        )
     if number >= 10**15:
-        raise InputError(f"{what} {value} terlalu besar: paling banyak 15 angka")
+        raise InputError.pesan(
+            "{label} {nilai} terlalu besar: paling banyak 15 angka",
+            label=Pesan.label(what), nilai=value,
+        )
     return number.quantize(Decimal(1))
 
 
@@ -93,14 +107,16 @@ def active_member(kop: Koperasi, member_id: str, date: dt.date) -> Member:
     """The member ``member_id``, active on ``date``; else :class:`InputError`."""
     member = kop.member(member_id)
     if member.tanggal_masuk > date:
-        raise InputError(
-            f"anggota {member_id} baru masuk pada {member.tanggal_masuk}, setelah {date}; "
-            "pakai tanggal pada atau setelah tanggal masuk"
+        raise InputError.pesan(
+            "anggota {anggota} baru masuk pada {tanggal_masuk}, setelah {tanggal}; pakai tanggal pada atau "
+            "setelah tanggal masuk",
+            anggota=member_id, tanggal_masuk=member.tanggal_masuk, tanggal=date,
         )
     if member.tanggal_keluar is not None and member.tanggal_keluar <= date:
-        raise InputError(
-            f"anggota {member_id} ({member.nama}) sudah keluar pada {member.tanggal_keluar}",
+        raise InputError.pesan(
+            "anggota {anggota} ({nama}) sudah keluar pada {tanggal_keluar}",
             hint="Hanya anggota aktif yang bisa melakukan ini.",
+            anggota=member_id, nama=member.nama, tanggal_keluar=member.tanggal_keluar,
         )
     return member
 
@@ -141,28 +157,30 @@ class NewMember:
     telepon: str = ""
 
 
-def _text_problem(label: str, value: str) -> str | None:
+def _text_problem(label: str, value: str) -> Pesan | None:
     if any(ch in value for ch in '"\\\n\r'):
-        return f"{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {value!r}"
+        return Pesan("{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {nilai!r}",
+                     label=Pesan.label(label), nilai=value)
     return None
 
 
-def member_problems(member: NewMember) -> list[str]:
+def member_problems(member: NewMember) -> list[Pesan]:
     """Everything wrong with one new member's fields (empty when valid)."""
-    problems: list[str] = []
+    problems: list[Pesan] = []
     if not member.id:
-        problems.append("id kosong")
+        problems.append(Pesan("id kosong"))
     elif not is_valid_member_id(member.id):
-        problems.append(
-            f"id {member.id!r} tidak sah: awali dengan huruf besar atau angka, "
-            "lalu huruf, angka atau '-' (misalnya A0001)"
-        )
+        problems.append(Pesan(
+            "id {anggota!r} tidak sah: awali dengan huruf besar atau angka, "
+            "lalu huruf, angka atau '-' (misalnya A0001)", anggota=member.id,
+        ))
     if not member.nama.strip():
-        problems.append("nama kosong")
+        problems.append(Pesan("nama kosong"))
     if member.nik and not (len(member.nik) == 16 and member.nik.isdigit()):
-        problems.append(f"NIK harus 16 angka, tertulis {member.nik!r}")
+        problems.append(Pesan("NIK harus 16 angka, tertulis {nik!r}", nik=member.nik))
     if member.jenis_kelamin not in ("", "P", "L"):
-        problems.append(f"jenis_kelamin harus P atau L, tertulis {member.jenis_kelamin!r}")
+        problems.append(Pesan("jenis_kelamin harus P atau L, tertulis {jenis_kelamin!r}",
+                              jenis_kelamin=member.jenis_kelamin))
     for label, value in (("nama", member.nama), ("alamat", member.alamat), ("telepon", member.telepon)):
         problem = _text_problem(label, value)
         if problem:
@@ -174,9 +192,10 @@ def pokok_amount(kop: Koperasi, date: dt.date) -> Decimal:
     """The simpanan pokok in force on ``date``; :class:`InputError` if no policy sets it."""
     number = kop.policies.amount("simpanan-pokok", date)
     if number is None or number <= 0:
-        raise InputError(
-            f"belum ada kebijakan simpanan pokok yang berlaku pada {date}",
+        raise InputError.pesan(
+            "belum ada kebijakan simpanan pokok yang berlaku pada {tanggal}",
             hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-pokok" 100000 IDR',
+            tanggal=date,
         )
     return number
 
@@ -194,19 +213,20 @@ def join_many(
     """Several members join; every member is checked first and all problems are reported at once."""
     today = today or dt.date.today()
     closed = closed_years(kop)
-    problems: list[str] = []
+    problems: list[Pesan] = []
     seen: set[str] = set()
     niks: dict[str, str] = {}
     for member in members:
         found = member_problems(member) + join_date_problems(kop, member, today, closed, seen)
         if member.nik and member.nik in niks:
-            found.append(f"NIK {member.nik} juga dipakai untuk {niks[member.nik]}")
-        problems += [f"{member.id or '?'}: {problem}" for problem in found]
+            found.append(Pesan("NIK {nik} juga dipakai untuk {anggota}", nik=member.nik, anggota=niks[member.nik]))
+        problems += [Pesan("{anggota}: {masalah}", anggota=member.id or "?", masalah=problem) for problem in found]
         seen.add(member.id)
         if member.nik:
             niks.setdefault(member.nik, member.id)
     if problems:
-        raise InputError("anggota tidak bisa didaftarkan; tidak ada yang ditulis:\n  " + "\n  ".join(problems))
+        raise InputError.pesan("anggota tidak bisa didaftarkan; tidak ada yang ditulis:\n  {masalah}",
+                               masalah=Pesan.gabung("\n  ", problems))
     entries: list[data.Directive] = []
     for member in members:
         entries += _join(kop, member, kas or kop.roots.kas)
@@ -215,28 +235,30 @@ def join_many(
 
 def join_date_problems(
     kop: Koperasi, member: NewMember, today: dt.date, closed: set[int], seen: set[str]
-) -> list[str]:
+) -> list[Pesan]:
     """Problems of a new member against the books: duplicate id, bad date, no pokok policy."""
-    problems: list[str] = []
+    problems: list[Pesan] = []
     if member.id in kop.members:
         existing = kop.members[member.id]
-        problems.append(f"id {member.id} sudah terdaftar ({existing.nama}, sejak {existing.tanggal_masuk}); pakai id lain")
+        problems.append(Pesan("id {anggota} sudah terdaftar ({nama}, sejak {tanggal_masuk}); pakai id lain",
+                              anggota=member.id, nama=existing.nama, tanggal_masuk=existing.tanggal_masuk))
     elif member.id in seen:
-        problems.append(f"id {member.id} muncul dua kali")
+        problems.append(Pesan("id {anggota} muncul dua kali", anggota=member.id))
     if member.nik:
         holder = next((m for m in kop.members.values() if m.nik == member.nik), None)
         if holder is not None and holder.id != member.id:
-            problems.append(f"NIK {member.nik} sudah terdaftar atas {holder.id} ({holder.nama})")
+            problems.append(Pesan("NIK {nik} sudah terdaftar atas {anggota} ({nama})",
+                                  nik=member.nik, anggota=holder.id, nama=holder.nama))
     problem = date_problem(kop, member.tanggal_masuk, today, closed)
     if problem:
         problems.append(problem)
     else:
         number = kop.policies.amount("simpanan-pokok", member.tanggal_masuk)
         if number is None or number <= 0:
-            problems.append(
-                f"belum ada kebijakan simpanan pokok yang berlaku pada {member.tanggal_masuk} "
-                '(tambahkan misalnya custom "kebijakan" "simpanan-pokok" 100000 IDR)'
-            )
+            problems.append(Pesan(
+                "belum ada kebijakan simpanan pokok yang berlaku pada {tanggal} "
+                '(tambahkan misalnya custom "kebijakan" "simpanan-pokok" 100000 IDR)', tanggal=member.tanggal_masuk,
+            ))
     return problems
 
 
@@ -298,9 +320,10 @@ def exit_plan(
     active_member(kop, member_id, date)
     later = [e.date for e in kop.transactions if e.date > date and _touches_member(kop, e, member_id)]
     if later:
-        raise InputError(
-            f"anggota {member_id} masih punya transaksi setelah {date} (pertama pada {min(later)})",
+        raise InputError.pesan(
+            "anggota {anggota} masih punya transaksi setelah {tanggal} (pertama pada {pertama})",
             hint="Catat keluarnya pada atau setelah transaksi terakhirnya.",
+            anggota=member_id, tanggal=date, pertama=min(later),
         )
     bal = kop.member_balance(member_id, date)
     capital = bal.pokok + bal.wajib
@@ -348,7 +371,7 @@ def exit_entries(
     """
     problem = _text_problem("alasan", alasan)
     if problem:
-        raise InputError(problem)
+        raise InputError.pesan(problem.teks, **problem.nilai)
     plan = exit_plan(kop, member_id, date, set_off_loan=set_off_loan, payout=payout, today=today)
     roots, cur = kop.roots, kop.currency
     kas = kas or roots.kas
@@ -400,10 +423,16 @@ def leaver_payout_entries(
     check_date(kop, date, today)
     member = kop.member(member_id)
     if member.tanggal_keluar is None or member.tanggal_keluar > date:
-        raise InputError(f"anggota {member_id} belum keluar per {date}; catat dulu keluarnya (kop anggota keluar)")
+        raise InputError.pesan(
+            "anggota {anggota} belum keluar per {tanggal}; catat dulu keluarnya (kop anggota keluar)",
+            anggota=member_id, tanggal=date,
+        )
     owed = kop.member_balance(member_id).keluar
     if owed <= 0:
-        raise InputError(f"tidak ada simpanan yang masih harus dibayar kepada anggota {member_id}")
+        raise InputError.pesan(
+            "tidak ada simpanan yang masih harus dibayar kepada anggota {anggota}",
+            anggota=member_id,
+        )
     roots, cur = kop.roots, kop.currency
     return [transaction(
         date, f"Pembayaran simpanan anggota keluar: {member.nama}", [TAG_KELUAR],

@@ -76,15 +76,19 @@ def write_report(out: Path, content: str | bytes, *, protected: Iterable[Path] =
     target = out.resolve()
     for book in protected:
         if target == book or _same_file(target, book):
-            raise InputError(
-                f"--out {out} menunjuk berkas buku ({book}); laporan tidak pernah ditulis ke atas buku",
+            raise InputError.pesan(
+                "--out {out} menunjuk berkas buku ({buku}); laporan tidak pernah ditulis ke atas buku",
                 hint="Pilih nama berkas lain untuk laporan, misalnya laporan-2025.html.",
+                out=out, buku=book,
             )
     data_bytes = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
         if target.exists() and not stat.S_ISREG(target.stat().st_mode):
             if target.is_dir():
-                raise InputError(f"--out {out} adalah folder; sebutkan nama berkas")
+                raise InputError.pesan(
+                    "--out {out} adalah folder; sebutkan nama berkas",
+                    out=out,
+                )
             with open(target, "wb") as handle:  # a device or a pipe: no rename possible
                 handle.write(data_bytes)
                 handle.flush()
@@ -92,9 +96,10 @@ def write_report(out: Path, content: str | bytes, *, protected: Iterable[Path] =
         target.parent.mkdir(parents=True, exist_ok=True)
         _replace_file(target, data_bytes)
     except OSError as exc:
-        raise WriteFault(
-            f"{out} tidak bisa ditulis: {fault_message(exc)}; tidak ada berkas setengah jadi yang tertinggal",
+        raise WriteFault.pesan(
+            "{out} tidak bisa ditulis: {sebab}; tidak ada berkas setengah jadi yang tertinggal",
             hint="Periksa izin folder dan sisa ruang disk, atau pilih --out di tempat lain.",
+            out=out, sebab=fault_message(exc),
         ) from None
     return out
 
@@ -172,12 +177,11 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango/GObject libraries missing
-        raise InputError(
-            f"keluaran PDF memerlukan WeasyPrint dan pustaka Pango, yang belum tersedia ({exc})",
-            hint=(
-                "Pasang dengan: pip install 'kopledger[pdf]' dan "
-                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (atau pilih --format html)."
-            ),
+        raise InputError.pesan(
+            "keluaran PDF memerlukan WeasyPrint dan pustaka Pango, yang belum tersedia ({sebab})",
+            hint="Pasang dengan: pip install 'kopledger[pdf]' dan apt-get install libpango-1.0-0 "
+                 "libpangoft2-1.0-0 (atau pilih --format html).",
+            sebab=exc,
         ) from None
     pdf: bytes = HTML(string=html, base_url=base_url or str(Path.cwd())).write_pdf()
     return pdf
@@ -376,7 +380,10 @@ def render_laporan(
     parts = list(jenis or JENIS)
     unknown = [p for p in parts if p not in JENIS]
     if unknown:
-        raise InputError(f"laporan tidak dikenal: {unknown[0]!r}; pakai salah satu dari {', '.join(JENIS)} atau semua")
+        raise InputError.pesan(
+            "laporan tidak dikenal: {laporan!r}; pakai salah satu dari {pilihan} atau semua",
+            laporan=unknown[0], pilihan=', '.join(JENIS),
+        )
     if fmt == "json":
         from kopledger.jsondata import dumps
 
@@ -389,7 +396,10 @@ def render_laporan(
     if fmt in ("html", "pdf"):
         html = render("laporan/laporan.html.j2", context, lang=lang, template_dir=template_dir)
         return html if fmt == "html" else html_to_pdf(html)
-    raise InputError(f"format tidak dikenal: {fmt!r}; pakai salah satu dari {', '.join(FORMATS)}")
+    raise InputError.pesan(
+        "format tidak dikenal: {fmt!r}; pakai salah satu dari {pilihan}",
+        fmt=fmt, pilihan=', '.join(FORMATS),
+    )
 
 
 def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:

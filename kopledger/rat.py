@@ -146,8 +146,10 @@ def rat_date(kop: Koperasi, year: int, texts: dict[str, str]) -> dt.date | None:
         try:
             return dt.date.fromisoformat(texts["tanggal"].strip())
         except ValueError:
-            raise InputError(
-                f'rat-teks "tanggal" harus tanggal seperti "{year + 1}-03-15", tertulis {texts["tanggal"]!r}; perbaiki nilainya'
+            raise InputError.pesan(
+                'rat-teks "tanggal" harus tanggal seperti "{tahun_rat}-03-15", tertulis {tanggal!r}; '
+                'perbaiki nilainya',
+                tahun_rat=year + 1, tanggal=texts["tanggal"],
             ) from None
     booked = existing_allocation(kop, year)
     return booked.date if booked is not None else None
@@ -337,7 +339,10 @@ def render_rat(
     from kopledger.render import render
 
     if fmt not in ("html", "pdf"):
-        raise InputError(f"format RAT tidak dikenal: {fmt!r}; pakai html atau pdf")
+        raise InputError.pesan(
+            "format RAT tidak dikenal: {fmt!r}; pakai html atau pdf",
+            fmt=fmt,
+        )
     lang = lang or pack.lang
     context = {
         "pack": pack,

@@ -56,9 +56,15 @@ def _read_catalogs(folder: Path) -> dict[str, str]:
             try:
                 data = json.loads(file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise InputError(f"{file}: bukan katalog terjemahan JSON yang sah ({exc}); perbaiki isi berkasnya") from None
+                raise InputError.pesan(
+                    "{berkas}: bukan katalog terjemahan JSON yang sah ({sebab}); perbaiki isi berkasnya",
+                    berkas=file, sebab=exc,
+                ) from None
             if not isinstance(data, dict):
-                raise InputError(f"{file}: katalog terjemahan harus objek JSON teks → teks; perbaiki isi berkasnya")
+                raise InputError.pesan(
+                    "{berkas}: katalog terjemahan harus objek JSON teks → teks; perbaiki isi berkasnya",
+                    berkas=file,
+                )
             merged.update({str(k): str(v) for k, v in data.items()})
     return merged
 
@@ -92,14 +98,19 @@ def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[s
 def environment(lang: str = "id", template_dir: str | Path | None = None) -> jinja2.Environment:
     """A Jinja environment with kopledger's filters, for ``lang``; ``template_dir`` overrides."""
     if lang not in LANGS:
-        raise InputError(f"bahasa tidak dikenal: {lang!r}; pakai salah satu dari {', '.join(LANGS)}")
+        raise InputError.pesan(
+            "bahasa tidak dikenal: {lang!r}; pakai salah satu dari {pilihan}",
+            lang=lang, pilihan=', '.join(LANGS),
+        )
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         folder = Path(template_dir)
         if not folder.is_dir():
-            raise InputError(
-                f"folder templat tidak ditemukan: {folder}",
-                hint="Sebutkan folder yang ada; templat di dalamnya menggantikan templat kopledger yang bernama sama.",
+            raise InputError.pesan(
+                "folder templat tidak ditemukan: {folder}",
+                hint="Sebutkan folder yang ada; templat di dalamnya menggantikan templat kopledger yang "
+                     "bernama sama.",
+                folder=folder,
             )
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
@@ -146,9 +157,15 @@ def render(
         env = _shared_environment(lang, str(template_dir) if template_dir is not None else None)
         return env.get_template(template).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise InputError(f"templat tidak ditemukan: {exc.name}; periksa nama templat atau folder --templat") from None
+        raise InputError.pesan(
+            "templat tidak ditemukan: {templat}; periksa nama templat atau folder --templat",
+            templat=exc.name,
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{exc.filename or exc.name}:{exc.lineno}: kesalahan tulis di templat: {exc.message}; perbaiki baris itu") from None
+        raise InputError.pesan(
+            "{berkas}:{baris}: kesalahan tulis di templat: {sebab}; perbaiki baris itu",
+            berkas=exc.filename or exc.name, baris=exc.lineno, sebab=exc.message,
+        ) from None
 
 
 def render_document(
@@ -165,4 +182,4 @@ def render_document(
         from kopledger.output import html_to_pdf
 
         return html_to_pdf(html)
-    raise InputError(f"format tidak dikenal: {fmt!r}; pakai txt, html atau pdf")
+    raise InputError.pesan("format tidak dikenal: {fmt!r}; pakai txt, html atau pdf", fmt=fmt)

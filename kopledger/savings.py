@@ -38,7 +38,7 @@ from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
 from kopledger.balances import weight
 from kopledger.config import Member, Policies
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 from kopledger.members import (
@@ -80,7 +80,10 @@ def parse_month(text: str) -> tuple[int, int]:
         if not 1 <= month <= 12 or not 1900 <= year <= 2999 or not (year_s + month_s).isascii():
             raise ValueError
     except ValueError:
-        raise InputError(f"bulan {text!r} tidak sah: tulis YYYY-MM, misalnya 2025-01") from None
+        raise InputError.pesan(
+            "bulan {bulan!r} tidak sah: tulis YYYY-MM, misalnya 2025-01",
+            bulan=text,
+        ) from None
     return year, month
 
 
@@ -302,17 +305,25 @@ def wajib_entries(
     today = today or dt.date.today()
     start, end = first_day(bulan), last_day(bulan)
     if start > today:
-        raise InputError(f"bulan {bulan} ada di masa depan (hari ini {today}); pilih bulan yang sudah berjalan")
+        raise InputError.pesan(
+            "bulan {bulan} ada di masa depan (hari ini {hari_ini}); pilih bulan yang sudah berjalan",
+            bulan=bulan, hari_ini=today,
+        )
     if tanggal is None:
         tanggal = today if start <= today <= end else end
     if tanggal < start:
-        raise InputError(f"tanggal {tanggal} sebelum bulan {bulan} yang dibayar; pakai tanggal di bulan itu atau sesudahnya")
+        raise InputError.pesan(
+            "tanggal {tanggal} sebelum bulan {bulan} yang dibayar; pakai tanggal di bulan itu atau "
+            "sesudahnya",
+            tanggal=tanggal, bulan=bulan,
+        )
     check_date(kop, tanggal, today)
     due = wajib_due(kop, bulan)
     if due <= 0:
-        raise InputError(
-            f"belum ada kebijakan simpanan wajib yang berlaku untuk {bulan}",
+        raise InputError.pesan(
+            "belum ada kebijakan simpanan wajib yang berlaku untuk {bulan}",
             hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR',
+            bulan=bulan,
         )
     payments = _wajib_payments(kop, None)
     roots, cur = kop.roots, kop.currency
@@ -357,9 +368,15 @@ def _kind(jenis: str | MemberKind) -> MemberKind:
     try:
         kind = MemberKind(jenis)
     except ValueError:
-        raise InputError(f"jenis simpanan tidak dikenal: {jenis!r}; pakai sukarela atau berjangka") from None
+        raise InputError.pesan(
+            "jenis simpanan tidak dikenal: {jenis!r}; pakai sukarela atau berjangka",
+            jenis=jenis,
+        ) from None
     if kind not in SAVINGS_KINDS:
-        raise InputError(f"{jenis!r} bukan jenis simpanan yang bisa dipakai di sini; pakai sukarela atau berjangka")
+        raise InputError.pesan(
+            "{jenis!r} bukan jenis simpanan yang bisa dipakai di sini; pakai sukarela atau berjangka",
+            jenis=jenis,
+        )
     return kind
 
 
@@ -376,10 +393,11 @@ def deposit_entries(
     """A deposit into simpanan sukarela (default) or berjangka: Dr Kas / Cr the member's account."""
     kind = _kind(jenis)
     if kind not in _TAGS:
-        raise InputError(
-            f"simpanan {kind.value} tidak disetor dengan perintah setor",
-            hint="Simpanan pokok dibayar saat masuk (kop anggota tambah); "
-            "simpanan wajib dengan: kop simpanan wajib --bulan YYYY-MM",
+        raise InputError.pesan(
+            "simpanan {jenis} tidak disetor dengan perintah setor",
+            hint="Simpanan pokok dibayar saat masuk (kop anggota tambah); simpanan wajib dengan: kop "
+                 "simpanan wajib --bulan YYYY-MM",
+            jenis=kind.value,
         )
     number = check_amount(jumlah)
     check_date(kop, tanggal, today)
@@ -413,20 +431,26 @@ def withdrawal_entries(
     check_date(kop, tanggal, today)
     member = kop.member(member_id)
     if kind not in _TAGS:
-        raise InputError(
-            f"simpanan {kind.value} {member_id} tidak boleh diambil selama masih menjadi anggota",
+        raise InputError.pesan(
+            "simpanan {jenis} {anggota} tidak boleh diambil selama masih menjadi anggota",
             hint="Simpanan ini dibayarkan saat keluar: kop anggota keluar BUKU --anggota ID",
+            jenis=kind.value, anggota=member_id,
         )
     if member.tanggal_masuk > tanggal:
-        raise InputError(f"anggota {member_id} baru masuk pada {member.tanggal_masuk}, setelah {tanggal}; pakai tanggal pada atau setelah tanggal masuk")
+        raise InputError.pesan(
+            "anggota {anggota} baru masuk pada {tanggal_masuk}, setelah {tanggal}; pakai tanggal pada atau "
+            "setelah tanggal masuk",
+            anggota=member_id, tanggal_masuk=member.tanggal_masuk, tanggal=tanggal,
+        )
     field = kind.value
     on_date = getattr(kop.member_balance(member_id, tanggal), field)
     at_end = getattr(kop.member_balance(member_id), field)
     available = min(on_date, at_end)
     if number > available:
-        raise InputError(
-            f"penarikan {rupiah(number)} melebihi saldo {_LABEL[kind].lower()} "
-            f"{member_id} ({rupiah(available)}); tarik paling banyak sebesar saldonya"
+        raise InputError.pesan(
+            "penarikan {jumlah} melebihi saldo {simpanan} {anggota} ({saldo}); tarik paling banyak sebesar "
+            "saldonya",
+            jumlah=rupiah(number), simpanan=Pesan.kata(_LABEL[kind].lower()), anggota=member_id, saldo=rupiah(available),
         )
     roots, cur = kop.roots, kop.currency
     return [transaction(
@@ -453,9 +477,15 @@ def shu_to_sukarela_entries(
     owed = kop.member_balance(member_id, tanggal).utang_shu
     number = owed if jumlah is None else check_amount(jumlah)
     if number <= 0:
-        raise InputError(f"tidak ada SHU yang masih harus dibayar kepada {member_id} per {tanggal}")
+        raise InputError.pesan(
+            "tidak ada SHU yang masih harus dibayar kepada {anggota} per {tanggal}",
+            anggota=member_id, tanggal=tanggal,
+        )
     if number > owed:
-        raise InputError(f"pembayaran SHU {rupiah(number)} melebihi SHU yang terutang kepada {member_id} ({rupiah(owed)})")
+        raise InputError.pesan(
+            "pembayaran SHU {jumlah} melebihi SHU yang terutang kepada {anggota} ({terutang})",
+            jumlah=rupiah(number), anggota=member_id, terutang=rupiah(owed),
+        )
     roots, cur = kop.roots, kop.currency
     return [transaction(
         tanggal, f"SHU ke simpanan sukarela {member.nama}", [TAG_SHU_BAYAR, TAG_SUKARELA],
@@ -554,7 +584,10 @@ def member_statements(
     """Statements of ``member_ids`` (default: every member joined by ``sampai``, except those
     who left before ``dari`` with nothing left), by id."""
     if dari is not None and dari > sampai:
-        raise InputError(f"--dari {dari} setelah --sampai {sampai}; tukar kedua tanggalnya")
+        raise InputError.pesan(
+            "--dari {dari} setelah --sampai {sampai}; tukar kedua tanggalnya",
+            dari=dari, sampai=sampai,
+        )
     if member_ids is None:
         chosen = [m for m in sorted(kop.members.values(), key=lambda m: m.id) if m.tanggal_masuk <= sampai]
     else:

@@ -96,17 +96,32 @@ def annuity_payment(pokok: Decimal, bunga: Decimal, tenor: int) -> Decimal:
 def check_terms(pokok: Decimal, bunga: Decimal, tenor: int, metode: str) -> None:
     """Raise :class:`InputError` when the loan terms are out of range."""
     if not isinstance(pokok, Decimal) or not pokok.is_finite() or pokok <= 0 or pokok != pokok.to_integral_value():
-        raise InputError(f"pokok pinjaman harus bilangan bulat rupiah > 0, bukan {pokok}",
-                         hint="Contoh: --pokok 5000000")
+        raise InputError.pesan(
+            "pokok pinjaman harus bilangan bulat rupiah > 0, bukan {pokok}",
+            hint="Contoh: --pokok 5000000",
+            pokok=pokok,
+        )
     if pokok > MAX_POKOK:
-        raise InputError(f"pokok pinjaman {pokok} terlalu besar (maksimum {MAX_POKOK})")
+        raise InputError.pesan(
+            "pokok pinjaman {pokok} terlalu besar (maksimum {max_pokok})",
+            pokok=pokok, max_pokok=MAX_POKOK,
+        )
     if not isinstance(bunga, Decimal) or not bunga.is_finite() or bunga < 0 or bunga > MAX_BUNGA:
-        raise InputError(f"bunga harus persen setahun antara 0 dan {MAX_BUNGA}, bukan {bunga}",
-                         hint="Contoh: --bunga 12 berarti 12% setahun (1% sebulan).")
+        raise InputError.pesan(
+            "bunga harus persen setahun antara 0 dan {max_bunga}, bukan {bunga}",
+            hint="Contoh: --bunga 12 berarti 12% setahun (1% sebulan).",
+            max_bunga=MAX_BUNGA, bunga=bunga,
+        )
     if isinstance(tenor, bool) or not isinstance(tenor, int) or tenor < 1 or tenor > MAX_TENOR:
-        raise InputError(f"tenor harus 1 sampai {MAX_TENOR} bulan, bukan {tenor}")
+        raise InputError.pesan(
+            "tenor harus 1 sampai {max_tenor} bulan, bukan {tenor}",
+            max_tenor=MAX_TENOR, tenor=tenor,
+        )
     if metode not in METODE:
-        raise InputError(f"metode pinjaman tidak dikenal {metode!r}; gunakan salah satu: {', '.join(METODE)}")
+        raise InputError.pesan(
+            "metode pinjaman tidak dikenal {metode!r}; gunakan salah satu: {pilihan}",
+            metode=metode, pilihan=', '.join(METODE),
+        )
 
 
 def due_date(mulai: dt.date, ke: int) -> dt.date:

@@ -40,7 +40,7 @@ from kopledger.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup, weight
 from kopledger.catatan import Peringatan
 from kopledger.config import ShuBasis, ShuSplit, split_in_force
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.formatting import rupiah
 from kopledger.ledger import Koperasi
 
@@ -350,22 +350,23 @@ def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
     """The ``shu-alokasi`` split in force at the end of ``year``; checked to sum to 100."""
     split = split_in_force(kop.shu_splits, _year_end(year))
     if split is None:
-        raise InputError(
-            f"belum ada shu-alokasi yang berlaku untuk {year}: pembagian SHU menurut AD/ART belum dicatat di buku",
-            hint=(
-                "Tambahkan pembagiannya, bertanggal pada atau sebelum akhir tahun, misalnya\n"
-                f'  {year}-01-01 custom "shu-alokasi" "cadangan" 25\n'
-                f'  {year}-01-01 custom "shu-alokasi" "jasa-modal" 20\n'
-                f'  {year}-01-01 custom "shu-alokasi" "jasa-usaha" 30  … (jumlahnya 100)'
-            ),
+        raise InputError.pesan(
+            "belum ada shu-alokasi yang berlaku untuk {tahun}: pembagian SHU menurut AD/ART belum dicatat "
+            "di buku",
+            hint="Tambahkan pembagiannya, bertanggal pada atau sebelum akhir tahun, misalnya\n  "
+                 "{tahun}-01-01 custom \"shu-alokasi\" \"cadangan\" 25\n  {tahun}-01-01 custom "
+                 "\"shu-alokasi\" \"jasa-modal\" 20\n  {tahun}-01-01 custom \"shu-alokasi\" \"jasa-usaha\" "
+                 "30  … (jumlahnya 100)",
+            tahun=year,
         )
     if split.total != 100:
         lines = ", ".join(_where(s.meta) or s.komponen for s in split.shares)
         detail = " + ".join(f"{s.komponen} {s.persen}" for s in split.shares)
-        raise InputError(
-            f"shu-alokasi yang berlaku untuk {year} (tanggal {split.date}) berjumlah {split.total}%, "
-            f"bukan 100%: {detail} (di {lines})",
+        raise InputError.pesan(
+            "shu-alokasi yang berlaku untuk {tahun} (tanggal {tanggal_berlaku}) berjumlah {total}%, bukan "
+            "100%: {rincian} (di {lokasi})",
             hint="Perbaiki persennya agar jumlahnya tepat 100.",
+            tahun=year, tanggal_berlaku=split.date, total=split.total, rincian=detail, lokasi=lines,
         )
     return split
 
@@ -404,10 +405,10 @@ def basis_for_year(kop: Koperasi, year: int) -> BasisPolicy:
         for account in item.accounts:
             if account in known or kop.katalog.ada(account):
                 continue
-            raise InputError(
-                f'shu-basis "{item.basis}" menyebut akun {account!r}, yang tidak ada di buku'
-                + (f" ({_where(item.meta)})" if _where(item.meta) else ""),
+            raise InputError.pesan(
+                'shu-basis "{basis}" menyebut akun {akun!r}, yang tidak ada di buku{lokasi}',
                 hint="Perbaiki nama akunnya, atau buka akun itu (open) di buku.",
+                basis=item.basis, akun=account, lokasi=f" ({_where(item.meta)})" if _where(item.meta) else "",
             )
     return BasisPolicy(
         modal=modal.accounts if modal else (roots.member_parent(MemberKind.POKOK), roots.member_parent(MemberKind.WAJIB)),
@@ -572,8 +573,12 @@ def compute_shu(
     scan = _scan_year(kop, year, policy)
     if scan.transaksi == 0:
         period = kop.period()
-        span = f"; buku berisi transaksi dari {period[0]} sampai {period[1]}" if period else ""
-        raise InputError(f"tidak ada transaksi pada tahun {year}{span}; periksa --tahun")
+        span = Pesan("; buku berisi transaksi dari {dari} sampai {sampai}", dari=period[0], sampai=period[1]) \
+            if period else ""
+        raise InputError.pesan(
+            "tidak ada transaksi pada tahun {tahun}{rentang}; periksa --tahun",
+            tahun=year, rentang=span,
+        )
     shu = scan.pendapatan - scan.beban
     rounding = str(kop.policies.value("pembulatan", end))
     warnings: list[Peringatan] = []
@@ -704,8 +709,8 @@ def _display_basis(weight: Decimal, divisor: Decimal) -> Decimal:
     return average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _loss_text(shu: Decimal) -> str:
-    return f"tahun itu rugi {rupiah(-shu)}" if shu < 0 else "hasil tahun itu nol"
+def _loss_text(shu: Decimal) -> Pesan:
+    return Pesan("tahun itu rugi {rugi}", rugi=rupiah(-shu)) if shu < 0 else Pesan("hasil tahun itu nol")
 
 
 # --- journal entries ----------------------------------------------------------------------
@@ -723,9 +728,10 @@ def _require_open(kop: Koperasi, needed: Mapping[str, str], date: dt.date) -> No
     missing = [(account, purpose) for account, purpose in needed.items() if not kop.katalog.terbuka(account, date)]
     if missing:
         lines = "\n".join(f"  {date.year}-01-01 open {a} {kop.currency}   ; {p}" for a, p in missing)
-        raise InputError(
-            f"jurnal SHU memerlukan akun yang belum dibuka pada {date}: {', '.join(a for a, _ in missing)}",
-            hint=f"Tambahkan ke buku (atau perbaiki akun pada shu-alokasi):\n{lines}",
+        raise InputError.pesan(
+            "jurnal SHU memerlukan akun yang belum dibuka pada {tanggal}: {akun}",
+            hint="Tambahkan ke buku (atau perbaiki akun pada shu-alokasi):\n{lokasi}",
+            tanggal=date, akun=', '.join(a for a, _ in missing), lokasi=lines,
         )
 
 
@@ -744,14 +750,26 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
     """
     year = result.tahun
     if result.sementara:
-        raise InputError(f"SHU {year} masih sementara dan tidak bisa dibukukan; tunggu tahun buku berakhir")
+        raise InputError.pesan(
+            "SHU {tahun} masih sementara dan tidak bisa dibukukan; tunggu tahun buku berakhir",
+            tahun=year,
+        )
     if result.rugi:
-        raise InputError(f"tidak ada SHU yang bisa dibagi untuk {year}: {_loss_text(result.shu)}")
+        raise InputError.pesan(
+            "tidak ada SHU yang bisa dibagi untuk {tahun}: {hasil}",
+            tahun=year, hasil=_loss_text(result.shu),
+        )
     if date < _year_end(year):
-        raise InputError(f"pembagian SHU {year} bertanggal RAT, sesudah tahun buku berakhir; tertulis {date}; pakai --tanggal RAT")
+        raise InputError.pesan(
+            "pembagian SHU {tahun} bertanggal RAT, sesudah tahun buku berakhir; tertulis {tanggal}; pakai "
+            "--tanggal RAT",
+            tahun=year, tanggal=date,
+        )
     if result.ditutup and date.year == year:
-        raise InputError(
-            f"{year} sudah ditutup (tutup-buku): beri tanggal pembagian SHU-nya pada tanggal RAT di {year + 1}"
+        raise InputError.pesan(
+            "{tahun} sudah ditutup (tutup-buku): beri tanggal pembagian SHU-nya pada tanggal RAT di "
+            "{tahun_rat}",
+            tahun=year, tahun_rat=year + 1,
         )
     roots = kop.roots
     currency = kop.currency
@@ -770,7 +788,10 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
         if number == 0:
             continue
         if not line.akun:
-            raise InputError(f"komponen SHU {line.komponen!r} belum punya akun: tambahkan metadata akun pada shu-alokasi-nya")
+            raise InputError.pesan(
+                "komponen SHU {komponen!r} belum punya akun: tambahkan metadata akun pada shu-alokasi-nya",
+                komponen=line.komponen,
+            )
         needed[line.akun] = f"SHU {line.komponen}"
         postings.append(_posting(line.akun, -number, currency))
         numbers.append(-number)
@@ -780,10 +801,16 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
             postings.append(_posting(account, -member.jumlah, currency, {K.META_ANGGOTA: member.id}))
             numbers.append(-member.jumlah)
     if result.cadangan_dibukukan != result.shu - funds - member_total:
-        raise InputError(f"hasil SHU {year} tidak cocok jumlahnya; hitung ulang dari buku")
+        raise InputError.pesan(
+            "hasil SHU {tahun} tidak cocok jumlahnya; hitung ulang dari buku",
+            tahun=year,
+        )
     total = sum(numbers, ZERO)
     if total != 0:  # pragma: no cover - guarded by the check above
-        raise InputError(f"jurnal pembagian SHU {year} tidak seimbang ({total})")
+        raise InputError.pesan(
+            "jurnal pembagian SHU {tahun} tidak seimbang ({total})",
+            tahun=year, total=total,
+        )
     _require_open(kop, needed, date)
     meta = data.new_metadata(SOURCE, 0)
     return data.Transaction(
@@ -822,18 +849,26 @@ def payout_entries(
     """
     year = result.tahun
     if ke not in PAYOUT_TARGETS:
-        raise InputError(f"tujuan pembayaran tidak dikenal: {ke!r}; pakai salah satu dari {', '.join(PAYOUT_TARGETS)}")
+        raise InputError.pesan(
+            "tujuan pembayaran tidak dikenal: {ke!r}; pakai salah satu dari {pilihan}",
+            ke=ke, pilihan=', '.join(PAYOUT_TARGETS),
+        )
     allocation = existing_allocation(kop, year)
     if allocation is None:
-        raise InputError(
-            f"SHU {year} belum dibagi (dialokasikan) di buku",
-            hint=f"Tulis dulu pembagiannya: kop shu BUKU --tahun {year} --tulis --tanggal YYYY-MM-DD",
+        raise InputError.pesan(
+            "SHU {tahun} belum dibagi (dialokasikan) di buku",
+            hint="Tulis dulu pembagiannya: kop shu BUKU --tahun {tahun} --tulis --tanggal YYYY-MM-DD",
+            tahun=year,
         )
     if date < allocation.date:
-        raise InputError(f"tanggal pembayaran {date} sebelum tanggal pembagian SHU ({allocation.date}); pakai tanggal sesudahnya")
+        raise InputError.pesan(
+            "tanggal pembayaran {tanggal} sebelum tanggal pembagian SHU ({tanggal_bagi}); pakai tanggal "
+            "sesudahnya",
+            tanggal=date, tanggal_bagi=allocation.date,
+        )
     owed = {k: v for k, v in sorted(booked_shu(kop, year).items()) if v != 0}
     if not owed:
-        raise InputError(f"SHU {year} sudah dibayarkan seluruhnya")
+        raise InputError.pesan("SHU {tahun} sudah dibayarkan seluruhnya", tahun=year)
     roots = kop.roots
     currency = kop.currency
     names = {m.id: m.nama for m in result.anggota}
@@ -927,16 +962,23 @@ def render_slips(
     from kopledger.render import render
 
     if fmt not in ("html", "txt"):
-        raise InputError(f"format slip tidak dikenal: {fmt!r}; pakai html atau txt")
+        raise InputError.pesan(
+            "format slip tidak dikenal: {fmt!r}; pakai html atau txt",
+            fmt=fmt,
+        )
     if result.rugi:
-        raise InputError(f"tidak ada SHU yang dibagi untuk {result.tahun} ({_loss_text(result.shu)}): tidak ada slip")
+        raise InputError.pesan(
+            "tidak ada SHU yang dibagi untuk {tahun} ({hasil}): tidak ada slip",
+            tahun=result.tahun, hasil=_loss_text(result.shu),
+        )
     members = list(result.anggota)
     if anggota:
         by_id = {m.id: m for m in result.anggota}
         missing = [i for i in anggota if i not in by_id]
         if missing:
-            raise InputError(
-                f"tidak ada slip SHU untuk {', '.join(missing)}: bukan anggota penerima SHU {result.tahun}"
+            raise InputError.pesan(
+                "tidak ada slip SHU untuk {anggota}: bukan anggota penerima SHU {tahun}",
+                anggota=', '.join(missing), tahun=result.tahun,
             )
         members = [by_id[i] for i in anggota]
     context = _context(kop, result)

@@ -694,10 +694,11 @@ def build_statements(kop: Koperasi, year: int) -> FinancialStatements:
         aset = neraca.totals["total_aset"][col]
         le = neraca.totals["total_liabilitas_ekuitas"][col]
         if aset != le:
-            raise LedgerHasErrors(
-                f"neraca {label} tidak seimbang: aset {aset} ≠ liabilitas + ekuitas {le}",
+            raise LedgerHasErrors.pesan(
+                "neraca {tahun} tidak seimbang: aset {aset} ≠ liabilitas + ekuitas {liabilitas_ekuitas}",
                 [KopError.pesan(None, "selisih {selisih} {mata_uang}", None, selisih=aset - le, mata_uang=currency)],
                 hint="Ini bug di kopledger atau susunan buku yang belum didukung; mohon laporkan.",
+                tahun=label, aset=aset, liabilitas_ekuitas=le,
             )
     phu = _phu(katalog, roots, cur_p.pl, prior_p.pl)
     opening_cols = (_equity_columns(katalog, end_prior, res_prior),

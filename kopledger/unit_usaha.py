@@ -173,10 +173,14 @@ def unit_report(kop: Any, unit: str, year: int) -> UnitReport:
     mapping = account_units(kop)
     known = set(mapping.values())
     if unit not in known:
-        raise InputError(
-            f"unit usaha {unit!r} tidak ada di buku",
-            hint=("Unit yang ada: " + ", ".join(sorted(known))) if known else
-            'Tandai akun dengan metadata unit pada baris open, misalnya: 2024-01-01 open Pendapatan:Anggota:Toko\n  unit: "toko"',
+        if known:
+            raise InputError.pesan("unit usaha {unit!r} tidak ada di buku", hint="Unit yang ada: {unit_ada}",
+                                   unit=unit, unit_ada=", ".join(sorted(known)))
+        raise InputError.pesan(
+            "unit usaha {unit!r} tidak ada di buku",
+            hint='Tandai akun dengan metadata unit pada baris open, misalnya: 2024-01-01 open Pendapatan:Anggota:Toko\n'
+                 '  unit: "toko"',
+            unit=unit,
         )
     roots = kop.roots
     labels: dict[str, str] = {}

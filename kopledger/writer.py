@@ -50,7 +50,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from kopledger import cache
-from kopledger.errors import InputError, KopledgerError, LedgerHasErrors
+from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
 
 if TYPE_CHECKING:
     from kopledger.ledger import Koperasi
@@ -88,16 +88,19 @@ _FAULTS = {
 
 
 def fault_message(exc: OSError) -> str:
-    """An OSError as a short Indonesian reason (``disk penuh``…), else its own text."""
-    return _FAULTS.get(exc.errno or 0, exc.strerror or str(exc))
+    """An OSError as a short Indonesian reason (``disk penuh``…, a :class:`Pesan`, so it is
+    translated with the error), else its own text."""
+    reason = _FAULTS.get(exc.errno or 0)
+    return Pesan.kata(reason) if reason else exc.strerror or str(exc)
 
 
 def check_bukti(bukti: str) -> str:
     """``bukti`` if it is a valid receipt number, else :class:`InputError` saying what is allowed."""
     if not BUKTI_RE.fullmatch(bukti):
-        raise InputError(
-            f"--bukti {bukti!r} tidak sah: pakai huruf, angka dan . / _ - saja (paling banyak 40), "
-            "misalnya KW-2026-0012"
+        raise InputError.pesan(
+            "--bukti {bukti!r} tidak sah: pakai huruf, angka dan . / _ - saja (paling banyak 40), misalnya "
+            "KW-2026-0012",
+            bukti=bukti,
         )
     return bukti
 
@@ -233,11 +236,12 @@ def _refuse_known_bukti(entries: Sequence[data.Directive], bukti: str) -> None:
     if found is None:
         return
     where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
-    raise AlreadyWritten(
-        f"bukti {bukti} sudah tercatat di buku ({where}, tanggal {found.date}); tidak ada yang ditulis",
+    raise AlreadyWritten.pesan(
+        "bukti {bukti} sudah tercatat di buku ({lokasi}, tanggal {tanggal}); tidak ada yang ditulis",
         where,
-        hint="Perintah ini sudah pernah berhasil (mungkin sebelum terputus); periksa catatan itu, "
-        "jangan diulang. Untuk transaksi lain, pakai nomor bukti lain.",
+        hint="Perintah ini sudah pernah berhasil (mungkin sebelum terputus); periksa catatan itu, jangan "
+             "diulang. Untuk transaksi lain, pakai nomor bukti lain.",
+        bukti=bukti, lokasi=where, tanggal=found.date,
     )
 
 
@@ -267,28 +271,30 @@ def _append(
 ) -> AppendResult:
     shown = Path(ledger)
     if not shown.is_file():
-        raise InputError(
-            f"berkas buku tidak ditemukan: {shown}",
+        raise InputError.pesan(
+            "berkas buku tidak ditemukan: {buku}",
             hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
+            buku=shown,
         )
     path = shown.resolve()  # write through a symlink to its target
     try:
         with ledger_lock(path):
             return _append_locked(shown, path, make_text, dry_run=dry_run)
     except OSError as exc:
-        raise WriteFault(
-            f"buku {shown} tidak bisa ditulis: {fault_message(exc)} ({exc.filename or path.parent}); "
-            "tidak ada yang ditulis, buku tidak berubah",
+        raise WriteFault.pesan(
+            "buku {buku} tidak bisa ditulis: {sebab} ({lokasi}); tidak ada yang ditulis, buku tidak berubah",
             hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+            buku=shown, sebab=fault_message(exc), lokasi=exc.filename or path.parent,
         ) from None
 
 
 def _refuse_locked(shown: Path, path: Path) -> None:
     if not writable_bits(path):
-        raise LedgerLocked(
-            f"buku {shown} dikunci (izin berkas {oct(path.stat().st_mode & 0o777)[2:]}, tanpa izin tulis); "
-            "kopledger tidak menulis buku yang dikunci, juga sebagai root",
-            hint=f"Bila memang boleh ditulis, buka kuncinya dulu: chmod u+w {shown}",
+        raise LedgerLocked.pesan(
+            "buku {buku} dikunci (izin berkas {izin}, tanpa izin tulis); kopledger tidak menulis buku yang "
+            "dikunci, juga sebagai root",
+            hint="Bila memang boleh ditulis, buka kuncinya dulu: chmod u+w {buku}",
+            buku=shown, izin=oct(path.stat().st_mode & 0o777)[2:],
         )
 
 
@@ -306,15 +312,19 @@ def _append_locked(
     loaded = _load_books(path)
     errors = loaded[1]
     if errors:
-        raise LedgerHasErrors(
-            f"{shown} sudah berisi {len(errors)} kesalahan; tidak ada yang ditulis:",
+        raise LedgerHasErrors.pesan(
+            "{buku} sudah berisi {jumlah} kesalahan; tidak ada yang ditulis:",
             errors,
             hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
+            buku=shown, jumlah=len(errors),
         )
     try:
         text = make_text(loaded)
     except OSError as exc:  # reading something else (an import file) failed: not a write fault
-        raise InputError(f"{exc.filename or ''} tidak bisa dibaca: {exc.strerror or exc}; tidak ada yang ditulis") from None
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca: {sebab}; tidak ada yang ditulis",
+            berkas=exc.filename or '', sebab=exc.strerror or exc,
+        ) from None
     del loaded  # one set of books in memory at a time
     if not text.strip():
         return AppendResult(shown, "", False)
@@ -336,8 +346,9 @@ def _append_locked(
         else:
             new_errors = [_rename_source(e, tmp, shown) for e in new_errors]
         if new_errors:
-            raise LedgerHasErrors(
-                "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:", new_errors
+            raise LedgerHasErrors.pesan(
+                "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
+                new_errors,
             )
         if not dry_run:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
@@ -357,10 +368,10 @@ def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -
     try:
         return _create_file(target, text, mode)
     except OSError as exc:
-        raise WriteFault(
-            f"{target} tidak bisa dibuat: {fault_message(exc)} ({exc.filename or target.parent}); "
-            "tidak ada yang ditulis",
+        raise WriteFault.pesan(
+            "{berkas} tidak bisa dibuat: {sebab} ({lokasi}); tidak ada yang ditulis",
             hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+            berkas=target, sebab=fault_message(exc), lokasi=exc.filename or target.parent,
         ) from None
 
 
@@ -377,7 +388,10 @@ def _create_file(target: Path, text: str, mode: int) -> Path:
         try:
             os.link(tmp, target)
         except FileExistsError:
-            raise InputError(f"{target} sudah ada; kopledger tidak pernah menimpa berkas") from None
+            raise InputError.pesan(
+                "{berkas} sudah ada; kopledger tidak pernah menimpa berkas",
+                berkas=target,
+            ) from None
         _fsync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -173,7 +173,10 @@ def figures(
 ) -> Agregat:
     """Run the aggregation on ``engine`` for ``tahun`` (default: the latest year in the data)."""
     if tingkat not in mesin.TINGKAT:
-        raise InputError(f"tingkat wilayah tidak dikenal: {tingkat!r}; pakai {', '.join(mesin.TINGKAT)}")
+        raise InputError.pesan(
+            "tingkat wilayah tidak dikenal: {tingkat!r}; pakai {pilihan}",
+            tingkat=tingkat, pilihan=', '.join(mesin.TINGKAT),
+        )
     years = [(int(y), int(n)) for y, n in engine.rows(mesin.years_sql())]
     if tahun is None:
         tahun = years[-1][0] if years else None
@@ -222,7 +225,10 @@ def agregat(
             return figures(mesin.DuckDBEngine(con), tahun=tahun, tingkat=tingkat, ambang_npl=ambang_npl,
                            masalah=problems, jumlah_berkas=len(files), tabel=shown)
         if engine != "spark":
-            raise InputError(f"mesin tidak dikenal: {engine!r}; pakai duckdb atau spark")
+            raise InputError.pesan(
+                "mesin tidak dikenal: {mesin!r}; pakai duckdb atau spark",
+                mesin=engine,
+            )
         with tempfile.TemporaryDirectory(prefix="kop-agregat-spark-") as scratch:
             source = tables or write_parquet(con, Path(scratch))
             spark = mesin.SparkEngine.local(source, spark_master)

@@ -26,7 +26,7 @@ from typing import Any
 
 from kopledger import __version__
 from kopledger.config import customs
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.ledger import Koperasi
 from kopledger.statements import FinancialStatements, Statement
 
@@ -116,7 +116,7 @@ def validate_export(document: Any) -> None:
     """Raise :class:`InputError` listing every schema violation of ``document``."""
     problems = schema_errors(document)
     if problems:
-        raise InputError("ekspor tidak sesuai skema " + SKEMA + ":\n  " + "\n  ".join(problems))
+        raise InputError.pesan("ekspor tidak sesuai skema {skema}:\n  {masalah}", skema=SKEMA, masalah="\n  ".join(problems))
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -248,14 +248,18 @@ def build_export(
     from kopledger.closing import closed_years
 
     if year not in kop.years():
-        raise InputError(f"tahun {year} tidak punya transaksi di buku ini; tahun yang ada: "
-                         f"{', '.join(map(str, kop.years())) or '(tidak ada)'}")
+        raise InputError.pesan(
+            "tahun {tahun} tidak punya transaksi di buku ini; tahun yang ada: {tahun_ada}",
+            tahun=year, tahun_ada=", ".join(map(str, kop.years())) or Pesan("(tidak ada)"),
+        )
     locks = closed_years(kop)
     sidik = locks.get(year)
     if sidik is None and not sementara:
-        raise InputError(
-            f"tahun buku {year} belum ditutup: hanya tahun yang sudah ditutup yang bisa diekspor",
-            hint=f"Tutup dulu dengan kop tutup-buku --tahun {year}, atau ekspor angka sementara dengan --sementara.",
+        raise InputError.pesan(
+            "tahun buku {tahun} belum ditutup: hanya tahun yang sudah ditutup yang bisa diekspor",
+            hint="Tutup dulu dengan kop tutup-buku --tahun {tahun}, atau ekspor angka sementara dengan "
+                 "--sementara.",
+            tahun=year,
         )
     fs = kop.statements(year)
     info = kop.info

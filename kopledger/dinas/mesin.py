@@ -80,9 +80,10 @@ class SparkEngine:
         try:
             from pyspark.sql import SparkSession
         except ImportError:
-            raise InputError(
+            raise InputError.pesan(
                 "--engine spark memerlukan pyspark, yang belum terpasang",
-                hint="Pasang dengan: pip install 'kopledger[spark]' (dan Java 17), atau pakai --engine duckdb.",
+                hint="Pasang dengan: pip install 'kopledger[spark]' (dan Java 17), atau pakai --engine "
+                     "duckdb.",
             ) from None
         builder = (
             SparkSession.builder.appName("kop-agregat")

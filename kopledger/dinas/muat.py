@@ -282,4 +282,6 @@ def write_parquet(con: Any, out: Path, *, partisi: bool = False) -> dict[str, Pa
 def require_files(files: Sequence[Path], problems: Sequence[Masalah]) -> None:
     """Refuse an aggregation with nothing to read at all."""
     if not files and not problems:
-        raise InputError("tidak ada berkas ekspor (*.json) untuk diagregasi; sebutkan berkas atau folder ekspor")
+        raise InputError.pesan(
+            "tidak ada berkas ekspor (*.json) untuk diagregasi; sebutkan berkas atau folder ekspor",
+        )
