@@ -494,9 +494,14 @@ last_load = ""
 _LAST_KEY: dict[str, str] = {}
 
 
-def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict[str, Any]]:
+def load_books(path: str | os.PathLike[str], *, defer: bool = False) -> tuple[list[Any], list[Any], dict[str, Any]]:
     """Load the books whose main file is ``path``: (entries, errors, options), as beancount's
     loader would cold, through kopledger's cache (see the module doc). Never beancount's cache.
+
+    ``defer`` (the writer, about to append): a cold load's snapshot is not written yet. The
+    written books' state is saved instead once the write is validated
+    (:func:`validate_candidate`), else these books' at :func:`settle` — one snapshot written,
+    not two.
     """
     global last_load
     main = os.path.realpath(path)
@@ -507,14 +512,28 @@ def load_books(path: str | os.PathLike[str]) -> tuple[list[Any], list[Any], dict
 
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
             return loaded
-        state = _load_state(main)
+        state = _load_state(main, defer=defer)
     _freeze_at_exit()
     return state.entries, state.errors, state.options
 
 
-def _load_state(main: str) -> incremental.State:
+#: Cold-loaded books whose snapshot is not written yet (``load_books(…, defer=True)``).
+_PENDING: dict[str, _Entry] = {}
+
+
+def settle(path: str | os.PathLike[str]) -> None:
+    """Write the snapshot a deferred load left unwritten (see :func:`load_books`)."""
+    main = os.path.realpath(path)
+    entry = _PENDING.pop(main, None)
+    if entry is not None:
+        with _gc_paused():
+            _save_base(main, entry)
+
+
+def _load_state(main: str, *, defer: bool = False) -> incremental.State:
     global last_load
     _LAST_KEY.pop(main, None)
+    _PENDING.pop(main, None)
     blob = Path(main).read_bytes()
     cacheable = _GLOB_INCLUDE.search(blob) is None
     if cacheable:
@@ -558,17 +577,23 @@ def _load_state(main: str) -> incremental.State:
     entry = _Entry(_header(state, blob, files, None), state, None, None)
     _remember_memory(main, entry)
     _LAST_KEY[main] = _books_key(entry.header, blob)
-    _save_base(main, entry)
+    if defer:
+        _PENDING[main] = entry
+    else:
+        _save_base(main, entry)
     return state
 
 
-def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> list[Any] | None:
+def validate_candidate(
+    path: str | os.PathLike[str], old: bytes, new: bytes, *, kept: bool = True
+) -> list[Any] | None:
     """The errors of the main file ``path`` if its bytes ``old`` became ``new`` (= ``old`` +
     appended text), validated incrementally against the books loaded from ``old``.
 
     None when that cannot be done exactly (see :func:`kopledger.incremental.extend`): the
-    caller then loads the candidate cold. A clean candidate's state is kept in this
-    process and on disk (a delta of the base snapshot, verified by content like any
+    caller then loads the candidate cold. A clean candidate that will be written (``kept``)
+    has its state kept in this process and on disk (a delta of the base snapshot, or the
+    base itself when the old books' snapshot was deferred; verified by content like any
     snapshot), so the next command on the written books is a cache hit.
     """
     if not enabled() or not new.startswith(old):
@@ -584,10 +609,14 @@ def validate_candidate(path: str | os.PathLike[str], old: bytes, new: bytes) -> 
             grown = incremental.extend(state, new[len(old):], header["newline"], header["lines"] + 1)
             if grown is None:
                 return None
-            if not grown.errors:
+            if not grown.errors and kept:
                 candidate = _Entry(_header(grown, new, header["files"], entry.base), grown, None, entry.base)
                 _remember_memory(main, candidate)
-                _save_grown(main, candidate)
+                if _PENDING.get(main) is entry:  # the old books were never snapshotted
+                    del _PENDING[main]
+                    _save_base(main, candidate)
+                else:
+                    _save_grown(main, candidate)
         return grown.errors
     return None
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import operator
 import re
 import sys
 from typing import Any
@@ -204,6 +205,54 @@ def _parse_tail(
 _INERT = (data.Custom, data.Note, data.Event, data.Query)
 
 
+#: The directives beancount's validations read to judge the others.
+_STRUCTURE = (data.Open, data.Close, data.Commodity, data.Balance, data.Document)
+
+
+def _validate(old: Entries, final: Entries, options: dict[str, Any], known: set[int]) -> list[Any]:
+    """beancount's validations of ``final``, which extends the clean books ``old``.
+
+    The per-transaction balance check runs on the new transactions only (``known``: the
+    old transactions, already validated). When the books' structure (their open, close,
+    commodity, balance and document directives) is the very same objects as before, each
+    other validation that reads only that structure to judge an entry runs on the
+    structure and the new entries: the old entries' verdicts cannot change (they were
+    clean). A validation this module does not know runs on everything.
+    """
+    before = [e for e in old if isinstance(e, _STRUCTURE)]
+    seen = {id(e) for e in old}
+    structure: Entries = []
+    subset_active: Entries = []  # opens and closes, and the new entries, in order
+    subset_currency: Entries = []  # opens, and the new entries, in order
+    for entry in final:
+        if isinstance(entry, _STRUCTURE):
+            structure.append(entry)
+            if isinstance(entry, data.Open | data.Close):
+                subset_active.append(entry)
+                if isinstance(entry, data.Open):
+                    subset_currency.append(entry)
+        elif id(entry) not in seen:
+            subset_active.append(entry)
+            subset_currency.append(entry)
+    same = len(before) == len(structure) and all(map(operator.is_, before, structure))
+    v = _validation
+    narrowed: dict[Any, Entries] = {
+        v.validate_open_close: [], v.validate_active_accounts: subset_active,
+        v.validate_currency_constraints: subset_currency, v.validate_duplicate_balances: [],
+        v.validate_duplicate_commodities: [], v.validate_documents_paths: [],
+    } if same else {}
+    errors: list[Any] = []
+    for check in v.VALIDATIONS:
+        if check is v.validate_check_transaction_balances:
+            new_transactions = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
+            errors.extend(check(new_transactions, options))
+        elif check in narrowed:
+            errors.extend(check(narrowed[check], options))
+        else:
+            errors.extend(check(final, options))
+    return errors
+
+
 def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line: int) -> State | None:
     """The state of the main file with ``tail`` appended, or None where only a cold load is exact.
 
@@ -273,11 +322,6 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         final, balance_errors = _balance.check(final, options)
         errors.extend(balance_errors)
         final.sort(key=data.entry_sortkey)
-    for check in _validation.VALIDATIONS:
-        if check is _validation.validate_check_transaction_balances:
-            fresh = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
-            errors.extend(check(fresh, options))
-        else:
-            errors.extend(check(final, options))
+    errors.extend(_validate(state.entries, final, options, known))
     options["input_hash"] = _loader.compute_input_hash(options["include"])
     return State(state.main, state.size + len(tail), raw, final, errors, options, _own(recorded(), raw))

@@ -252,7 +252,7 @@ def _load_books(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, 
     through kopledger's own cache (:mod:`kopledger.cache`, verified by content and code;
     never beancount's pickle cache), cold with ``KOP_CACHE=0``.
     """
-    return cache.load_books(path)
+    return cache.load_books(path, defer=True)
 
 
 def _validate_candidate(candidate: Path, ledger: Path) -> list[Any]:
@@ -279,7 +279,10 @@ def _append(
     path = shown.resolve()  # write through a symlink to its target
     try:
         with ledger_lock(path):
-            return _append_locked(shown, path, make_text, dry_run=dry_run)
+            try:
+                return _append_locked(shown, path, make_text, dry_run=dry_run)
+            finally:
+                cache.settle(path)  # the books' snapshot, where the write did not leave one
     except OSError as exc:
         raise WriteFault.pesan(
             "buku {buku} tidak bisa ditulis: {sebab} ({lokasi}); tidak ada yang ditulis, buku tidak berubah",
@@ -340,7 +343,7 @@ def _append_locked(
             os.fsync(handle.fileno())
         # validated incrementally against the books just loaded (kopledger.incremental);
         # where that cannot be exact, the candidate file is loaded cold
-        new_errors = cache.validate_candidate(path, old, new)
+        new_errors = cache.validate_candidate(path, old, new, kept=not dry_run)
         if new_errors is None:
             new_errors = _validate_candidate(tmp, shown)
         else:

@@ -317,6 +317,37 @@ def test_after_a_write_the_next_process_has_a_hit(books: Path) -> None:
     assert cache.last_load == "hit"
 
 
+def _snapshot_of(path: Path) -> int | None:
+    """The size of the main file the base snapshot of ``path`` holds (None: no snapshot)."""
+    header = cache._read_header(cache._snapshot_path(os.path.realpath(path)))
+    return None if header is None else int(header["size"])
+
+
+def test_a_cold_write_writes_one_snapshot_of_the_written_books(books: Path) -> None:
+    append_text(books, deposit("2024-03-01", "A0001", 1000))  # nothing cached before
+    main = os.path.realpath(books)
+    assert _snapshot_of(books) == books.stat().st_size  # the books as written, not before
+    assert not cache._delta_path(main).exists()
+    cache._MEMORY.clear()
+    assert_same(cache.load_books(books), cold(books))
+    assert cache.last_load == "hit"
+
+
+def test_a_cold_dry_run_or_refused_write_leaves_the_snapshot_of_the_books_as_they_are(books: Path) -> None:
+    size = books.stat().st_size
+    append_text(books, deposit("2024-03-01", "A0001", 1000), dry_run=True)
+    assert books.stat().st_size == size and _snapshot_of(books) == size
+    cache._MEMORY.clear()
+    cache._snapshot_path(os.path.realpath(books)).unlink()
+    with pytest.raises(LedgerHasErrors):  # withdrawing simpanan pokok while active: refused
+        append_text(books, '2024-03-01 * "Tarik"\n  anggota: "A0001"\n  Aset:Kas  -100000 IDR\n'
+                           "  Ekuitas:SimpananPokok:A0001  100000 IDR\n")
+    assert books.stat().st_size == size and _snapshot_of(books) == size
+    cache._MEMORY.clear()
+    cache.load_books(books)
+    assert cache.last_load == "hit"
+
+
 def test_a_large_delta_becomes_the_base(books: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "SAVE_TAIL_BYTES", 0)
     monkeypatch.setattr(cache, "SAVE_TAIL_FRACTION", 0.0)

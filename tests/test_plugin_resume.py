@@ -97,6 +97,10 @@ def append(path: Path, text: str) -> tuple[list[Any], list[Any], dict[str, Any]]
 
 RESUMED = {
     "a deposit": (deposit("2024-12-31", "A0001", 5000), None),
+    "an account never opened": (tx("2024-12-31", "Salah akun", [("Beban:TidakAda", 100), ("Aset:Kas", -100)]),
+                                "unknown account 'Beban:TidakAda'"),
+    "a currency the account does not hold": (
+        '2024-12-31 * "Dolar"\n  Aset:Kas  1 USD\n  Pendapatan:Anggota:Penjualan  -1 USD\n', "Invalid currency USD"),
     "pokok withdrawn while active": (
         tx("2024-12-31", "Tarik pokok", [("Ekuitas:SimpananPokok:A0001", 100000), ("Aset:Kas", -100000)], anggota="A0001"),
         "tidak boleh diambil"),
@@ -206,11 +210,18 @@ FRAGMENTS = st.sampled_from([
     lambda d: f'{d} custom "anggota" "A0009" "Baru"\n  jenis-kelamin: "P"\n',
     lambda d: f'{d} note Aset:Kas "catatan"\n',
     lambda d: '2025-03-01 custom "anggaran" "Beban:Usaha" 1 IDR\n',
+    # beancount's own validations of the new entries (narrowed to the structure they read)
+    lambda d: tx(d, "Akun tak dibuka", [("Beban:TidakAda", 100), ("Aset:Kas", -100)]),
+    lambda d: f'{d} * "Dolar"\n  Aset:Kas  1 USD\n  Pendapatan:Anggota:Penjualan  -1 USD\n',
+    lambda d: f"{d} balance Aset:Kas  0 IDR\n",
+    lambda d: f"{d} open Beban:Baru IDR\n" + tx(d, "Akun baru", [("Beban:Baru", 5), ("Aset:Kas", -5)]),
+    lambda d: f"{d} close Beban:Usaha:Gaji\n",
+    lambda d: tx(d, "Gaji", [("Beban:Usaha:Gaji", 5), ("Aset:Kas", -5)]),
 ])
 DATES = st.sampled_from(["2024-06-01", "2024-12-30", "2024-12-31", "2025-01-05"])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(FRAGMENTS, DATES), min_size=1, max_size=5))
 def test_any_sequence_of_appends_equals_cold_loads(tmp_path_factory: pytest.TempPathFactory, steps: list[Any]) -> None:
     path = tmp_path_factory.mktemp("resume") / "buku.beancount"
