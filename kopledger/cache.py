@@ -17,9 +17,10 @@ and can never answer for other books:
   ledger, so its hash covers them. Any difference and the snapshot is not used. Times
   (mtime) are never trusted.
 - **Appends.** When the main file is the snapshot's bytes plus new text, only the new
-  text is parsed and the whole books are re-validated by every plugin
-  (:mod:`kopledger.incremental`); anything else is a cold load, which then refreshes
-  the snapshot. Books with errors are never snapshotted.
+  text is parsed and the whole books are re-validated by every plugin, kopledger's own
+  walks resumed from the state kept in the snapshot (:mod:`kopledger.incremental`);
+  anything else is a cold load, which then refreshes the snapshot. Books with errors are
+  never snapshotted.
 - **Results.** :func:`memo` and :func:`cached_output` keep computed results (statements,
   SHU, portfolio, rendered reports) keyed on the content key of the books they came from.
 - ``KOP_CACHE=0`` turns every kopledger cache off (this one, the results, and the closed

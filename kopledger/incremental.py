@@ -9,17 +9,23 @@ booked entries *before* the plugins ran (``raw``) beside the result, so that
 
 - parse only the appended text (with the main file's name and its true line numbers),
   book only the new entries;
-- run **every plugin, unchanged, over the whole books** (old booked entries + new ones)
-  — so ``kopledger.plugin``'s cooperative rules, every check registered in
-  ``kopledger.plugin.CHECKS`` (invariants, closed-year chain) and beancount's balance
-  assertions and padding judge the new entries against the whole state, exactly as in a
-  cold load; nothing of theirs is re-implemented here;
-- run beancount's validations over the whole result, except that the per-transaction
-  check (``validate_check_transaction_balances``, the costliest, a pure function of one
-  transaction) skips transactions that are the very objects already validated clean.
+- run **every plugin over the whole books** (old booked entries + new ones) — so
+  ``kopledger.plugin``'s cooperative rules, every check registered in
+  ``kopledger.plugin.CHECKS`` (closed-year chain, RAT directives) and beancount's
+  balance assertions and padding judge the new entries against the whole state, exactly
+  as in a cold load. ``kopledger.plugin`` resumes its own walks (the member-account
+  rules and the invariants) from the state its previous run left
+  (:func:`kopledger.plugin.recording`, kept in ``State.plugin``) where that is exactly a
+  full run, and walks only the new entries;
+- run beancount's validations over the result, narrowed where exact: the
+  per-transaction check (``validate_check_transaction_balances``, the costliest, a pure
+  function of one transaction) skips transactions already validated clean, and while
+  the books' structure (open, close, commodity, balance, document directives) is the
+  very same objects, the checks that judge entries by that structure see only the
+  structure and the new entries (:func:`_validate`).
 
-What is saved is the parse and the booking of the old text, and the balance check of
-old transactions: about two thirds of a cold load.
+What is saved is the parse and the booking of the old text, the walks over the old
+entries and the validation of what they cannot change: most of a cold load.
 
 The extension is *exactly* a cold load of the longer file, or it is refused (``None``)
 and the caller loads cold. It is refused when the old state had any error, when the

@@ -27,6 +27,11 @@ amount/once rule and from the no-withdrawal rule (corrections and opening balanc
 Like every beancount plugin it never raises: it returns ``(entries, errors)``. It makes
 one pass over the directives to collect kopledger's ``custom`` directives and one pass
 over the postings, with a per-account cache, so its cost grows linearly with the books.
+
+Within :func:`recording` (kopledger's cache does this), a run over clean books keeps the
+state its walks reached (:class:`Resumable`), and a later run over the same books grown
+by an append resumes from it, walking only the new entries, where that gives exactly a
+full run's result (:func:`_resume` says when).
 """
 
 from __future__ import annotations
