@@ -23,10 +23,16 @@ EntryFilter = Callable[[data.Transaction], bool]
 
 
 def weight(posting: data.Posting, currency: str) -> Decimal | None:
-    """The posting's weight in ``currency`` (units, units × cost, or units × price), or None."""
+    """The posting's weight in ``currency`` (units, units × cost, or units × price), or None.
+
+    The one balance primitive: every figure of the books is a sum of these. It is called
+    once per posting in the hot loops of the statements, SHU and member balances, so the
+    common case (units in ``currency``, no cost, no price) is answered first."""
     units = posting.units
     if units is None or units.number is None:
         return None
+    if posting.cost is None and posting.price is None and units.currency == currency:
+        return units.number
     cost = posting.cost
     if cost is not None:
         cost_number = getattr(cost, "number", None)

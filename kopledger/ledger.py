@@ -113,15 +113,10 @@ def member_balances(
                 target = kinds[account] = (member_id, _KIND_FIELD[kind]) if kind is not None else None
             if target is None:
                 continue
-            units = posting.units
-            if posting.cost is None and posting.price is None and units is not None \
-                    and units.currency == currency and units.number is not None:
-                number: Decimal = units.number
-            else:
-                weighed = weight(posting, currency)
-                if weighed is None:
-                    continue
-                number = weighed
+            weighed = weight(posting, currency)
+            if weighed is None:
+                continue
+            number: Decimal = weighed
             fields = sums.setdefault(target[0], {})
             fields[target[1]] = fields.get(target[1], ZERO) + number
     result = {}

@@ -486,15 +486,10 @@ def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
         month = date.month if in_year else 0
         exiting = TAG_KELUAR in tags
         for posting in entry.postings:
-            units = posting.units
-            if posting.cost is None and posting.price is None and units is not None \
-                    and units.currency == currency and units.number is not None:
-                number: Decimal = units.number
-            else:
-                weighed = weight(posting, currency)
-                if weighed is None:
-                    continue
-                number = weighed
+            weighed = weight(posting, currency)
+            if weighed is None:
+                continue
+            number: Decimal = weighed
             account = posting.account
             if account in cache:
                 info = cache[account]

@@ -258,13 +258,9 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
         weights: list[tuple[Akun, Decimal]] = []
         residual = ZERO
         for posting in entry.postings:
-            units = posting.units
-            if posting.cost is None and posting.price is None and units is not None \
-                    and units.currency == currency and units.number is not None:
-                w: Decimal | None = units.number
-            else:
-                w = weight(posting, currency)
+            w = weight(posting, currency)
             if w is None:
+                units = posting.units
                 if units is not None:
                     others[units.currency].add(posting.account)
                 continue
