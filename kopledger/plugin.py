@@ -442,7 +442,7 @@ class Resumable:
 
 #: Set by :func:`recording`: the state a clean run leaves (``Resumable``), else ``False``.
 _RECORD: contextvars.ContextVar[Resumable | bool | None] = contextvars.ContextVar("kop_record", default=None)
-#: Set by :func:`resuming`: the state to resume from.
+#: Set by :func:`recording`: the state to resume from.
 _RESUME: contextvars.ContextVar[Resumable | None] = contextvars.ContextVar("kop_resume", default=None)
 
 
@@ -471,8 +471,8 @@ def _options_key(options_map: dict[str, Any]) -> tuple[Any, ...]:
     return (Roots.from_options(options_map), tuple(options_map.get("operating_currency") or ()))
 
 
-#: Entries of the new ones that a resumed run takes: not kopledger's directives (members,
-#: policies…), not an open or close (what the plugin opens and closes depends on them).
+#: The only old entries that may sort after a new one in a resumed run: directives no walk
+#: reads in order (a budget or an RAT text dated ahead), when they carry no ``bukti``.
 _OLD_AFTER_NEW = (data.Custom, data.Event, data.Query)
 
 
