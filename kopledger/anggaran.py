@@ -24,7 +24,7 @@ from beancount.core.amount import Amount
 
 from kopledger.balances import account_balances, is_closing_of, rollup
 from kopledger.config import customs
-from kopledger.errors import KopError, format_error_line
+from kopledger.errors import KopError, Pesan, error_line
 
 ZERO = Decimal(0)
 
@@ -65,8 +65,9 @@ class Budget:
     tahun: int
     baris: tuple[BudgetLine, ...]
     total: tuple[GroupTotal, ...]
-    #: Malformed ``anggaran`` directives, as ``file:line: message`` lines (left out of the figures).
-    errors: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: Malformed ``anggaran`` directives, as ``file:line: message`` lines (left out of the figures;
+    #: each a :class:`~kopledger.errors.Pesan`: worded in the reader's language where shown).
+    errors: tuple[Pesan, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def ada(self) -> bool:
@@ -187,7 +188,7 @@ def realisasi_anggaran(kop: Any, year: int) -> Budget:
         b = sum((r.anggaran for r in mine if r.akun in top), ZERO)
         a = sum((r.realisasi for r in mine if r.akun in top), ZERO)
         totals.append(GroupTotal(group, b, a, a - b, _percent(a, b)))
-    return Budget(year, tuple(rows), tuple(totals), tuple(format_error_line(e) for e in errors))
+    return Budget(year, tuple(rows), tuple(totals), tuple(error_line(e) for e in errors))
 
 
 def rapb(kop: Any, year: int) -> Plan:

@@ -66,7 +66,7 @@ from kopledger.chain import (
     lock_state,
     verify_year,
 )
-from kopledger.errors import Frasa, frasa_of
+from kopledger.errors import Pesan
 
 ZERO = Decimal(0)
 TAG_PREFIX = "saldo-awal"
@@ -180,19 +180,19 @@ def verify_archives(entries: Sequence[data.Directive], options_map: dict[str, An
     return errors
 
 
-def _changed_archive(path: Path, year: int, sidik: str) -> Frasa | None:
+def _changed_archive(path: Path, year: int, sidik: str) -> Pesan | None:
     """Why a changed archive no longer holds (None when only cosmetic: its lock still holds)."""
     from kopledger.writer import load_uncached
 
     entries, errors, _ = load_uncached(path)
     broken = [e for e in errors if isinstance(e, ChainError)]
     if broken:
-        return Frasa.of("kuncinya tidak utuh lagi ({galat})", galat=frasa_of(broken[0]))
+        return Pesan("kuncinya tidak utuh lagi ({galat})", galat=Pesan.dari(broken[0]))
     now = lock_state(entries).closed().get(year)
     if now is None:
-        return Frasa.of("kunci tahun buku {tahun} tidak ada lagi di dalamnya", tahun=year)
+        return Pesan("kunci tahun buku {tahun} tidak ada lagi di dalamnya", tahun=year)
     if now != sidik:
-        return Frasa.of("sidik {tahun} di dalamnya {sekarang}…, bukan {semula}…", tahun=year, sekarang=now[:16], semula=sidik[:16])
+        return Pesan("sidik {tahun} di dalamnya {sekarang}…, bukan {semula}…", tahun=year, sekarang=now[:16], semula=sidik[:16])
     return None
 
 

@@ -43,7 +43,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost
 
-from kopledger.errors import Daftar, Frasa, KopError, Nilai, wording
+from kopledger.errors import KopError, Nilai, Pesan, worded
 
 LOCK = "tutup-buku"
 UNLOCK = "buka-buku"
@@ -545,8 +545,7 @@ class ChainError(NamedTuple):
         **nilai: Any,
     ) -> ChainError:
         """An error from a message template and its values (see ``KopError.pesan``)."""
-        values = tuple(nilai.items())
-        return cls(source, wording(teks, values), entry, tahun, bulan, teks, values)
+        return cls(source, worded(teks, nilai), entry, tahun, bulan, teks, tuple(nilai.items()))
 
 
 def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
@@ -632,29 +631,29 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
     reasons = []
     if str(lock.meta.get("sebelumnya") or "") != digest.sebelumnya:
         if digest.sebelumnya:
-            reasons.append(Frasa.of("kunci tahun sebelumnya tidak sama dengan saat {tahun} ditutup (dihapus, diubah, atau dibuka kembali)", tahun=year))
+            reasons.append(Pesan("kunci tahun sebelumnya tidak sama dengan saat {tahun} ditutup (dihapus, diubah, atau dibuka kembali)", tahun=year))
         else:
-            reasons.append(Frasa.of("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)"))
+            reasons.append(Pesan("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)"))
     if not is_legacy(lock) and str(lock.meta.get("opsi") or "") != digest.opsi:
-        reasons.append(Frasa.of("option atau plugin buku berubah (mis. nama koperasi di option \"title\")"))
+        reasons.append(Pesan("option atau plugin buku berubah (mis. nama koperasi di option \"title\")"))
     changed = []
     for month in sorted(set(stored) | set(now)):
         then, current = stored.get(month), now.get(month)
         if then is not None and current is not None and then[0] == current[0]:
             continue
-        was = Frasa.of("{bulan} ({dulu} catatan saat ditutup, {kini} sekarang)", bulan=month,
+        was = Pesan("{bulan} ({dulu} catatan saat ditutup, {kini} sekarang)", bulan=month,
                        dulu=then[1] if then else 0, kini=current[1] if current else 0)
         changed.append((month, was))
     if changed:
-        reasons.append(Frasa.of("catatan ditambah, diubah atau dihapus: {bulan}", bulan=Daftar(tuple(w for _, w in changed))))
+        reasons.append(Pesan("catatan ditambah, diubah atau dihapus: {bulan}", bulan=Pesan.gabung(", ", (w for _, w in changed))))
     if not reasons:
-        reasons.append(Frasa.of("isi yang dikunci berubah (bulan tidak diketahui)"))
+        reasons.append(Pesan("isi yang dikunci berubah (bulan tidak diketahui)"))
     errors = [ChainError.pesan(lock.meta, (
         "tahun buku {tahun} sudah ditutup (tutup-buku di {lokasi}) tetapi yang dikuncinya tidak utuh lagi: "
         "{alasan}. Batalkan perubahan itu, atau catat koreksinya sesudah tahun yang ditutup "
         'dengan tag #koreksi; untuk mengubah {tahun} sendiri, buka dulu: kop buka-buku BUKU --tahun {tahun} --alasan "…" '
         "(closed year changed)"
-    ), lock, year, tuple(m for m, _ in changed), tahun=year, lokasi=_where(lock), alasan=Daftar(tuple(reasons), "; "))]
+    ), lock, year, tuple(m for m, _ in changed), tahun=year, lokasi=_where(lock), alasan=Pesan.gabung("; ", reasons))]
     lock_file, lock_line = _location(lock.meta)
     start = digest.dari
     for entry in entries:

@@ -59,7 +59,7 @@ from kopledger.chain import (  # noqa: F401  (re-exported: the closing API keeps
     verify_chain,
 )
 from kopledger.config import split_in_force
-from kopledger.errors import InputError, KopledgerError, Pesan, worded
+from kopledger.errors import InputError, KopledgerError, Pesan, in_language
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
@@ -211,7 +211,7 @@ class Problem:
 
     def in_lang(self, lang: str) -> str:
         """The message in ``lang``."""
-        return self.pesan.in_lang(lang) if isinstance(self.pesan, Pesan) else self.pesan
+        return str(in_language(self.pesan, lang))
 
 
 def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = None) -> list[Problem]:
@@ -301,7 +301,7 @@ def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
     try:
         shu.compute_shu(kop, year, sementara=True)
     except KopledgerError as exc:
-        return [Problem("kebijakan-shu", Pesan("SHU {tahun} tidak bisa dihitung: {sebab}", tahun=year, sebab=exc.inti()))]
+        return [Problem("kebijakan-shu", Pesan("SHU {tahun} tidak bisa dihitung: {sebab}", tahun=year, sebab=Pesan.dari(exc)))]
     return []
 
 
@@ -314,18 +314,15 @@ class ClosingRefused(KopledgerError):
         self.problems = list(problems)
 
     def __str__(self) -> str:
-        lines = [self.message, *(f"  - {p.pesan}" for p in self.problems)]
-        if self.hint:
-            lines.append(self.hint)
-        return "\n".join(lines)
+        return self.in_lang("id")
 
     def in_lang(self, lang: str) -> str:
         """The refusal in ``lang``: its own words, then every problem, then the hint."""
-        if self.teks is None or lang == "id":
-            return str(self)
-        lines = [worded(self.teks, self.nilai, lang), *(f"  - {p.in_lang(lang)}" for p in self.problems)]
-        if self.teks_hint:
-            lines.append(worded(self.teks_hint, self.nilai, lang))
+        lines = [self.message if lang == "id" else Pesan.dari(self).in_lang(lang),
+                 *(f"  - {p.in_lang(lang)}" for p in self.problems)]
+        hint = self._hint_in(lang)
+        if hint:
+            lines.append(hint)
         return "\n".join(lines)
 
 

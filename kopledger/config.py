@@ -18,7 +18,7 @@ from beancount.core.amount import Amount
 
 from kopledger.accounts import is_valid_member_id
 from kopledger.bagan_akun import SHU_COMPONENTS
-from kopledger.errors import Daftar, Frasa, KopError
+from kopledger.errors import KopError, Pesan
 
 #: The ``custom`` directive types kopledger owns.
 DIRECTIVES = (
@@ -215,23 +215,23 @@ def _expect(
                 entry,
                 'custom "{jenis}": {label} harus {tipe}, tertulis {isi!r}; '
                 'tulis seperti ini: custom "{jenis}" {bentuk} (wrong value type)',
-                jenis=entry.type, label=Frasa(label), tipe=_type_name(typ), isi=value, bentuk=_usage(types),
+                jenis=entry.type, label=Pesan.kata(label), tipe=_type_name(typ), isi=value, bentuk=_usage(types),
             )
     return values
 
 
-def _usage(types: Sequence[tuple[str, Any]]) -> Daftar:
+def _usage(types: Sequence[tuple[str, Any]]) -> Pesan:
     """The value labels of a directive (``ID NAMA``), each a word of the catalogs."""
-    return Daftar(tuple(Frasa(label) for label, _ in types), " ")
+    return Pesan.gabung(" ", (Pesan.kata(label) for label, _ in types))
 
 
 def _type_name(typ: type | tuple[type, ...]) -> Any:
     names: dict[type, Any] = {
-        str: Frasa.of("teks dalam tanda kutip"), Decimal: Frasa.of("angka"),
-        Amount: Frasa.of("jumlah uang seperti 100000 IDR"),
+        str: Pesan("teks dalam tanda kutip"), Decimal: Pesan("angka"),
+        Amount: Pesan("jumlah uang seperti 100000 IDR"),
     }
     if isinstance(typ, tuple):
-        return Daftar(tuple(names.get(t, t.__name__) for t in typ), " atau ")
+        return Pesan.gabung(" atau ", (names.get(t, t.__name__) for t in typ))
     return names.get(typ, typ.__name__)
 
 
@@ -364,21 +364,21 @@ def parse_policies(
     return policies, errors
 
 
-def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> Frasa | None:
+def _check_policy_value(spec: PolicyKey, value: Any, currency: str) -> Pesan | None:
     if spec.kind == "amount":
         if not isinstance(value, Amount):
-            return Frasa.of("nilainya harus jumlah uang seperti 25000 {mata_uang}, tertulis {isi!r}", mata_uang=currency, isi=value)
+            return Pesan("nilainya harus jumlah uang seperti 25000 {mata_uang}, tertulis {isi!r}", mata_uang=currency, isi=value)
         if value.currency != currency:
-            return Frasa.of("jumlahnya harus dalam {mata_uang}, tertulis {tertulis}", mata_uang=currency, tertulis=value.currency)
+            return Pesan("jumlahnya harus dalam {mata_uang}, tertulis {tertulis}", mata_uang=currency, tertulis=value.currency)
         if value.number is None or value.number < 0:
-            return Frasa.of("jumlahnya tidak boleh negatif")
+            return Pesan("jumlahnya tidak boleh negatif")
     elif spec.kind == "number":
         if not isinstance(value, Decimal) or isinstance(value, bool):
-            return Frasa.of("nilainya harus angka, tertulis {isi!r}", isi=value)
+            return Pesan("nilainya harus angka, tertulis {isi!r}", isi=value)
         if value < 0:
-            return Frasa.of("angkanya tidak boleh negatif")
+            return Pesan("angkanya tidak boleh negatif")
     elif spec.kind == "choice" and value not in spec.choices:
-        return Frasa.of("nilainya harus salah satu dari {pilihan}, tertulis {isi!r}", pilihan=", ".join(spec.choices), isi=value)
+        return Pesan("nilainya harus salah satu dari {pilihan}, tertulis {isi!r}", pilihan=", ".join(spec.choices), isi=value)
     return None
 
 

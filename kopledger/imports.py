@@ -207,7 +207,7 @@ def validate_rows(
             try:
                 clean_text(cells[name], Pesan("kolom {kolom}", kolom=name))
             except InputError as exc:
-                row_problems.append(exc.inti())
+                row_problems.append(Pesan.dari(exc))
         date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
         if cells["tanggal_masuk"] and date is None:
             row_problems.append(Pesan("tanggal_masuk {tanggal!r} bukan tanggal (pakai YYYY-MM-DD)",

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kopledger.config import customs
-from kopledger.errors import KopError, format_error_line
+from kopledger.errors import KopError, Pesan, error_line
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -199,8 +199,9 @@ class HealthAssessment:
     lengkap: bool
     simpan_pinjam: bool  # the koperasi has a savings-and-loan business (loans on the books)
     isian_ada: bool  # any self-assessment answer exists for the year
-    #: Malformed ``kesehatan-isian`` / ``kesehatan-batas`` directives, as ``file:line: message``.
-    errors: tuple[str, ...] = field(default=(), compare=False)
+    #: Malformed ``kesehatan-isian`` / ``kesehatan-batas`` directives, as ``file:line: message``
+    #: (each a :class:`~kopledger.errors.Pesan`: worded in the reader's language where shown).
+    errors: tuple[Pesan, ...] = field(default=(), compare=False)
 
     @property
     def indikator(self) -> tuple[HealthIndicator, ...]:
@@ -396,7 +397,7 @@ def assess(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
         lengkap=all(a.lengkap for a in aspects),
         simpan_pinjam=simpan_pinjam,
         isian_ada=bool(answers),
-        errors=tuple(format_error_line(e) for e in errors),
+        errors=tuple(error_line(e) for e in errors),
     )
 
 

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from kopledger.accounts import MemberKind, Roots, is_valid_member_id
 from kopledger.config import Member
-from kopledger.errors import InputError, KopError, LedgerHasErrors, Pesan, frasa_of
+from kopledger.errors import InputError, KopError, LedgerHasErrors, Pesan
 from kopledger.schedule import (
     METODE,
     Instalment,
@@ -193,7 +193,7 @@ def parse_disbursement(
     try:
         jadwal = schedule(pokok, bunga, int(tenor), str(metode), first_due)
     except InputError as exc:
-        return None, [_err(meta, "pinjaman {pinjaman}: {galat}", entry, pinjaman=loan_id, galat=frasa_of(exc))]
+        return None, [_err(meta, "pinjaman {pinjaman}: {galat}", entry, pinjaman=loan_id, galat=Pesan.dari(exc))]
     debit = sum(
         (p.units.number for p, m in loan_accounts if m == member_id and p.units is not None and p.units.number is not None),
         ZERO,

@@ -291,7 +291,7 @@ def build_rat(
 
     tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio,
                                               figures={f.tahun: f for f in history})
-    missing.update(tambahan_missing)
+    missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
 
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)

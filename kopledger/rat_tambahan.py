@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kopledger.errors import KopledgerError
+from kopledger.errors import KopledgerError, Pesan
 
 #: The pack's sections added here: (id, title, the id they follow). Titles are Indonesian.
 SECTIONS_TAMBAHAN: tuple[tuple[str, str, str], ...] = (
@@ -32,8 +32,9 @@ def with_sections(sections: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str
 
 
 def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
-                 figures: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """(RatPack fields, parts left out with why). ``figures``: the pack's YearFigures by year."""
+                 figures: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
+    """(RatPack fields, parts left out with why: a :class:`~kopledger.errors.Pesan`, worded in the
+    pack's language by the caller). ``figures``: the pack's YearFigures by year."""
     from kopledger.anggaran import rapb, realisasi_anggaran
     from kopledger.kesehatan import assess
     from kopledger.peringatan import peringatan
@@ -41,14 +42,14 @@ def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = N
     from kopledger.unit_usaha import phu_per_unit
 
     fields: dict[str, Any] = {}
-    missing: dict[str, str] = {}
+    missing: dict[str, Pesan] = {}
     try:
         fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio, figures=figures)
     except KopledgerError as exc:
-        missing["kesehatan"] = exc.message
+        missing["kesehatan"] = Pesan.dari(exc)
     fields["anggaran"] = realisasi_anggaran(kop, year)
     if fields["anggaran"].errors:
-        missing["anggaran"] = "; ".join(fields["anggaran"].errors)
+        missing["anggaran"] = Pesan.gabung("; ", fields["anggaran"].errors)
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year)
     fields["riwayat"] = history(kop, year, figures=figures)

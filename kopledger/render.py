@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 
 from kopledger import formatting, grafik
-from kopledger.errors import InputError
+from kopledger.errors import InputError, in_language
 from kopledger.katalog import EQUITY_COMPONENTS
 
 LANGS = ("id", "en")
@@ -90,9 +90,17 @@ def translate(text: str, lang: str = "id", template_dir: str | Path | None = Non
     return catalog(lang, str(template_dir) if template_dir is not None else None).get(text, text)
 
 
-def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[str], str]:
-    """A one-argument translate function for ``lang`` (the templates' ``_``)."""
-    return functools.partial(translate, lang=lang, template_dir=template_dir)
+def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[Any], str]:
+    """A one-argument translate function for ``lang`` (the templates' ``_``): a catalog text
+    translated, and a message kept as data (a :class:`~kopledger.errors.Pesan`, an error)
+    worded in ``lang``."""
+
+    def _(text: Any) -> str:
+        if hasattr(text, "in_lang"):
+            return str(in_language(text, lang))
+        return translate(text, lang, template_dir)
+
+    return _
 
 
 def environment(lang: str = "id", template_dir: str | Path | None = None) -> jinja2.Environment:

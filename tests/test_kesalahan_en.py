@@ -4,19 +4,17 @@ Every error a user can cause is made with ``XError.pesan("Indonesian template {n
 name=value)``; the template is a key of the English catalogs ``templates/locale/en/*.json``, so
 ``kop … --lang en`` prints it in English and ``str(error)`` stays the Indonesian text.
 
-- static: every literal template given to ``.pesan(`` (and ``hint=``) or to ``Pesan(`` has an
-  English entry with the same placeholders; no kopledger error is built from a finished
-  sentence (``raise InputError(f"…")``);
+- static (``tests/test_katalog_pesan.py``, one scan for every kind of message): every literal
+  template given to ``.pesan(`` (and ``hint=``) or to ``Pesan(`` has an English entry with the
+  same placeholders; no kopledger error is built from a finished sentence (``raise InputError(f"…")``);
 - behaviour: the real CLI (``kopledger.cli.main``) on a small ledger, each error in English with
   ``--lang en`` and in Indonesian without it, with the same exit code.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import shutil
-import string
 from pathlib import Path
 
 import pytest
@@ -25,173 +23,10 @@ from click.testing import CliRunner
 from kopledger import errors as errors_module
 from kopledger.cli import main
 from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
-from kopledger.render import catalog, translate
+from kopledger.render import translate
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "kopledger"
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
-
-#: Parts of the package this check leaves to their own owners, with the reason.
-NOT_SCANNED = {
-    "cli": "the command line's own errors (KopClickError, click's words) are checked by the CLI's tests",
-    "fava": "the web desk words its errors in its templates and its own catalog (fava.json)",
-}
-
-
-#: The only places allowed to pass a template that is not a literal, with the reason.
-ALLOWED = {
-    "kopledger/errors.py::_pesan": "a Pesan rebuilt from its own template when unpickled",
-}
-
-
-def _sources() -> list[Path]:
-    files = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        part = path.relative_to(PACKAGE).parts[0]
-        if part not in NOT_SCANNED:
-            files.append(path)
-    return files
-
-
-def _error_classes() -> set[str]:
-    """Names of every KopledgerError subclass defined in the scanned sources (and the base)."""
-    bases: dict[str, set[str]] = {}
-    for path in [*_sources(), *(PACKAGE / d for d in ())]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ClassDef):
-                bases[node.name] = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
-    found = {"KopledgerError"}
-    changed = True
-    while changed:
-        changed = False
-        for name, parents in bases.items():
-            if name not in found and parents & found:
-                found.add(name)
-                changed = True
-    return found
-
-
-def _literal(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def _templates() -> list[tuple[str, str]]:
-    """(template, where) of every literal given to ``.pesan(`` (text and ``hint=``) or ``Pesan(``."""
-    found = []
-    for path in _sources():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            is_pesan = isinstance(func, ast.Attribute) and func.attr == "pesan"
-            is_class = isinstance(func, ast.Name) and func.id == "Pesan"
-            if not (is_pesan or is_class):
-                continue
-            where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            text = _literal(node.args[0]) if node.args else None
-            if text is not None:
-                found.append((text, where))
-            for keyword in node.keywords:
-                hint = _literal(keyword.value) if keyword.arg == "hint" else None
-                if hint is not None:
-                    found.append((hint, where))
-    return found
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def test_the_scan_sees_the_library_errors() -> None:
-    classes = _error_classes()
-    assert {"InputError", "LedgerHasErrors", "WriteFault", "LedgerLocked", "AlreadyWritten",
-            "ClosingRefused"} <= classes
-    assert len(_templates()) > 200  # the scan really reads the package
-
-
-def test_every_error_template_has_an_english_entry_with_the_same_placeholders() -> None:
-    merged = catalog("en")
-    missing, different = {}, {}
-    for text, where in _templates():
-        if text not in merged:
-            missing[text] = where
-        elif _fields(merged[text]) != _fields(text):
-            different[text] = (where, merged[text])
-    assert missing == {}, "add these to templates/locale/en/kesalahan*.json"
-    assert different == {}, "placeholders must be the same on both sides"
-
-
-def test_label_entries_have_the_same_placeholders_too() -> None:
-    labels = {k: v for k, v in catalog("en").items() if k.startswith("label|")}
-    assert labels  # the labels inputs quote ("jumlah", "tanggal" …) are translated
-    assert all(_fields(k) == _fields(v) for k, v in labels.items())
-
-
-def _book_error(func: ast.Attribute) -> bool:
-    """``KopError.pesan(source, template, entry, …)`` / ``ChainError.pesan(…)``: an error found in
-    the books, whose template is its second argument (tests/test_buku_en.py scans those)."""
-    return isinstance(func.value, ast.Name) and func.value.id in ("KopError", "ChainError")
-
-
-def _finished_sentences(tree: ast.AST, classes: set[str]) -> list[tuple[int, str]]:
-    """Lines where a kopledger error is built from a finished sentence: ``XError(…)`` directly,
-    or ``XError.pesan(f"…")`` / ``Pesan(f"…")`` (a template must be a literal, or the ``.teks``
-    of a :class:`Pesan` passed on), each with the function it is in."""
-    within: dict[ast.AST, str] = {}
-    for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for inner in ast.walk(function):
-                within[inner] = function.name  # walked outside in: the innermost function wins
-    lines = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in classes:
-            lines.append((node.lineno, within.get(node, "")))
-        elif (isinstance(func, ast.Attribute) and func.attr == "pesan" and not _book_error(func)) or (
-                isinstance(func, ast.Name) and func.id == "Pesan"):
-            given = [node.args[0]] if node.args else []
-            given += [k.value for k in node.keywords if k.arg == "hint"]
-            for arg in given:
-                passed_on = isinstance(arg, ast.Attribute) and arg.attr == "teks"
-                if not (_literal(arg) is not None or passed_on):
-                    lines.append((node.lineno, within.get(node, "")))
-    return lines
-
-
-def test_no_library_error_is_built_from_a_finished_sentence() -> None:
-    """``XError(f"…")`` / ``XError("…")`` of a kopledger error class anywhere in the scanned
-    package (raised or returned), or a template that is not a literal: every error goes through
-    ``XError.pesan("template", …)``. Nothing is allowed (errors.py builds them: ``cls(…)``)."""
-    classes = _error_classes()
-    offenders = []
-    for path in _sources():
-        for line, function in _finished_sentences(ast.parse(path.read_text(encoding="utf-8")), classes):
-            where = f"{path.relative_to(ROOT)}::{function}"
-            offenders.append(where if where in ALLOWED else f"{where} (line {line})")
-    assert sorted(set(offenders) - set(ALLOWED)) == []
-    assert set(ALLOWED) <= set(offenders)  # an allowance nobody needs any more is removed
-
-
-@pytest.mark.parametrize("bad", [
-    "raise InputError(f'bukan {x}')",
-    "raise InputError('bukan angka')",
-    "raise WriteFault('disk penuh', hint='x')",
-    "raise InputError.pesan(f'bukan {x}')",
-    "raise InputError.pesan('bukan {x}', hint=f'coba {x}', x=x)",
-    "return Pesan('a ' + x)",
-])
-def test_the_static_scan_catches_a_finished_sentence(bad: str) -> None:
-    tree = ast.parse(f"def f(x):\n    {bad}\n")
-    assert _finished_sentences(tree, _error_classes()) == [(2, "f")]
-
-
-def test_the_static_scan_lets_templates_through() -> None:
-    good = "def f(x, p):\n    raise InputError.pesan('bukan {x}', hint='coba', x=x)\n    raise InputError.pesan(p.teks, **p.nilai)\n"
-    assert _finished_sentences(ast.parse(good), _error_classes()) == []
 
 
 # --- the mechanism -----------------------------------------------------------------
@@ -201,7 +36,7 @@ def test_pesan_keeps_the_indonesian_text_and_words_english() -> None:
     assert str(error) == "anggota tidak dikenal: 'Z9'\nLihat daftar anggota dengan: kop anggota daftar BUKU"
     assert error.in_lang("id") == str(error)
     assert error.in_lang("en") == "unknown member: 'Z9'\nList the members with: kop member list BOOKS"
-    assert error.message_in("en") == "unknown member: 'Z9'"
+    assert Pesan.dari(error).in_lang("en") == "unknown member: 'Z9'"
 
 
 def test_a_wrapped_error_and_a_list_of_texts_are_worded_in_the_same_language() -> None:
@@ -215,6 +50,63 @@ def test_a_wrapped_error_and_a_list_of_texts_are_worded_in_the_same_language() -
     assert many.in_lang("en") == "members cannot be registered; nothing was written:\n  id is empty\n  nama is empty"
     listed = InputError.pesan("SHU {tahun} tidak bisa dihitung: {sebab}", tahun=2025, sebab=[cause])
     assert listed.in_lang("en").endswith("[\"unknown member: 'Z9'\"]")
+
+
+def test_one_value_type_for_every_kind_of_error() -> None:
+    """``Pesan.dari`` takes the message of a library error, an error found in the books and the
+    chain's error alike (template and values), and of any other error its text."""
+    from kopledger.chain import ChainError
+    from kopledger.errors import KopError
+
+    library = InputError.pesan("anggota tidak dikenal: {anggota!r}", hint="Lihat daftar anggota dengan: "
+                               "kop anggota daftar BUKU", anggota="Z9")
+    books = KopError.pesan({"filename": "b", "lineno": 1}, 'pinjaman {pinjaman}: anggota tidak dikenal: {anggota}; '
+                           'daftarkan dulu dengan custom "anggota" (unknown member)', None, pinjaman="PJ-1", anggota="B1")
+    chain = ChainError.pesan(None, "kunci tahun buku {tahun} tidak ada lagi di dalamnya", None, 2024, (), tahun=2024)
+    plain = ValueError("bukan pesan kopledger")
+    assert [Pesan.dari(e) for e in (library, books, chain, plain)] == [
+        "anggota tidak dikenal: 'Z9'", books.message,
+        "kunci tahun buku 2024 tidak ada lagi di dalamnya", "bukan pesan kopledger"]
+    assert [Pesan.dari(e).in_lang("en") for e in (library, books, chain, plain)] == [
+        "unknown member: 'Z9'", 'loan PJ-1: unknown member: B1; register the member first with custom "anggota"',
+        "the lock of financial year 2024 is no longer in it",
+        "bukan pesan kopledger"]
+    assert Pesan.dari(library, saran=True).in_lang("en") == library.in_lang("en")
+    assert Pesan.dari(library, saran=True) == str(library)
+
+
+def test_a_joined_list_translates_its_separator() -> None:
+    kinds = Pesan.gabung(" atau ", [Pesan("angka"), Pesan("teks dalam tanda kutip"), "Amount"])
+    assert kinds == "angka atau teks dalam tanda kutip atau Amount"
+    assert kinds.in_lang("en") == "a number or quoted text or Amount"
+    assert Pesan.gabung(", ", []) == "" and Pesan.gabung(", ", []).in_lang("en") == ""
+
+
+def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kopledger.render as render
+
+    error = InputError.pesan("anggota tidak dikenal: {anggota!r}", anggota="Z9")
+    monkeypatch.setattr(render, "translate", lambda text, lang="id", template_dir=None: "unknown {nama}")
+    assert error.in_lang("en") == "anggota tidak dikenal: 'Z9'"
+    assert errors_module.worded("anggota tidak dikenal: {anggota!r}", {"anggota": "Z9"}, "en") == str(error)
+
+
+def test_ledger_has_errors_words_its_values_and_the_books_errors() -> None:
+    from kopledger.errors import KopError
+
+    found = KopError.pesan({"filename": "b", "lineno": 2}, 'pinjaman {pinjaman}: anggota tidak dikenal: {anggota}; '
+                           'daftarkan dulu dengan custom "anggota" (unknown member)', None, pinjaman="PJ-1", anggota="B1")
+    error = LedgerHasErrors.pesan("catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
+                                  [found] * 52, hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).")
+    english = error.in_lang("en").splitlines()
+    assert english[0] == "these new records would cause errors in the books; nothing was written:"
+    assert english[1] == '  b:2: loan PJ-1: unknown member: B1; register the member first with custom "anggota"'
+    assert len(english) == 53
+    assert english[-2:] == ["  … and 2 more errors", "Fix the errors first (see: kop check BOOKS)."]
+    assert str(error).splitlines()[-2:] == ["  … dan 2 kesalahan lain", "Perbaiki dulu kesalahannya (lihat: kop cek BUKU)."]
+    wrapped = LedgerHasErrors.pesan("SHU {tahun} tidak bisa dihitung: {sebab}", [], tahun=2025,
+                                    sebab=Pesan("tahun itu rugi {rugi}", rugi="Rp1"))
+    assert wrapped.in_lang("en") == "SHU 2025 cannot be computed: that year made a loss of Rp1"
 
 
 def test_a_label_is_translated_by_its_own_key_and_left_alone_without_one() -> None:
@@ -340,7 +232,7 @@ CASES = [
         ["SHU 2024 belum dibagi (dialokasikan) di buku",
          "Tulis dulu pembagiannya: kop shu BUKU --tahun 2024 --tulis --tanggal YYYY-MM-DD"],
         ["SHU 2024 has not been allocated in the books",
-         "Write the allocation first: kop shu BOOKS --tahun 2024 --tulis --tanggal YYYY-MM-DD"],
+         "Write the allocation first: kop surplus BOOKS --tahun 2024 --tulis --tanggal YYYY-MM-DD"],
         id="shu-paid-before-allocated"),
     pytest.param(
         ["tutup-buku", "{b}", "--tahun", str(TODAY.year)], 1,

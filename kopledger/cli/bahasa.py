@@ -78,10 +78,12 @@ def teks(template: str, /, **nilai: Any) -> str:
 
     ``teks("Ditulis ke {berkas}", berkas=path)`` — the template must be a literal, with an
     English entry that has the same placeholders (``tests/test_cli_teks.py`` checks both).
+    A value that is itself words (a :class:`~kopledger.errors.Pesan`, an error) is worded in
+    the same language (:func:`kopledger.errors.worded`).
     """
-    from kopledger.render import translate
+    from kopledger.errors import worded
 
-    return translate(template, _LANG.get()).format(**nilai)
+    return worded(template, nilai, _LANG.get())
 
 
 def help_key(text: str) -> str:

@@ -70,7 +70,7 @@ def kesehatan_command(
     result = assess(kop, tahun)
     if result.errors:
         for line in result.errors:
-            echo_safe(line, err=True)
+            echo_safe(line.in_lang(lang), err=True)
         raise KopClickError(teks("isian atau batas penilaian kesehatan tidak valid; perbaiki baris di atas"),
                             EXIT_FAILED)
     if fmt == "json":

@@ -18,7 +18,7 @@ from typing import Any
 
 from kopledger.dinas import mesin
 from kopledger.dinas.muat import Masalah
-from kopledger.errors import InputError
+from kopledger.errors import InputError, in_language
 from kopledger.membership import share_percent
 
 ZERO = Decimal(0)
@@ -259,8 +259,9 @@ def _share(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def agregat_json(result: Agregat) -> dict[str, Any]:
-    """``{"jumlah_koperasi", "total", "per_wilayah", "masalah"}`` — amounts as exact decimal strings."""
+def agregat_json(result: Agregat, lang: str = "id") -> dict[str, Any]:
+    """``{"jumlah_koperasi", "total", "per_wilayah", "masalah"}`` — amounts as exact decimal strings;
+    each problem's ``pesan`` worded in ``lang``."""
     regions = []
     for region in result.per_wilayah:
         a = region.angka
@@ -281,5 +282,5 @@ def agregat_json(result: Agregat) -> dict[str, Any]:
         "jumlah_koperasi": result.jumlah_koperasi,
         "total": _figures_json(result.total),
         "per_wilayah": regions,
-        "masalah": [{"berkas": m.berkas, "pesan": m.pesan} for m in result.masalah],
+        "masalah": [{"berkas": m.berkas, "pesan": str(in_language(m.pesan, lang))} for m in result.masalah],
     }

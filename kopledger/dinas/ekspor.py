@@ -100,15 +100,19 @@ def fast_valid(document: Any) -> bool:
     return True
 
 
-def schema_errors(document: Any) -> list[str]:
-    """Every way ``document`` breaks the export schema, as ``path: message`` lines (empty: valid)."""
+def schema_errors(document: Any) -> list[Pesan]:
+    """Every way ``document`` breaks the export schema, as ``path: message`` lines (empty: valid).
+
+    Each is a :class:`Pesan` (worded in the reader's language where it is shown); the message
+    itself is the validator's own (jsonschema's English, naming the schema's keywords), in
+    both languages."""
     if fast_valid(document):
         return []
     errors = sorted(_validator().iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     result = []
     for error in errors:
-        where = "/".join(str(p) for p in error.absolute_path) or "(akar)"
-        result.append(f"{where}: {error.message}")
+        where = "/".join(str(p) for p in error.absolute_path) or Pesan("(akar)")
+        result.append(Pesan("{lokasi}: {pesan}", lokasi=where, pesan=error.message))
     return result
 
 
@@ -116,7 +120,7 @@ def validate_export(document: Any) -> None:
     """Raise :class:`InputError` listing every schema violation of ``document``."""
     problems = schema_errors(document)
     if problems:
-        raise InputError.pesan("ekspor tidak sesuai skema {skema}:\n  {masalah}", skema=SKEMA, masalah="\n  ".join(problems))
+        raise InputError.pesan("ekspor tidak sesuai skema {skema}:\n  {masalah}", skema=SKEMA, masalah=Pesan.gabung("\n  ", problems))
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -144,7 +148,10 @@ def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> di
     try:
         result = kop.shu(year, sementara=sementara, today=today)
     except InputError as exc:  # e.g. no SHU split in force: say so, invent nothing
-        return {"dihitung": False, "alasan": str(exc).splitlines()[0]}
+        # The export is data in the published schema's language (Indonesian, as its keys and the
+        # other reasons such as KESEHATAN_BELUM), whatever --lang the command runs with: the
+        # reason is the error's Indonesian message, without its hint.
+        return {"dihitung": False, "alasan": str(Pesan.dari(exc))}
     return {
         "dihitung": True,
         "shu": _dec(result.shu),

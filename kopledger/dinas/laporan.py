@@ -130,14 +130,14 @@ def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
     unclosed = [Row((w.nama, nama)) for w in result.per_wilayah for nama in w.angka.koperasi_tanpa_tutup_buku]
     sheets.append(Sheet(_("Tanpa tutup buku"), title, (_("Wilayah"), _("Koperasi")), tuple(unclosed), (34, 40)))
     sheets.append(Sheet(_("Masalah"), title, (_("Berkas"), _("Pesan")),
-                        tuple(Row((m.berkas, m.pesan)) for m in result.masalah), (50, 100)))
+                        tuple(Row((m.berkas, _(m.pesan))) for m in result.masalah), (50, 100)))
     return sheets
 
 
 def render_agregat(result: Agregat, fmt: str, *, lang: str = "id", template_dir: str | Path | None = None) -> str | bytes:
     """The report in ``fmt``: html, pdf, xlsx, txt or json."""
     if fmt == "json":
-        return json.dumps(agregat_json(result), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(agregat_json(result, lang), ensure_ascii=False, indent=2) + "\n"
     if fmt == "xlsx":
         from kopledger.output import xlsx_bytes
 

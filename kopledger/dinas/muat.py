@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kopledger.dinas.ekspor import schema_errors
-from kopledger.errors import InputError
+from kopledger.errors import InputError, Pesan
 from kopledger.loans import NPL_CLASSES
 
 #: The tables, in the order they are written.
@@ -59,10 +59,11 @@ _GENDERS = (("perempuan", "P"), ("laki_laki", "L"), ("tidak_tercatat", "-"))
 
 @dataclass(frozen=True)
 class Masalah:
-    """A file that was not aggregated (or not fully): its name and why."""
+    """A file that was not aggregated (or not fully): its name and why (a :class:`Pesan`:
+    the Indonesian text, worded in the reader's language where it is shown)."""
 
     berkas: str
-    pesan: str
+    pesan: Pesan
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def list_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], lis
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Masalah(str(path), "berkas atau folder tidak ditemukan"))
+            problems.append(Masalah(str(path), Pesan("berkas atau folder tidak ditemukan")))
     seen: set[Path] = set()
     unique = []
     for file in files:
@@ -114,15 +115,15 @@ def koperasi_key(document: dict[str, Any]) -> str:
     return "nama:" + "|".join(" ".join(str(p).split()).casefold() for p in parts)
 
 
-def _balance_problem(document: dict[str, Any]) -> str | None:
+def _balance_problem(document: dict[str, Any]) -> Pesan | None:
     total = document["laporan"]["neraca"]["total"]
     try:
         aset = Decimal(total["total_aset"])
         other = Decimal(total["total_liabilitas"]) + Decimal(total["total_ekuitas"])
     except (KeyError, InvalidOperation):
-        return "laporan/neraca/total: total_aset, total_liabilitas dan total_ekuitas wajib ada"
+        return Pesan("laporan/neraca/total: total_aset, total_liabilitas dan total_ekuitas wajib ada")
     if aset != other:
-        return f"neraca tidak seimbang: total aset {aset} ≠ liabilitas + ekuitas {other}"
+        return Pesan("neraca tidak seimbang: total aset {aset} ≠ liabilitas + ekuitas {lain}", aset=aset, lain=other)
     return None
 
 
@@ -139,15 +140,16 @@ def iter_exports(files: Iterable[Path], problems: list[Masalah]) -> Iterator[Eks
         try:
             document = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Masalah(name, f"tidak bisa dibaca: {exc}"))
+            problems.append(Masalah(name, Pesan("tidak bisa dibaca: {sebab}", sebab=str(exc))))
             continue
         except ValueError as exc:
-            problems.append(Masalah(name, f"bukan JSON yang sah: {exc}"))
+            problems.append(Masalah(name, Pesan("bukan JSON yang sah: {sebab}", sebab=str(exc))))
             continue
         errors = schema_errors(document)
         if errors:
-            shown = "; ".join(errors[:5]) + (f"; … dan {len(errors) - 5} lagi" if len(errors) > 5 else "")
-            problems.append(Masalah(name, f"tidak sesuai skema ekspor ({len(errors)} kesalahan): {shown}"))
+            shown = errors[:5] + ([Pesan("… dan {jumlah} lagi", jumlah=len(errors) - 5)] if len(errors) > 5 else [])
+            problems.append(Masalah(name, Pesan("tidak sesuai skema ekspor ({jumlah} kesalahan): {rincian}",
+                                                jumlah=len(errors), rincian=Pesan.gabung("; ", shown))))
             continue
         unbalanced = _balance_problem(document)
         if unbalanced:
@@ -156,9 +158,9 @@ def iter_exports(files: Iterable[Path], problems: list[Masalah]) -> Iterator[Eks
         key = koperasi_key(document)
         year = int(document["tahun"])
         if (key, year) in first:
-            problems.append(Masalah(name, (
-                f"duplikat: {document['koperasi']['nama']} tahun {year} sudah dibaca dari {first[key, year]}; "
-                "berkas ini tidak dihitung"
+            problems.append(Masalah(name, Pesan(
+                "duplikat: {nama} tahun {tahun} sudah dibaca dari {berkas}; berkas ini tidak dihitung",
+                nama=document["koperasi"]["nama"], tahun=year, berkas=first[key, year],
             )))
             continue
         first[key, year] = name

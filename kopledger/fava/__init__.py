@@ -9,7 +9,8 @@ computes from the books Fava has already loaded: one :class:`~kopledger.ledger.K
 is built from Fava's entries once per Fava load (and dropped when Fava reloads), and every
 page's figures come from the library's computations kept on it (:mod:`.halaman`). Pages
 render through kopledger's own Jinja templates (``templates/fava/``) and filters, in
-Bahasa Indonesia, or English when Fava's ``language`` option is English.
+Bahasa Indonesia, or English when Fava's ``language`` option is English: errors included
+(the library's and the books' errors kept as data, worded in the page's language).
 
 Forms write through :func:`kopledger.writer.append_built` (the CLI's one safe writer):
 a preview (dry run) first, then the treasurer confirms; every writing request is a POST
@@ -130,7 +131,7 @@ class KopLedger(FavaExtensionBase):
             "halaman_ini": halaman_ini,
             "tautan": self.tautan,
             "formulir_semua": FORMULIR,
-            "kesalahan_buku": [format_error_line(e) for e in buku.kop.errors],
+            "kesalahan_buku": [format_error_line(e, self.lang()) for e in buku.kop.errors],
             "today": self.today(),
         }
 
@@ -142,15 +143,16 @@ class KopLedger(FavaExtensionBase):
         content = self._html(template, context, {"daftar": "anggota"}.get(name, name))
         return make_response(render_template("_layout.html", content=content, page_title=judul), status)
 
-    def _gagal(self, message: str, status: int = 400) -> Response:
-        return self._halaman("gagal.html.j2", {"pesan": message}, "Koperasi", status)
+    def _gagal(self, error: KopledgerError, status: int = 400) -> Response:
+        """A page saying why nothing can be shown or done: ``error`` in the page's language."""
+        return self._halaman("gagal.html.j2", {"pesan": error.in_lang(self.lang())}, "Koperasi", status)
 
     def _tahun(self) -> int:
         text = request.args.get("tahun", "")
         if not text:
             return halaman.tahun_default(self.buku().kop, self.today())
         if not text.isdigit() or len(text) != 4:
-            raise InputError(f"tahun tidak valid {text!r}: gunakan empat angka, mis. 2025")
+            raise InputError.pesan("tahun tidak valid {tahun!r}: gunakan empat angka, mis. 2025", tahun=text)
         return int(text)
 
     def _books_clean(self) -> bool:
@@ -163,7 +165,7 @@ class KopLedger(FavaExtensionBase):
             tahun = self._tahun()
             context = halaman.dasbor(self.buku(), tahun, self.today()) if self._books_clean() else {}
         except KopledgerError as exc:
-            return self._html("gagal.html.j2", {"pesan": str(exc)}, "dasbor")
+            return self._html("gagal.html.j2", {"pesan": exc.in_lang(self.lang())}, "dasbor")
         token_sesi()
         return self._html("dasbor.html.j2", context, "dasbor")
 
@@ -172,7 +174,7 @@ class KopLedger(FavaExtensionBase):
         try:
             context = build() if self._books_clean() else {}
         except KopledgerError as exc:
-            return self._gagal(str(exc))
+            return self._gagal(exc)
         token_sesi()
         return self._halaman(template, context, judul)
 
@@ -211,7 +213,8 @@ class KopLedger(FavaExtensionBase):
             tahun = self._tahun()
             jenis = request.args.get("jenis", "neraca")
             if jenis not in JENIS_LAPORAN:
-                raise InputError(f"laporan tidak dikenal: {jenis!r}; pakai salah satu dari {', '.join(JENIS_LAPORAN)}")
+                raise InputError.pesan("laporan tidak dikenal: {jenis!r}; pakai salah satu dari {pilihan}",
+                                       jenis=jenis, pilihan=", ".join(JENIS_LAPORAN))
             fs = halaman.laporan_tahun(self.buku(), tahun)
             return {**laporan_context(self.buku().kop, fs, [jenis]), "tahun": tahun, "jenis": jenis,
                     "jenis_semua": JENIS_LAPORAN}
@@ -251,15 +254,16 @@ class KopLedger(FavaExtensionBase):
         """One download: ``?berkas=`` one of :data:`UNDUHAN`, ``?tahun=``, ``?anggota=``."""
         berkas = request.args.get("berkas", "")
         if berkas not in UNDUHAN:
-            return self._gagal(f"unduhan tidak dikenal: {berkas!r}; pakai salah satu dari {', '.join(UNDUHAN)}")
+            return self._gagal(InputError.pesan("unduhan tidak dikenal: {berkas!r}; pakai salah satu dari {pilihan}",
+                                                berkas=berkas, pilihan=", ".join(UNDUHAN)))
         if not self._books_clean():
-            return self._gagal("buku berisi kesalahan; perbaiki dulu (lihat halaman Errors di Fava)")
+            return self._gagal(InputError.pesan("buku berisi kesalahan; perbaiki dulu (lihat halaman Errors di Fava)"))
         anggota = request.args.get("anggota", "").strip()
         try:
             tahun = self._tahun()
             content = self._berkas(berkas, tahun, anggota)
         except KopledgerError as exc:
-            return self._gagal(str(exc))
+            return self._gagal(exc)
         mimetype, pattern = UNDUHAN[berkas]
         name = pattern.format(tahun=tahun, anggota=f"-{anggota}" if anggota else "")
         response = Response(content, mimetype=mimetype)
@@ -306,7 +310,7 @@ class KopLedger(FavaExtensionBase):
             return self._halaman("formulir.html.j2", context, form.judul)
         refusal = tolak()
         if refusal is not None:
-            return self._gagal(f"{refusal}; tidak ada yang ditulis", 403)
+            return self._gagal(InputError.pesan("{alasan}; tidak ada yang ditulis", alasan=refusal), 403)
         raw = {n: request.form.get(n, "") for n in names}
         context.update(nilai=raw, token=token_sesi())
         menulis = request.form.get("aksi") == "tulis"
@@ -321,7 +325,7 @@ class KopLedger(FavaExtensionBase):
         try:
             result = append_built(path, lambda kop: form.bangun(kop, values), dry_run=not menulis)
         except KopledgerError as exc:
-            context["kesalahan"] = pesan_per_isian(form, exc)
+            context["kesalahan"] = pesan_per_isian(form, exc, self.lang())
             return self._halaman("formulir.html.j2", context, form.judul, 400)
         if result.written:
             # Fava reloads the books now, not at the watcher's next look.

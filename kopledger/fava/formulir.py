@@ -7,8 +7,9 @@ Each form turns the treasurer's text fields into the same library call as its CL
 books as they are under the writer's lock. Nothing here knows Flask.
 
 Input parsing goes through ONE function, :func:`baca_masukan`: every field's text becomes
-a typed value or a message for that field (the same message the CLI prints): the per-kind
-parsers (:data:`PARSERS`) are the CLI's own, :mod:`kopledger.inputs`.
+a typed value or a message for that field (the same message the CLI prints, kept as a
+:class:`~kopledger.errors.Pesan` and worded in the page's language): the per-kind parsers
+(:data:`PARSERS`) are the CLI's own, :mod:`kopledger.inputs`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from beancount.core import data
 
 from kopledger import inputs
-from kopledger.errors import InputError, KopledgerError
+from kopledger.errors import InputError, KopledgerError, Pesan
 from kopledger.ledger import Koperasi
 
 
@@ -50,6 +51,7 @@ class Formulir:
     bangun: Callable[[Koperasi, Mapping[str, Any]], list[data.Directive]]
     #: keywords of a library message → the field it belongs to (checked in order)
     kata_kunci: tuple[tuple[str, str], ...] = ()
+    #: what was (or would be) written, in a few words (a :class:`~kopledger.errors.Pesan`)
     ringkas: Callable[[Mapping[str, Any]], str] = field(default=lambda v: "")
 
 
@@ -78,7 +80,8 @@ def _angka(text: str, label: str) -> Decimal:
 
 def _bulat(text: str, label: str) -> int:
     if not (text.isascii() and re.fullmatch(r"\d{1,4}", text)):
-        raise InputError(f"--{label}: {text!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12")
+        raise InputError.pesan("{label}: {nilai!r} bukan bilangan bulat; tulis angka 0–9 saja, misalnya 12",
+                               label=f"--{label}", nilai=text)
     return int(text)
 
 
@@ -89,7 +92,8 @@ def _bulan(text: str, label: str) -> str:
 def _pilihan(choices: tuple[str, ...]) -> Callable[[str, str], str]:
     def parse(text: str, label: str) -> str:
         if text not in choices:
-            raise InputError(f"--{label}: {text!r} bukan salah satu dari {', '.join(choices)}")
+            raise InputError.pesan("{label}: {nilai!r} bukan salah satu dari {pilihan}",
+                                   label=f"--{label}", nilai=text, pilihan=", ".join(choices))
         return text
 
     return parse
@@ -98,7 +102,9 @@ def _pilihan(choices: tuple[str, ...]) -> Callable[[str, str], str]:
 def _teks(text: str, label: str) -> str:
     text = inputs.clean_text(text, f"--{label}")  # control characters refused and named, as in the CLI
     if any(ch in text for ch in '"\\\n\r'):
-        raise InputError(f"{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {text!r}")
+        raise InputError.pesan(
+            "{label} tidak boleh memuat tanda kutip, garis miring terbalik atau pindah baris: {nilai!r}",
+            label=label, nilai=text)
     return text
 
 
@@ -124,31 +130,36 @@ def baca_masukan(formulir: Formulir, raw: Mapping[str, str]) -> dict[str, Any]:
         text = (raw.get(isian.nama) or "").strip()
         if not text:
             if isian.wajib:
-                problems.setdefault(isian.nama, []).append(f"{isian.label} wajib diisi")
+                problems.setdefault(isian.nama, []).append(Pesan("{label} wajib diisi", label=Pesan.kata(isian.label)))
             values[isian.nama] = None
             continue
         parse = _pilihan(isian.pilihan) if isian.jenis == "pilihan" else PARSERS[isian.jenis]
         try:
             values[isian.nama] = parse(text, isian.nama)
         except InputError as exc:
-            problems.setdefault(isian.nama, []).append(str(exc))
+            problems.setdefault(isian.nama, []).append(Pesan.dari(exc, saran=True))
     if problems:
         raise MasukanSalah(problems)
     return values
 
 
-def pesan_per_isian(formulir: Formulir, exc: KopledgerError) -> dict[str, list[str]]:
-    """Attach a library error's lines to the fields they are about (the rest to the form)."""
+def pesan_per_isian(formulir: Formulir, exc: KopledgerError, lang: str = "id") -> dict[str, list[str]]:
+    """Attach a library error's lines, worded in ``lang``, to the fields they are about (the rest
+    to the form). A line's field is found by the keywords of its Indonesian text."""
     text = str(exc)
+    shown = exc.in_lang(lang)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    shown_lines = [line.strip() for line in shown.splitlines() if line.strip()]
     result: dict[str, list[str]] = {}
     head = lines[0] if lines else text
     details = lines[1:] if len(lines) > 1 and head.endswith(":") else []
-    for line in details or [text]:
-        key = _isian_dari_pesan(formulir, line)
-        result.setdefault(key, []).append(line if details else text)
-    if details:
-        result.setdefault("", []).insert(0, head)
+    if not details:
+        return {_isian_dari_pesan(formulir, text): [shown]}
+    if len(shown_lines) != len(lines):  # worded with other lines: all of it for the form
+        return {"": [shown]}
+    for line, worded in zip(details, shown_lines[1:], strict=True):
+        result.setdefault(_isian_dari_pesan(formulir, line), []).append(worded)
+    result.setdefault("", []).insert(0, shown_lines[0])
     return result
 
 
@@ -249,14 +260,14 @@ FORMULIR: dict[str, Formulir] = {
             (("bukti", "bukti"), ("nik", "nik"), ("jenis_kelamin", "jenis_kelamin"), ("id ", "id"), ("id", "id"),
              ("nama", "nama"), ("alamat", "alamat"), ("telepon", "telepon"), ("tanggal", "tanggal"),
              ("tahun", "tanggal"), ("kebijakan", "tanggal")),
-            lambda v: f"anggota {v['id']} {v['nama']}",
+            lambda v: Pesan("anggota {id} {nama}", id=v["id"], nama=v["nama"]),
         ),
         Formulir(
             "setor", "Setoran simpanan", "kop simpanan setor",
             (Isian("anggota", "Nomor anggota"), Isian("jumlah", "Jumlah (rupiah)", "jumlah", bantuan="Rupiah bulat, mis. 50000"),
              _TANGGAL, Isian("jenis", "Jenis simpanan", "pilihan", pilihan=("sukarela", "berjangka")), _BUKTI),
             _uang(False), _ANGGOTA_KUNCI,
-            lambda v: f"setoran simpanan {v['jenis']} {v['anggota']}",
+            lambda v: Pesan("setoran simpanan {jenis} {anggota}", jenis=v["jenis"], anggota=v["anggota"]),
         ),
         Formulir(
             "tarik", "Penarikan simpanan", "kop simpanan tarik",
@@ -264,7 +275,7 @@ FORMULIR: dict[str, Formulir] = {
              _TANGGAL, Isian("jenis", "Jenis simpanan", "pilihan", pilihan=("sukarela", "berjangka", "pokok", "wajib")),
              _BUKTI),
             _uang(True), _ANGGOTA_KUNCI,
-            lambda v: f"penarikan simpanan {v['jenis']} {v['anggota']}",
+            lambda v: Pesan("penarikan simpanan {jenis} {anggota}", jenis=v["jenis"], anggota=v["anggota"]),
         ),
         Formulir(
             "wajib", "Simpanan wajib sebulan", "kop simpanan wajib",
@@ -274,7 +285,7 @@ FORMULIR: dict[str, Formulir] = {
              _BUKTI),
             _wajib,
             (("bukti", "bukti"), ("bulan", "bulan"), ("tanggal", "tanggal"), ("kebijakan", "bulan")),
-            lambda v: f"simpanan wajib {v['bulan']}",
+            lambda v: Pesan("simpanan wajib {bulan}", bulan=v["bulan"]),
         ),
         Formulir(
             "angsuran", "Angsuran pinjaman", "kop pinjaman bayar",
@@ -286,7 +297,7 @@ FORMULIR: dict[str, Formulir] = {
             _angsuran,
             (("bukti", "bukti"), ("pinjaman", "pinjaman"), ("denda", "denda"), ("tanggal", "tanggal"),
              ("jumlah", "jumlah"), ("melebihi", "jumlah")),
-            lambda v: f"angsuran {v['pinjaman']}",
+            lambda v: Pesan("angsuran {pinjaman}", pinjaman=v["pinjaman"]),
         ),
         Formulir(
             "cair", "Pencairan pinjaman", "kop pinjaman cair",
@@ -302,7 +313,7 @@ FORMULIR: dict[str, Formulir] = {
             (("bukti", "bukti"), ("anggota", "anggota"), ("bunga", "bunga"), ("tenor", "tenor"), ("metode", "metode"),
              ("jatuh tempo", "jatuh_tempo"), ("biaya admin", "biaya_admin"), ("provisi", "provisi"),
              ("pokok", "pokok"), ("tanggal", "tanggal")),
-            lambda v: f"pencairan pinjaman {v['anggota']}",
+            lambda v: Pesan("pencairan pinjaman {anggota}", anggota=v["anggota"]),
         ),
     )
 }

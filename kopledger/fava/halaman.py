@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from kopledger.errors import KopledgerError
+from kopledger.errors import KopledgerError, Pesan
 from kopledger.ledger import Koperasi
 
 T = TypeVar("T")
@@ -129,7 +129,7 @@ def _kesehatan_dan_peringatan(kop: Koperasi, tahun: int) -> KesehatanPeringatan:
     try:
         assessment = assess(kop, tahun)
     except KopledgerError as exc:
-        return KesehatanPeringatan(tahun, alasan=str(exc))
+        return KesehatanPeringatan(tahun, alasan=Pesan.dari(exc, saran=True))
     return KesehatanPeringatan(tahun, predikat=assessment.predikat, skor=assessment.nilai_akhir,
                                lengkap=assessment.lengkap, peringatan=tuple(peringatan(kop, tahun)))
 
@@ -147,7 +147,7 @@ def _coba(compute: Callable[[], Any]) -> Hasil:
     try:
         return Hasil(compute())
     except KopledgerError as exc:
-        return Hasil(None, str(exc))
+        return Hasil(None, Pesan.dari(exc, saran=True))
 
 
 def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:

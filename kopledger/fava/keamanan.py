@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from flask import Response, after_this_request, g, request
 
+from kopledger.errors import Pesan
+
 COOKIE = "kopledger_token"
 FIELD = "token"
 _TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
@@ -60,28 +62,29 @@ def _origin_of(url: str) -> tuple[str, str] | None:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
-def tolak() -> str | None:
-    """Why this writing request is refused, or None when it may write."""
+def tolak() -> Pesan | None:
+    """Why this writing request is refused (a :class:`~kopledger.errors.Pesan`, worded in the
+    page's language), or None when it may write."""
     if request.method != "POST":
-        return "formulir hanya diterima lewat POST"
+        return Pesan("formulir hanya diterima lewat POST")
     own = _origin_of(request.host_url)
     origin = request.headers.get("Origin")
     if origin is not None and origin != "null":
         if _origin_of(origin) != own:
-            return f"permintaan dari asal lain ditolak (Origin: {origin})"
+            return Pesan("permintaan dari asal lain ditolak (Origin: {asal})", asal=origin)
     else:
         referer = request.headers.get("Referer")
         if not referer:
-            return "permintaan tanpa Origin maupun Referer ditolak"
+            return Pesan("permintaan tanpa Origin maupun Referer ditolak")
         if _origin_of(referer) != own:
-            return f"permintaan dari asal lain ditolak (Referer: {referer})"
+            return Pesan("permintaan dari asal lain ditolak (Referer: {asal})", asal=referer)
     if origin == "null":
-        return "permintaan dari asal tersembunyi (Origin: null) ditolak"
+        return Pesan("permintaan dari asal tersembunyi (Origin: null) ditolak")
     cookie = request.cookies.get(COOKIE)
     sent = request.form.get(FIELD)
     if not _valid(cookie) or not _valid(sent):
-        return "token sesi tidak ada; buka ulang formulirnya dari meja kerja lalu kirim lagi"
+        return Pesan("token sesi tidak ada; buka ulang formulirnya dari meja kerja lalu kirim lagi")
     assert cookie is not None and sent is not None
     if not hmac.compare_digest(cookie, sent):
-        return "token sesi tidak cocok; buka ulang formulirnya dari meja kerja lalu kirim lagi"
+        return Pesan("token sesi tidak cocok; buka ulang formulirnya dari meja kerja lalu kirim lagi")
     return None
