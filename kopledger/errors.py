@@ -33,6 +33,18 @@ class Angka(NamedTuple):
 _ID_DIGITS = str.maketrans({",": ".", ".": ","})
 
 
+class Rupiah(NamedTuple):
+    """An amount of rupiah written the reader's way: ``Rp1.234.567`` in Indonesian,
+    ``Rp1,234,567`` in English, negatives in parentheses (:func:`kopledger.formatting.rupiah`)."""
+
+    jumlah: Decimal
+
+    def in_lang(self, lang: str) -> str:
+        from kopledger.formatting import rupiah  # lazily: Babel is not needed to raise an error
+
+        return rupiah(self.jumlah, lang)
+
+
 def _translate(teks: str, lang: str) -> str:
     from kopledger.render import translate  # lazily: kopledger.render imports this module
 
@@ -56,7 +68,7 @@ def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
 
 def in_language(value: Any, lang: str) -> Any:
     """``value`` as a message shows it in ``lang``: words (anything with ``in_lang``: a
-    :class:`Pesan`, an :class:`Angka`, an error; or a list or tuple of them) are worded;
+    :class:`Pesan`, an :class:`Angka`, a :class:`Rupiah`, an error; or a list or tuple of them) are worded;
     numbers, dates, amounts and names are left as they are."""
     in_lang = getattr(value, "in_lang", None)
     if in_lang is not None and not isinstance(value, type):

@@ -36,10 +36,9 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
-from kopledger import formatting
 from kopledger.accounts import MemberKind, Roots
 from kopledger.config import POLICY_KEYS
-from kopledger.errors import InputError, Pesan
+from kopledger.errors import InputError, Pesan, Rupiah
 from kopledger.loan_book import (
     LOAN_ID_RE,
     TAG_ANGSURAN,
@@ -254,8 +253,8 @@ def split_payment(
         raise InputError.pesan(
             "pembayaran {jumlah} melebihi jumlah pelunasan pinjaman {pinjaman} pada {tanggal}: {pelunasan}",
             hint="Bayar paling banyak jumlah pelunasan (kop pinjaman bayar … --lunas).",
-            jumlah=formatting.rupiah(jumlah), pinjaman=loan.id, tanggal=date,
-            pelunasan=formatting.rupiah(payoff),
+            jumlah=Rupiah(jumlah), pinjaman=loan.id, tanggal=date,
+            pelunasan=Rupiah(payoff),
         )
     billed = _billed(loan, date)
     interest_left = _allocate([row.bunga for row in billed], bunga_paid)
@@ -397,7 +396,7 @@ def disbursement_entries(
     if fees >= pokok:
         raise InputError.pesan(
             "biaya admin + provisi ({biaya}) harus lebih kecil dari pokok ({pokok})",
-            biaya=formatting.rupiah(fees), pokok=formatting.rupiah(pokok),
+            biaya=Rupiah(fees), pokok=Rupiah(pokok),
         )
     roots: Roots = kop.roots
     currency: str = kop.currency

@@ -38,8 +38,7 @@ from kopledger import kosakata as K
 from kopledger.accounts import MemberKind
 from kopledger.balances import weight
 from kopledger.config import Member, Policies
-from kopledger.errors import InputError, Pesan
-from kopledger.formatting import rupiah
+from kopledger.errors import InputError, Pesan, Rupiah
 from kopledger.ledger import Koperasi
 from kopledger.members import (
     active_member,
@@ -450,7 +449,7 @@ def withdrawal_entries(
         raise InputError.pesan(
             "penarikan {jumlah} melebihi saldo {simpanan} {anggota} ({saldo}); tarik paling banyak sebesar "
             "saldonya",
-            jumlah=rupiah(number), simpanan=Pesan.kata(_LABEL[kind].lower()), anggota=member_id, saldo=rupiah(available),
+            jumlah=Rupiah(number), simpanan=Pesan.kata(_LABEL[kind].lower()), anggota=member_id, saldo=Rupiah(available),
         )
     roots, cur = kop.roots, kop.currency
     return [transaction(
@@ -484,7 +483,7 @@ def shu_to_sukarela_entries(
     if number > owed:
         raise InputError.pesan(
             "pembayaran SHU {jumlah} melebihi SHU yang terutang kepada {anggota} ({terutang})",
-            jumlah=rupiah(number), anggota=member_id, terutang=rupiah(owed),
+            jumlah=Rupiah(number), anggota=member_id, terutang=Rupiah(owed),
         )
     roots, cur = kop.roots, kop.currency
     return [transaction(

@@ -40,8 +40,7 @@ from kopledger.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.balances import account_balances, closing_tag, is_closing_of, rollup, weight
 from kopledger.catatan import Peringatan
 from kopledger.config import ShuBasis, ShuSplit, split_in_force
-from kopledger.errors import InputError, Pesan
-from kopledger.formatting import rupiah
+from kopledger.errors import InputError, Pesan, Rupiah
 from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
@@ -705,7 +704,7 @@ def _display_basis(weight: Decimal, divisor: Decimal) -> Decimal:
 
 
 def _loss_text(shu: Decimal) -> Pesan:
-    return Pesan("tahun itu rugi {rugi}", rugi=rupiah(-shu)) if shu < 0 else Pesan("hasil tahun itu nol")
+    return Pesan("tahun itu rugi {rugi}", rugi=Rupiah(-shu)) if shu < 0 else Pesan("hasil tahun itu nol")
 
 
 # --- journal entries ----------------------------------------------------------------------

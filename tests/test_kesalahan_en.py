@@ -182,7 +182,7 @@ CASES = [
     pytest.param(
         ["simpanan", "tarik", "{b}", "--anggota", "A0001", "--jumlah", "99999999", "--tanggal", "2024-12-01"], 2,
         ["penarikan Rp99.999.999 melebihi saldo simpanan sukarela A0001 (Rp0); tarik paling banyak sebesar saldonya"],
-        ["the withdrawal of Rp99.999.999 exceeds the voluntary savings balance of A0001 (Rp0); "
+        ["the withdrawal of Rp99,999,999 exceeds the voluntary savings balance of A0001 (Rp0); "
          "withdraw at most the balance"],
         id="withdraw-over-balance"),
     pytest.param(
@@ -218,7 +218,7 @@ CASES = [
         ["pinjaman", "cair", "{b}", "--anggota", "A0001", "--pokok", "1000000", "--bunga", "12", "--tenor", "12",
          "--metode", "flat", "--tanggal", "2024-12-01", "--biaya-admin", "1000000"], 2,
         ["biaya admin + provisi (Rp1.000.000) harus lebih kecil dari pokok (Rp1.000.000)"],
-        ["the admin fee + provision (Rp1.000.000) must be less than the principal (Rp1.000.000)"],
+        ["the admin fee + provision (Rp1,000,000) must be less than the principal (Rp1,000,000)"],
         id="loan-fees-over-principal"),
     pytest.param(
         ["shu", "{b}", "--tahun", str(TODAY.year)], 2,
