@@ -178,7 +178,10 @@ def test_parquet_tables_hold_money_as_decimal_and_one_row_per_koperasi(books, tm
     html = (out / "laporan-wilayah-2024.html").read_text(encoding="utf-8")
     assert "Kabupaten Sukabumi" in html and "Kota Sukabumi" in html
     assert "<Anggrek>" not in html
-    assert "<svg" in html  # the charts
+    assert "<svg" in html  # the charts, drawn by the template from the report's chart data
+    for chart in ("dinas-aset", "dinas-anggota", "dinas-kelas-aset"):
+        assert f'id="{chart}"' in html
+    assert "Simpanan anggota" in html.split('id="dinas-aset"', 1)[1]  # a series of the chart, by name
     from openpyxl import load_workbook
 
     book = load_workbook(out / "laporan-wilayah-2024.xlsx")

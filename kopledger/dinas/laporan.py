@@ -1,6 +1,7 @@
 """The regional report of an :class:`~kopledger.dinas.agregat.Agregat`: HTML, PDF, XLSX, text, JSON.
 
-Markup only in ``templates/dinas/``; charts are pygal SVG from :mod:`kopledger.grafik`;
+Markup only in ``templates/dinas/``; charts are data (:class:`kopledger.grafik.Grafik`), drawn
+by the templates;
 PDF through :func:`kopledger.output.html_to_pdf`, XLSX through
 :func:`kopledger.output.xlsx_bytes`.
 """
@@ -9,27 +10,18 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kopledger import formatting, grafik
+from kopledger import formatting
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
+from kopledger.grafik import Grafik
 from kopledger.loans import KOLEKTIBILITAS
-from kopledger.render import render, translator
+from kopledger.render import render, translate, translator
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
-
-
-@dataclass(frozen=True)
-class Grafik:
-    """One chart of the report: its id, Indonesian title, and the SVG markup."""
-
-    id: str
-    judul: str
-    svg: str
 
 
 def kelas_aset_label(index: int, lang: str = "id") -> str:
@@ -49,43 +41,37 @@ def sorted_kolektibilitas(angka: Angka) -> list[tuple[str, int, Decimal]]:
 
 
 def build_charts(result: Agregat, lang: str = "id") -> dict[str, Grafik]:
-    """The report's charts: assets and members per wilayah, loan quality, asset classes, predikat."""
-    _ = translator(lang)
-    rupiah = functools.partial(formatting.rupiah, lang=lang)
-    angka = functools.partial(formatting.angka, lang=lang)
-    names = [w.nama or _("(tanpa wilayah)") for w in result.per_wilayah]
+    """The report's charts as data (drawn by the templates in the reader's language): assets
+    and members per wilayah, loan quality, asset classes, predikat."""
+    names = tuple(w.nama or translate("(tanpa wilayah)", lang) for w in result.per_wilayah)
     found: dict[str, Grafik] = {}
     if result.per_wilayah:
-        others = [w.angka.anggota - w.angka.anggota_perempuan - w.angka.anggota_laki_laki for w in result.per_wilayah]
-        unrecorded = [(_("Tidak tercatat"), others)] if any(others) else []
-        found["aset"] = Grafik("dinas-aset", "Aset, simpanan dan pinjaman per wilayah", grafik.bar_chart(
-            "dinas-aset", names,
-            [(_("Total aset"), [w.angka.total_aset for w in result.per_wilayah]),
-             (_("Simpanan anggota"), [w.angka.simpanan for w in result.per_wilayah]),
-             (_("Pinjaman beredar"), [w.angka.pinjaman for w in result.per_wilayah])],
-            value_formatter=rupiah, print_values=False,
+        others = tuple(w.angka.anggota - w.angka.anggota_perempuan - w.angka.anggota_laki_laki
+                       for w in result.per_wilayah)
+        unrecorded = (("Tidak tercatat", others),) if any(others) else ()
+        found["aset"] = Grafik("dinas-aset", "Aset, simpanan dan pinjaman per wilayah", "batang", names, (
+            ("Total aset", tuple(w.angka.total_aset for w in result.per_wilayah)),
+            ("Simpanan anggota", tuple(w.angka.simpanan for w in result.per_wilayah)),
+            ("Pinjaman beredar", tuple(w.angka.pinjaman for w in result.per_wilayah)),
         ))
-        found["anggota"] = Grafik("dinas-anggota", "Anggota per wilayah menurut jenis kelamin", grafik.bar_chart(
-            "dinas-anggota", names,
-            [(_("Perempuan"), [w.angka.anggota_perempuan for w in result.per_wilayah]),
-             (_("Laki-laki"), [w.angka.anggota_laki_laki for w in result.per_wilayah]),
-             *unrecorded],
-            value_formatter=angka, stacked=True, whole_numbers=True,
-        ))
-    kol = [(_(k), s) for k, _n, s in sorted_kolektibilitas(result.total) if s > 0]
+        found["anggota"] = Grafik("dinas-anggota", "Anggota per wilayah menurut jenis kelamin", "batang", names, (
+            ("Perempuan", tuple(w.angka.anggota_perempuan for w in result.per_wilayah)),
+            ("Laki-laki", tuple(w.angka.anggota_laki_laki for w in result.per_wilayah)),
+            *unrecorded,
+        ), satuan="orang", bertumpuk=True)
+    kol = tuple((k, (s,)) for k, _n, s in sorted_kolektibilitas(result.total) if s > 0)
     if kol:
         found["kolektibilitas"] = Grafik("dinas-kolektibilitas", "Saldo pinjaman menurut kolektibilitas",
-                                         grafik.pie_chart("dinas-kolektibilitas", kol, value_formatter=rupiah))
+                                         "lingkaran", (), kol)
     if result.total.kelas_aset:
-        found["kelas-aset"] = Grafik("dinas-kelas-aset", "Sebaran koperasi menurut besar aset", grafik.bar_chart(
-            "dinas-kelas-aset", [kelas_aset_label(k, lang) for k, _n in result.total.kelas_aset],
-            [(_("Jumlah koperasi"), [n for _k, n in result.total.kelas_aset])],
-            value_formatter=angka, whole_numbers=True,
-        ))
-    assessed = [(p, n) for p, n in result.total.predikat if p]
+        found["kelas-aset"] = Grafik(
+            "dinas-kelas-aset", "Sebaran koperasi menurut besar aset", "batang",
+            tuple(kelas_aset_label(k, lang) for k, _n in result.total.kelas_aset),
+            (("Jumlah koperasi", tuple(n for _k, n in result.total.kelas_aset)),), satuan="orang")
+    assessed = tuple((p, (n,)) for p, n in result.total.predikat if p)
     if assessed:
-        found["predikat"] = Grafik("dinas-predikat", "Koperasi menurut predikat kesehatan",
-                                   grafik.pie_chart("dinas-predikat", assessed, value_formatter=angka))
+        found["predikat"] = Grafik("dinas-predikat", "Koperasi menurut predikat kesehatan", "lingkaran", (), assessed,
+                                   satuan="orang")
     return found
 
 
