@@ -15,9 +15,10 @@ it and a parent are budgeted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -25,6 +26,9 @@ from beancount.core.amount import Amount
 from kopledger.balances import account_balances, is_closing_of, rollup
 from kopledger.config import customs
 from kopledger.errors import KopError, Pesan, error_line
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
 
@@ -121,21 +125,24 @@ def _is_under(account: str, parent: str) -> bool:
     return account == parent or account.startswith(parent + ":")
 
 
-def parse_budgets(kop: Any) -> tuple[dict[int, dict[str, Decimal]], list[KopError]]:
-    """Every ``anggaran`` directive: year → account → amount (latest per account and year)."""
-    opened = {e.account for e in kop.entries if isinstance(e, data.Open)}
+def parse_budgets(
+    entries: Sequence[data.Directive], currency: str
+) -> tuple[dict[int, dict[str, Decimal]], list[KopError]]:
+    """Every ``anggaran`` directive of ``entries``: year → account → amount (latest per account
+    and year), and the errors of malformed ones (an account must be opened in ``entries``)."""
+    opened = {e.account for e in entries if isinstance(e, data.Open)}
     result: dict[int, dict[str, Decimal]] = {}
     errors: list[KopError] = []
-    for entry in customs(kop.entries, "anggaran"):
+    for entry in customs(entries, "anggaran"):
         values = [v.value for v in entry.values]
         if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], Amount):
             errors.append(KopError.pesan(entry.meta, 'anggaran perlu "AKUN" JUMLAH {mata_uang}, misalnya "Beban:Usaha:Gaji" 24000000 {mata_uang}', entry,
-                                         mata_uang=kop.currency))
+                                         mata_uang=currency))
             continue
         account, amount = values
-        if amount.currency != kop.currency or amount.number is None or amount.number < 0:
+        if amount.currency != currency or amount.number is None or amount.number < 0:
             errors.append(KopError.pesan(entry.meta, "anggaran {akun}: jumlah harus rupiah ≥ 0 dalam {mata_uang}, tertulis {jumlah}", entry,
-                                         akun=account, mata_uang=kop.currency, jumlah=amount))
+                                         akun=account, mata_uang=currency, jumlah=amount))
             continue
         if not any(_is_under(a, account) for a in opened):
             errors.append(KopError.pesan(entry.meta, "anggaran: akun {akun} (atau sub-akunnya) tidak dibuka di buku; periksa ejaannya", entry,
@@ -145,7 +152,7 @@ def parse_budgets(kop: Any) -> tuple[dict[int, dict[str, Decimal]], list[KopErro
     return result, errors
 
 
-def _group(kop: Any, account: str) -> str:
+def _group(kop: Koperasi, account: str) -> str:
     if kop.roots.is_under(account, kop.roots.pendapatan):
         return "pendapatan"
     if kop.roots.is_under(account, kop.roots.beban):
@@ -164,9 +171,9 @@ def _top_level(accounts: list[str]) -> list[str]:
     return [a for a in accounts if not any(b != a and _is_under(a, b) for b in accounts)]
 
 
-def realisasi_anggaran(kop: Any, year: int) -> Budget:
+def realisasi_anggaran(kop: Koperasi, year: int) -> Budget:
     """The year's budget against the books."""
-    budgets, errors = parse_budgets(kop)
+    budgets, errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})
     flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),
                              end=dt.date(year, 12, 31), exclude=is_closing_of(year))
@@ -191,9 +198,9 @@ def realisasi_anggaran(kop: Any, year: int) -> Budget:
     return Budget(year, tuple(rows), tuple(totals), tuple(error_line(e) for e in errors))
 
 
-def rapb(kop: Any, year: int) -> Plan:
+def rapb(kop: Koperasi, year: int) -> Plan:
     """The budget plan (RAPB) of tahun buku ``year`` (usually the year after the RAT's)."""
-    budgets, _errors = parse_budgets(kop)
+    budgets, _errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})
     labels = _labels(kop.entries)
     rows = [PlanLine(a, labels.get(a, _label(a)), _group(kop, a), lines[a], _under_another(a, lines))

@@ -47,13 +47,16 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
 from kopledger import incremental
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 T = TypeVar("T")
 
@@ -627,7 +630,7 @@ def validate_candidate(
 _KOP_KEYS: dict[int, tuple[weakref.ref[Any], str]] = {}
 
 
-def remember(kop: Any, path: str | os.PathLike[str]) -> None:
+def remember(kop: Koperasi, path: str | os.PathLike[str]) -> None:
     """Note that ``kop`` (a loaded ``Koperasi``) holds the books last loaded from ``path``."""
     key = _LAST_KEY.get(os.path.realpath(path)) if enabled() else None
     for ident in [i for i, (ref, _) in _KOP_KEYS.items() if ref() is None]:
@@ -636,7 +639,7 @@ def remember(kop: Any, path: str | os.PathLike[str]) -> None:
         _KOP_KEYS[id(kop)] = (weakref.ref(kop), key)
 
 
-def key_of(kop: Any) -> str | None:
+def key_of(kop: Koperasi) -> str | None:
     """The content key of the books ``kop`` was loaded from (None: unknown, not cached)."""
     found = _KOP_KEYS.get(id(kop))
     if found is None or found[0]() is not kop or getattr(kop, "errors", True):
@@ -680,7 +683,7 @@ def _write_result(key: str, name: str, params: Any, value: Any) -> None:
             os.unlink(tmp)
 
 
-def memo(kop: Any, name: str, params: Any, compute: Callable[[], T]) -> T:
+def memo(kop: Koperasi, name: str, params: Any, compute: Callable[[], T]) -> T:
     """``compute()``, or the result stored for the same books (by content), name and params.
 
     ``params`` must hold everything else the result depends on (its ``repr`` is the key).

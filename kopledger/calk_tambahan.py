@@ -20,13 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 
 from kopledger.balances import account_balances, is_closing_of, rollup
 from kopledger.config import customs
 from kopledger.errors import KopledgerError
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 ZERO = Decimal(0)
 
@@ -80,7 +83,7 @@ class ExtraNotes:
     pinjaman_tidak_lancar: Decimal
 
 
-def _officer_members(kop: Any) -> dict[tuple[str, str], str]:
+def _officer_members(kop: Koperasi) -> dict[tuple[str, str], str]:
     """(role, name) → member id from ``anggota`` metadata on ``pengurus`` directives."""
     result: dict[tuple[str, str], str] = {}
     for entry in customs(kop.entries, "pengurus"):
@@ -91,7 +94,7 @@ def _officer_members(kop: Any) -> dict[tuple[str, str], str]:
     return result
 
 
-def related_parties(kop: Any, date: dt.date) -> tuple[RelatedParty, ...]:
+def related_parties(kop: Koperasi, date: dt.date) -> tuple[RelatedParty, ...]:
     """Officers in office on ``date`` (latest directive per role) with their balances."""
     by_role: dict[str, Any] = {}
     for officer in sorted(kop.officers, key=lambda o: o.date):
@@ -108,7 +111,7 @@ def related_parties(kop: Any, date: dt.date) -> tuple[RelatedParty, ...]:
     return tuple(rows)
 
 
-def calk_tambahan(kop: Any, year: int) -> ExtraNotes:
+def calk_tambahan(kop: Koperasi, year: int) -> ExtraNotes:
     """The added notes of tahun buku ``year``."""
     from kopledger import loans
 

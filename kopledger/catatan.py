@@ -20,6 +20,7 @@ from kopledger.bagan_akun import MEMBER_PARENT_KODE
 from kopledger.errors import format_error_line
 
 if TYPE_CHECKING:
+    from kopledger.calk_tambahan import ExtraNotes
     from kopledger.ledger import Koperasi
     from kopledger.loans import Portfolio
     from kopledger.statements import Scan, Statement, StatementLine
@@ -94,7 +95,7 @@ class Notes:
     peringatan: tuple[Peringatan, ...]
     pinjaman_pembanding: Portfolio | None = None  # at the prior year end
     shu_belum_dibagi: tuple[ShuBelumDibagi, ...] = ()
-    tambahan: Any = None  # kopledger.calk_tambahan.ExtraNotes: the notes an examiner reads
+    tambahan: ExtraNotes | None = None  # the notes an examiner reads
 
 
 def build_notes(

@@ -28,10 +28,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kopledger.config import customs
 from kopledger.errors import KopError, Pesan, error_line
+
+if TYPE_CHECKING:
+    from kopledger.indicators import YearFigures
+    from kopledger.ledger import Koperasi
+    from kopledger.loan_quality import Portfolio
+    from kopledger.statements import FinancialStatements
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -299,8 +305,8 @@ def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Ban
     return rate(kode, _pct(current - prior, abs(prior)), band, pembilang=current - prior, penyebut=abs(prior))
 
 
-def book_indicators(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
-                    bands: dict[str, Band] | None = None, figures: dict[int, Any] | None = None,
+def book_indicators(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+                    bands: dict[str, Band] | None = None, figures: dict[int, YearFigures] | None = None,
                     ) -> dict[str, HealthIndicator]:
     """The indicators computed from the books, by code. ``laporan`` (the year's
     FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
@@ -362,8 +368,8 @@ def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicat
     )
 
 
-def assess(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
-           figures: dict[int, Any] | None = None) -> HealthAssessment:
+def assess(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+           figures: dict[int, YearFigures] | None = None) -> HealthAssessment:
     """The health assessment of tahun buku ``year``. ``laporan``, ``portfolio`` and ``figures``
     (YearFigures by year) are taken when the caller already has them."""
     end = dt.date(year, 12, 31)
@@ -401,7 +407,7 @@ def assess(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
     )
 
 
-def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Any = None, lang: str = "id",
+def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Koperasi | None = None, lang: str = "id",
                       template_dir: Any = None) -> str | bytes:
     """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
     from kopledger.config import KoperasiInfo

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from beancount.core import data
 
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
-def provisional_date(kop: Any, year: int, today: dt.date | None = None) -> dt.date | None:
+
+def provisional_date(kop: Koperasi, year: int, today: dt.date | None = None) -> dt.date | None:
     """For a tahun buku not yet ended on ``today``: the date its figures run to (the last
     transaction of the year, or today when there is none); None for an ended year."""
     today = today or dt.date.today()
@@ -22,7 +25,7 @@ def provisional_date(kop: Any, year: int, today: dt.date | None = None) -> dt.da
     return last or today
 
 
-def render_unit(kop: Any, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
+def render_unit(kop: Koperasi, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
                 template_dir: str | Path | None = None) -> str | bytes:
     """One unit's PHU and balance sheet as ``txt``, ``json``, ``html`` or ``pdf``."""
     from kopledger.cli.common import jsonable

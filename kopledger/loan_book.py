@@ -388,12 +388,12 @@ def _read_book(kop: Koperasi) -> LoanBook:
     return kop.loan_book()  # read once per loaded Koperasi, kept on it
 
 
-def loan_errors(kop: Any) -> list[KopError]:
+def loan_errors(kop: Koperasi) -> list[KopError]:
     """Malformed, duplicate or misdirected loan entries of a loaded Koperasi, with file:line."""
     return list(_read_book(kop).errors)
 
 
-def loan_book(kop: Any) -> LoanBook:
+def loan_book(kop: Koperasi) -> LoanBook:
     """All loans of a :class:`~kopledger.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
     of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""
     book = _read_book(kop)
@@ -409,7 +409,7 @@ def loan_book(kop: Any) -> LoanBook:
     return book
 
 
-def loans(kop: Any) -> tuple[Loan, ...]:
+def loans(kop: Koperasi) -> tuple[Loan, ...]:
     """Every loan in the books (from the disbursement metadata), oldest first."""
     return loan_book(kop).pinjaman
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
@@ -221,7 +221,7 @@ def current_portion(loan: Loan, moves: Sequence[Repayment], date: dt.date, month
     return current, sisa - current
 
 
-def maturity_split(kop: Any, date: dt.date) -> tuple[Decimal, Decimal]:
+def maturity_split(kop: Koperasi, date: dt.date) -> tuple[Decimal, Decimal]:
     """All member loans outstanding at ``date``: (lancar/current, due within 12 months; non-current)."""
     book = loan_book(kop)
     current = later = ZERO
@@ -234,7 +234,7 @@ def maturity_split(kop: Any, date: dt.date) -> tuple[Decimal, Decimal]:
     return current, later
 
 
-def loan_statuses(kop: Any, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
+def loan_statuses(kop: Koperasi, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
     """Every loan disbursed on or before ``date`` (repaid ones too), oldest first."""
     book = book or loan_book(kop)
     result = []
@@ -260,7 +260,7 @@ def portfolio(kop: Koperasi, date: dt.date) -> Portfolio:
     return kop.computed(("portfolio", date), lambda: _portfolio(kop, date, book))
 
 
-def _portfolio(kop: Any, date: dt.date, book: LoanBook) -> Portfolio:
+def _portfolio(kop: Koperasi, date: dt.date, book: LoanBook) -> Portfolio:
     open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
     classes = []
     for cls in classes_in_use(kop.policies, date):

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -94,6 +94,9 @@ from kopledger.schedule import (
     rupiah_half_up,
     schedule,
 )
+
+if TYPE_CHECKING:
+    from kopledger.ledger import Koperasi
 
 __all__ = [
     "DIRAGUKAN",
@@ -295,7 +298,7 @@ def _posting(account: str, number: Decimal, currency: str) -> data.Posting:
     return data.Posting(account, _amount(number, currency), None, None, None, None)
 
 
-def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
+def _opens_needed(kop: Koperasi, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
     """``open`` directives for standard-chart accounts the books do not open yet (with their kode);
     :class:`InputError` for any other account that is not open."""
     from kopledger.bagan_akun import STANDARD_CHART
@@ -317,7 +320,7 @@ def _opens_needed(kop: Any, accounts: Iterable[str], date: dt.date) -> list[data
     return result
 
 
-def next_loan_id(kop: Any, year: int, *, book: LoanBook | None = None) -> str:
+def next_loan_id(kop: Koperasi, year: int, *, book: LoanBook | None = None) -> str:
     """The next free id ``PJ-YEAR-NNN``."""
     book = book or loan_book(kop)
     taken = {loan.id for loan in book.pinjaman}
@@ -328,7 +331,7 @@ def next_loan_id(kop: Any, year: int, *, book: LoanBook | None = None) -> str:
 
 
 def disbursement_entries(
-    kop: Any,
+    kop: Koperasi,
     *,
     anggota: str,
     pokok: Decimal,
@@ -421,7 +424,7 @@ def disbursement_entries(
 
 
 def payment_entries(
-    kop: Any,
+    kop: Koperasi,
     *,
     pinjaman: str,
     tanggal: dt.date,
@@ -476,7 +479,7 @@ def payment_entries(
     return split, [*_opens_needed(kop, [p.account for p in postings], tanggal), txn]
 
 
-def ppap_entries(kop: Any, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
+def ppap_entries(kop: Koperasi, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
     """The adjusting entry bringing the provision on the books to the required PPAP at ``date``.
 
     Books the difference (required − on the books): Dr ``Beban:Usaha:PenyisihanPinjaman`` /

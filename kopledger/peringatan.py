@@ -16,17 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from beancount.core import data
 
 from kopledger.catatan import Peringatan
 
+if TYPE_CHECKING:
+    from kopledger.indicators import YearFigures
+    from kopledger.ledger import Koperasi
+    from kopledger.loan_quality import Portfolio
+
 ZERO = Decimal(0)
 
 
-def peringatan(kop: Any, tahun: int, *, texts: dict[str, str] | None = None, portfolio: Any = None,
-               today: dt.date | None = None, figures: dict[int, Any] | None = None) -> tuple[Peringatan, ...]:
+def peringatan(kop: Koperasi, tahun: int, *, texts: dict[str, str] | None = None,
+               portfolio: Portfolio | None = None, today: dt.date | None = None,
+               figures: dict[int, YearFigures] | None = None) -> tuple[Peringatan, ...]:
     """The warnings for the RAT of tahun buku ``tahun`` (codes with values, most serious first).
 
     ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kopledger import kosakata as K
 from kopledger.catatan import Peringatan
@@ -36,6 +36,11 @@ from kopledger.render import translate
 from kopledger.savings import WajibArrears, wajib_arrears
 from kopledger.shu import ShuResult, existing_allocation
 from kopledger.statements import FinancialStatements
+
+if TYPE_CHECKING:
+    from kopledger.anggaran import Budget, Plan
+    from kopledger.kesehatan import HealthAssessment
+    from kopledger.unit_usaha import UnitSummary
 
 ZERO = Decimal(0)
 
@@ -104,10 +109,10 @@ class RatPack:
     belum_tersedia: dict[str, str] = field(default_factory=dict)
     # -- added for the examiner (kopledger.rat_tambahan) --
     peringatan: tuple[Peringatan, ...] = ()  # RAT warnings (kopledger.peringatan), then the SHU's
-    kesehatan: Any = None  # kopledger.kesehatan.HealthAssessment
-    anggaran: Any = None  # kopledger.anggaran.Budget (realisasi vs anggaran of the year)
-    rapb: Any = None  # kopledger.anggaran.Plan (next year's budget)
-    unit_usaha: Any = None  # kopledger.unit_usaha.UnitSummary (PHU per unit)
+    kesehatan: HealthAssessment | None = None
+    anggaran: Budget | None = None  # realisasi vs anggaran of the year
+    rapb: Plan | None = None  # next year's budget
+    unit_usaha: UnitSummary | None = None  # PHU per unit
     riwayat: tuple[Any, ...] = ()  # kopledger.riwayat.YearSummary, up to five years
     sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
 

@@ -8,7 +8,6 @@ use, so a directive the check accepts is one the reports read.
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any
 
 from beancount.core import data
@@ -29,7 +28,7 @@ def check_rat_directives(entries: list[data.Directive], options_map: dict[str, A
     errors: list[Any] = []
     if any(e.type == "anggaran" for e in ours):
         opens = [e for e in entries if isinstance(e, data.Open)]
-        errors += parse_budgets(SimpleNamespace(entries=[*opens, *ours], currency=currency))[1]
+        errors += parse_budgets([*opens, *ours], currency)[1]
     errors += parse_summaries(ours, currency)[1]
     errors += parse_band_overrides(ours, dt.date.max)[1]
     years = {e.date.year for e in ours if e.type == "kesehatan-isian"}

@@ -8,9 +8,15 @@ fields they fill; a part that cannot be computed is named in ``belum_tersedia`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kopledger.errors import KopledgerError, Pesan
+
+if TYPE_CHECKING:
+    from kopledger.indicators import YearFigures
+    from kopledger.ledger import Koperasi
+    from kopledger.loan_quality import Portfolio
+    from kopledger.statements import FinancialStatements
 
 #: The pack's sections added here: (id, title, the id they follow). Titles are Indonesian.
 SECTIONS_TAMBAHAN: tuple[tuple[str, str, str], ...] = (
@@ -31,8 +37,8 @@ def with_sections(sections: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str
     return tuple(result)
 
 
-def rat_tambahan(kop: Any, year: int, *, laporan: Any = None, portfolio: Any = None,
-                 figures: dict[int, Any] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
+def rat_tambahan(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+                 figures: dict[int, YearFigures] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
     """(RatPack fields, parts left out with why: a :class:`~kopledger.errors.Pesan`, worded in the
     pack's language by the caller). ``figures``: the pack's YearFigures by year."""
     from kopledger.anggaran import rapb, realisasi_anggaran

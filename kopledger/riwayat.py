@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core.amount import Amount
 
 from kopledger.config import customs
 from kopledger.errors import KopError
+
+if TYPE_CHECKING:
+    from kopledger.indicators import YearFigures
+    from kopledger.ledger import Koperasi
 
 #: Metadata keys of ``ringkasan-tahun`` and the field each fills.
 KEYS = {"aset": "total_aset", "ekuitas": "ekuitas", "volume": "volume_usaha", "shu": "shu"}
@@ -73,7 +77,7 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
     return result, errors
 
 
-def history(kop: Any, year: int, years: int = 5, *, figures: dict[int, Any] | None = None) -> tuple[YearSummary, ...]:
+def history(kop: Koperasi, year: int, years: int = 5, *, figures: dict[int, YearFigures] | None = None) -> tuple[YearSummary, ...]:
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
     where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
     ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
@@ -92,7 +96,7 @@ def history(kop: Any, year: int, years: int = 5, *, figures: dict[int, Any] | No
     return tuple(rows)
 
 
-def year_summary(kop: Any, year: int, *, figures: dict[int, Any] | None = None) -> YearSummary | None:
+def year_summary(kop: Koperasi, year: int, *, figures: dict[int, YearFigures] | None = None) -> YearSummary | None:
     """One year's key figures (books first, then ``ringkasan-tahun``), or None."""
     rows = history(kop, year, 1, figures=figures)
     return rows[0] if rows else None

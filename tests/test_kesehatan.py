@@ -354,7 +354,7 @@ def test_budget_of_an_unknown_account_is_an_error(tmp_path: Path):
 
     text = HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n'
     bad = Koperasi.from_string(text)
-    _budgets, errors = parse_budgets(bad)
+    _budgets, errors = parse_budgets(bad.entries, bad.currency)
     assert len(errors) == 1 and "Beban:Usaha:Lsitrik" in errors[0].message
     line = text.count("\n")  # the directive is the last line
     assert realisasi_anggaran(bad, 2025).errors == (f"<string>:{line}: {errors[0].message}",)
