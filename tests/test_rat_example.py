@@ -105,3 +105,22 @@ def check_equity_table(body, statement) -> None:
         assert row.cells[1:] == [formatting.akuntansi(v) for v in (*data.per_kolom, data.jumlah)]
     closing = statement.saldo_akhir_per_kolom()
     assert sum(closing.values()) == statement.total("saldo_akhir")
+
+
+def test_the_english_pack_names_every_account_in_english(pack):
+    """Account names of the chart (bagan akun) that have an English name never show in
+    Indonesian in the English pack: every table that names an account words it."""
+    import html
+    import re
+
+    from kopledger.bagan_akun import STANDARD_CHART
+    from kopledger.render import translate
+
+    page = str(render_rat(pack, lang="en"))
+    page = re.sub(r"<(style|svg)\b.*?</\1>", "", page, flags=re.S)
+    cells = {html.unescape(c).strip() for c in re.split(r"<[^>]+>", page)}
+    untranslated = sorted(
+        a.nama for a in STANDARD_CHART if translate(a.nama, "en") != a.nama and a.nama in cells
+    )
+    assert untranslated == []
+    assert "Interest on member loans" in cells  # the check sees the names it looks for
