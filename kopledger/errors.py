@@ -3,7 +3,7 @@ one way a message is kept as data and worded in the reader's language.
 
 A message a person reads is an Indonesian template (a key of the message catalogs
 ``templates/locale/<lang>/*.json``) and its values. :func:`worded` fills a template in a
-language; :func:`in_language` words one value (a :class:`Pesan`, an :class:`Angka`, an
+language; :func:`in_language` words one value (a :class:`Pesan`, an :class:`Angka`, a :class:`Rupiah`, an
 error, a list of them); :class:`Pesan` is a message kept as a value (it *is* its Indonesian
 text). Errors made with ``.pesan`` keep their template and values the same way:
 :class:`KopledgerError` (raised by the library), :class:`KopError` (found in the books).
