@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--verify", action="store_true", help="also compare the report with KOP_CACHE=0")
     args = parser.parse_args()
+    bench_run.compile_kopledger()
     for members in args.members:
         source = bench_run.ledger_for(members, 1, args.seed)
         start = time.perf_counter()

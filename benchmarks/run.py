@@ -320,6 +320,16 @@ def closed_years_ledger(members: int, years: int, seed: int, closed: int) -> Pat
     return current
 
 
+def compile_kopledger() -> None:
+    """Byte-compile kopledger, as a normal install (``pip install``) does, so every run
+    measures the same code path as beancount's (whose modules pip compiled). An editable
+    install on a machine with ``PYTHONDONTWRITEBYTECODE=1`` (this one) would otherwise
+    compile kopledger's sources again in every process (≈ 0.08 s of CPU each)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "kopledger"), quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, nargs="*", default=[2000],
@@ -334,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--closed-years", type=int, default=0,
                         help="also measure a ledger whose first K years were closed (needs --years > K)")
     args = parser.parse_args(argv)
+    compile_kopledger()
 
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} (timings are noisy on a busy machine; CPU time is steadier)\n")
