@@ -15,19 +15,17 @@ import pytest
 
 from kopledger import cache
 from kopledger.writer import append_text
+from tests import test_cache
 from tests.conftest import ledger_text
 from tests.test_cache import BODY, assert_same, cold, deposit
 from tests.test_keamanan import fill, small_tmpfs
 
+books = test_cache.books  # the same small books as tests/test_cache.py
 
-@pytest.fixture
-def books(tmp_path: Path) -> Path:
-    folder = tmp_path / "koperasi"
-    folder.mkdir()
-    path = folder / "buku.beancount"
-    path.write_text(ledger_text(BODY), encoding="utf-8")
+
+@pytest.fixture(autouse=True)
+def _fresh_memory() -> None:
     cache._MEMORY.clear()
-    return path
 
 
 @pytest.fixture
