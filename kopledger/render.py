@@ -13,6 +13,7 @@ in Indonesian it returns the text unchanged.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 from collections.abc import Callable
@@ -83,21 +84,33 @@ def catalog(lang: str, template_dir: str | None = None) -> dict[str, str]:
     return merged
 
 
+#: The user's template folder whose catalogs also word a message kept as data while a
+#: document is rendered (:func:`translator`): a message's own wording reaches
+#: :func:`translate` without a ``template_dir`` argument.
+_USER_FOLDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("kop_user_folder", default=None)
+
+
 def translate(text: str, lang: str = "id", template_dir: str | Path | None = None) -> str:
-    """``text`` (Indonesian) in ``lang``; unchanged where no translation exists."""
+    """``text`` (Indonesian) in ``lang``; unchanged where no translation exists. Without
+    ``template_dir``, the folder of the document being rendered (if any) is used."""
     if lang == "id":
         return text
-    return catalog(lang, str(template_dir) if template_dir is not None else None).get(text, text)
+    folder = str(template_dir) if template_dir is not None else _USER_FOLDER.get()
+    return catalog(lang, folder).get(text, text)
 
 
 def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[Any], str]:
     """A one-argument translate function for ``lang`` (the templates' ``_``): a catalog text
     translated, and a message kept as data (a :class:`~kopledger.errors.Pesan`, an error)
-    worded in ``lang``."""
+    worded in ``lang`` — through the user's catalogs in ``template_dir`` too."""
 
     def _(text: Any) -> str:
         if hasattr(text, "in_lang"):
-            return str(in_language(text, lang))
+            token = _USER_FOLDER.set(str(template_dir) if template_dir is not None else None)
+            try:
+                return str(in_language(text, lang))
+            finally:
+                _USER_FOLDER.reset(token)
         return translate(text, lang, template_dir)
 
     return _

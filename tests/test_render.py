@@ -105,3 +105,25 @@ def test_a_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "rusak.html.j2").write_text("baris satu\n{% if %}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"rusak.html.j2:2: kesalahan tulis di templat"):
         render("rusak.html.j2", {}, template_dir=tmp_path)
+
+
+def test_a_users_catalog_words_messages_kept_as_data_too(tmp_path: Path) -> None:
+    """A user's ``locale/en/*.json`` overrides kopledger's English for a label and for a
+    message kept as data (a Pesan, an error) shown in a document alike."""
+    import json
+
+    from kopledger.errors import InputError, Pesan
+
+    (tmp_path / "locale" / "en").mkdir(parents=True)
+    (tmp_path / "locale" / "en" / "saya.json").write_text(json.dumps({
+        "anggota tidak dikenal: {anggota!r}": "no such member here: {anggota!r}",
+        "Lihat daftar anggota dengan: kop anggota daftar BUKU": "See: kop member list BOOKS",
+    }), encoding="utf-8")
+    error = InputError.pesan("anggota tidak dikenal: {anggota!r}",
+                             hint="Lihat daftar anggota dengan: kop anggota daftar BUKU", anggota="Z9")
+    page = environment("en", tmp_path).from_string("{{ _(p) }}|{{ _(e) }}").render(
+        p=Pesan("anggota tidak dikenal: {anggota!r}", anggota="Z9"), e=error)
+    assert page == "no such member here: &#39;Z9&#39;|no such member here: &#39;Z9&#39;\nSee: kop member list BOOKS"
+    # without the user's folder: kopledger's own English
+    assert environment("en").from_string("{{ _(p) }}").render(p=Pesan("anggota tidak dikenal: {anggota!r}",
+                                                                       anggota="Z9")) == "unknown member: &#39;Z9&#39;"
