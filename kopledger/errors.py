@@ -56,14 +56,23 @@ def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
     each value worded in ``lang`` too (:func:`in_language`).
 
     A translation that does not fit its values (a catalog entry with other placeholders)
-    falls back to the Indonesian text rather than failing."""
+    falls back to the Indonesian text rather than failing. Indonesian nouns have one form
+    for any number; where the other language's has two, the catalog holds the form for
+    one thing under the key ``teks + "|1"``, used when the value ``jumlah`` is 1."""
     values = {key: in_language(value, lang) for key, value in nilai.items()}
     if lang == "id":
         return teks.format(**values)
     try:
-        return _translate(teks, lang).format(**values)
+        template = _translate(teks, lang)
+        if nilai.get("jumlah") == 1 and (one := _translate(teks + SATU, lang)) != teks + SATU:
+            template = one
+        return template.format(**values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return worded(teks, nilai, "id")
+
+
+#: The suffix of a catalog key holding the form of a message for one thing (:func:`worded`).
+SATU = "|1"
 
 
 def in_language(value: Any, lang: str) -> Any:

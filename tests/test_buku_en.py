@@ -95,9 +95,9 @@ def test_ledger_has_errors_words_the_books_errors_in_english() -> None:
     assert "  b:2: buka-buku 2024: tahun buku 2024 belum ditutup" in str(exc)
     english = exc.in_lang("en")
     assert english.splitlines() == [
-        "b has 1 errors:",
+        "b has 1 error:",  # the form for one thing (catalog key "…|1")
         "  b:2: buka-buku 2024: financial year 2024 is not closed; remove this buka-buku line",
-        "Fix them first (kop check lists them all).",
+        "Fix it first (kop check shows it).",
     ]
     plain = LedgerHasErrors("buku salah:", [error], hint="Perbaiki.")
     assert plain.in_lang("en").splitlines()[1:] == [english.splitlines()[1], "Perbaiki."]

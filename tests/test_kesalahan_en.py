@@ -322,3 +322,28 @@ def test_the_example_koperasi_speaks_english_for_an_unknown_loan(tmp_path: Path)
     assert "Lihat daftar pinjaman: kop pinjaman daftar BUKU (mis. " in text_id
     assert "loan 'PJ-1999-999' is not in the books" in text_en
     assert "List the loans with: kop loan list BOOKS (e.g. " in text_en
+
+
+def test_a_message_about_one_thing_takes_the_english_form_for_one() -> None:
+    """Indonesian nouns have one form; the English catalog holds the form for one thing under
+    ``key|1``, used when the value ``jumlah`` is 1 (``errors.worded``)."""
+    import string
+
+    from kopledger.errors import SATU, worded
+    from kopledger.render import catalog
+
+    def _fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    template = "{jumlah} kesalahan di {berkas}"
+    assert worded(template, {"jumlah": 1, "berkas": "b"}, "en") == "1 error in b"
+    assert worded(template, {"jumlah": 2, "berkas": "b"}, "en") == "2 errors in b"
+    assert worded(template, {"jumlah": 1, "berkas": "b"}, "id") == "1 kesalahan di b"
+    merged = catalog("en")
+    singles = {k: v for k, v in merged.items() if k.endswith(SATU)}
+    assert len(singles) >= 10
+    for key, english in singles.items():
+        base = key[: -len(SATU)]
+        assert base in merged, f"{key!r}: the form for one thing of a message the catalogs do not have"
+        assert _fields(english) == _fields(base) == _fields(merged[base]), key
+        # (a hint has no placeholder of its own: it is worded with its error's values, jumlah too)

@@ -103,7 +103,7 @@ def test_kop_agregat_says_why_files_are_not_counted_in_english(exports: Path, tm
     assert indonesian["e-timpang.json"].startswith("neraca tidak seimbang: total aset 1 ≠ liabilitas")
     # jsonschema's own words ("is a required property") are English in both languages; nothing else is Indonesian
     assert not INDONESIAN.search(err_en), err_en
-    assert "Error: 5 file(s) not counted (see above)" in err_en
+    assert "Error: 5 files not counted (see above)" in err_en
     # the report printed on the screen lists them in English too
     assert "Files not counted:" in out_en and "file or folder not found" in out_en
     assert "berkas atau folder tidak ditemukan" in out_id
