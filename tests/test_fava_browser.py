@@ -52,6 +52,19 @@ def _free_port() -> int:
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     path = tmp_path / "buku.beancount"
     shutil.copy(EXAMPLE, path)
+    yield from _serve(path)
+
+
+@pytest.fixture
+def served_en(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """The example with Fava's ``language`` option set to English: the web desk follows it."""
+    path = tmp_path / "buku.beancount"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + '\n2016-03-12 custom "fava-option" "language" "en"\n',
+                    encoding="utf-8")
+    yield from _serve(path)
+
+
+def _serve(path: Path) -> Iterator[tuple[Path, str]]:
     port = _free_port()
     fava = shutil.which("fava", path=str(Path(sys.executable).parent)) or "fava"
     process = subprocess.Popen(
@@ -117,6 +130,7 @@ def test_dashboard_member_page_and_a_deposit_in_a_real_browser(served: tuple[Pat
     driver.find_element(By.LINK_TEXT, "A0001").click()
     wait.until(ec.visibility_of_element_located((By.ID, "kartu")))
     assert "Siti Nurhaliza" in driver.find_element(By.TAG_NAME, "h2").text
+    assert driver.title.startswith("Anggota A0001 - ")
     driver.save_screenshot(str(SHOTS / "anggota.png"))
 
     # the deposit form, from the member page
@@ -152,3 +166,46 @@ def test_dashboard_member_page_and_a_deposit_in_a_real_browser(served: tuple[Pat
 
     wait.until(lambda d: rupiah(before + 125000) in d.find_element(By.ID, "kartu-sukarela").text)
     driver.save_screenshot(str(SHOTS / "anggota-sesudah.png"))
+
+
+def test_the_english_desk_refuses_bad_input_in_english_in_a_real_browser(
+    served_en: tuple[Path, str], browser: object
+) -> None:
+    """Clumsy input in the English web desk: each field says what is wrong, in English, next to
+    the field, and nothing is written; a clean entry then previews in English."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver: WebDriver = browser  # type: ignore[assignment]
+    path, base = served_en
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wait = WebDriverWait(driver, 30)
+    before = path.read_bytes()
+
+    driver.get(base + "anggota?id=A0001")
+    wait.until(ec.visibility_of_element_located((By.ID, "kartu")))
+    assert driver.title.startswith("Member A0001 - ")
+    driver.find_element(By.ID, "setor-anggota").click()
+    field = wait.until(ec.visibility_of_element_located((By.ID, "isian-jumlah")))
+    field.send_keys("50.000")  # a thousands separator, as on paper
+    driver.find_element(By.ID, "isian-bukti").send_keys('KW"1')
+    driver.find_element(By.ID, "pratinjau-tombol").click()
+    amount = wait.until(ec.visibility_of_element_located((By.ID, "salah-jumlah")))
+    assert amount.text == "amount '50.000': write whole rupiah without dots or commas, for example 50000"
+    assert driver.title.startswith("Savings deposit - ")  # the page's title too (Fava's header, the tab)
+    assert driver.find_element(By.ID, "salah-bukti").text.startswith("bukti must not contain quotes")
+    driver.save_screenshot(str(SHOTS / "en-salah.png"))
+    assert path.read_bytes() == before  # nothing written
+
+    field = driver.find_element(By.ID, "isian-jumlah")
+    field.clear()
+    field.send_keys("5000")
+    bukti = driver.find_element(By.ID, "isian-bukti")
+    bukti.clear()
+    driver.find_element(By.ID, "pratinjau-tombol").click()
+    preview = wait.until(ec.visibility_of_element_located((By.ID, "pratinjau")))
+    assert "deposit to simpanan sukarela of A0001" in preview.text and "5000 IDR" in preview.text
+    driver.save_screenshot(str(SHOTS / "en-pratinjau.png"))
+    assert path.read_bytes() == before  # a preview writes nothing

@@ -33,13 +33,13 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, current_app, make_response, render_template, request
 from markupsafe import Markup
 
-from kopledger.errors import InputError, KopledgerError, format_error_line
+from kopledger.errors import InputError, KopledgerError, Pesan, format_error_line
 from kopledger.fava import halaman
 from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
 from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import token_sesi, tolak
 from kopledger.ledger import Koperasi
-from kopledger.render import render, templates_dir
+from kopledger.render import render, templates_dir, translator
 
 #: The statements a ``laporan`` page can show (``jenis=``).
 JENIS_LAPORAN = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
@@ -139,9 +139,12 @@ class KopLedger(FavaExtensionBase):
         return Markup(render(f"fava/{template}", {**self._umum(halaman_ini), **context}, lang=self.lang()))
 
     def _halaman(self, template: str, context: dict[str, Any], judul: str, status: int = 200) -> Response:
+        """A page of the desk in Fava's layout; ``judul`` (Indonesian, or a :class:`Pesan`) is
+        its title in Fava's header and the browser's tab, in the desk's language."""
         name = template.split(".")[0]
         content = self._html(template, context, {"daftar": "anggota"}.get(name, name))
-        return make_response(render_template("_layout.html", content=content, page_title=judul), status)
+        title = translator(self.lang())(judul)
+        return make_response(render_template("_layout.html", content=content, page_title=title), status)
 
     def _gagal(self, error: KopledgerError, status: int = 400) -> Response:
         """A page saying why nothing can be shown or done: ``error`` in the page's language."""
@@ -184,7 +187,7 @@ class KopLedger(FavaExtensionBase):
         member_id = request.args.get("id", "").strip()
         if member_id:
             return self._page(
-                "anggota.html.j2", f"Anggota {member_id}",
+                "anggota.html.j2", Pesan("Anggota {id}", id=member_id),
                 lambda: halaman.halaman_anggota(self.buku(), member_id, self.today()),
             )
         q = request.args.get("q", "")
