@@ -56,8 +56,8 @@ def template() -> dict[str, Any]:
         return loaded
     from examples.generator import generate
     from kopledger import Koperasi
-    from kopledger.closing import close_year
     from kopledger.dinas.ekspor import build_export
+    from kopledger.ops.closing import close_year
 
     OUT.mkdir(parents=True, exist_ok=True)
     ledger = OUT / "agregat-template.beancount"

@@ -53,7 +53,7 @@ def split_years(text: str) -> list[str]:
 def build(members: int, seed: int) -> dict[int, Path]:
     """Year files buku-2024 … buku-2029, each closed year closed into the next."""
     from examples.generator import generate
-    from kopledger.closing import close_year
+    from kopledger.ops.closing import close_year
 
     folder = OUT / f"tahunan-{members}x{YEARS}-s{seed}"
     files = {year: folder / f"buku-{year}.beancount" for year in range(FIRST, FIRST + YEARS)}

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kopledger import closing
-from kopledger.writer import load_uncached
+from kopledger.ops import closing
+from kopledger.ops.writer import load_uncached
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.conftest import HEADER_ID

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         ext = ledger.extensions.get_extension("KopLedger")
         kop = ext.buku().kop
         year = kop.years()[-1]
-        from kopledger.loans import loans
+        from kopledger.ops.loans.entries import loans
 
         borrower = next(loan.anggota for loan in loans(kop))
         slug = re.sub(r"[^a-z0-9]+", "-", kop.options["title"].lower()).strip("-")

@@ -1,11 +1,11 @@
-"""Benchmark the plugin's invariants pass (kopledger/invariants.py) against a cold load.
+"""Benchmark the plugin's invariants pass (kopledger/books/checks/invariants.py) against a cold load.
 
     .venv/bin/python benchmarks/bench_invariants.py                  # 2,000 members, 1 year
     .venv/bin/python benchmarks/bench_invariants.py --members 10000 --runs 5
 
 Generates (or reuses, in ``benchmarks/out/``) a ledger with :mod:`examples.generator`,
 loads it once without beancount's pickle cache (a cold load: parse, book, plugin — the
-invariants included), then times :func:`kopledger.invariants.check_invariants` alone on
+invariants included), then times :func:`kopledger.books.checks.invariants.check_invariants` alone on
 the loaded entries. Prints the median CPU time of both and their ratio (the share of a
 cold load the invariants add); exits 1 when the ratio exceeds ``--max-ratio``.
 """
@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-ratio", type=float, default=0.05)
     args = parser.parse_args(argv)
 
-    from kopledger.invariants import check_invariants
-    from kopledger.writer import load_uncached
+    from kopledger.books.checks.invariants import check_invariants
+    from kopledger.ops.writer import load_uncached
 
     path = ledger_path(args.members, args.years, args.seed)
     loads, checks = [], []

@@ -5,7 +5,7 @@
 
 Generates (or reuses, in ``benchmarks/out/``) a koperasi ledger with
 :mod:`examples.generator`, loads it once without beancount's pickle cache (the load every
-report pays), then times :func:`kopledger.shu.compute_shu` for the last full year, plus
+report pays), then times :func:`kopledger.ops.shu.compute.compute_shu` for the last full year, plus
 building the allocation entry. The computation is one pass over the postings, so it
 should take a small fraction of the load; the script prints that ratio (CPU time of this
 process, median of ``--runs``) and exits 1 when it exceeds ``--max-ratio``.
@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-ratio", type=float, default=0.25, help="fail above this SHU/load ratio")
     args = parser.parse_args(argv)
 
-    from kopledger.ledger import Koperasi
-    from kopledger.shu import allocation_entry, compute_shu
-    from kopledger.writer import load_uncached
+    from kopledger.books.ledger import Koperasi
+    from kopledger.ops.shu.compute import allocation_entry, compute_shu
+    from kopledger.ops.writer import load_uncached
 
     path = ledger_path(args.members, args.years, args.seed, args.start_year)
     year = args.start_year + args.years - 1

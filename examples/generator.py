@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kopledger.bagan_akun import STANDARD_CHART
+from kopledger.books.bagan_akun import STANDARD_CHART
 
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

@@ -10,10 +10,10 @@ The front door is :class:`Koperasi`::
 See docs/api.md for a tour and docs/ledger-language.md for the ledger language.
 """
 
-from kopledger.accounts import MemberKind, Roots
-from kopledger.config import KoperasiInfo, Member, Officer, Policies, Policy, ShuSplit
-from kopledger.errors import InputError, KopError, KopledgerError, LedgerHasErrors
-from kopledger.ledger import Koperasi, MemberBalance
+from kopledger.books.directives import KoperasiInfo, Member, Officer, Policies, Policy, ShuSplit
+from kopledger.books.ledger import Koperasi, MemberBalance
+from kopledger.core.errors import InputError, KopError, KopledgerError, LedgerHasErrors
+from kopledger.core.roots import MemberKind, Roots
 
 __version__ = "0.1.0"
 

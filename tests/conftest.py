@@ -77,5 +77,5 @@ def write_ledger(tmp_path: Path):
 
 @pytest.fixture(autouse=True, scope="session")
 def _kop_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """kopledger's cache (kopledger/cache.py) of the whole run in a temporary folder, not ~/.cache."""
+    """kopledger's cache (kopledger/books/load/cache.py) of the whole run in a temporary folder, not ~/.cache."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kopledger.cli import main
-from kopledger.closing import close_year
+from kopledger.ops.closing import close_year
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 
@@ -126,7 +126,7 @@ def test_six_year_chain_witness_and_tamper(six_years, tmp_path):
     newest = files[2024]
     assert kop_json("cek", newest, "--format", "json") == []
     from kopledger import Koperasi
-    from kopledger.closing import closed_years
+    from kopledger.ops.closing import closed_years
 
     chain = closed_years(Koperasi.load(newest))
     assert sorted(chain) == [2019, 2020, 2021, 2022, 2023]

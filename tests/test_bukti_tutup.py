@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import LedgerHasErrors
-from kopledger.writer import append_text
+from kopledger.core.errors import LedgerHasErrors
+from kopledger.ops.writer import append_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from kopledger.cli import main
-from kopledger.errors import Angka, KopError, LedgerHasErrors, Pesan, format_error_line
+from kopledger.core.errors import Angka, KopError, LedgerHasErrors, Pesan, format_error_line
 from tests.conftest import HEADER_ID
 
 
@@ -65,7 +65,7 @@ def test_nested_parts_are_worded_in_the_language() -> None:
 
 
 def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.render as render
+    import kopledger.present.render as render
 
     teks = "anggota {anggota} sudah keluar pada {keluar}; hapus anggota-keluar yang kedua ini (already left)"
     error = KopError.pesan(None, teks, None, anggota="A1", keluar="2025-01-01")
@@ -343,7 +343,7 @@ def test_every_error_of_the_example_style_checks_is_english(runner: CliRunner, t
 
 
 def _errors_of(kop_path: Path) -> Iterator[KopError]:
-    from kopledger.writer import load_uncached
+    from kopledger.ops.writer import load_uncached
 
     for error in load_uncached(kop_path)[1]:
         if isinstance(error, KopError):

@@ -1,4 +1,4 @@
-"""kopledger's own cache (kopledger/cache.py) and incremental loading (kopledger/incremental.py).
+"""kopledger's own cache (kopledger/books/load/cache.py) and incremental loading (kopledger/books/load/incremental.py).
 
 Every load through the cache must equal beancount's own cold load of the same files.
 """
@@ -15,10 +15,12 @@ from beancount import loader
 from beancount.parser import printer
 from click.testing import CliRunner
 
-from kopledger import Koperasi, cache, incremental, plugin
+from kopledger import Koperasi
+from kopledger.books.checks import member_rules as plugin
+from kopledger.books.load import cache, incremental
 from kopledger.cli import main
-from kopledger.errors import KopError, LedgerHasErrors
-from kopledger.writer import append_text
+from kopledger.core.errors import KopError, LedgerHasErrors
+from kopledger.ops.writer import append_text
 from tests.conftest import ledger_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -430,7 +432,7 @@ def test_a_changed_third_party_plugin_is_run_again(books: Path, tmp_path: Path, 
         'plugin "kopledger.plugin"\n', 'plugin "kopledger.plugin"\nplugin "kop_cache_uji_plugin"\n'), encoding="utf-8")
     assert cache.load_books(books)[1] == []
     assert cache._snapshot_path(os.path.realpath(books)).exists()
-    module.write_text(source.format(errors="[__import__('kopledger.errors').errors.KopError(None, 'baru', None)]"),
+    module.write_text(source.format(errors="[__import__('kopledger.core.errors').core.errors.KopError(None, 'baru', None)]"),
                       encoding="utf-8")
     sys.modules.pop("kop_cache_uji_plugin", None)
     importlib.invalidate_caches()

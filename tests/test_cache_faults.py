@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kopledger import cache
-from kopledger.writer import append_text
+from kopledger.books.load import cache
+from kopledger.ops.writer import append_text
 from tests import test_cache
 from tests.conftest import ledger_text
 from tests.test_cache import BODY, assert_same, cold, deposit

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kopledger import cache
+from kopledger.books.load import cache
 from kopledger.cli import main
 from tests.conftest import ledger_text
 from tests.test_cache import BODY

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 
 from kopledger import Koperasi
-from kopledger.chain import ChainError, legacy_digest, verify_chain
-from kopledger.closing import plan_closing
-from kopledger.writer import format_directives
+from kopledger.books.closed.chain import ChainError, legacy_digest, verify_chain
+from kopledger.ops.closing import plan_closing
+from kopledger.ops.writer import format_directives
 from tests.conftest import ledger_text
 from tests.test_closing import YEAR_2024, YEAR_2025
 
@@ -53,7 +53,7 @@ def test_a_lock_written_before_the_chain_still_verifies_and_the_next_lock_chains
 
 
 def test_the_reopen_record_is_covered_by_the_next_lock(tmp_path):
-    from kopledger.closing import close_year, reopen_year
+    from kopledger.ops.closing import close_year, reopen_year
     from tests.test_closing import write
 
     path = write(tmp_path, YEAR_2024 + YEAR_2025)
@@ -78,7 +78,7 @@ def test_a_hand_written_member_open_in_a_closed_year_is_caught():
 
 
 def test_an_archived_year_is_reopened_in_its_own_file(tmp_path):
-    from kopledger.closing import ClosingRefused, close_year, reopen_year
+    from kopledger.ops.closing import ClosingRefused, close_year, reopen_year
     from tests.test_closing import write
 
     path = write(tmp_path, YEAR_2024)
@@ -100,7 +100,7 @@ def test_an_archived_year_is_reopened_in_its_own_file(tmp_path):
 
 
 def test_touches_chain_tells_an_incremental_loader_when_to_verify_again():
-    from kopledger.chain import touches_chain
+    from kopledger.books.closed.chain import touches_chain
 
     text = closed(ledger_text(YEAR_2024 + YEAR_2025), 2024, dt.date(2025, 1, 20))
     kop = Koperasi.from_string(text)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from kopledger import Koperasi
-from kopledger.chain import ChainError, verify_chain
-from kopledger.closing import close_year, closed_years
+from kopledger.books.closed.chain import ChainError, verify_chain
+from kopledger.ops.closing import close_year, closed_years
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 

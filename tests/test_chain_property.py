@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.chain import ChainError
-from kopledger.closing import plan_closing
-from kopledger.writer import format_directives
+from kopledger.books.closed.chain import ChainError
+from kopledger.ops.closing import plan_closing
+from kopledger.ops.writer import format_directives
 from tests.conftest import ledger_text
 
 BODY = """\

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.closing import close_year, closed_years
+from kopledger.ops.closing import close_year, closed_years
 from tests.test_closing import YEAR_2024, YEAR_2025, write
 
 OFFICERS = '2020-01-01 custom "pengurus" "ketua" "Bu Ketua"\n2020-01-01 custom "pengurus" "bendahara" "Bu Bendahara"\n'

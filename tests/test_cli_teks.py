@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kopledger.render import catalog
+from kopledger.present.render import catalog
 
 CLI = Path(__file__).resolve().parent.parent / "kopledger" / "cli"
 

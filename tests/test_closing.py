@@ -13,9 +13,9 @@ from beanquery import query
 from click.testing import CliRunner
 
 from kopledger import Koperasi
-from kopledger.balances import account_balances
+from kopledger.books.balances import account_balances
 from kopledger.cli import main
-from kopledger.closing import (
+from kopledger.ops.closing import (
     ClosingRefused,
     canonical_text,
     check_preconditions,
@@ -27,7 +27,7 @@ from kopledger.closing import (
     reopen_year,
     shu_before_closing,
 )
-from kopledger.writer import format_directives
+from kopledger.ops.writer import format_directives
 from tests.conftest import HEADER_ID, ledger_text
 
 TODAY = dt.date(2026, 3, 1)
@@ -490,8 +490,8 @@ def test_shu_allocation_inside_the_closed_year_is_refused(tmp_path):
 
 # --- the verified-years cache ----------------------------------------------------------
 def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatch):
-    from kopledger import chain
-    from kopledger.writer import load_uncached
+    from kopledger.books.closed import chain
+    from kopledger.ops.writer import load_uncached
 
     path = write(tmp_path, YEAR_2024 + YEAR_2025)
     close_year(path, 2024, today=TODAY)
@@ -519,10 +519,10 @@ def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatc
 
 
 def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
-    from kopledger.writer import load_uncached
+    from kopledger.ops.writer import load_uncached
 
     load_uncached(closed_books)
-    from kopledger.chain import verified_cache_path
+    from kopledger.books.closed.chain import verified_cache_path
 
     cache = verified_cache_path(closed_books)
     stored = json.loads(cache.read_text())
@@ -532,8 +532,8 @@ def test_a_forged_cache_entry_for_other_bytes_is_not_used(closed_books):
 
 
 def test_appending_to_a_single_file_keeps_the_closed_year_verified(closed_books, monkeypatch):
-    from kopledger import chain
-    from kopledger.writer import load_uncached
+    from kopledger.books.closed import chain
+    from kopledger.ops.writer import load_uncached
 
     assert load_uncached(closed_books)[1] == []
     hashed: list[set[int]] = []

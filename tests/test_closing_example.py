@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kopledger import Koperasi
-from kopledger.balances import account_balances
-from kopledger.closing import close_year, closed_years, shu_before_closing
-from kopledger.statements import build_statements
+from kopledger.books.balances import account_balances
+from kopledger.ops.closing import close_year, closed_years, shu_before_closing
+from kopledger.reports.statements import build_statements
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 SHU_2024 = Decimal("19133392")  # published in the example's README / status

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.closing import fingerprint, plan_closing, shu_before_closing
-from kopledger.writer import format_directives
+from kopledger.ops.closing import fingerprint, plan_closing, shu_before_closing
+from kopledger.ops.writer import format_directives
 from tests.conftest import ledger_text
 
 SPLIT = """\

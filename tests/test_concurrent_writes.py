@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kopledger.cli import main
-from kopledger.writer import load_uncached
+from kopledger.ops.writer import load_uncached
 from tests.test_loans import HEADER as LOAN_HEADER
 from tests.test_loans import scenario_body
 from tests.test_shu import EXAMPLE_1, ledger
@@ -113,7 +113,7 @@ def test_a_writer_killed_after_its_rename_is_not_written_twice_with_the_same_buk
     # the writer is SIGKILLed right after its rename, before it can print a confirmation
     crash = (
         "import os, signal, sys\n"
-        "import kopledger.writer as w\n"
+        "import kopledger.ops.writer as w\n"
         "w._fsync_dir = lambda folder: os.kill(os.getpid(), signal.SIGKILL)\n"
         "from kopledger.cli import main\n"
         "sys.exit(main())\n"

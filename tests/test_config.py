@@ -9,9 +9,8 @@ import pytest
 from beancount import loader
 from beancount.core.amount import Amount
 
-from kopledger.accounts import MemberKind, Roots, is_valid_member_id
-from kopledger.balances import account_balances, closing_tag, has_tag_prefix, is_closing_of, rollup
-from kopledger.config import (
+from kopledger.books.balances import account_balances, closing_tag, has_tag_prefix, is_closing_of, rollup
+from kopledger.books.directives import (
     POLICY_KEYS,
     Policies,
     Policy,
@@ -23,7 +22,8 @@ from kopledger.config import (
     parse_shu_splits,
     split_in_force,
 )
-from kopledger.errors import InputError, KopError, LedgerHasErrors, error_location, format_error_line
+from kopledger.core.errors import InputError, KopError, LedgerHasErrors, error_location, format_error_line
+from kopledger.core.roots import MemberKind, Roots, is_valid_member_id
 
 
 def entries_of(text: str) -> list:

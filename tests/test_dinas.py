@@ -19,13 +19,13 @@ from click.testing import CliRunner
 from examples.generator import generate
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.closing import close_year, closed_years
 from kopledger.dinas.agregat import agregat, agregat_json, money
 from kopledger.dinas.ekspor import KESEHATAN_SEMENTARA, build_export, schema, schema_errors
 from kopledger.dinas.laporan import render_agregat
-from kopledger.kesehatan import assess
-from kopledger.membership import membership_stats
-from kopledger.statements import build_statements
+from kopledger.ops.closing import close_year, closed_years
+from kopledger.reports.kesehatan import assess
+from kopledger.reports.membership import membership_stats
+from kopledger.reports.statements import build_statements
 
 YEAR = 2024
 #: (members, nama, badan hukum, provinsi, kabupaten/kota, kecamatan)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.dinas.ekspor import build_export, export_json
-from kopledger.init import new_ledger_text
+from kopledger.ops.init import new_ledger_text
 
 START = dt.date(2025, 1, 1)
 

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from kopledger import Koperasi
 from kopledger.dinas.ekspor import SKEMA, build_export, fast_valid, schema, schema_errors
-from kopledger.init import new_ledger_text
+from kopledger.ops.init import new_ledger_text
 
 START = dt.date(2025, 1, 1)
 

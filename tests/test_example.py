@@ -16,7 +16,7 @@ from beancount.core import data
 from beanquery import query
 
 from kopledger import Koperasi
-from kopledger.balances import account_balances, rollup
+from kopledger.books.balances import account_balances, rollup
 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER = ROOT / "examples" / "mawar" / "buku.beancount"
@@ -175,7 +175,7 @@ def test_loan_instalments_follow_the_schedule_rule(kop: Koperasi) -> None:
 
 
 def test_generator_schedule_matches_the_library() -> None:
-    from kopledger import schedule as schedule_module
+    from kopledger.ops.loans import schedule as schedule_module
 
     for pokok, bunga, tenor, metode in ((5_000_000, 18, 12, "flat"), (3_000_000, 21, 10, "anuitas"),
                                         (7_000_000, 24, 18, "efektif"), (25_000_000, 21, 24, "anuitas")):
@@ -197,7 +197,8 @@ def test_exits_refund_and_one_loan_set_off(kop: Koperasi) -> None:
 
 
 def test_some_members_and_loans_in_arrears_at_year_end(kop: Koperasi) -> None:
-    from kopledger import loans, savings
+    from kopledger.ops import savings
+    from kopledger.ops.loans import entries as loans
 
     arrears = savings.wajib_arrears(kop, END)
     assert 5 <= len(arrears) <= 60
@@ -210,7 +211,7 @@ def test_some_members_and_loans_in_arrears_at_year_end(kop: Koperasi) -> None:
 
 def test_other_generated_ledgers_are_clean_too() -> None:
     """Another size and seed (the benchmarks' shapes): no errors, loans all readable."""
-    from kopledger import loans
+    from kopledger.ops.loans import entries as loans
 
     kop = Koperasi.from_string(generator.generate(150, 1, seed=5))
     assert kop.errors == []

@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.formatting import akuntansi, angka, persen, rupiah
+from kopledger.present.formatting import akuntansi, angka, persen, rupiah
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
@@ -149,7 +149,7 @@ def test_member_list_is_searchable(client: FlaskClient, example: Path) -> None:
 
 
 def test_member_page_has_card_loans_and_shu(client: FlaskClient, example: Path) -> None:
-    from kopledger.loans import loans
+    from kopledger.ops.loans.entries import loans
 
     kop = Koperasi.load(example)
     borrower = next(loan.anggota for loan in loans(kop))
@@ -240,7 +240,7 @@ def test_downloads(client: FlaskClient) -> None:
 
 def test_pdf_downloads(client: FlaskClient) -> None:
     pytest.importorskip("weasyprint", reason="PDF needs WeasyPrint (pip install 'kopledger[pdf]')")
-    from kopledger.output import html_to_pdf
+    from kopledger.present.output import html_to_pdf
 
     try:
         html_to_pdf("<p>x</p>")
@@ -399,7 +399,7 @@ def test_loan_disbursement_and_instalment(books: tuple[Path, FlaskClient]) -> No
     assert too_high.status_code == 400 and 'id="salah-bunga"' in text_of(too_high)
     response = post(client, "cair", fields, aksi="tulis")
     assert response.status_code == 200, text_of(response)[-2000:]
-    from kopledger.loans import loans
+    from kopledger.ops.loans.entries import loans
 
     loan = next(loan for loan in loans(Koperasi.load(path)) if loan.anggota == "A0001" and loan.tanggal == dt.date(2026, 1, 2))
     paid = post(client, "angsuran", {"pinjaman": loan.id, "jumlah": "330000", "tanggal": "2026-02-02", "denda": "",
@@ -460,7 +460,7 @@ def test_a_token_from_another_session_is_refused(untouched: tuple[Path, FlaskCli
 
 
 def test_kop_init_writes_the_extension_line_and_fava_loads_it(tmp_path: Path) -> None:
-    from kopledger.init import create_ledger
+    from kopledger.ops.init import create_ledger
 
     path = create_ledger(tmp_path, "Koperasi Baru", start=dt.date(2025, 1, 1))
     assert '2025-01-01 custom "fava-extension" "kopledger.fava"' in path.read_text(encoding="utf-8")
@@ -471,7 +471,7 @@ def test_kop_init_writes_the_extension_line_and_fava_loads_it(tmp_path: Path) ->
 
 def test_health_and_warnings_come_from_one_function(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kopledger.fava import halaman
-    from kopledger.peringatan import Peringatan
+    from kopledger.reports.peringatan import Peringatan
 
     seen: list[int] = []
 
@@ -514,7 +514,7 @@ def test_books_with_errors_show_them_and_forms_write_nothing(tmp_path: Path) -> 
 
 
 def test_input_parsing_names_every_bad_field_at_once() -> None:
-    from kopledger.errors import InputError
+    from kopledger.core.errors import InputError
     from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
 
     form = FORMULIR["cair"]

@@ -162,7 +162,7 @@ def test_dashboard_member_page_and_a_deposit_in_a_real_browser(served: tuple[Pat
     # Fava reloaded the books: the member page shows the new balance
     driver.find_element(By.PARTIAL_LINK_TEXT, "Halaman anggota").click()
     wait.until(ec.visibility_of_element_located((By.ID, "kartu")))
-    from kopledger.formatting import rupiah
+    from kopledger.present.formatting import rupiah
 
     wait.until(lambda d: rupiah(before + 125000) in d.find_element(By.ID, "kartu-sukarela").text)
     driver.save_screenshot(str(SHOTS / "anggota-sesudah.png"))

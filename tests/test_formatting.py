@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import InputError
-from kopledger.formatting import akuntansi, angka, persen, rupiah, tanggal, terbilang
+from kopledger.present.formatting import akuntansi, angka, persen, rupiah, tanggal, terbilang
 
 
 @pytest.mark.parametrize(("value", "lang", "expected"), [

@@ -14,8 +14,8 @@ from collections import defaultdict
 
 import pytest
 
-from kopledger import formatting
-from kopledger.render import catalog, templates_dir
+from kopledger.present import formatting
+from kopledger.present.render import catalog, templates_dir
 
 TEMPLATES = templates_dir()
 CATALOGS = sorted((TEMPLATES / "locale" / "en").glob("*.json"))
@@ -102,7 +102,7 @@ def _shu_paragraph(html: str) -> str:
 )
 def test_rat_shu_section_states_the_real_rounding_and_basis(policy: str, rounding_id: str, rounding_en: str) -> None:
     from kopledger import Koperasi
-    from kopledger.rat import build_rat, render_rat
+    from kopledger.reports.rat import build_rat, render_rat
     from tests.conftest import ledger_text
     from tests.test_rat import BODY
 
@@ -130,7 +130,7 @@ def test_shu_slip_shows_the_rate_with_up_to_four_decimals() -> None:
     from decimal import ROUND_HALF_UP, Decimal
 
     from kopledger import Koperasi
-    from kopledger.shu import compute_shu, render_slips
+    from kopledger.ops.shu.compute import compute_shu, render_slips
     from tests.conftest import ledger_text
     from tests.test_rat import BODY
 

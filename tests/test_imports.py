@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import InputError
-from kopledger.imports import import_entries, parse_date, read_rows
+from kopledger.core.errors import InputError
+from kopledger.ops.member_import import import_entries, parse_date, read_rows
 from tests.conftest import load_doc
 
 TODAY = dt.date(2025, 12, 31)

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import format_error_line
+from kopledger.core.errors import format_error_line
 from tests.conftest import HEADER_ID
 
 

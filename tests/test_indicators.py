@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.indicators import YearFigures, key_indicators, ratio_percent, year_figures
+from kopledger.reports.indicators import YearFigures, key_indicators, ratio_percent, year_figures
 from tests.conftest import HEADER_ID, ledger_text
 
 D = Decimal

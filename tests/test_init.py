@@ -11,9 +11,9 @@ from beancount.core import data
 from click.testing import CliRunner
 
 from kopledger import InputError, Koperasi, Roots
-from kopledger.bagan_akun import STANDARD_CHART
+from kopledger.books.bagan_akun import STANDARD_CHART
 from kopledger.cli import main
-from kopledger.init import ENGLISH_ROOTS, create_ledger, new_ledger_text
+from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, new_ledger_text
 
 
 def test_kop_init_writes_books_that_load_with_zero_errors(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_init_dry_run_prints_the_ledger_and_writes_nothing(tmp_path: Path) -> No
 
 
 def test_create_file_never_overwrites_and_leaves_no_temp(tmp_path: Path) -> None:
-    from kopledger.writer import create_file
+    from kopledger.ops.writer import create_file
 
     path = tmp_path / "a.beancount"
     path.write_text("lama\n", encoding="utf-8")

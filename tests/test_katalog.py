@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from kopledger import Koperasi
-from kopledger.accounts import MemberKind
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
+from kopledger.core.roots import MemberKind
 from tests.conftest import HEADER_ID
 
 BODY = """

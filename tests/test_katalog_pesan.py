@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import kopledger
-from kopledger.render import catalog, templates_dir
+from kopledger.present.render import catalog, templates_dir
 
 PACKAGE = Path(kopledger.__file__).resolve().parent
 BUKU = templates_dir() / "locale" / "en" / "buku.json"
@@ -288,7 +288,7 @@ def test_the_scan_flags_book_errors_without_a_template(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "bad.py").write_text(
-        "from kopledger.errors import KopError\n"
+        "from kopledger.core.errors import KopError\n"
         "def _err(meta, teks, /, **nilai):\n"
         "    return KopError.pesan(meta, teks, None, **nilai)\n"
         "def check(meta, x):\n"

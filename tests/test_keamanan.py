@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.imports import read_rows
-from kopledger.output import FORMULA_STARTS, Row, Sheet, csv_text, safe_cell, xlsx_bytes
-from kopledger.writer import load_uncached
+from kopledger.ops.member_import import read_rows
+from kopledger.ops.writer import load_uncached
+from kopledger.present.output import FORMULA_STARTS, Row, Sheet, csv_text, safe_cell, xlsx_bytes
 from tests.test_loans import HEADER as LOAN_HEADER
 from tests.test_loans import scenario_body
 from tests.test_shu import EXAMPLE_1, ledger
@@ -451,8 +451,8 @@ def test_member_list_xlsx_keeps_nik_and_phone_as_text(shu_books, tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=20))
 def test_amount_parser_accepts_only_ascii_digit_amounts(text):
-    from kopledger.errors import InputError
-    from kopledger.inputs import parse_amount
+    from kopledger.core.errors import InputError
+    from kopledger.core.inputs import parse_amount
 
     plain = text.strip()
     valid = plain.isascii() and plain.isdigit() and len(plain) <= 15

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kopledger import errors as errors_module
 from kopledger.cli import main
-from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
-from kopledger.render import translate
+from kopledger.core import errors as errors_module
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
+from kopledger.present.render import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
@@ -55,8 +55,8 @@ def test_a_wrapped_error_and_a_list_of_texts_are_worded_in_the_same_language() -
 def test_one_value_type_for_every_kind_of_error() -> None:
     """``Pesan.dari`` takes the message of a library error, an error found in the books and the
     chain's error alike (template and values), and of any other error its text."""
-    from kopledger.chain import ChainError
-    from kopledger.errors import KopError
+    from kopledger.books.closed.chain import ChainError
+    from kopledger.core.errors import KopError
 
     library = InputError.pesan("anggota tidak dikenal: {anggota!r}", hint="Lihat daftar anggota dengan: "
                                "kop anggota daftar BUKU", anggota="Z9")
@@ -83,7 +83,7 @@ def test_a_joined_list_translates_its_separator() -> None:
 
 
 def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.render as render
+    import kopledger.present.render as render
 
     error = InputError.pesan("anggota tidak dikenal: {anggota!r}", anggota="Z9")
     monkeypatch.setattr(render, "translate", lambda text, lang="id", template_dir=None: "unknown {nama}")
@@ -92,7 +92,7 @@ def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: p
 
 
 def test_ledger_has_errors_words_its_values_and_the_books_errors() -> None:
-    from kopledger.errors import KopError
+    from kopledger.core.errors import KopError
 
     found = KopError.pesan({"filename": "b", "lineno": 2}, 'pinjaman {pinjaman}: anggota tidak dikenal: {anggota}; '
                            'daftarkan dulu dengan custom "anggota" (unknown member)', None, pinjaman="PJ-1", anggota="B1")
@@ -117,8 +117,8 @@ def test_a_label_is_translated_by_its_own_key_and_left_alone_without_one() -> No
 
 
 def test_subclasses_with_their_own_constructor_support_pesan() -> None:
-    from kopledger.closing import ClosingRefused, Problem
-    from kopledger.writer import AlreadyWritten
+    from kopledger.ops.closing import ClosingRefused, Problem
+    from kopledger.ops.writer import AlreadyWritten
 
     written = AlreadyWritten.pesan(
         "bukti {bukti} sudah tercatat di buku ({lokasi}, tanggal {tanggal}); tidak ada yang ditulis",
@@ -297,7 +297,7 @@ def test_a_locked_ledger_file_is_refused_in_both_languages(books: Path) -> None:
 
 def test_a_bad_amount_in_the_library_names_the_label_in_english(books: Path) -> None:
     from kopledger import Koperasi
-    from kopledger.savings import deposit_entries
+    from kopledger.ops.savings import deposit_entries
 
     kop = Koperasi.load(books)
     with pytest.raises(InputError) as caught:
@@ -329,8 +329,8 @@ def test_a_message_about_one_thing_takes_the_english_form_for_one() -> None:
     ``key|1``, used when the value ``jumlah`` is 1 (``errors.worded``)."""
     import string
 
-    from kopledger.errors import SATU, worded
-    from kopledger.render import catalog
+    from kopledger.core.errors import SATU, worded
+    from kopledger.present.render import catalog
 
     def _fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -40,16 +40,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.anggaran import rapb, realisasi_anggaran
-from kopledger.calk_tambahan import calk_tambahan
+from kopledger.books.directives import Policies, Policy
 from kopledger.cli import main
-from kopledger.config import Policies, Policy
-from kopledger.kesehatan import assess, assessment_json
-from kopledger.laporan_tambahan import provisional_date
-from kopledger.loans import DIRAGUKAN, DPK, KURANG_LANCAR, LANCAR, MACET, classify, portfolio
-from kopledger.peringatan import peringatan
-from kopledger.riwayat import history
-from kopledger.unit_usaha import phu_per_unit, unit_report
+from kopledger.ops.loans.entries import DIRAGUKAN, DPK, KURANG_LANCAR, LANCAR, MACET, classify, portfolio
+from kopledger.reports.anggaran import rapb, realisasi_anggaran
+from kopledger.reports.kesehatan import assess, assessment_json
+from kopledger.reports.peringatan import peringatan
+from kopledger.reports.policy_notes import calk_tambahan
+from kopledger.reports.provisional import provisional_date
+from kopledger.reports.riwayat import history
+from kopledger.reports.unit_usaha import phu_per_unit, unit_report
 
 D = Decimal
 END = dt.date(2025, 12, 31)
@@ -350,7 +350,7 @@ def test_budget_percentages_and_group_totals(kop):
 
 
 def test_budget_of_an_unknown_account_is_an_error(tmp_path: Path):
-    from kopledger.anggaran import parse_budgets
+    from kopledger.reports.anggaran import parse_budgets
 
     text = HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n'
     bad = Koperasi.from_string(text)
@@ -421,7 +421,7 @@ def test_warnings_are_codes_with_values(kop, bare):
 
 
 def test_rat_pack_shows_the_added_parts(tmp_path: Path, kop):
-    from kopledger.rat import build_rat, render_rat
+    from kopledger.reports.rat import build_rat, render_rat
 
     pack = build_rat(kop, 2025)
     html = render_rat(pack)
@@ -484,7 +484,7 @@ def test_laporan_of_an_unfinished_year_needs_sementara(tmp_path: Path):
 
 
 def test_a_bad_budget_line_is_named_in_the_rat_pack():
-    from kopledger.rat import build_rat, render_rat
+    from kopledger.reports.rat import build_rat, render_rat
 
     # the library still builds the pack over such books (the CLI refuses books with errors)
     bad = Koperasi.from_string(HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n')
@@ -510,7 +510,7 @@ def test_a_bad_self_assessment_line_is_refused_with_its_line(tmp_path: Path):
 )
 def test_units_always_add_up_to_the_year_shu(units, amounts):
     """Whatever accounts carry which unit, the units and the shared row add up to the SHU."""
-    from kopledger.indicators import year_figures
+    from kopledger.reports.indicators import year_figures
 
     accounts = ["Pendapatan:Anggota:A", "Pendapatan:NonAnggota:B", "Beban:Usaha:C", "Beban:Perkoperasian:D"]
     text = HEADER.split("2024-01-01 open Aset:Kas IDR")[0] + "2024-01-01 open Aset:Kas IDR\n2024-01-01 open Ekuitas:Modal IDR\n"

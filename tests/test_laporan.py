@@ -197,8 +197,8 @@ def test_default_year_is_the_last_with_transactions(books: Path):
 def test_html_to_pdf_error_message_without_weasyprint(monkeypatch: pytest.MonkeyPatch):
     import builtins
 
-    from kopledger.errors import InputError
-    from kopledger.output import html_to_pdf
+    from kopledger.core.errors import InputError
+    from kopledger.present.output import html_to_pdf
 
     real_import = builtins.__import__
 

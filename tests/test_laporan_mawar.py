@@ -1,6 +1,6 @@
 """The statements of the example koperasi (examples/mawar/buku.beancount).
 
-bean-query is the oracle for every total; the notes' loan portfolio (kopledger.loans)
+bean-query is the oracle for every total; the notes' loan portfolio (kopledger.ops.loans.entries)
 must agree with the neraca's loans line.
 """
 
@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.statements import build_statements
+from kopledger.reports.statements import build_statements
 from tests.test_statements import check_invariants, check_oracle
 
 MAWAR = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

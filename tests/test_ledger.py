@@ -240,7 +240,7 @@ def test_random_books_member_balances_agree_with_bean_query(seed: int, tmp_path:
 
 
 def test_load_never_uses_beancounts_pickle_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """kopledger's own cache (kopledger/cache.py) replaces beancount's, which is keyed on file times."""
+    """kopledger's own cache (kopledger/books/load/cache.py) replaces beancount's, which is keyed on file times."""
     from beancount import loader
 
     monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0)

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
+from kopledger.books.directives import Policies, Policy
 from kopledger.cli import main
-from kopledger.config import Policies, Policy
-from kopledger.errors import InputError, LedgerHasErrors
-from kopledger.loans import (
+from kopledger.core.errors import InputError, LedgerHasErrors
+from kopledger.ops.loans.entries import (
     DIRAGUKAN,
     DPK,
     KOLEKTIBILITAS,
@@ -40,8 +40,8 @@ from kopledger.loans import (
     ppap_entries,
     split_payment,
 )
-from kopledger.schedule import schedule
-from kopledger.writer import format_directives
+from kopledger.ops.loans.schedule import schedule
+from kopledger.ops.writer import format_directives
 
 D = Decimal
 PER = dt.date(2024, 12, 31)
@@ -473,7 +473,7 @@ def test_payment_entries_refusals(kop):
 
 
 def test_ppap_entry_books_the_difference_and_then_nothing(tmp_path):
-    from kopledger.writer import append_directives
+    from kopledger.ops.writer import append_directives
 
     kop = load(scenario_body())
     result = portfolio(kop, PER)
@@ -528,7 +528,7 @@ def test_duplicate_loan_id_and_payment_for_unknown_loan_are_reported_with_lines(
     body += cair("PJ-1", "A0001", "2024-02-05", 500000, 12, 6, "flat")
     body += angsuran("PJ-9", "A0001", "2024-03-01", 100000, 12000)
     kop = Koperasi.from_string(HEADER + textwrap.dedent(body))
-    # the plugin's invariants (kopledger.invariants) see the duplicate id at every load
+    # the plugin's invariants (kopledger.books.checks.invariants) see the duplicate id at every load
     assert [e.message for e in kop.errors if "dicairkan dua kali" in e.message]
     errors = check_loans(kop.entries, kop.options)
     assert len(errors) == 2
@@ -699,8 +699,8 @@ def _txn(date, tags, meta, postings):
     max_size=8,
 ))
 def test_unlabelled_and_labelled_repayments_add_up_to_the_account(payments):
-    from kopledger.accounts import Roots
-    from kopledger.loans import read_loans
+    from kopledger.core.roots import Roots
+    from kopledger.ops.loans.entries import read_loans
 
     loan_account = "Aset:Piutang:PinjamanAnggota:A0001"
     entries = []

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.loans import KOLEKTIBILITAS, NPL_CLASSES, classify, loans, portfolio, ppap_entries
+from kopledger.ops.loans.entries import KOLEKTIBILITAS, NPL_CLASSES, classify, loans, portfolio, ppap_entries
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 YEAR_END = dt.date(2025, 12, 31)
@@ -128,7 +128,7 @@ def test_year_end_ppap_entry_is_what_the_example_booked(kop):
 
 
 def test_ppap_entry_loads_with_zero_errors(kop):
-    from kopledger.writer import format_directives
+    from kopledger.ops.writer import format_directives
 
     mid = ppap_entries(kop, MID_YEAR)
     assert mid, "mid-year the books hold last year's provision, not this date's requirement"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import InputError
-from kopledger.members import (
+from kopledger.core.errors import InputError
+from kopledger.ops.members import (
     NewMember,
     exit_entries,
     exit_plan,
@@ -24,7 +24,7 @@ from kopledger.members import (
     leaver_payout_entries,
     member_list,
 )
-from kopledger.writer import format_directives
+from kopledger.ops.writer import format_directives
 from tests.conftest import HEADER_ID, ledger_text, load_doc
 
 TODAY = dt.date(2025, 12, 31)
@@ -333,7 +333,7 @@ def test_header_constant_is_the_shared_one():
 
 
 def test_cli_refuses_dates_in_a_really_closed_year(write_ledger):
-    from kopledger.chain import Span, chain_digests
+    from kopledger.books.closed.chain import Span, chain_digests
 
     books = load_doc(MEMBERS)
     digest = chain_digests(books.entries, [Span(2024, None, "")], books.options)[2024]

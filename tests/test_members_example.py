@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.members import NewMember, exit_entries, join_entries
-from kopledger.savings import (
+from kopledger.ops.members import NewMember, exit_entries, join_entries
+from kopledger.ops.savings import (
     deposit_entries,
     member_statement,
     savings_summary,
@@ -24,7 +24,7 @@ from kopledger.savings import (
     wajib_status,
     withdrawal_entries,
 )
-from kopledger.writer import format_directives
+from kopledger.ops.writer import format_directives
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 TODAY = dt.date(2026, 6, 30)

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kopledger.config import Member
-from kopledger.membership import growth_percent, member_count, membership_stats, share_percent
+from kopledger.books.directives import Member
+from kopledger.reports.membership import growth_percent, member_count, membership_stats, share_percent
 from tests.conftest import load_doc
 
 REGISTER = '''

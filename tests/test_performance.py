@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kopledger import loans, savings
-from kopledger.ledger import Koperasi
+from kopledger.books.ledger import Koperasi
+from kopledger.ops import savings
+from kopledger.ops.loans import entries as loans
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 

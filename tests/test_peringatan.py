@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from kopledger import Koperasi
-from kopledger.catatan import Peringatan
-from kopledger.shu import render_table, shu_json
+from kopledger.ops.shu.compute import render_table, shu_json
+from kopledger.reports.catatan import Peringatan
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 

@@ -616,7 +616,7 @@ def test_rules_work_with_english_root_names() -> None:
 
 
 def test_the_plugin_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.plugin as plugin
+    import kopledger.books.checks.member_rules as plugin
 
     def boom(*args: object) -> None:
         raise RuntimeError("boom")
@@ -629,8 +629,8 @@ def test_the_plugin_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_registered_checks_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.plugin as plugin
-    from kopledger.errors import KopError
+    import kopledger.books.checks.member_rules as plugin
+    from kopledger.core.errors import KopError
 
     monkeypatch.setattr(plugin, "CHECKS", [lambda entries, options: [KopError(None, "extra check", None)]])
     assert messages(load_doc(JOIN_A1)) == ["extra check"]
@@ -639,7 +639,7 @@ def test_registered_checks_run(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_error_message_prints_as_file_line_message() -> None:
     from beancount.parser import printer
 
-    from kopledger.errors import format_error_line
+    from kopledger.core.errors import format_error_line
 
     kop = load_doc(textwrap.dedent('''
     2024-01-05 * "Setoran"

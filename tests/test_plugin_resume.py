@@ -2,7 +2,7 @@
 
 kopledger's cache keeps, with each snapshot, the state the plugin's walks (member accounts,
 invariants) reached; an append is then judged by walking only the new entries
-(``kopledger.plugin.recording``). Every case here is compared with beancount's own cold
+(``kopledger.books.checks.member_rules.recording``). Every case here is compared with beancount's own cold
 load of the same file, errors included, and says whether the walk was resumed.
 """
 
@@ -18,7 +18,8 @@ from beancount.parser import printer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kopledger import cache, incremental, plugin
+from kopledger.books.checks import member_rules as plugin
+from kopledger.books.load import cache, incremental
 from tests.conftest import ledger_text
 
 BODY = """\
@@ -177,7 +178,7 @@ def test_a_resumed_state_is_used_once(books: Path) -> None:
 
 
 def test_a_write_validates_its_candidate_by_resuming(books: Path) -> None:
-    from kopledger.writer import append_text
+    from kopledger.ops.writer import append_text
 
     cache.load_books(books)
     append_text(books, deposit("2024-12-31", "A0002", 7000))

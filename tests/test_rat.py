@@ -3,7 +3,7 @@
 The document is rendered, parsed back (tests/rat_html.py) by the ids and data
 attributes of the templates, and every figure is compared with what
 ``build_statements`` / ``compute_shu`` / the register say, formatted through
-``kopledger.formatting``.
+``kopledger.present.formatting``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kopledger import Koperasi, formatting
+from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import InputError
-from kopledger.rat import build_rat, rat_texts, render_rat
+from kopledger.core.errors import InputError
+from kopledger.present import formatting
+from kopledger.reports.rat import build_rat, rat_texts, render_rat
 from tests.conftest import ledger_text
 from tests.rat_html import RatDocument
 
@@ -172,7 +173,7 @@ def test_all_sections_are_there(pack, doc):
 
 
 def test_shu_table_matches_compute_shu(kop, doc):
-    from kopledger.shu import compute_shu
+    from kopledger.ops.shu.compute import compute_shu
 
     result = compute_shu(kop, 2025)
     assert result.shu > 0 and result.anggota
@@ -201,7 +202,7 @@ def test_shu_table_matches_compute_shu(kop, doc):
 @pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
                                          ("arus-kas", "arus_kas")])
 def test_statements_match_build_statements(kop, doc, scope, name):
-    from kopledger.statements import build_statements
+    from kopledger.reports.statements import build_statements
 
     statement = getattr(build_statements(kop, 2025), name)
     body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]  # skip the header row
@@ -218,7 +219,7 @@ def test_statements_match_build_statements(kop, doc, scope, name):
 
 def test_statement_totals_agree_with_indicators(kop, pack):
     """Two computations of the same books: the balance sheet's total assets and the indicators'."""
-    from kopledger.statements import build_statements
+    from kopledger.reports.statements import build_statements
 
     neraca = build_statements(kop, 2025).neraca
     totals = [line for line in neraca.lines if line.jenis == "total"]
@@ -261,7 +262,7 @@ def test_savings_table_matches_the_member_balances(kop, doc):
 
 
 def test_wajib_arrears_are_listed(kop, pack, doc):
-    from kopledger.savings import wajib_arrears
+    from kopledger.ops.savings import wajib_arrears
 
     arrears = wajib_arrears(kop, dt.date(2025, 12, 31))
     assert pack.tunggakan_wajib == arrears
@@ -300,7 +301,7 @@ def test_document_is_self_contained(doc, html):
 def test_charts_are_inline_svg_and_deterministic(kop, pack, html):
     ids = [c.id for c in pack.grafik]
     assert ids == ["grafik-anggota", "grafik-modal", "grafik-shu", "grafik-pendapatan"]
-    from kopledger.grafik import svg
+    from kopledger.present.grafik import svg
 
     for chart in pack.grafik:  # charts are data in the pack, drawn by the templates
         assert svg(chart).startswith("<svg")
@@ -397,7 +398,7 @@ def test_progress_messages(kop):
 
 
 def test_ten_thousand_member_rows_render_quickly(pack):
-    from kopledger.shu import MemberShu
+    from kopledger.ops.shu.compute import MemberShu
 
     members = tuple(
         MemberShu(f"A{i:05d}", f"Anggota {i}", D(100000), D(i), D(1000 + i), D(i), D(1000 + 2 * i))
@@ -464,7 +465,7 @@ def test_cli_bad_year_exits_2(ledger_file, tmp_path):
 def test_booked_allocation_dates_the_pack(kop):
     from beancount.core import data
 
-    from kopledger.shu import allocation_entry, compute_shu
+    from kopledger.ops.shu.compute import allocation_entry, compute_shu
 
     pending = build_rat(kop, 2024)
     assert pending.shu_dibukukan is None and pending.tanggal is None

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.init import create_ledger
+from kopledger.ops.init import create_ledger
 
 GOOD = '''
 2025-01-02 custom "anggaran" "Beban:Usaha" 1000000 IDR

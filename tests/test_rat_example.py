@@ -9,9 +9,10 @@ import pytest
 from beanquery.query import run_query
 from click.testing import CliRunner
 
-from kopledger import Koperasi, formatting
+from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.rat import build_rat, render_rat
+from kopledger.present import formatting
+from kopledger.reports.rat import build_rat, render_rat
 from tests.rat_html import RatDocument
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
@@ -44,7 +45,7 @@ def test_every_part_is_there(pack, doc):
 
 
 def test_shu_figures_match_compute_shu_and_bean_query(kop, doc):
-    from kopledger.shu import compute_shu
+    from kopledger.ops.shu.compute import compute_shu
 
     result = compute_shu(kop, 2025)
     _types, rows = run_query(
@@ -66,7 +67,7 @@ def test_shu_figures_match_compute_shu_and_bean_query(kop, doc):
 @pytest.mark.parametrize("scope, name", [("neraca", "neraca"), ("phu", "phu"), ("ekuitas", "ekuitas"),
                                          ("arus-kas", "arus_kas")])
 def test_statement_figures_match_build_statements(kop, doc, scope, name):
-    from kopledger.statements import build_statements
+    from kopledger.reports.statements import build_statements
 
     statement = getattr(build_statements(kop, 2025), name)
     body = [r for r in doc.in_scope(scope) if r.cells and r.cells[0] != "Uraian"]
@@ -113,8 +114,8 @@ def test_the_english_pack_names_every_account_in_english(pack):
     import html
     import re
 
-    from kopledger.bagan_akun import STANDARD_CHART
-    from kopledger.render import translate
+    from kopledger.books.bagan_akun import STANDARD_CHART
+    from kopledger.present.render import translate
 
     page = str(render_rat(pack, lang="en"))
     page = re.sub(r"<(style|svg)\b.*?</\1>", "", page, flags=re.S)

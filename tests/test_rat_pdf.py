@@ -6,8 +6,9 @@ from io import BytesIO
 
 import pytest
 
-from kopledger import Koperasi, formatting
-from kopledger.rat import build_rat, render_rat
+from kopledger import Koperasi
+from kopledger.present import formatting
+from kopledger.reports.rat import build_rat, render_rat
 from tests.conftest import ledger_text
 from tests.test_rat import BODY
 

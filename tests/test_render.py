@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kopledger import InputError
-from kopledger.render import autoescape_for, environment, render, templates_dir, translate
+from kopledger.present.render import autoescape_for, environment, render, templates_dir, translate
 
 PAGE = """{% extends "base.html.j2" %}
 {% block body %}<p>{{ teks }}</p><p>{{ jumlah | rupiah }}</p><p>{{ tanggal | tanggal }}</p><p>{{ _("Halaman") }}</p>{% endblock %}
@@ -112,7 +112,7 @@ def test_a_users_catalog_words_messages_kept_as_data_too(tmp_path: Path) -> None
     message kept as data (a Pesan, an error) shown in a document alike."""
     import json
 
-    from kopledger.errors import InputError, Pesan
+    from kopledger.core.errors import InputError, Pesan
 
     (tmp_path / "locale" / "en").mkdir(parents=True)
     (tmp_path / "locale" / "en" / "saya.json").write_text(json.dumps({

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import InputError
-from kopledger.render import render
-from kopledger.savings import (
+from kopledger.core.errors import InputError
+from kopledger.ops.savings import (
     deposit_entries,
     member_statement,
     member_statements,
@@ -31,7 +30,8 @@ from kopledger.savings import (
     wajib_status,
     withdrawal_entries,
 )
-from kopledger.writer import format_directives
+from kopledger.ops.writer import format_directives
+from kopledger.present.render import render
 from tests.conftest import ledger_text, load_doc
 
 TODAY = dt.date(2025, 12, 31)

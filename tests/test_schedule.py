@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger.cli import main
-from kopledger.errors import InputError
-from kopledger.schedule import METODE, annuity_payment, schedule, schedule_totals
+from kopledger.core.errors import InputError
+from kopledger.ops.loans.schedule import METODE, annuity_payment, schedule, schedule_totals
 
 D = Decimal
 START = dt.date(2025, 1, 31)

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi, schemas
 from kopledger.cli import main
-from kopledger.rat import build_rat, rat_json
-from kopledger.shu import shu_json
-from kopledger.statements import statements_json
+from kopledger.ops.shu.compute import shu_json
+from kopledger.reports.rat import build_rat, rat_json
+from kopledger.reports.statements import statements_json
 from tests.schema_check import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

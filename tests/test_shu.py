@@ -15,8 +15,8 @@ from beancount.core import data
 from beanquery import query
 
 from kopledger import Koperasi
-from kopledger.errors import InputError
-from kopledger.shu import (
+from kopledger.core.errors import InputError
+from kopledger.ops.shu.compute import (
     allocation_entry,
     compute_shu,
     existing_allocation,
@@ -27,7 +27,7 @@ from kopledger.shu import (
     shu_of_year,
     to_csv,
 )
-from kopledger.writer import format_directives
+from kopledger.ops.writer import format_directives
 
 D = Decimal
 TODAY = dt.date(2026, 6, 1)
@@ -779,7 +779,7 @@ def test_result_is_frozen():
 
 
 def test_allocation_after_kop_tutup_buku_closing_loads_with_zero_errors():
-    from kopledger.closing import closing_entries
+    from kopledger.ops.closing import closing_entries
 
     text = ledger(EXAMPLE_1)
     kop = load(EXAMPLE_1)

@@ -11,8 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.shu import allocate_components, allocation_entry, compute_shu, distribute, split_by_basis
-from kopledger.writer import format_directives
+from kopledger.ops.shu.compute import (
+    allocate_components,
+    allocation_entry,
+    compute_shu,
+    distribute,
+    split_by_basis,
+)
+from kopledger.ops.writer import format_directives
 from tests.test_shu import HEADER, expense, income, ledger, member
 
 D = Decimal

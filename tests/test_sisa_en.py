@@ -3,7 +3,7 @@
 Each through the real command line (``kopledger.cli.main`` with ``--lang en``) or, for the web
 desk, Fava's own test client with Fava's ``language`` option set to English:
 
-- ``kop agregat``: the files not counted, and why (a :class:`~kopledger.errors.Pesan` each);
+- ``kop agregat``: the files not counted, and why (a :class:`~kopledger.core.errors.Pesan` each);
 - ``kop ekspor``: the export is Indonesian data whatever ``--lang`` (deliberately: the published
   schema's language), its messages on the terminal follow ``--lang``;
 - health and budget: malformed directives kept as data, worded where they are shown;
@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi
 from kopledger.cli import main
-from kopledger.errors import Pesan
+from kopledger.core.errors import Pesan
 from tests.conftest import HEADER_ID
 
 #: Common Indonesian words of kopledger's messages: none may be left in an English text.
@@ -159,9 +159,9 @@ def test_a_schema_error_of_the_export_is_worded_around_the_validators_words() ->
 
 # --- health and budget: errors kept as data -------------------------------------------------
 def test_health_and_budget_errors_are_data_worded_where_shown(books: Path) -> None:
-    from kopledger.anggaran import realisasi_anggaran
-    from kopledger.kesehatan import assess
-    from kopledger.rat import build_rat
+    from kopledger.reports.anggaran import realisasi_anggaran
+    from kopledger.reports.kesehatan import assess
+    from kopledger.reports.rat import build_rat
 
     text = HEADER_ID + BODY + (
         '2024-06-01 custom "anggaran" "Beban:Tidak:Ada" 1000 IDR\n'

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.errors import InputError
-from kopledger.statements import build_statements, statements_json
+from kopledger.core.errors import InputError
+from kopledger.reports.statements import build_statements, statements_json
 from tests.conftest import HEADER_ID
 
 D = Decimal

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kopledger import Koperasi
-from kopledger.statements import build_statements
+from kopledger.reports.statements import build_statements
 from tests.test_statements import check_invariants, check_oracle
 
 CASH = "account ~ '^Assets:US:(BofA:Checking|ETrade:Cash|Vanguard:Cash)$'"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kopledger.errors import InputError, LedgerHasErrors
-from kopledger.members import NewMember, join_entries
-from kopledger.writer import (
+from kopledger.core.errors import InputError, LedgerHasErrors
+from kopledger.ops.members import NewMember, join_entries
+from kopledger.ops.writer import (
     _separator,
     append_built,
     append_directives,
@@ -151,7 +151,7 @@ WRITER_SCRIPT = textwrap.dedent("""
         time.sleep(0.005)
         return real_fsync(fd)
     os.replace, os.fsync = slow_replace, slow_fsync
-    from kopledger.writer import append_text
+    from kopledger.ops.writer import append_text
     path, label, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     print("ready", flush=True)
     for i in range(count):

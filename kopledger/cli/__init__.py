@@ -15,7 +15,7 @@ import click
 from kopledger import __version__
 from kopledger.cli import bahasa
 from kopledger.cli.common import KopClickError, lang_only_option, to_click_error
-from kopledger.errors import KopledgerError
+from kopledger.core.errors import KopledgerError
 
 
 class AliasedGroup(click.Group):

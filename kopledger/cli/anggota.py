@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from beancount.core import data
 
+from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -29,10 +30,9 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
-from kopledger.formatting import rupiah
-from kopledger.ledger import Koperasi
-from kopledger.writer import AppendResult, append_built
+from kopledger.core.errors import InputError
+from kopledger.ops.writer import AppendResult, append_built
+from kopledger.present.formatting import rupiah
 
 
 def report_write(result: AppendResult, summary: str) -> None:
@@ -75,7 +75,7 @@ def tambah_command(
     alamat: str, telepon: str, bukti: str | None, dry_run: bool,
 ) -> None:
     """Daftarkan anggota baru dan simpanan pokoknya (add a member and their simpanan pokok)."""
-    from kopledger.members import NewMember, join_entries
+    from kopledger.ops.members import NewMember, join_entries
 
     path = require_ledger(ledger)
     member = NewMember(
@@ -98,7 +98,7 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
     Kolom: id, nama, nik, jenis_kelamin, tanggal_masuk, alamat, telepon. Semua baris
     diperiksa dulu; bila ada baris salah, semuanya dilaporkan dan tidak ada yang ditulis.
     """
-    from kopledger.imports import import_entries
+    from kopledger.ops.member_import import import_entries
 
     if len(paths) == 2:
         ledger: Path | None = Path(paths[0])
@@ -139,8 +139,8 @@ def daftar_command(
     import dataclasses
 
     from kopledger.cli.common import jsonable
-    from kopledger.members import member_list
-    from kopledger.render import render
+    from kopledger.ops.members import member_list
+    from kopledger.present.render import render
 
     kop = load_books(ledger)
     date = today_or(per)
@@ -148,11 +148,11 @@ def daftar_command(
     if fmt == "json":
         echo_json({"tanggal": date, "anggota": rows})
     elif fmt == "xlsx":
-        from kopledger.output import member_sheet, xlsx_bytes
+        from kopledger.present.output import member_sheet, xlsx_bytes
 
         write_output(xlsx_bytes([member_sheet(rows, kop.title, date)]), out)
     elif fmt == "csv":
-        from kopledger.output import csv_text
+        from kopledger.present.output import csv_text
 
         names = [f.name for f in dataclasses.fields(rows[0])] if rows else ["id"]
         plain = [jsonable(row) for row in rows]
@@ -180,7 +180,7 @@ def keluar_command(
     bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat anggota keluar: pokok + wajib dipindah, dipotong pinjaman, dibayar (member exit)."""
-    from kopledger.members import ExitPlan, exit_entries, exit_plan
+    from kopledger.ops.members import ExitPlan, exit_entries, exit_plan
 
     path = require_ledger(ledger)
     date = today_or(tanggal)
@@ -211,7 +211,7 @@ def bayar_keluar_command(
     ledger: Path | None, member_id: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
 ) -> None:
     """Bayar simpanan anggota yang sudah keluar (pay out a leaver's savings)."""
-    from kopledger.members import leaver_payout_entries
+    from kopledger.ops.members import leaver_payout_entries
 
     path = require_ledger(ledger)
     date = today_or(tanggal)

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kopledger.render import templates_dir
+from kopledger.present.render import templates_dir
 
 LANGS = ("id", "en")
 _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("kop_lang", default="id")
@@ -78,10 +78,10 @@ def teks(template: str, /, **nilai: Any) -> str:
 
     ``teks("Ditulis ke {berkas}", berkas=path)`` — the template must be a literal, with an
     English entry that has the same placeholders (``tests/test_cli_teks.py`` checks both).
-    A value that is itself words (a :class:`~kopledger.errors.Pesan`, an error) is worded in
-    the same language (:func:`kopledger.errors.worded`).
+    A value that is itself words (a :class:`~kopledger.core.errors.Pesan`, an error) is worded in
+    the same language (:func:`kopledger.core.errors.worded`).
     """
-    from kopledger.errors import worded
+    from kopledger.core.errors import worded
 
     return worded(template, nilai, _LANG.get())
 
@@ -105,7 +105,7 @@ def _english(text: str | None) -> str | None:
         return text
     if _LANG.get() != "en":
         return _catalog().get(text, text)
-    from kopledger.render import translate
+    from kopledger.present.render import translate
 
     key = help_key(text)
     english = translate(key, "en")

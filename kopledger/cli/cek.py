@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from kopledger.books.directives import JENIS_KOPERASI
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     AMOUNT,
@@ -25,10 +26,9 @@ from kopledger.cli.common import (
     ledger_argument,
     load_books,
 )
-from kopledger.config import JENIS_KOPERASI
-from kopledger.errors import error_message, format_error_line
-from kopledger.formatting import angka, tanggal
-from kopledger.inputs import terminal_safe
+from kopledger.core.errors import error_message, format_error_line
+from kopledger.core.inputs import terminal_safe
+from kopledger.present.formatting import angka, tanggal
 
 
 @click.command("init")
@@ -52,8 +52,8 @@ def init_command(
     pokok: Decimal, wajib: Decimal, akun_inggris: bool, dry_run: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
-    from kopledger.accounts import Roots
-    from kopledger.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
+    from kopledger.core.roots import Roots
+    from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
 
     start = date_type(mulai) or dt.date(dt.date.today().year, 1, 1)
     build = prepare_ledger if dry_run else create_ledger
@@ -99,7 +99,7 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
     if not errors:
         # Loan entries are checked here rather than in the plugin, so that every load
         # (bean-check included) does not pay for reading all loans.
-        from kopledger.loans import loan_errors
+        from kopledger.ops.loans.entries import loan_errors
 
         errors = loan_errors(kop)
     if fmt == "json":

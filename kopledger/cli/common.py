@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kopledger import inputs
-from kopledger.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
-from kopledger.jsondata import dumps, plain
-from kopledger.ledger import Koperasi
+from kopledger.books.ledger import Koperasi
+from kopledger.core import inputs
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
+from kopledger.present.jsondata import dumps, plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -72,9 +72,9 @@ BOOK_FILES: set[Path] = set()
 
 
 def cached_report(ledger: Path | None, name: str, params: Any, compute: Callable[[], T]) -> T:
-    """A report of unchanged books from kopledger's cache (:func:`kopledger.cache.cached_output`);
+    """A report of unchanged books from kopledger's cache (:func:`kopledger.books.load.cache.cached_output`);
     on a hit nothing is loaded, so the books' files are still added to :data:`BOOK_FILES`."""
-    from kopledger import cache
+    from kopledger.books.load import cache
 
     path = require_ledger(ledger)
     value = cache.cached_output(path, name, params, compute)
@@ -84,7 +84,7 @@ def cached_report(ledger: Path | None, name: str, params: Any, compute: Callable
 
 def remember_books(kop: Koperasi) -> None:
     """Add the files of ``kop`` (ledger and includes) to :data:`BOOK_FILES`."""
-    from kopledger.output import books_files
+    from kopledger.present.output import books_files
 
     BOOK_FILES.update(books_files(kop.options, kop.path))
 
@@ -158,7 +158,7 @@ def date_type(value: str | dt.date | None) -> dt.date | None:
         raise to_click_error(exc) from None
 
 
-# --- strict parameter types (kopledger.inputs): a bad value is exit 2, never a traceback ----
+# --- strict parameter types (kopledger.core.inputs): a bad value is exit 2, never a traceback ----
 if TYPE_CHECKING:
     _ParamBase = click.ParamType[Any]
 else:  # click < 8.5 has no generic ParamType
@@ -166,7 +166,7 @@ else:  # click < 8.5 has no generic ParamType
 
 
 class _StrictType(_ParamBase):
-    """A click type over one of :mod:`kopledger.inputs`' parsers."""
+    """A click type over one of :mod:`kopledger.core.inputs`' parsers."""
 
     def parse(self, value: str, label: str) -> Any:
         raise NotImplementedError
@@ -174,7 +174,7 @@ class _StrictType(_ParamBase):
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
         """The type's name (``TAHUN``, ``JUMLAH`` …) in the command line's language."""
         from kopledger.cli.bahasa import language
-        from kopledger.render import translate
+        from kopledger.present.render import translate
 
         return translate(self.name.upper(), language())
 
@@ -247,7 +247,7 @@ class BuktiType(_StrictType):
     name = "nomor"
 
     def parse(self, value: str, label: str) -> str:
-        from kopledger.writer import check_bukti
+        from kopledger.ops.writer import check_bukti
 
         return check_bukti(inputs.clean_text(value, label))
 
@@ -297,7 +297,7 @@ def echo_safe(text: str, *, err: bool = False, nl: bool = True) -> None:
     click.echo(inputs.terminal_safe(text), err=err, nl=nl)
 
 
-#: The one JSON serializer (kopledger.jsondata), under the name the commands use.
+#: The one JSON serializer (kopledger.present.jsondata), under the name the commands use.
 jsonable = plain
 
 
@@ -317,7 +317,7 @@ def echo_errors(errors: list[Any]) -> None:
 def write_output(content: str | bytes, out: Path | None) -> None:
     """Write to ``out`` (saying where), or print to stdout (text made terminal-safe).
 
-    Every ``--out`` goes through :func:`kopledger.output.write_report`: never onto the books
+    Every ``--out`` goes through :func:`kopledger.present.output.write_report`: never onto the books
     this process loaded (:data:`BOOK_FILES`), temp file + rename, clear fault messages.
     """
     if out is None:
@@ -326,7 +326,7 @@ def write_output(content: str | bytes, out: Path | None) -> None:
         else:
             click.echo(inputs.terminal_safe(content), nl=not content.endswith("\n"))
         return
-    from kopledger.output import write_report
+    from kopledger.present.output import write_report
 
     try:
         write_report(out, content, protected=BOOK_FILES)

@@ -23,7 +23,7 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
 
 
 @click.command("ekspor")
@@ -38,8 +38,8 @@ from kopledger.errors import InputError
 @handle_library_errors
 def ekspor_command(ledger: Path | None, tahun: int | None, out: Path | None, sementara: bool) -> None:
     """Ekspor satu tahun buku untuk Dinas Koperasi, dalam skema terbitan (export a closed year for the Dinas)."""
-    from kopledger.closing import closed_years
     from kopledger.dinas.ekspor import build_export, export_json
+    from kopledger.ops.closing import closed_years
 
     kop = load_books(ledger)
     if tahun is None:
@@ -97,9 +97,9 @@ def agregat_command(
     spark_master: str | None, partisi: bool, reports: tuple[str, ...], fmt: str, lang: str,
 ) -> None:
     """Gabungkan banyak ekspor koperasi menjadi gambaran wilayah (aggregate many exports by region)."""
+    from kopledger.core.errors import InputError
     from kopledger.dinas.agregat import agregat
     from kopledger.dinas.laporan import render_agregat
-    from kopledger.errors import InputError
 
     result = agregat(list(paths), out, tahun=tahun, tingkat=tingkat, ambang_npl=_threshold(ambang), engine=engine,
                      partisi=partisi, spark_master=spark_master)

@@ -21,7 +21,7 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
 
 
 @click.command("kesehatan")
@@ -42,7 +42,7 @@ def kesehatan_command(
     templat: Path | None, isian: bool,
 ) -> None:
     """Penilaian kesehatan koperasi (Permenkop UKM 9/2020, Juknis 15/2021) (health assessment)."""
-    from kopledger.kesehatan import answers_template, assess, assessment_json, render_assessment
+    from kopledger.reports.kesehatan import answers_template, assess, assessment_json, render_assessment
 
     if isian and ledger is None and tahun is not None:
         write_output(answers_template(tahun, lang=lang), out)

@@ -18,7 +18,7 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
 
 JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 
@@ -48,8 +48,8 @@ def laporan_command(
     templat: Path | None, sementara: bool = False, unit: str | None = None,
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
-    from kopledger.output import render_laporan
-    from kopledger.statements import JENIS
+    from kopledger.present.output import render_laporan
+    from kopledger.reports.statements import JENIS
 
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise to_click_error(InputError.pesan(
@@ -63,8 +63,8 @@ def laporan_command(
             if not years:
                 raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
             tahun = years[-1]
-        # -- unfinished year (SEMENTARA) and unit reports: kopledger.laporan_tambahan --
-        from kopledger.laporan_tambahan import provisional_date, render_unit
+        # -- unfinished year (SEMENTARA) and unit reports: kopledger.reports.provisional --
+        from kopledger.reports.provisional import provisional_date, render_unit
 
         per = provisional_date(kop, tahun)
         if per is not None and not sementara:
@@ -81,7 +81,7 @@ def laporan_command(
             fs = replace(fs, per=per)
         return render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
 
-    # unchanged books: the same report comes from kopledger's cache (kopledger.cache)
+    # unchanged books: the same report comes from kopledger's cache (kopledger.books.load.cache)
     params = (tahun, jenis, fmt, lang, sementara, unit, dt.date.today().isoformat())
     content = compute() if templat is not None else cached_report(ledger, "laporan", params, compute)
     write_output(content, out)

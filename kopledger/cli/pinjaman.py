@@ -11,6 +11,7 @@ import click
 from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
+from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -35,10 +36,9 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
-from kopledger.jsondata import dumps
-from kopledger.ledger import Koperasi
-from kopledger.schedule import METODE
+from kopledger.core.errors import InputError
+from kopledger.ops.loans.schedule import METODE
+from kopledger.present.jsondata import dumps
 
 TENOR = CountType(1, 600)
 
@@ -84,8 +84,8 @@ def jadwal_command(
     fmt: str, out: Path | None, lang: str,
 ) -> None:
     """Simulasi jadwal angsuran tanpa buku (loan schedule simulation, no ledger)."""
-    from kopledger.render import render
-    from kopledger.schedule import schedule, schedule_totals
+    from kopledger.ops.loans.schedule import schedule, schedule_totals
+    from kopledger.present.render import render
 
     first_due = _date(mulai, dt.date.today() + relativedelta(months=1))
     principal = pokok
@@ -131,11 +131,11 @@ def cair_command(
     provisi: Decimal, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Cairkan pinjaman anggota (disburse a loan)."""
-    from kopledger.formatting import rupiah
-    from kopledger.formatting import tanggal as tanggal_filter
-    from kopledger.loans import disbursement_entries
-    from kopledger.schedule import schedule
-    from kopledger.writer import append_built
+    from kopledger.ops.loans.entries import disbursement_entries
+    from kopledger.ops.loans.schedule import schedule
+    from kopledger.ops.writer import append_built
+    from kopledger.present.formatting import rupiah
+    from kopledger.present.formatting import tanggal as tanggal_filter
 
     path = require_ledger(ledger)
     built: list[Any] = []
@@ -179,9 +179,9 @@ def bayar_command(
     denda: Decimal | None, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
-    from kopledger.formatting import rupiah
-    from kopledger.loans import payment_entries
-    from kopledger.writer import append_built
+    from kopledger.ops.loans.entries import payment_entries
+    from kopledger.ops.writer import append_built
+    from kopledger.present.formatting import rupiah
 
     if lunas == (jumlah is not None):
         raise to_click_error(InputError.pesan("berikan --jumlah JUMLAH atau --lunas (salah satu)"))
@@ -211,7 +211,7 @@ def bayar_command(
 
 
 def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
-    from kopledger.loans import portfolio
+    from kopledger.ops.loans.entries import portfolio
 
     return {"portofolio": portfolio(kop, date), "koperasi": _koperasi_name(kop)}
 
@@ -225,7 +225,7 @@ def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
 @handle_library_errors
 def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: Path | None, lang: str) -> None:
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
-    from kopledger.render import render
+    from kopledger.present.render import render
 
     date = _date(per, dt.date.today())
 
@@ -241,7 +241,7 @@ def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: 
         name = "pinjaman/portofolio.html.j2" if fmt == "html" else "pinjaman/portofolio.txt.j2"
         return render(name, context, lang=lang)
 
-    # unchanged books: the same portfolio comes from kopledger's cache (kopledger.cache)
+    # unchanged books: the same portfolio comes from kopledger's cache (kopledger.books.load.cache)
     text = cached_report(ledger, "portofolio", (date.isoformat(), fmt, lang, dt.date.today().isoformat()), compute)
     if fmt == "json" and out is None:
         echo_safe(text, nl=False)
@@ -265,8 +265,8 @@ def vars_of(value: Any) -> dict[str, Any]:
 @handle_library_errors
 def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: str, lang: str) -> None:
     """Daftar pinjaman dan statusnya (list loans)."""
-    from kopledger.loans import loan_statuses
-    from kopledger.render import render
+    from kopledger.ops.loans.entries import loan_statuses
+    from kopledger.present.render import render
 
     kop = load_books(ledger)
     date = _date(per, dt.date.today())
@@ -287,9 +287,9 @@ def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: s
 @handle_library_errors
 def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
-    from kopledger.formatting import rupiah
-    from kopledger.loans import portfolio, ppap_entries
-    from kopledger.writer import append_built
+    from kopledger.ops.loans.entries import portfolio, ppap_entries
+    from kopledger.ops.writer import append_built
+    from kopledger.present.formatting import rupiah
 
     path = require_ledger(ledger)
     date = per

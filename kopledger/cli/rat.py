@@ -21,7 +21,7 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
 
 
 @click.command("rat")
@@ -61,12 +61,12 @@ def rat_command(
     quiet: bool,
 ) -> None:
     """Buat paket RAT: laporan pertanggungjawaban pengurus (build the annual meeting report)."""
-    from kopledger.rat import build_rat, render_rat
+    from kopledger.reports.rat import build_rat, render_rat
 
     def progress(message: str) -> None:
         # build_rat names its steps in Indonesian (catalog keys); the CLI's own steps come as teks(…)
         if not quiet:
-            from kopledger.render import translate
+            from kopledger.present.render import translate
 
             echo_safe(teks("[rat] {langkah} …", langkah=translate(message, language())), err=True)
 
@@ -75,7 +75,7 @@ def rat_command(
                  and out.suffix.lower() in by_suffix and fmt in (None, by_suffix.get(out.suffix.lower())))
     if cacheable:
         assert out is not None and tahun is not None
-        # unchanged books: the same pack comes from kopledger's cache (kopledger.cache)
+        # unchanged books: the same pack comes from kopledger's cache (kopledger.books.load.cache)
         kind = by_suffix[out.suffix.lower()]
         year_ = tahun
 
@@ -111,12 +111,12 @@ def rat_command(
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
-        from kopledger.rat import rat_json
+        from kopledger.reports.rat import rat_json
 
         if out is None or str(out) == "-":
             echo_json(rat_json(pack))
         else:
-            from kopledger.jsondata import dumps
+            from kopledger.present.jsondata import dumps
 
             write_output(dumps(rat_json(pack)), out)
         return
@@ -128,7 +128,7 @@ def rat_command(
             # build_rat words the reason in the pack's language already
             reason = pack.belum_tersedia.get("shu") or teks("SHU tidak tersedia")
             raise to_click_error(InputError.pesan("slip SHU tidak dapat dibuat: {alasan}", alasan=reason))
-        from kopledger.shu import render_slips
+        from kopledger.ops.shu.compute import render_slips
 
         progress(teks("Slip SHU"))
         write_output(render_slips(kop, pack.shu, "html", lang, template_dir=templat), slip)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import click
 
+from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
@@ -31,9 +32,8 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.errors import InputError
-from kopledger.jsondata import dumps
-from kopledger.ledger import Koperasi
+from kopledger.core.errors import InputError
+from kopledger.present.jsondata import dumps
 
 
 class ShuGroup(click.Group):
@@ -97,7 +97,7 @@ def hitung_command(
     bukti: str | None, dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
-    from kopledger.shu import (
+    from kopledger.ops.shu.compute import (
         allocation_entry,
         compute_shu,
         existing_allocation,
@@ -105,7 +105,7 @@ def hitung_command(
         shu_json,
         to_csv,
     )
-    from kopledger.writer import append_built, format_directives
+    from kopledger.ops.writer import append_built, format_directives
 
     if tulis:
         if tanggal is None:
@@ -145,7 +145,7 @@ def hitung_command(
             return dumps(shu_json(result))
         return to_csv(result) if fmt == "csv" else render_table(kop, result, lang)
 
-    # unchanged books: the same SHU comes from kopledger's cache (kopledger.cache)
+    # unchanged books: the same SHU comes from kopledger's cache (kopledger.books.load.cache)
     text = cached_report(ledger, "shu", (tahun, fmt, sementara, lang, dt.date.today().isoformat()), compute)
     if fmt == "json":
         echo_safe(text, nl=False)
@@ -169,8 +169,8 @@ def bayar_command(
     ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, bukti: str | None, dry_run: bool
 ) -> None:
     """Bayar SHU yang sudah dialokasikan (pay out the allocated SHU)."""
-    from kopledger.shu import compute_shu, payout_entries
-    from kopledger.writer import append_built
+    from kopledger.ops.shu.compute import compute_shu, payout_entries
+    from kopledger.ops.writer import append_built
 
     path = require_ledger(ledger)
     paid: list[Any] = []
@@ -207,7 +207,7 @@ def slip_command(
     template_dir: Path | None, sementara: bool, lang: str,
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
-    from kopledger.shu import compute_shu, render_slips
+    from kopledger.ops.shu.compute import compute_shu, render_slips
 
     kop = load_books(ledger)
     result = compute_shu(kop, tahun, sementara=sementara)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from beancount.core import data
 
+from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.anggota import report_write, today_or
 from kopledger.cli.bahasa import language, teks
@@ -32,9 +33,8 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
-from kopledger.formatting import rupiah
-from kopledger.ledger import Koperasi
-from kopledger.writer import append_built
+from kopledger.ops.writer import append_built
+from kopledger.present.formatting import rupiah
 
 #: From this many members on, ``kop simpanan wajib`` shows a progress bar (on stderr).
 PROGRESS_FROM = 50
@@ -63,8 +63,8 @@ def wajib_command(
     Anggota yang sudah membayar bulan itu dilewati dan dilaporkan, jadi menjalankannya dua
     kali tidak memposting apa pun untuk kedua kalinya.
     """
-    from kopledger.render import translate
-    from kopledger.savings import WajibRun, month_name, wajib_entries
+    from kopledger.ops.savings import WajibRun, month_name, wajib_entries
+    from kopledger.present.render import translate
 
     path = require_ledger(ledger)
     date = date_type(tanggal)
@@ -110,7 +110,7 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
         ledger: Path | None, member_id: str, jumlah: Decimal, tanggal: dt.date | None, jenis: str,
         bukti: str | None, dry_run: bool,
     ) -> None:
-        from kopledger.savings import deposit_entries, withdrawal_entries
+        from kopledger.ops.savings import deposit_entries, withdrawal_entries
 
         path = require_ledger(ledger)
         builder = withdrawal_entries if withdraw else deposit_entries
@@ -144,8 +144,8 @@ tarik_command = simpanan_group.command(
 @handle_library_errors
 def tunggakan_command(ledger: Path | None, per: dt.date | None, fmt: str, lang: str) -> None:
     """Anggota yang menunggak simpanan wajib: bulan dan jumlahnya (wajib arrears)."""
-    from kopledger.render import render
-    from kopledger.savings import wajib_arrears
+    from kopledger.ops.savings import wajib_arrears
+    from kopledger.present.render import render
 
     kop = load_books(ledger)
     date = today_or(per)
@@ -175,8 +175,8 @@ def kartu_command(
     out: Path | None, template_dir: Path | None, lang: str,
 ) -> None:
     """Kartu simpanan: mutasi dan saldo berjalan per jenis simpanan (member savings statement)."""
-    from kopledger.render import render
-    from kopledger.savings import member_statements
+    from kopledger.ops.savings import member_statements
+    from kopledger.present.render import render
 
     kop = load_books(ledger)
     end = today_or(sampai)

@@ -18,7 +18,7 @@ from kopledger.cli.common import (
     load_books,
     to_click_error,
 )
-from kopledger.errors import InputError
+from kopledger.core.errors import InputError
 
 _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
 
@@ -36,8 +36,8 @@ def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, la
 
     Keluar 0 bila cocok, 1 bila tidak (dengan apa yang berbeda), 2 bila perintahnya salah.
     """
-    from kopledger.archive import verify_witness
-    from kopledger.render import render
+    from kopledger.books.closed.year_files import verify_witness
+    from kopledger.present.render import render
 
     printed = sidik.strip().replace(" ", "")
     if not _HEX.fullmatch(printed):

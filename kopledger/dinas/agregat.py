@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kopledger.core.errors import InputError, in_language
 from kopledger.dinas import mesin
 from kopledger.dinas.muat import Masalah
-from kopledger.errors import InputError, in_language
-from kopledger.membership import share_percent
+from kopledger.reports.membership import share_percent
 
 ZERO = Decimal(0)
 TWO = Decimal("0.01")

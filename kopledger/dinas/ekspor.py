@@ -1,11 +1,11 @@
 """One koperasi's tahun buku in the published export schema, for a Dinas Koperasi.
 
 :func:`build_export` reads every figure from the library's own computations — the five
-statements (:func:`kopledger.statements.build_statements`), the SHU
-(:func:`kopledger.shu.compute_shu`), the loan portfolio of the statements' notes
-(:func:`kopledger.loans.portfolio`), the member register
-(:func:`kopledger.membership.membership_stats`) and the closed-year lock
-(:func:`kopledger.closing.closed_years`) — and never computes a figure again. It returns
+statements (:func:`kopledger.reports.statements.build_statements`), the SHU
+(:func:`kopledger.ops.shu.compute.compute_shu`), the loan portfolio of the statements' notes
+(:func:`kopledger.ops.loans.entries.portfolio`), the member register
+(:func:`kopledger.reports.membership.membership_stats`) and the closed-year lock
+(:func:`kopledger.ops.closing.closed_years`) — and never computes a figure again. It returns
 plain JSON data that :func:`validate_export` checks against
 ``kopledger/schemas/ekspor.schema.json``.
 
@@ -25,10 +25,10 @@ from importlib import resources
 from typing import Any
 
 from kopledger import __version__
-from kopledger.config import customs
-from kopledger.errors import InputError, Pesan
-from kopledger.ledger import Koperasi
-from kopledger.statements import FinancialStatements, Statement
+from kopledger.books.directives import customs
+from kopledger.books.ledger import Koperasi
+from kopledger.core.errors import InputError, Pesan
+from kopledger.reports.statements import FinancialStatements, Statement
 
 #: The schema's name and version (the ``skema`` field of every export).
 SKEMA = "kopledger-ekspor/1"
@@ -168,7 +168,7 @@ def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> di
 
 
 def _anggota(kop: Koperasi, year: int) -> dict[str, Any]:
-    from kopledger.membership import membership_stats
+    from kopledger.reports.membership import membership_stats
 
     stats = membership_stats(kop.members.values(), year, years=[year])
 
@@ -190,7 +190,7 @@ def _simpanan(fs: FinancialStatements) -> dict[str, str]:
 
 
 def _pinjaman(fs: FinancialStatements) -> dict[str, Any]:
-    book = fs.calk.pinjaman  # kopledger.loans.Portfolio at year end, or None without loans
+    book = fs.calk.pinjaman  # kopledger.ops.loans.entries.Portfolio at year end, or None without loans
     if book is None:
         zero = "0"
         return {"jumlah_pinjaman": 0, "total_saldo": zero, "npl": zero, "ppap_wajib": zero,
@@ -212,12 +212,12 @@ def _pinjaman(fs: FinancialStatements) -> dict[str, Any]:
 def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
     """The health assessment section of the export — the ONE place it is filled.
 
-    Taken from :func:`kopledger.kesehatan.assess`, never computed again. ``dinilai`` is
+    Taken from :func:`kopledger.reports.kesehatan.assess`, never computed again. ``dinilai`` is
     false (with ``alasan``) when no aspect has a score; ``lengkap`` is false when some
     applicable indicator has neither a figure nor a self-assessment answer: the predikat is
     then provisional, as the RAT pack and ``kop kesehatan`` say too.
     """
-    from kopledger.kesehatan import assess
+    from kopledger.reports.kesehatan import assess
 
     assessment = assess(kop, year)
     if assessment.nilai_akhir is None or assessment.predikat is None:
@@ -235,7 +235,7 @@ def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
 
 
 def _rat(kop: Koperasi, year: int) -> dict[str, Any]:
-    from kopledger.shu import existing_allocation
+    from kopledger.ops.shu.compute import existing_allocation
 
     entry = existing_allocation(kop, year)
     return {"alokasi_shu_dibukukan": entry is not None,
@@ -252,7 +252,7 @@ def build_export(
     ``sementara`` is set: the export is then marked provisional and carries no sidik.
     Raises :class:`InputError` for a year without transactions or not closed.
     """
-    from kopledger.closing import closed_years
+    from kopledger.ops.closing import closed_years
 
     if year not in kop.years():
         raise InputError.pesan(

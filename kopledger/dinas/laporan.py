@@ -1,9 +1,9 @@
 """The regional report of an :class:`~kopledger.dinas.agregat.Agregat`: HTML, PDF, XLSX, text, JSON.
 
-Markup only in ``templates/dinas/``; charts are data (:class:`kopledger.grafik.Grafik`), drawn
+Markup only in ``templates/dinas/``; charts are data (:class:`kopledger.present.grafik.Grafik`), drawn
 by the templates;
-PDF through :func:`kopledger.output.html_to_pdf`, XLSX through
-:func:`kopledger.output.xlsx_bytes`.
+PDF through :func:`kopledger.present.output.html_to_pdf`, XLSX through
+:func:`kopledger.present.output.xlsx_bytes`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kopledger import formatting
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
-from kopledger.grafik import Grafik
-from kopledger.loans import KOLEKTIBILITAS
-from kopledger.render import render, translate, translator
+from kopledger.ops.loans.entries import KOLEKTIBILITAS
+from kopledger.present import formatting
+from kopledger.present.grafik import Grafik
+from kopledger.present.render import render, translate, translator
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
 
@@ -87,7 +87,7 @@ def context(result: Agregat, lang: str = "id", *, with_charts: bool = True) -> d
 
 
 def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
-    from kopledger.output import Row, Sheet
+    from kopledger.present.output import Row, Sheet
 
     _ = translator(lang)
     title = (f"{_('Gambaran koperasi per wilayah')} — {_('tahun buku')} {result.tahun}",)
@@ -125,14 +125,14 @@ def render_agregat(result: Agregat, fmt: str, *, lang: str = "id", template_dir:
     if fmt == "json":
         return json.dumps(agregat_json(result, lang), ensure_ascii=False, indent=2) + "\n"
     if fmt == "xlsx":
-        from kopledger.output import xlsx_bytes
+        from kopledger.present.output import xlsx_bytes
 
         return xlsx_bytes(xlsx_sheets(result, lang))
     if fmt == "txt":
         return render("dinas/agregat.txt.j2", context(result, lang, with_charts=False), lang=lang, template_dir=template_dir)
     html = render("dinas/agregat.html.j2", context(result, lang), lang=lang, template_dir=template_dir)
     if fmt == "pdf":
-        from kopledger.output import html_to_pdf
+        from kopledger.present.output import html_to_pdf
 
         return html_to_pdf(html)
     return html

@@ -21,8 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from kopledger.errors import InputError
-from kopledger.loans import NPL_CLASSES
+from kopledger.core.errors import InputError
+from kopledger.ops.loans.entries import NPL_CLASSES
 
 #: Grouping levels: the wilayah columns each one groups by.
 TINGKAT = {

@@ -22,9 +22,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from kopledger.core.errors import InputError, Pesan
 from kopledger.dinas.ekspor import schema_errors
-from kopledger.errors import InputError, Pesan
-from kopledger.loans import NPL_CLASSES
+from kopledger.ops.loans.entries import NPL_CLASSES
 
 #: The tables, in the order they are written.
 TABLES = ("koperasi", "neraca", "phu", "anggota", "pinjaman", "kesehatan")

@@ -5,14 +5,14 @@ Enable it in the books (``kop init`` writes this line)::
     2025-01-01 custom "fava-extension" "kopledger.fava"
 
 then run ``fava buku.beancount`` and open "Koperasi" in Fava's sidebar. The extension
-computes from the books Fava has already loaded: one :class:`~kopledger.ledger.Koperasi`
+computes from the books Fava has already loaded: one :class:`~kopledger.books.ledger.Koperasi`
 is built from Fava's entries once per Fava load (and dropped when Fava reloads), and every
 page's figures come from the library's computations kept on it (:mod:`.halaman`). Pages
 render through kopledger's own Jinja templates (``templates/fava/``) and filters, in
 Bahasa Indonesia, or English when Fava's ``language`` option is English: errors included
 (the library's and the books' errors kept as data, worded in the page's language).
 
-Forms write through :func:`kopledger.writer.append_built` (the CLI's one safe writer):
+Forms write through :func:`kopledger.ops.writer.append_built` (the CLI's one safe writer):
 a preview (dry run) first, then the treasurer confirms; every writing request is a POST
 checked by :mod:`.keamanan` (same origin, per-session token). After a write Fava reloads
 the books at once. See docs/fava.md.
@@ -33,13 +33,13 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, current_app, make_response, render_template, request
 from markupsafe import Markup
 
-from kopledger.errors import InputError, KopledgerError, Pesan, format_error_line
+from kopledger.books.ledger import Koperasi
+from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line
 from kopledger.fava import halaman
 from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
 from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import token_sesi, tolak
-from kopledger.ledger import Koperasi
-from kopledger.render import render, templates_dir, translator
+from kopledger.present.render import render, templates_dir, translator
 
 #: The statements a ``laporan`` page can show (``jenis=``).
 JENIS_LAPORAN = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
@@ -211,7 +211,7 @@ class KopLedger(FavaExtensionBase):
     def laporan(self) -> Response:
         """One statement of ``?tahun=``: ``?jenis=neraca|phu|ekuitas|arus-kas|calk``."""
         def build() -> dict[str, Any]:
-            from kopledger.output import laporan_context
+            from kopledger.present.output import laporan_context
 
             tahun = self._tahun()
             jenis = request.args.get("jenis", "neraca")
@@ -277,24 +277,24 @@ class KopLedger(FavaExtensionBase):
         buku, lang, today = self.buku(), self.lang(), self.today()
         kop = buku.kop
         if berkas.startswith("rat."):
-            from kopledger.rat import build_rat, render_rat
+            from kopledger.reports.rat import build_rat, render_rat
 
             pack = buku.sekali(("rat", tahun, lang), lambda: build_rat(kop, tahun, lang=lang))
             return render_rat(pack, berkas.split(".")[1], lang)
         if berkas.startswith("laporan."):
-            from kopledger.output import render_laporan
+            from kopledger.present.output import render_laporan
 
             return render_laporan(kop, halaman.laporan_tahun(buku, tahun), berkas.split(".")[1], lang=lang)
         if berkas.startswith("kesehatan."):
-            from kopledger.kesehatan import assess, render_assessment
+            from kopledger.reports.kesehatan import assess, render_assessment
 
             return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":
-            from kopledger.shu import render_slips
+            from kopledger.ops.shu.compute import render_slips
 
             result = halaman.shu_tahun(buku, tahun, today)
             return render_slips(kop, result, "html", lang, anggota=[anggota] if anggota else None)
-        from kopledger.savings import member_statements
+        from kopledger.ops.savings import member_statements
 
         kartu = member_statements(kop, today, member_ids=[anggota] if anggota else None)
         return render("kartu/kartu.html.j2", {"kartu": kartu, "koperasi": kop.title, "dari": None,
@@ -322,7 +322,7 @@ class KopLedger(FavaExtensionBase):
         except MasukanSalah as exc:
             context["kesalahan"] = exc.per_isian
             return self._halaman("formulir.html.j2", context, form.judul, 400)
-        from kopledger.writer import append_built
+        from kopledger.ops.writer import append_built
 
         path = Path(self.ledger.beancount_file_path)
         try:

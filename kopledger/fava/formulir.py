@@ -3,13 +3,13 @@
 Each form turns the treasurer's text fields into the same library call as its CLI command
 (``kop anggota tambah``, ``kop simpanan setor/tarik``, ``kop simpanan wajib``,
 ``kop pinjaman bayar``, ``kop pinjaman cair``), run inside
-:func:`kopledger.writer.append_built`'s build callback, so the decision is taken on the
+:func:`kopledger.ops.writer.append_built`'s build callback, so the decision is taken on the
 books as they are under the writer's lock. Nothing here knows Flask.
 
 Input parsing goes through ONE function, :func:`baca_masukan`: every field's text becomes
 a typed value or a message for that field (the same message the CLI prints, kept as a
-:class:`~kopledger.errors.Pesan` and worded in the page's language): the per-kind parsers
-(:data:`PARSERS`) are the CLI's own, :mod:`kopledger.inputs`.
+:class:`~kopledger.core.errors.Pesan` and worded in the page's language): the per-kind parsers
+(:data:`PARSERS`) are the CLI's own, :mod:`kopledger.core.inputs`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 from beancount.core import data
 
-from kopledger import inputs
-from kopledger.errors import InputError, KopledgerError, Pesan
-from kopledger.ledger import Koperasi
+from kopledger.books.ledger import Koperasi
+from kopledger.core import inputs
+from kopledger.core.errors import InputError, KopledgerError, Pesan
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Formulir:
     bangun: Callable[[Koperasi, Mapping[str, Any]], list[data.Directive]]
     #: keywords of a library message → the field it belongs to (checked in order)
     kata_kunci: tuple[tuple[str, str], ...] = ()
-    #: what was (or would be) written, in a few words (a :class:`~kopledger.errors.Pesan`)
+    #: what was (or would be) written, in a few words (a :class:`~kopledger.core.errors.Pesan`)
     ringkas: Callable[[Mapping[str, Any]], str] = field(default=lambda v: "")
 
 
@@ -69,7 +69,7 @@ def _tanggal(text: str, label: str) -> dt.date:
 
 
 def _jumlah(text: str, label: str) -> Decimal:
-    from kopledger.members import check_amount  # the CLI's check (kopledger.inputs, and > 0)
+    from kopledger.ops.members import check_amount  # the CLI's check (kopledger.core.inputs, and > 0)
 
     return check_amount(text, label)
 
@@ -174,11 +174,11 @@ def _isian_dari_pesan(formulir: Formulir, message: str) -> str:
 # --- bukti (receipt number) ------------------------------------------------------------------------
 def dengan_bukti(kop: Koperasi, entries: list[data.Directive], bukti: str | None) -> list[data.Directive]:
     """``entries`` stamped with ``bukti`` exactly as the CLI's ``--bukti`` stamps them
-    (:func:`kopledger.writer.stamp_bukti`); a ``bukti`` already in the books is refused with
+    (:func:`kopledger.ops.writer.stamp_bukti`); a ``bukti`` already in the books is refused with
     its file:line (decided under the writer's lock, inside the build callback)."""
     if not bukti:
         return entries
-    from kopledger.writer import _refuse_known_bukti, check_bukti, stamp_bukti
+    from kopledger.ops.writer import _refuse_known_bukti, check_bukti, stamp_bukti
 
     check_bukti(bukti)
     _refuse_known_bukti(kop.entries, bukti)
@@ -194,7 +194,7 @@ _ANGGOTA_KUNCI = (("bukti", "bukti"), ("simpanan pokok", "jenis"), ("simpanan wa
 
 
 def _tambah(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.members import NewMember, join_entries
+    from kopledger.ops.members import NewMember, join_entries
 
     member = NewMember(
         id=v["id"], nama=v["nama"], tanggal_masuk=v["tanggal"], nik=v["nik"] or "",
@@ -205,7 +205,7 @@ def _tambah(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
 
 def _uang(withdraw: bool) -> Callable[[Koperasi, Mapping[str, Any]], list[data.Directive]]:
     def build(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-        from kopledger.savings import deposit_entries, withdrawal_entries
+        from kopledger.ops.savings import deposit_entries, withdrawal_entries
 
         builder = withdrawal_entries if withdraw else deposit_entries
         entries = builder(kop, v["anggota"], v["jumlah"], v["tanggal"], jenis=v["jenis"])
@@ -215,14 +215,14 @@ def _uang(withdraw: bool) -> Callable[[Koperasi, Mapping[str, Any]], list[data.D
 
 
 def _wajib(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.savings import wajib_entries
+    from kopledger.ops.savings import wajib_entries
 
     run = wajib_entries(kop, v["bulan"], tanggal=v["tanggal"])
     return dengan_bukti(kop, list(run.entries), v["bukti"])
 
 
 def _angsuran(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.loans import payment_entries
+    from kopledger.ops.loans.entries import payment_entries
 
     _split, entries = payment_entries(
         kop, pinjaman=v["pinjaman"], tanggal=v["tanggal"], jumlah=v["jumlah"], denda=v["denda"],
@@ -231,7 +231,7 @@ def _angsuran(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
 
 
 def _cair(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.loans import disbursement_entries
+    from kopledger.ops.loans.entries import disbursement_entries
 
     entries = disbursement_entries(
         kop, anggota=v["anggota"], pokok=v["pokok"], bunga=v["bunga"], tenor=v["tenor"], metode=v["metode"],

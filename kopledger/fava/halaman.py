@@ -1,8 +1,8 @@
 """What each page of the web desk shows, as data: pure functions over a loaded :class:`Koperasi`.
 
 Nothing here knows Flask or Fava. Every figure comes from the library's own computations
-(:mod:`kopledger.savings`, :mod:`kopledger.loans`, :mod:`kopledger.shu`,
-:mod:`kopledger.statements`, :mod:`kopledger.membership`), the same the CLI prints as JSON;
+(:mod:`kopledger.ops.savings`, :mod:`kopledger.ops.loans.entries`, :mod:`kopledger.ops.shu.compute`,
+:mod:`kopledger.reports.statements`, :mod:`kopledger.reports.membership`), the same the CLI prints as JSON;
 this module only chooses the date and the year and gathers them for a template.
 
 :class:`Buku` holds one load of the books (built once per Fava load from Fava's entries)
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from kopledger.errors import KopledgerError, Pesan
-from kopledger.ledger import Koperasi
+from kopledger.books.ledger import Koperasi
+from kopledger.core.errors import KopledgerError, Pesan
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -67,7 +67,7 @@ def sementara(tahun: int, today: dt.date) -> bool:
 # --- computations kept per load ------------------------------------------------------------------
 def shu_tahun(buku: Buku, tahun: int, today: dt.date) -> Any:
     """The SHU of ``tahun`` (``compute_shu``; provisional while the year runs), kept per load."""
-    from kopledger.shu import compute_shu
+    from kopledger.ops.shu.compute import compute_shu
 
     return buku.sekali(
         ("shu", tahun, today),
@@ -81,22 +81,22 @@ def laporan_tahun(buku: Buku, tahun: int) -> Any:
 
 
 def portofolio(buku: Buku, per: dt.date) -> Any:
-    """The loan portfolio at ``per`` (``kopledger.loans.portfolio``), kept per load."""
-    from kopledger.loans import portfolio as compute
+    """The loan portfolio at ``per`` (``kopledger.ops.loans.entries.portfolio``), kept per load."""
+    from kopledger.ops.loans.entries import portfolio as compute
 
     return buku.sekali(("portofolio", per), lambda: compute(buku.kop, per))
 
 
 def tunggakan_wajib(buku: Buku, per: dt.date) -> tuple[Any, ...]:
     """Members in arrears on simpanan wajib at ``per`` (``wajib_arrears``), kept per load."""
-    from kopledger.savings import wajib_arrears
+    from kopledger.ops.savings import wajib_arrears
 
     return buku.sekali(("tunggakan-wajib", per), lambda: wajib_arrears(buku.kop, per))
 
 
 def daftar(buku: Buku, per: dt.date) -> tuple[Any, ...]:
     """The register with balances at ``per`` (``member_list``), kept per load."""
-    from kopledger.members import member_list
+    from kopledger.ops.members import member_list
 
     return buku.sekali(("daftar", per), lambda: member_list(buku.kop, per))
 
@@ -108,7 +108,7 @@ class KesehatanPeringatan:
 
     ``predikat`` is None when no aspect could be scored; ``lengkap`` is False when some
     applicable indicator has no figure or self-assessment answer (the predikat is then
-    provisional). ``peringatan`` are :class:`kopledger.peringatan.Peringatan` codes.
+    provisional). ``peringatan`` are :class:`kopledger.reports.peringatan.Peringatan` codes.
     """
 
     tahun: int
@@ -121,10 +121,10 @@ class KesehatanPeringatan:
 
 def _kesehatan_dan_peringatan(kop: Koperasi, tahun: int) -> KesehatanPeringatan:
     """The ONE place the dashboard takes the health predikat and the RAT warnings from: the
-    same :func:`kopledger.kesehatan.assess` and :func:`kopledger.peringatan.peringatan` as the
+    same :func:`kopledger.reports.kesehatan.assess` and :func:`kopledger.reports.peringatan.peringatan` as the
     RAT pack and ``kop kesehatan``."""
-    from kopledger.kesehatan import assess
-    from kopledger.peringatan import peringatan
+    from kopledger.reports.kesehatan import assess
+    from kopledger.reports.peringatan import peringatan
 
     try:
         assessment = assess(kop, tahun)
@@ -152,9 +152,9 @@ def _coba(compute: Callable[[], Any]) -> Hasil:
 
 def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
     """The dashboard's data for ``tahun`` (members, savings, loans, SHU, health, warnings)."""
-    from kopledger.members import closed_years
-    from kopledger.membership import membership_stats
-    from kopledger.savings import savings_summary
+    from kopledger.ops.members import closed_years
+    from kopledger.ops.savings import savings_summary
+    from kopledger.reports.membership import membership_stats
 
     kop = buku.kop
     per = per_tanggal(tahun, today)
@@ -222,9 +222,9 @@ class ShuAnggota:
 def halaman_anggota(buku: Buku, member_id: str, today: dt.date) -> dict[str, Any]:
     """A member's page: savings card with running balances, loans with schedules and
     arrears, wajib arrears, and the SHU of every year of the books. Unknown id: InputError."""
-    from kopledger.loans import loan_book, loan_statuses
-    from kopledger.savings import member_statement
-    from kopledger.schedule import schedule_totals
+    from kopledger.ops.loans.entries import loan_book, loan_statuses
+    from kopledger.ops.loans.schedule import schedule_totals
+    from kopledger.ops.savings import member_statement
 
     kop = buku.kop
     member = kop.member(member_id)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, after_this_request, g, request
 
-from kopledger.errors import Pesan
+from kopledger.core.errors import Pesan
 
 COOKIE = "kopledger_token"
 FIELD = "token"
@@ -63,7 +63,7 @@ def _origin_of(url: str) -> tuple[str, str] | None:
 
 
 def tolak() -> Pesan | None:
-    """Why this writing request is refused (a :class:`~kopledger.errors.Pesan`, worded in the
+    """Why this writing request is refused (a :class:`~kopledger.core.errors.Pesan`, worded in the
     page's language), or None when it may write."""
     if request.method != "POST":
         return Pesan("formulir hanya diterima lewat POST")

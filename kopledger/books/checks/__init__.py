@@ -1,0 +1,1 @@
+"""kopledger.books.checks."""

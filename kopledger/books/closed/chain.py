@@ -1,0 +1,939 @@
+"""The closed-year chain: fingerprints (``sidik``), the locks, and their verification.
+
+A closed year ``Y`` carries a lock, ``custom "tutup-buku" "Y"``, whose ``sidik`` is a
+SHA-256 over
+
+- the canonical text of every entry a user wrote dated after the previous lock's year and
+  on or before 31 December ``Y`` — entries of every kind, earlier locks and ``buka-buku``
+  records included (for the first lock: everything dated up to ``Y``'s end);
+- the ledger's options and plugins (:func:`options_text`);
+- the ``sidik`` stored in the previous lock in force (``sebelumnya``).
+
+So each lock covers, through its predecessor, everything dated up to its year's end: a
+chain. Deleting or editing a lock, or anything dated before a closed year's end, breaks
+the first lock that covers it. :func:`verify_chain` is the pure check (entries, options)
+→ errors; the plugin runs it (:func:`check_closed_years`) at every load, and an
+incremental loader may call it too.
+
+What the fingerprint ignores (docs/tutup-buku.md): comments, blank lines, whitespace and
+formatting (the text is not hashed, the parsed entries are); the order of entries (so the
+order of entries of the same date); which file an entry is written in and at which line;
+automatic metadata (``filename``, ``lineno``, ``__…__``); the way an amount is written
+(``180000.00`` = ``180000``; an interpolated amount = the same amount written out); the
+order of postings, tags and links; and what the plugin generates from entries it covers
+(the member accounts it opens and closes from ``anggota`` directives and postings).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.core.position import Cost
+
+from kopledger.core.errors import KopError, Nilai, Pesan, worded
+
+LOCK = "tutup-buku"
+UNLOCK = "buka-buku"
+ARSIP = "arsip"
+#: Fingerprint format; part of every hash so a future change cannot collide with it.
+FINGERPRINT_VERSION = "kop-sidik-2"
+#: Custom directives that are about the lock itself.
+LOCK_TYPES = frozenset({LOCK, UNLOCK})
+#: Length of the short fingerprint carried by a closing's balance assertions.
+SHORT = 16
+_SKIP_META = frozenset({"filename", "lineno"})
+#: Options that describe where the books are, not what they say: left out of the fingerprint.
+_SKIP_OPTIONS = frozenset({"filename", "include", "input_hash", "dcontext", "commodities"})
+
+
+# --- the fingerprint -----------------------------------------------------------------
+@dataclass(frozen=True)
+class YearDigest:
+    """The fingerprint of one lock, with what it is made of, to locate a change.
+
+    ``bulan`` holds, for each month with entries in the lock's span, ``(YYYY-MM, digest,
+    count)``: the first 8 hex digits of the month's hash and its number of entries.
+    ``sebelumnya`` is the previous lock's ``sidik`` ("" for the first lock), ``dari`` the
+    first day the span covers (None: from the beginning), ``opsi`` a short hash of the
+    options and plugins.
+    """
+
+    tahun: int
+    sidik: str
+    bulan: tuple[tuple[str, str, int], ...]
+    sebelumnya: str = ""
+    opsi: str = ""
+    dari: dt.date | None = None
+
+    @property
+    def jumlah(self) -> int:
+        """Number of entries fingerprinted in the lock's span."""
+        return sum(count for _, _, count in self.bulan)
+
+    def bulan_text(self) -> str:
+        """The month breakdown as stored in the lock: ``"2024-01=3f2a9c1e/152 …"``."""
+        return " ".join(f"{m}={d}/{n}" for m, d, n in self.bulan)
+
+
+def _num(number: Decimal) -> str:
+    """A number in canonical text: ``100000.00`` and ``100000`` are the same amount."""
+    text = str(number)
+    if "." in text or "E" in text:
+        text = format(number, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _canon(value: Any) -> str:
+    """Canonical text of a directive field or metadata value."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "~"
+    if isinstance(value, Decimal):
+        return _num(value)
+    if isinstance(value, Amount):
+        return f"{_canon(value.number)} {value.currency}"
+    if isinstance(value, bool):
+        return "T" if value else "F"
+    if isinstance(value, int | float):
+        return _num(Decimal(str(value)))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Cost):
+        return f"{{{_canon(value.number)} {value.currency} {_canon(value.date)} {_canon(value.label)}}}"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_canon(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return _meta(value)
+    if isinstance(value, data.Posting):
+        return _posting_text(value)
+    fields = getattr(value, "_fields", None)
+    if fields is not None:  # other NamedTuples (ValueType, CostSpec…)
+        return type(value).__name__ + "(" + ",".join(_canon(getattr(value, f)) for f in fields) + ")"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canon(v) for v in value) + "]"
+    return repr(value)
+
+
+def _meta(meta: dict[str, Any] | None) -> str:
+    """Metadata that matters: everything a user wrote, not the source location or ``__x__``."""
+    if not meta:
+        return ""
+    items = []
+    for key, value in meta.items():
+        if key in _SKIP_META or str(key).startswith("__"):
+            continue
+        items.append(f"{key}={value!r}" if type(value) is str else f"{key}={_canon(value)}")
+    if len(items) > 1:
+        items.sort()
+    return ";".join(items)
+
+
+def _posting_text(posting: data.Posting) -> str:
+    units = posting.units
+    if units is not None and units.number is not None:
+        text = f"{posting.account} {_num(units.number)} {units.currency}"
+    else:
+        text = f"{posting.account} {_canon(units)}"
+    if posting.cost is not None or posting.price is not None or posting.flag:
+        text += f" {posting.flag or ''}|{_canon(posting.cost)}|{_canon(posting.price)}"
+    meta = posting.meta
+    if meta and (len(meta) > 2 or "lineno" not in meta or "filename" not in meta):
+        extra = _meta(meta)
+        if extra:
+            text += " " + extra
+    return text
+
+
+def canonical_text(entry: data.Directive) -> str:
+    """One entry as canonical text: what it says, not where it is written.
+
+    Source location and automatic metadata are left out, numbers are normalised, tags,
+    links and postings are sorted. Postings carry their booked amounts, so an amount left
+    to interpolation and the same amount written out give the same text.
+    """
+    if type(entry) is data.Transaction:
+        parts = [
+            "T", str(entry.date), entry.flag or "", "~" if entry.payee is None else repr(entry.payee),
+            repr(entry.narration), ",".join(sorted(entry.tags)) if entry.tags else "",
+            ",".join(sorted(entry.links)) if entry.links else "", _meta(entry.meta),
+        ]
+        postings = []
+        for posting in entry.postings:
+            units = posting.units
+            meta = posting.meta
+            if (units is None or units.number is None or posting.cost is not None or posting.price is not None or posting.flag
+                    or (meta and len(meta) > 2)):
+                postings.append(_posting_text(posting))
+                continue
+            number = str(units.number)
+            if "." in number or "E" in number or number == "-0":
+                number = _num(units.number)
+            postings.append(f"{posting.account} {number} {units.currency}")
+        postings.sort()
+        parts += postings
+        return "\t".join(parts)
+    kind = type(entry).__name__
+    if isinstance(entry, data.Document):
+        entry = entry._replace(filename=os.path.basename(entry.filename))
+    parts = [kind]
+    for name in entry._fields:
+        if name == "meta" or (kind == "Balance" and name == "diff_amount"):
+            continue
+        parts.append(_canon(getattr(entry, name)))
+    parts.append(_meta(entry.meta))
+    return "\t".join(parts)
+
+
+def _location(meta: dict[str, Any] | None) -> tuple[Any, Any]:
+    meta = meta or {}
+    return meta.get("filename"), meta.get("lineno")
+
+
+def _generated_locations(entries: Iterable[data.Directive]) -> set[tuple[Any, Any]]:
+    """Source locations of other directives: an Open/Close sharing one was made by a plugin.
+
+    (kopledger's plugin opens member accounts with the location of the ``anggota``
+    directive; every directive a user writes has a location of its own.)
+    """
+    return {_location(e.meta) for e in entries if not isinstance(e, data.Open | data.Close)}
+
+
+def _fingerprinted(entry: data.Directive, generated: set[tuple[Any, Any]] | None = None) -> bool:
+    """True for the entries a user wrote (what a fingerprint covers)."""
+    meta = entry.meta or {}
+    if not meta.get("lineno"):  # made by a plugin (auto accounts, documents…)
+        return False
+    if isinstance(entry, data.Custom):
+        return True  # earlier locks and buka-buku records too: later locks cover them
+    if isinstance(entry, data.Transaction):
+        return entry.flag != "P"  # padding is derived from a Pad directive
+    if isinstance(entry, data.Open | data.Close):
+        return meta.get("filename") != "<kopledger>" and _location(meta) not in (generated or set())
+    return True
+
+
+
+def options_text(options_map: dict[str, Any]) -> str:
+    """Canonical text of the options and plugins (not where the books are stored)."""
+    parts = []
+    for key in sorted(options_map):
+        if key in _SKIP_OPTIONS:
+            continue
+        parts.append(f"{key}={_canon(options_map[key])}")
+    return "\n".join(parts)
+
+
+def _options_hash(options_map: dict[str, Any]) -> str:
+    return hashlib.sha256(options_text(options_map).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Span:
+    """What one lock covers: entries dated after ``dari`` (exclusive) up to ``tahun``'s end."""
+
+    tahun: int
+    dari: dt.date | None  # None: from the beginning of the books
+    sebelumnya: str  # the previous lock's sidik, "" for the first lock
+
+
+def chain_digests(
+    entries: Sequence[data.Directive],
+    spans: Sequence[Span],
+    options_map: dict[str, Any],
+    *,
+    new: Sequence[data.Directive] = (),
+) -> dict[int, YearDigest]:
+    """Fingerprint each span in one pass over ``entries`` (see the module docstring).
+
+    ``new`` are entries about to be written (no source location yet), always covered.
+    """
+    if not spans:
+        return {}
+    ordered = sorted(spans, key=lambda s: s.tahun)
+    ends = [dt.date(s.tahun, 12, 31) for s in ordered]
+    starts = [s.dari for s in ordered]
+    months: list[dict[str, list[str]]] = [{} for _ in ordered]
+    opens: list[data.Directive] = []
+
+    def add(entry: data.Directive) -> None:
+        index = bisect.bisect_left(ends, entry.date)
+        if index >= len(ends):
+            return
+        start = starts[index]
+        if start is not None and entry.date <= start:
+            return
+        months[index].setdefault(f"{entry.date.year:04d}-{entry.date.month:02d}", []).append(canonical_text(entry))
+
+    transaction = data.Transaction
+    last = ends[-1]
+    for entry in entries:
+        if entry.date > last:
+            continue
+        if type(entry) is transaction:
+            if entry.flag != "P" and entry.meta.get("lineno"):
+                add(entry)
+        elif isinstance(entry, data.Open | data.Close):
+            opens.append(entry)
+        elif _fingerprinted(entry):
+            add(entry)
+    if opens:
+        generated = _generated_locations(entries)
+        for entry in opens:
+            if _fingerprinted(entry, generated):
+                add(entry)
+    for entry in new:
+        add(entry)
+    opsi = _options_hash(options_map)
+    result = {}
+    for span, span_months in zip(ordered, months, strict=True):
+        parts = []
+        for month in sorted(span_months):
+            lines = span_months[month]
+            lines.sort()
+            digest = hashlib.sha256()
+            for line in lines:
+                digest.update(line.encode("utf-8"))
+                digest.update(b"\n")
+            parts.append((month, digest.hexdigest(), len(lines)))
+        head = f"{FINGERPRINT_VERSION}:{span.tahun}:{span.dari or '-'}:{span.sebelumnya}:{opsi}"
+        total = hashlib.sha256((head + ":" + ":".join(f"{m}={h}" for m, h, _ in parts)).encode()).hexdigest()
+        result[span.tahun] = YearDigest(
+            span.tahun, total, tuple((m, h[:8], n) for m, h, n in parts), span.sebelumnya, opsi, span.dari
+        )
+    return result
+
+
+def legacy_digest(entries: Sequence[data.Directive], year: int) -> YearDigest:
+    """The fingerprint of a lock written before the chain (``kop-sidik-1``): the year's own
+    entries, months 1–12, locks excluded. Such a lock is verified as it was written; the
+    next lock chains from its stored sidik."""
+    months: list[list[str]] = [[] for _ in range(12)]
+    generated: set[tuple[Any, Any]] | None = None
+    for entry in entries:
+        if entry.date.year != year:
+            continue
+        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES:
+            continue
+        if isinstance(entry, data.Open | data.Close):
+            if generated is None:
+                generated = _generated_locations(entries)
+            if not _fingerprinted(entry, generated):
+                continue
+        elif not _fingerprinted(entry):
+            continue
+        months[entry.date.month - 1].append(canonical_text(entry))
+    hashes = []
+    for lines in months:
+        lines.sort()
+        digest = hashlib.sha256()
+        for line in lines:
+            digest.update(line.encode("utf-8"))
+            digest.update(b"\n")
+        hashes.append(digest.hexdigest())
+    total = hashlib.sha256(f"kop-sidik-1:{year}:{':'.join(hashes)}".encode()).hexdigest()
+    return YearDigest(year, total, tuple(
+        (f"{year:04d}-{m:02d}", h[:8], len(ls)) for m, (h, ls) in enumerate(zip(hashes, months, strict=True), start=1)
+    ))
+
+
+def is_legacy(lock: data.Custom) -> bool:
+    """A lock written before the chain (no ``opsi``): verified per year (:func:`legacy_digest`)."""
+    return "opsi" not in (lock.meta or {})
+
+
+def spans_of(locks: dict[int, data.Custom], years: Iterable[int] | None = None) -> list[Span]:
+    """The span of each lock in force: from its predecessor's year end (exclusive) to its own."""
+    ordered = sorted(locks)
+    wanted = set(ordered if years is None else years)
+    spans = []
+    for i, year in enumerate(ordered):
+        if year not in wanted:
+            continue
+        if i == 0:
+            spans.append(Span(year, None, ""))
+        else:
+            before = ordered[i - 1]
+            spans.append(Span(year, dt.date(before, 12, 31), str(locks[before].meta.get("sidik") or "")))
+    return spans
+
+
+def next_span(locks: dict[int, data.Custom], year: int) -> Span:
+    """The span a new lock of ``year`` would cover, given the locks in force."""
+    earlier = [y for y in locks if y < year]
+    if not earlier:
+        return Span(year, None, "")
+    before = max(earlier)
+    return Span(year, dt.date(before, 12, 31), str(locks[before].meta.get("sidik") or ""))
+
+
+def fingerprint(entries: Sequence[data.Directive], year: int, options_map: dict[str, Any] | None = None) -> str:
+    """The ``sidik`` a lock of ``year`` would carry for these entries (given the earlier locks)."""
+    state = lock_state(entries)
+    span = next_span({y: lock for y, lock in state.chain_locks().items() if y < year}, year)
+    return chain_digests(entries, [span], options_map or {})[year].sidik
+
+
+# --- the lock: closed years ----------------------------------------------------------
+@dataclass(frozen=True)
+class LockState:
+    """The lock directives read in order: which years are closed now, and what went wrong."""
+
+    aktif: dict[int, data.Custom]  # year -> the lock in force
+    dibatalkan: dict[int, list[data.Custom]]  # year -> locks cancelled by buka-buku
+    errors: tuple[KopError, ...] = ()
+    buka: dict[int, list[data.Custom]] = field(default_factory=dict)
+    #: year files: the closed year each ``arsip`` directive names -> that directive
+    arsip: dict[int, data.Custom] = field(default_factory=dict)
+    #: year files: the sidik of every archived closed year (the ``rantai`` of the arsip)
+    rantai: dict[int, str] = field(default_factory=dict)
+
+    def closed(self) -> dict[int, str]:
+        """Every closed year these books know, with its sidik: archived ones, then locks here."""
+        found = dict(self.rantai)
+        found.update({year: str(lock.meta.get("sidik") or "") for year, lock in self.aktif.items()})
+        return dict(sorted(found.items()))
+
+    def chain_locks(self) -> dict[int, data.Custom]:
+        """The locks a new lock may follow: the newest archived year's ``arsip``, then the locks here."""
+        locks = {year: arsip for year, arsip in self.arsip.items() if year not in self.aktif}
+        locks.update(self.aktif)
+        return locks
+
+
+def parse_rantai(text: Any) -> dict[int, str]:
+    """``"2023=ab12… 2024=cd34…"`` → ``{2023: "ab12…", 2024: "cd34…"}`` (the arsip's chain)."""
+    found: dict[int, str] = {}
+    for token in str(text or "").split():
+        year, _, sidik = token.partition("=")
+        if year.isdigit() and len(sidik) == 64:
+            found[int(year)] = sidik
+    return found
+
+
+def _year_of(entry: data.Custom) -> int | None:
+    values = [v.value for v in entry.values]
+    if len(values) != 1 or not isinstance(values[0], str) or not values[0].isdigit() or len(values[0]) != 4:
+        return None
+    return int(values[0])
+
+
+def _sort_key(entry: data.Custom) -> tuple[Any, ...]:
+    filename, lineno = _location(entry.meta)
+    return (entry.date, str(filename or ""), lineno or 0)
+
+
+def lock_state(entries: Iterable[data.Directive]) -> LockState:
+    """Read ``tutup-buku`` and ``buka-buku`` directives in date order (then file position).
+
+    A ``buka-buku`` cancels the lock in force for its year; closing a year that is
+    already closed, or reopening one that is not, is an error.
+    """
+    archives: dict[int, data.Custom] = {}
+    chain: dict[int, str] = {}
+    events = []
+    for entry in entries:
+        if isinstance(entry, data.Custom):
+            if entry.type in LOCK_TYPES:
+                events.append(entry)
+            elif entry.type == ARSIP and entry.values and str(entry.values[0].value).isdigit():
+                archives[int(entry.values[0].value)] = entry
+                chain.update(parse_rantai(entry.meta.get("rantai")))
+    events.sort(key=_sort_key)
+    active: dict[int, data.Custom] = {}
+    cancelled: dict[int, list[data.Custom]] = {}
+    reopened: dict[int, list[data.Custom]] = {}
+    errors: list[KopError] = []
+    for event in events:
+        year = _year_of(event)
+        if year is None:
+            errors.append(KopError.pesan(event.meta, 'custom "{jenis}" perlu satu tahun dalam tanda kutip, misalnya "2024" (bad year)', event, jenis=event.type))
+            continue
+        if event.type == LOCK:
+            sidik = event.meta.get("sidik")
+            if not isinstance(sidik, str) or len(sidik) != 64:
+                errors.append(KopError.pesan(event.meta, (
+                    "tutup-buku {tahun} tidak punya sidik yang sah; baris ini harus ditulis oleh "
+                    "kop tutup-buku, bukan diketik sendiri (bad fingerprint)"
+                ), event, tahun=year))
+                continue
+            if event.date <= dt.date(year, 12, 31):
+                errors.append(KopError.pesan(event.meta, (
+                    "tutup-buku {tahun} bertanggal {tanggal}, sebelum tahun buku berakhir; "
+                    "tutup buku dengan kop tutup-buku sesudah 31 Desember (closed too early)"
+                ), event, tahun=year, tanggal=event.date))
+                continue
+            if year in active:
+                first = active[year]
+                errors.append(KopError.pesan(event.meta, (
+                    "tahun buku {tahun} sudah ditutup (di {lokasi}); buka dulu dengan "
+                    "kop buka-buku sebelum menutupnya lagi (already closed)"
+                ), event, tahun=year, lokasi=_where(first)))
+                continue
+            active[year] = event
+        else:
+            if year not in active:
+                errors.append(KopError.pesan(event.meta, "buka-buku {tahun}: tahun buku {tahun} belum ditutup; hapus baris buka-buku ini (not closed)", event, tahun=year))
+                continue
+            if not str(event.meta.get("alasan") or "").strip():
+                errors.append(KopError.pesan(event.meta, 'buka-buku {tahun} perlu alasan: tambahkan metadata alasan: "…" (reason missing)', event, tahun=year))
+            cancelled.setdefault(year, []).append(active.pop(year))
+            reopened.setdefault(year, []).append(event)
+    return LockState(active, cancelled, tuple(errors), reopened, archives, chain)
+
+
+
+
+def _where(entry: Any) -> str:
+    filename, lineno = _location(getattr(entry, "meta", None))
+    return f"{filename}:{lineno}"
+
+
+def locks_in_force(entries: Iterable[data.Directive]) -> dict[int, str]:
+    """The years closed now (a lock in force here, or archived by a year file), each with its ``sidik``."""
+    return lock_state(entries).closed()
+
+
+def _parse_months(text: Any) -> dict[str, tuple[str, int]]:
+    months: dict[str, tuple[str, int]] = {}
+    for token in str(text or "").split():
+        try:
+            month, rest = token.split("=")
+            digest, count = rest.split("/")
+            months[month] = (digest, int(count))
+        except ValueError:
+            continue
+    return months
+
+
+class ChainError(NamedTuple):
+    """A lock that no longer holds, or closing entries without their lock.
+
+    ``source`` is the file:line metadata (of the lock, or of the stray entry), ``tahun``
+    the closed year, ``bulan`` the months (``YYYY-MM``) whose entries changed, ``message``
+    the Indonesian text, and ``teks``/``nilai`` the same as data (template and values, as
+    :class:`kopledger.core.errors.KopError`). Shaped like beancount's errors, so
+    ``printer.format_error`` and ``kop cek`` print it as ``file:line: message``.
+    """
+
+    source: dict[str, Any] | None
+    message: str
+    entry: Any
+    tahun: int = 0
+    bulan: tuple[str, ...] = ()
+    teks: str | None = None
+    nilai: Nilai = ()
+
+    @classmethod
+    def pesan(
+        cls, source: dict[str, Any] | None, teks: str, entry: Any, tahun: int = 0, bulan: tuple[str, ...] = (), /,
+        **nilai: Any,
+    ) -> ChainError:
+        """An error from a message template and its values (see ``KopError.pesan``)."""
+        return cls(source, worded(teks, nilai), entry, tahun, bulan, teks, tuple(nilai.items()))
+
+
+def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
+    """Closing entries of a year never locked: what ``kop tutup-buku`` writes — the
+    ``#tutup-buku-Y`` transaction with ``tahun: "Y"``, the assertions with ``tutup-buku``
+    and ``sidik`` — without the lock. (A hand-made ``#tutup-buku-Y`` transaction without
+    ``tahun``, e.g. books closed by other software, is not a kopledger closing.)"""
+    locked = set(state.aktif) | set(state.dibatalkan)
+    errors = []
+    seen: set[int] = set()
+    for entry in entries:
+        year: int | None = None
+        if type(entry) is data.Transaction and entry.tags:
+            marked = entry.meta.get("tahun")  # kop tutup-buku writes tahun: "Y" on its closing
+            for tag in entry.tags:
+                if tag.startswith(LOCK + "-") and tag[len(LOCK) + 1:] == marked:
+                    year = int(marked)
+        elif type(entry) is data.Balance:
+            value = entry.meta.get(LOCK)
+            if isinstance(value, str) and value.isdigit() and entry.meta.get("sidik"):
+                year = int(value)
+        if year is None or year in locked or year in seen:
+            continue
+        seen.add(year)  # one error a year, at its first closing entry
+        errors.append(ChainError.pesan(entry.meta, (
+            "catatan penutupan tahun buku {tahun} (tutup-buku) ada, tetapi kuncinya "
+            '(custom "tutup-buku" "{tahun}") tidak ada: kunci itu dihapus. Kembalikan baris kuncinya, '
+            "atau hapus seluruh penutupan itu bila tahun ini memang belum ditutup (closing entries without lock)"
+        ), entry, year, tahun=year))
+    return errors
+
+
+def verify_chain(
+    entries: Sequence[data.Directive],
+    options_map: dict[str, Any],
+    *,
+    years: Iterable[int] | None = None,
+) -> list[ChainError]:
+    """Every lock in force that no longer holds, and closing entries without their lock.
+
+    Pure: ``entries`` after the plugin (as loaded), ``options_map`` beancount's options.
+    ``years`` limits the fingerprinting to those locks (the others are taken as verified,
+    e.g. by a cache). Each error names the year, the months that changed and the lock's
+    file:line. A lock is checked against the ``sidik`` *stored* in its predecessor, so an
+    edit breaks only the first lock that covers it.
+    """
+    state = lock_state(entries)
+    errors: list[ChainError] = [
+        ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0, (), e.teks, e.nilai) for e in state.errors
+    ]
+    errors += _closing_without_lock(entries, state)
+    wanted = set(state.aktif if years is None else years) & set(state.aktif)
+    spans = spans_of(state.chain_locks(), wanted)
+    digests = chain_digests(entries, spans, options_map)
+    options_reported = False
+    for span in spans:
+        lock = state.aktif[span.tahun]
+        digest = legacy_digest(entries, span.tahun) if is_legacy(lock) else digests[span.tahun]
+        if digest.sidik == lock.meta.get("sidik"):
+            continue
+        options_changed = str(lock.meta.get("opsi") or "") != digest.opsi
+        if options_changed and options_reported and _only_options_changed(lock, digest):
+            continue  # the same option change, already reported at the first lock
+        options_reported = options_reported or options_changed
+        errors.extend(_tamper_errors(entries, lock, digest))
+    return errors
+
+
+def _only_options_changed(lock: data.Custom, digest: YearDigest) -> bool:
+    stored = _parse_months(lock.meta.get("bulan"))
+    return (str(lock.meta.get("sebelumnya") or "") == digest.sebelumnya
+            and stored == {m: (d, n) for m, d, n in digest.bulan})
+
+
+def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest: YearDigest) -> list[ChainError]:
+    year = digest.tahun
+    stored = _parse_months(lock.meta.get("bulan"))
+    if is_legacy(lock):  # months written as "01=…" by kop-sidik-1
+        stored = {(f"{year:04d}-{m}" if len(m) == 2 else m): v for m, v in stored.items()}
+        digest = YearDigest(year, digest.sidik, digest.bulan, str(lock.meta.get("sebelumnya") or ""),
+                            "", digest.dari)
+    now = {m: (d, n) for m, d, n in digest.bulan}
+    reasons = []
+    if str(lock.meta.get("sebelumnya") or "") != digest.sebelumnya:
+        if digest.sebelumnya:
+            reasons.append(Pesan("kunci tahun sebelumnya tidak sama dengan saat {tahun} ditutup (dihapus, diubah, atau dibuka kembali)", tahun=year))
+        else:
+            reasons.append(Pesan("kunci tahun sebelumnya yang disebut kunci ini tidak ada lagi (dihapus atau dibuka kembali)"))
+    if not is_legacy(lock) and str(lock.meta.get("opsi") or "") != digest.opsi:
+        reasons.append(Pesan("option atau plugin buku berubah (mis. nama koperasi di option \"title\")"))
+    changed = []
+    for month in sorted(set(stored) | set(now)):
+        then, current = stored.get(month), now.get(month)
+        if then is not None and current is not None and then[0] == current[0]:
+            continue
+        was = Pesan("{bulan} ({dulu} catatan saat ditutup, {kini} sekarang)", bulan=month,
+                       dulu=then[1] if then else 0, kini=current[1] if current else 0)
+        changed.append((month, was))
+    if changed:
+        reasons.append(Pesan("catatan ditambah, diubah atau dihapus: {bulan}", bulan=Pesan.gabung(", ", (w for _, w in changed))))
+    if not reasons:
+        reasons.append(Pesan("isi yang dikunci berubah (bulan tidak diketahui)"))
+    errors = [ChainError.pesan(lock.meta, (
+        "tahun buku {tahun} sudah ditutup (tutup-buku di {lokasi}) tetapi yang dikuncinya tidak utuh lagi: "
+        "{alasan}. Batalkan perubahan itu, atau catat koreksinya sesudah tahun yang ditutup "
+        'dengan tag #koreksi; untuk mengubah {tahun} sendiri, buka dulu: kop buka-buku BUKU --tahun {tahun} --alasan "…" '
+        "(closed year changed)"
+    ), lock, year, tuple(m for m, _ in changed), tahun=year, lokasi=_where(lock), alasan=Pesan.gabung("; ", reasons))]
+    lock_file, lock_line = _location(lock.meta)
+    start = digest.dari
+    for entry in entries:
+        if entry.date > dt.date(year, 12, 31) or (start is not None and entry.date <= start):
+            continue
+        if isinstance(entry, data.Open | data.Close) or not _fingerprinted(entry):
+            continue
+        filename, lineno = _location(entry.meta)
+        if filename == lock_file and isinstance(lineno, int) and isinstance(lock_line, int) and lineno > lock_line:
+            errors.append(ChainError.pesan(entry.meta, (
+                "catatan bertanggal {tanggal} ditambahkan setelah tahun buku {tahun} ditutup "
+                "(tutup-buku di {lokasi}); beri tanggal sesudah {tahun} dengan tag #koreksi (entry in closed year)"
+            ), entry, year, (f"{entry.date.year:04d}-{entry.date.month:02d}",), tanggal=entry.date, tahun=year,
+                lokasi=_where(lock)))
+    return errors
+
+
+def touches_chain(entries: Sequence[data.Directive], new: Sequence[data.Directive]) -> bool:
+    """Whether appending ``new`` to ``entries`` can change what the chain check says.
+
+    For an incremental loader: an append holding no lock, ``buka-buku`` or ``arsip``
+    directive, no closing entries and nothing dated on or before the newest closed year's
+    end cannot break (or mend) a lock, so :func:`verify_chain` need not run again.
+    """
+    closed = lock_state(entries).closed()
+    last = dt.date(max(closed), 12, 31) if closed else None
+    for entry in new:
+        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES | {ARSIP}:
+            return True
+        if last is not None and entry.date <= last:
+            return True
+        if type(entry) is data.Transaction and entry.tags and any(t.startswith(LOCK + "-") for t in entry.tags):
+            return True
+        if type(entry) is data.Balance and entry.meta.get(LOCK):
+            return True
+    return False
+
+
+def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any]) -> list[Any]:
+    """The plugin's check: :func:`verify_chain`, skipping locks the verified cache vouches for."""
+    if not any(isinstance(e, data.Custom) and e.type in LOCK_TYPES | {ARSIP} for e in entries):
+        return list(_closing_without_lock(entries, LockState({}, {})))
+    from kopledger.books.closed.year_files import verify_archives
+
+    archive_errors = verify_archives(entries, options_map)
+    state = lock_state(entries)
+    cache = VerifiedCache.for_ledger(options_map)
+    if cache is None:
+        return [*archive_errors, *verify_chain(entries, options_map)]
+    spans = {s.tahun: s for s in spans_of(state.chain_locks(), state.aktif)}
+    keys = cache.keys(entries, spans.values(), options_map)
+    todo = [
+        year for year, lock in state.aktif.items()
+        if not cache.verified(year, keys.get(year), str(lock.meta.get("sidik")))
+    ]
+    errors = verify_chain(entries, options_map, years=todo)
+    broken = {e.tahun for e in errors}
+    for year in todo:
+        if year not in broken:
+            cache.remember(year, keys.get(year), str(state.aktif[year].meta.get("sidik")))
+    cache.save()
+    return [*archive_errors, *errors]
+
+
+def verified_cache_path(main: Path) -> Path:
+    """Where the verified years of the books whose main file is ``main`` are kept: kopledger's
+    cache folder (``$XDG_CACHE_HOME/kopledger/sidik/``), keyed by the file's real path."""
+    from kopledger.books.load.cache import cache_root
+
+    key = hashlib.sha256(os.path.realpath(main).encode("utf-8")).hexdigest()[:32]
+    return cache_root() / "sidik" / f"{key}.json"
+
+
+class VerifiedCache:
+    """Years already verified, keyed by the exact source text that holds their entries.
+
+    Stored in kopledger's cache folder (:func:`verified_cache_path`; never beside the books,
+    so a dry run leaves the books' folder untouched): for each closed year, a
+    key and the fingerprint that matched its lock. The key is a SHA-256 over the ledger's
+    options and plugins, the predecessor's sidik and, for every file with an entry dated up to
+    the year's end, the bytes from the start of the file through the last such entry there (up to the
+    next entry). The same text gives the same entries, so hashing it (far cheaper than
+    canonicalising every entry) proves the year unchanged; entries appended after it, like
+    the next year's, do not touch it. Editing any of that text, an entry of the year
+    appearing anywhere else, or a different plugin list changes the key, and the year is
+    fingerprinted again. The cache only skips work for a year whose fingerprint equalled
+    its lock; it holds nothing a forger could not equally write into the lock itself.
+    Disabled with ``KOP_SIDIK_CACHE=0`` or ``KOP_CACHE=0``, for ledgers not read from files, and for hidden
+    (temporary) main files.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.changed = False
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self.years: dict[str, list[str]] = (
+                loaded.get("tahun", {}) if loaded.get("versi") == FINGERPRINT_VERSION else {}
+            )
+        except (OSError, ValueError, AttributeError):
+            self.years = {}
+
+    @classmethod
+    def for_ledger(cls, options_map: dict[str, Any]) -> VerifiedCache | None:
+        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0" or os.environ.get("KOP_CACHE", "1").strip() == "0":
+            return None
+        filename = options_map.get("filename")
+        if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):
+            return None
+        return cls(verified_cache_path(Path(filename)))
+
+    def keys(
+        self, entries: Sequence[data.Directive], spans: Iterable[Span], options_map: dict[str, Any]
+    ) -> dict[int, str]:
+        """Cache key of each lock: the source text that holds what it covers, options, predecessor.
+
+        For each file with an entry dated on or before the lock's year end, the key covers
+        the file's lines from the start up to the next entry after the last such entry
+        there (the whole file when there is none): entries appended later, e.g. the next
+        year's, leave it unchanged.
+        """
+        wanted = {span.tahun: span for span in spans}
+        if not wanted:
+            return {}
+        years = sorted(wanted)
+        ends = [dt.date(y, 12, 31) for y in years]
+        last: dict[tuple[int, str], int] = {}  # (year, file) -> line of the last entry dated up to its end
+        starts: dict[str, list[int]] = {}  # file -> lines where entries start
+        unknown: set[int] = set()
+        by_index: dict[tuple[int, str], int] = {}
+        for entry in entries:
+            meta = entry.meta
+            name, line = meta.get("filename"), meta.get("lineno")
+            index = bisect.bisect_left(ends, entry.date)
+            if not name or not isinstance(line, int) or line <= 0:
+                if index < len(ends) and not (isinstance(entry, data.Open | data.Close) and name):
+                    unknown.update(years[index:])
+                continue
+            starts.setdefault(name, []).append(line)
+            if index < len(years) and line > by_index.get((index, name), 0):
+                by_index[(index, name)] = line
+        for (index, name), line in by_index.items():
+            for year in years[index:]:
+                if line > last.get((year, name), 0):
+                    last[(year, name)] = line
+        context = "|".join([FINGERPRINT_VERSION, options_text(options_map)])
+        digests = {
+            year: hashlib.sha256(f"{context}|{year}|{wanted[year].dari}|{wanted[year].sebelumnya}".encode())
+            for year in years if year not in unknown
+        }
+        texts: dict[str, list[bytes] | None] = {}
+        for name in starts:
+            starts[name].sort()
+        for (year, name), line in sorted(last.items()):
+            digest = digests.get(year)
+            if digest is None:
+                continue
+            if name not in texts:
+                texts[name] = _file_lines(name)
+            lines = texts[name]
+            if lines is None:
+                del digests[year]
+                continue
+            following = starts[name][bisect.bisect_right(starts[name], line):]
+            end = following[0] - 1 if following else len(lines)
+            digest.update(f"|{name}|{end}|".encode())
+            digest.update(hashlib.sha256(b"\n".join(lines[:end])).digest())
+        return {year: digest.hexdigest() for year, digest in digests.items()}
+
+    def verified(self, year: int, key: str | None, sidik: str) -> bool:
+        return key is not None and self.years.get(str(year)) == [key, sidik]
+
+    def remember(self, year: int, key: str | None, sidik: str) -> None:
+        if key is not None and self.years.get(str(year)) != [key, sidik]:
+            self.years[str(year)] = [key, sidik]
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        text = json.dumps({"versi": FINGERPRINT_VERSION, "tahun": self.years}, indent=1)
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only folder: verify every time instead
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+
+
+def _file_lines(name: str) -> list[bytes] | None:
+    try:
+        with open(name, "rb") as handle:
+            return handle.read().split(b"\n")
+    except OSError:
+        return None
+
+
+
+def superseded_assertions(entries: Sequence[data.Directive]) -> set[int]:
+    """``id()`` of the balance assertions written by closings that were reopened since.
+
+    A closing's assertions carry ``tutup-buku: "YEAR"`` and the start of its ``sidik``.
+    Once the year is reopened they no longer hold after a correction, so the plugin drops
+    them: only the assertions of the lock in force (if any) are checked.
+    """
+    state = lock_state(entries)
+    if not state.buka:
+        return set()
+    dropped: set[int] = set()
+    for entry in entries:
+        if not isinstance(entry, data.Balance):
+            continue
+        year_text = entry.meta.get(LOCK)
+        if not isinstance(year_text, str) or not year_text.isdigit():
+            continue
+        year = int(year_text)
+        if year not in state.buka:
+            continue
+        lock = state.aktif.get(year)
+        current = str(lock.meta["sidik"])[:SHORT] if lock is not None else None
+        if entry.meta.get("sidik") != current:
+            dropped.add(id(entry))
+    return dropped
+
+
+def drop_superseded_assertions(entries: list[data.Directive]) -> list[data.Directive]:
+    """``entries`` without the assertions of reopened closings (see :func:`superseded_assertions`)."""
+    dropped = superseded_assertions(entries)
+    if not dropped:
+        return entries
+    return [e for e in entries if id(e) not in dropped]
+
+
+
+# --- the witness: a printed sidik against the books --------------------------------------
+@dataclass(frozen=True)
+class Verification:
+    """The books of ``tahun`` against a ``sidik`` printed outside them (``kop verifikasi``).
+
+    ``cocok`` only when the year is locked, its lock still holds (``dihitung`` from the
+    entries equals ``tercatat`` in the lock), and the printed value is that sidik.
+    ``masalah`` lists codes: ``tidak-terkunci`` (no lock in force for the year: removed or
+    reopened), ``kunci-tidak-utuh`` (what the lock covers changed: ``bulan``), and
+    ``beda-dengan-cetakan`` (the books' sidik is not the printed one).
+    """
+
+    tahun: int
+    dicetak: str
+    tercatat: str | None
+    dihitung: str | None
+    kunci: str | None  # file:line of the lock
+    bulan: tuple[str, ...] = ()
+    masalah: tuple[str, ...] = ()
+    tahun_terkunci: tuple[int, ...] = ()
+
+    @property
+    def cocok(self) -> bool:
+        return not self.masalah
+
+
+def verify_year(entries: Sequence[data.Directive], options_map: dict[str, Any], year: int, sidik: str) -> Verification:
+    """Check the books' ``year`` against a printed ``sidik`` (full, or its first 16+ hex digits)."""
+    printed = sidik.strip().lower()
+    state = lock_state(entries)
+    lock = state.aktif.get(year)
+    locked = tuple(sorted(state.aktif))
+    if lock is None:
+        return Verification(year, printed, None, None, None, masalah=("tidak-terkunci",), tahun_terkunci=locked)
+    stored = str(lock.meta.get("sidik") or "")
+    span = spans_of(state.chain_locks(), [year])[0]
+    digest = legacy_digest(entries, year) if is_legacy(lock) else chain_digests(entries, [span], options_map)[year]
+    problems = []
+    months: tuple[str, ...] = ()
+    if digest.sidik != stored:
+        problems.append("kunci-tidak-utuh")
+        errors = _tamper_errors([], lock, digest)
+        months = errors[0].bulan if errors else ()
+    if not (len(printed) >= SHORT and digest.sidik.startswith(printed) and stored.startswith(printed)):
+        problems.append("beda-dengan-cetakan")
+    return Verification(year, printed, stored, digest.sidik, _where(lock), months, tuple(problems), locked)

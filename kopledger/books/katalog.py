@@ -1,0 +1,360 @@
+"""The account catalogue: everything kopledger knows about each account, in one place.
+
+:class:`Katalog` reads the ``open`` and ``close`` directives once and answers, for any
+account (opened or not, e.g. a member's sub-account opened by the plugin), an
+:class:`Akun`: its kind (root), ``kode`` and ``nama`` (label), the statement line it
+rolls up into, open/close dates, current or non-current, cash or not, cash-flow class,
+equity component, member sub-ledger and ``unit`` (unit usaha). Statements, indicators,
+SHU, savings, loans, closing and the RAT pack ask here; none classifies accounts itself.
+
+Metadata on ``open`` directives (``jangka``, ``arus-kas``, ``unit`` are inherited by
+sub-accounts; names in :mod:`kopledger.core.kosakata`):
+
+- ``kode`` orders the statements' lines; ``nama`` labels them (the standard chart of
+  :mod:`kopledger.books.bagan_akun` gives both when missing);
+- ``jangka: "pendek" | "panjang"`` — current or non-current (default: assets with kode
+  below 1-150 and cash are current; liabilities with kode 2-150 and above are long-term);
+- ``arus-kas: "kas"`` marks a cash account; any key of :data:`CASH_FLOW_CATEGORIES`
+  classifies the account's cash flows;
+- ``unit: "NAME"`` — the unit usaha the account belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from beancount.core import data
+
+from kopledger.books.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
+from kopledger.core import kosakata as K
+from kopledger.core.errors import InputError
+from kopledger.core.roots import MemberKind, Roots
+
+#: Cash-flow categories: key → (section, label). Order is the order of the statement.
+CASH_FLOW_CATEGORIES: dict[str, tuple[str, str]] = {
+    "anggota": ("operasi", "Penerimaan dari anggota (partisipasi)"),
+    "non-anggota": ("operasi", "Penerimaan dari non-anggota (pelanggan)"),
+    "pendapatan-lain": ("operasi", "Penerimaan pendapatan lain-lain"),
+    "angsuran-pinjaman": ("operasi", "Penerimaan angsuran pokok pinjaman anggota"),
+    "penyaluran-pinjaman": ("operasi", "Penyaluran pinjaman kepada anggota"),
+    "pemasok": ("operasi", "Pembayaran kepada pemasok"),
+    "karyawan": ("operasi", "Pembayaran kepada karyawan dan pengurus"),
+    "beban": ("operasi", "Pembayaran beban usaha dan perkoperasian"),
+    "pajak": ("operasi", "Pembayaran pajak"),
+    "operasi-lain": ("operasi", "Arus kas operasi lainnya"),
+    "selisih": ("operasi", "Selisih pembulatan transaksi"),
+    "aset-tetap": ("investasi", "Perolehan aset tetap (neto)"),
+    "penyertaan": ("investasi", "Penyertaan pada badan usaha lain"),
+    "investasi-lain": ("investasi", "Arus kas investasi lainnya"),
+    "simpanan-pokok-wajib": ("pendanaan", "Penerimaan simpanan pokok dan wajib"),
+    "simpanan-keluar": ("pendanaan", "Pengembalian simpanan anggota keluar"),
+    "simpanan-sukarela": ("pendanaan", "Simpanan sukarela dan berjangka (neto)"),
+    "shu": ("pendanaan", "Pembayaran SHU dan dana SHU"),
+    "modal": ("pendanaan", "Modal penyertaan dan hibah"),
+    "utang-bank": ("pendanaan", "Pinjaman bank (neto)"),
+    "pendanaan-lain": ("pendanaan", "Arus kas pendanaan lainnya"),
+}
+#: Account components that make an asset account cash by default (any ledger).
+CASH_NAMES = frozenset({"Kas", "Bank", "Cash", "Checking", "Savings"})
+
+#: Equity components (the columns of the Laporan Perubahan Ekuitas), in order: key → label.
+EQUITY_COMPONENTS: dict[str, str] = {
+    "simpanan-pokok": "Simpanan pokok",
+    "simpanan-wajib": "Simpanan wajib",
+    "modal-penyertaan": "Modal penyertaan",
+    "hibah": "Hibah",
+    "cadangan": "Cadangan",
+    "shu": "SHU",
+    "lain": "Ekuitas lain",
+}
+
+#: Default ``kode`` of accounts below these standard parents: (root key, path) → kode.
+PARENT_KODE: dict[tuple[str, str], str] = {
+    ("aset", "Kas"): "1-101",
+    ("aset", "Bank"): "1-102",
+    ("aset", "Piutang"): "1-120",
+    ("aset", "Persediaan"): "1-130",
+    ("aset", "Penyertaan"): "1-150",
+    ("aset", "AsetTetap"): "1-160",
+    ("liabilitas", "DanaSHU"): "2-120",
+    ("liabilitas", "Pajak"): "2-140",
+    ("liabilitas", "UtangBank"): "2-150",
+    ("ekuitas", "Cadangan"): "3-200",
+    ("ekuitas", "SHU"): "3-300",
+    ("pendapatan", "Anggota"): "4-100",
+    ("pendapatan", "NonAnggota"): "4-200",
+    ("pendapatan", "Lain"): "4-300",
+    ("beban", "PokokPenjualan"): "5-100",
+    ("beban", "Usaha"): "5-200",
+    ("beban", "Perkoperasian"): "5-300",
+    ("beban", "Pajak"): "5-900",
+}
+
+#: The five root kinds, as :attr:`Akun.jenis` names them.
+ROOT_KINDS = ("aset", "liabilitas", "ekuitas", "pendapatan", "beban")
+
+
+@dataclass(frozen=True)
+class Akun:
+    """One account as the catalogue knows it."""
+
+    akun: str  # the full account name
+    jenis: str  # "aset" | "liabilitas" | "ekuitas" | "pendapatan" | "beban" | ""
+    kode: str  # kode of its statement line ("" when none is known)
+    nama: str  # label of its statement line
+    baris: str  # the account of its statement line (a member account's parent)
+    dibuka: dt.date | None  # date of its ``open`` (None: never opened)
+    ditutup: dt.date | None  # date of its ``close``
+    jangka: str  # "pendek" | "panjang" (assets and liabilities) | ""
+    kas: bool  # cash or cash equivalent
+    arus_kas: str  # cash-flow class (for non-cash accounts), a key of CASH_FLOW_CATEGORIES or "pinjaman"
+    komponen_ekuitas: str  # key of EQUITY_COMPONENTS for equity accounts, else ""
+    anggota: str | None  # member id of a member sub-ledger account
+    jenis_anggota: MemberKind | None  # the member sub-ledger it belongs to
+    unit: str | None  # unit usaha (``unit`` metadata, inherited)
+
+    @property
+    def lancar(self) -> bool:
+        """Current (an asset or liability due within a year)."""
+        return self.jangka == "pendek"
+
+    @property
+    def laba_rugi(self) -> bool:
+        """An income or expense account."""
+        return self.jenis in ("pendapatan", "beban")
+
+    def terbuka(self, date: dt.date) -> bool:
+        """Open on ``date``: opened on or before it, not closed on or before it."""
+        return self.dibuka is not None and self.dibuka <= date and (self.ditutup is None or self.ditutup > date)
+
+
+class Katalog:
+    """The account catalogue of one ledger (see the module docstring)."""
+
+    def __init__(self, entries: Sequence[data.Directive], roots: Roots) -> None:
+        self.roots = roots
+        self._meta: dict[str, dict[str, Any]] = {}
+        self._opened: dict[str, dt.date] = {}
+        self._closed: dict[str, dt.date] = {}
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                self._meta[entry.account] = entry.meta or {}
+                self._opened[entry.account] = entry.date
+            elif isinstance(entry, data.Close):
+                self._closed[entry.account] = entry.date
+        self._cache: dict[str, Akun] = {}
+        self._standard = {a.name(roots): (a.kode, a.nama) for a in STANDARD_CHART}
+        self._parent_kode = {f"{getattr(roots, r)}:{p}": k for (r, p), k in PARENT_KODE.items()}
+        self._root_keys = {getattr(roots, key): key for key in ROOT_KINDS}
+
+    # --- questions ------------------------------------------------------------------
+    def __getitem__(self, account: str) -> Akun:
+        found = self._cache.get(account)
+        if found is None:
+            found = self._cache[account] = self._build(account)
+        return found
+
+    def akun(self, account: str) -> Akun:
+        """The catalogue entry of ``account`` (also for accounts never opened)."""
+        return self[account]
+
+    def dibuka(self) -> tuple[str, ...]:
+        """Every account opened in the books, in the order of their ``open``."""
+        return tuple(self._opened)
+
+    def tanggal_buka(self, account: str) -> dt.date | None:
+        """Date of the account's ``open`` (None: not opened)."""
+        return self._opened.get(account)
+
+    def tanggal_tutup(self, account: str) -> dt.date | None:
+        """Date of the account's ``close`` (None: not closed)."""
+        return self._closed.get(account)
+
+    def terbuka(self, account: str, date: dt.date) -> bool:
+        """The account is open on ``date``."""
+        opened = self._opened.get(account)
+        closed = self._closed.get(account)
+        return opened is not None and opened <= date and (closed is None or closed > date)
+
+    def ada(self, account: str) -> bool:
+        """The account, or an account below it, is opened in the books."""
+        prefix = account + ":"
+        return account in self._opened or any(a.startswith(prefix) for a in self._opened)
+
+    def meta(self, account: str) -> dict[str, Any]:
+        """The metadata of the account's ``open`` (empty when not opened)."""
+        return self._meta.get(account, {})
+
+    def akun_kas(self, accounts: Iterable[str]) -> list[str]:
+        """Those of ``accounts`` that are cash."""
+        return [a for a in accounts if self[a].kas]
+
+    # --- building -------------------------------------------------------------------
+    def _inherited(self, account: str, key: str) -> tuple[str, Any] | None:
+        """``(account, value)`` of the nearest ancestor (or itself) with meta ``key``."""
+        name = account
+        while name:
+            value = self._meta.get(name, {}).get(key)
+            if value is not None:
+                return name, value
+            name = name.rpartition(":")[0]
+        return None
+
+    def _kode_of_parent(self, account: str) -> str:
+        """The kode of the nearest ancestor with one (``open`` metadata or standard parent)."""
+        name = account.rpartition(":")[0]
+        while name:
+            kode = self._meta.get(name, {}).get(K.META_KODE) or self._standard.get(name, ("", ""))[0] \
+                or self._parent_kode.get(name)
+            if kode:
+                return str(kode)
+            name = name.rpartition(":")[0]
+        return ""
+
+    def _build(self, account: str) -> Akun:
+        roots = self.roots
+        root = self._root_keys.get(account.split(":", 1)[0], "")
+        split = roots.split_member_account(account)
+        kind = split[0] if split is not None else None
+        if kind is not None:
+            line = roots.member_parent(kind)
+            kode, label = MEMBER_PARENT_KODE[kind.value]
+            own = self._meta.get(line, {})
+            kode = str(own.get(K.META_KODE, kode))
+            label = str(own.get(K.META_NAMA, label))
+        else:
+            line = account
+            own = self._meta.get(account, {})
+            std_kode, std_label = self._standard.get(account, ("", ""))
+            kode = str(own.get(K.META_KODE, "")) or std_kode or self._kode_of_parent(account)
+            label = str(own.get(K.META_NAMA, "")) or std_label or _default_label(account)
+        jangka_meta = self._inherited(line, K.META_JANGKA)
+        if jangka_meta is not None:
+            jangka = str(jangka_meta[1])
+            if jangka not in ("pendek", "panjang"):
+                raise _meta_error(self._meta[jangka_meta[0]], jangka_meta[0], K.META_JANGKA, jangka,
+                                  ("pendek", "panjang"))
+        elif root == "aset":
+            jangka = "pendek" if (kode and kode < "1-150") else ("panjang" if kode else "")
+        elif root == "liabilitas":
+            jangka = "panjang" if (kode and kode >= "2-150") else "pendek"
+        else:
+            jangka = ""
+        flow_meta = self._inherited(account, K.META_ARUS_KAS)
+        is_cash = False
+        flow = ""
+        if flow_meta is not None:
+            value = str(flow_meta[1])
+            if value == "kas":
+                is_cash = root == "aset"
+            elif value in CASH_FLOW_CATEGORIES:
+                flow = value
+            else:
+                raise _meta_error(
+                    self._meta[flow_meta[0]], flow_meta[0], K.META_ARUS_KAS, value, ("kas", *CASH_FLOW_CATEGORIES)
+                )
+        elif root == "aset" and split is None:
+            is_cash = roots.is_under(account, roots.kas) or roots.is_under(account, roots.bank) or any(
+                part in CASH_NAMES for part in account.split(":")[1:]
+            )
+        if not jangka and root == "aset":
+            jangka = "pendek" if is_cash else "panjang"
+        if is_cash and jangka_meta is None:
+            jangka = "pendek"
+        if not is_cash and not flow:
+            flow = self._default_flow(account, root, kind, jangka)
+        unit_meta = self._inherited(account, K.META_UNIT)
+        return Akun(
+            akun=account, jenis=root, kode=kode, nama=label, baris=line,
+            dibuka=self._opened.get(account), ditutup=self._closed.get(account),
+            jangka=jangka, kas=is_cash, arus_kas=flow,
+            komponen_ekuitas=self._equity_component(account, kind) if root == "ekuitas" else "",
+            anggota=split[1] if split is not None else None, jenis_anggota=kind,
+            unit=str(unit_meta[1]) if unit_meta is not None else None,
+        )
+
+    def _default_flow(self, account: str, root: str, kind: MemberKind | None, jangka: str) -> str:
+        roots = self.roots
+        under = roots.is_under
+        if kind is not None:
+            return {
+                MemberKind.POKOK: "simpanan-pokok-wajib",
+                MemberKind.WAJIB: "simpanan-pokok-wajib",
+                MemberKind.SUKARELA: "simpanan-sukarela",
+                MemberKind.BERJANGKA: "simpanan-sukarela",
+                MemberKind.PINJAMAN: "pinjaman",
+                MemberKind.UTANG_SHU: "shu",
+                MemberKind.KELUAR: "simpanan-keluar",
+            }[kind]
+        if root == "pendapatan":
+            if under(account, roots.pendapatan_anggota):
+                return "anggota"
+            if under(account, roots.pendapatan_non_anggota):
+                return "non-anggota"
+            return "pendapatan-lain"
+        if root == "beban":
+            if under(account, f"{roots.beban}:PokokPenjualan"):
+                return "pemasok"
+            if under(account, f"{roots.beban}:Pajak"):
+                return "pajak"
+            if under(account, f"{roots.beban}:Usaha:Gaji") or under(account, f"{roots.beban}:Perkoperasian:HonorPengurus"):
+                return "karyawan"
+            return "beban"
+        if root == "aset":
+            if under(account, roots.persediaan):
+                return "pemasok"
+            if under(account, f"{roots.aset}:Piutang:Usaha"):
+                return "non-anggota"
+            if under(account, f"{roots.aset}:AsetTetap"):
+                return "aset-tetap"
+            if under(account, f"{roots.aset}:Penyertaan"):
+                return "penyertaan"
+            return "operasi-lain" if jangka == "pendek" else "investasi-lain"
+        if root == "liabilitas":
+            if under(account, f"{roots.liabilitas}:Pajak"):
+                return "pajak"
+            if under(account, roots.dana_shu) or under(account, roots.member_parent(MemberKind.UTANG_SHU)):
+                return "shu"
+            if under(account, f"{roots.liabilitas}:UtangBank"):
+                return "utang-bank"
+            return "operasi-lain" if jangka == "pendek" else "pendanaan-lain"
+        if root == "ekuitas":
+            if under(account, f"{roots.ekuitas}:SHU"):
+                return "shu"
+            if under(account, f"{roots.ekuitas}:ModalPenyertaan") or under(account, f"{roots.ekuitas}:Hibah"):
+                return "modal"
+            return "pendanaan-lain"
+        return "operasi-lain"
+
+    def _equity_component(self, account: str, kind: MemberKind | None) -> str:
+        roots = self.roots
+        if kind is MemberKind.POKOK:
+            return "simpanan-pokok"
+        if kind is MemberKind.WAJIB:
+            return "simpanan-wajib"
+        if roots.is_under(account, roots.cadangan):
+            return "cadangan"
+        if roots.is_under(account, f"{roots.ekuitas}:SHU"):
+            return "shu"
+        if roots.is_under(account, f"{roots.ekuitas}:ModalPenyertaan"):
+            return "modal-penyertaan"
+        if roots.is_under(account, f"{roots.ekuitas}:Hibah"):
+            return "hibah"
+        return "lain"
+
+
+def _default_label(account: str) -> str:
+    """A readable label for an account without ``nama``: the path below the root."""
+    return account.partition(":")[2] or account
+
+
+def _meta_error(meta: dict[str, Any], account: str, key: str, value: str, allowed: Iterable[str]) -> InputError:
+    where = f"{meta.get('filename')}:{meta.get('lineno')}: " if meta.get("filename") else ""
+    return InputError.pesan(
+        "{lokasi}{akun}: metadata {kunci}: {nilai!r} tidak dikenal",
+        hint="Pakai salah satu dari: {pilihan}.",
+        lokasi=where, akun=account, kunci=key, nilai=value, pilihan=', '.join(allowed),
+    )

@@ -1,0 +1,266 @@
+"""Member import from a CSV or XLSX file (``kop anggota impor``).
+
+Columns (header row, any order, case-insensitive): ``id, nama, nik, jenis_kelamin,
+tanggal_masuk, alamat, telepon``. Every row is checked first, against the file itself
+and the books; on any bad row :class:`~kopledger.core.errors.InputError` lists every bad row
+with its row number as the treasurer sees it in a spreadsheet (the header is row 1), and
+nothing is built. Pure: reads the file, returns data or directives, never writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from beancount.core import data
+
+from kopledger.books.ledger import Koperasi
+from kopledger.core.errors import InputError, Pesan
+from kopledger.core.inputs import clean_text, terminal_safe
+from kopledger.ops.members import (
+    NewMember,
+    closed_years,
+    join_date_problems,
+    join_many,
+    member_problems,
+)
+
+COLUMNS = ("id", "nama", "nik", "jenis_kelamin", "tanggal_masuk", "alamat", "telepon")
+REQUIRED = ("id", "nama", "tanggal_masuk")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One data row of the file: its spreadsheet row number and its cells by column."""
+
+    baris: int
+    cells: dict[str, str]
+    #: columns whose spreadsheet cell held a number rather than text (XLSX only)
+    angka: frozenset[str] = frozenset()
+
+
+def read_rows(path: str | Path) -> list[ImportRow]:
+    """The data rows of a CSV or XLSX file; :class:`InputError` for an unreadable file."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError.pesan("berkas impor tidak ditemukan: {berkas}", berkas=file)
+    suffix = file.suffix.lower()
+    raw: list[list[Any]]
+    if suffix in (".xlsx", ".xlsm"):
+        raw = _read_xlsx(file)
+    elif suffix in (".csv", ".txt"):
+        raw = [list(row) for row in _read_csv(file)]
+    else:
+        raise InputError.pesan("{berkas}: berikan berkas .csv atau .xlsx", berkas=file.name)
+    table = [[_cell_text(v) for v in row] for row in raw]
+    while table and not any(c.strip() for c in table[-1]):
+        table.pop()
+    if not table or not any(c.strip() for c in table[0]):
+        raise InputError.pesan(
+            "{berkas} kosong: baris pertama harus judul kolom ({judul})",
+            berkas=file.name, judul=', '.join(COLUMNS),
+        )
+    header = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError.pesan(
+            "{berkas}: kolom tidak ada: {kolom}",
+            hint="Baris judul (baris 1) harus memuat: {judul}",
+            berkas=file.name, kolom=', '.join(missing), judul=', '.join(COLUMNS),
+        )
+    duplicated = sorted({c for c in header if c and header.count(c) > 1})
+    if duplicated:
+        raise InputError.pesan(
+            "{berkas}: kolom {kolom} muncul dua kali di baris judul; hapus salah satunya",
+            berkas=file.name, kolom=', '.join(duplicated),
+        )
+    index = {name: header.index(name) for name in COLUMNS}
+    rows = []
+    for number, (cells, raw_cells) in enumerate(zip(table[1:], raw[1:], strict=False), start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are not members
+        values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}
+        numeric = frozenset(
+            name for name, i in index.items()
+            if i < len(raw_cells) and isinstance(raw_cells[i], int | float) and not isinstance(raw_cells[i], bool)
+        )
+        rows.append(ImportRow(number, values, numeric))
+    if not rows:
+        raise InputError.pesan(
+            "{berkas} punya baris judul tetapi tidak ada anggota; isi data anggota mulai baris 2",
+            berkas=file.name,
+        )
+    return rows
+
+
+def _read_csv(file: Path) -> list[list[str]]:
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError.pesan(
+            "{berkas} bukan teks UTF-8 (bita rusak di baris {baris})",
+            hint="Simpan ulang sebagai 'CSV UTF-8' dari program spreadsheet Anda.",
+            berkas=file.name, baris=line,
+        ) from None
+    if not text.strip():
+        raise InputError.pesan(
+            "{berkas} kosong: baris pertama harus judul kolom ({judul})",
+            berkas=file.name, judul=', '.join(COLUMNS),
+        )
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    try:
+        # Excel's quoting ("" is a quote inside a quoted cell), whatever the delimiter
+        return [list(row) for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
+    except csv.Error as exc:
+        raise InputError.pesan(
+            "{berkas} bukan berkas CSV yang sah: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a CSV file from its header line: ``,`` ``;`` (Excel in an Indonesian
+    locale) or tab, by :class:`csv.Sniffer`, else the most frequent of them."""
+    try:
+        found = csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        found = ""
+    if found in (",", ";", "\t"):
+        return found
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_xlsx(file: Path) -> list[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca sebagai buku kerja XLSX: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY``; None if none fits."""
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _safe(value: Any) -> Any:
+    """``value`` for a message printed on a terminal: control characters in its text made visible
+    (:func:`~kopledger.core.inputs.terminal_safe`); a :class:`Pesan` keeps its template, its values made safe."""
+    if isinstance(value, Pesan):
+        quoted = {name for _, name, _, conv in string.Formatter().parse(value.teks) if name and conv == "r"}
+        made = Pesan(value.teks, **{k: v if k in quoted else _safe(v) for k, v in value.nilai.items()})
+        made.konteks = value.konteks
+        return made
+    return terminal_safe(value) if isinstance(value, str) else value
+
+
+def validate_rows(
+    kop: Koperasi, rows: list[ImportRow], *, today: dt.date | None = None
+) -> tuple[list[NewMember], list[Pesan]]:
+    """The members of ``rows`` and every problem as ``"baris N: …"`` lines."""
+    today = today or dt.date.today()
+    closed = closed_years(kop)
+    members: list[NewMember] = []
+    problems: list[Pesan] = []
+    first_row: dict[str, int] = {}
+    nik_row: dict[str, int] = {}
+    for row in rows:
+        cells = row.cells
+        row_problems = [Pesan("{kolom} kosong", kolom=name) for name in REQUIRED if not cells[name]]
+        for name in COLUMNS:
+            try:
+                clean_text(cells[name], Pesan("kolom {kolom}", kolom=name))
+            except InputError as exc:
+                row_problems.append(Pesan.dari(exc))
+        date = parse_date(cells["tanggal_masuk"]) if cells["tanggal_masuk"] else None
+        if cells["tanggal_masuk"] and date is None:
+            row_problems.append(Pesan("tanggal_masuk {tanggal!r} bukan tanggal (pakai YYYY-MM-DD)",
+                                      tanggal=cells["tanggal_masuk"]))
+        member = NewMember(
+            id=cells["id"],
+            nama=cells["nama"],
+            tanggal_masuk=date or today,
+            nik=cells["nik"],
+            jenis_kelamin=cells["jenis_kelamin"].upper(),
+            alamat=cells["alamat"],
+            telepon=cells["telepon"],
+        )
+        row_problems += [p for p in member_problems(member) if not p.endswith(" kosong")]
+        if "nik" in row.angka:
+            row_problems.append(Pesan(
+                "NIK tersimpan sebagai angka; spreadsheet hanya menyimpan 15 digit angka, jadi ubah format "
+                "kolom nik menjadi Teks lalu ketik ulang NIK-nya"
+            ))
+        if member.id and member.id in first_row:
+            row_problems.append(Pesan("id {anggota} sudah dipakai di baris {baris}",
+                                      anggota=member.id, baris=first_row[member.id]))
+        if member.nik and member.nik in nik_row:
+            row_problems.append(Pesan("NIK {nik} sudah dipakai di baris {baris}", nik=member.nik, baris=nik_row[member.nik]))
+        elif member.nik:
+            nik_row[member.nik] = row.baris
+        if date is not None:
+            row_problems += [
+                p for p in join_date_problems(kop, member, today, closed, set()) if "muncul dua kali" not in p
+            ]
+        elif member.id in kop.members:
+            row_problems.append(Pesan("id {anggota} sudah terdaftar ({nama}); pakai id lain",
+                                      anggota=member.id, nama=kop.members[member.id].nama))
+        if member.id and member.id not in first_row:
+            first_row[member.id] = row.baris
+        if row_problems:
+            problems += [_safe(Pesan("baris {baris}: {masalah}", baris=row.baris, masalah=p)) for p in row_problems]
+        else:
+            members.append(member)
+    return members, problems
+
+
+def import_entries(
+    kop: Koperasi, path: str | Path, *, today: dt.date | None = None
+) -> tuple[list[NewMember], list[data.Directive]]:
+    """Members of the file and their join directives; :class:`InputError` listing every bad row."""
+    rows = read_rows(path)
+    members, problems = validate_rows(kop, rows, today=today)
+    if problems:
+        bad = len({p.split(":", 1)[0] for p in problems})
+        raise InputError.pesan(
+            "{berkas}: {jumlah} baris bermasalah; tidak ada yang ditulis:\n  {masalah}",
+            hint="Perbaiki baris-baris ini (baris 1 adalah judul kolom) lalu impor ulang seluruh berkas.",
+            berkas=terminal_safe(Path(path).name), jumlah=bad, masalah=Pesan.gabung("\n  ", problems),
+        )
+    return members, join_many(kop, members, today=today)

@@ -1,0 +1,444 @@
+"""The one safe path that appends directives to a ledger file.
+
+Every write:
+
+1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, so two ``kop``
+   processes cannot interleave (the second waits for the first, then appends after it);
+2. removes temp files that a killed writer may have left behind;
+3. loads the ledger as it is now and refuses if it already has errors (the load goes
+   through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that has just
+   loaded the books does not pay for a second full load of a large ledger);
+4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
+   fsyncs it, validates that candidate (incrementally against the books of step 3 where
+   that is exact, else by loading it cold) and refuses if it has any error;
+5. atomically renames the temp file over the ledger and fsyncs the folder.
+
+:func:`append_built` builds the directives from the books loaded under the lock (step 3),
+so read-decide-write is one atomic step across processes.
+
+The ledger on disk is therefore always either the old file or the new whole file, even
+if the process is killed at any point. A symlinked ledger is written through to its
+target. ``dry_run`` does steps 1–4 and writes nothing to the ledger.
+
+Further guarantees (docs/keamanan-data.md):
+
+- a ledger file without any write permission bit is never written, not even by root
+  ("the treasurer's lock"): :class:`LedgerLocked`;
+- ``bukti`` (a receipt number) is recorded as metadata on every directive written; a
+  ``bukti`` already in the books refuses the write and names where it is
+  (:class:`AlreadyWritten`), so a command retried after a crash writes nothing twice;
+- a fault of the file system (EACCES, EROFS, ENOSPC…) is one :class:`WriteFault` with a
+  clear message; the books are unchanged and no temp file is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from beancount import loader
+from beancount.core import data
+from beancount.parser import printer
+
+from kopledger.books.load import cache
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
+
+if TYPE_CHECKING:
+    from kopledger.books.ledger import Koperasi
+
+_TMP_SUFFIX = ".kop-tmp"
+
+#: A receipt number: letters, digits and ``. / _ -``, at most 40 characters.
+BUKTI_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", re.ASCII)
+
+
+class WriteFault(KopledgerError):
+    """The file system refused a write (no permission, read-only, disk full): nothing changed."""
+
+
+class LedgerLocked(KopledgerError):
+    """The ledger file has no write permission bits: kopledger never writes it."""
+
+
+class AlreadyWritten(KopledgerError):
+    """A ``bukti`` (receipt number) is already in the books: the write was done before."""
+
+    def __init__(self, message: str, where: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.where = where
+
+
+_FAULTS = {
+    errno.EACCES: "tidak ada izin menulis",
+    errno.EPERM: "tidak ada izin menulis",
+    errno.EROFS: "sistem berkasnya hanya-baca (read-only)",
+    errno.ENOSPC: "disk penuh (no space left on device)",
+    errno.EDQUOT: "kuota disk habis",
+    errno.EFBIG: "berkas terlalu besar untuk sistem berkas ini",
+}
+
+
+def fault_message(exc: OSError) -> str:
+    """An OSError as a short Indonesian reason (``disk penuh``…, a :class:`Pesan`, so it is
+    translated with the error), else its own text."""
+    reason = _FAULTS.get(exc.errno or 0)
+    return Pesan.kata(reason) if reason else exc.strerror or str(exc)
+
+
+def check_bukti(bukti: str) -> str:
+    """``bukti`` if it is a valid receipt number, else :class:`InputError` saying what is allowed."""
+    if not BUKTI_RE.fullmatch(bukti):
+        raise InputError.pesan(
+            "--bukti {bukti!r} tidak sah: pakai huruf, angka dan . / _ - saja (paling banyak 40), misalnya "
+            "KW-2026-0012",
+            bukti=bukti,
+        )
+    return bukti
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append did: the text appended (or that would be), and whether it was written."""
+
+    path: Path
+    text: str
+    written: bool
+
+
+def format_directives(entries: Sequence[data.Directive]) -> str:
+    """Beancount text of ``entries``, in beancount's own printer format, blank-line separated."""
+    blocks = [printer.format_entry(entry).strip("\n") for entry in entries]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def lock_path(ledger: Path) -> Path:
+    """The lock file beside a ledger (``.buku.beancount.lock``)."""
+    return ledger.with_name(f".{ledger.name}.lock")
+
+
+@contextlib.contextmanager
+def ledger_lock(ledger: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock for ``ledger`` (blocks until it is free).
+
+    The lock is on a separate, never-replaced file, so it stays valid across the atomic
+    rename of the ledger itself. The kernel releases it if the process dies.
+    """
+    with open(lock_path(ledger), "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def writable_bits(path: Path) -> bool:
+    """Whether the ledger file has any write permission bit (the treasurer's lock is none)."""
+    return bool(path.stat().st_mode & 0o222)
+
+
+def load_uncached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """Load a ledger file without reading or writing beancount's pickle cache."""
+    return loader._load([(str(path.resolve()), True)], None, None, None)
+
+
+def load_cached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """Load a ledger file through beancount's pickle cache (keyed on mtime and size)."""
+    return loader.load_file(str(path.resolve()))
+
+
+def append_directives(
+    ledger: str | os.PathLike[str],
+    entries: Sequence[data.Directive],
+    *,
+    dry_run: bool = False,
+    bukti: str | None = None,
+) -> AppendResult:
+    """Append fixed ``entries`` (decided by the caller) safely; prefer :func:`append_built`."""
+    fixed = list(entries)
+    return append_built(ledger, lambda _kop: fixed, dry_run=dry_run, bukti=bukti)
+
+
+def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = False) -> AppendResult:
+    """Append beancount ``text`` to ``ledger`` safely; ``dry_run`` validates but writes nothing."""
+    return _append(ledger, lambda _loaded: text, dry_run=dry_run)
+
+
+def append_built(
+    ledger: str | os.PathLike[str],
+    build: Callable[[Koperasi], Sequence[data.Directive]],
+    *,
+    dry_run: bool = False,
+    bukti: str | None = None,
+) -> AppendResult:
+    """Build directives from the books *as they are under the lock*, then append them safely.
+
+    ``build`` receives the freshly loaded :class:`~kopledger.books.ledger.Koperasi` while the lock
+    is held, so a decision it makes (is this month already paid? is the balance enough?)
+    cannot be invalidated by another ``kop`` process writing in between: two concurrent
+    ``kop simpanan wajib --bulan M`` post each member's month once, and two withdrawals
+    cannot together overdraw a balance. ``build`` may raise ``InputError``; nothing is
+    written then.
+
+    ``bukti`` (a receipt number) is checked first: when the books already hold it, nothing
+    is built and :class:`AlreadyWritten` names the file:line. Otherwise every directive
+    built carries ``bukti: "…"`` (and ``bukti-ke: N`` when the write has several).
+    """
+    if bukti is not None:
+        check_bukti(bukti)
+
+    def text_of(loaded: tuple[list[data.Directive], list[Any], dict[str, Any]]) -> str:
+        from kopledger.books.ledger import Koperasi
+
+        entries, errors, options = loaded
+        if bukti is not None:
+            _refuse_known_bukti(entries, bukti)
+        built = list(build(Koperasi.from_entries(entries, errors, options, path=Path(ledger))))
+        if bukti is not None:
+            built = stamp_bukti(built, bukti)
+        return format_directives(built)
+
+    return _append(ledger, text_of, dry_run=dry_run)
+
+
+def stamp_bukti(entries: Sequence[data.Directive], bukti: str) -> list[data.Directive]:
+    """``entries`` with metadata ``bukti`` (and ``bukti-ke`` 1, 2, … when there are several)."""
+    several = len(entries) > 1
+    stamped: list[data.Directive] = []
+    for number, entry in enumerate(entries, start=1):
+        meta = dict(entry.meta or {})
+        meta["bukti"] = bukti
+        if several:
+            meta["bukti-ke"] = Decimal(number)
+        stamped.append(entry._replace(meta=meta))
+    return stamped
+
+
+def find_bukti(entries: Sequence[data.Directive], bukti: str) -> data.Directive | None:
+    """The first entry of the books carrying metadata ``bukti``, or ``None``."""
+    for entry in entries:
+        meta = entry.meta
+        if meta and meta.get("bukti") == bukti:
+            return entry
+    return None
+
+
+def _refuse_known_bukti(entries: Sequence[data.Directive], bukti: str) -> None:
+    found = find_bukti(entries, bukti)
+    if found is None:
+        return
+    where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
+    raise AlreadyWritten.pesan(
+        "bukti {bukti} sudah tercatat di buku ({lokasi}, tanggal {tanggal}); tidak ada yang ditulis",
+        where,
+        hint="Perintah ini sudah pernah berhasil (mungkin sebelum terputus); periksa catatan itu, jangan "
+             "diulang. Untuk transaksi lain, pakai nomor bukti lain.",
+        bukti=bukti, lokasi=where, tanggal=found.date,
+    )
+
+
+def _load_books(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+    """The books at ``path`` as they are now, loaded while the writer holds the lock.
+
+    Returns beancount's ``(entries, errors, options)``. This is where a write decides from:
+    through kopledger's own cache (:mod:`kopledger.books.load.cache`, verified by content and code;
+    never beancount's pickle cache), cold with ``KOP_CACHE=0``.
+    """
+    return cache.load_books(path, defer=True)
+
+
+def _validate_candidate(candidate: Path, ledger: Path) -> list[Any]:
+    """Errors of the books as they would be, loaded cold: ``candidate`` is the whole new ledger
+    file (a temp file in the ledger's folder, same includes). Errors name ``ledger`` instead of
+    the temp file. Used where :func:`kopledger.books.load.cache.validate_candidate` cannot be exact."""
+    _, errors, _ = load_uncached(candidate)
+    return [_rename_source(e, candidate, ledger) for e in errors]
+
+
+def _append(
+    ledger: str | os.PathLike[str],
+    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
+    *,
+    dry_run: bool,
+) -> AppendResult:
+    shown = Path(ledger)
+    if not shown.is_file():
+        raise InputError.pesan(
+            "berkas buku tidak ditemukan: {buku}",
+            hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
+            buku=shown,
+        )
+    path = shown.resolve()  # write through a symlink to its target
+    try:
+        with ledger_lock(path):
+            try:
+                return _append_locked(shown, path, make_text, dry_run=dry_run)
+            finally:
+                cache.settle(path)  # the books' snapshot, where the write did not leave one
+    except OSError as exc:
+        raise WriteFault.pesan(
+            "buku {buku} tidak bisa ditulis: {sebab} ({lokasi}); tidak ada yang ditulis, buku tidak berubah",
+            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+            buku=shown, sebab=fault_message(exc), lokasi=exc.filename or path.parent,
+        ) from None
+
+
+def _refuse_locked(shown: Path, path: Path) -> None:
+    if not writable_bits(path):
+        raise LedgerLocked.pesan(
+            "buku {buku} dikunci (izin berkas {izin}, tanpa izin tulis); kopledger tidak menulis buku yang "
+            "dikunci, juga sebagai root",
+            hint="Bila memang boleh ditulis, buka kuncinya dulu: chmod u+w {buku}",
+            buku=shown, izin=oct(path.stat().st_mode & 0o777)[2:],
+        )
+
+
+def _append_locked(
+    shown: Path,
+    path: Path,
+    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
+    *,
+    dry_run: bool,
+) -> AppendResult:
+    _remove_stale_temps(path)
+    if not dry_run:
+        _refuse_locked(shown, path)
+    old = path.read_bytes()
+    loaded = _load_books(path)
+    errors = loaded[1]
+    if errors:
+        raise LedgerHasErrors.pesan(
+            "{buku} sudah berisi {jumlah} kesalahan; tidak ada yang ditulis:",
+            errors,
+            hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
+            buku=shown, jumlah=len(errors),
+        )
+    try:
+        text = make_text(loaded)
+    except OSError as exc:  # reading something else (an import file) failed: not a write fault
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca: {sebab}; tidak ada yang ditulis",
+            berkas=exc.filename or '', sebab=exc.strerror or exc,
+        ) from None
+    del loaded  # one set of books in memory at a time
+    if not text.strip():
+        return AppendResult(shown, "", False)
+    addition = text.rstrip("\n").encode("utf-8") + b"\n"
+    new = old + _separator(old) + addition
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # validated incrementally against the books just loaded (kopledger.books.load.incremental);
+        # where that cannot be exact, the candidate file is loaded cold
+        new_errors = cache.validate_candidate(path, old, new, kept=not dry_run)
+        if new_errors is None:
+            new_errors = _validate_candidate(tmp, shown)
+        else:
+            new_errors = [_rename_source(e, tmp, shown) for e in new_errors]
+        if new_errors:
+            raise LedgerHasErrors.pesan(
+                "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
+                new_errors,
+            )
+        if not dry_run:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    return AppendResult(shown, text, not dry_run)
+
+
+def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> Path:
+    """Create a new file ``path`` holding ``text``: temp file in the same folder, fsync,
+    then a hard link into place, which fails rather than overwrite an existing file."""
+    target = Path(path)
+    try:
+        return _create_file(target, text, mode)
+    except OSError as exc:
+        raise WriteFault.pesan(
+            "{berkas} tidak bisa dibuat: {sebab} ({lokasi}); tidak ada yang ditulis",
+            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+            berkas=target, sebab=fault_message(exc), lokasi=exc.filename or target.parent,
+        ) from None
+
+
+def _create_file(target: Path, text: str, mode: int) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise InputError.pesan(
+                "{berkas} sudah ada; kopledger tidak pernah menimpa berkas",
+                berkas=target,
+            ) from None
+        _fsync_dir(target.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files of this ledger left by a killed writer (called under the lock)."""
+    for stale in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _separator(old: bytes) -> bytes:
+    if not old or old.endswith(b"\n\n"):
+        return b""
+    return b"\n" if old.endswith(b"\n") else b"\n\n"
+
+
+def _rename_source(error: Any, tmp: Path, path: Path) -> Any:
+    """``error`` of the candidate temp file ``tmp`` as an error of the ledger ``path``: its
+    source, and any mention of the temp file in its message (e.g. a lock's location)."""
+    names = {str(tmp), str(tmp.resolve())}
+    changes: dict[str, Any] = {}
+    source = getattr(error, "source", None)
+    if isinstance(source, dict) and source.get("filename") in names:
+        changes["source"] = {**source, "filename": str(path)}
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and any(name in message for name in names):
+        for name in sorted(names, key=len, reverse=True):
+            message = message.replace(name, str(path))
+        changes["message"] = message
+    if not changes:
+        return error
+    try:
+        return error._replace(**changes)
+    except (AttributeError, ValueError):
+        return error
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

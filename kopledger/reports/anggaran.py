@@ -1,0 +1,214 @@
+"""Budget (anggaran) and next year's plan (RAPB) from ``custom "anggaran"`` directives.
+
+``YYYY-MM-DD custom "anggaran" "ACCOUNT" AMOUNT IDR`` is the budget of ACCOUNT and its
+sub-accounts for the tahun buku containing the date (the latest directive for an account
+and year wins: a revised budget replaces the first). Amounts are written as people read
+them: income and expenses both positive.
+
+:func:`realisasi_anggaran` compares a year's budget with what the books show (the year's
+flows, closing entries excluded: the same balance primitive as the statements);
+:func:`rapb` lists the budget of the next year. Both total per group (pendapatan, beban,
+other accounts such as planned investments), without counting an account twice when both
+it and a parent are budgeted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from kopledger.books.balances import account_balances, is_closing_of, rollup
+from kopledger.books.directives import customs
+from kopledger.core.errors import KopError, Pesan, error_line
+
+if TYPE_CHECKING:
+    from kopledger.books.ledger import Koperasi
+
+ZERO = Decimal(0)
+
+#: Groups in the order shown.
+KELOMPOK = ("pendapatan", "beban", "lain")
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One budgeted account: budget, actual, difference (actual − budget), actual in % of budget."""
+
+    akun: str
+    nama: str
+    kelompok: str
+    anggaran: Decimal
+    realisasi: Decimal
+    selisih: Decimal
+    persen: Decimal | None
+    rinci: bool = False  # a sub-account of another budgeted account (not counted again in totals)
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    """Totals of one group (``pendapatan`` | ``beban`` | ``lain``)."""
+
+    kelompok: str
+    anggaran: Decimal
+    realisasi: Decimal | None = None
+    selisih: Decimal | None = None
+    persen: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Realisasi vs anggaran of tahun buku ``tahun``; ``shu_anggaran``/``shu_realisasi`` =
+    pendapatan − beban of the budgeted lines."""
+
+    tahun: int
+    baris: tuple[BudgetLine, ...]
+    total: tuple[GroupTotal, ...]
+    #: Malformed ``anggaran`` directives, as ``file:line: message`` lines (left out of the figures;
+    #: each a :class:`~kopledger.core.errors.Pesan`: worded in the reader's language where shown).
+    errors: tuple[Pesan, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def ada(self) -> bool:
+        return bool(self.baris)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of the RAPB."""
+
+    akun: str
+    nama: str
+    kelompok: str
+    anggaran: Decimal
+    rinci: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Rencana anggaran (RAPB) of tahun buku ``tahun``."""
+
+    tahun: int
+    baris: tuple[PlanLine, ...]
+    total: tuple[GroupTotal, ...]
+
+    @property
+    def ada(self) -> bool:
+        return bool(self.baris)
+
+
+def _labels(entries: list[Any]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, data.Open):
+            nama = (entry.meta or {}).get("nama")
+            labels[entry.account] = str(nama) if nama else entry.account.split(":", 1)[-1].replace(":", " ")
+    return labels
+
+
+def _label(account: str) -> str:
+    """A readable name for an account without ``nama`` metadata (often a parent that is never
+    opened, e.g. ``Beban:Usaha``): its path, e.g. "Beban Usaha"."""
+    return account.replace(":", " ")
+
+
+def _under_another(account: str, accounts: Any) -> bool:
+    return any(b != account and _is_under(account, b) for b in accounts)
+
+
+def _is_under(account: str, parent: str) -> bool:
+    return account == parent or account.startswith(parent + ":")
+
+
+def parse_budgets(
+    entries: Sequence[data.Directive], currency: str
+) -> tuple[dict[int, dict[str, Decimal]], list[KopError]]:
+    """Every ``anggaran`` directive of ``entries``: year → account → amount (latest per account
+    and year), and the errors of malformed ones (an account must be opened in ``entries``)."""
+    opened = {e.account for e in entries if isinstance(e, data.Open)}
+    result: dict[int, dict[str, Decimal]] = {}
+    errors: list[KopError] = []
+    for entry in customs(entries, "anggaran"):
+        values = [v.value for v in entry.values]
+        if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], Amount):
+            errors.append(KopError.pesan(entry.meta, 'anggaran perlu "AKUN" JUMLAH {mata_uang}, misalnya "Beban:Usaha:Gaji" 24000000 {mata_uang}', entry,
+                                         mata_uang=currency))
+            continue
+        account, amount = values
+        if amount.currency != currency or amount.number is None or amount.number < 0:
+            errors.append(KopError.pesan(entry.meta, "anggaran {akun}: jumlah harus rupiah ≥ 0 dalam {mata_uang}, tertulis {jumlah}", entry,
+                                         akun=account, mata_uang=currency, jumlah=amount))
+            continue
+        if not any(_is_under(a, account) for a in opened):
+            errors.append(KopError.pesan(entry.meta, "anggaran: akun {akun} (atau sub-akunnya) tidak dibuka di buku; periksa ejaannya", entry,
+                                         akun=account))
+            continue
+        result.setdefault(entry.date.year, {})[account] = amount.number
+    return result, errors
+
+
+def _group(kop: Koperasi, account: str) -> str:
+    if kop.roots.is_under(account, kop.roots.pendapatan):
+        return "pendapatan"
+    if kop.roots.is_under(account, kop.roots.beban):
+        return "beban"
+    return "lain"
+
+
+def _percent(actual: Decimal, budget: Decimal) -> Decimal | None:
+    if budget == 0:
+        return None
+    return (actual * 100 / budget).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _top_level(accounts: list[str]) -> list[str]:
+    """Accounts not under another account of the list (so totals count nothing twice)."""
+    return [a for a in accounts if not any(b != a and _is_under(a, b) for b in accounts)]
+
+
+def realisasi_anggaran(kop: Koperasi, year: int) -> Budget:
+    """The year's budget against the books."""
+    budgets, errors = parse_budgets(kop.entries, kop.currency)
+    lines = budgets.get(year, {})
+    flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),
+                             end=dt.date(year, 12, 31), exclude=is_closing_of(year))
+    labels = _labels(kop.entries)
+    rows = []
+    for account in sorted(lines, key=lambda a: (KELOMPOK.index(_group(kop, a)), a)):
+        group = _group(kop, account)
+        flow = rollup(flows, account)
+        actual = -flow if group == "pendapatan" else flow
+        budget = lines[account]
+        rows.append(BudgetLine(account, labels.get(account, _label(account)), group, budget, actual,
+                               actual - budget, _percent(actual, budget), _under_another(account, lines)))
+    totals = []
+    for group in KELOMPOK:
+        mine = [r for r in rows if r.kelompok == group]
+        if not mine:
+            continue
+        top = set(_top_level([r.akun for r in mine]))
+        b = sum((r.anggaran for r in mine if r.akun in top), ZERO)
+        a = sum((r.realisasi for r in mine if r.akun in top), ZERO)
+        totals.append(GroupTotal(group, b, a, a - b, _percent(a, b)))
+    return Budget(year, tuple(rows), tuple(totals), tuple(error_line(e) for e in errors))
+
+
+def rapb(kop: Koperasi, year: int) -> Plan:
+    """The budget plan (RAPB) of tahun buku ``year`` (usually the year after the RAT's)."""
+    budgets, _errors = parse_budgets(kop.entries, kop.currency)
+    lines = budgets.get(year, {})
+    labels = _labels(kop.entries)
+    rows = [PlanLine(a, labels.get(a, _label(a)), _group(kop, a), lines[a], _under_another(a, lines))
+            for a in sorted(lines, key=lambda a: (KELOMPOK.index(_group(kop, a)), a))]
+    totals = []
+    for group in KELOMPOK:
+        mine = [r for r in rows if r.kelompok == group]
+        if mine:
+            top = set(_top_level([r.akun for r in mine]))
+            totals.append(GroupTotal(group, sum((r.anggaran for r in mine if r.akun in top), ZERO)))
+    return Plan(year, tuple(rows), tuple(totals))

@@ -1,0 +1,211 @@
+"""Key indicators of the RAT: the year's figures and their year-on-year reading.
+
+:func:`year_figures` reads one year's figures from the books (pure: entries in, a frozen
+dataclass out); :func:`key_indicators` compares two years' figures (pure arithmetic).
+
+Every figure is the financial statements' (docs/rat.md states the definitions):
+
+- *total aset*, *aset lancar*, *total liabilitas*, *liabilitas lancar* (jangka pendek),
+  *ekuitas*: the neraca's totals at 31 December (current or not as the account
+  catalogue classifies each account, ``jangka`` metadata included);
+- *modal sendiri* (UU 25/1992 Pasal 41): simpanan pokok + simpanan wajib + cadangan + hibah,
+  the equity statement's closing balances by component;
+- *volume usaha*: the PHU's partisipasi anggota + pendapatan dari non-anggota;
+- *SHU*: the PHU's SHU (income − expenses of the year, its closing entry excluded);
+- *rasio modal*: ekuitas / total aset;
+- *likuiditas* (current ratio): aset lancar / liabilitas jangka pendek;
+- *porsi usaha dengan anggota*: partisipasi anggota / volume usaha.
+
+Percentages are rounded half up to 2 places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from kopledger.books.ledger import Koperasi
+from kopledger.core.roots import MemberKind
+from kopledger.reports.membership import growth_percent, member_count
+
+ZERO = Decimal(0)
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One year's figures for the indicators (rupiah, signed as people read them)."""
+
+    tahun: int
+    anggota: int
+    total_aset: Decimal
+    aset_lancar: Decimal
+    total_liabilitas: Decimal
+    liabilitas_lancar: Decimal
+    ekuitas: Decimal
+    modal_sendiri: Decimal
+    volume_usaha: Decimal
+    pendapatan_anggota: Decimal
+    pendapatan_non_anggota: Decimal
+    pendapatan_lain: Decimal
+    shu: Decimal
+    simpanan_pokok: Decimal
+    simpanan_wajib: Decimal
+    simpanan_sukarela: Decimal
+    simpanan_berjangka: Decimal
+    cadangan: Decimal
+    hibah: Decimal
+    modal_penyertaan: Decimal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One key indicator: its value this year and last, change, and a reading code.
+
+    ``satuan`` is ``"orang"``, ``"rupiah"``, ``"persen"`` or ``"rasio"``. ``arah`` is
+    ``"naik"``, ``"turun"``, ``"tetap"`` or ``""`` (no prior year). ``penilaian`` is
+    ``"baik"``, ``"cukup"``, ``"perhatian"`` or ``""`` (no judgement).
+    """
+
+    kode: str
+    nama: str
+    satuan: str
+    nilai: Decimal | None
+    pembanding: Decimal | None
+    perubahan: Decimal | None  # percent change for amounts and counts; points for ratios
+    arah: str
+    penilaian: str
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator × 100`` (2 places, half up); None when the denominator is 0."""
+    if denominator == 0:
+        return None
+    return _quantize(numerator / denominator * 100)
+
+
+def year_figures(kop: Koperasi, year: int) -> YearFigures:
+    """The figures of ``year``, read from its financial statements (``kop.statements``):
+    the neraca's totals, the PHU's, the equity statement's closing balance by component and
+    the notes' member savings — the same numbers the statements show."""
+    fs = kop.statements(year)
+    neraca, phu = fs.neraca, fs.phu
+    components = fs.ekuitas.saldo_akhir_per_kolom()
+    savings = {line.akun: line.jumlah for line in fs.calk.simpanan if line.akun}
+    roots = kop.roots
+    anggota = phu.total("partisipasi_anggota")
+    non_anggota = phu.total("pendapatan_non_anggota")
+    pokok = components.get("simpanan-pokok", ZERO)
+    wajib = components.get("simpanan-wajib", ZERO)
+    cadangan = components.get("cadangan", ZERO)
+    hibah = components.get("hibah", ZERO)
+    return YearFigures(
+        tahun=year,
+        anggota=member_count(kop.members.values(), year).akhir,
+        total_aset=neraca.total("total_aset"),
+        aset_lancar=neraca.total("aset_lancar"),
+        total_liabilitas=neraca.total("total_liabilitas"),
+        liabilitas_lancar=neraca.total("liabilitas_jangka_pendek"),
+        ekuitas=neraca.total("total_ekuitas"),
+        modal_sendiri=pokok + wajib + cadangan + hibah,
+        volume_usaha=anggota + non_anggota,
+        pendapatan_anggota=anggota,
+        pendapatan_non_anggota=non_anggota,
+        pendapatan_lain=phu.total("pendapatan_lain"),
+        shu=phu.total("shu"),
+        simpanan_pokok=pokok,
+        simpanan_wajib=wajib,
+        simpanan_sukarela=savings.get(roots.member_parent(MemberKind.SUKARELA), ZERO),
+        simpanan_berjangka=savings.get(roots.member_parent(MemberKind.BERJANGKA), ZERO),
+        cadangan=cadangan,
+        hibah=hibah,
+        modal_penyertaan=components.get("modal-penyertaan", ZERO),
+    )
+
+
+def _direction(current: Decimal | None, prior: Decimal | None) -> str:
+    if current is None or prior is None:
+        return ""
+    if current > prior:
+        return "naik"
+    if current < prior:
+        return "turun"
+    return "tetap"
+
+
+def _growth(kode: str, nama: str, satuan: str, current: Decimal, prior: Decimal | None) -> Indicator:
+    """A growth indicator: higher is better; a fall is flagged for attention."""
+    change = growth_percent(current, prior) if prior is not None else None
+    arah = _direction(current, prior)
+    penilaian = {"naik": "baik", "tetap": "cukup", "turun": "perhatian"}.get(arah, "")
+    return Indicator(kode, nama, satuan, current, prior, change, arah, penilaian)
+
+
+def _ratio(
+    kode: str, nama: str, current: Decimal | None, prior: Decimal | None, good: Decimal, fair: Decimal
+) -> Indicator:
+    """A ratio indicator (percent): ``good`` and above is baik, ``fair`` and above cukup."""
+    change = current - prior if current is not None and prior is not None else None
+    if current is None:
+        penilaian = ""
+    elif current >= good:
+        penilaian = "baik"
+    elif current >= fair:
+        penilaian = "cukup"
+    else:
+        penilaian = "perhatian"
+    return Indicator(kode, nama, "persen", current, prior, change, _direction(current, prior), penilaian)
+
+
+#: Thresholds of the readings (percent): (baik from, cukup from).
+RATIO_THRESHOLDS = {
+    "rasio-modal": (Decimal(50), Decimal(20)),
+    "likuiditas": (Decimal(150), Decimal(100)),
+    "porsi-anggota": (Decimal(75), Decimal(50)),
+}
+
+
+def key_indicators(current: YearFigures, prior: YearFigures | None = None) -> tuple[Indicator, ...]:
+    """The RAT's key indicators of ``current`` against ``prior`` (None: no comparison)."""
+
+    def before(name: str) -> Decimal | None:
+        return None if prior is None else Decimal(getattr(prior, name))
+
+    def ratio(figures: YearFigures | None, num: str, den: str) -> Decimal | None:
+        if figures is None:
+            return None
+        return ratio_percent(getattr(figures, num), getattr(figures, den))
+
+    shu_prior = before("shu")
+    shu = _growth("shu", "SHU", "rupiah", current.shu, shu_prior)
+    if shu_prior is not None and shu_prior <= 0:
+        # Growth against a loss or zero is not meaningful as a percent.
+        shu = Indicator(shu.kode, shu.nama, shu.satuan, shu.nilai, shu.pembanding, None, shu.arah, shu.penilaian)
+    if current.shu < 0:
+        shu = Indicator(shu.kode, shu.nama, shu.satuan, shu.nilai, shu.pembanding, shu.perubahan, shu.arah, "perhatian")
+    return (
+        _growth("anggota", "Jumlah anggota", "orang", Decimal(current.anggota), before("anggota")),
+        _growth("ekuitas", "Ekuitas", "rupiah", current.ekuitas, before("ekuitas")),
+        _growth("aset", "Total aset", "rupiah", current.total_aset, before("total_aset")),
+        _growth("volume-usaha", "Volume usaha", "rupiah", current.volume_usaha, before("volume_usaha")),
+        shu,
+        _ratio(
+            "rasio-modal", "Rasio modal sendiri (ekuitas) terhadap total aset",
+            ratio(current, "ekuitas", "total_aset"), ratio(prior, "ekuitas", "total_aset"),
+            *RATIO_THRESHOLDS["rasio-modal"],
+        ),
+        _ratio(
+            "likuiditas", "Likuiditas (aset lancar terhadap kewajiban lancar)",
+            ratio(current, "aset_lancar", "liabilitas_lancar"), ratio(prior, "aset_lancar", "liabilitas_lancar"),
+            *RATIO_THRESHOLDS["likuiditas"],
+        ),
+        _ratio(
+            "porsi-anggota", "Porsi usaha dengan anggota",
+            ratio(current, "pendapatan_anggota", "volume_usaha"), ratio(prior, "pendapatan_anggota", "volume_usaha"),
+            *RATIO_THRESHOLDS["porsi-anggota"],
+        ),
+    )

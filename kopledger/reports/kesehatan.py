@@ -1,0 +1,465 @@
+"""Penilaian kesehatan koperasi (Permenkop UKM 9/2020; Juknis Deputi Bidang Perkoperasian 15/2021).
+
+Four aspects — tata kelola, profil risiko, kinerja keuangan, permodalan — each made of
+indicators. An indicator has a ratio (percent), a *nilai* 1–4 (1 = best), its *kategori*
+(Sehat, Cukup Sehat, Kurang Sehat, Tidak Sehat) and a *skor* = 5 − nilai. An aspect's score
+is the mean skor of its rated indicators, as a percent of the best (4 → 100); the overall
+score is the weighted sum of the aspects' scores (weights from ``kebijakan "bobot-*"``), and
+its predikat follows the same four bands.
+
+Where the figures come from:
+
+- **the books**: NPL, PPAP/PPAPWD (from :func:`kopledger.ops.loans.entries.portfolio`), BOPO (from the
+  statements' PHU totals), growth of equity and of SHU and own capital over assets (from
+  :func:`kopledger.reports.indicators.year_figures`, or ``ringkasan-tahun`` for a year before the books);
+- **the pengurus' self-assessment** (``custom "kesehatan-isian" "INDICATOR" N TRUE|FALSE``,
+  one line per checklist item of the Juknis working papers): the tata kelola and the
+  qualitative parts of profil risiko and permodalan. Nothing is ever assumed: an indicator
+  without answers is ``belum-diisi`` and left out of the score, and the assessment says it is
+  incomplete.
+
+The rating bands and their sources are in :data:`BANDS` (see docs/kesehatan.md); bands whose
+source is uncertain can be replaced with ``custom "kesehatan-batas" "CODE" B1 B2 B3``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from kopledger.books.directives import customs
+from kopledger.core.errors import KopError, Pesan, error_line
+
+if TYPE_CHECKING:
+    from kopledger.books.ledger import Koperasi
+    from kopledger.ops.loans.quality import Portfolio
+    from kopledger.reports.indicators import YearFigures
+    from kopledger.reports.statements import FinancialStatements
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+KATEGORI = {1: "Sehat", 2: "Cukup Sehat", 3: "Kurang Sehat", 4: "Tidak Sehat"}
+
+#: Aspects in order: (code, Indonesian name, weight policy key).
+ASPEK = (
+    ("tata-kelola", "Tata Kelola", "bobot-tata-kelola"),
+    ("profil-risiko", "Profil Risiko", "bobot-profil-risiko"),
+    ("kinerja-keuangan", "Kinerja Keuangan", "bobot-kinerja-keuangan"),
+    ("permodalan", "Permodalan", "bobot-permodalan"),
+)
+
+
+@dataclass(frozen=True)
+class Band:
+    """How a ratio becomes a nilai: three thresholds, best first.
+
+    ``arah`` ``"tinggi"`` (higher is better): nilai 1 when ratio ≥ b1 (or > b1 when
+    ``ketat``), 2 when ≥ b2, 3 when ≥ b3, else 4. ``"rendah"`` (lower is better): nilai 1
+    when ratio ≤ b1 (or < b1 when ``ketat``), 2 when ≤ b2, 3 when ≤ b3, else 4.
+    ``sumber``: ``"juknis"`` (Juknis 15/2021, cited in docs/kesehatan.md), ``"bawaan"`` (a
+    kopledger default where the source could not be confirmed) or ``"kebijakan"`` (set in
+    the ledger with ``kesehatan-batas``).
+    """
+
+    arah: str
+    batas: tuple[Decimal, Decimal, Decimal]
+    sumber: str
+    ketat: bool = False
+
+    def nilai(self, ratio: Decimal) -> int:
+        for i, b in enumerate(self.batas, start=1):
+            if self.arah == "tinggi":
+                if ratio > b or (ratio == b and not self.ketat):
+                    return i
+            elif ratio < b or (ratio == b and not self.ketat):
+                return i
+        return 4
+
+
+def _d(*values: str) -> tuple[Decimal, Decimal, Decimal]:
+    a, b, c = (Decimal(v) for v in values)
+    return (a, b, c)
+
+
+#: The checklist band (Juknis 15/2021, e.g. prinsip koperasi, kelembagaan, risiko
+#: operasional and kepatuhan): 76 < X ≤ 100 → 1, 51 < X ≤ 75 → 2, 26 < X ≤ 50 → 3, else 4.
+#: Ratios are whole or fractional percents; "X > 75" is the same split as "X ≥ 76" for
+#: whole percents and the exact one for fractions.
+CHECKLIST = Band("tinggi", _d("75", "50", "25"), "juknis", ketat=True)
+
+#: Bands of the indicators computed from the books.
+BANDS: dict[str, Band] = {
+    # pinjaman bermasalah / pinjaman yang diberikan: ≤5 Sehat, >5–10, >10–15, >15 Tidak Sehat
+    "npl": Band("rendah", _d("5", "10", "15"), "juknis"),
+    # PPAP / PPAPWD: ≥100 Sehat (source for the lower bands not confirmed: default)
+    "ppap-ppapwd": Band("tinggi", _d("100", "81", "51"), "bawaan"),
+    # beban operasional / pendapatan operasional: <80, 80–90, 90–100, >100
+    "bopo": Band("rendah", _d("80", "90", "100"), "juknis", ketat=True),
+    # pertumbuhan ekuitas: ≥10 Sehat, 7–<10, 4–<7, <4 Tidak Sehat
+    "pertumbuhan-ekuitas": Band("tinggi", _d("10", "7", "4"), "juknis"),
+    # pertumbuhan SHU: <1 Tidak Sehat (source); the upper bands are a default
+    "pertumbuhan-shu": Band("tinggi", _d("10", "5", "1"), "bawaan"),
+    # modal sendiri / total aset: default bands (source not confirmed)
+    "modal-sendiri-aset": Band("tinggi", _d("30", "20", "10"), "bawaan"),
+}
+
+#: The predikat of an aspect or of the whole (score 0–100): the checklist bands.
+PREDIKAT = CHECKLIST
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    """One indicator: code, aspect, Indonesian name, and whether the books or the
+    self-assessment give it (``"buku"`` | ``"isian"``); ``usp``: only for a savings-and-loan unit."""
+
+    kode: str
+    aspek: str
+    nama: str
+    sumber: str
+    usp: bool = False
+
+
+INDIKATOR: tuple[IndicatorDef, ...] = (
+    IndicatorDef("prinsip-koperasi", "tata-kelola", "Prinsip koperasi", "isian"),
+    IndicatorDef("legalitas-badan-hukum", "tata-kelola", "Legalitas badan hukum", "isian"),
+    IndicatorDef("izin-usaha-simpan-pinjam", "tata-kelola", "Izin usaha simpan pinjam", "isian", usp=True),
+    IndicatorDef("anggaran-dasar", "tata-kelola", "Anggaran dasar", "isian"),
+    IndicatorDef("keanggotaan", "tata-kelola", "Keanggotaan", "isian"),
+    IndicatorDef("kelengkapan-organisasi", "tata-kelola", "Kelengkapan organisasi", "isian"),
+    IndicatorDef("manajemen-umum", "tata-kelola", "Manajemen umum", "isian"),
+    IndicatorDef("manajemen-kelembagaan", "tata-kelola", "Manajemen kelembagaan", "isian"),
+    IndicatorDef("manajemen-permodalan", "tata-kelola", "Manajemen permodalan", "isian"),
+    IndicatorDef("manajemen-aset", "tata-kelola", "Manajemen aset", "isian"),
+    IndicatorDef("manajemen-likuiditas", "tata-kelola", "Manajemen likuiditas", "isian"),
+    IndicatorDef("risiko-operasional", "profil-risiko", "Risiko operasional", "isian"),
+    IndicatorDef("risiko-kepatuhan", "profil-risiko", "Risiko kepatuhan", "isian"),
+    IndicatorDef("kualitas-manajemen-risiko", "profil-risiko", "Kualitas penerapan manajemen risiko", "isian"),
+    IndicatorDef("npl", "kinerja-keuangan", "Pinjaman bermasalah terhadap pinjaman yang diberikan", "buku", usp=True),
+    IndicatorDef("ppap-ppapwd", "kinerja-keuangan", "PPAP terhadap PPAP wajib dibentuk", "buku", usp=True),
+    IndicatorDef("bopo", "kinerja-keuangan", "Beban operasional terhadap pendapatan operasional", "buku"),
+    IndicatorDef("pertumbuhan-ekuitas", "kinerja-keuangan", "Pertumbuhan ekuitas", "buku"),
+    IndicatorDef("pertumbuhan-shu", "kinerja-keuangan", "Pertumbuhan SHU", "buku"),
+    IndicatorDef("modal-sendiri-aset", "permodalan", "Modal sendiri terhadap total aset", "buku"),
+    IndicatorDef("pengelolaan-permodalan", "permodalan", "Kecukupan pengelolaan permodalan", "isian"),
+)
+
+#: Status of an indicator.
+DINILAI = "dinilai"
+BELUM_DIISI = "belum-diisi"  # a self-assessment indicator without answers
+TIDAK_BERLAKU = "tidak-berlaku"  # e.g. loan indicators for a koperasi without a savings-and-loan unit
+TIDAK_DAPAT_DIHITUNG = "tidak-dapat-dihitung"  # e.g. growth without a prior year, a zero denominator
+
+
+@dataclass(frozen=True)
+class HealthIndicator:
+    """One indicator's working paper line."""
+
+    kode: str
+    aspek: str
+    nama: str
+    sumber: str  # "buku" | "isian"
+    status: str
+    rasio: Decimal | None = None  # percent, two decimals
+    pembilang: Decimal | None = None
+    penyebut: Decimal | None = None
+    nilai: int | None = None  # 1 (best) … 4
+    kategori: str | None = None
+    skor: int | None = None  # 4 (best) … 1
+    batas: tuple[Decimal, ...] = ()
+    arah: str = ""
+    sumber_batas: str = ""
+    butir: tuple[tuple[str, bool], ...] = ()  # self-assessment answers (item, yes)
+
+
+@dataclass(frozen=True)
+class HealthAspect:
+    """One aspect: its indicators, weight, and score (0–100) over its rated indicators."""
+
+    kode: str
+    nama: str
+    bobot: Decimal
+    indikator: tuple[HealthIndicator, ...]
+    skor_rata: Decimal | None  # mean skor (1–4) of rated indicators
+    nilai: Decimal | None  # skor_rata / 4 × 100
+    kategori: str | None
+    lengkap: bool  # every applicable indicator rated
+
+
+@dataclass(frozen=True)
+class HealthAssessment:
+    """The whole assessment of tahun buku ``tahun``.
+
+    ``nilai_akhir`` is Σ bobot × aspect nilai / Σ bobot over the aspects that have a score;
+    ``lengkap`` is False when any applicable indicator has no figure or answer — the
+    predikat is then provisional, and the documents say so.
+    """
+
+    tahun: int
+    aspek: tuple[HealthAspect, ...]
+    nilai_akhir: Decimal | None
+    predikat: str | None
+    lengkap: bool
+    simpan_pinjam: bool  # the koperasi has a savings-and-loan business (loans on the books)
+    isian_ada: bool  # any self-assessment answer exists for the year
+    #: Malformed ``kesehatan-isian`` / ``kesehatan-batas`` directives, as ``file:line: message``
+    #: (each a :class:`~kopledger.core.errors.Pesan`: worded in the reader's language where shown).
+    errors: tuple[Pesan, ...] = field(default=(), compare=False)
+
+    @property
+    def indikator(self) -> tuple[HealthIndicator, ...]:
+        return tuple(i for a in self.aspek for i in a.indikator)
+
+    def get(self, kode: str) -> HealthIndicator:
+        """An indicator by code."""
+        for i in self.indikator:
+            if i.kode == kode:
+                return i
+        raise KeyError(kode)
+
+
+def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
+    return (numerator * HUNDRED / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _belongs(entry: Any, year: int) -> bool:
+    tahun = (entry.meta or {}).get("tahun")
+    if tahun is not None:
+        return str(tahun).split(".")[0] == str(year)
+    return bool(entry.date.year in (year, year + 1))
+
+
+def parse_answers(entries: Iterable[Any], year: int) -> tuple[dict[str, dict[str, bool]], list[KopError]]:
+    """Self-assessment answers of tahun buku ``year``: indicator → item → yes.
+
+    ``YYYY-MM-DD custom "kesehatan-isian" "INDICATOR" ITEM TRUE|FALSE`` (``ITEM`` a number or
+    a short text), belonging to ``year`` by metadata ``tahun`` or, without it, when dated in
+    ``year`` or ``year + 1``; the latest answer to an item wins.
+    """
+    known = {d.kode for d in INDIKATOR if d.sumber == "isian"}
+    answers: dict[str, dict[str, bool]] = {}
+    errors: list[KopError] = []
+    for entry in customs(entries, "kesehatan-isian"):
+        values = [v.value for v in entry.values]
+        if len(values) != 3 or not isinstance(values[0], str) or not isinstance(values[2], bool):
+            errors.append(KopError.pesan(entry.meta, 'kesehatan-isian perlu "INDIKATOR" BUTIR TRUE|FALSE, misalnya "prinsip-koperasi" 1 TRUE', entry))
+            continue
+        if values[0] not in known:
+            errors.append(KopError.pesan(entry.meta, "kesehatan-isian: indikator tidak dikenal {indikator!r}; pakai salah satu dari {pilihan}", entry,
+                                         indikator=values[0], pilihan=", ".join(sorted(known))))
+            continue
+        if not _belongs(entry, year):
+            continue
+        item = values[1]
+        item_text = format(item.normalize(), "f") if isinstance(item, Decimal) else str(item)
+        answers.setdefault(values[0], {})[item_text] = values[2]
+    return answers, errors
+
+
+def parse_band_overrides(entries: Iterable[Any], date: dt.date) -> tuple[dict[str, Band], list[KopError]]:
+    """``custom "kesehatan-batas" "CODE" B1 B2 B3`` in force on ``date`` (latest wins)."""
+    result: dict[str, Band] = {}
+    errors: list[KopError] = []
+    for entry in customs(entries, "kesehatan-batas"):
+        if entry.date > date:
+            continue
+        values = [v.value for v in entry.values]
+        if len(values) != 4 or values[0] not in BANDS or not all(isinstance(v, Decimal) for v in values[1:]):
+            errors.append(KopError.pesan(entry.meta, 'kesehatan-batas perlu "KODE" B1 B2 B3 dengan KODE salah satu dari {pilihan}', entry,
+                                         pilihan=", ".join(BANDS)))
+            continue
+        base = BANDS[values[0]]
+        result[values[0]] = Band(base.arah, (values[1], values[2], values[3]), "kebijakan", base.ketat)
+    return result, errors
+
+
+def rate(kode: str, ratio: Decimal, band: Band, **extra: Any) -> HealthIndicator:
+    """An indicator line rated by ``band``."""
+    definition = next(d for d in INDIKATOR if d.kode == kode)
+    nilai = band.nilai(ratio)
+    return HealthIndicator(
+        kode=kode, aspek=definition.aspek, nama=definition.nama, sumber=definition.sumber, status=DINILAI,
+        rasio=ratio, nilai=nilai, kategori=KATEGORI[nilai], skor=5 - nilai, batas=band.batas, arah=band.arah,
+        sumber_batas=band.sumber, **extra,
+    )
+
+
+def _unrated(kode: str, status: str, **extra: Any) -> HealthIndicator:
+    definition = next(d for d in INDIKATOR if d.kode == kode)
+    return HealthIndicator(kode=kode, aspek=definition.aspek, nama=definition.nama, sumber=definition.sumber,
+                           status=status, **extra)
+
+
+def _ratio_or_none(kode: str, numerator: Decimal, denominator: Decimal, band: Band) -> HealthIndicator:
+    if denominator == 0:
+        return _unrated(kode, TIDAK_DAPAT_DIHITUNG, pembilang=numerator, penyebut=denominator)
+    return rate(kode, _pct(numerator, denominator), band, pembilang=numerator, penyebut=denominator)
+
+
+def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Band) -> HealthIndicator:
+    if current is None or prior is None or prior == 0:
+        return _unrated(kode, TIDAK_DAPAT_DIHITUNG, pembilang=current, penyebut=prior)
+    return rate(kode, _pct(current - prior, abs(prior)), band, pembilang=current - prior, penyebut=abs(prior))
+
+
+def book_indicators(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+                    bands: dict[str, Band] | None = None, figures: dict[int, YearFigures] | None = None,
+                    ) -> dict[str, HealthIndicator]:
+    """The indicators computed from the books, by code. ``laporan`` (the year's
+    FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
+    else computed — the same functions the RAT pack and the statements use."""
+    from kopledger.ops.loans import entries as loans
+    from kopledger.reports.indicators import year_figures
+    from kopledger.reports.riwayat import year_summary
+
+    bands = {**BANDS, **(bands or {})}
+    end = dt.date(year, 12, 31)
+    result: dict[str, HealthIndicator] = {}
+
+    portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
+    has_loans = bool(loans.loan_book(kop).pinjaman) or portfolio.total_saldo > 0
+    if not has_loans:
+        result["npl"] = _unrated("npl", TIDAK_BERLAKU)
+        result["ppap-ppapwd"] = _unrated("ppap-ppapwd", TIDAK_BERLAKU)
+    else:
+        bad = sum((c.saldo for c in portfolio.per_kolektibilitas if c.kolektibilitas in loans.NPL_CLASSES), ZERO)
+        result["npl"] = _ratio_or_none("npl", bad, portfolio.total_saldo, bands["npl"])
+        result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib, bands["ppap-ppapwd"])
+
+    if laporan is None:
+        laporan = kop.statements(year)  # the composition root's statements: computed once
+    totals = laporan.phu.totals
+    beban = totals["beban_sebelum_pajak"][0]
+    pendapatan = totals["total_pendapatan"][0]
+    result["bopo"] = _ratio_or_none("bopo", beban, pendapatan, bands["bopo"])
+
+    current = figures[year] if figures and year in figures else year_figures(kop, year)
+    prior = year_summary(kop, year - 1, figures=figures)
+    result["pertumbuhan-ekuitas"] = _growth("pertumbuhan-ekuitas", current.ekuitas, prior.ekuitas if prior else None,
+                                            bands["pertumbuhan-ekuitas"])
+    result["pertumbuhan-shu"] = _growth("pertumbuhan-shu", current.shu, prior.shu if prior else None,
+                                        bands["pertumbuhan-shu"])
+    result["modal-sendiri-aset"] = _ratio_or_none("modal-sendiri-aset", current.modal_sendiri, current.total_aset,
+                                                  bands["modal-sendiri-aset"])
+    return result
+
+
+def _checklist(kode: str, answers: dict[str, bool]) -> HealthIndicator:
+    if not answers:
+        return _unrated(kode, BELUM_DIISI)
+    items = tuple(sorted(answers.items(), key=lambda kv: (len(kv[0]), kv[0])))
+    yes = Decimal(sum(1 for _, v in items if v))
+    return rate(kode, _pct(yes, Decimal(len(items))), CHECKLIST, pembilang=yes, penyebut=Decimal(len(items)), butir=items)
+
+
+def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicator]) -> HealthAspect:
+    rated = [i for i in indicators if i.status == DINILAI and i.skor is not None]
+    applicable = [i for i in indicators if i.status != TIDAK_BERLAKU]
+    if not rated:
+        return HealthAspect(kode, nama, bobot, tuple(indicators), None, None, None, False)
+    mean = Decimal(sum(i.skor for i in rated if i.skor is not None)) / len(rated)
+    score = (mean * 25).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return HealthAspect(
+        kode, nama, bobot, tuple(indicators), mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), score,
+        KATEGORI[PREDIKAT.nilai(score)], len(rated) == len(applicable),
+    )
+
+
+def assess(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+           figures: dict[int, YearFigures] | None = None) -> HealthAssessment:
+    """The health assessment of tahun buku ``year``. ``laporan``, ``portfolio`` and ``figures``
+    (YearFigures by year) are taken when the caller already has them."""
+    end = dt.date(year, 12, 31)
+    overrides, errors = parse_band_overrides(kop.entries, end)
+    answers, answer_errors = parse_answers(kop.entries, year)
+    errors += answer_errors
+    books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides, figures=figures)
+    simpan_pinjam = books["npl"].status != TIDAK_BERLAKU
+    aspects = []
+    for kode, nama, key in ASPEK:
+        lines = []
+        for d in INDIKATOR:
+            if d.aspek != kode:
+                continue
+            if d.usp and not simpan_pinjam:
+                lines.append(_unrated(d.kode, TIDAK_BERLAKU))
+            elif d.sumber == "buku":
+                lines.append(books[d.kode])
+            else:
+                lines.append(_checklist(d.kode, answers.get(d.kode, {})))
+        aspects.append(_aspect(kode, nama, Decimal(kop.policies.value(key, end)), lines))
+    scored = [a for a in aspects if a.nilai is not None]
+    weight = sum((a.bobot for a in scored), ZERO)
+    total = (sum((a.bobot * a.nilai for a in scored if a.nilai is not None), ZERO) / weight).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP) if weight else None
+    return HealthAssessment(
+        tahun=year,
+        aspek=tuple(aspects),
+        nilai_akhir=total,
+        predikat=KATEGORI[PREDIKAT.nilai(total)] if total is not None else None,
+        lengkap=all(a.lengkap for a in aspects),
+        simpan_pinjam=simpan_pinjam,
+        isian_ada=bool(answers),
+        errors=tuple(error_line(e) for e in errors),
+    )
+
+
+def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Koperasi | None = None, lang: str = "id",
+                      template_dir: Any = None) -> str | bytes:
+    """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
+    from kopledger.books.directives import KoperasiInfo
+    from kopledger.core.errors import InputError
+    from kopledger.present.render import render_document
+
+    info = (kop.info if kop is not None and kop.info is not None
+            else KoperasiInfo(nama=kop.title if kop is not None else ""))
+    context = {"penilaian": assessment, "kop_info": info, "judul": f"Penilaian Kesehatan {assessment.tahun} — {info.nama}"}
+    if fmt not in ("txt", "html", "pdf"):
+        raise InputError.pesan(
+            "format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf",
+            fmt=fmt,
+        )
+    return render_document("kesehatan/kesehatan", context, fmt, lang=lang, template_dir=template_dir)
+
+
+def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
+    """Plain JSON data of an assessment (decimals as exact strings)."""
+
+    def num(value: Decimal | None) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def line(i: HealthIndicator) -> dict[str, Any]:
+        return {
+            "kode": i.kode, "aspek": i.aspek, "nama": i.nama, "sumber": i.sumber, "status": i.status,
+            "rasio": num(i.rasio), "pembilang": num(i.pembilang), "penyebut": num(i.penyebut),
+            "nilai": i.nilai, "kategori": i.kategori, "skor": i.skor,
+            "batas": [num(b) for b in i.batas], "arah": i.arah or None, "sumber_batas": i.sumber_batas or None,
+            "butir": {k: v for k, v in i.butir},
+        }
+
+    return {
+        "tahun": assessment.tahun,
+        "nilai_akhir": num(assessment.nilai_akhir),
+        "predikat": assessment.predikat,
+        "lengkap": assessment.lengkap,
+        "simpan_pinjam": assessment.simpan_pinjam,
+        "isian_ada": assessment.isian_ada,
+        "aspek": [
+            {"kode": a.kode, "nama": a.nama, "bobot": num(a.bobot), "skor_rata": num(a.skor_rata),
+             "nilai": num(a.nilai), "kategori": a.kategori, "lengkap": a.lengkap,
+             "indikator": [i.kode for i in a.indikator]}
+            for a in assessment.aspek
+        ],
+        "indikator": [line(i) for i in assessment.indikator],
+    }
+
+
+def answers_template(year: int, date: dt.date | None = None, *, lang: str = "id") -> str:
+    """The self-assessment file to start from (every answer still to be filled in)."""
+    from kopledger.present.render import render
+
+    return render("kesehatan/isian.beancount.j2", {"tahun": year, "tanggal": (date or dt.date(year + 1, 1, 15)).isoformat()},
+                  lang=lang)

@@ -1,0 +1,172 @@
+"""Notes (CALK) an examiner reads, beyond the statements' own notes.
+
+:func:`calk_tambahan` gathers, for one tahun buku:
+
+- related parties: every pengurus and pengawas with their savings and loans at year end
+  (an officer is matched to a member by ``anggota: "ID"`` metadata on the ``pengurus``
+  directive, else by the exact name);
+- the SHU allocation policy in force and the proposed distribution of the year's SHU;
+- the kolektibilitas day thresholds and PPAP rates in force, and whether collateral is deducted;
+- depreciation (method and useful life from ``open`` metadata ``penyusutan`` and ``umur`` of
+  the fixed-asset accounts), inventory method (``metode`` on the inventory account's ``open``),
+  revenue recognition, tax (the year's tax expense and the tax payable) — where the books do
+  not record a policy, the note says so instead of assuming one;
+- member loans split into current (due within twelve months by their schedules, including
+  arrears) and non-current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from beancount.core import data
+
+from kopledger.books.balances import account_balances, is_closing_of, rollup
+from kopledger.books.directives import customs
+from kopledger.core.errors import KopledgerError
+
+if TYPE_CHECKING:
+    from kopledger.books.ledger import Koperasi
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class RelatedParty:
+    """A pengurus or pengawas and their balances with the koperasi at year end."""
+
+    jabatan: str
+    nama: str
+    anggota: str | None  # member id, when the officer is a member
+    simpanan: Decimal
+    pinjaman: Decimal
+
+
+@dataclass(frozen=True)
+class ClassPolicy:
+    """One loan class: first day past due, PPAP rate (%)."""
+
+    kolektibilitas: str
+    hari_mulai: int
+    tarif_ppap: Decimal
+
+
+@dataclass(frozen=True)
+class AssetPolicy:
+    """Depreciation of one fixed-asset account, as its ``open`` line records it."""
+
+    akun: str
+    metode: str | None
+    umur_bulan: int | None
+
+
+@dataclass(frozen=True)
+class ExtraNotes:
+    """The added notes of tahun buku ``tahun``."""
+
+    tahun: int
+    pihak_berelasi: tuple[RelatedParty, ...]
+    alokasi_shu: tuple[tuple[str, Decimal], ...]  # (component, percent) in force at year end
+    usulan_shu: tuple[tuple[str, Decimal], ...]  # (component, amount) of the year's SHU
+    shu: Decimal | None
+    kolektibilitas: tuple[ClassPolicy, ...]
+    agunan_dikurangkan: bool
+    penyusutan: tuple[AssetPolicy, ...]
+    persediaan_metode: str | None
+    ada_persediaan: bool
+    beban_pajak: Decimal
+    utang_pajak: Decimal
+    pinjaman_lancar: Decimal  # due within 12 months (incl. arrears)
+    pinjaman_tidak_lancar: Decimal
+
+
+def _officer_members(kop: Koperasi) -> dict[tuple[str, str], str]:
+    """(role, name) → member id from ``anggota`` metadata on ``pengurus`` directives."""
+    result: dict[tuple[str, str], str] = {}
+    for entry in customs(kop.entries, "pengurus"):
+        values = [v.value for v in entry.values]
+        member = (entry.meta or {}).get("anggota")
+        if len(values) >= 2 and isinstance(member, str):
+            result[(str(values[0]), str(values[1]))] = member
+    return result
+
+
+def related_parties(kop: Koperasi, date: dt.date) -> tuple[RelatedParty, ...]:
+    """Officers in office on ``date`` (latest directive per role) with their balances."""
+    by_role: dict[str, Any] = {}
+    for officer in sorted(kop.officers, key=lambda o: o.date):
+        if officer.date <= date:
+            by_role[officer.role] = officer
+    explicit = _officer_members(kop)
+    by_name = {m.nama.strip().lower(): m.id for m in kop.members.values()}
+    balances = kop.member_balances(date)
+    rows = []
+    for role, officer in sorted(by_role.items(), key=lambda kv: ("pengawas" in kv[0], kv[0])):
+        member = explicit.get((role, officer.nama)) or by_name.get(officer.nama.strip().lower())
+        bal = balances.get(member) if member else None
+        rows.append(RelatedParty(role, officer.nama, member, bal.simpanan if bal else ZERO, bal.pinjaman if bal else ZERO))
+    return tuple(rows)
+
+
+def calk_tambahan(kop: Koperasi, year: int) -> ExtraNotes:
+    """The added notes of tahun buku ``year``."""
+    from kopledger.ops.loans import entries as loans
+
+    end = dt.date(year, 12, 31)
+    split = kop.shu_split(end)
+    alokasi = tuple((s.komponen, s.persen) for s in split.shares) if split is not None else ()
+    usulan: tuple[tuple[str, Decimal], ...] = ()
+    shu_value: Decimal | None = None
+    try:
+        result = kop.shu(year, sementara=True)  # the composition root's SHU: computed once
+        shu_value = result.shu
+        usulan = tuple((c.komponen, c.jumlah) for c in result.alokasi)
+    except KopledgerError:  # no split in force, a loss year…: the note says what is known
+        usulan = ()
+
+    policies = kop.policies
+    classes = tuple(
+        ClassPolicy(c, 0 if c == loans.LANCAR else int(Decimal(policies.value(loans.KOL_THRESHOLD_KEYS[c], end))),
+                    loans.ppap_rate(c, policies, end))
+        for c in loans.classes_in_use(policies, end)
+    )
+    fixed_root = f"{kop.roots.aset}:AsetTetap"
+    penyusutan = []
+    inventory_method = None
+    has_inventory = False
+    for entry in kop.entries:
+        if not isinstance(entry, data.Open):
+            continue
+        meta = entry.meta or {}
+        if kop.roots.is_under(entry.account, fixed_root) and not entry.account.endswith("Akumulasi") and \
+                "Akumulasi" not in entry.account:
+            umur = meta.get("umur")
+            penyusutan.append(AssetPolicy(entry.account, str(meta["penyusutan"]) if meta.get("penyusutan") else None,
+                                          int(umur) if isinstance(umur, Decimal) else None))
+        if kop.roots.is_under(entry.account, f"{kop.roots.aset}:Persediaan"):
+            has_inventory = True
+            if meta.get("metode"):
+                inventory_method = str(meta["metode"])
+    flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=end,
+                             exclude=is_closing_of(year))
+    balances = account_balances(kop.entries, currency=kop.currency, end=end, exclude=is_closing_of(year))
+    current, later = loans.maturity_split(kop, end)
+    return ExtraNotes(
+        tahun=year,
+        pihak_berelasi=related_parties(kop, end),
+        alokasi_shu=alokasi,
+        usulan_shu=usulan,
+        shu=shu_value,
+        kolektibilitas=classes,
+        agunan_dikurangkan=policies.value("ppap-agunan", end) == "kurangi",
+        penyusutan=tuple(penyusutan),
+        persediaan_metode=inventory_method,
+        ada_persediaan=has_inventory,
+        beban_pajak=rollup(flows, f"{kop.roots.beban}:Pajak"),
+        utang_pajak=-rollup(balances, f"{kop.roots.liabilitas}:Pajak"),
+        pinjaman_lancar=current,
+        pinjaman_tidak_lancar=later,
+    )

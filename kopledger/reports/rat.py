@@ -1,0 +1,404 @@
+"""The RAT pack: the pengurus' annual report to the Rapat Anggota Tahunan.
+
+:func:`build_rat` gathers everything the document shows into one frozen
+:class:`RatPack` (membership, the five statements, SHU, savings and loans, key
+indicators, charts as data, texts, officers); :func:`render_rat` renders it through the
+templates under ``templates/rat/`` to HTML (self-contained, charts drawn as inline SVG at
+render time) or PDF; :func:`rat_json` gives its figures as the JSON contract
+(kopledger/schemas/rat.schema.json).
+
+Every figure comes from what the :class:`~kopledger.books.ledger.Koperasi` computes once: the
+statements (``kop.statements``), the SHU (``kop.shu``), the loan portfolio
+(``kop.portfolio``). An SHU that cannot be computed (no split in force, a loss year
+without members…) is left out with the reason (``RatPack.belum_tersedia``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kopledger.books.directives import KoperasiInfo, Officer, customs
+from kopledger.books.ledger import Koperasi
+from kopledger.core import kosakata as K
+from kopledger.core.errors import InputError, KopledgerError
+from kopledger.ops.loans.entries import Portfolio
+from kopledger.ops.savings import WajibArrears, wajib_arrears
+from kopledger.ops.shu.compute import ShuResult, existing_allocation
+from kopledger.present.grafik import Grafik
+from kopledger.present.render import translate
+from kopledger.reports.catatan import Peringatan
+from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
+from kopledger.reports.membership import MembershipStats, membership_stats
+from kopledger.reports.rat_parts import with_sections
+from kopledger.reports.statements import FinancialStatements
+
+if TYPE_CHECKING:
+    from kopledger.reports.anggaran import Budget, Plan
+    from kopledger.reports.kesehatan import HealthAssessment
+    from kopledger.reports.unit_usaha import UnitSummary
+
+ZERO = Decimal(0)
+
+Progress = Callable[[str], None]
+
+#: Sections of the document, in order: (id, title). Titles are Indonesian; templates translate.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("kata-pengantar", "Kata Pengantar"),
+    ("keanggotaan", "Keanggotaan"),
+    ("laporan-keuangan", "Laporan Keuangan"),
+    ("shu", "Sisa Hasil Usaha"),
+    ("simpanan-pinjaman", "Simpanan dan Pinjaman"),
+    ("indikator", "Indikator Utama"),
+    ("pengesahan", "Pengesahan"),
+)
+
+#: Order of pengurus roles in the signature block; other roles follow by name.
+ROLE_ORDER = ("ketua", "wakil-ketua", "sekretaris", "bendahara")
+
+
+@dataclass(frozen=True)
+class SavingsTotals:
+    """Savings balances by kind at one date (rupiah)."""
+
+    tanggal: dt.date
+    pokok: Decimal
+    wajib: Decimal
+    sukarela: Decimal
+    berjangka: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.pokok + self.wajib + self.sukarela + self.berjangka
+
+
+#: The former name of :class:`kopledger.present.grafik.Grafik` (charts are data now, drawn by templates).
+ChartSvg = Grafik
+
+
+@dataclass(frozen=True)
+class RatPack:
+    """Everything the RAT document shows for tahun buku ``tahun``."""
+
+    tahun: int
+    lang: str
+    nama: str
+    info: KoperasiInfo | None
+    pengurus: tuple[Officer, ...]
+    pengawas: tuple[Officer, ...]
+    tempat: str
+    tanggal: dt.date | None
+    anggota: MembershipStats
+    angka: YearFigures
+    angka_pembanding: YearFigures | None
+    indikator: tuple[Indicator, ...]
+    simpanan: SavingsTotals
+    simpanan_pembanding: SavingsTotals | None
+    laporan: FinancialStatements | None = None
+    shu: ShuResult | None = None
+    shu_dibukukan: dt.date | None = None  # date of the year's SHU allocation entry, if booked
+    tunggakan_wajib: tuple[WajibArrears, ...] | None = None
+    pinjaman: Portfolio | None = None
+    grafik: tuple[Grafik, ...] = ()
+    teks: dict[str, str] = field(default_factory=dict)
+    #: Parts left out of the document: part id → why (shown in the document).
+    belum_tersedia: dict[str, str] = field(default_factory=dict)
+    # -- added for the examiner (kopledger.reports.rat_parts) --
+    peringatan: tuple[Peringatan, ...] = ()  # RAT warnings (kopledger.reports.peringatan), then the SHU's
+    kesehatan: HealthAssessment | None = None
+    anggaran: Budget | None = None  # realisasi vs anggaran of the year
+    rapb: Plan | None = None  # next year's budget
+    unit_usaha: UnitSummary | None = None  # PHU per unit
+    riwayat: tuple[Any, ...] = ()  # kopledger.reports.riwayat.YearSummary, up to five years
+    sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
+
+    @property
+    def chart(self) -> dict[str, Grafik]:
+        """Charts by id."""
+        return {c.id: c for c in self.grafik}
+
+
+def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
+    """Texts of the pack from ``custom "rat-teks" "KEY" "TEXT"`` directives.
+
+    A text belongs to tahun buku ``year`` when its metadata ``tahun`` says so, or, without
+    ``tahun``, when it is dated in ``year`` or ``year + 1`` (the RAT is held after year end).
+    The latest such directive of each key wins. Keys the templates use: ``kata-pengantar``,
+    ``laporan-pengawas``, ``rencana-kerja``, ``penutup``, ``tempat``, ``tanggal``.
+    """
+    texts: dict[str, str] = {}
+    for entry in customs(kop.entries, "rat-teks"):
+        values = [v.value for v in entry.values]
+        if len(values) < 2 or not all(isinstance(v, str) for v in values):
+            continue
+        tahun = entry.meta.get(K.META_TAHUN)
+        if tahun is not None:
+            if str(tahun).split(".")[0] != str(year):
+                continue
+        elif entry.date.year not in (year, year + 1):
+            continue
+        texts[values[0]] = "\n\n".join(values[1:])
+    return texts
+
+
+def rat_date(kop: Koperasi, year: int, texts: dict[str, str]) -> dt.date | None:
+    """The RAT date: ``rat-teks "tanggal"``, else the date of the year's SHU allocation entry."""
+    if texts.get("tanggal"):
+        try:
+            return dt.date.fromisoformat(texts["tanggal"].strip())
+        except ValueError:
+            raise InputError.pesan(
+                'rat-teks "tanggal" harus tanggal seperti "{tahun_rat}-03-15", tertulis {tanggal!r}; '
+                'perbaiki nilainya',
+                tahun_rat=year + 1, tanggal=texts["tanggal"],
+            ) from None
+    booked = existing_allocation(kop, year)
+    return booked.date if booked is not None else None
+
+
+def _split_officers(officers: list[Officer]) -> tuple[tuple[Officer, ...], tuple[Officer, ...]]:
+    pengawas = [o for o in officers if "pengawas" in o.role]
+    pengurus = [o for o in officers if "pengawas" not in o.role]
+
+    def rank(o: Officer) -> tuple[int, str]:
+        return (ROLE_ORDER.index(o.role) if o.role in ROLE_ORDER else len(ROLE_ORDER), o.role)
+
+    return tuple(sorted(pengurus, key=rank)), tuple(sorted(pengawas, key=lambda o: (o.role != "ketua-pengawas", o.role)))
+
+
+def _savings_totals(figures: YearFigures) -> SavingsTotals:
+    """Savings by kind at the end of the year: the figures of the statements' notes."""
+    return SavingsTotals(
+        dt.date(figures.tahun, 12, 31), figures.simpanan_pokok, figures.simpanan_wajib,
+        figures.simpanan_sukarela, figures.simpanan_berjangka,
+    )
+
+
+def income_mix(kop: Koperasi, year: int) -> tuple[tuple[str, Decimal], ...]:
+    """The year's income by statement line (label, amount), largest first: the PHU's lines."""
+    phu = kop.statements(year).phu
+    income_lines = [line for line in phu.lines if line.jenis == "baris" and kop.katalog[line.akun].jenis == "pendapatan"]
+    rows = [(line.label, line.jumlah) for line in income_lines if line.jumlah != 0]
+    return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))
+
+
+def build_charts(
+    kop: Koperasi,
+    year: int,
+    stats: MembershipStats,
+    history: list[YearFigures],
+    lang: str = "id",
+) -> tuple[Grafik, ...]:
+    """The pack's charts, as data: member growth, composition of equity, SHU over the years,
+    income mix (``lang`` is kept for compatibility: the words are chosen when drawn)."""
+    years = tuple(str(y.tahun) for y in stats.riwayat)
+    unknown = tuple(y.jumlah.akhir - y.perempuan_akhir - y.laki_laki_akhir for y in stats.riwayat)
+    member_series: list[tuple[str, tuple[Decimal | int | None, ...]]] = [
+        ("Perempuan", tuple(y.perempuan_akhir for y in stats.riwayat)),
+        ("Laki-laki", tuple(y.laki_laki_akhir for y in stats.riwayat)),
+    ]
+    if any(unknown):
+        member_series.append(("Tidak tercatat", unknown))
+    result = [Grafik("grafik-anggota", "Jumlah anggota pada akhir tahun", "batang", years, tuple(member_series),
+                     "orang", bertumpuk=True)]
+
+    current = history[-1]
+    shu_dan_lain = current.ekuitas - (
+        current.simpanan_pokok + current.simpanan_wajib + current.cadangan + current.hibah + current.modal_penyertaan
+    )
+    parts = [
+        ("Simpanan Pokok", current.simpanan_pokok),
+        ("Simpanan Wajib", current.simpanan_wajib),
+        ("Cadangan", current.cadangan),
+        ("Hibah", current.hibah),
+        ("Modal Penyertaan", current.modal_penyertaan),
+        ("SHU dan ekuitas lain", shu_dan_lain),
+    ]
+    slices: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...] = tuple(
+        (name, (value,)) for name, value in parts if value > 0)
+    if slices:
+        result.append(Grafik("grafik-modal", "Komposisi ekuitas pada akhir tahun", "lingkaran", (), slices))
+    result.append(Grafik("grafik-shu", "Sisa hasil usaha per tahun", "batang",
+                         tuple(str(f.tahun) for f in history), (("SHU", tuple(f.shu for f in history)),)))
+    mix = tuple((name, (value,)) for name, value in income_mix(kop, year) if value > 0)
+    if mix:
+        result.append(Grafik("grafik-pendapatan", "Komposisi pendapatan", "lingkaran", (), mix))
+    return tuple(result)
+
+
+def build_rat(
+    kop: Koperasi,
+    year: int,
+    *,
+    lang: str = "id",
+    tempat: str | None = None,
+    tanggal: dt.date | None = None,
+    progress: Progress | None = None,
+) -> RatPack:
+    """Gather the RAT pack of tahun buku ``year`` from the books.
+
+    ``tempat`` and ``tanggal`` (place and date of the signatures) default to ``rat-teks``
+    directives, then to the date of the year's SHU allocation entry. ``progress`` is called
+    with a short Indonesian message before each step (for a progress display).
+    """
+    step = progress or (lambda _message: None)
+    from kopledger.books.closed.year_files import all_members, year_books
+
+    books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
+    years = list(books)
+    if not years:
+        raise InputError.pesan("buku belum berisi transaksi: belum ada yang bisa dilaporkan")
+    if year not in years:
+        raise InputError.pesan(
+            "buku tidak berisi transaksi pada tahun {tahun}",
+            hint="Tahun yang ada di buku: {tahun_ada}.", tahun=year, tahun_ada=", ".join(str(y) for y in years),
+        )
+    missing: dict[str, str] = {}
+
+    step("Keanggotaan")
+    stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
+
+    step("Angka tahunan dan indikator")
+    history = [year_figures(books[y], y) for y in years if y <= year]
+    figures = history[-1]
+    prior = history[-2] if len(history) > 1 and history[-2].tahun == year - 1 else None
+    indicators = key_indicators(figures, prior)
+
+    step("Laporan keuangan")
+    laporan = kop.statements(year)
+
+    step("Sisa hasil usaha")
+    shu = None
+    shu_dibukukan = None
+    try:
+        # A year not yet ended gets a provisional SHU, marked as such in the document.
+        shu = kop.shu(year, sementara=dt.date(year, 12, 31) >= dt.date.today())
+    except KopledgerError as exc:
+        missing["shu"] = exc.in_lang(lang)
+    else:
+        shu_dibukukan = rat_date_of_allocation(kop, year)
+
+    step("Simpanan dan pinjaman")
+    simpanan = _savings_totals(figures)
+    simpanan_prior = _savings_totals(prior) if prior is not None else None
+    arrears = tuple(wajib_arrears(kop, dt.date(year, 12, 31)))
+    portfolio = kop.portfolio(dt.date(year, 12, 31))
+
+    step("Grafik")
+    grafik = build_charts(kop, year, stats, history, lang)
+
+    step("Penilaian kesehatan, anggaran, unit usaha")
+    from kopledger.reports.rat_parts import rat_tambahan
+
+    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio,
+                                              figures={f.tahun: f for f in history})
+    missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
+
+    texts = rat_texts(kop, year)
+    pengurus, pengawas = _split_officers(kop.officers)
+    from kopledger.books.closed.year_files import closed_sidik
+
+    return RatPack(
+        sidik=closed_sidik(kop, until=year),
+        tahun=year,
+        lang=lang,
+        nama=kop.title,
+        info=kop.info,
+        pengurus=pengurus,
+        pengawas=pengawas,
+        tempat=tempat if tempat is not None else texts.get("tempat", ""),
+        tanggal=tanggal or rat_date(kop, year, texts),
+        anggota=stats,
+        angka=figures,
+        angka_pembanding=prior,
+        indikator=indicators,
+        simpanan=simpanan,
+        simpanan_pembanding=simpanan_prior,
+        laporan=laporan,
+        shu=shu,
+        shu_dibukukan=shu_dibukukan,
+        tunggakan_wajib=arrears,
+        pinjaman=portfolio,
+        grafik=grafik,
+        teks=texts,
+        belum_tersedia=missing,
+        **tambahan,
+    )
+
+
+def render_rat(
+    pack: RatPack,
+    fmt: str = "html",
+    lang: str | None = None,
+    template_dir: str | Path | None = None,
+) -> str | bytes:
+    """Render the pack: ``"html"`` (a self-contained page, str) or ``"pdf"`` (bytes).
+
+    ``lang`` defaults to the pack's language; ``template_dir`` overrides any template
+    under ``rat/`` (e.g. ``rat/_kata_pengantar.html.j2``) by name.
+    """
+    from kopledger.present.render import render
+
+    if fmt not in ("html", "pdf"):
+        raise InputError.pesan(
+            "format RAT tidak dikenal: {fmt!r}; pakai html atau pdf",
+            fmt=fmt,
+        )
+    lang = lang or pack.lang
+    context = {
+        "pack": pack,
+        "judul": f"{translate('Laporan Pertanggungjawaban Pengurus', lang)} {pack.tahun} — {pack.nama}",
+        "sections": with_sections(SECTIONS),
+        "laporan": pack.laporan,
+        "kop_info": pack.info or KoperasiInfo(nama=pack.nama),
+        "pdf": fmt == "pdf",
+    }
+    html = render("rat/rat.html.j2", context, lang=lang, template_dir=template_dir)
+    if fmt == "html":
+        return html
+    from kopledger.present.output import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+def rat_date_of_allocation(kop: Koperasi, year: int) -> dt.date | None:
+    """The date of the year's SHU allocation entry (``#shu-alokasi ^shu-YEAR``), if booked."""
+    booked = existing_allocation(kop, year)
+    return booked.date if booked is not None else None
+
+
+#: Version of the RAT JSON document (``skema``); see kopledger/schemas/rat.schema.json.
+SKEMA = "1"
+
+
+def rat_json(pack: RatPack) -> dict[str, Any]:
+    """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
+    statements and the SHU in their own documents' shapes, every total as
+    ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
+    from kopledger.ops.shu.compute import shu_json
+    from kopledger.present.jsondata import plain
+    from kopledger.reports.statements import statements_json
+
+    result: dict[str, Any] = {"skema": SKEMA}
+    for name in ("tahun", "lang", "nama", "info", "pengurus", "pengawas", "tempat", "tanggal", "anggota", "angka",
+                 "angka_pembanding", "indikator", "simpanan", "simpanan_pembanding"):
+        result[name] = plain(getattr(pack, name))
+    result["laporan"] = statements_json(pack.laporan) if pack.laporan is not None else None
+    result["shu"] = shu_json(pack.shu) if pack.shu is not None else None
+    result["shu_dibukukan"] = plain(pack.shu_dibukukan)
+    result["tunggakan_wajib"] = plain(pack.tunggakan_wajib)
+    result["pinjaman"] = plain(pack.pinjaman)
+    result["grafik"] = plain(pack.grafik)
+    result["teks"] = plain(pack.teks)
+    result["belum_tersedia"] = plain(pack.belum_tersedia)
+    result["peringatan"] = plain(pack.peringatan)
+    from kopledger.reports.kesehatan import assessment_json
+
+    result["kesehatan"] = assessment_json(pack.kesehatan) if pack.kesehatan is not None else None
+    for name in ("anggaran", "rapb", "unit_usaha", "riwayat", "sidik"):
+        result[name] = plain(getattr(pack, name))
+    return result
