@@ -11,9 +11,10 @@ See docs/api.md for a tour and docs/ledger-language.md for the ledger language.
 """
 
 from kopledger.books.directives import KoperasiInfo, Member, Officer, Policies, Policy, ShuSplit
-from kopledger.books.ledger import Koperasi, MemberBalance
+from kopledger.books.ledger import MemberBalance
 from kopledger.core.errors import InputError, KopError, KopledgerError, LedgerHasErrors
 from kopledger.core.roots import MemberKind, Roots
+from kopledger.koperasi import Koperasi
 
 __version__ = "0.1.0"
 

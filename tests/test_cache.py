@@ -267,7 +267,7 @@ def test_kop_cache_0_turns_every_cache_off(books: Path, monkeypatch: pytest.Monk
     assert not (tmp_path / "xdg").exists()
     assert not list(books.parent.glob(".*"))  # no beancount pickle cache, no sidik cache either
     kop = Koperasi.load(books)
-    assert cache.key_of(kop) is None
+    assert kop.content_key is None
 
 
 def test_a_registered_check_invalidates_the_snapshot(books: Path, monkeypatch: pytest.MonkeyPatch) -> None:

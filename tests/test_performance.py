@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kopledger.books.ledger import Koperasi
+from kopledger import Koperasi
 from kopledger.ops import savings
 from kopledger.ops.loans import entries as loans
 

@@ -1,4 +1,9 @@
-"""Load a koperasi's books: the library's front door, :class:`Koperasi`."""
+"""The loaded books (:class:`Books`): entries, options, errors, the register and the catalogue.
+
+A plain record of what was loaded, with the balance primitives and a per-books memo. What
+is computed *for a period* (statements, SHU, loans) is asked of :class:`kopledger.Koperasi`,
+the composition root above the reports; lower layers take a :class:`Books`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from beancount import loader
 from beancount.core import data
@@ -33,14 +38,10 @@ from kopledger.books.directives import (
     split_in_force,
 )
 from kopledger.books.katalog import Katalog
+from kopledger.books.load import cache
 from kopledger.books.load.include_errors import locate_include_errors
 from kopledger.core.errors import InputError, KopError
 from kopledger.core.roots import MemberKind, Roots
-
-if TYPE_CHECKING:
-    from kopledger.ops.loans.entries import LoanBook, Portfolio
-    from kopledger.ops.shu.compute import ShuResult
-    from kopledger.reports.statements import FinancialStatements
 
 ZERO = Decimal(0)
 T = TypeVar("T")
@@ -141,23 +142,8 @@ def missing_plugin_error(options: dict[str, Any], path: Path | None) -> KopError
     ), None, plugin=PLUGIN)
 
 
-def _load_file_without_gc(filename: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
-    """Load the books of ``filename`` as beancount's loader would cold, through kopledger's
-    own cache (:mod:`kopledger.books.load.cache`; never beancount's pickle cache), with Python's
-    cyclic garbage collector paused.
-
-    Loading builds millions of objects that all stay alive, and each full collection
-    while they pile up scans them all again: pausing it saves about a third of the
-    load time of a large ledger at the same peak memory (benchmarks/README.md).
-    Reference counting still frees everything that is not in a cycle.
-    """
-    from kopledger.books.load import cache
-
-    return cache.load_books(filename)
-
-
 @dataclass(frozen=True)
-class Koperasi:
+class Books:
     """A koperasi's loaded books: entries, options, errors and the register.
 
     Load with :meth:`load` (a file, through beancount's loader and its cache) or
@@ -165,11 +151,10 @@ class Koperasi:
     directives after the plugin ran (member accounts opened); ``errors`` are beancount's
     and the plugin's errors, each with ``source`` (file, line) and ``message``.
 
-    It is the composition root of every report: the account catalogue (:attr:`katalog`),
-    the balance primitive (:meth:`balances`), and what is computed for a year — the
-    statements (:meth:`statements`), the SHU (:meth:`shu`), the loan book and portfolio
-    (:meth:`loan_book`, :meth:`portfolio`) — are computed once per loaded books and kept
-    on the instance.
+    It holds the account catalogue (:attr:`katalog`), the balance primitives
+    (:meth:`balances`, :meth:`member_balances`) and a memo (:meth:`computed`) where each
+    figure's one function keeps its result for these books. ``content_key`` is the content
+    hash of the files it was loaded from (None: not from kopledger's cache).
     """
 
     entries: list[data.Directive]
@@ -183,10 +168,11 @@ class Koperasi:
     shu_splits: list[ShuSplit] = field(default_factory=list)
     shu_bases: list[ShuBasis] = field(default_factory=list)
     officers: list[Officer] = field(default_factory=list)
+    content_key: str | None = field(default=None, repr=False, compare=False)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Koperasi:
+    def load(cls, path: str | os.PathLike[str]) -> Self:
         """Load the ledger at ``path`` (its includes too) with beancount's loader, through
         kopledger's own cache (:mod:`kopledger.books.load.cache`; ``KOP_CACHE=0``: always cold).
 
@@ -213,15 +199,12 @@ class Koperasi:
                 "buku {berkas} tidak bisa dibaca: {sebab}; periksa path dan izin berkasnya",
                 berkas=file, sebab=exc.strerror or exc,
             ) from None
-        from kopledger.books.load import cache
-
-        entries, errors, options = _load_file_without_gc(str(file.resolve()))
-        kop = cls.from_entries(entries, errors, options, path=file)
-        cache.remember(kop, file)
-        return kop
+        # through kopledger's own cache, with the cyclic GC paused while loading
+        entries, errors, options = cache.load_books(str(file.resolve()))
+        return cls.from_entries(entries, errors, options, path=file, content_key=cache.loaded_key(file))
 
     @classmethod
-    def from_string(cls, text: str) -> Koperasi:
+    def from_string(cls, text: str) -> Self:
         """Load ledger text (no includes), e.g. a small ledger in a test."""
         entries, errors, options = loader.load_string(text)
         return cls.from_entries(entries, errors, options)
@@ -234,7 +217,8 @@ class Koperasi:
         options: dict[str, Any],
         *,
         path: Path | None = None,
-    ) -> Koperasi:
+        content_key: str | None = None,
+    ) -> Self:
         """Build from already loaded entries (the plugin has reported any errors)."""
         currency = (options.get("operating_currency") or ["IDR"])[0]
         ours = customs(entries, *DIRECTIVES)
@@ -256,6 +240,7 @@ class Koperasi:
             shu_splits=parse_shu_splits(ours)[0],
             shu_bases=parse_shu_bases(ours)[0],
             officers=parse_officers(ours)[0],
+            content_key=content_key,
         )
 
     # --- simple facts -----------------------------------------------------------
@@ -336,30 +321,3 @@ class Koperasi:
         """Each account's balance (sum of posting weights in the operating currency),
         dated ``start`` to ``end`` inclusive; beancount's signs."""
         return account_balances(self.entries, currency=self.currency, start=start, end=end, exclude=exclude)
-
-    def statements(self, year: int) -> FinancialStatements:
-        """The five financial statements of tahun buku ``year`` (computed once)."""
-        from kopledger.reports.statements import build_statements
-
-        return self.computed(("statements", year), lambda: build_statements(self, year))
-
-    def shu(self, year: int, *, sementara: bool = False, today: dt.date | None = None) -> ShuResult:
-        """The SHU of ``year`` and its distribution (computed once per year and mode)."""
-        from kopledger.ops.shu.compute import compute_shu
-
-        today = today or dt.date.today()
-        return self.computed(("shu", year, sementara, today),
-                             lambda: compute_shu(self, year, sementara=sementara, today=today))
-
-    def loan_book(self) -> LoanBook:
-        """Every loan in the books, read once (errors included: see :func:`kopledger.ops.loans.entries.loan_book`)."""
-        from kopledger.ops.loans.entries import read_loans
-
-        return self.computed(("loan-book",), lambda: read_loans(
-            self.entries, self.roots, members=self.members, currency=self.currency))
-
-    def portfolio(self, date: dt.date) -> Portfolio:
-        """The loan portfolio at ``date`` (computed once per date)."""
-        from kopledger.ops.loans.entries import portfolio
-
-        return portfolio(self, date)

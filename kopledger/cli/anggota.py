@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from beancount.core import data
 
-from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -31,6 +30,7 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.koperasi import Koperasi
 from kopledger.ops.writer import AppendResult, append_built
 from kopledger.present.formatting import rupiah
 
@@ -82,7 +82,7 @@ def tambah_command(
         id=member_id.strip(), nama=nama.strip(), tanggal_masuk=today_or(tanggal), nik=nik.strip(),
         jenis_kelamin=jenis_kelamin.strip().upper(), alamat=alamat.strip(), telepon=telepon.strip(),
     )
-    result = append_built(path, lambda kop: join_entries(kop, member), dry_run=dry_run, bukti=bukti)
+    result = append_built(path, lambda kop: join_entries(kop, member), books=Koperasi, dry_run=dry_run, bukti=bukti)
     report_write(result, teks("anggota {anggota} {nama}", anggota=member.id, nama=member.nama))
 
 
@@ -118,7 +118,7 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
         imported.append(len(members))
         return entries
 
-    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    result = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     report_write(result, teks("{jumlah} anggota dari {berkas}", jumlah=imported[0] if imported else 0,
                               berkas=file.name))
 
@@ -192,7 +192,7 @@ def keluar_command(
             kop, member_id, date, alasan=alasan.strip(), set_off_loan=not no_set_off, payout=not no_payout
         )
 
-    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    result = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     summary = teks("anggota {anggota} keluar {tanggal}", anggota=member_id, tanggal=date)
     if plans and plans[0].sisa_pinjaman:
         summary += teks("; sisa pinjaman {jumlah} masih terutang", jumlah=rupiah(plans[0].sisa_pinjaman, language()))
@@ -216,7 +216,7 @@ def bayar_keluar_command(
     path = require_ledger(ledger)
     date = today_or(tanggal)
     result = append_built(
-        path, lambda kop: leaver_payout_entries(kop, member_id, date), dry_run=dry_run, bukti=bukti
+        path, lambda kop: leaver_payout_entries(kop, member_id, date), books=Koperasi, dry_run=dry_run, bukti=bukti
     )
     report_write(result, teks("pembayaran anggota keluar {anggota}", anggota=member_id))
 

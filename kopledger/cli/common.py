@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kopledger.books.ledger import Koperasi
 from kopledger.core import inputs
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
+from kopledger.koperasi import Koperasi
 from kopledger.present.jsondata import dumps, plain
 
 F = TypeVar("F", bound=Callable[..., Any])

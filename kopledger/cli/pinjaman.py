@@ -11,7 +11,6 @@ import click
 from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
-from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -37,6 +36,7 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.koperasi import Koperasi
 from kopledger.ops.loans.schedule import METODE
 from kopledger.present.jsondata import dumps
 
@@ -150,7 +150,7 @@ def cair_command(
         built[:] = entries
         return entries
 
-    _write_result(append_built(path, build, dry_run=dry_run, bukti=bukti), dry_run)
+    _write_result(append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti), dry_run)
     txn = built[-1]
     rows = schedule(txn.meta["pokok"].number, txn.meta["bunga"], tenor, metode, txn.meta["jatuh-tempo"])
     lang = language()
@@ -197,7 +197,7 @@ def bayar_command(
         splits[:] = [split]
         return list(entries)
 
-    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    result = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     _write_result(result, dry_run)
     split = splits[0]
     lang = language()
@@ -304,7 +304,7 @@ def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: 
         ), err=True)
         return list(ppap_entries(kop, date, result=result))
 
-    written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     if not written.text:
         echo_safe(teks("PPAP di buku sudah sesuai; tidak ada jurnal."), err=True)
         return

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 import click
 
-from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
@@ -33,6 +32,7 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.koperasi import Koperasi
 from kopledger.present.jsondata import dumps
 
 
@@ -125,7 +125,7 @@ def hitung_command(
                 )
             return [allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), rat_date)]
 
-        written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+        written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
         if written.written:
             echo_safe(teks("Ditulis ke {berkas}", berkas=written.path), err=True)
@@ -180,7 +180,7 @@ def bayar_command(
         paid[:] = payout_entries(kop, compute_shu(kop, tahun), tanggal, ke=ke)
         return paid
 
-    written = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     echo_safe(written.text)
     count = len(paid)
     if written.written:

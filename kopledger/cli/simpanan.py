@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 from beancount.core import data
 
-from kopledger.books.ledger import Koperasi
 from kopledger.cli import AliasedGroup
 from kopledger.cli.anggota import report_write, today_or
 from kopledger.cli.bahasa import language, teks
@@ -33,6 +32,7 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.koperasi import Koperasi
 from kopledger.ops.writer import append_built
 from kopledger.present.formatting import rupiah
 
@@ -81,7 +81,7 @@ def wajib_command(
         runs.append(run)
         return list(run.entries)
 
-    result = append_built(path, build, dry_run=dry_run, bukti=bukti)
+    result = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     run = runs[0]
     lang = language()
     for member_id, template, values in run.alasan:
@@ -116,7 +116,8 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
         builder = withdrawal_entries if withdraw else deposit_entries
         date = today_or(tanggal)
         result = append_built(
-            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), dry_run=dry_run, bukti=bukti
+            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), books=Koperasi, dry_run=dry_run,
+            bukti=bukti
         )
         amount = rupiah(jumlah, language())
         if withdraw:

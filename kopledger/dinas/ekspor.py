@@ -26,8 +26,8 @@ from typing import Any
 
 from kopledger import __version__
 from kopledger.books.directives import customs
-from kopledger.books.ledger import Koperasi
 from kopledger.core.errors import InputError, Pesan
+from kopledger.koperasi import Koperasi
 from kopledger.reports.statements import FinancialStatements, Statement
 
 #: The schema's name and version (the ``skema`` field of every export).

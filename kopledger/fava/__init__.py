@@ -33,12 +33,12 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, current_app, make_response, render_template, request
 from markupsafe import Markup
 
-from kopledger.books.ledger import Koperasi
 from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line
 from kopledger.fava import halaman
 from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
 from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import token_sesi, tolak
+from kopledger.koperasi import Koperasi
 from kopledger.present.render import render, templates_dir, translator
 
 #: The statements a ``laporan`` page can show (``jenis=``).
@@ -326,7 +326,7 @@ class KopLedger(FavaExtensionBase):
 
         path = Path(self.ledger.beancount_file_path)
         try:
-            result = append_built(path, lambda kop: form.bangun(kop, values), dry_run=not menulis)
+            result = append_built(path, lambda kop: form.bangun(kop, values), books=Koperasi, dry_run=not menulis)
         except KopledgerError as exc:
             context["kesalahan"] = pesan_per_isian(form, exc, self.lang())
             return self._halaman("formulir.html.j2", context, form.judul, 400)

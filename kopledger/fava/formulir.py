@@ -23,9 +23,9 @@ from typing import Any
 
 from beancount.core import data
 
-from kopledger.books.ledger import Koperasi
 from kopledger.core import inputs
 from kopledger.core.errors import InputError, KopledgerError, Pesan
+from kopledger.koperasi import Koperasi
 
 
 @dataclass(frozen=True)

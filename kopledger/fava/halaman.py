@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from kopledger.books.ledger import Koperasi
 from kopledger.core.errors import KopledgerError, Pesan
+from kopledger.koperasi import Koperasi
 
 T = TypeVar("T")
 ZERO = Decimal(0)

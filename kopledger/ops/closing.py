@@ -59,13 +59,13 @@ from kopledger.books.closed.chain import (  # noqa: F401  (re-exported: the clos
     verify_chain,
 )
 from kopledger.books.directives import split_in_force
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core.errors import InputError, KopledgerError, Pesan, in_language
 
 ZERO = Decimal(0)
 
 
-def closed_years(kop: Koperasi) -> dict[int, str]:
+def closed_years(kop: Books) -> dict[int, str]:
     """The years closed now (a lock in force), each with its fingerprint."""
     return locks_in_force(kop.entries)
 
@@ -109,7 +109,7 @@ def _new_meta(**values: Any) -> dict[str, Any]:
     return meta
 
 
-def income_expense_balances(kop: Koperasi, year: int) -> dict[str, Decimal]:
+def income_expense_balances(kop: Books, year: int) -> dict[str, Decimal]:
     """Each income and expense account's balance for ``year`` (closing entries included)."""
     totals = account_balances(
         kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
@@ -122,7 +122,7 @@ def income_expense_balances(kop: Koperasi, year: int) -> dict[str, Decimal]:
     }
 
 
-def shu_before_closing(kop: Koperasi, year: int) -> Decimal:
+def shu_before_closing(kop: Books, year: int) -> Decimal:
     """Income − expenses of ``year``, without its closing entries (SHU, Pasal 45)."""
     tag = closing_tag(year)
     totals = account_balances(
@@ -135,7 +135,7 @@ def shu_before_closing(kop: Koperasi, year: int) -> Decimal:
     )
 
 
-def plan_closing(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) -> ClosingPlan:
+def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> ClosingPlan:
     """The closing of ``year``: transaction, assertions and lock (pure; nothing is written).
 
     ``tanggal`` is the day of closing (default today). Balances already moved by an
@@ -187,7 +187,7 @@ def plan_closing(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) ->
     )
 
 
-def closing_entries(kop: Koperasi, year: int, *, tanggal: dt.date | None = None) -> list[data.Directive]:
+def closing_entries(kop: Books, year: int, *, tanggal: dt.date | None = None) -> list[data.Directive]:
     """The directives that close ``year``: closing transaction, assertions, then the lock."""
     return plan_closing(kop, year, tanggal=tanggal).entries
 
@@ -214,7 +214,7 @@ class Problem:
         return str(in_language(self.pesan, lang))
 
 
-def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = None) -> list[Problem]:
+def check_preconditions(kop: Books, year: int, *, today: dt.date | None = None) -> list[Problem]:
     """Every reason ``year`` cannot be closed now (empty: it can)."""
     today = today or dt.date.today()
     end = dt.date(year, 12, 31)
@@ -268,11 +268,11 @@ def check_preconditions(kop: Koperasi, year: int, *, today: dt.date | None = Non
     return problems
 
 
-def _is_open(kop: Koperasi, account: str, date: dt.date) -> bool:
+def _is_open(kop: Books, account: str, date: dt.date) -> bool:
     return kop.katalog.terbuka(account, date)
 
 
-def _other_currencies(kop: Koperasi, year: int) -> list[str]:
+def _other_currencies(kop: Books, year: int) -> list[str]:
     found: set[str] = set()
     roots = kop.roots.income_roots
     for entry in kop.entries:
@@ -284,7 +284,7 @@ def _other_currencies(kop: Koperasi, year: int) -> list[str]:
     return sorted(found)
 
 
-def _shu_policy_problems(kop: Koperasi, year: int) -> list[Problem]:
+def _shu_policy_problems(kop: Books, year: int) -> list[Problem]:
     split = split_in_force(kop.shu_splits, dt.date(year, 12, 31))
     if split is None:
         return [Problem("kebijakan-shu", Pesan(
@@ -351,7 +351,7 @@ class ClosingResult:
     judul: str = ""  # the koperasi's name
 
 
-def carried_balances(kop: Koperasi, year: int, plan: ClosingPlan | None = None) -> dict[str, Decimal]:
+def carried_balances(kop: Books, year: int, plan: ClosingPlan | None = None) -> dict[str, Decimal]:
     """Balance-sheet balances at the end of ``year`` after closing (next year's opening)."""
     entries: list[data.Directive] = list(kop.entries)
     if plan is not None and plan.transaksi is not None:
@@ -393,7 +393,7 @@ def close_year(
     target = Path(new_file) if new_file is not None else None
     made: dict[str, Any] = {}
 
-    def build(kop: Koperasi) -> list[data.Directive]:
+    def build(kop: Books) -> list[data.Directive]:
         problems = check_preconditions(kop, year, today=today)
         if target is not None and target.exists():
             problems.append(Problem("file-baru-ada", Pesan(
@@ -438,7 +438,7 @@ def close_year(
         if "plan" in made:
             raise
         # the books already have errors: nothing will be written; say every reason at once
-        problems = check_preconditions(Koperasi.load(ledger), year, today=today) or _load_problems(exc.errors)
+        problems = check_preconditions(Books.load(ledger), year, today=today) or _load_problems(exc.errors)
         raise ClosingRefused.pesan(
             "tahun buku {tahun} tidak bisa ditutup; tidak ada yang ditulis:",
             problems,
@@ -489,7 +489,7 @@ def _load_problems(errors: Sequence[Any]) -> list[Problem]:
 
 
 def _year_file(
-    kop: Koperasi, ledger: Path, target: Path, year: int, sha: str, sidik: str,
+    kop: Books, ledger: Path, target: Path, year: int, sha: str, sidik: str,
     balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date, written: str | None = None,
 ) -> str:
     from kopledger.books.closed.year_files import year_file_text
@@ -500,7 +500,7 @@ def _year_file(
     )
 
 
-def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data.Directive:
+def _allocation(kop: Books, year: int, date: dt.date, today: dt.date) -> data.Directive:
     """The SHU allocation entry of ``year`` dated ``date`` (after the year: the RAT)."""
     from kopledger.ops.shu import compute as shu
 
@@ -514,7 +514,7 @@ def _allocation(kop: Koperasi, year: int, date: dt.date, today: dt.date) -> data
 
 
 def _validate_new_year(
-    ledger: Path, target: Path, closed_bytes: bytes, kop: Koperasi, year: int, sidik: str,
+    ledger: Path, target: Path, closed_bytes: bytes, kop: Books, year: int, sidik: str,
     balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date,
 ) -> None:
     """Load the new year's file against a closed copy of the ledger; refuse on any error."""
@@ -581,7 +581,7 @@ def reopen_year(
     ledger = Path(path)
     made: list[data.Custom] = []
 
-    def build(kop: Koperasi) -> list[data.Directive]:
+    def build(kop: Books) -> list[data.Directive]:
         state = lock_state(kop.entries)
         if year not in state.aktif:
             code, text = "belum-ditutup", Pesan("tahun buku {tahun} belum ditutup", tahun=year)

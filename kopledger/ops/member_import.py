@@ -19,7 +19,7 @@ from typing import Any
 
 from beancount.core import data
 
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core.errors import InputError, Pesan
 from kopledger.core.inputs import clean_text, terminal_safe
 from kopledger.ops.members import (
@@ -191,7 +191,7 @@ def _safe(value: Any) -> Any:
 
 
 def validate_rows(
-    kop: Koperasi, rows: list[ImportRow], *, today: dt.date | None = None
+    kop: Books, rows: list[ImportRow], *, today: dt.date | None = None
 ) -> tuple[list[NewMember], list[Pesan]]:
     """The members of ``rows`` and every problem as ``"baris N: …"`` lines."""
     today = today or dt.date.today()
@@ -251,7 +251,7 @@ def validate_rows(
 
 
 def import_entries(
-    kop: Koperasi, path: str | Path, *, today: dt.date | None = None
+    kop: Books, path: str | Path, *, today: dt.date | None = None
 ) -> tuple[list[NewMember], list[data.Directive]]:
     """Members of the file and their join directives; :class:`InputError` listing every bad row."""
     rows = read_rows(path)

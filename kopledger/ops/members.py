@@ -1,6 +1,6 @@
 """Member operations as pure builders: joining and leaving the koperasi.
 
-Every builder takes a loaded :class:`~kopledger.books.ledger.Koperasi` plus explicit
+Every builder takes a loaded :class:`~kopledger.books.ledger.Books` plus explicit
 parameters and returns beancount directives; nothing here writes (writing goes through
 :func:`kopledger.ops.writer.append_directives`). Bad input raises
 :class:`~kopledger.core.errors.InputError` naming what is wrong and what to do.
@@ -20,7 +20,7 @@ from beancount.core import amount, data
 from beancount.parser.grammar import ValueType
 
 from kopledger.books.directives import Member, customs
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan
 from kopledger.core.roots import MemberKind, is_valid_member_id
@@ -33,7 +33,7 @@ TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 
 
 # --- shared checks -------------------------------------------------------------------
-def closed_years(kop: Koperasi) -> set[int]:
+def closed_years(kop: Books) -> set[int]:
     """Years closed now: a ``custom "tutup-buku" "YEAR"`` lock in force (not reopened)."""
     from kopledger.ops.closing import closed_years as locks_in_force
 
@@ -45,7 +45,7 @@ def closed_years(kop: Koperasi) -> set[int]:
     return years
 
 
-def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] | None = None) -> Pesan | None:
+def date_problem(kop: Books, date: dt.date, today: dt.date, closed: set[int] | None = None) -> Pesan | None:
     """Why ``date`` cannot be booked (in the future, or in a closed year), or None."""
     if date > today:
         return Pesan("tanggal {tanggal} ada di masa depan (hari ini {hari_ini}); pakai tanggal hari ini atau sebelumnya",
@@ -55,7 +55,7 @@ def date_problem(kop: Koperasi, date: dt.date, today: dt.date, closed: set[int] 
     return None
 
 
-def check_date(kop: Koperasi, date: dt.date, today: dt.date | None = None) -> dt.date:
+def check_date(kop: Books, date: dt.date, today: dt.date | None = None) -> dt.date:
     """``date`` if it can be booked; else :class:`InputError`."""
     problem = date_problem(kop, date, today or dt.date.today())
     if problem:
@@ -103,7 +103,7 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
     return number.quantize(Decimal(1))
 
 
-def active_member(kop: Koperasi, member_id: str, date: dt.date) -> Member:
+def active_member(kop: Books, member_id: str, date: dt.date) -> Member:
     """The member ``member_id``, active on ``date``; else :class:`InputError`."""
     member = kop.member(member_id)
     if member.tanggal_masuk > date:
@@ -188,7 +188,7 @@ def member_problems(member: NewMember) -> list[Pesan]:
     return problems
 
 
-def pokok_amount(kop: Koperasi, date: dt.date) -> Decimal:
+def pokok_amount(kop: Books, date: dt.date) -> Decimal:
     """The simpanan pokok in force on ``date``; :class:`InputError` if no policy sets it."""
     number = kop.policies.amount("simpanan-pokok", date)
     if number is None or number <= 0:
@@ -201,14 +201,14 @@ def pokok_amount(kop: Koperasi, date: dt.date) -> Decimal:
 
 
 def join_entries(
-    kop: Koperasi, member: NewMember, *, today: dt.date | None = None, kas: str | None = None
+    kop: Books, member: NewMember, *, today: dt.date | None = None, kas: str | None = None
 ) -> list[data.Directive]:
     """A member joins: the ``anggota`` directive and the simpanan pokok payment (policy amount)."""
     return join_many(kop, [member], today=today, kas=kas)
 
 
 def join_many(
-    kop: Koperasi, members: Sequence[NewMember], *, today: dt.date | None = None, kas: str | None = None
+    kop: Books, members: Sequence[NewMember], *, today: dt.date | None = None, kas: str | None = None
 ) -> list[data.Directive]:
     """Several members join; every member is checked first and all problems are reported at once."""
     today = today or dt.date.today()
@@ -234,7 +234,7 @@ def join_many(
 
 
 def join_date_problems(
-    kop: Koperasi, member: NewMember, today: dt.date, closed: set[int], seen: set[str]
+    kop: Books, member: NewMember, today: dt.date, closed: set[int], seen: set[str]
 ) -> list[Pesan]:
     """Problems of a new member against the books: duplicate id, bad date, no pokok policy."""
     problems: list[Pesan] = []
@@ -262,7 +262,7 @@ def join_date_problems(
     return problems
 
 
-def _join(kop: Koperasi, member: NewMember, kas: str) -> list[data.Directive]:
+def _join(kop: Books, member: NewMember, kas: str) -> list[data.Directive]:
     meta = data.new_metadata(SOURCE, 0)
     for key, value in (
         ("nik", member.nik),
@@ -307,7 +307,7 @@ class ExitPlan:
 
 
 def exit_plan(
-    kop: Koperasi,
+    kop: Books,
     member_id: str,
     date: dt.date,
     *,
@@ -342,7 +342,7 @@ def exit_plan(
     )
 
 
-def _touches_member(kop: Koperasi, entry: data.Transaction, member_id: str) -> bool:
+def _touches_member(kop: Books, entry: data.Transaction, member_id: str) -> bool:
     for p in entry.postings:
         split = kop.roots.split_member_account(p.account)
         if split is not None and split[1] == member_id:
@@ -351,7 +351,7 @@ def _touches_member(kop: Koperasi, entry: data.Transaction, member_id: str) -> b
 
 
 def exit_entries(
-    kop: Koperasi,
+    kop: Books,
     member_id: str,
     date: dt.date,
     *,
@@ -417,7 +417,7 @@ def exit_entries(
 
 
 def leaver_payout_entries(
-    kop: Koperasi, member_id: str, date: dt.date, *, today: dt.date | None = None, kas: str | None = None
+    kop: Books, member_id: str, date: dt.date, *, today: dt.date | None = None, kas: str | None = None
 ) -> list[data.Directive]:
     """Pay out (later) what is still owed to a member who left: the leaver payable, in cash."""
     check_date(kop, date, today)
@@ -462,7 +462,7 @@ class MemberRow:
     pinjaman: Decimal
 
 
-def member_list(kop: Koperasi, date: dt.date, *, include_exited: bool = True) -> tuple[MemberRow, ...]:
+def member_list(kop: Books, date: dt.date, *, include_exited: bool = True) -> tuple[MemberRow, ...]:
     """The register on ``date`` with each member's balances, by id."""
     balances = kop.member_balances(date)
     rows = []

@@ -36,7 +36,7 @@ from beancount.core import data
 
 from kopledger.books.balances import weight
 from kopledger.books.directives import Member, Policies
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind
@@ -121,7 +121,7 @@ def month_name(bulan: str, lang: str = "id") -> str:
 
 
 # --- the wajib obligation --------------------------------------------------------------
-def wajib_due(kop: Koperasi, bulan: str) -> Decimal:
+def wajib_due(kop: Books, bulan: str) -> Decimal:
     """The simpanan wajib due for ``bulan`` (see the module doc for the rule)."""
     return _wajib_due(kop.policies, bulan)
 
@@ -163,7 +163,7 @@ class WajibMonth:
 
 
 def _wajib_payments(
-    kop: Koperasi, date: dt.date | None
+    kop: Books, date: dt.date | None
 ) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
     """Per member: payments by month (from ``bulan`` meta) and the unassigned credits."""
     by_month: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -194,7 +194,7 @@ def _wajib_payments(
 
 
 def wajib_status(
-    kop: Koperasi,
+    kop: Books,
     member: Member,
     through: str,
     *,
@@ -228,7 +228,7 @@ class WajibArrears:
     jumlah: Decimal
 
 
-def wajib_arrears(kop: Koperasi, date: dt.date) -> tuple[WajibArrears, ...]:
+def wajib_arrears(kop: Books, date: dt.date) -> tuple[WajibArrears, ...]:
     """Members in arrears on simpanan wajib on ``date``: every owed month through the month
     of ``date`` not fully paid by payments dated on or before ``date``; by member id."""
     by_month, pool = _wajib_payments(kop, date)
@@ -286,7 +286,7 @@ class WajibRun:
 
 
 def wajib_entries(
-    kop: Koperasi,
+    kop: Books,
     bulan: str,
     *,
     tanggal: dt.date | None = None,
@@ -380,7 +380,7 @@ def _kind(jenis: str | MemberKind) -> MemberKind:
 
 
 def deposit_entries(
-    kop: Koperasi,
+    kop: Books,
     member_id: str,
     jumlah: Decimal | int | str,
     tanggal: dt.date,
@@ -410,7 +410,7 @@ def deposit_entries(
 
 
 def withdrawal_entries(
-    kop: Koperasi,
+    kop: Books,
     member_id: str,
     jumlah: Decimal | int | str,
     tanggal: dt.date,
@@ -460,7 +460,7 @@ def withdrawal_entries(
 
 
 def shu_to_sukarela_entries(
-    kop: Koperasi,
+    kop: Books,
     member_id: str,
     tanggal: dt.date,
     *,
@@ -510,7 +510,7 @@ class SavingsSummary:
     anggota_aktif: int
 
 
-def savings_summary(kop: Koperasi, date: dt.date) -> SavingsSummary:
+def savings_summary(kop: Books, date: dt.date) -> SavingsSummary:
     """Savings of all members on ``date`` (inclusive) by kind, from the member accounts."""
     balances = kop.member_balances(date).values()
     pokok = sum((b.pokok for b in balances), ZERO)
@@ -565,7 +565,7 @@ STATEMENT_KINDS = (*SAVINGS_KINDS, MemberKind.KELUAR)
 
 
 def member_statement(
-    kop: Koperasi, member_id: str, sampai: dt.date, *, dari: dt.date | None = None
+    kop: Books, member_id: str, sampai: dt.date, *, dari: dt.date | None = None
 ) -> MemberStatement:
     """Every movement and running balance per savings kind of ``member_id`` from ``dari``
     (default: the beginning) through ``sampai``. A kind with no balance and no movement is
@@ -574,7 +574,7 @@ def member_statement(
 
 
 def member_statements(
-    kop: Koperasi,
+    kop: Books,
     sampai: dt.date,
     *,
     dari: dt.date | None = None,

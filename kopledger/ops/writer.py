@@ -43,17 +43,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
+from kopledger.books.ledger import Books
 from kopledger.books.load import cache
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
 
-if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+B = TypeVar("B", bound=Books)
 
 _TMP_SUFFIX = ".kop-tmp"
 
@@ -174,14 +174,16 @@ def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = Fa
 
 def append_built(
     ledger: str | os.PathLike[str],
-    build: Callable[[Koperasi], Sequence[data.Directive]],
+    build: Callable[[B], Sequence[data.Directive]],
     *,
     dry_run: bool = False,
     bukti: str | None = None,
+    books: type[B] = Books,  # type: ignore[assignment]
 ) -> AppendResult:
     """Build directives from the books *as they are under the lock*, then append them safely.
 
-    ``build`` receives the freshly loaded :class:`~kopledger.books.ledger.Koperasi` while the lock
+    ``build`` receives the freshly loaded books (of type ``books``: the shells pass
+    :class:`kopledger.Koperasi`) while the lock
     is held, so a decision it makes (is this month already paid? is the balance enough?)
     cannot be invalidated by another ``kop`` process writing in between: two concurrent
     ``kop simpanan wajib --bulan M`` post each member's month once, and two withdrawals
@@ -196,12 +198,10 @@ def append_built(
         check_bukti(bukti)
 
     def text_of(loaded: tuple[list[data.Directive], list[Any], dict[str, Any]]) -> str:
-        from kopledger.books.ledger import Koperasi
-
         entries, errors, options = loaded
         if bukti is not None:
             _refuse_known_bukti(entries, bukti)
-        built = list(build(Koperasi.from_entries(entries, errors, options, path=Path(ledger))))
+        built = list(build(books.from_entries(entries, errors, options, path=Path(ledger))))
         if bukti is not None:
             built = stamp_bukti(built, bukti)
         return format_directives(built)

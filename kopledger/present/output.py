@@ -32,7 +32,7 @@ from kopledger.core.errors import InputError
 from kopledger.ops.writer import WriteFault, fault_message
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.reports.statements import FinancialStatements
 
 #: Excel number format for rupiah: ``Rp1.234.567``, negatives in parentheses, zero as "-".
@@ -324,7 +324,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 TTD_ROLES = ("ketua", "sekretaris", "bendahara")
 
 
-def laporan_context(kop: Koperasi, fs: FinancialStatements, jenis: Sequence[str]) -> dict[str, Any]:
+def laporan_context(kop: Books, fs: FinancialStatements, jenis: Sequence[str]) -> dict[str, Any]:
     """The template context of the statements: ``laporan``, ``kop_info``, ``pengurus``…"""
     from kopledger.books.closed.year_files import closed_sidik
     from kopledger.books.directives import KoperasiInfo
@@ -346,7 +346,7 @@ def laporan_context(kop: Koperasi, fs: FinancialStatements, jenis: Sequence[str]
     }
 
 
-def _tempat(kop: Koperasi, alamat: str) -> str:
+def _tempat(kop: Books, alamat: str) -> str:
     """Where the statements are signed: ``tempat`` metadata of the ``koperasi`` directive,
     else the town of the address (``Kota Sukabumi`` → ``Sukabumi``), else its last part."""
     for entry in reversed(kop.entries):
@@ -365,7 +365,7 @@ def _tempat(kop: Koperasi, alamat: str) -> str:
 
 
 def render_laporan(
-    kop: Koperasi,
+    kop: Books,
     fs: FinancialStatements,
     fmt: str,
     *,

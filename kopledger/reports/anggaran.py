@@ -28,7 +28,7 @@ from kopledger.books.directives import customs
 from kopledger.core.errors import KopError, Pesan, error_line
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 ZERO = Decimal(0)
 
@@ -152,7 +152,7 @@ def parse_budgets(
     return result, errors
 
 
-def _group(kop: Koperasi, account: str) -> str:
+def _group(kop: Books, account: str) -> str:
     if kop.roots.is_under(account, kop.roots.pendapatan):
         return "pendapatan"
     if kop.roots.is_under(account, kop.roots.beban):
@@ -171,7 +171,7 @@ def _top_level(accounts: list[str]) -> list[str]:
     return [a for a in accounts if not any(b != a and _is_under(a, b) for b in accounts)]
 
 
-def realisasi_anggaran(kop: Koperasi, year: int) -> Budget:
+def realisasi_anggaran(kop: Books, year: int) -> Budget:
     """The year's budget against the books."""
     budgets, errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})
@@ -198,7 +198,7 @@ def realisasi_anggaran(kop: Koperasi, year: int) -> Budget:
     return Budget(year, tuple(rows), tuple(totals), tuple(error_line(e) for e in errors))
 
 
-def rapb(kop: Koperasi, year: int) -> Plan:
+def rapb(kop: Books, year: int) -> Plan:
     """The budget plan (RAPB) of tahun buku ``year`` (usually the year after the RAT's)."""
     budgets, _errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})

@@ -3,7 +3,7 @@
 :func:`build_notes` is called by :func:`kopledger.reports.statements.build_statements` with what
 its one pass over the postings added up; every figure here is a statement figure or comes
 from the same balances, the account catalogue, or the loan portfolio on the
-:class:`~kopledger.books.ledger.Koperasi`. Warnings are codes with values (:class:`Peringatan`);
+:class:`~kopledger.books.ledger.Books`. Warnings are codes with values (:class:`Peringatan`);
 templates turn them into sentences.
 """
 
@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE
 from kopledger.core.errors import format_error_line
 from kopledger.core.roots import MemberKind
+from kopledger.ops.loans.book import read_book
+from kopledger.ops.loans.quality import portfolio
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.ops.loans.entries import Portfolio
     from kopledger.reports.policy_notes import ExtraNotes
     from kopledger.reports.statements import Scan, Statement, StatementLine
@@ -99,7 +101,7 @@ class Notes:
 
 
 def build_notes(
-    kop: Koperasi, year: int, neraca: Statement, phu: Statement,
+    kop: Books, year: int, neraca: Statement, phu: Statement,
     end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
     pl: tuple[dict[str, Decimal], dict[str, Decimal]], scan: Scan, residual: tuple[Decimal, Decimal],
 ) -> Notes:
@@ -172,13 +174,13 @@ def build_notes(
     peringatan: list[Peringatan] = []
     pinjaman: Portfolio | None = None
     pinjaman_pembanding: Portfolio | None = None
-    book = kop.loan_book()
+    book = read_book(kop)
     if book.errors:
         peringatan.append(Peringatan("pinjaman-tidak-terbaca", {
             "jumlah": len(book.errors), "lokasi": format_error_line(book.errors[0]).split(": ", 1)[0]}))
     elif book.pinjaman:
-        current = kop.portfolio(end)
-        prior = kop.portfolio(end_prior)
+        current = portfolio(kop, end)
+        prior = portfolio(kop, end_prior)
         pinjaman = current if current.pinjaman or prior.pinjaman else None
         pinjaman_pembanding = prior if prior.pinjaman else None
     # SHU not yet allocated, per year.

@@ -24,9 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core.roots import MemberKind
 from kopledger.reports.membership import growth_percent, member_count
+from kopledger.reports.statements import statements_of
 
 ZERO = Decimal(0)
 TWO_PLACES = Decimal("0.01")
@@ -88,11 +89,11 @@ def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return _quantize(numerator / denominator * 100)
 
 
-def year_figures(kop: Koperasi, year: int) -> YearFigures:
+def year_figures(kop: Books, year: int) -> YearFigures:
     """The figures of ``year``, read from its financial statements (``kop.statements``):
     the neraca's totals, the PHU's, the equity statement's closing balance by component and
     the notes' member savings — the same numbers the statements show."""
-    fs = kop.statements(year)
+    fs = statements_of(kop, year)
     neraca, phu = fs.neraca, fs.phu
     components = fs.ekuitas.saldo_akhir_per_kolom()
     savings = {line.akun: line.jumlah for line in fs.calk.simpanan if line.akun}

@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from kopledger.books.directives import customs
 from kopledger.core.errors import KopError, Pesan, error_line
+from kopledger.reports.statements import statements_of
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.ops.loans.quality import Portfolio
     from kopledger.reports.indicators import YearFigures
     from kopledger.reports.statements import FinancialStatements
@@ -305,7 +306,7 @@ def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Ban
     return rate(kode, _pct(current - prior, abs(prior)), band, pembilang=current - prior, penyebut=abs(prior))
 
 
-def book_indicators(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
                     bands: dict[str, Band] | None = None, figures: dict[int, YearFigures] | None = None,
                     ) -> dict[str, HealthIndicator]:
     """The indicators computed from the books, by code. ``laporan`` (the year's
@@ -330,7 +331,7 @@ def book_indicators(kop: Koperasi, year: int, *, laporan: FinancialStatements | 
         result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib, bands["ppap-ppapwd"])
 
     if laporan is None:
-        laporan = kop.statements(year)  # the composition root's statements: computed once
+        laporan = statements_of(kop, year)  # the composition root's statements: computed once
     totals = laporan.phu.totals
     beban = totals["beban_sebelum_pajak"][0]
     pendapatan = totals["total_pendapatan"][0]
@@ -368,7 +369,7 @@ def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicat
     )
 
 
-def assess(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+def assess(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
            figures: dict[int, YearFigures] | None = None) -> HealthAssessment:
     """The health assessment of tahun buku ``year``. ``laporan``, ``portfolio`` and ``figures``
     (YearFigures by year) are taken when the caller already has them."""
@@ -407,7 +408,7 @@ def assess(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = No
     )
 
 
-def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Koperasi | None = None, lang: str = "id",
+def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Books | None = None, lang: str = "id",
                       template_dir: Any = None) -> str | bytes:
     """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
     from kopledger.books.directives import KoperasiInfo

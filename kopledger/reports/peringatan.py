@@ -23,14 +23,14 @@ from beancount.core import data
 from kopledger.reports.catatan import Peringatan
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.ops.loans.quality import Portfolio
     from kopledger.reports.indicators import YearFigures
 
 ZERO = Decimal(0)
 
 
-def peringatan(kop: Koperasi, tahun: int, *, texts: dict[str, str] | None = None,
+def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
                portfolio: Portfolio | None = None, today: dt.date | None = None,
                figures: dict[int, YearFigures] | None = None) -> tuple[Peringatan, ...]:
     """The warnings for the RAT of tahun buku ``tahun`` (codes with values, most serious first).

@@ -27,9 +27,10 @@ from beancount.core import data
 from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.directives import customs
 from kopledger.core.errors import KopledgerError
+from kopledger.ops.shu.compute import shu_of
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 ZERO = Decimal(0)
 
@@ -83,7 +84,7 @@ class ExtraNotes:
     pinjaman_tidak_lancar: Decimal
 
 
-def _officer_members(kop: Koperasi) -> dict[tuple[str, str], str]:
+def _officer_members(kop: Books) -> dict[tuple[str, str], str]:
     """(role, name) → member id from ``anggota`` metadata on ``pengurus`` directives."""
     result: dict[tuple[str, str], str] = {}
     for entry in customs(kop.entries, "pengurus"):
@@ -94,7 +95,7 @@ def _officer_members(kop: Koperasi) -> dict[tuple[str, str], str]:
     return result
 
 
-def related_parties(kop: Koperasi, date: dt.date) -> tuple[RelatedParty, ...]:
+def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
     """Officers in office on ``date`` (latest directive per role) with their balances."""
     by_role: dict[str, Any] = {}
     for officer in sorted(kop.officers, key=lambda o: o.date):
@@ -111,7 +112,7 @@ def related_parties(kop: Koperasi, date: dt.date) -> tuple[RelatedParty, ...]:
     return tuple(rows)
 
 
-def calk_tambahan(kop: Koperasi, year: int) -> ExtraNotes:
+def calk_tambahan(kop: Books, year: int) -> ExtraNotes:
     """The added notes of tahun buku ``year``."""
     from kopledger.ops.loans import entries as loans
 
@@ -121,7 +122,7 @@ def calk_tambahan(kop: Koperasi, year: int) -> ExtraNotes:
     usulan: tuple[tuple[str, Decimal], ...] = ()
     shu_value: Decimal | None = None
     try:
-        result = kop.shu(year, sementara=True)  # the composition root's SHU: computed once
+        result = shu_of(kop, year, sementara=True, today=dt.date.today())  # the composition root's SHU: computed once
         shu_value = result.shu
         usulan = tuple((c.komponen, c.jumlah) for c in result.alokasi)
     except KopledgerError:  # no split in force, a loss year…: the note says what is known

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 
-def provisional_date(kop: Koperasi, year: int, today: dt.date | None = None) -> dt.date | None:
+def provisional_date(kop: Books, year: int, today: dt.date | None = None) -> dt.date | None:
     """For a tahun buku not yet ended on ``today``: the date its figures run to (the last
     transaction of the year, or today when there is none); None for an ended year."""
     today = today or dt.date.today()
@@ -25,7 +25,7 @@ def provisional_date(kop: Koperasi, year: int, today: dt.date | None = None) -> 
     return last or today
 
 
-def render_unit(kop: Koperasi, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
+def render_unit(kop: Books, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
                 template_dir: str | Path | None = None) -> str | bytes:
     """One unit's PHU and balance sheet as ``txt``, ``json``, ``html`` or ``pdf``."""
     from kopledger.books.directives import KoperasiInfo

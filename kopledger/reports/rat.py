@@ -7,7 +7,7 @@ templates under ``templates/rat/`` to HTML (self-contained, charts drawn as inli
 render time) or PDF; :func:`rat_json` gives its figures as the JSON contract
 (kopledger/schemas/rat.schema.json).
 
-Every figure comes from what the :class:`~kopledger.books.ledger.Koperasi` computes once: the
+Every figure comes from what the :class:`~kopledger.books.ledger.Books` computes once: the
 statements (``kop.statements``), the SHU (``kop.shu``), the loan portfolio
 (``kop.portfolio``). An SHU that cannot be computed (no split in force, a loss year
 without members…) is left out with the reason (``RatPack.belum_tersedia``).
@@ -23,19 +23,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kopledger.books.directives import KoperasiInfo, Officer, customs
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopledgerError
 from kopledger.ops.loans.entries import Portfolio
+from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
-from kopledger.ops.shu.compute import ShuResult, existing_allocation
+from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
 from kopledger.present.grafik import Grafik
 from kopledger.present.render import translate
 from kopledger.reports.catatan import Peringatan
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.membership import MembershipStats, membership_stats
 from kopledger.reports.rat_parts import with_sections
-from kopledger.reports.statements import FinancialStatements
+from kopledger.reports.statements import FinancialStatements, statements_of
 
 if TYPE_CHECKING:
     from kopledger.reports.anggaran import Budget, Plan
@@ -122,7 +123,7 @@ class RatPack:
         return {c.id: c for c in self.grafik}
 
 
-def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
+def rat_texts(kop: Books, year: int) -> dict[str, str]:
     """Texts of the pack from ``custom "rat-teks" "KEY" "TEXT"`` directives.
 
     A text belongs to tahun buku ``year`` when its metadata ``tahun`` says so, or, without
@@ -145,7 +146,7 @@ def rat_texts(kop: Koperasi, year: int) -> dict[str, str]:
     return texts
 
 
-def rat_date(kop: Koperasi, year: int, texts: dict[str, str]) -> dt.date | None:
+def rat_date(kop: Books, year: int, texts: dict[str, str]) -> dt.date | None:
     """The RAT date: ``rat-teks "tanggal"``, else the date of the year's SHU allocation entry."""
     if texts.get("tanggal"):
         try:
@@ -178,16 +179,16 @@ def _savings_totals(figures: YearFigures) -> SavingsTotals:
     )
 
 
-def income_mix(kop: Koperasi, year: int) -> tuple[tuple[str, Decimal], ...]:
+def income_mix(kop: Books, year: int) -> tuple[tuple[str, Decimal], ...]:
     """The year's income by statement line (label, amount), largest first: the PHU's lines."""
-    phu = kop.statements(year).phu
+    phu = statements_of(kop, year).phu
     income_lines = [line for line in phu.lines if line.jenis == "baris" and kop.katalog[line.akun].jenis == "pendapatan"]
     rows = [(line.label, line.jumlah) for line in income_lines if line.jumlah != 0]
     return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))
 
 
 def build_charts(
-    kop: Koperasi,
+    kop: Books,
     year: int,
     stats: MembershipStats,
     history: list[YearFigures],
@@ -231,7 +232,7 @@ def build_charts(
 
 
 def build_rat(
-    kop: Koperasi,
+    kop: Books,
     year: int,
     *,
     lang: str = "id",
@@ -269,14 +270,14 @@ def build_rat(
     indicators = key_indicators(figures, prior)
 
     step("Laporan keuangan")
-    laporan = kop.statements(year)
+    laporan = statements_of(kop, year)
 
     step("Sisa hasil usaha")
     shu = None
     shu_dibukukan = None
     try:
         # A year not yet ended gets a provisional SHU, marked as such in the document.
-        shu = kop.shu(year, sementara=dt.date(year, 12, 31) >= dt.date.today())
+        shu = shu_of(kop, year, sementara=dt.date(year, 12, 31) >= dt.date.today(), today=dt.date.today())
     except KopledgerError as exc:
         missing["shu"] = exc.in_lang(lang)
     else:
@@ -286,7 +287,7 @@ def build_rat(
     simpanan = _savings_totals(figures)
     simpanan_prior = _savings_totals(prior) if prior is not None else None
     arrears = tuple(wajib_arrears(kop, dt.date(year, 12, 31)))
-    portfolio = kop.portfolio(dt.date(year, 12, 31))
+    loan_portfolio = portfolio(kop, dt.date(year, 12, 31))
 
     step("Grafik")
     grafik = build_charts(kop, year, stats, history, lang)
@@ -294,7 +295,7 @@ def build_rat(
     step("Penilaian kesehatan, anggaran, unit usaha")
     from kopledger.reports.rat_parts import rat_tambahan
 
-    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=portfolio,
+    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=loan_portfolio,
                                               figures={f.tahun: f for f in history})
     missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
 
@@ -322,7 +323,7 @@ def build_rat(
         shu=shu,
         shu_dibukukan=shu_dibukukan,
         tunggakan_wajib=arrears,
-        pinjaman=portfolio,
+        pinjaman=loan_portfolio,
         grafik=grafik,
         teks=texts,
         belum_tersedia=missing,
@@ -365,7 +366,7 @@ def render_rat(
     return html_to_pdf(html)
 
 
-def rat_date_of_allocation(kop: Koperasi, year: int) -> dt.date | None:
+def rat_date_of_allocation(kop: Books, year: int) -> dt.date | None:
     """The date of the year's SHU allocation entry (``#shu-alokasi ^shu-YEAR``), if booked."""
     booked = existing_allocation(kop, year)
     return booked.date if booked is not None else None

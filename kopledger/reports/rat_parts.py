@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kopledger.core.errors import KopledgerError, Pesan
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.ops.loans.quality import Portfolio
     from kopledger.reports.indicators import YearFigures
     from kopledger.reports.statements import FinancialStatements
@@ -37,7 +37,7 @@ def with_sections(sections: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str
     return tuple(result)
 
 
-def rat_tambahan(kop: Koperasi, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+def rat_tambahan(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
                  figures: dict[int, YearFigures] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
     """(RatPack fields, parts left out with why: a :class:`~kopledger.core.errors.Pesan`, worded in the
     pack's language by the caller). ``figures``: the pack's YearFigures by year."""

@@ -25,7 +25,7 @@ from kopledger.books.directives import customs
 from kopledger.core.errors import KopError
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
     from kopledger.reports.indicators import YearFigures
 
 #: Metadata keys of ``ringkasan-tahun`` and the field each fills.
@@ -77,7 +77,7 @@ def parse_summaries(entries: list[Any], currency: str = "IDR") -> tuple[dict[int
     return result, errors
 
 
-def history(kop: Koperasi, year: int, years: int = 5, *, figures: dict[int, YearFigures] | None = None) -> tuple[YearSummary, ...]:
+def history(kop: Books, year: int, years: int = 5, *, figures: dict[int, YearFigures] | None = None) -> tuple[YearSummary, ...]:
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
     where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
     ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
@@ -96,7 +96,7 @@ def history(kop: Koperasi, year: int, years: int = 5, *, figures: dict[int, Year
     return tuple(rows)
 
 
-def year_summary(kop: Koperasi, year: int, *, figures: dict[int, YearFigures] | None = None) -> YearSummary | None:
+def year_summary(kop: Books, year: int, *, figures: dict[int, YearFigures] | None = None) -> YearSummary | None:
     """One year's key figures (books first, then ``ringkasan-tahun``), or None."""
     rows = history(kop, year, 1, figures=figures)
     return rows[0] if rows else None

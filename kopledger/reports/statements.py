@@ -47,7 +47,7 @@ from kopledger.core.roots import Roots
 from kopledger.reports.catatan import AccountDetail, Notes, Peringatan, PolicyNote, ShuBelumDibagi
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 __all__ = [
     "CASH_FLOW_CATEGORIES", "CASH_FLOW_SECTIONS", "EQUITY_COMPONENTS", "EQUITY_MOVEMENTS", "JENIS",
@@ -640,13 +640,18 @@ def _arus_kas(
     return Statement("arus_kas", "Laporan Arus Kas", tuple(lines), totals)
 
 
-def build_statements(kop: Koperasi, year: int) -> FinancialStatements:
+def statements_of(kop: Books, year: int) -> FinancialStatements:
+    """The five statements of tahun buku ``year`` (:func:`build_statements`), computed once per books."""
+    return kop.computed(("statements", year), lambda: build_statements(kop, year))
+
+
+def build_statements(kop: Books, year: int) -> FinancialStatements:
     """The five statements of tahun buku ``year`` with ``year - 1`` beside it.
 
     One pass over the postings up to 31 December of ``year``. Raises
     :class:`~kopledger.core.errors.InputError` when there is nothing to report and
     :class:`~kopledger.core.errors.LedgerHasErrors` when the neraca does not balance.
-    Prefer ``kop.statements(year)``, which computes them once per loaded books.
+    Prefer :func:`statements_of`, which computes them once per loaded books.
     """
     from kopledger.reports.catatan import build_notes
 

@@ -22,7 +22,7 @@ from beancount.core import data
 from kopledger.books.balances import account_balances, is_closing_of
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 ZERO = Decimal(0)
 
@@ -30,7 +30,7 @@ ZERO = Decimal(0)
 BERSAMA = ""
 
 
-def account_units(kop: Koperasi) -> dict[str, str]:
+def account_units(kop: Books) -> dict[str, str]:
     """Unit of every account that has one (own ``open`` metadata, else the nearest opened parent's)."""
     declared: dict[str, str] = {}
     accounts: set[str] = set()
@@ -63,7 +63,7 @@ def unit_of(units: dict[str, str], account: str) -> str:
     return BERSAMA
 
 
-def units(kop: Koperasi) -> tuple[str, ...]:
+def units(kop: Books) -> tuple[str, ...]:
     """The units named in the books, sorted."""
     return tuple(sorted(set(account_units(kop).values())))
 
@@ -144,12 +144,12 @@ class UnitReport:
         return self.total_aset - self.total_liabilitas - self.total_ekuitas
 
 
-def _flows(kop: Koperasi, year: int) -> dict[str, Decimal]:
+def _flows(kop: Books, year: int) -> dict[str, Decimal]:
     return account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),
                             end=dt.date(year, 12, 31), exclude=is_closing_of(year))
 
 
-def phu_per_unit(kop: Koperasi, year: int) -> UnitSummary:
+def phu_per_unit(kop: Books, year: int) -> UnitSummary:
     """The year's income and expenses by unit, the shared row last; rows add up to ``total``."""
     roots = kop.roots
     mapping = account_units(kop)
@@ -169,7 +169,7 @@ def phu_per_unit(kop: Koperasi, year: int) -> UnitSummary:
     return UnitSummary(year, tuple(rows), total)
 
 
-def unit_report(kop: Koperasi, unit: str, year: int) -> UnitReport:
+def unit_report(kop: Books, unit: str, year: int) -> UnitReport:
     """One unit's PHU (the year's flows) and its balance sheet accounts at 31 December."""
     from kopledger.core.errors import InputError
 

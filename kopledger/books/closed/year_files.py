@@ -69,14 +69,14 @@ from kopledger.books.closed.chain import (
 from kopledger.core.errors import Pesan
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 ZERO = Decimal(0)
 TAG_PREFIX = "saldo-awal"
 
 
 # --- the witness -------------------------------------------------------------------
-def verify_witness(kop: Koperasi, year: int, sidik: str) -> Verification:
+def verify_witness(kop: Books, year: int, sidik: str) -> Verification:
     """The books of ``kop`` against the ``sidik`` printed for ``year`` (``kop verifikasi``).
 
     In a year file, an archived year is checked in its own (archived) file.
@@ -87,9 +87,9 @@ def verify_witness(kop: Koperasi, year: int, sidik: str) -> Verification:
         if archived is not None:
             path = archive_path(archived)
             if path.is_file():
-                from kopledger.books.ledger import Koperasi
+                from kopledger.books.ledger import Books
 
-                return verify_witness(Koperasi.load(path), year, sidik)
+                return verify_witness(Books.load(path), year, sidik)
     return verify_year(kop.entries, kop.options, year, sidik)
 
 
@@ -102,7 +102,7 @@ def _archive_for(state: Any, year: int) -> data.Custom | None:
     return None
 
 
-def closed_sidik(kop: Koperasi, *, until: int | None = None) -> dict[int, str]:
+def closed_sidik(kop: Books, *, until: int | None = None) -> dict[int, str]:
     """The sidik of every closed year these books know, up to ``until`` (printed as the witness)."""
     return {
         year: sidik for year, sidik in lock_state(kop.entries).closed().items()
@@ -258,7 +258,7 @@ def _plain(number: Decimal) -> str:
 
 
 def carried_wajib(
-    kop: Koperasi, member_id: str, meta: dict[str, Any],
+    kop: Books, member_id: str, meta: dict[str, Any],
     by_month: dict[str, dict[str, Decimal]], pool: dict[str, Decimal],
 ) -> None:
     """Turn a carried simpanan wajib state back into payments by month (``kopledger.ops.savings``).
@@ -290,7 +290,7 @@ def _forget(key: int, _ref: Any) -> None:
     _ARCHIVES.pop(key, None)
 
 
-def archived_books(kop: Koperasi, year: int) -> Any | None:
+def archived_books(kop: Books, year: int) -> Any | None:
     """The closed file of ``year`` when ``kop`` is a year file that archives it (else None).
 
     ``kopledger.reports.statements`` reads the prior year's comparatives from it; loaded once per
@@ -306,15 +306,15 @@ def archived_books(kop: Koperasi, year: int) -> Any | None:
     path = archive_path(arsip)
     if not path.is_file():
         return None
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
-    books = Koperasi.load(path)
+    books = Books.load(path)
     with contextlib.suppress(TypeError):  # not weakly referenceable: no cache
         _ARCHIVES[key] = (weakref.ref(kop, functools.partial(_forget, key)), year, books)
     return books
 
 
-def year_books(kop: Koperasi) -> dict[int, Any]:
+def year_books(kop: Books) -> dict[int, Any]:
     """For each year with transactions, the books that hold it: ``kop`` for its own years and,
     in a year file, the archived files (loaded) for the years before — for reports with a
     multi-year history (the RAT pack). A year file's opening (dated in the archived year) is
@@ -363,7 +363,7 @@ def _clean(entry: data.Directive) -> data.Directive:
     return entry._replace(meta=_meta(**meta))
 
 
-def _register(kop: Koperasi, year: int, balances: dict[str, Decimal]) -> set[str]:
+def _register(kop: Books, year: int, balances: dict[str, Decimal]) -> set[str]:
     """Members carried: active at the year end, or with any balance left on a member account."""
     end = dt.date(year, 12, 31)
     keep = {m.id for m in kop.members.values() if m.is_active(end)}
@@ -374,7 +374,7 @@ def _register(kop: Koperasi, year: int, balances: dict[str, Decimal]) -> set[str
     return keep
 
 
-def carried_entries(kop: Koperasi, year: int, balances: dict[str, Decimal]) -> list[data.Directive]:
+def carried_entries(kop: Books, year: int, balances: dict[str, Decimal]) -> list[data.Directive]:
     """What a year file carries dated up to ``year``'s end (see the module docstring)."""
     from kopledger.books.directives import DIRECTIVES
 
@@ -402,7 +402,7 @@ def carried_entries(kop: Koperasi, year: int, balances: dict[str, Decimal]) -> l
     return carried
 
 
-def opening_transaction(kop: Koperasi, year: int, balances: dict[str, Decimal]) -> data.Transaction:
+def opening_transaction(kop: Books, year: int, balances: dict[str, Decimal]) -> data.Transaction:
     """``#saldo-awal-Y+1`` dated Y-12-31: every balance-sheet balance after closing, with the
     state of outstanding loans and of simpanan wajib on their postings."""
     from kopledger.core.roots import MemberKind
@@ -468,10 +468,12 @@ def opening_transaction(kop: Koperasi, year: int, balances: dict[str, Decimal]) 
 META_SHU_TAHUN = "shu-tahun"
 
 
-def shu_unallocated(kop: Koperasi, year: int) -> dict[int, Decimal]:
+def shu_unallocated(kop: Books, year: int) -> dict[int, Decimal]:
     """Each year's SHU (``year`` included) not yet allocated at the end of ``year``, from the
     statements of ``year`` (the notes' breakdown and the balance sheet's SHU tahun berjalan)."""
-    fs = kop.statements(year)
+    from kopledger.reports.statements import statements_of  # TODO(layers): moves to ops/year_file
+
+    fs = statements_of(kop, year)
     left = {row.tahun: row.jumlah for row in fs.calk.shu_belum_dibagi if row.tahun is not None}
     left[year] = fs.neraca.totals["shu_tahun_berjalan"][0]
     return {y: v for y, v in left.items() if v}
@@ -509,7 +511,7 @@ def _wajib_state(
     return meta
 
 
-def later_entries(kop: Koperasi, year: int) -> list[data.Directive]:
+def later_entries(kop: Books, year: int) -> list[data.Directive]:
     """What the closed file holds dated after ``year`` (moved into the year file)."""
     end = dt.date(year, 12, 31)
     generated = _generated_locations(kop.entries)
@@ -551,7 +553,7 @@ def arsip_directive(
 
 
 def year_file_text(
-    kop: Koperasi, *, source: Path, target: Path, year: int, sha256: str, sidik: str,
+    kop: Books, *, source: Path, target: Path, year: int, sha256: str, sidik: str,
     balances: dict[str, Decimal], extra: Sequence[data.Directive] = (), today: dt.date,
     written: str | None = None,
 ) -> str:

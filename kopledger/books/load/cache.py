@@ -44,19 +44,17 @@ import re
 import sys
 import tempfile
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+import beancount
+from beancount import loader
 from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
 from kopledger.books.load import incremental
-
-if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
 
 T = TypeVar("T")
 
@@ -96,13 +94,9 @@ def code_key() -> str:
     """A hash of the code that turns ledger text into results (computed once per process)."""
     global _CODE_KEY
     if _CODE_KEY is None:
-        import beancount
-
-        import kopledger
-
         h = hashlib.blake2b(digest_size=20)
-        h.update(f"{FORMAT}|{kopledger.__version__}|{beancount.__version__}|{sys.version}".encode())
-        package = Path(kopledger.__file__).resolve().parent
+        h.update(f"{FORMAT}|{beancount.__version__}|{sys.version}".encode())
+        package = Path(__file__).resolve().parents[2]  # the kopledger package
         folders = [package]
         templates = package.parent / "templates"
         if not (package / "templates").is_dir() and templates.is_dir():
@@ -513,8 +507,6 @@ def load_books(path: str | os.PathLike[str], *, defer: bool = False) -> tuple[li
     with _gc_paused():
         if not enabled():
             last_load = "off"
-            from beancount import loader
-
             loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
             return loaded
         state = _load_state(main, defer=defer)
@@ -628,24 +620,9 @@ def validate_candidate(
 
 # --- results ------------------------------------------------------------------------
 
-_KOP_KEYS: dict[int, tuple[weakref.ref[Any], str]] = {}
-
-
-def remember(kop: Koperasi, path: str | os.PathLike[str]) -> None:
-    """Note that ``kop`` (a loaded ``Koperasi``) holds the books last loaded from ``path``."""
-    key = _LAST_KEY.get(os.path.realpath(path)) if enabled() else None
-    for ident in [i for i, (ref, _) in _KOP_KEYS.items() if ref() is None]:
-        del _KOP_KEYS[ident]
-    if key is not None:
-        _KOP_KEYS[id(kop)] = (weakref.ref(kop), key)
-
-
-def key_of(kop: Koperasi) -> str | None:
-    """The content key of the books ``kop`` was loaded from (None: unknown, not cached)."""
-    found = _KOP_KEYS.get(id(kop))
-    if found is None or found[0]() is not kop or getattr(kop, "errors", True):
-        return None
-    return found[1]
+def loaded_key(path: str | os.PathLike[str]) -> str | None:
+    """The content key of the books this process last loaded from ``path`` (None: not cached)."""
+    return _LAST_KEY.get(os.path.realpath(path)) if enabled() else None
 
 
 def _result_path(key: str, name: str, params: Any) -> Path:
@@ -682,22 +659,6 @@ def _write_result(key: str, name: str, params: Any, value: Any) -> None:
     except Exception:  # unpicklable value or unwritable disk: not cached
         with contextlib.suppress(Exception):
             os.unlink(tmp)
-
-
-def memo(kop: Koperasi, name: str, params: Any, compute: Callable[[], T]) -> T:
-    """``compute()``, or the result stored for the same books (by content), name and params.
-
-    ``params`` must hold everything else the result depends on (its ``repr`` is the key).
-    Books with errors, or not loaded from a file, are never cached.
-    """
-    key = key_of(kop) if enabled() else None
-    if key is None:
-        return compute()
-    value = _read_result(key, name, params)
-    if value is _NOTHING:
-        value = compute()
-        _write_result(key, name, params, value)
-    return value  # type: ignore[no-any-return]
 
 
 def books_key(path: str | os.PathLike[str]) -> str | None:
@@ -739,7 +700,7 @@ def book_files(path: str | os.PathLike[str]) -> list[Path]:
 
 
 def cached_output(path: str | os.PathLike[str], name: str, params: Any, compute: Callable[[], T]) -> T:
-    """Like :func:`memo`, for a result of the books at ``path`` looked up *before* loading them.
+    """A result of the books at ``path`` looked up *before* loading them.
 
     ``compute`` loads the books itself (and raises on books with errors: nothing is kept).
     """

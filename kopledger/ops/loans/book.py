@@ -1,7 +1,7 @@
 """Member loans, the book: reading loans and their repayments from the ledger.
 
 One pass over the transactions (:func:`read_loans`) gives every ``#pinjaman-cair`` loan and the
-principal, interest and penalty repaid on it; :func:`loan_book` keeps it per loaded Koperasi.
+principal, interest and penalty repaid on it; :func:`loan_book` keeps it per loaded books.
 The ledger language is in :mod:`kopledger.ops.loans.entries` and docs/pinjaman.md. Public names are
 re-exported by :mod:`kopledger.ops.loans.entries`.
 """
@@ -30,7 +30,7 @@ from kopledger.ops.loans.schedule import (
 )
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 ZERO = Decimal(0)
 
@@ -384,19 +384,21 @@ def _attribute(
     return repaid
 
 
-def _read_book(kop: Koperasi) -> LoanBook:
-    return kop.loan_book()  # read once per loaded Koperasi, kept on it
+def read_book(kop: Books) -> LoanBook:
+    """Every loan of the books, errors included: read once per loaded books, kept on them."""
+    return kop.computed(("loan-book",), lambda: read_loans(
+        kop.entries, kop.roots, members=kop.members, currency=kop.currency))
 
 
-def loan_errors(kop: Koperasi) -> list[KopError]:
-    """Malformed, duplicate or misdirected loan entries of a loaded Koperasi, with file:line."""
-    return list(_read_book(kop).errors)
+def loan_errors(kop: Books) -> list[KopError]:
+    """Malformed, duplicate or misdirected loan entries of the loaded books, with file:line."""
+    return list(read_book(kop).errors)
 
 
-def loan_book(kop: Koperasi) -> LoanBook:
-    """All loans of a :class:`~kopledger.books.ledger.Koperasi`; :class:`LedgerHasErrors` (with file:line
-    of each) when loan entries in the books are malformed. Read once per loaded Koperasi."""
-    book = _read_book(kop)
+def loan_book(kop: Books) -> LoanBook:
+    """All loans of a :class:`~kopledger.books.ledger.Books`; :class:`LedgerHasErrors` (with file:line
+    of each) when loan entries in the books are malformed. Read once per loaded books."""
+    book = read_book(kop)
     if book.errors:
         count = len(book.errors)
         raise LedgerHasErrors.pesan(
@@ -409,7 +411,7 @@ def loan_book(kop: Koperasi) -> LoanBook:
     return book
 
 
-def loans(kop: Koperasi) -> tuple[Loan, ...]:
+def loans(kop: Books) -> tuple[Loan, ...]:
     """Every loan in the books (from the disbursement metadata), oldest first."""
     return loan_book(kop).pinjaman
 

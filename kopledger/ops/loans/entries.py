@@ -14,7 +14,7 @@ The ledger language (CONTRACTS.md, docs/pinjaman.md):
   first; interest or penalty without a loan id goes to the loan the transaction's
   principal went to, else to the member's oldest open loan.
 
-Everything here is pure: functions take a :class:`~kopledger.books.ledger.Koperasi` (or entries)
+Everything here is pure: functions take a :class:`~kopledger.books.ledger.Books` (or entries)
 and explicit parameters and return frozen dataclasses or new directives; writing goes
 through :mod:`kopledger.ops.writer`. All loans are read in one pass over the transactions.
 
@@ -96,7 +96,7 @@ from kopledger.ops.loans.schedule import (
 )
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 __all__ = [
     "DIRAGUKAN",
@@ -298,7 +298,7 @@ def _posting(account: str, number: Decimal, currency: str) -> data.Posting:
     return data.Posting(account, _amount(number, currency), None, None, None, None)
 
 
-def _opens_needed(kop: Koperasi, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
+def _opens_needed(kop: Books, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
     """``open`` directives for standard-chart accounts the books do not open yet (with their kode);
     :class:`InputError` for any other account that is not open."""
     from kopledger.books.bagan_akun import STANDARD_CHART
@@ -320,7 +320,7 @@ def _opens_needed(kop: Koperasi, accounts: Iterable[str], date: dt.date) -> list
     return result
 
 
-def next_loan_id(kop: Koperasi, year: int, *, book: LoanBook | None = None) -> str:
+def next_loan_id(kop: Books, year: int, *, book: LoanBook | None = None) -> str:
     """The next free id ``PJ-YEAR-NNN``."""
     book = book or loan_book(kop)
     taken = {loan.id for loan in book.pinjaman}
@@ -331,7 +331,7 @@ def next_loan_id(kop: Koperasi, year: int, *, book: LoanBook | None = None) -> s
 
 
 def disbursement_entries(
-    kop: Koperasi,
+    kop: Books,
     *,
     anggota: str,
     pokok: Decimal,
@@ -424,7 +424,7 @@ def disbursement_entries(
 
 
 def payment_entries(
-    kop: Koperasi,
+    kop: Books,
     *,
     pinjaman: str,
     tanggal: dt.date,
@@ -479,7 +479,7 @@ def payment_entries(
     return split, [*_opens_needed(kop, [p.account for p in postings], tanggal), txn]
 
 
-def ppap_entries(kop: Koperasi, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
+def ppap_entries(kop: Books, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
     """The adjusting entry bringing the provision on the books to the required PPAP at ``date``.
 
     Books the difference (required − on the books): Dr ``Beban:Usaha:PenyisihanPinjaman`` /

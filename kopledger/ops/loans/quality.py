@@ -26,7 +26,7 @@ from kopledger.ops.loans.schedule import (
 )
 
 if TYPE_CHECKING:
-    from kopledger.books.ledger import Koperasi
+    from kopledger.books.ledger import Books
 
 #: Loan quality classes, best first. The koperasi rules (Juknis Deputi Bidang Perkoperasian
 #: 15/2021) know lancar, kurang lancar, diragukan and macet; "dalam perhatian khusus" is a bank
@@ -221,7 +221,7 @@ def current_portion(loan: Loan, moves: Sequence[Repayment], date: dt.date, month
     return current, sisa - current
 
 
-def maturity_split(kop: Koperasi, date: dt.date) -> tuple[Decimal, Decimal]:
+def maturity_split(kop: Books, date: dt.date) -> tuple[Decimal, Decimal]:
     """All member loans outstanding at ``date``: (lancar/current, due within 12 months; non-current)."""
     book = loan_book(kop)
     current = later = ZERO
@@ -234,7 +234,7 @@ def maturity_split(kop: Koperasi, date: dt.date) -> tuple[Decimal, Decimal]:
     return current, later
 
 
-def loan_statuses(kop: Koperasi, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
+def loan_statuses(kop: Books, date: dt.date, *, book: LoanBook | None = None) -> tuple[LoanStatus, ...]:
     """Every loan disbursed on or before ``date`` (repaid ones too), oldest first."""
     book = book or loan_book(kop)
     result = []
@@ -246,21 +246,21 @@ def loan_statuses(kop: Koperasi, date: dt.date, *, book: LoanBook | None = None)
     return tuple(result)
 
 
-def ppap_on_books(kop: Koperasi, date: dt.date) -> Decimal:
+def ppap_on_books(kop: Books, date: dt.date) -> Decimal:
     """The provision on the books at ``date``: credit balance of the PPAP account (positive)."""
     return ZERO - kop.balances(end=date).get(kop.roots.ppap, ZERO)  # the one balance primitive
 
 
-def portfolio(kop: Koperasi, date: dt.date) -> Portfolio:
+def portfolio(kop: Books, date: dt.date) -> Portfolio:
     """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
 
-    Computed once per loaded Koperasi and date (the RAT pack and the statements' notes both
+    Computed once per loaded books and date (the RAT pack and the statements' notes both
     show it)."""
     book = loan_book(kop)
     return kop.computed(("portfolio", date), lambda: _portfolio(kop, date, book))
 
 
-def _portfolio(kop: Koperasi, date: dt.date, book: LoanBook) -> Portfolio:
+def _portfolio(kop: Books, date: dt.date, book: LoanBook) -> Portfolio:
     open_loans = tuple(s for s in loan_statuses(kop, date, book=book) if s.sisa > 0)
     classes = []
     for cls in classes_in_use(kop.policies, date):

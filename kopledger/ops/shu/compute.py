@@ -37,7 +37,7 @@ from beancount.core import amount, data
 from kopledger.books.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
 from kopledger.books.balances import account_balances, closing_tag, is_closing_of, rollup, weight
 from kopledger.books.directives import ShuBasis, ShuSplit, split_in_force
-from kopledger.books.ledger import Koperasi
+from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind
@@ -345,7 +345,7 @@ def _where(meta: Mapping[str, Any] | None) -> str:
     return f"{filename}:{lineno}" if lineno is not None else str(filename)
 
 
-def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
+def split_for_year(kop: Books, year: int) -> ShuSplit:
     """The ``shu-alokasi`` split in force at the end of ``year``; checked to sum to 100."""
     split = split_in_force(kop.shu_splits, _year_end(year))
     if split is None:
@@ -370,7 +370,7 @@ def split_for_year(kop: Koperasi, year: int) -> ShuSplit:
     return split
 
 
-def _basis_in_force(kop: Koperasi, basis: str, year: int) -> ShuBasis | None:
+def _basis_in_force(kop: Books, basis: str, year: int) -> ShuBasis | None:
     found = None
     for item in kop.shu_bases:
         if item.basis == basis and item.date <= _year_end(year):
@@ -387,7 +387,7 @@ class BasisPolicy:
     metode_modal: str
 
 
-def basis_for_year(kop: Koperasi, year: int) -> BasisPolicy:
+def basis_for_year(kop: Books, year: int) -> BasisPolicy:
     """The ``shu-basis`` in force at the end of ``year`` (defaults where none is set).
 
     Default capital basis: simpanan pokok + wajib, year-end balance; default patronage:
@@ -442,7 +442,7 @@ class _YearScan:
     usaha: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _scan_year(kop: Koperasi, year: int, policy: BasisPolicy) -> _YearScan:
+def _scan_year(kop: Books, year: int, policy: BasisPolicy) -> _YearScan:
     """Income, expenses and every member's bases for ``year``, in one pass over postings."""
     roots = kop.roots
     currency = kop.currency
@@ -531,7 +531,7 @@ def _monthly_weight(months: Sequence[Decimal]) -> Decimal:
     return 12 * months[0] + sum(((13 - k) * months[k] for k in range(1, 13)), ZERO)
 
 
-def shu_of_year(kop: Koperasi, year: int) -> Decimal:
+def shu_of_year(kop: Books, year: int) -> Decimal:
     """SHU of ``year``: income − expenses of the year, excluding ``#tutup-buku-YEAR``."""
     balances = account_balances(
         kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=_year_end(year),
@@ -541,8 +541,14 @@ def shu_of_year(kop: Koperasi, year: int) -> Decimal:
 
 
 # --- the ledger-facing computation --------------------------------------------------------
+def shu_of(kop: Books, year: int, *, sementara: bool = False, today: dt.date) -> ShuResult:
+    """The SHU of ``year`` (:func:`compute_shu`), computed once per books, year and mode."""
+    return kop.computed(("shu", year, sementara, today),
+                        lambda: compute_shu(kop, year, sementara=sementara, today=today))
+
+
 def compute_shu(
-    kop: Koperasi, year: int, *, sementara: bool = False, today: dt.date | None = None
+    kop: Books, year: int, *, sementara: bool = False, today: dt.date | None = None
 ) -> ShuResult:
     """The SHU of ``year`` and its distribution under the policies in force at year end.
 
@@ -708,7 +714,7 @@ def _loss_text(shu: Decimal) -> Pesan:
 
 
 # --- journal entries ----------------------------------------------------------------------
-def existing_allocation(kop: Koperasi, year: int) -> data.Transaction | None:
+def existing_allocation(kop: Books, year: int) -> data.Transaction | None:
     """The allocation entry of ``year`` already in the ledger (``#shu-alokasi ^shu-YEAR``)."""
     link = shu_link(year)
     for entry in kop.entries:
@@ -717,7 +723,7 @@ def existing_allocation(kop: Koperasi, year: int) -> data.Transaction | None:
     return None
 
 
-def _require_open(kop: Koperasi, needed: Mapping[str, str], date: dt.date) -> None:
+def _require_open(kop: Books, needed: Mapping[str, str], date: dt.date) -> None:
     """InputError naming the ``open`` lines missing for ``needed`` ({account: purpose})."""
     missing = [(account, purpose) for account, purpose in needed.items() if not kop.katalog.terbuka(account, date)]
     if missing:
@@ -733,7 +739,7 @@ def _posting(account: str, number: Decimal, currency: str, meta: dict[str, Any] 
     return data.Posting(account, amount.Amount(number, currency), None, None, None, meta)
 
 
-def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Transaction:
+def allocation_entry(kop: Books, result: ShuResult, date: dt.date) -> data.Transaction:
     """The allocation entry of DESIGN.md, dated the RAT ``date``, linked ``^shu-YEAR``.
 
     Dr ``Ekuitas:SHU:TahunBerjalan`` (the SHU; the year's closing entry moved the
@@ -813,7 +819,7 @@ def allocation_entry(kop: Koperasi, result: ShuResult, date: dt.date) -> data.Tr
     )
 
 
-def booked_shu(kop: Koperasi, year: int) -> dict[str, Decimal]:
+def booked_shu(kop: Books, year: int) -> dict[str, Decimal]:
     """Each member's SHU of ``year`` still owed: allocated (``#shu-alokasi``) minus paid (``#shu-bayar``)."""
     link = shu_link(year)
     owed: dict[str, Decimal] = {}
@@ -833,7 +839,7 @@ def booked_shu(kop: Koperasi, year: int) -> dict[str, Decimal]:
 
 
 def payout_entries(
-    kop: Koperasi, result: ShuResult, date: dt.date, *, ke: str = "kas"
+    kop: Books, result: ShuResult, date: dt.date, *, ke: str = "kas"
 ) -> list[data.Transaction]:
     """Payout of the booked SHU of ``result.tahun``: one entry per member still owed.
 
@@ -909,7 +915,7 @@ def _rate(part: Decimal, basis: Decimal) -> Decimal:
     return (part * 100 / basis).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
+def _context(kop: Books, result: ShuResult) -> dict[str, Any]:
     from kopledger.books.closed.year_files import closed_sidik
 
     officers = {o.role: o.nama for o in kop.officers}
@@ -929,7 +935,7 @@ def _context(kop: Koperasi, result: ShuResult) -> dict[str, Any]:
 
 
 def render_table(
-    kop: Koperasi, result: ShuResult, lang: str = "id", *, template_dir: str | Path | None = None
+    kop: Books, result: ShuResult, lang: str = "id", *, template_dir: str | Path | None = None
 ) -> str:
     """The readable text table: the allocation, then the members by id, then totals."""
     from kopledger.present.render import render
@@ -941,7 +947,7 @@ def render_table(
 
 
 def render_slips(
-    kop: Koperasi,
+    kop: Books,
     result: ShuResult,
     fmt: str = "html",
     lang: str = "id",

@@ -1,0 +1,50 @@
+"""A period of the books: a tahun buku and the date its figures are valued at.
+
+:func:`decide_period` is the one place that decides whether a year's figures are final or
+provisional (*sementara*) and at which date they are valued; :meth:`kopledger.Koperasi.periode`
+calls it, and every front end asks the root instead of deciding again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periode:
+    """Tahun buku ``tahun`` reported at ``per`` (1 January ≤ ``per`` ≤ 31 December).
+
+    ``sementara``: the figures are provisional — the year had not ended on the day they were
+    asked for, or they are valued before the year end (an interim report). Loans, arrears and
+    provisions are then valued at ``per``, not at the year end.
+    """
+
+    tahun: int
+    per: dt.date
+    sementara: bool
+
+    @property
+    def awal(self) -> dt.date:
+        """1 January of the tahun buku."""
+        return dt.date(self.tahun, 1, 1)
+
+    @property
+    def akhir(self) -> dt.date:
+        """31 December of the tahun buku."""
+        return dt.date(self.tahun, 12, 31)
+
+
+def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> Periode:
+    """The period of ``tahun`` asked for on ``today``, valued at ``per`` (default: the year end).
+
+    The report date is never after the year end nor after the last day that has passed (the
+    day before ``today``: a day still going is not reported as closed); a year is provisional
+    when its report date falls before its end.
+    Raises ValueError when ``per`` falls outside the tahun buku.
+    """
+    akhir = dt.date(tahun, 12, 31)
+    if per is not None and per.year != tahun:
+        raise ValueError(f"{per.isoformat()} is not in tahun buku {tahun}")
+    date = min(per or akhir, akhir, max(today - dt.timedelta(days=1), dt.date(tahun, 1, 1)))
+    return Periode(tahun=tahun, per=date, sementara=date < akhir)
