@@ -53,10 +53,12 @@ demo: $(VENV)/.installed sysdeps
 test: $(VENV)/.installed-test sysdeps chromium
 	$(BIN)/ruff check kopledger tests examples benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Screenshots of the HTML reports in Debian's headless Chromium (see docs/screenshots.md).
 screenshots: demo
