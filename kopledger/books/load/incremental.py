@@ -154,49 +154,63 @@ def _transform(
         sys.path[:] = saved
 
 
+#: The plugin line of kopledger's checks: run here as :func:`kopledger.books.checks.plugin.check`.
+OWN_PLUGIN = "kopledger.plugin"
+
+
 def _run_plugins(
     entries: Entries, parse_errors: list[Any], options: dict[str, Any],
     resume: Resumable | None, verified: VerifiedCache | None, post: list[tuple[str, Any]],
 ) -> tuple[Entries, list[Any], Checked | None]:
-    """``loader.run_transformations``, step for step (see :func:`_transform`)."""
+    """``loader.run_transformations``, step for step (see :func:`_transform`): the plugins
+    before kopledger's, kopledger's (the first ``plugin "kopledger.plugin"``), the rest."""
     errors = list(parse_errors)
     if options["plugin_processing_mode"] == "raw":
         plugins = list(options["plugin"])
     else:
         plugins = [*_loader.PLUGINS_PRE, *options["plugin"], *_loader.PLUGINS_AUTO, *post]
-    checked: Checked | None = None
+    names = [name for name, _config in plugins]
+    if OWN_PLUGIN not in names:
+        return _run_list(entries, errors, options, plugins), errors, None
+    at = names.index(OWN_PLUGIN)
+    entries = _run_list(entries, errors, options, plugins[:at])
+    checked = plugin.check(entries, options, resume, verified, keep=True)
+    errors.extend(checked.errors)
+    entries = checked.entries
+    entries.sort(key=data.entry_sortkey)
+    return _run_list(entries, errors, options, plugins[at + 1:]), errors, checked
+
+
+def _run_list(entries: Entries, errors: list[Any], options: dict[str, Any], plugins: list[tuple[str, Any]]) -> Entries:
+    """These plugins, one by one, as ``run_transformations``' loop runs them (``errors`` extended)."""
     for plugin_name, plugin_config in plugins:
-        renamed = _loader.RENAMED_MODULES.get(plugin_name, None)
+        name = plugin_name
+        renamed = _loader.RENAMED_MODULES.get(name, None)
         if renamed:
             warnings.warn(
-                f"Deprecation notice: Module '{plugin_name}' has been renamed to '{renamed}'; "
+                f"Deprecation notice: Module '{name}' has been renamed to '{renamed}'; "
                 "please adjust your plugin directive.", stacklevel=2)
-            plugin_name = renamed
+            name = renamed
         try:
-            module = importlib.import_module(plugin_name)
+            module = importlib.import_module(name)
             if not hasattr(module, "__plugins__"):
                 continue
         except ImportError:
             formatted = traceback.format_exc().replace("\n", "\n  ")
-            errors.append(_loader.LoadError(
-                data.new_metadata("<load>", 0), f'Error importing "{plugin_name}": {formatted}'))
+            errors.append(_loader.LoadError(data.new_metadata("<load>", 0), f'Error importing "{name}": {formatted}'))
             continue
+        args = () if plugin_config is None else (plugin_config,)
         for function_name in module.__plugins__:
             callback = getattr(module, function_name) if isinstance(function_name, str) else function_name
-            args = () if plugin_config is None else (plugin_config,)
             try:
-                if callback is plugin.koperasi and checked is None:
-                    checked = plugin.check(entries, options, resume, verified, keep=True)
-                    entries, plugin_errors = checked.entries, checked.errors
-                else:
-                    entries, plugin_errors = callback(entries, options, *args)
+                entries, plugin_errors = callback(entries, options, *args)
                 errors.extend(plugin_errors)
             except Exception:  # as beancount: a failing plugin is an error of the load
                 formatted = traceback.format_exc().replace("\n", "\n  ")
                 errors.append(_loader.LoadError(
-                    data.new_metadata("<load>", 0), f'Error applying plugin "{plugin_name}": {formatted}'))
+                    data.new_metadata("<load>", 0), f'Error applying plugin "{name}": {formatted}'))
         entries.sort(key=data.entry_sortkey)
-    return entries, errors, checked
+    return entries
 
 
 #: Lines that change the parser's state or the set of files: never appended incrementally.
