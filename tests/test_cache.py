@@ -16,7 +16,7 @@ from beancount.parser import printer
 from click.testing import CliRunner
 
 from kopledger import Koperasi
-from kopledger.books.checks import member_rules as plugin
+from kopledger.books.checks import plugin
 from kopledger.books.load import cache, incremental
 from kopledger.cli import main
 from kopledger.core.errors import KopError, LedgerHasErrors
@@ -270,15 +270,20 @@ def test_kop_cache_0_turns_every_cache_off(books: Path, monkeypatch: pytest.Monk
     assert kop.content_key is None
 
 
-def test_a_registered_check_invalidates_the_snapshot(books: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_checks_invalidate_the_snapshot(books: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's checks are kopledger's source: the code key, not a registry, covers them."""
     assert cache.load_books(books)[1] == []
 
     def extra(entries: list[Any], options: dict[str, Any]) -> list[Any]:
         return [KopError(None, "extra check", None)]
 
-    monkeypatch.setattr(plugin, "CHECKS", [extra])
+    monkeypatch.setattr(plugin, "whole_book_checks", lambda verified: (extra,))
+    cache._MEMORY.clear()
+    assert cache.load_books(books)[1] == [] and cache.last_load == "hit"  # same code: the snapshot stands
+    monkeypatch.setattr(cache, "_CODE_KEY", "the checks' source changed")
     cache._MEMORY.clear()
     got = cache.load_books(books)
+    assert cache.last_load == "cold"
     assert [e.message for e in got[1]] == ["extra check"]
 
 

@@ -113,7 +113,7 @@ def test_syntax_error_is_a_clear_message(runner: CliRunner, tmp_path: Path) -> N
 def test_plugin_internal_failure_is_a_clear_message(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kopledger.books.checks.member_rules as plugin
+    import kopledger.books.checks.plugin as plugin
 
     def boom(*args: object) -> None:
         raise ValueError("kaboom")

@@ -490,12 +490,16 @@ def test_shu_allocation_inside_the_closed_year_is_refused(tmp_path):
 
 # --- the verified-years cache ----------------------------------------------------------
 def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatch):
+    """kopledger's cache layer keeps the years a load verified (after the load); later loads,
+    kopledger's or beancount's own, do not fingerprint them again while their text is the same."""
     from kopledger.books.closed import chain
+    from kopledger.books.load.cache import load_books
     from kopledger.ops.writer import load_uncached
 
     path = write(tmp_path, YEAR_2024 + YEAR_2025)
     close_year(path, 2024, today=TODAY)
-    assert load_uncached(path)[1] == []
+    path.write_text(path.read_text() + '\n2025-07-01 * "Listrik"\n  Beban:Usaha:Listrik  1000 IDR\n  Aset:Kas\n')
+    assert load_books(path)[1] == []
     cache = chain.verified_cache_path(path)
     assert "2024" in json.loads(cache.read_text())["tahun"]
     hashed: list[set[int]] = []
@@ -504,17 +508,18 @@ def test_unchanged_closed_years_are_not_fingerprinted_again(tmp_path, monkeypatc
         hashed.append({s.tahun for s in spans}) or real(entries, spans, options, **kw)))
     # the open year grows after the closing: 2024 is still verified from the file's bytes
     path.write_text(path.read_text() + '\n2025-08-01 * "Listrik"\n  Beban:Usaha:Listrik  1000 IDR\n  Aset:Kas\n')
+    assert load_books(path)[1] == []
     assert load_uncached(path)[1] == []
-    assert hashed == [set()]
+    assert hashed == [set(), set()]
     # an entry dated 2024 appended: 2024 is fingerprinted again, and it is caught
     path.write_text(path.read_text() + '\n2024-08-01 * "Terlambat"\n  Aset:Kas  5000 IDR\n  Aset:Persediaan\n')
-    errors = load_uncached(path)[1]
+    errors = load_books(path)[1]
     assert hashed[-1] == {2024}
     assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in errors)
     path.write_text(path.read_text().split("\n2024-08-01")[0])
-    assert load_uncached(path)[1] == []
+    assert load_books(path)[1] == []
     path.write_text(path.read_text().replace("Aset:Kas  90000 IDR", "Aset:Kas  90001 IDR"))
-    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_uncached(path)[1])
+    assert any("tahun buku 2024 sudah ditutup (tutup-buku di" in e.message for e in load_books(path)[1])
     assert hashed[-1] == {2024}
 
 

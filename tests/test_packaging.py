@@ -37,7 +37,7 @@ def test_wheel_contains_templates_and_py_typed(wheel: Path) -> None:
     assert "kopledger/templates/locale/en/umum.json" in names
     for schema in ("laporan", "shu", "rat"):  # the published JSON schemas
         assert f"kopledger/schemas/{schema}.schema.json" in names
-    assert "kopledger/books/checks/member_rules.py" in names and "kopledger/cli/cek.py" in names
+    assert "kopledger/books/checks/plugin.py" in names and "kopledger/cli/cek.py" in names
     # every template of the source tree is in the wheel
     shipped = {n.removeprefix("kopledger/templates/") for n in names if n.startswith("kopledger/templates/")}
     source = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()}

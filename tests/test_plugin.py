@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
+from kopledger.books.checks import plugin
 from tests.conftest import HEADER_ID, ledger_text, load_doc
 
 JOIN_A1 = '''
@@ -616,7 +617,6 @@ def test_rules_work_with_english_root_names() -> None:
 
 
 def test_the_plugin_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.books.checks.member_rules as plugin
 
     def boom(*args: object) -> None:
         raise RuntimeError("boom")
@@ -628,11 +628,11 @@ def test_the_plugin_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(errors) == 1 and "internal error" in errors[0].message and "boom" in errors[0].message
 
 
-def test_registered_checks_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.books.checks.member_rules as plugin
+def test_the_whole_book_checks_run(monkeypatch: pytest.MonkeyPatch) -> None:
     from kopledger.core.errors import KopError
 
-    monkeypatch.setattr(plugin, "CHECKS", [lambda entries, options: [KopError(None, "extra check", None)]])
+    monkeypatch.setattr(plugin, "whole_book_checks", lambda verified: (
+        lambda entries, options: [KopError(None, "extra check", None)],))
     assert messages(load_doc(JOIN_A1)) == ["extra check"]
 
 

@@ -1,9 +1,10 @@
 """The plugin resumes its walks over books that only grew, with exactly a full run's result.
 
 kopledger's cache keeps, with each snapshot, the state the plugin's walks (member accounts,
-invariants) reached; an append is then judged by walking only the new entries
-(``kopledger.books.checks.member_rules.recording``). Every case here is compared with beancount's own cold
-load of the same file, errors included, and says whether the walk was resumed.
+invariants) reached, and hands it to the plugin's run (``kopledger.books.checks.plugin.check``)
+as a parameter; an append is then judged by walking only the new entries. Every case here
+is compared with beancount's own cold load of the same file, errors included, and says
+whether the walk was resumed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from beancount.parser import printer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kopledger.books.checks import member_rules as plugin
+from kopledger.books.checks import plugin
 from kopledger.books.load import cache, incremental
 from tests.conftest import ledger_text
 
@@ -77,13 +78,35 @@ def assert_same_as_cold(got: tuple[list[Any], list[Any], dict[str, Any]], path: 
     assert [printer.format_error(e) for e in got[1]] == [printer.format_error(e) for e in errors]
 
 
+RUNS: list[str] = []  # how each run of kopledger's plugin by the cache walked: "full" or "resumed"
+
+
+@pytest.fixture(autouse=True)
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Note how each run of the plugin's ``check`` walked (the cache calls it by module)."""
+    real = plugin.check
+
+    def noted(*args: Any, **kwargs: Any) -> plugin.Checked:
+        checked = real(*args, **kwargs)
+        RUNS.append("resumed" if checked.resumed else "full")
+        return checked
+
+    RUNS.clear()
+    monkeypatch.setattr(plugin, "check", noted)
+    return RUNS
+
+
+def last_run() -> str:
+    return RUNS[-1] if RUNS else ""
+
+
 @pytest.fixture
 def books(tmp_path: Path) -> Path:
     path = tmp_path / "buku.beancount"
     path.write_text(ledger_text(BODY), encoding="utf-8")
     cache._MEMORY.clear()
     cache.load_books(path)  # cold: the snapshot holds the plugin's state
-    assert cache.last_load == "cold" and plugin.last_run == "full"
+    assert cache.last_load == "cold" and last_run() == "full"
     cache._MEMORY.clear()  # the next load reads it from disk, as a new process would
     return path
 
@@ -131,7 +154,7 @@ RESUMED = {
 def test_an_append_is_judged_by_resuming_the_walks(books: Path, name: str) -> None:
     text, error = RESUMED[name]
     got = append(books, text)
-    assert plugin.last_run == "resumed"
+    assert last_run() == "resumed"
     assert_same_as_cold(got, books)
     messages = [e.message for e in got[1]]
     if error is None:
@@ -160,7 +183,7 @@ def test_what_a_resumed_walk_cannot_judge_is_walked_in_full(books: Path, name: s
         text = deposit("2024-12-31", "A0002", 5000)
     assert text is not None
     got = append(books, text)
-    assert plugin.last_run == "full"
+    assert last_run() == "full"
     assert_same_as_cold(got, books)
 
 
@@ -171,9 +194,9 @@ def test_a_resumed_state_is_used_once(books: Path) -> None:
     blob = books.read_bytes()
     tail = ("\n" + deposit("2024-12-31", "A0001", 5000)).encode()
     first = incremental.extend(state, tail, blob.endswith(b"\n"), blob.count(b"\n") + 1)
-    assert first is not None and plugin.last_run == "resumed"
+    assert first is not None and first.resumed and last_run() == "resumed"
     again = incremental.extend(state, tail, blob.endswith(b"\n"), blob.count(b"\n") + 1)
-    assert again is not None and plugin.last_run == "full"
+    assert again is not None and not again.resumed and last_run() == "full"
     assert again.entries == first.entries and again.errors == first.errors
 
 
@@ -182,14 +205,14 @@ def test_a_write_validates_its_candidate_by_resuming(books: Path) -> None:
 
     cache.load_books(books)
     append_text(books, deposit("2024-12-31", "A0002", 7000))
-    assert plugin.last_run == "resumed"
+    assert last_run() == "resumed"
     cache._MEMORY.clear()
     got = cache.load_books(books)
     assert cache.last_load == "hit"
     assert_same_as_cold(got, books)
     # the state saved with the written books resumes the next append too
     got = append(books, deposit("2024-12-31", "A0001", 100, bukti="KW-1"))
-    assert plugin.last_run == "resumed"
+    assert last_run() == "resumed"
     assert_same_as_cold(got, books)
 
 

@@ -49,7 +49,6 @@ from kopledger.books.closed.chain import (  # noqa: F401  (re-exported: the clos
     _where,
     canonical_text,
     chain_digests,
-    check_closed_years,
     drop_superseded_assertions,
     fingerprint,
     lock_state,

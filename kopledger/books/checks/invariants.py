@@ -1,7 +1,7 @@
 """What must always hold of the books, checked by the plugin (so ``kop cek`` and
 ``bean-check`` see hand edits and hand-copied entries too).
 
-One pass over the entries (:func:`check_invariants`, registered in ``plugin.CHECKS``):
+One pass over the entries (:func:`check_invariants`, step 3 of :mod:`kopledger.books.checks.plugin`):
 
 - one SHU allocation per tahun buku: at most one ``#shu-alokasi ^shu-YEAR`` transaction
   (a ``#koreksi`` entry is a correction, not a second allocation);
@@ -58,7 +58,7 @@ def check_invariants(entries: list[data.Directive], options_map: dict[str, Any])
 
 class Walk:
     """The invariants' running state over entries visited in order (a walk can be resumed
-    with more entries that sort after every one it has seen: :mod:`kopledger.books.checks.member_rules`)."""
+    with more entries that sort after every one it has seen: :mod:`kopledger.books.checks.plugin`)."""
 
     def __init__(self, options_map: dict[str, Any]) -> None:
         roots = Roots.from_options(options_map)

@@ -12,8 +12,10 @@ SHA-256 over
 So each lock covers, through its predecessor, everything dated up to its year's end: a
 chain. Deleting or editing a lock, or anything dated before a closed year's end, breaks
 the first lock that covers it. :func:`verify_chain` is the pure check (entries, options)
-→ errors; the plugin runs it (:func:`check_closed_years`) at every load, and an
-incremental loader may call it too.
+→ errors; the plugin runs it at every load
+(:func:`kopledger.books.checks.closed_years.check_closed_years`), skipping the years a
+:class:`VerifiedCache` vouches for. Nothing here writes during a load: the verified years
+are saved by whoever owns the load (kopledger's cache layer, after it), never by the check.
 
 What the fingerprint ignores (docs/tutup-buku.md): comments, blank lines, whitespace and
 formatting (the text is not hashed, the parsed entries are); the order of entries (so the
@@ -43,6 +45,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost
 
+from kopledger.core.cache_folder import cache_root, enabled
 from kopledger.core.errors import KopError, Nilai, Pesan, worded
 
 LOCK = "tutup-buku"
@@ -548,7 +551,7 @@ class ChainError(NamedTuple):
         return cls(source, worded(teks, nilai), entry, tahun, bulan, teks, tuple(nilai.items()))
 
 
-def _closing_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
+def closings_without_lock(entries: Sequence[data.Directive], state: LockState) -> list[ChainError]:
     """Closing entries of a year never locked: what ``kop tutup-buku`` writes — the
     ``#tutup-buku-Y`` transaction with ``tahun: "Y"``, the assertions with ``tutup-buku``
     and ``sidik`` — without the lock. (A hand-made ``#tutup-buku-Y`` transaction without
@@ -596,7 +599,7 @@ def verify_chain(
     errors: list[ChainError] = [
         ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0, (), e.teks, e.nilai) for e in state.errors
     ]
-    errors += _closing_without_lock(entries, state)
+    errors += closings_without_lock(entries, state)
     wanted = set(state.aktif if years is None else years) & set(state.aktif)
     spans = spans_of(state.chain_locks(), wanted)
     digests = chain_digests(entries, spans, options_map)
@@ -692,37 +695,9 @@ def touches_chain(entries: Sequence[data.Directive], new: Sequence[data.Directiv
     return False
 
 
-def check_closed_years(entries: list[data.Directive], options_map: dict[str, Any]) -> list[Any]:
-    """The plugin's check: :func:`verify_chain`, skipping locks the verified cache vouches for."""
-    if not any(isinstance(e, data.Custom) and e.type in LOCK_TYPES | {ARSIP} for e in entries):
-        return list(_closing_without_lock(entries, LockState({}, {})))
-    from kopledger.books.closed.year_files import verify_archives
-
-    archive_errors = verify_archives(entries, options_map)
-    state = lock_state(entries)
-    cache = VerifiedCache.for_ledger(options_map)
-    if cache is None:
-        return [*archive_errors, *verify_chain(entries, options_map)]
-    spans = {s.tahun: s for s in spans_of(state.chain_locks(), state.aktif)}
-    keys = cache.keys(entries, spans.values(), options_map)
-    todo = [
-        year for year, lock in state.aktif.items()
-        if not cache.verified(year, keys.get(year), str(lock.meta.get("sidik")))
-    ]
-    errors = verify_chain(entries, options_map, years=todo)
-    broken = {e.tahun for e in errors}
-    for year in todo:
-        if year not in broken:
-            cache.remember(year, keys.get(year), str(state.aktif[year].meta.get("sidik")))
-    cache.save()
-    return [*archive_errors, *errors]
-
-
 def verified_cache_path(main: Path) -> Path:
     """Where the verified years of the books whose main file is ``main`` are kept: kopledger's
     cache folder (``$XDG_CACHE_HOME/kopledger/sidik/``), keyed by the file's real path."""
-    from kopledger.books.load.cache import cache_root
-
     key = hashlib.sha256(os.path.realpath(main).encode("utf-8")).hexdigest()[:32]
     return cache_root() / "sidik" / f"{key}.json"
 
@@ -742,7 +717,8 @@ class VerifiedCache:
     fingerprinted again. The cache only skips work for a year whose fingerprint equalled
     its lock; it holds nothing a forger could not equally write into the lock itself.
     Disabled with ``KOP_SIDIK_CACHE=0`` or ``KOP_CACHE=0``, for ledgers not read from files, and for hidden
-    (temporary) main files.
+    (temporary) main files. A check reads it and :meth:`remember` s in memory; only the owner of a
+    load (kopledger's cache layer, once the load is done) calls :meth:`save`.
     """
 
     def __init__(self, path: Path) -> None:
@@ -758,7 +734,7 @@ class VerifiedCache:
 
     @classmethod
     def for_ledger(cls, options_map: dict[str, Any]) -> VerifiedCache | None:
-        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0" or os.environ.get("KOP_CACHE", "1").strip() == "0":
+        if os.environ.get("KOP_SIDIK_CACHE", "1") == "0" or not enabled():
             return None
         filename = options_map.get("filename")
         if not filename or not os.path.isfile(filename) or os.path.basename(filename).startswith("."):
@@ -841,6 +817,7 @@ class VerifiedCache:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, self.path)
+            self.changed = False
         except OSError:  # a read-only folder: verify every time instead
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(tmp)

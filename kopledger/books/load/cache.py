@@ -12,15 +12,17 @@ and can never answer for other books:
   the books read — the main file's first ``size`` bytes and each included file whole —
   plus a key of the code that produced it: kopledger's version and the hash of its
   source files and templates, beancount's and Python's versions, the source files of
-  any third-party plugin the ledger declares, and the checks registered in
-  ``kopledger.books.checks.member_rules.CHECKS``. The plugin list and its configuration are lines of the
-  ledger, so its hash covers them. Any difference and the snapshot is not used. Times
+  any third-party plugin the ledger declares (kopledger's own checks are its source). The
+  plugin list and its configuration are lines of the ledger, so its hash covers them. Any difference and the snapshot is not used. Times
   (mtime) are never trusted.
 - **Appends.** When the main file is the snapshot's bytes plus new text, only the new
   text is parsed and the whole books are re-validated by every plugin, kopledger's own
   walks resumed from the state kept in the snapshot (:mod:`kopledger.books.load.incremental`);
   anything else is a cold load, which then refreshes the snapshot. Books with errors are
-  never snapshotted.
+  never snapshotted. The plugin's state to resume from is this cache's: kept with the
+  snapshot, handed to the plugin's run as a parameter.
+- **Closed years.** The years the plugin's chain check verified are saved here, after the
+  load (:func:`_keep_verified`); a load itself writes nothing.
 - **Results.** :func:`memo` and :func:`cached_output` keep computed results (statements,
   SHU, portfolio, rendered reports) keyed on the content key of the books they came from.
 - ``KOP_CACHE=0`` turns every kopledger cache off (this one, the results, and the closed
@@ -55,12 +57,14 @@ from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
 from kopledger.books.load import incremental
+from kopledger.core.cache_folder import ENV as ENV
+from kopledger.core.cache_folder import cache_root as cache_root
+from kopledger.core.cache_folder import enabled as enabled
 
 T = TypeVar("T")
 
 #: Bump when the snapshot layout changes.
 FORMAT = "kopledger-cache-2"
-ENV = "KOP_CACHE"
 
 #: A snapshot is refreshed once the appended text not in it exceeds this many bytes …
 SAVE_TAIL_BYTES = 256 * 1024
@@ -70,17 +74,6 @@ SAVE_TAIL_FRACTION = 0.05
 MAX_AGE_SECONDS = 30 * 24 * 3600
 
 _GLOB_INCLUDE = re.compile(rb'^[ \t]*include[ \t]+"[^"\n]*[*?\[]', re.M)
-
-
-def enabled() -> bool:
-    """False when ``KOP_CACHE=0``: every kopledger cache is off."""
-    return os.environ.get(ENV, "1").strip() != "0"
-
-
-def cache_root() -> Path:
-    """``$XDG_CACHE_HOME/kopledger``, else ``~/.cache/kopledger``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kopledger"
 
 
 def _digest(blob: bytes) -> str:
@@ -111,10 +104,8 @@ def code_key() -> str:
 
 
 def _env_key(plugins: list[str]) -> str:
-    """The code key, the ledger's third-party plugins' sources and the registered checks."""
+    """The code key and the ledger's third-party plugins' sources."""
     from importlib import util
-
-    from kopledger.books.checks import member_rules as plugin
 
     h = hashlib.blake2b(code_key().encode(), digest_size=20)
     for name in plugins:
@@ -127,8 +118,6 @@ def _env_key(plugins: list[str]) -> str:
             h.update(Path(origin).read_bytes() if origin else b"<missing>")
         except (ImportError, ValueError, OSError):
             h.update(b"<missing>")
-    for check in plugin.CHECKS:
-        h.update(f"|{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}".encode())
     return h.hexdigest()
 
 
@@ -557,6 +546,7 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
             if grown is None:
                 break
             last_load = "append"
+            _keep_verified(grown)
             if grown.errors:
                 return grown
             new = _Entry(_header(grown, blob, header["files"], entry.base), grown, None, entry.base)
@@ -566,6 +556,7 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
             return grown
     last_load = "cold"
     state = incremental.full_load(main, len(blob))
+    _keep_verified(state)
     if not cacheable or state.errors or not incremental.content_only(state) or not _plugins_found(state):
         return state
     files = _included_files(state)
@@ -579,6 +570,12 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
     else:
         _save_base(main, entry)
     return state
+
+
+def _keep_verified(state: incremental.State) -> None:
+    """Save the closed years the load's chain check verified (the load itself writes nothing)."""
+    if state.verified is not None:
+        state.verified.save()
 
 
 def validate_candidate(

@@ -2,7 +2,7 @@
 
 A cold load is beancount's own pipeline (``beancount.loader._load``): parse every file,
 sort, book, run the plugins (``run_transformations``: beancount's documents, pad and
-balance plugins around the ledger's own, ``kopledger.books.checks.member_rules`` among them), validate.
+balance plugins around the ledger's own, ``kopledger.plugin`` among them), validate.
 :func:`full_load` runs the same stages with beancount's own functions, keeping the
 booked entries *before* the plugins ran (``raw``) beside the result, so that
 :func:`extend` can later add entries appended to the main file:
@@ -10,13 +10,13 @@ booked entries *before* the plugins ran (``raw``) beside the result, so that
 - parse only the appended text (with the main file's name and its true line numbers),
   book only the new entries;
 - run **every plugin over the whole books** (old booked entries + new ones) — so
-  ``kopledger.books.checks.member_rules``'s cooperative rules, every check registered in
-  ``kopledger.books.checks.member_rules.CHECKS`` (closed-year chain, RAT directives) and beancount's
-  balance assertions and padding judge the new entries against the whole state, exactly
-  as in a cold load. ``kopledger.books.checks.member_rules`` resumes its own walks (the member-account
-  rules and the invariants) from the state its previous run left
-  (:func:`kopledger.books.checks.member_rules.recording`, kept in ``State.plugin``) where that is exactly a
-  full run, and walks only the new entries;
+  kopledger's checks (:mod:`kopledger.books.checks.plugin`: the cooperative rules, the
+  closed-year chain, the RAT directives) and beancount's balance assertions and padding
+  judge the new entries against the whole state, exactly as in a cold load. kopledger's
+  plugin is run as :func:`kopledger.books.checks.plugin.check`, handed the state its
+  previous run left (``State.plugin``, kept here and in the cache's snapshots) to resume
+  its walks (the member-account rules and the invariants) from, where that is exactly a
+  full run, walking only the new entries;
 - run beancount's validations over the result, narrowed where exact: the
   per-transaction check (``validate_check_transaction_balances``, the costliest, a pure
   function of one transaction) skips transactions already validated clean, and while
@@ -47,10 +47,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
 import io
 import operator
 import re
 import sys
+import traceback
+import warnings
 from typing import Any
 
 from beancount import loader
@@ -59,8 +62,9 @@ from beancount.core.number import MISSING
 from beancount.ops import balance, validation
 from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
-from kopledger.books.checks import member_rules as plugin
-from kopledger.books.checks.member_rules import Resumable
+from kopledger.books.checks import plugin
+from kopledger.books.checks.plugin import Checked, Resumable
+from kopledger.books.closed.chain import VerifiedCache
 
 Entries = list[data.Directive]
 
@@ -79,8 +83,11 @@ class State:
     ``raw``: the booked entries before the plugins ran (sorted); ``entries``, ``errors``,
     ``options``: what beancount's loader returns; ``main``: the real path of the main
     file; ``size``: how many bytes of it the state holds (as read before the load);
-    ``plugin``: the state ``kopledger.books.checks.member_rules`` left, to resume its walks from
-    (:func:`kopledger.books.checks.member_rules.recording`), when its input was ``raw`` itself.
+    ``plugin``: the state kopledger's plugin left, to resume its walks from
+    (:class:`kopledger.books.checks.plugin.Resumable`), when its input was ``raw`` itself;
+    ``resumed``: this load's run of kopledger's plugin walked only the new entries;
+    ``verified``: the closed years known verified, with those this load verified, for the
+    owner of the load to save (never saved during it).
     """
 
     main: str
@@ -90,6 +97,8 @@ class State:
     errors: list[Any]
     options: dict[str, Any]
     plugin: Resumable | None = None
+    resumed: bool = False
+    verified: VerifiedCache | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 def content_only(state: State) -> bool:
@@ -111,16 +120,17 @@ def full_load(main: str, size: int) -> State:
     entries.sort(key=data.entry_sortkey)
     entries, balance_errors = _booking.book(entries, options)
     parse_errors.extend(balance_errors)
-    with plugin.recording() as recorded:
-        final, errors = _transform(entries, parse_errors, options)
+    verified = VerifiedCache.for_ledger(options)
+    final, errors, checked = _transform(entries, parse_errors, options, None, verified, _loader.PLUGINS_POST)
     errors.extend(_validation.validate(final, options, None, None))
     options["input_hash"] = _loader.compute_input_hash(options["include"])
-    return State(main, size, entries, final, errors, options, _own(recorded(), entries))
+    return State(main, size, entries, final, errors, options, _own(checked, entries), False, verified)
 
 
-def _own(recorded: Resumable | None, raw: Entries) -> Resumable | None:
+def _own(checked: Checked | None, raw: Entries) -> Resumable | None:
     """The plugin's state, when the entries it walked were the booked entries themselves
     (no other plugin before it replaced any), so a later extension can resume it."""
+    recorded = checked.resumable if checked is not None else None
     if recorded is None or len(recorded.inputs) != len(raw):
         return None
     if not all(a is b for a, b in zip(recorded.inputs, raw, strict=True)):
@@ -128,16 +138,79 @@ def _own(recorded: Resumable | None, raw: Entries) -> Resumable | None:
     return recorded
 
 
-def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
-    """``_loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
+def _transform(
+    entries: Entries, parse_errors: list[Any], options: dict[str, Any],
+    resume: Resumable | None, verified: VerifiedCache | None, post: list[tuple[str, Any]],
+) -> tuple[Entries, list[Any], Checked | None]:
+    """beancount's ``run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does —
+    beancount's own ``post`` plugins those given, and kopledger's plugin run as
+    :func:`kopledger.books.checks.plugin.check`, handed ``resume`` and ``verified`` (its run returned)."""
     saved = list(sys.path)
     try:
         if "pythonpath" in options:
             sys.path[0:0] = options["pythonpath"]
-        result: tuple[Entries, list[Any]] = _loader.run_transformations(entries, parse_errors, options, None)
-        return result
+        return _run_plugins(entries, parse_errors, options, resume, verified, post)
     finally:
         sys.path[:] = saved
+
+
+#: The plugin line of kopledger's checks: run here as :func:`kopledger.books.checks.plugin.check`.
+OWN_PLUGIN = "kopledger.plugin"
+
+
+def _run_plugins(
+    entries: Entries, parse_errors: list[Any], options: dict[str, Any],
+    resume: Resumable | None, verified: VerifiedCache | None, post: list[tuple[str, Any]],
+) -> tuple[Entries, list[Any], Checked | None]:
+    """``loader.run_transformations``, step for step (see :func:`_transform`): the plugins
+    before kopledger's, kopledger's (the first ``plugin "kopledger.plugin"``), the rest."""
+    errors = list(parse_errors)
+    if options["plugin_processing_mode"] == "raw":
+        plugins = list(options["plugin"])
+    else:
+        plugins = [*_loader.PLUGINS_PRE, *options["plugin"], *_loader.PLUGINS_AUTO, *post]
+    names = [name for name, _config in plugins]
+    if OWN_PLUGIN not in names:
+        return _run_list(entries, errors, options, plugins), errors, None
+    at = names.index(OWN_PLUGIN)
+    entries = _run_list(entries, errors, options, plugins[:at])
+    checked = plugin.check(entries, options, resume, verified, keep=True)
+    errors.extend(checked.errors)
+    entries = checked.entries
+    entries.sort(key=data.entry_sortkey)
+    return _run_list(entries, errors, options, plugins[at + 1:]), errors, checked
+
+
+def _run_list(entries: Entries, errors: list[Any], options: dict[str, Any], plugins: list[tuple[str, Any]]) -> Entries:
+    """These plugins, one by one, as ``run_transformations``' loop runs them (``errors`` extended)."""
+    for plugin_name, plugin_config in plugins:
+        name = plugin_name
+        renamed = _loader.RENAMED_MODULES.get(name, None)
+        if renamed:
+            warnings.warn(
+                f"Deprecation notice: Module '{name}' has been renamed to '{renamed}'; "
+                "please adjust your plugin directive.", stacklevel=2)
+            name = renamed
+        try:
+            module = importlib.import_module(name)
+            if not hasattr(module, "__plugins__"):
+                continue
+        except ImportError:
+            formatted = traceback.format_exc().replace("\n", "\n  ")
+            errors.append(_loader.LoadError(data.new_metadata("<load>", 0), f'Error importing "{name}": {formatted}'))
+            continue
+        args = () if plugin_config is None else (plugin_config,)
+        for function_name in module.__plugins__:
+            callback = getattr(module, function_name) if isinstance(function_name, str) else function_name
+            try:
+                entries, plugin_errors = callback(entries, options, *args)
+                errors.extend(plugin_errors)
+            except Exception:  # as beancount: a failing plugin is an error of the load
+                formatted = traceback.format_exc().replace("\n", "\n  ")
+                errors.append(_loader.LoadError(
+                    data.new_metadata("<load>", 0), f'Error applying plugin "{name}": {formatted}'))
+        entries.sort(key=data.entry_sortkey)
+    return entries
 
 
 #: Lines that change the parser's state or the set of files: never appended incrementally.
@@ -306,8 +379,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     raw = state.raw + booked if keep == len(state.raw) else [
         *state.raw[:keep], *sorted([*state.raw[keep:], *booked], key=data.entry_sortkey)]
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
-    post = _loader.PLUGINS_POST
-    kept = list(post)
+    kept = list(_loader.PLUGINS_POST)
     if not any(isinstance(e, data.Pad) for e in raw):
         # beancount's pad returns the books unchanged when they hold no pad
         kept = [p for p in kept if p[0] != _PAD]
@@ -317,17 +389,14 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         # the cold load that validated the old books (below)
         kept = kept[:-1]
         check_balances = True
-    _loader.PLUGINS_POST = kept
-    try:
-        # kopledger's plugin resumes its walks from the old state where that is exact
-        with plugin.recording(state.plugin) as recorded:
-            final, errors = _transform(raw, [], options)
-    finally:
-        _loader.PLUGINS_POST = post
+    # kopledger's plugin resumes its walks from the old state where that is exact
+    verified = VerifiedCache.for_ledger(options)
+    final, errors, checked = _transform(raw, [], options, state.plugin, verified, kept)
     if check_balances and not _balances_unchanged(state.entries, final, known):
         final, balance_errors = _balance.check(final, options)
         errors.extend(balance_errors)
         final.sort(key=data.entry_sortkey)
     errors.extend(_validate(state.entries, final, options, known))
     options["input_hash"] = _loader.compute_input_hash(options["include"])
-    return State(state.main, state.size + len(tail), raw, final, errors, options, _own(recorded(), raw))
+    return State(state.main, state.size + len(tail), raw, final, errors, options, _own(checked, raw),
+                 checked is not None and checked.resumed, verified)
