@@ -47,29 +47,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import io
 import operator
 import re
-import sys
 from typing import Any
 
-from beancount import loader
 from beancount.core import data
 from beancount.core.number import MISSING
-from beancount.ops import balance, validation
-from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
 from kopledger.books.checks import member_rules as plugin
 from kopledger.books.checks.member_rules import Resumable
+from kopledger.books.load import beancount_api as api
 
 Entries = list[data.Directive]
-
-# beancount's modules are untyped: use them through Any (mypy --strict)
-_loader: Any = loader
-_booking: Any = booking
-_grammar: Any = grammar
-_validation: Any = validation
-_balance: Any = balance
 
 
 @dataclasses.dataclass
@@ -102,19 +91,18 @@ def content_only(state: State) -> bool:
 
 
 def full_load(main: str, size: int) -> State:
-    """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
+    """beancount's cold load of ``main`` (a real path), stage by stage, no pickle cache.
 
-    Same functions, same order, same result as ``_loader._load([(main, True)], …)``
+    Same functions, same order, same result as :func:`~kopledger.books.load.beancount_api.load_cold`
     (tests/test_cache.py compares the two); only the booked entries are kept as well.
     """
-    entries, parse_errors, options = _loader._parse_recursive([(main, True)], None, None)
-    entries.sort(key=data.entry_sortkey)
-    entries, balance_errors = _booking.book(entries, options)
+    entries, parse_errors, options = api.parse_files(main)
+    entries, balance_errors = api.book(entries, options)
     parse_errors.extend(balance_errors)
     with plugin.recording() as recorded:
-        final, errors = _transform(entries, parse_errors, options)
-    errors.extend(_validation.validate(final, options, None, None))
-    options["input_hash"] = _loader.compute_input_hash(options["include"])
+        final, errors = api.run_plugins(entries, parse_errors, options)
+    errors.extend(api.validate(final, options))
+    options["input_hash"] = api.input_hash(options["include"])
     return State(main, size, entries, final, errors, options, _own(recorded(), entries))
 
 
@@ -126,18 +114,6 @@ def _own(recorded: Resumable | None, raw: Entries) -> Resumable | None:
     if not all(a is b for a, b in zip(recorded.inputs, raw, strict=True)):
         return None
     return recorded
-
-
-def _transform(entries: Entries, parse_errors: list[Any], options: dict[str, Any]) -> tuple[Entries, list[Any]]:
-    """``_loader.run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does."""
-    saved = list(sys.path)
-    try:
-        if "pythonpath" in options:
-            sys.path[0:0] = options["pythonpath"]
-        result: tuple[Entries, list[Any]] = _loader.run_transformations(entries, parse_errors, options, None)
-        return result
-    finally:
-        sys.path[:] = saved
 
 
 #: Lines that change the parser's state or the set of files: never appended incrementally.
@@ -153,10 +129,6 @@ def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
     if not prefix_ends_with_newline:
         return False
     return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
-
-
-_BALANCE = "beancount.ops.balance"
-_PAD = "beancount.ops.pad"
 
 
 def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
@@ -188,21 +160,6 @@ def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
     if newest_first is None or last_balance is None:
         return True
     return bool(data.entry_sortkey(newest_first) > data.entry_sortkey(last_balance))
-
-
-def _parse_tail(
-    tail: bytes, main: str, first_line: int, options: dict[str, Any]
-) -> tuple[Entries, list[Any], dict[str, Any]]:
-    """``parser.parse_file`` of text that continues ``main``: the builder starts from the
-    main file's options (account root names, pipe separator, booking method …), as the
-    parser had them when it reached the end of the old text."""
-    builder = _grammar.Builder()
-    own = copy.deepcopy({k: v for k, v in options.items() if k not in ("dcontext", "include", "plugin")})
-    builder.options = {**builder.options, **own, "include": [], "plugin": []}
-    builder.account_regexp = _grammar.valid_account_regexp(builder.options)
-    _parser.Parser(builder).parse(io.BytesIO(tail), filename=main, lineno=first_line)
-    result: tuple[Entries, list[Any], dict[str, Any]] = builder.finalize()
-    return result
 
 
 #: Directives that hold no amounts and that booking and the balance checks never read: new
@@ -241,19 +198,18 @@ def _validate(old: Entries, final: Entries, options: dict[str, Any], known: set[
             subset_active.append(entry)
             subset_currency.append(entry)
     same = len(before) == len(structure) and all(map(operator.is_, before, structure))
-    v = _validation
-    narrowed: dict[Any, Entries] = {
-        v.validate_open_close: [], v.validate_active_accounts: subset_active,
-        v.validate_currency_constraints: subset_currency, v.validate_duplicate_balances: [],
-        v.validate_duplicate_commodities: [], v.validate_documents_paths: [],
+    narrowed: dict[str, Entries] = {
+        "validate_open_close": [], "validate_active_accounts": subset_active,
+        "validate_currency_constraints": subset_currency, "validate_duplicate_balances": [],
+        "validate_duplicate_commodities": [], "validate_documents_paths": [],
     } if same else {}
     errors: list[Any] = []
-    for check in v.VALIDATIONS:
-        if check is v.validate_check_transaction_balances:
-            new_transactions = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
+    for name, check in api.validations():
+        if name == "validate_check_transaction_balances":
+            new_transactions: Entries = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
             errors.extend(check(new_transactions, options))
-        elif check in narrowed:
-            errors.extend(check(narrowed[check], options))
+        elif name in narrowed:
+            errors.extend(check(narrowed[name], options))
         else:
             errors.extend(check(final, options))
     return errors
@@ -268,7 +224,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
         return None
     if not tail:
         return state
-    new, parse_errors, new_options = _parse_tail(tail, state.main, first_line, state.options)
+    new, parse_errors, new_options = api.parse_tail(tail, state.main, first_line, state.options)
     if parse_errors:
         return None
     if not new:  # comments or blank lines only
@@ -298,7 +254,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     options = dict(state.options)
     options["dcontext"] = copy.deepcopy(state.options["dcontext"])
     options["dcontext"].update_from(new_options["dcontext"])
-    booked, booking_errors = _booking.book(new, options)
+    booked, booking_errors = api.book(new, options)
     if booking_errors:
         return None
     # after the old entries, or among old directives that hold no amounts (a budget or a
@@ -306,28 +262,26 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     raw = state.raw + booked if keep == len(state.raw) else [
         *state.raw[:keep], *sorted([*state.raw[keep:], *booked], key=data.entry_sortkey)]
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
-    post = _loader.PLUGINS_POST
-    kept = list(post)
+    # every plugin a cold load runs, in its order — less what cannot change the result (the
+    # list is passed along: beancount's own lists are never touched, loads on other threads
+    # run them all)
+    run = api.plugins(options)
     if not any(isinstance(e, data.Pad) for e in raw):
         # beancount's pad returns the books unchanged when they hold no pad
-        kept = [p for p in kept if p[0] != _PAD]
+        run = [p for p in run if not (p.builtin and p.name == api.PAD)]
     check_balances = False
-    if kept and kept[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
+    if run and run[-1].builtin and run[-1].name == api.BALANCE and not any(isinstance(e, data.Balance) for e in new):
         # beancount's balance check only where the balances it checks could differ from
         # the cold load that validated the old books (below)
-        kept = kept[:-1]
+        run = run[:-1]
         check_balances = True
-    _loader.PLUGINS_POST = kept
-    try:
-        # kopledger's plugin resumes its walks from the old state where that is exact
-        with plugin.recording(state.plugin) as recorded:
-            final, errors = _transform(raw, [], options)
-    finally:
-        _loader.PLUGINS_POST = post
+    # kopledger's plugin resumes its walks from the old state where that is exact
+    with plugin.recording(state.plugin) as recorded:
+        final, errors = api.run_plugins(raw, [], options, run)
     if check_balances and not _balances_unchanged(state.entries, final, known):
-        final, balance_errors = _balance.check(final, options)
+        final, balance_errors = api.check_balances(final, options)
         errors.extend(balance_errors)
         final.sort(key=data.entry_sortkey)
     errors.extend(_validate(state.entries, final, options, known))
-    options["input_hash"] = _loader.compute_input_hash(options["include"])
+    options["input_hash"] = api.input_hash(options["include"])
     return State(state.main, state.size + len(tail), raw, final, errors, options, _own(recorded(), raw))
