@@ -222,8 +222,6 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     """
     if state.errors or not simple_tail(prefix_ends_with_newline, tail):
         return None
-    if not tail:
-        return state
     new, parse_errors, new_options = api.parse_tail(tail, state.main, first_line, state.options)
     if parse_errors:
         return None
