@@ -45,12 +45,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
 from kopledger.books.ledger import Books
-from kopledger.books.load import cache
+from kopledger.books.load import beancount_api, cache
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
 
 B = TypeVar("B", bound=Books)
@@ -146,13 +145,8 @@ def writable_bits(path: Path) -> bool:
 
 
 def load_uncached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
-    """Load a ledger file without reading or writing beancount's pickle cache."""
-    return loader._load([(str(path.resolve()), True)], None, None, None)
-
-
-def load_cached(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
-    """Load a ledger file through beancount's pickle cache (keyed on mtime and size)."""
-    return loader.load_file(str(path.resolve()))
+    """Load a ledger file cold: beancount's own load, no cache of any kind."""
+    return beancount_api.load_cold(str(path.resolve()))
 
 
 def append_directives(

@@ -23,8 +23,8 @@ and can never answer for other books:
   snapshot, handed to the plugin's run as a parameter.
 - **Closed years.** The years the plugin's chain check verified are saved here, after the
   load (:func:`_keep_verified`); a load itself writes nothing.
-- **Results.** :func:`memo` and :func:`cached_output` keep computed results (statements,
-  SHU, portfolio, rendered reports) keyed on the content key of the books they came from.
+- **Results.** :func:`cached_output` keeps computed results (statements, SHU, portfolio,
+  rendered reports) keyed on the content key of the books they came from.
 - ``KOP_CACHE=0`` turns every kopledger cache off (this one, the results, and the closed
   years' verified-fingerprint cache); a load is then beancount's own cold load.
 
@@ -50,13 +50,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-import beancount
-from beancount import loader
 from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
-from kopledger.books.load import incremental
+from kopledger.books.load import beancount_api, incremental
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
 from kopledger.core.cache_folder import enabled as enabled
@@ -88,7 +86,7 @@ def code_key() -> str:
     global _CODE_KEY
     if _CODE_KEY is None:
         h = hashlib.blake2b(digest_size=20)
-        h.update(f"{FORMAT}|{beancount.__version__}|{sys.version}".encode())
+        h.update(f"{FORMAT}|{beancount_api.version()}|{sys.version}".encode())
         package = Path(__file__).resolve().parents[2]  # the kopledger package
         folders = [package]
         templates = package.parent / "templates"
@@ -496,8 +494,7 @@ def load_books(path: str | os.PathLike[str], *, defer: bool = False) -> tuple[li
     with _gc_paused():
         if not enabled():
             last_load = "off"
-            loaded: tuple[list[Any], list[Any], dict[str, Any]] = loader._load([(main, True)], None, None, None)
-            return loaded
+            return beancount_api.load_cold(main)
         state = _load_state(main, defer=defer)
     _freeze_at_exit()
     return state.entries, state.errors, state.options

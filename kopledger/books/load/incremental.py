@@ -47,33 +47,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib
-import io
 import operator
 import re
-import sys
-import traceback
-import warnings
 from typing import Any
 
-from beancount import loader
 from beancount.core import data
 from beancount.core.number import MISSING
-from beancount.ops import balance, validation
-from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
 from kopledger.books.checks import plugin
 from kopledger.books.checks.plugin import Checked, Resumable
 from kopledger.books.closed.chain import VerifiedCache
+from kopledger.books.load import beancount_api as api
 
 Entries = list[data.Directive]
-
-# beancount's modules are untyped: use them through Any (mypy --strict)
-_loader: Any = loader
-_booking: Any = booking
-_grammar: Any = grammar
-_validation: Any = validation
-_balance: Any = balance
 
 
 @dataclasses.dataclass
@@ -111,19 +97,18 @@ def content_only(state: State) -> bool:
 
 
 def full_load(main: str, size: int) -> State:
-    """beancount's ``_load`` of ``main`` (a real path), stage by stage, no pickle cache.
+    """beancount's cold load of ``main`` (a real path), stage by stage, no pickle cache.
 
-    Same functions, same order, same result as ``_loader._load([(main, True)], …)``
+    Same functions, same order, same result as :func:`~kopledger.books.load.beancount_api.load_cold`
     (tests/test_cache.py compares the two); only the booked entries are kept as well.
     """
-    entries, parse_errors, options = _loader._parse_recursive([(main, True)], None, None)
-    entries.sort(key=data.entry_sortkey)
-    entries, balance_errors = _booking.book(entries, options)
+    entries, parse_errors, options = api.parse_files(main)
+    entries, balance_errors = api.book(entries, options)
     parse_errors.extend(balance_errors)
     verified = VerifiedCache.for_ledger(options)
-    final, errors, checked = _transform(entries, parse_errors, options, None, verified, _loader.PLUGINS_POST)
-    errors.extend(_validation.validate(final, options, None, None))
-    options["input_hash"] = _loader.compute_input_hash(options["include"])
+    final, errors, checked = _transform(entries, parse_errors, options, api.plugins(options), None, verified)
+    errors.extend(api.validate(final, options))
+    options["input_hash"] = api.input_hash(options["include"])
     return State(main, size, entries, final, errors, options, _own(checked, entries), False, verified)
 
 
@@ -138,79 +123,30 @@ def _own(checked: Checked | None, raw: Entries) -> Resumable | None:
     return recorded
 
 
-def _transform(
-    entries: Entries, parse_errors: list[Any], options: dict[str, Any],
-    resume: Resumable | None, verified: VerifiedCache | None, post: list[tuple[str, Any]],
-) -> tuple[Entries, list[Any], Checked | None]:
-    """beancount's ``run_transformations`` with the ledger's ``pythonpath``, as ``_load`` does —
-    beancount's own ``post`` plugins those given, and kopledger's plugin run as
-    :func:`kopledger.books.checks.plugin.check`, handed ``resume`` and ``verified`` (its run returned)."""
-    saved = list(sys.path)
-    try:
-        if "pythonpath" in options:
-            sys.path[0:0] = options["pythonpath"]
-        return _run_plugins(entries, parse_errors, options, resume, verified, post)
-    finally:
-        sys.path[:] = saved
-
-
 #: The plugin line of kopledger's checks: run here as :func:`kopledger.books.checks.plugin.check`.
 OWN_PLUGIN = "kopledger.plugin"
 
 
-def _run_plugins(
-    entries: Entries, parse_errors: list[Any], options: dict[str, Any],
-    resume: Resumable | None, verified: VerifiedCache | None, post: list[tuple[str, Any]],
+def _transform(
+    entries: Entries, parse_errors: list[Any], options: dict[str, Any], run: list[api.Plugin],
+    resume: Resumable | None, verified: VerifiedCache | None,
 ) -> tuple[Entries, list[Any], Checked | None]:
-    """``loader.run_transformations``, step for step (see :func:`_transform`): the plugins
-    before kopledger's, kopledger's (the first ``plugin "kopledger.plugin"``), the rest."""
-    errors = list(parse_errors)
-    if options["plugin_processing_mode"] == "raw":
-        plugins = list(options["plugin"])
-    else:
-        plugins = [*_loader.PLUGINS_PRE, *options["plugin"], *_loader.PLUGINS_AUTO, *post]
-    names = [name for name, _config in plugins]
+    """The plugins of ``run`` (:func:`~kopledger.books.load.beancount_api.plugins`, maybe narrowed)
+    as ``run_transformations`` runs them: those before kopledger's, kopledger's own (the first
+    ``plugin "kopledger.plugin"``) as :func:`kopledger.books.checks.plugin.check`, handed
+    ``resume`` and ``verified``, then the rest. Returns the entries, the errors and kopledger's run."""
+    names = [spec.name for spec in run]
     if OWN_PLUGIN not in names:
-        return _run_list(entries, errors, options, plugins), errors, None
+        final, errors = api.run_plugins(entries, parse_errors, options, run)
+        return final, errors, None
     at = names.index(OWN_PLUGIN)
-    entries = _run_list(entries, errors, options, plugins[:at])
+    entries, errors = api.run_plugins(entries, parse_errors, options, run[:at])
     checked = plugin.check(entries, options, resume, verified, keep=True)
     errors.extend(checked.errors)
     entries = checked.entries
     entries.sort(key=data.entry_sortkey)
-    return _run_list(entries, errors, options, plugins[at + 1:]), errors, checked
-
-
-def _run_list(entries: Entries, errors: list[Any], options: dict[str, Any], plugins: list[tuple[str, Any]]) -> Entries:
-    """These plugins, one by one, as ``run_transformations``' loop runs them (``errors`` extended)."""
-    for plugin_name, plugin_config in plugins:
-        name = plugin_name
-        renamed = _loader.RENAMED_MODULES.get(name, None)
-        if renamed:
-            warnings.warn(
-                f"Deprecation notice: Module '{name}' has been renamed to '{renamed}'; "
-                "please adjust your plugin directive.", stacklevel=2)
-            name = renamed
-        try:
-            module = importlib.import_module(name)
-            if not hasattr(module, "__plugins__"):
-                continue
-        except ImportError:
-            formatted = traceback.format_exc().replace("\n", "\n  ")
-            errors.append(_loader.LoadError(data.new_metadata("<load>", 0), f'Error importing "{name}": {formatted}'))
-            continue
-        args = () if plugin_config is None else (plugin_config,)
-        for function_name in module.__plugins__:
-            callback = getattr(module, function_name) if isinstance(function_name, str) else function_name
-            try:
-                entries, plugin_errors = callback(entries, options, *args)
-                errors.extend(plugin_errors)
-            except Exception:  # as beancount: a failing plugin is an error of the load
-                formatted = traceback.format_exc().replace("\n", "\n  ")
-                errors.append(_loader.LoadError(
-                    data.new_metadata("<load>", 0), f'Error applying plugin "{name}": {formatted}'))
-        entries.sort(key=data.entry_sortkey)
-    return entries
+    final, errors = api.run_plugins(entries, errors, options, run[at + 1:])
+    return final, errors, checked
 
 
 #: Lines that change the parser's state or the set of files: never appended incrementally.
@@ -226,10 +162,6 @@ def simple_tail(prefix_ends_with_newline: bool, tail: bytes) -> bool:
     if not prefix_ends_with_newline:
         return False
     return _FRESH_START.match(tail) is not None and _STATEFUL.search(tail) is None
-
-
-_BALANCE = "beancount.ops.balance"
-_PAD = "beancount.ops.pad"
 
 
 def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
@@ -261,21 +193,6 @@ def _balances_unchanged(old: Entries, final: Entries, known: set[int]) -> bool:
     if newest_first is None or last_balance is None:
         return True
     return bool(data.entry_sortkey(newest_first) > data.entry_sortkey(last_balance))
-
-
-def _parse_tail(
-    tail: bytes, main: str, first_line: int, options: dict[str, Any]
-) -> tuple[Entries, list[Any], dict[str, Any]]:
-    """``parser.parse_file`` of text that continues ``main``: the builder starts from the
-    main file's options (account root names, pipe separator, booking method …), as the
-    parser had them when it reached the end of the old text."""
-    builder = _grammar.Builder()
-    own = copy.deepcopy({k: v for k, v in options.items() if k not in ("dcontext", "include", "plugin")})
-    builder.options = {**builder.options, **own, "include": [], "plugin": []}
-    builder.account_regexp = _grammar.valid_account_regexp(builder.options)
-    _parser.Parser(builder).parse(io.BytesIO(tail), filename=main, lineno=first_line)
-    result: tuple[Entries, list[Any], dict[str, Any]] = builder.finalize()
-    return result
 
 
 #: Directives that hold no amounts and that booking and the balance checks never read: new
@@ -314,19 +231,18 @@ def _validate(old: Entries, final: Entries, options: dict[str, Any], known: set[
             subset_active.append(entry)
             subset_currency.append(entry)
     same = len(before) == len(structure) and all(map(operator.is_, before, structure))
-    v = _validation
-    narrowed: dict[Any, Entries] = {
-        v.validate_open_close: [], v.validate_active_accounts: subset_active,
-        v.validate_currency_constraints: subset_currency, v.validate_duplicate_balances: [],
-        v.validate_duplicate_commodities: [], v.validate_documents_paths: [],
+    narrowed: dict[str, Entries] = {
+        "validate_open_close": [], "validate_active_accounts": subset_active,
+        "validate_currency_constraints": subset_currency, "validate_duplicate_balances": [],
+        "validate_duplicate_commodities": [], "validate_documents_paths": [],
     } if same else {}
     errors: list[Any] = []
-    for check in v.VALIDATIONS:
-        if check is v.validate_check_transaction_balances:
-            new_transactions = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
+    for name, check in api.validations():
+        if name == "validate_check_transaction_balances":
+            new_transactions: Entries = [e for e in final if isinstance(e, data.Transaction) and id(e) not in known]
             errors.extend(check(new_transactions, options))
-        elif check in narrowed:
-            errors.extend(check(narrowed[check], options))
+        elif name in narrowed:
+            errors.extend(check(narrowed[name], options))
         else:
             errors.extend(check(final, options))
     return errors
@@ -339,9 +255,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     """
     if state.errors or not simple_tail(prefix_ends_with_newline, tail):
         return None
-    if not tail:
-        return state
-    new, parse_errors, new_options = _parse_tail(tail, state.main, first_line, state.options)
+    new, parse_errors, new_options = api.parse_tail(tail, state.main, first_line, state.options)
     if parse_errors:
         return None
     if not new:  # comments or blank lines only
@@ -371,7 +285,7 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     options = dict(state.options)
     options["dcontext"] = copy.deepcopy(state.options["dcontext"])
     options["dcontext"].update_from(new_options["dcontext"])
-    booked, booking_errors = _booking.book(new, options)
+    booked, booking_errors = api.book(new, options)
     if booking_errors:
         return None
     # after the old entries, or among old directives that hold no amounts (a budget or a
@@ -379,24 +293,27 @@ def extend(state: State, tail: bytes, prefix_ends_with_newline: bool, first_line
     raw = state.raw + booked if keep == len(state.raw) else [
         *state.raw[:keep], *sorted([*state.raw[keep:], *booked], key=data.entry_sortkey)]
     known = {id(entry) for entry in state.entries if isinstance(entry, data.Transaction)}
-    kept = list(_loader.PLUGINS_POST)
+    # every plugin a cold load runs, in its order — less what cannot change the result (the
+    # list is passed along: beancount's own lists are never touched, loads on other threads
+    # run them all)
+    run = api.plugins(options)
     if not any(isinstance(e, data.Pad) for e in raw):
         # beancount's pad returns the books unchanged when they hold no pad
-        kept = [p for p in kept if p[0] != _PAD]
+        run = [p for p in run if not (p.builtin and p.name == api.PAD)]
     check_balances = False
-    if kept and kept[-1][0] == _BALANCE and not any(isinstance(e, data.Balance) for e in new):
+    if run and run[-1].builtin and run[-1].name == api.BALANCE and not any(isinstance(e, data.Balance) for e in new):
         # beancount's balance check only where the balances it checks could differ from
         # the cold load that validated the old books (below)
-        kept = kept[:-1]
+        run = run[:-1]
         check_balances = True
     # kopledger's plugin resumes its walks from the old state where that is exact
     verified = VerifiedCache.for_ledger(options)
-    final, errors, checked = _transform(raw, [], options, state.plugin, verified, kept)
+    final, errors, checked = _transform(raw, [], options, run, state.plugin, verified)
     if check_balances and not _balances_unchanged(state.entries, final, known):
-        final, balance_errors = _balance.check(final, options)
+        final, balance_errors = api.check_balances(final, options)
         errors.extend(balance_errors)
         final.sort(key=data.entry_sortkey)
     errors.extend(_validate(state.entries, final, options, known))
-    options["input_hash"] = _loader.compute_input_hash(options["include"])
+    options["input_hash"] = api.input_hash(options["include"])
     return State(state.main, state.size + len(tail), raw, final, errors, options, _own(checked, raw),
                  checked is not None and checked.resumed, verified)
