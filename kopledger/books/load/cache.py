@@ -54,6 +54,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
+from kopledger.books.closed.year_files import archive_files
 from kopledger.books.load import beancount_api, incremental
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
@@ -352,8 +353,6 @@ def _included_files(state: incremental.State) -> dict[str, str] | None:
         files[name] = _digest(blob)
     # a year file names its closed files by hash instead of including them (kopledger.books.closed.year_files):
     # their content is part of what the books are, so a changed archive is never answered from here
-    from kopledger.books.closed.year_files import archive_files
-
     for entry in state.entries:
         if isinstance(entry, data.Custom) and entry.type == "arsip":
             for path, _sha in archive_files(entry).values():
