@@ -665,7 +665,7 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     currency = kop.currency
     katalog = kop.katalog
     scan = _scan(kop.entries, katalog, currency, year)
-    from kopledger.books.closed.year_files import archived_books
+    from kopledger.books.years import archived_books
 
     own = archived_books(kop, year)
     if own is not None:  # issue 13: that year's statements are in its own file
