@@ -23,8 +23,8 @@ from kopledger.ops.shu.compute import (
     payout_entries,
     shu_of_year,
 )
-from kopledger.present.shu import render_slips, render_table, shu_json, to_csv
 from kopledger.ops.writer import format_directives
+from kopledger.present.shu import render_slips, render_table, shu_json, to_csv
 
 D = Decimal
 TODAY = dt.date(2026, 6, 1)

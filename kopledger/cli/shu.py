@@ -102,8 +102,8 @@ def hitung_command(
         compute_shu,
         existing_allocation,
     )
-    from kopledger.present.shu import render_table, shu_json, to_csv
     from kopledger.ops.writer import append_built, format_directives
+    from kopledger.present.shu import render_table, shu_json, to_csv
 
     if tulis:
         if tanggal is None:

@@ -11,7 +11,8 @@ from typing import Any
 from kopledger.books.closed.year_files import closed_sidik
 from kopledger.books.ledger import Books
 from kopledger.core.errors import InputError
-from kopledger.ops.shu.compute import JASA_MODAL, JASA_USAHA, ZERO, ShuResult, loss_text
+from kopledger.ops.shu.arithmetic import JASA_MODAL, JASA_USAHA, ZERO
+from kopledger.ops.shu.compute import ShuResult, loss_text
 from kopledger.present.jsondata import plain
 from kopledger.present.output import csv_text
 from kopledger.present.render import render

@@ -380,8 +380,8 @@ def rat_json(pack: RatPack) -> dict[str, Any]:
     """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
     statements and the SHU in their own documents' shapes, every total as
     ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
-    from kopledger.present.shu import shu_json
     from kopledger.present.jsondata import plain
+    from kopledger.present.shu import shu_json
     from kopledger.reports.statements import statements_json
 
     result: dict[str, Any] = {"skema": SKEMA}

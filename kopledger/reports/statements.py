@@ -40,7 +40,14 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 
 from kopledger.books.balances import weight
-from kopledger.books.katalog import CASH_FLOW_CATEGORIES, EQUITY_COMPONENTS, Akun, Katalog, kode_key, shu_of_weights
+from kopledger.books.katalog import (
+    CASH_FLOW_CATEGORIES,
+    EQUITY_COMPONENTS,
+    Akun,
+    Katalog,
+    kode_key,
+    shu_of_weights,
+)
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors
 from kopledger.core.roots import Roots

@@ -32,18 +32,38 @@ from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import MemberKind
-from kopledger.ops.shu.arithmetic import (  # noqa: F401  (re-exported: the SHU's API keeps its names)
-    CADANGAN,
-    JASA_MODAL,
-    JASA_USAHA,
-    ROUNDINGS,
-    ZERO,
-    Distribution,
-    allocate_components,
-    distribute,
-    non_member_part,
-    round_rupiah,
-    split_by_basis,
+from kopledger.ops.shu.arithmetic import (  # re-exported: the SHU's API keeps its names
+    CADANGAN as CADANGAN,
+)
+from kopledger.ops.shu.arithmetic import (
+    JASA_MODAL as JASA_MODAL,
+)
+from kopledger.ops.shu.arithmetic import (
+    JASA_USAHA as JASA_USAHA,
+)
+from kopledger.ops.shu.arithmetic import (
+    ROUNDINGS as ROUNDINGS,
+)
+from kopledger.ops.shu.arithmetic import (
+    ZERO as ZERO,
+)
+from kopledger.ops.shu.arithmetic import (
+    Distribution as Distribution,
+)
+from kopledger.ops.shu.arithmetic import (
+    allocate_components as allocate_components,
+)
+from kopledger.ops.shu.arithmetic import (
+    distribute as distribute,
+)
+from kopledger.ops.shu.arithmetic import (
+    non_member_part as non_member_part,
+)
+from kopledger.ops.shu.arithmetic import (
+    round_rupiah as round_rupiah,
+)
+from kopledger.ops.shu.arithmetic import (
+    split_by_basis as split_by_basis,
 )
 
 SOURCE = "<kopledger.ops.shu.compute>"
