@@ -21,7 +21,8 @@ from kopledger import Koperasi
 from kopledger.core.roots import MemberKind
 from kopledger.ops.closing import plan_closing
 from kopledger.ops.savings import member_statements, savings_summary
-from kopledger.ops.shu.compute import allocation_entry, shu_json, shu_of_year
+from kopledger.ops.shu.compute import allocation_entry, shu_of_year
+from kopledger.present.shu import shu_json
 from kopledger.reports.indicators import year_figures
 from kopledger.reports.rat import build_rat
 from kopledger.reports.statements import FinancialStatements, statements_json

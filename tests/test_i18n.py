@@ -130,7 +130,8 @@ def test_shu_slip_shows_the_rate_with_up_to_four_decimals() -> None:
     from decimal import ROUND_HALF_UP, Decimal
 
     from kopledger import Koperasi
-    from kopledger.ops.shu.compute import compute_shu, render_slips
+    from kopledger.ops.shu.compute import compute_shu
+    from kopledger.present.shu import render_slips
     from tests.conftest import ledger_text
     from tests.test_rat import BODY
 

@@ -31,7 +31,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_templates_and_py_typed(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "kopledger/py.typed" in names
-    assert "kopledger/templates/init/buku.beancount.j2" in names
+    assert "kopledger/templates/shu/tabel.txt.j2" in names
     assert "kopledger/templates/base.html.j2" in names
     assert "kopledger/templates/style.css.j2" in names
     assert "kopledger/templates/locale/en/umum.json" in names

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kopledger import Koperasi
-from kopledger.ops.shu.compute import render_table, shu_json
+from kopledger.present.shu import render_table, shu_json
 from kopledger.reports.catatan import Peringatan
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi, schemas
 from kopledger.cli import main
-from kopledger.ops.shu.compute import shu_json
+from kopledger.present.shu import shu_json
 from kopledger.reports.rat import build_rat, rat_json
 from kopledger.reports.statements import statements_json
 from tests.schema_check import validate

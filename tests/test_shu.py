@@ -21,13 +21,10 @@ from kopledger.ops.shu.compute import (
     compute_shu,
     existing_allocation,
     payout_entries,
-    render_slips,
-    render_table,
-    shu_json,
     shu_of_year,
-    to_csv,
 )
 from kopledger.ops.writer import format_directives
+from kopledger.present.shu import render_slips, render_table, shu_json, to_csv
 
 D = Decimal
 TODAY = dt.date(2026, 6, 1)

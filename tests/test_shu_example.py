@@ -10,8 +10,9 @@ import pytest
 from beanquery import query
 
 from kopledger import Koperasi
-from kopledger.ops.shu.compute import allocation_entry, compute_shu, payout_entries, render_slips
+from kopledger.ops.shu.compute import allocation_entry, compute_shu, payout_entries
 from kopledger.ops.writer import format_directives
+from kopledger.present.shu import render_slips
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
 YEARS = (2024, 2025)

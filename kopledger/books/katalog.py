@@ -22,13 +22,16 @@ sub-accounts; names in :mod:`kopledger.core.kosakata`):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
+from kopledger.books.balances import account_balances, is_closing_of
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError
 from kopledger.core.roots import MemberKind, Roots
@@ -96,6 +99,20 @@ PARENT_KODE: dict[tuple[str, str], str] = {
 #: The five root kinds, as :attr:`Akun.jenis` names them.
 ROOT_KINDS = ("aset", "liabilitas", "ekuitas", "pendapatan", "beban")
 
+ZERO = Decimal(0)
+_KODE_PART = re.compile(r"\d+|[^\W\d_]+")
+
+
+def kode_key(kode: str) -> tuple[tuple[int, int, str], ...]:
+    """``kode`` as a sort key: its numbers compared as numbers ("1-99" before "1-101"),
+    words compared case-insensitively after any number at the same place; separators ignored."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in _KODE_PART.findall(kode))
+
+
+def kode_below(kode: str, limit: str) -> bool:
+    """``kode`` orders before ``limit`` (both as :func:`kode_key`)."""
+    return kode_key(kode) < kode_key(limit)
+
 
 @dataclass(frozen=True)
 class Akun:
@@ -115,6 +132,7 @@ class Akun:
     anggota: str | None  # member id of a member sub-ledger account
     jenis_anggota: MemberKind | None  # the member sub-ledger it belongs to
     unit: str | None  # unit usaha (``unit`` metadata, inherited)
+    non_anggota: bool = False  # income earned from non-members (under ``Pendapatan:NonAnggota``)
 
     @property
     def lancar(self) -> bool:
@@ -238,9 +256,9 @@ class Katalog:
                 raise _meta_error(self._meta[jangka_meta[0]], jangka_meta[0], K.META_JANGKA, jangka,
                                   ("pendek", "panjang"))
         elif root == "aset":
-            jangka = "pendek" if (kode and kode < "1-150") else ("panjang" if kode else "")
+            jangka = "pendek" if (kode and kode_below(kode, "1-150")) else ("panjang" if kode else "")
         elif root == "liabilitas":
-            jangka = "panjang" if (kode and kode >= "2-150") else "pendek"
+            jangka = "panjang" if (kode and not kode_below(kode, "2-150")) else "pendek"
         else:
             jangka = ""
         flow_meta = self._inherited(account, K.META_ARUS_KAS)
@@ -274,6 +292,7 @@ class Katalog:
             komponen_ekuitas=self._equity_component(account, kind) if root == "ekuitas" else "",
             anggota=split[1] if split is not None else None, jenis_anggota=kind,
             unit=str(unit_meta[1]) if unit_meta is not None else None,
+            non_anggota=root == "pendapatan" and roots.is_under(account, roots.pendapatan_non_anggota),
         )
 
     def _default_flow(self, account: str, root: str, kind: MemberKind | None, jangka: str) -> str:
@@ -344,6 +363,50 @@ class Katalog:
         if roots.is_under(account, f"{roots.ekuitas}:Hibah"):
             return "hibah"
         return "lain"
+
+
+# --- the year's SHU -------------------------------------------------------------------
+def shu_of_weights(weights: Iterable[tuple[Akun, Decimal]]) -> Decimal:
+    """The SHU of posting weights (beancount signs): income − expenses, i.e. minus the sum
+    over income and expense accounts. The one definition of the figure; the statements'
+    one-pass scan and :func:`surplus` both use it."""
+    return -sum((w for akun, w in weights if akun.laba_rugi), ZERO)
+
+
+@dataclass(frozen=True)
+class Surplus:
+    """Income (credit positive) and the SHU of a period; expenses are what lies between."""
+
+    pendapatan: Decimal
+    shu: Decimal
+    pendapatan_non_anggota: Decimal = ZERO
+
+    @property
+    def beban(self) -> Decimal:
+        """Expenses of the period."""
+        return self.pendapatan - self.shu
+
+
+def surplus(katalog: Katalog, balances: Mapping[str, Decimal]) -> Surplus:
+    """Income, non-member income and SHU of ``balances`` (beancount signs), classified by ``katalog``."""
+    weights = [(katalog[account], amount) for account, amount in balances.items()]
+    pendapatan = -sum((w for akun, w in weights if akun.jenis == "pendapatan"), ZERO)
+    non_anggota = -sum((w for akun, w in weights if akun.non_anggota), ZERO)
+    return Surplus(pendapatan, shu_of_weights(weights), non_anggota)
+
+
+def year_surplus(
+    entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int, *, until: dt.date | None = None,
+) -> Surplus:
+    """The SHU of tahun buku ``year``: its income − expenses, without its closing entries
+    (``#tutup-buku-YEAR``), dated through ``until`` (default: the year end).
+
+    The one definition; statements, the SHU and the closing all ask here.
+    """
+    end = dt.date(year, 12, 31) if until is None else min(until, dt.date(year, 12, 31))
+    balances = account_balances(entries, currency=currency, start=dt.date(year, 1, 1), end=end,
+                                exclude=is_closing_of(year))
+    return surplus(katalog, balances)
 
 
 def _default_label(account: str) -> str:

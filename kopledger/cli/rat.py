@@ -128,7 +128,7 @@ def rat_command(
             # build_rat words the reason in the pack's language already
             reason = pack.belum_tersedia.get("shu") or teks("SHU tidak tersedia")
             raise to_click_error(InputError.pesan("slip SHU tidak dapat dibuat: {alasan}", alasan=reason))
-        from kopledger.ops.shu.compute import render_slips
+        from kopledger.present.shu import render_slips
 
         progress(teks("Slip SHU"))
         write_output(render_slips(kop, pack.shu, "html", lang, template_dir=templat), slip)

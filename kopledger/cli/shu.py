@@ -101,11 +101,9 @@ def hitung_command(
         allocation_entry,
         compute_shu,
         existing_allocation,
-        render_table,
-        shu_json,
-        to_csv,
     )
     from kopledger.ops.writer import append_built, format_directives
+    from kopledger.present.shu import render_table, shu_json, to_csv
 
     if tulis:
         if tanggal is None:
@@ -207,7 +205,8 @@ def slip_command(
     template_dir: Path | None, sementara: bool, lang: str,
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
-    from kopledger.ops.shu.compute import compute_shu, render_slips
+    from kopledger.ops.shu.compute import compute_shu
+    from kopledger.present.shu import render_slips
 
     kop = load_books(ledger)
     result = compute_shu(kop, tahun, sementara=sementara)

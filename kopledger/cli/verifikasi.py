@@ -36,7 +36,7 @@ def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, la
 
     Keluar 0 bila cocok, 1 bila tidak (dengan apa yang berbeda), 2 bila perintahnya salah.
     """
-    from kopledger.books.closed.year_files import verify_witness
+    from kopledger.books.years import verify_witness
     from kopledger.present.render import render
 
     printed = sidik.strip().replace(" ", "")

@@ -290,7 +290,7 @@ class KopLedger(FavaExtensionBase):
 
             return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":
-            from kopledger.ops.shu.compute import render_slips
+            from kopledger.present.shu import render_slips
 
             result = halaman.shu_tahun(buku, tahun, today)
             return render_slips(kop, result, "html", lang, anggota=[anggota] if anggota else None)

@@ -58,8 +58,19 @@ from kopledger.books.closed.chain import (  # noqa: F401  (re-exported: the clos
     verify_chain,
 )
 from kopledger.books.directives import split_in_force
+from kopledger.books.katalog import year_surplus
 from kopledger.books.ledger import Books
-from kopledger.core.errors import InputError, KopledgerError, Pesan, in_language
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan, in_language
+from kopledger.ops.shu import compute as shu
+from kopledger.ops.writer import (
+    _refuse_known_bukti,
+    _separator,
+    append_built,
+    create_file,
+    format_directives,
+    load_uncached,
+)
+from kopledger.ops.year_file import year_file_text
 
 ZERO = Decimal(0)
 
@@ -113,25 +124,16 @@ def income_expense_balances(kop: Books, year: int) -> dict[str, Decimal]:
     totals = account_balances(
         kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
     )
-    roots = kop.roots.income_roots
+    katalog = kop.katalog
     return {
-        account: amount
-        for account, amount in sorted(totals.items())
-        if amount != ZERO and any(kop.roots.is_under(account, root) for root in roots)
+        account: amount for account, amount in sorted(totals.items()) if amount != ZERO and katalog[account].laba_rugi
     }
 
 
 def shu_before_closing(kop: Books, year: int) -> Decimal:
-    """Income − expenses of ``year``, without its closing entries (SHU, Pasal 45)."""
-    tag = closing_tag(year)
-    totals = account_balances(
-        kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
-        exclude=lambda e: tag in (e.tags or ()),
-    )
-    roots = kop.roots.income_roots
-    return -sum(
-        (v for k, v in totals.items() if any(kop.roots.is_under(k, r) for r in roots)), ZERO
-    )
+    """Income − expenses of ``year``, without its closing entries (SHU, Pasal 45):
+    :func:`kopledger.books.katalog.year_surplus`."""
+    return year_surplus(kop.entries, kop.katalog, kop.currency, year).shu
 
 
 def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> ClosingPlan:
@@ -273,12 +275,11 @@ def _is_open(kop: Books, account: str, date: dt.date) -> bool:
 
 def _other_currencies(kop: Books, year: int) -> list[str]:
     found: set[str] = set()
-    roots = kop.roots.income_roots
+    katalog = kop.katalog
     for entry in kop.entries:
         if isinstance(entry, data.Transaction) and entry.date.year == year:
             for p in entry.postings:
-                if (p.units is not None and p.units.currency != kop.currency
-                        and any(kop.roots.is_under(p.account, r) for r in roots)):
+                if p.units is not None and p.units.currency != kop.currency and katalog[p.account].laba_rugi:
                     found.add(p.units.currency)
     return sorted(found)
 
@@ -295,8 +296,6 @@ def _shu_policy_problems(kop: Books, year: int) -> list[Problem]:
             "pembagian SHU yang berlaku pada {tahun}-12-31 (tanggal {tanggal}) berjumlah {total}%, bukan 100%; "
             "perbaiki persennya agar tepat 100", tahun=year, tanggal=split.date, total=split.total,
         ))]
-    from kopledger.ops.shu import compute as shu
-
     try:
         shu.compute_shu(kop, year, sementara=True)
     except KopledgerError as exc:
@@ -327,7 +326,7 @@ class ClosingRefused(KopledgerError):
 
 @dataclass(frozen=True)
 class NewYearFile:
-    """The standalone file started for the next year (:mod:`kopledger.books.closed.year_files`): its path and text."""
+    """The standalone file started for the next year (:mod:`kopledger.ops.year_file`): its path and text."""
 
     path: Path
     text: str
@@ -356,12 +355,11 @@ def carried_balances(kop: Books, year: int, plan: ClosingPlan | None = None) -> 
     if plan is not None and plan.transaksi is not None:
         entries = sorted([*entries, plan.transaksi], key=data.entry_sortkey)
     totals = account_balances(entries, currency=kop.currency, end=dt.date(year, 12, 31))
-    roots = kop.roots
-    sheet = (roots.aset, roots.liabilitas, roots.ekuitas)
+    katalog = kop.katalog
     return {
         account: amount
         for account, amount in sorted(totals.items())
-        if amount != ZERO and any(roots.is_under(account, r) for r in sheet)
+        if amount != ZERO and katalog[account].jenis in ("aset", "liabilitas", "ekuitas")
     }
 
 
@@ -380,13 +378,10 @@ def close_year(
     Everything is decided from the books as loaded under the writer's lock
     (:func:`kopledger.ops.writer.append_built`). Nothing is written when a precondition fails
     (:class:`ClosingRefused`), or with ``dry_run``. ``new_file`` also starts the next
-    year's standalone file (:mod:`kopledger.books.closed.year_files`); it must not exist yet. ``shu_date``
+    year's standalone file (:mod:`kopledger.ops.year_file`); it must not exist yet. ``shu_date``
     (the RAT date, after the year) also books the SHU allocation entry (``kopledger.ops.shu.compute``)
     in the same write — into the new file when there is one.
     """
-    from kopledger.core.errors import LedgerHasErrors
-    from kopledger.ops.writer import _separator, append_built, create_file
-
     ledger = Path(path)
     today = today or dt.date.today()
     target = Path(new_file) if new_file is not None else None
@@ -410,8 +405,6 @@ def close_year(
         if bukti is not None:
             # the receipt number goes on the lock only: the closing entries are fingerprinted
             # by it, and stamping them afterwards would break the sidik just computed
-            from kopledger.ops.writer import _refuse_known_bukti
-
             _refuse_known_bukti(kop.entries, bukti)
             entries = [e._replace(meta={**e.meta, "bukti": bukti})
                        if isinstance(e, data.Custom) and e.type in LOCK_TYPES else e for e in entries]
@@ -420,8 +413,6 @@ def close_year(
             (extra if target is not None else entries).append(_allocation(kop, year, shu_date, today))
         made.update(plan=plan, title=kop.title, entries=[*entries, *extra])
         if target is not None:
-            from kopledger.ops.writer import format_directives
-
             old = ledger.resolve().read_bytes()
             closed_bytes = old + _separator(old) + format_directives(entries).rstrip("\n").encode("utf-8") + b"\n"
             balances = carried_balances(kop, year, plan)
@@ -458,8 +449,6 @@ def close_year(
                 sebab=getattr(exc, 'strerror', None) or exc,
             ) from None
     entries = made["entries"]
-    from kopledger.ops.writer import format_directives
-
     return ClosingResult(
         path=ledger, tahun=year, shu=plan.shu, sidik=plan.sidik, akun=plan.akun,
         entries=tuple(entries), text=format_directives(entries), written=result.written, file_baru=new_year,
@@ -491,8 +480,6 @@ def _year_file(
     kop: Books, ledger: Path, target: Path, year: int, sha: str, sidik: str,
     balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date, written: str | None = None,
 ) -> str:
-    from kopledger.books.closed.year_files import year_file_text
-
     return year_file_text(
         kop, source=ledger, target=target, year=year, sha256=sha, sidik=sidik, balances=balances,
         extra=extra, today=today, written=written,
@@ -501,8 +488,6 @@ def _year_file(
 
 def _allocation(kop: Books, year: int, date: dt.date, today: dt.date) -> data.Directive:
     """The SHU allocation entry of ``year`` dated ``date`` (after the year: the RAT)."""
-    from kopledger.ops.shu import compute as shu
-
     if date <= dt.date(year, 12, 31):
         raise InputError.pesan(
             "tanggal pembagian SHU {tanggal} harus sesudah tahun buku {tahun} (tanggal RAT), agar tidak "
@@ -517,9 +502,6 @@ def _validate_new_year(
     balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date,
 ) -> None:
     """Load the new year's file against a closed copy of the ledger; refuse on any error."""
-    from kopledger.core.errors import LedgerHasErrors
-    from kopledger.ops.writer import load_uncached
-
     if not target.parent.is_dir():
         raise InputError.pesan(
             "folder untuk --file-baru tidak ditemukan: {folder}",
@@ -573,8 +555,6 @@ def reopen_year(
 
     Decided from the books loaded under the writer's lock (:func:`kopledger.ops.writer.append_built`).
     """
-    from kopledger.ops.writer import append_built, format_directives
-
     if not alasan.strip():
         raise InputError.pesan('membuka tahun yang sudah ditutup perlu alasan: --alasan "…"')
     ledger = Path(path)

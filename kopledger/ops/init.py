@@ -1,4 +1,5 @@
-"""Start a new koperasi ledger (``kop init``): header, policies, SHU split and chart."""
+"""Start a new koperasi ledger (``kop init``): header, policies, SHU split and chart, as
+beancount text (plain text; no template)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from beancount import loader
+
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
-from kopledger.core.errors import InputError, Pesan
+from kopledger.books.katalog import kode_key
+from kopledger.core.errors import InputError, LedgerHasErrors, Pesan
 from kopledger.core.roots import MemberKind, Roots
+from kopledger.ops.writer import create_file
 
 #: A valid sample SHU split (sums to exactly 100).
 DEFAULT_ALLOCATION: tuple[tuple[str, Decimal], ...] = (
@@ -60,8 +65,6 @@ def new_ledger_text(
     wajib: int = 25_000,
 ) -> str:
     """The text of a new ledger: header, koperasi, policies, SHU split and chart."""
-    from kopledger.present.render import render
-
     roots = roots or Roots()
     if not nama.strip():
         raise InputError.pesan("nama koperasi kosong; isi dengan --nama")
@@ -76,24 +79,61 @@ def new_ledger_text(
         ChartLine(f"{roots.member_parent(kind)}:<ID>", *MEMBER_PARENT_KODE[kind.value])
         for kind in MemberKind
     ]
-    return render(
-        "init/buku.beancount.j2",
-        {
-            "nama": nama.strip(),
-            "today": today or dt.date.today(),
-            "start": start,
-            "roots": roots,
-            "MemberKind": MemberKind,
-            "badan_hukum": badan_hukum,
-            "alamat": alamat,
-            "jenis": jenis,
-            "pokok": pokok,
-            "wajib": wajib,
-            "alokasi": DEFAULT_ALLOCATION,
-            "chart": chart,
-            "member_parents": sorted(member_parents, key=lambda line: line.kode),
-        },
-    )
+    day = start.isoformat()
+    lines = [
+        f";; Buku besar {nama.strip()} — dibuat oleh kop init pada {(today or dt.date.today()).isoformat()}.",
+        ";; Format: beancount 3 (https://beancount.github.io). Bisa dibuka dengan Fava dan bean-query.",
+        ";; Periksa buku kapan saja dengan: kop cek buku.beancount",
+        ';; Akun per anggota (buku pembantu) dibuka otomatis oleh plugin kopledger dari directive "anggota".',
+        "",
+        f'option "title" "{nama.strip()}"',
+        'option "operating_currency" "IDR"',
+        f'option "name_assets" "{roots.aset}"',
+        f'option "name_liabilities" "{roots.liabilitas}"',
+        f'option "name_equity" "{roots.ekuitas}"',
+        f'option "name_income" "{roots.pendapatan}"',
+        f'option "name_expenses" "{roots.beban}"',
+        'plugin "kopledger.plugin"',
+        "",
+        f'{day} custom "koperasi" "{nama.strip()}"',
+        f'  badan-hukum: "{badan_hukum}"',
+        f'  alamat: "{alamat}"',
+        f'  jenis: "{jenis}"',
+        "",
+        ";; Meja kerja bendahara di peramban: pip install 'kopledger[web]', lalu fava buku.beancount",
+        f'{day} custom "fava-extension" "kopledger.fava"',
+        "",
+        ";; ---- Kebijakan (AD/ART) ----------------------------------------------------",
+        ";; Simpanan pokok dibayar sekali saat masuk; simpanan wajib per bulan.",
+        f'{day} custom "kebijakan" "simpanan-pokok" {pokok} IDR',
+        f'{day} custom "kebijakan" "simpanan-wajib" {wajib} IDR',
+        "",
+        ";; Pembagian SHU (keputusan RAT): semua baris bertanggal sama membentuk satu set,",
+        ";; dan jumlahnya harus tepat 100.",
+        *(f'{day} custom "shu-alokasi" "{component}" {percent}' for component, percent in DEFAULT_ALLOCATION),
+        "",
+        ";; ---- Bagan akun --------------------------------------------------------------",
+        ";; kode mengurutkan baris laporan keuangan; nama adalah label akun.",
+    ]
+    for line in chart:
+        lines += [f"{day} open {line.name} IDR", f'  kode: "{line.kode}"', f'  nama: "{line.nama}"']
+    lines += ["", ";; Akun per anggota (dibuka otomatis oleh plugin; jangan ditulis sendiri):"]
+    lines += [f";;   {line.name:<48} {line.kode}  {line.nama}"
+              for line in sorted(member_parents, key=lambda line: kode_key(line.kode))]
+    pokok_account = f"{roots.member_parent(MemberKind.POKOK)}:A0001"
+    lines += [
+        "",
+        ";; ---- Anggota -----------------------------------------------------------------",
+        ";; Contoh anggota baru (hapus tanda ;; untuk memakainya):",
+        f';; {day} custom "anggota" "A0001" "Nama Lengkap"',
+        ';;   nik: "3202XXXXXXXXXXXX"',
+        ';;   jenis-kelamin: "P"',
+        f';; {day} * "Simpanan pokok A0001" #simpanan-pokok',
+        ';;   anggota: "A0001"',
+        f";;   {roots.kas}  {pokok} IDR",
+        f";;   {pokok_account}  -{pokok} IDR",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def prepare_ledger(
@@ -114,10 +154,6 @@ def prepare_ledger(
 
     Refuses a folder that is a file and a ledger that already exists.
     """
-    from beancount import loader
-
-    from kopledger.core.errors import LedgerHasErrors
-
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError.pesan(
@@ -159,8 +195,6 @@ def create_ledger(
     wajib: int = 25_000,
 ) -> Path:
     """Write a new ledger ``folder/filename`` (validated, atomic); never overwrites one."""
-    from kopledger.ops.writer import create_file
-
     path, text = prepare_ledger(
         folder, nama, start=start, filename=filename, today=today, roots=roots,
         badan_hukum=badan_hukum, alamat=alamat, jenis=jenis, pokok=pokok, wajib=wajib,

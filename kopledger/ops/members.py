@@ -19,10 +19,12 @@ from decimal import Decimal
 from beancount.core import amount, data
 from beancount.parser.grammar import ValueType
 
-from kopledger.books.directives import Member, customs
+from kopledger.books.closed.chain import locks_in_force
+from kopledger.books.directives import Member
 from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan
+from kopledger.core.inputs import parse_amount
 from kopledger.core.roots import MemberKind, is_valid_member_id
 
 ZERO = Decimal(0)
@@ -35,14 +37,7 @@ TAG_KELUAR = K.TAG_ANGGOTA_KELUAR
 # --- shared checks -------------------------------------------------------------------
 def closed_years(kop: Books) -> set[int]:
     """Years closed now: a ``custom "tutup-buku" "YEAR"`` lock in force (not reopened)."""
-    from kopledger.ops.closing import closed_years as locks_in_force
-
-    return set(locks_in_force(kop))
-    years: set[int] = set()
-    for entry in customs(kop.entries, "tutup-buku"):
-        if entry.values and str(entry.values[0].value).isdigit():
-            years.add(int(str(entry.values[0].value)))
-    return years
+    return set(locks_in_force(kop.entries))
 
 
 def date_problem(kop: Books, date: dt.date, today: dt.date, closed: set[int] | None = None) -> Pesan | None:
@@ -75,8 +70,6 @@ def check_amount(value: Decimal | int | str, what: str = "jumlah") -> Decimal:
             label=Pesan.label(what), nilai=value,
         )
     if isinstance(value, str):
-        from kopledger.core.inputs import parse_amount
-
         value = parse_amount(value, what, signed=True)  # ASCII digits only, at most 15
     try:
         number = Decimal(value)

@@ -26,7 +26,7 @@ import calendar
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from babel.dates import format_date
 from beancount.core import data
 
 from kopledger.books.balances import weight
+from kopledger.books.closed.year_files import CarriedWajib, carried_wajib
 from kopledger.books.directives import Member, Policies
 from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
@@ -162,7 +163,42 @@ class WajibMonth:
         return max(self.wajib - self.dibayar, ZERO)
 
 
-def _wajib_payments(
+def allocate_wajib(
+    owed: Sequence[str], policies: Policies, paid: Mapping[str, Decimal], unassigned: Decimal,
+) -> tuple[list[tuple[str, Decimal, Decimal]], Decimal]:
+    """The one allocation of a member's simpanan wajib: for each ``owed`` month in order,
+    ``(month, due, paid)``, where credits without a month (``unassigned``) fill the oldest
+    months still short; and what of ``unassigned`` is left. (Plain tuples: a 10,000-member
+    list asks this for every member-month.)"""
+    result = []
+    for bulan in owed:
+        due = _wajib_due(policies, bulan)
+        got = paid.get(bulan, ZERO)
+        if got < due and unassigned > 0:
+            take = min(due - got, unassigned)
+            got += take
+            unassigned -= take
+        result.append((bulan, due, got))
+    return result, unassigned
+
+
+def _add_carried(
+    kop: Books, member_id: str, state: CarriedWajib,
+    by_month: dict[str, dict[str, Decimal]], pool: dict[str, Decimal],
+) -> None:
+    """A year file's carried wajib state as payments by month: every month owed through
+    ``state.sampai`` paid its due less its shortfall; months paid ahead; credits left."""
+    member = kop.members.get(member_id)
+    if member is not None:
+        for bulan in owed_months(member, state.sampai):
+            by_month[member_id][bulan] += _wajib_due(kop.policies, bulan) - state.kurang.get(bulan, ZERO)
+    for bulan, paid in state.dimuka.items():
+        by_month[member_id][bulan] += paid
+    if state.lebih:
+        pool[member_id] += state.lebih
+
+
+def wajib_payments(
     kop: Books, date: dt.date | None
 ) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
     """Per member: payments by month (from ``bulan`` meta) and the unassigned credits."""
@@ -179,10 +215,8 @@ def _wajib_payments(
                 continue
             member_id = p.account[len(parent):]
             if p.meta and "wajib-sampai" in p.meta:
-                # issue 13: the wajib state carried into a year file by its opening (kopledger.books.closed.year_files)
-                from kopledger.books.closed.year_files import carried_wajib
-
-                carried_wajib(kop, member_id, p.meta, by_month, pool)
+                # issue 13: the wajib state carried into a year file by its opening
+                _add_carried(kop, member_id, carried_wajib(p.meta), by_month, pool)
                 continue
             paid = -p.units.number
             bulan = (p.meta or {}).get("bulan") or entry.meta.get("bulan")
@@ -202,19 +236,10 @@ def wajib_status(
     payments: tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]] | None = None,
 ) -> tuple[WajibMonth, ...]:
     """Each owed month of ``member`` through ``through`` with what is due and paid by ``date``."""
-    by_month, pool = payments if payments is not None else _wajib_payments(kop, date)
-    paid = by_month.get(member.id, {})
-    unassigned = pool.get(member.id, ZERO)
-    result = []
-    for bulan in owed_months(member, through):
-        due = wajib_due(kop, bulan)
-        got = paid.get(bulan, ZERO)
-        if got < due and unassigned > 0:
-            take = min(due - got, unassigned)
-            got += take
-            unassigned -= take
-        result.append(WajibMonth(bulan, due, got))
-    return tuple(result)
+    by_month, pool = payments if payments is not None else wajib_payments(kop, date)
+    months, _ = allocate_wajib(owed_months(member, through), kop.policies, by_month.get(member.id, {}),
+                               pool.get(member.id, ZERO))
+    return tuple(WajibMonth(bulan, due, got) for bulan, due, got in months)
 
 
 @dataclass(frozen=True)
@@ -231,7 +256,7 @@ class WajibArrears:
 def wajib_arrears(kop: Books, date: dt.date) -> tuple[WajibArrears, ...]:
     """Members in arrears on simpanan wajib on ``date``: every owed month through the month
     of ``date`` not fully paid by payments dated on or before ``date``; by member id."""
-    by_month, pool = _wajib_payments(kop, date)
+    by_month, pool = wajib_payments(kop, date)
     through = month_of(date)
     policies = kop.policies
     spans: dict[tuple[str, str | None], list[str]] = {}  # members joining the same month owe the same months
@@ -246,17 +271,10 @@ def wajib_arrears(kop: Books, date: dt.date) -> tuple[WajibArrears, ...]:
         owed = spans.get(span_key)
         if owed is None:
             owed = spans[span_key] = owed_months(member, through)
-        paid = by_month.get(member.id, {})
-        unassigned = pool.get(member.id, ZERO)
+        months, _ = allocate_wajib(owed, policies, by_month.get(member.id, {}), pool.get(member.id, ZERO))
         unpaid: list[str] = []
         jumlah = ZERO
-        for bulan in owed:
-            due = _wajib_due(policies, bulan)
-            got = paid.get(bulan, ZERO)
-            if got < due and unassigned > 0:
-                take = min(due - got, unassigned)
-                got += take
-                unassigned -= take
+        for bulan, due, got in months:
             if due > got:
                 unpaid.append(bulan)
                 jumlah += due - got
@@ -324,7 +342,7 @@ def wajib_entries(
             hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR',
             bulan=bulan,
         )
-    payments = _wajib_payments(kop, None)
+    payments = wajib_payments(kop, None)
     roots, cur = kop.roots, kop.currency
     kas = kas or roots.kas
     entries: list[data.Transaction] = []
@@ -653,6 +671,7 @@ __all__ = [
     "WajibArrears",
     "WajibMonth",
     "WajibRun",
+    "allocate_wajib",
     "closed_years",
     "date_problem",
     "deposit_entries",
@@ -665,6 +684,7 @@ __all__ = [
     "wajib_arrears",
     "wajib_due",
     "wajib_entries",
+    "wajib_payments",
     "wajib_status",
     "withdrawal_entries",
 ]

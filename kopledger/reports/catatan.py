@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE
 from kopledger.core.errors import format_error_line
+from kopledger.core.peringatan import Peringatan as Peringatan  # its home before the layers
 from kopledger.core.roots import MemberKind
 from kopledger.ops.loans.book import read_book
 from kopledger.ops.loans.quality import portfolio
@@ -51,21 +52,6 @@ class AccountDetail:
     jumlah_akun: int  # how many accounts the line sums
     jumlah: Decimal
     jumlah_pembanding: Decimal
-
-
-@dataclass(frozen=True)
-class Peringatan:
-    """Something the reader must know: ``kode`` names the message, ``nilai`` fills it.
-
-    Codes of the notes: ``komoditas-lain`` (``komoditas``: [{``komoditas``, ``jumlah_akun``}]),
-    ``selisih-pembulatan`` (``jumlah``, ``mata_uang``), ``tanpa-kode`` (``jumlah_akun``),
-    ``pinjaman-tidak-terbaca`` (``jumlah``, ``lokasi``: the first error's file:line).
-    """
-
-    kode: str
-    nilai: dict[str, Any] = field(default_factory=dict)
-    #: The tahun buku a RAT warning concerns (:func:`kopledger.reports.peringatan.peringatan`); None elsewhere.
-    tahun: int | None = None
 
 
 #: The former name of :class:`Peringatan`.

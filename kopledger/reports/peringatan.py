@@ -37,7 +37,7 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
 
     ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
     loan portfolio (computed when not given)."""
-    from kopledger.books.closed.year_files import year_books
+    from kopledger.books.years import year_books
     from kopledger.ops.loans import entries as loans
     from kopledger.ops.shu.compute import existing_allocation
     from kopledger.reports.indicators import year_figures

@@ -247,7 +247,7 @@ def build_rat(
     with a short Indonesian message before each step (for a progress display).
     """
     step = progress or (lambda _message: None)
-    from kopledger.books.closed.year_files import all_members, year_books
+    from kopledger.books.years import all_members, year_books
 
     books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
     years = list(books)
@@ -380,8 +380,8 @@ def rat_json(pack: RatPack) -> dict[str, Any]:
     """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
     statements and the SHU in their own documents' shapes, every total as
     ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
-    from kopledger.ops.shu.compute import shu_json
     from kopledger.present.jsondata import plain
+    from kopledger.present.shu import shu_json
     from kopledger.reports.statements import statements_json
 
     result: dict[str, Any] = {"skema": SKEMA}

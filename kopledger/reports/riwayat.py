@@ -81,7 +81,7 @@ def history(kop: Books, year: int, years: int = 5, *, figures: dict[int, YearFig
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
     where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
     ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
-    from kopledger.books.closed.year_files import year_books
+    from kopledger.books.years import year_books
     from kopledger.reports.indicators import year_figures
 
     summaries, _errors = parse_summaries(kop.entries, kop.currency)

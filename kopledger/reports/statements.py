@@ -40,7 +40,14 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 
 from kopledger.books.balances import weight
-from kopledger.books.katalog import CASH_FLOW_CATEGORIES, EQUITY_COMPONENTS, Akun, Katalog
+from kopledger.books.katalog import (
+    CASH_FLOW_CATEGORIES,
+    EQUITY_COMPONENTS,
+    Akun,
+    Katalog,
+    kode_key,
+    shu_of_weights,
+)
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors
 from kopledger.core.roots import Roots
@@ -270,9 +277,9 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
         closing = bool(tags) and K.tag_tutup_buku(date.year) in tags  # the year's own closing entry
         allocation = bool(tags) and K.TAG_SHU_ALOKASI in tags
         if not closing:
-            pl = sum((w for acc, w in weights if acc.laba_rugi), ZERO)
-            if pl:
-                shu_per_tahun[date.year] -= pl
+            shu = shu_of_weights(weights)
+            if shu:
+                shu_per_tahun[date.year] += shu
         if allocation:
             years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
             taken = sum((w for acc, w in weights if acc.komponen_ekuitas == "shu"), ZERO)
@@ -392,8 +399,8 @@ def _rows(
     return rows
 
 
-def _row_order(row: _Row) -> tuple[int, str, str]:
-    return (0 if row.kode else 1, row.kode, row.line)
+def _row_order(row: _Row) -> tuple[int, tuple[tuple[int, int, str], ...], str]:
+    return (0 if row.kode else 1, kode_key(row.kode), row.line)
 
 
 def _section(
@@ -665,7 +672,7 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     currency = kop.currency
     katalog = kop.katalog
     scan = _scan(kop.entries, katalog, currency, year)
-    from kopledger.books.closed.year_files import archived_books
+    from kopledger.books.years import archived_books
 
     own = archived_books(kop, year)
     if own is not None:  # issue 13: that year's statements are in its own file

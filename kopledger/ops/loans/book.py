@@ -20,7 +20,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
-from kopledger.books.directives import Member
+from kopledger.books.closed.year_files import carried_loans
+from kopledger.books.directives import Member, parse_members
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors, Pesan
 from kopledger.core.roots import MemberKind, Roots, is_valid_member_id
 from kopledger.ops.loans.schedule import (
@@ -258,9 +259,7 @@ def read_loans(
         if _is_closing(entry):
             if any(p.meta and "pinjaman-bawaan" in p.meta for p in entry.postings):
                 # issue 13: loans carried into a year file by its opening (kopledger.books.closed.year_files)
-                from kopledger.books.closed.year_files import carried_loans
-
-                for carried, paid in carried_loans(entry, currency):
+                for carried, paid in _carried(entry):
                     running[carried.id] = _Running(carried, carried.pokok - paid.pokok, [paid])
                     by_member.setdefault(carried.anggota, []).append(carried.id)
             continue
@@ -418,11 +417,22 @@ def loans(kop: Books) -> tuple[Loan, ...]:
 
 def check_loans(entries: list[data.Directive], options_map: dict[str, Any]) -> list[KopError]:
     """Plugin check (``f(entries, options_map)``): malformed, duplicate or misdirected loan entries."""
-    from kopledger.books.directives import parse_members
-
     currency = (options_map.get("operating_currency") or ["IDR"])[0]
     members, _ = parse_members(entries)
     return list(read_loans(entries, Roots.from_options(options_map), members=members, currency=currency).errors)
+
+
+def _carried(entry: data.Transaction) -> list[tuple[Loan, Repayment]]:
+    """Each loan a year file's opening carries, with its schedule, and what was repaid by then."""
+    found = []
+    for c in carried_loans(entry):
+        loan = Loan(
+            id=c.id, anggota=c.anggota, tanggal=c.tanggal, pokok=c.pokok, bunga=c.bunga, tenor=c.tenor,
+            metode=c.metode, jatuh_tempo=c.jatuh_tempo, biaya_admin=c.biaya_admin, provisi=c.provisi,
+            agunan=c.agunan, jadwal=schedule(c.pokok, c.bunga, c.tenor, c.metode, c.jatuh_tempo), meta=c.meta,
+        )
+        found.append((loan, Repayment(entry.date, c.dibayar_pokok, c.dibayar_bunga, c.dibayar_denda, False, c.meta)))
+    return found
 
 
 def _paid_until(moves: Sequence[Repayment], date: dt.date) -> tuple[Decimal, Decimal, Decimal]:

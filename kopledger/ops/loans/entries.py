@@ -36,6 +36,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from dateutil.relativedelta import relativedelta
 
+from kopledger.books.bagan_akun import STANDARD_CHART
 from kopledger.books.directives import POLICY_KEYS
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind, Roots
@@ -301,8 +302,6 @@ def _posting(account: str, number: Decimal, currency: str) -> data.Posting:
 def _opens_needed(kop: Books, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
     """``open`` directives for standard-chart accounts the books do not open yet (with their kode);
     :class:`InputError` for any other account that is not open."""
-    from kopledger.books.bagan_akun import STANDARD_CHART
-
     opened = set(kop.katalog.dibuka())
     chart = {a.name(kop.roots): a for a in STANDARD_CHART}
     result = []

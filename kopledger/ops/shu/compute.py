@@ -1,57 +1,73 @@
-"""SHU (sisa hasil usaha): the year's surplus, its allocation by the AD/ART, and each
-member's jasa modal and jasa usaha, to the rupiah.
+"""SHU (sisa hasil usaha) of a ledger: the year's surplus, its allocation by the AD/ART, and
+each member's jasa modal and jasa usaha, to the rupiah.
 
-Three layers, each usable on its own:
+- **The arithmetic** over plain numbers is :mod:`kopledger.ops.shu.arithmetic` (re-exported here).
+- **The ledger**: :func:`compute_shu` reads the year's postings (one pass, for the members'
+  bases) and the policies in force at year end and returns a frozen :class:`ShuResult`; the
+  year's SHU itself is :func:`kopledger.books.katalog.year_surplus` (:func:`shu_of_year`).
+- **Directives**: :func:`allocation_entry` and :func:`payout_entries` build (never write) the
+  journal entries. Tables, slips, CSV and JSON are :mod:`kopledger.present.shu`.
 
-- **Arithmetic over plain numbers** (no ledger): :func:`split_by_basis` shares a
-  total in proportion to bases, :func:`allocate_components` splits the SHU by the
-  percentages, :func:`distribute` does both for a whole year. Exact rational arithmetic,
-  then one stated rounding to whole rupiah.
-- **The ledger**: :func:`shu_of_year` and :func:`compute_shu` read the year's postings
-  (one pass) and the policies in force at year end, and return a frozen
-  :class:`ShuResult`.
-- **Directives and documents**: :func:`allocation_entry` and :func:`payout_entries`
-  build (never write) the journal entries; :func:`render_table` and
-  :func:`render_slips` render through ``templates/shu/``.
-
-Rounding rule (``kebijakan "pembulatan"``): ``bawah`` (default) floors every component
-except cadangan, and every member's jasa modal and jasa usaha, to the whole rupiah;
-``terdekat`` rounds them half up instead. Cadangan takes the SHU minus every other
-component, so the components sum exactly to the SHU; what the member splits leave
-(``sisa_pembulatan``) is booked to cadangan too, so the allocation entry balances.
+What the member splits leave (``sisa_pembulatan``) is booked to cadangan, so the allocation
+entry balances.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from beancount.core import amount, data
 
 from kopledger.books.bagan_akun import MEMBER_SHU_COMPONENTS, shu_component_account
-from kopledger.books.balances import account_balances, closing_tag, is_closing_of, rollup, weight
+from kopledger.books.balances import closing_tag, weight
 from kopledger.books.directives import ShuBasis, ShuSplit, split_in_force
+from kopledger.books.katalog import year_surplus
 from kopledger.books.ledger import Books
+from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
+from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import MemberKind
-from kopledger.reports.catatan import Peringatan
+from kopledger.ops.shu.arithmetic import (  # re-exported: the SHU's API keeps its names
+    CADANGAN as CADANGAN,
+)
+from kopledger.ops.shu.arithmetic import (
+    JASA_MODAL as JASA_MODAL,
+)
+from kopledger.ops.shu.arithmetic import (
+    JASA_USAHA as JASA_USAHA,
+)
+from kopledger.ops.shu.arithmetic import (
+    ROUNDINGS as ROUNDINGS,
+)
+from kopledger.ops.shu.arithmetic import (
+    ZERO as ZERO,
+)
+from kopledger.ops.shu.arithmetic import (
+    Distribution as Distribution,
+)
+from kopledger.ops.shu.arithmetic import (
+    allocate_components as allocate_components,
+)
+from kopledger.ops.shu.arithmetic import (
+    distribute as distribute,
+)
+from kopledger.ops.shu.arithmetic import (
+    non_member_part as non_member_part,
+)
+from kopledger.ops.shu.arithmetic import (
+    round_rupiah as round_rupiah,
+)
+from kopledger.ops.shu.arithmetic import (
+    split_by_basis as split_by_basis,
+)
 
-ZERO = Decimal(0)
 SOURCE = "<kopledger.ops.shu.compute>"
 
-CADANGAN = "cadangan"
-JASA_MODAL = "jasa-modal"
-JASA_USAHA = "jasa-usaha"
-
-#: Rounding rules of ``kebijakan "pembulatan"``.
-ROUNDINGS = ("bawah", "terdekat")
 #: Ways to measure the capital basis (``shu-basis "jasa-modal" … metode: …``).
 METODE_MODAL = ("saldo-akhir", "rata-rata-bulanan")
 
@@ -64,153 +80,6 @@ PAYOUT_TARGETS = ("kas", "sukarela")
 def shu_link(year: int) -> str:
     """The link shared by a year's SHU allocation and payout entries (``shu-2025``)."""
     return K.link_shu(year)
-
-
-# --- arithmetic over plain numbers ------------------------------------------------------
-def round_rupiah(value: Fraction | Decimal | int, rounding: str = "bawah") -> Decimal:
-    """``value`` to the whole rupiah: floor (``bawah``) or half up (``terdekat``)."""
-    exact = Fraction(value)
-    if rounding == "bawah":
-        return Decimal(math.floor(exact))
-    if rounding == "terdekat":
-        return Decimal(math.floor(exact + Fraction(1, 2)))
-    raise ValueError(f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}")
-
-
-def split_by_basis(
-    total: Decimal, bases: Mapping[str, Decimal], rounding: str = "bawah"
-) -> tuple[dict[str, Decimal], Decimal]:
-    """Share ``total`` in proportion to ``bases``: ``(shares, remainder)``.
-
-    Each share is ``total × basis / Σ bases`` (exact), rounded to the whole rupiah by
-    ``rounding``; ``remainder = total − Σ shares``, so shares plus remainder are exactly
-    ``total``. With floor rounding no share exceeds its exact value and
-    ``0 ≤ remainder < number of bases with a positive basis``. When every basis is zero
-    every share is zero and the remainder is the whole total. Bases must not be negative.
-    """
-    if rounding not in ROUNDINGS:
-        raise ValueError(f"unknown rounding {rounding!r}; use one of {', '.join(ROUNDINGS)}")
-    if total < 0:
-        raise ValueError(f"cannot share a negative total {total}")
-    negative = [k for k, v in bases.items() if v < 0]
-    if negative:
-        raise ValueError(f"negative basis for {', '.join(negative)}")
-    # exact integer arithmetic: basis_i = n_i / L, total = tn / td,
-    # share_i = total × basis_i / Σ basis = tn × n_i / (td × Σ n)
-    ratios = {k: v.as_integer_ratio() for k, v in bases.items()}
-    common = math.lcm(*(d for _, d in ratios.values())) if ratios else 1
-    scaled = {k: n * (common // d) for k, (n, d) in ratios.items()}
-    sum_scaled = sum(scaled.values())
-    if sum_scaled == 0:
-        return {k: ZERO for k in bases}, total
-    tn, td = total.as_integer_ratio()
-    denominator = td * sum_scaled
-    if rounding == "bawah":
-        shares = {k: Decimal((tn * b) // denominator) for k, b in scaled.items()}
-    else:
-        shares = {k: Decimal((2 * tn * b + denominator) // (2 * denominator)) for k, b in scaled.items()}
-    return shares, total - sum(shares.values(), ZERO)
-
-
-def allocate_components(
-    dibagi: Decimal,
-    persen: Sequence[tuple[str, Decimal]],
-    rounding: str = "bawah",
-    *,
-    shu: Decimal | None = None,
-) -> dict[str, Decimal]:
-    """Split the SHU into components: ``{component: amount}`` in the order given.
-
-    Every component but ``cadangan`` is ``dibagi × percent / 100`` rounded by
-    ``rounding``; ``cadangan`` (added if absent) takes ``shu`` (default: ``dibagi``)
-    minus all the others, so the amounts sum exactly to ``shu``. ``dibagi`` is the part
-    of the SHU the percentages apply to (less than ``shu`` when the SHU from
-    non-members goes to cadangan in full).
-    """
-    total = dibagi if shu is None else shu
-    amounts: dict[str, Decimal] = {}
-    for component, percent in persen:
-        if component != CADANGAN:
-            amounts[component] = round_rupiah(Fraction(dibagi) * Fraction(percent) / 100, rounding)
-    others = sum(amounts.values(), ZERO)
-    ordered = {c: amounts.get(c, ZERO) for c, _ in persen}
-    ordered[CADANGAN] = total - others
-    return ordered
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """A year's SHU split into components and member shares (plain numbers)."""
-
-    komponen: dict[str, Decimal]
-    jasa_modal: dict[str, Decimal]
-    jasa_usaha: dict[str, Decimal]
-    sisa_jasa_modal: Decimal
-    sisa_jasa_usaha: Decimal
-    #: Member components moved to cadangan because no member had a basis for them.
-    dialihkan: dict[str, Decimal] = field(default_factory=dict)
-
-    @property
-    def sisa_pembulatan(self) -> Decimal:
-        """Rupiah of jasa modal and jasa usaha that rounding gave to no member."""
-        return self.sisa_jasa_modal + self.sisa_jasa_usaha
-
-    @property
-    def cadangan_dibukukan(self) -> Decimal:
-        """What the allocation entry credits to cadangan: its component plus the remainder."""
-        return self.komponen[CADANGAN] + self.sisa_pembulatan
-
-
-def distribute(
-    shu: Decimal,
-    persen: Sequence[tuple[str, Decimal]],
-    bases_modal: Mapping[str, Decimal],
-    bases_usaha: Mapping[str, Decimal],
-    rounding: str = "bawah",
-    *,
-    non_anggota: Decimal = ZERO,
-) -> Distribution:
-    """The whole split of a positive ``shu``: components, then each member's shares.
-
-    ``non_anggota`` is the part of the SHU that goes to cadangan in full before the
-    percentages apply. A member component with no positive basis at all goes to
-    cadangan (reported in ``dialihkan``).
-    """
-    if shu <= 0:
-        raise ValueError(f"nothing to distribute from SHU {shu}")
-    if not ZERO <= non_anggota <= shu:
-        raise ValueError(f"non-member SHU {non_anggota} must be between 0 and the SHU {shu}")
-    komponen = allocate_components(shu - non_anggota, persen, rounding, shu=shu)
-    dialihkan: dict[str, Decimal] = {}
-    splits: dict[str, tuple[dict[str, Decimal], Decimal]] = {}
-    for component, bases in ((JASA_MODAL, bases_modal), (JASA_USAHA, bases_usaha)):
-        allocated = komponen.get(component, ZERO)
-        if component in komponen and allocated != 0 and sum(bases.values(), ZERO) == 0:
-            dialihkan[component] = allocated
-            komponen[component] = ZERO
-            komponen[CADANGAN] += allocated
-            allocated = ZERO
-        splits[component] = split_by_basis(allocated, bases, rounding)
-    return Distribution(
-        komponen=komponen,
-        jasa_modal=splits[JASA_MODAL][0],
-        jasa_usaha=splits[JASA_USAHA][0],
-        sisa_jasa_modal=splits[JASA_MODAL][1],
-        sisa_jasa_usaha=splits[JASA_USAHA][1],
-        dialihkan=dialihkan,
-    )
-
-
-def non_member_part(shu: Decimal, pendapatan_non_anggota: Decimal, pendapatan: Decimal) -> Decimal:
-    """The part of the SHU earned from non-members, in proportion to income.
-
-    ``SHU × non-member income / total income`` of the year, rounded half up to the
-    whole rupiah (0 when the SHU or the income is not positive; at most the SHU).
-    """
-    if shu <= 0 or pendapatan <= 0 or pendapatan_non_anggota <= 0:
-        return ZERO
-    part = round_rupiah(Fraction(shu) * Fraction(pendapatan_non_anggota) / Fraction(pendapatan), "terdekat")
-    return min(part, shu)
 
 
 # --- results --------------------------------------------------------------------------
@@ -304,34 +173,6 @@ class ShuResult:
         return sum((m.jumlah for m in self.anggota), ZERO)
 
 
-#: Version of the SHU JSON document (``skema``); see kopledger/schemas/shu.schema.json.
-SKEMA = "1"
-
-
-def shu_json(result: ShuResult) -> dict[str, Any]:
-    """The JSON contract of an SHU result (kopledger/schemas/shu.schema.json)."""
-    from kopledger.present.jsondata import plain
-
-    return {
-        "skema": SKEMA,
-        "tahun": result.tahun,
-        "shu": plain(result.shu),
-        "alokasi": plain(list(result.alokasi)),
-        "anggota": [
-            plain({"id": m.id, "nama": m.nama, "basis_modal": m.basis_modal, "basis_usaha": m.basis_usaha,
-                   "jasa_modal": m.jasa_modal, "jasa_usaha": m.jasa_usaha, "jumlah": m.jumlah})
-            for m in result.anggota
-        ],
-        "sisa_pembulatan": plain(result.sisa_pembulatan),
-        "sementara": result.sementara,
-        "pembulatan": result.pembulatan,
-        "shu_non_anggota": plain(result.shu_non_anggota),
-        "total_basis_modal": plain(result.total_basis_modal),
-        "total_basis_usaha": plain(result.total_basis_usaha),
-        "peringatan": plain(list(result.peringatan)),
-    }
-
-
 # --- policies in force -----------------------------------------------------------------
 def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
@@ -419,9 +260,6 @@ def basis_for_year(kop: Books, year: int) -> BasisPolicy:
 # --- one pass over the year's postings ---------------------------------------------------
 @dataclass(frozen=True)
 class _AccountInfo:
-    income: bool
-    expense: bool
-    non_member: bool
     modal: bool
     usaha: bool
     member: str | None
@@ -430,9 +268,6 @@ class _AccountInfo:
 
 @dataclass
 class _YearScan:
-    pendapatan: Decimal = ZERO
-    pendapatan_non_anggota: Decimal = ZERO
-    beban: Decimal = ZERO
     transaksi: int = 0
     ditutup: bool = False
     sampai: dt.date | None = None
@@ -443,7 +278,7 @@ class _YearScan:
 
 
 def _scan_year(kop: Books, year: int, policy: BasisPolicy) -> _YearScan:
-    """Income, expenses and every member's bases for ``year``, in one pass over postings."""
+    """Every member's bases for ``year``, and how many transactions it has, in one pass over postings."""
     roots = kop.roots
     currency = kop.currency
     start, end = dt.date(year, 1, 1), _year_end(year)
@@ -452,21 +287,18 @@ def _scan_year(kop: Books, year: int, policy: BasisPolicy) -> _YearScan:
     exits = {m.id: m.tanggal_keluar for m in kop.members.values() if m.tanggal_keluar is not None}
     cache: dict[str, _AccountInfo | None] = {}
     scan = _YearScan()
-    parents = roots.member_parents()
+
+    katalog = kop.katalog
 
     def classify(account: str) -> _AccountInfo | None:
-        parent, _, leaf = account.rpartition(":")
-        debit_normal = roots.is_under(account, roots.aset) or roots.is_under(account, roots.beban)
+        akun = katalog[account]
         info = _AccountInfo(
-            income=roots.is_under(account, roots.pendapatan),
-            expense=roots.is_under(account, roots.beban),
-            non_member=roots.is_under(account, roots.pendapatan_non_anggota),
             modal=any(roots.is_under(account, a) for a in policy.modal),
             usaha=any(roots.is_under(account, a) for a in policy.usaha),
-            member=leaf if parent in parents else None,
-            sign=1 if debit_normal else -1,
+            member=akun.anggota,
+            sign=1 if akun.jenis in ("aset", "beban") else -1,
         )
-        return info if (info.income or info.expense or info.modal or info.usaha) else None
+        return info if (info.modal or info.usaha) else None
 
     for entry in kop.entries:
         if not isinstance(entry, data.Transaction):
@@ -496,13 +328,6 @@ def _scan_year(kop: Books, year: int, policy: BasisPolicy) -> _YearScan:
                 info = cache[account] = classify(account)
             if info is None:
                 continue
-            if in_year:
-                if info.income:
-                    scan.pendapatan -= number
-                    if info.non_member:
-                        scan.pendapatan_non_anggota -= number
-                elif info.expense:
-                    scan.beban += number
             if not (info.modal or (info.usaha and in_year)):
                 continue
             member = info.member or (posting.meta or {}).get(K.META_ANGGOTA) or entry.meta.get(K.META_ANGGOTA)
@@ -532,12 +357,9 @@ def _monthly_weight(months: Sequence[Decimal]) -> Decimal:
 
 
 def shu_of_year(kop: Books, year: int) -> Decimal:
-    """SHU of ``year``: income − expenses of the year, excluding ``#tutup-buku-YEAR``."""
-    balances = account_balances(
-        kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=_year_end(year),
-        exclude=is_closing_of(year),
-    )
-    return -(rollup(balances, kop.roots.pendapatan) + rollup(balances, kop.roots.beban))
+    """SHU of ``year``: income − expenses of the year, excluding ``#tutup-buku-YEAR``
+    (:func:`kopledger.books.katalog.year_surplus`)."""
+    return year_surplus(kop.entries, kop.katalog, kop.currency, year).shu
 
 
 # --- the ledger-facing computation --------------------------------------------------------
@@ -556,8 +378,6 @@ def compute_shu(
     ``sementara`` is set; the result is then marked provisional.
     """
     today = today or dt.date.today()
-    from kopledger.books.closed.year_files import archived_books
-
     archived = archived_books(kop, year)
     if archived is not None:  # issue 13: a year file reads an archived year's SHU from its own file
         return compute_shu(archived, year, sementara=sementara, today=today)
@@ -579,7 +399,8 @@ def compute_shu(
             "tidak ada transaksi pada tahun {tahun}{rentang}; periksa --tahun",
             tahun=year, rentang=span,
         )
-    shu = scan.pendapatan - scan.beban
+    figures = year_surplus(kop.entries, kop.katalog, kop.currency, year)
+    shu = figures.shu
     rounding = str(kop.policies.value("pembulatan", end))
     warnings: list[Peringatan] = []
     if provisional:
@@ -594,8 +415,8 @@ def compute_shu(
         total_basis_usaha=ZERO,
         peringatan=(),
         sementara=provisional,
-        pendapatan=scan.pendapatan,
-        beban=scan.beban,
+        pendapatan=figures.pendapatan,
+        beban=figures.beban,
         pembulatan=rounding,
         metode_modal=policy.metode_modal,
         akun_basis_modal=policy.modal,
@@ -647,11 +468,11 @@ def compute_shu(
 
     non_member = ZERO
     if kop.policies.value("shu-non-anggota", end) == "cadangan":
-        non_member = non_member_part(shu, scan.pendapatan_non_anggota, scan.pendapatan)
+        non_member = non_member_part(shu, figures.pendapatan_non_anggota, figures.pendapatan)
         if non_member:
             warnings.append(Peringatan("shu-non-anggota", {
-                "jumlah": non_member, "pendapatan_non_anggota": scan.pendapatan_non_anggota,
-                "pendapatan": scan.pendapatan}))
+                "jumlah": non_member, "pendapatan_non_anggota": figures.pendapatan_non_anggota,
+                "pendapatan": figures.pendapatan}))
     persen = [(s.komponen, s.persen) for s in split.shares]
     dist = distribute(shu, persen, bases_modal, bases_usaha, rounding, non_anggota=non_member)
     for component, moved in dist.dialihkan.items():
@@ -709,7 +530,8 @@ def _display_basis(weight: Decimal, divisor: Decimal) -> Decimal:
     return average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _loss_text(shu: Decimal) -> Pesan:
+def loss_text(shu: Decimal) -> Pesan:
+    """Why nothing is distributed: the loss, or a zero result."""
     return Pesan("tahun itu rugi {rugi}", rugi=Rupiah(-shu)) if shu < 0 else Pesan("hasil tahun itu nol")
 
 
@@ -757,7 +579,7 @@ def allocation_entry(kop: Books, result: ShuResult, date: dt.date) -> data.Trans
     if result.rugi:
         raise InputError.pesan(
             "tidak ada SHU yang bisa dibagi untuk {tahun}: {hasil}",
-            tahun=year, hasil=_loss_text(result.shu),
+            tahun=year, hasil=loss_text(result.shu),
         )
     if date < _year_end(year):
         raise InputError.pesan(
@@ -898,89 +720,3 @@ def payout_entries(
     return entries
 
 
-# --- output for people ----------------------------------------------------------------------
-def to_csv(result: ShuResult) -> str:
-    """The member list as CSV (one row per member; amounts as exact decimals; text cells
-    neutralised against formula injection, :func:`kopledger.present.output.csv_text`)."""
-    from kopledger.present.output import csv_text
-
-    columns = ["id", "nama", "basis_modal", "basis_usaha", "jasa_modal", "jasa_usaha", "jumlah"]
-    return csv_text(columns, ([m.id, m.nama, *(format(getattr(m, c), "f") for c in columns[2:])] for m in result.anggota))
-
-
-def _rate(part: Decimal, basis: Decimal) -> Decimal:
-    """``part / basis`` as a percent (for display), 0 when there is no basis."""
-    if basis <= 0:
-        return ZERO
-    return (part * 100 / basis).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def _context(kop: Books, result: ShuResult) -> dict[str, Any]:
-    from kopledger.books.closed.year_files import closed_sidik
-
-    officers = {o.role: o.nama for o in kop.officers}
-    jm = result.jumlah_komponen(JASA_MODAL)
-    ju = result.jumlah_komponen(JASA_USAHA)
-    return {
-        "koperasi": kop.title,
-        "alamat": kop.info.alamat if kop.info else "",
-        "r": result,
-        "jasa_modal": jm,
-        "jasa_usaha": ju,
-        "tarif_modal": _rate(jm, result.total_basis_modal),
-        "tarif_usaha": _rate(ju, result.total_basis_usaha),
-        "pengurus": officers,
-        "sidik_tahun": closed_sidik(kop, until=result.tahun),  # issue 13: the witness of closed years
-    }
-
-
-def render_table(
-    kop: Books, result: ShuResult, lang: str = "id", *, template_dir: str | Path | None = None
-) -> str:
-    """The readable text table: the allocation, then the members by id, then totals."""
-    from kopledger.present.render import render
-
-    context = _context(kop, result)
-    width = max([len(m.nama) for m in result.anggota] + [4])
-    context["lebar_nama"] = min(width, 28)
-    return render("shu/tabel.txt.j2", context, lang=lang, template_dir=template_dir)
-
-
-def render_slips(
-    kop: Books,
-    result: ShuResult,
-    fmt: str = "html",
-    lang: str = "id",
-    *,
-    anggota: Sequence[str] | None = None,
-    template_dir: str | Path | None = None,
-) -> str:
-    """Per-member SHU slips (one page each), ``fmt`` ``html`` or ``txt``.
-
-    ``anggota`` limits them to the given member ids (in that order).
-    """
-    from kopledger.present.render import render
-
-    if fmt not in ("html", "txt"):
-        raise InputError.pesan(
-            "format slip tidak dikenal: {fmt!r}; pakai html atau txt",
-            fmt=fmt,
-        )
-    if result.rugi:
-        raise InputError.pesan(
-            "tidak ada SHU yang dibagi untuk {tahun} ({hasil}): tidak ada slip",
-            tahun=result.tahun, hasil=_loss_text(result.shu),
-        )
-    members = list(result.anggota)
-    if anggota:
-        by_id = {m.id: m for m in result.anggota}
-        missing = [i for i in anggota if i not in by_id]
-        if missing:
-            raise InputError.pesan(
-                "tidak ada slip SHU untuk {anggota}: bukan anggota penerima SHU {tahun}",
-                anggota=', '.join(missing), tahun=result.tahun,
-            )
-        members = [by_id[i] for i in anggota]
-    context = _context(kop, result)
-    context["slips"] = members
-    return render(f"shu/slip.{fmt}.j2", context, lang=lang, template_dir=template_dir)
