@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kopledger.present.render import catalog
+from kopledger.core.errors import catalog
 
 CLI = Path(__file__).resolve().parent.parent / "kopledger" / "cli"
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 import pytest
 
 from kopledger.present import formatting
-from kopledger.present.render import catalog, templates_dir
+from kopledger.core.errors import catalog, templates_dir
 
 TEMPLATES = templates_dir()
 CATALOGS = sorted((TEMPLATES / "locale" / "en").glob("*.json"))

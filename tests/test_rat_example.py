@@ -115,7 +115,7 @@ def test_the_english_pack_names_every_account_in_english(pack):
     import re
 
     from kopledger.books.bagan_akun import STANDARD_CHART
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     page = str(render_rat(pack, lang="en"))
     page = re.sub(r"<(style|svg)\b.*?</\1>", "", page, flags=re.S)

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kopledger.present.render import templates_dir
+from kopledger.core.errors import templates_dir
 
 LANGS = ("id", "en")
 _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("kop_lang", default="id")
@@ -105,7 +105,7 @@ def _english(text: str | None) -> str | None:
         return text
     if _LANG.get() != "en":
         return _catalog().get(text, text)
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     key = help_key(text)
     english = translate(key, "en")

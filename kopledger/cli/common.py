@@ -174,7 +174,7 @@ class _StrictType(_ParamBase):
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
         """The type's name (``TAHUN``, ``JUMLAH`` …) in the command line's language."""
         from kopledger.cli.bahasa import language
-        from kopledger.present.render import translate
+        from kopledger.core.errors import translate
 
         return translate(self.name.upper(), language())
 

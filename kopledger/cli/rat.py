@@ -66,7 +66,7 @@ def rat_command(
     def progress(message: str) -> None:
         # build_rat names its steps in Indonesian (catalog keys); the CLI's own steps come as teks(…)
         if not quiet:
-            from kopledger.present.render import translate
+            from kopledger.core.errors import translate
 
             echo_safe(teks("[rat] {langkah} …", langkah=translate(message, language())), err=True)
 

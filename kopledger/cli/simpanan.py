@@ -64,7 +64,7 @@ def wajib_command(
     kali tidak memposting apa pun untuk kedua kalinya.
     """
     from kopledger.ops.savings import WajibRun, month_name, wajib_entries
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     path = require_ledger(ledger)
     date = date_type(tanggal)

@@ -19,7 +19,8 @@ from kopledger.dinas.agregat import Agregat, Angka, agregat_json
 from kopledger.ops.loans.entries import KOLEKTIBILITAS
 from kopledger.present import formatting
 from kopledger.present.grafik import Grafik
-from kopledger.present.render import render, translate, translator
+from kopledger.present.render import render, translator
+from kopledger.core.errors import translate
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
 

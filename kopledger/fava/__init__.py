@@ -39,7 +39,8 @@ from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_
 from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import token_sesi, tolak
 from kopledger.koperasi import Koperasi
-from kopledger.present.render import render, templates_dir, translator
+from kopledger.present.render import render, translator
+from kopledger.core.errors import templates_dir
 
 #: The statements a ``laporan`` page can show (``jenis=``).
 JENIS_LAPORAN = ("neraca", "phu", "ekuitas", "arus-kas", "calk")

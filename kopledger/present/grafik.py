@@ -179,7 +179,7 @@ class Grafik:
 def svg(chart: Grafik, lang: str = "id") -> str:
     """The chart as inline SVG, its words in ``lang``."""
     from kopledger.present import formatting
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     def number(value: Any) -> str:
         amount = Decimal(str(value))

@@ -405,7 +405,7 @@ def render_laporan(
 def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
     """One sheet per statement (and the notes' account breakdown for ``calk``)."""
     from kopledger.present.formatting import tanggal
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     def _(text: str) -> str:
         return translate(text, lang)
@@ -458,7 +458,7 @@ def equity_sheet(fs: FinancialStatements, *, lang: str = "id", nama: str = "", n
     """The statement of changes in equity as a table by component (prior year, then the year)."""
     from kopledger.books.katalog import EQUITY_COMPONENTS
     from kopledger.present.formatting import tanggal
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     def _(text: str) -> str:
         return translate(text, lang)

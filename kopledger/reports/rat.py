@@ -31,7 +31,7 @@ from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
 from kopledger.present.grafik import Grafik
-from kopledger.present.render import translate
+from kopledger.core.errors import translate
 from kopledger.reports.catatan import Peringatan
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.membership import MembershipStats, membership_stats
