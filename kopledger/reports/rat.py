@@ -22,16 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kopledger.books.directives import KoperasiInfo, Officer, customs
+from kopledger.books.directives import KoperasiInfo, Officer
 from kopledger.books.ledger import Books
-from kopledger.core import kosakata as K
-from kopledger.core.errors import InputError, KopledgerError
+from kopledger.books.rat_directives import parse_rat_texts
+from kopledger.core.errors import InputError, KopledgerError, translate
 from kopledger.ops.loans.entries import Portfolio
 from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
 from kopledger.present.grafik import Grafik
-from kopledger.core.errors import translate
 from kopledger.reports.catatan import Peringatan
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.membership import MembershipStats, membership_stats
@@ -124,26 +123,8 @@ class RatPack:
 
 
 def rat_texts(kop: Books, year: int) -> dict[str, str]:
-    """Texts of the pack from ``custom "rat-teks" "KEY" "TEXT"`` directives.
-
-    A text belongs to tahun buku ``year`` when its metadata ``tahun`` says so, or, without
-    ``tahun``, when it is dated in ``year`` or ``year + 1`` (the RAT is held after year end).
-    The latest such directive of each key wins. Keys the templates use: ``kata-pengantar``,
-    ``laporan-pengawas``, ``rencana-kerja``, ``penutup``, ``tempat``, ``tanggal``.
-    """
-    texts: dict[str, str] = {}
-    for entry in customs(kop.entries, "rat-teks"):
-        values = [v.value for v in entry.values]
-        if len(values) < 2 or not all(isinstance(v, str) for v in values):
-            continue
-        tahun = entry.meta.get(K.META_TAHUN)
-        if tahun is not None:
-            if str(tahun).split(".")[0] != str(year):
-                continue
-        elif entry.date.year not in (year, year + 1):
-            continue
-        texts[values[0]] = "\n\n".join(values[1:])
-    return texts
+    """The pack's texts of tahun buku ``year`` (``rat-teks``: :func:`~kopledger.books.rat_directives.parse_rat_texts`)."""
+    return parse_rat_texts(kop.entries, year)
 
 
 def rat_date(kop: Books, year: int, texts: dict[str, str]) -> dt.date | None:
