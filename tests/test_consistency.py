@@ -24,7 +24,8 @@ from kopledger.ops.savings import member_statements, savings_summary
 from kopledger.ops.shu.compute import allocation_entry, shu_json, shu_of_year
 from kopledger.reports.indicators import year_figures
 from kopledger.reports.rat import build_rat
-from kopledger.reports.statements import FinancialStatements, statements_json
+from kopledger.reports.statements import FinancialStatements
+from kopledger.present.laporan import statements_json
 from tests.conftest import HEADER_ID
 from tests.schema_check import validate
 
@@ -303,7 +304,7 @@ def test_generated_books_figures_agree_and_closing_changes_nothing(txns) -> None
 
 def test_example_notes_show_each_years_kolektibilitas_under_its_year(mawar: Koperasi) -> None:
     from kopledger.present.formatting import akuntansi
-    from kopledger.present.output import render_laporan
+    from kopledger.present.laporan import render_laporan
 
     fs = mawar.statements(2025)
     now, before = mawar.portfolio(dt.date(2025, 12, 31)), mawar.portfolio(dt.date(2024, 12, 31))

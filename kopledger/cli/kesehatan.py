@@ -42,7 +42,8 @@ def kesehatan_command(
     templat: Path | None, isian: bool,
 ) -> None:
     """Penilaian kesehatan koperasi (Permenkop UKM 9/2020, Juknis 15/2021) (health assessment)."""
-    from kopledger.reports.kesehatan import answers_template, assess, assessment_json, render_assessment
+    from kopledger.present.kesehatan import answers_template, assessment_json, render_assessment
+    from kopledger.reports.kesehatan import assess
 
     if isian and ledger is None and tahun is not None:
         write_output(answers_template(tahun, lang=lang), out)

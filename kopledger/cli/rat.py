@@ -61,7 +61,8 @@ def rat_command(
     quiet: bool,
 ) -> None:
     """Buat paket RAT: laporan pertanggungjawaban pengurus (build the annual meeting report)."""
-    from kopledger.reports.rat import build_rat, render_rat
+    from kopledger.reports.rat import build_rat
+    from kopledger.present.rat import render_rat
 
     def progress(message: str) -> None:
         # build_rat names its steps in Indonesian (catalog keys); the CLI's own steps come as teks(…)
@@ -111,7 +112,7 @@ def rat_command(
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
-        from kopledger.reports.rat import rat_json
+        from kopledger.present.rat import rat_json
 
         if out is None or str(out) == "-":
             echo_json(rat_json(pack))

@@ -18,7 +18,7 @@ from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
 from kopledger.ops.loans.entries import KOLEKTIBILITAS
 from kopledger.present import formatting
-from kopledger.present.grafik import Grafik
+from kopledger.reports.grafik import Grafik
 from kopledger.present.render import render, translator
 from kopledger.core.errors import translate
 

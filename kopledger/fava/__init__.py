@@ -212,7 +212,7 @@ class KopLedger(FavaExtensionBase):
     def laporan(self) -> Response:
         """One statement of ``?tahun=``: ``?jenis=neraca|phu|ekuitas|arus-kas|calk``."""
         def build() -> dict[str, Any]:
-            from kopledger.present.output import laporan_context
+            from kopledger.present.laporan import laporan_context
 
             tahun = self._tahun()
             jenis = request.args.get("jenis", "neraca")
@@ -278,16 +278,18 @@ class KopLedger(FavaExtensionBase):
         buku, lang, today = self.buku(), self.lang(), self.today()
         kop = buku.kop
         if berkas.startswith("rat."):
-            from kopledger.reports.rat import build_rat, render_rat
+            from kopledger.reports.rat import build_rat
+            from kopledger.present.rat import render_rat
 
             pack = buku.sekali(("rat", tahun, lang), lambda: build_rat(kop, tahun, lang=lang))
             return render_rat(pack, berkas.split(".")[1], lang)
         if berkas.startswith("laporan."):
-            from kopledger.present.output import render_laporan
+            from kopledger.present.laporan import render_laporan
 
             return render_laporan(kop, halaman.laporan_tahun(buku, tahun), berkas.split(".")[1], lang=lang)
         if berkas.startswith("kesehatan."):
-            from kopledger.reports.kesehatan import assess, render_assessment
+            from kopledger.reports.kesehatan import assess
+            from kopledger.present.kesehatan import render_assessment
 
             return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 
 from kopledger.books.katalog import EQUITY_COMPONENTS
-from kopledger.core.errors import InputError, catalog, in_language, templates_dir, translate, user_catalogs
+from kopledger.core.errors import InputError, in_language, templates_dir, translate, user_catalogs
 from kopledger.present import formatting, grafik
 from kopledger.present.output import html_to_pdf
 

@@ -38,6 +38,9 @@ from kopledger.books.rat_directives import (
     parse_band_overrides,
 )
 from kopledger.core.errors import Pesan, error_line
+from kopledger.ops.loans import entries as loans
+from kopledger.reports.indicators import year_figures
+from kopledger.reports.riwayat import year_summary
 from kopledger.reports.statements import statements_of
 
 if TYPE_CHECKING:
@@ -177,10 +180,6 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
     """The indicators computed from the books, by code. ``laporan`` (the year's
     FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
     else computed — the same functions the RAT pack and the statements use."""
-    from kopledger.ops.loans import entries as loans
-    from kopledger.reports.indicators import year_figures
-    from kopledger.reports.riwayat import year_summary
-
     bands = {**BANDS, **(bands or {})}
     end = dt.date(year, 12, 31)
     result: dict[str, HealthIndicator] = {}
@@ -271,61 +270,3 @@ def assess(kop: Books, year: int, *, laporan: FinancialStatements | None = None,
         isian_ada=bool(answers),
         errors=tuple(error_line(e) for e in errors),
     )
-
-
-def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Books | None = None, lang: str = "id",
-                      template_dir: Any = None) -> str | bytes:
-    """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
-    from kopledger.books.directives import KoperasiInfo
-    from kopledger.core.errors import InputError
-    from kopledger.present.render import render_document
-
-    info = (kop.info if kop is not None and kop.info is not None
-            else KoperasiInfo(nama=kop.title if kop is not None else ""))
-    context = {"penilaian": assessment, "kop_info": info, "judul": f"Penilaian Kesehatan {assessment.tahun} — {info.nama}"}
-    if fmt not in ("txt", "html", "pdf"):
-        raise InputError.pesan(
-            "format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf",
-            fmt=fmt,
-        )
-    return render_document("kesehatan/kesehatan", context, fmt, lang=lang, template_dir=template_dir)
-
-
-def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
-    """Plain JSON data of an assessment (decimals as exact strings)."""
-
-    def num(value: Decimal | None) -> str | None:
-        return None if value is None else format(value, "f")
-
-    def line(i: HealthIndicator) -> dict[str, Any]:
-        return {
-            "kode": i.kode, "aspek": i.aspek, "nama": i.nama, "sumber": i.sumber, "status": i.status,
-            "rasio": num(i.rasio), "pembilang": num(i.pembilang), "penyebut": num(i.penyebut),
-            "nilai": i.nilai, "kategori": i.kategori, "skor": i.skor,
-            "batas": [num(b) for b in i.batas], "arah": i.arah or None, "sumber_batas": i.sumber_batas or None,
-            "butir": {k: v for k, v in i.butir},
-        }
-
-    return {
-        "tahun": assessment.tahun,
-        "nilai_akhir": num(assessment.nilai_akhir),
-        "predikat": assessment.predikat,
-        "lengkap": assessment.lengkap,
-        "simpan_pinjam": assessment.simpan_pinjam,
-        "isian_ada": assessment.isian_ada,
-        "aspek": [
-            {"kode": a.kode, "nama": a.nama, "bobot": num(a.bobot), "skor_rata": num(a.skor_rata),
-             "nilai": num(a.nilai), "kategori": a.kategori, "lengkap": a.lengkap,
-             "indikator": [i.kode for i in a.indikator]}
-            for a in assessment.aspek
-        ],
-        "indikator": [line(i) for i in assessment.indikator],
-    }
-
-
-def answers_template(year: int, date: dt.date | None = None, *, lang: str = "id") -> str:
-    """The self-assessment file to start from (every answer still to be filled in)."""
-    from kopledger.present.render import render
-
-    return render("kesehatan/isian.beancount.j2", {"tahun": year, "tanggal": (date or dt.date(year + 1, 1, 15)).isoformat()},
-                  lang=lang)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kopledger.books.closed.year_files import year_books
 from kopledger.books.rat_directives import YearSummary, parse_summaries
+from kopledger.reports.indicators import year_figures
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -27,9 +29,6 @@ def history(kop: Books, year: int, years: int = 5, *, figures: dict[int, YearFig
     """Key figures of the ``years`` years ending with ``year``, oldest first: from the books
     where they hold the year, else from ``ringkasan-tahun``; years with neither are left out.
     ``figures`` are YearFigures already computed, by year (taken instead of computing again)."""
-    from kopledger.books.closed.year_files import year_books
-    from kopledger.reports.indicators import year_figures
-
     summaries, _errors = parse_summaries(kop.entries, kop.currency)
     books = year_books(kop)  # a year file reaches its archived years through their own files
     rows = []
