@@ -24,6 +24,10 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.dinas.agregat import agregat
+from kopledger.dinas.ekspor import build_export, export_json
+from kopledger.dinas.laporan import render_agregat
+from kopledger.ops.closing import closed_years
 
 
 @click.command("ekspor")
@@ -38,9 +42,6 @@ from kopledger.core.errors import InputError
 @handle_library_errors
 def ekspor_command(ledger: Path | None, tahun: int | None, out: Path | None, sementara: bool) -> None:
     """Ekspor satu tahun buku untuk Dinas Koperasi, dalam skema terbitan (export a closed year for the Dinas)."""
-    from kopledger.dinas.ekspor import build_export, export_json
-    from kopledger.ops.closing import closed_years
-
     kop = load_books(ledger)
     if tahun is None:
         closed = sorted(closed_years(kop))
@@ -97,10 +98,6 @@ def agregat_command(
     spark_master: str | None, partisi: bool, reports: tuple[str, ...], fmt: str, lang: str,
 ) -> None:
     """Gabungkan banyak ekspor koperasi menjadi gambaran wilayah (aggregate many exports by region)."""
-    from kopledger.core.errors import InputError
-    from kopledger.dinas.agregat import agregat
-    from kopledger.dinas.laporan import render_agregat
-
     result = agregat(list(paths), out, tahun=tahun, tingkat=tingkat, ambang_npl=_threshold(ambang), engine=engine,
                      partisi=partisi, spark_master=spark_master)
     if out is not None:

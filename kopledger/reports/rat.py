@@ -30,9 +30,9 @@ from kopledger.ops.loans.entries import Portfolio
 from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
-from kopledger.reports.grafik import Grafik
 from kopledger.reports.anggaran import Budget, Plan, rapb, realisasi_anggaran
 from kopledger.reports.catatan import Peringatan
+from kopledger.reports.grafik import Grafik
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.kesehatan import HealthAssessment, assess
 from kopledger.reports.membership import MembershipStats, membership_stats
