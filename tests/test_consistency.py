@@ -22,10 +22,10 @@ from kopledger.core.roots import MemberKind
 from kopledger.ops.closing import plan_closing
 from kopledger.ops.savings import member_statements, savings_summary
 from kopledger.ops.shu.compute import allocation_entry, shu_json, shu_of_year
+from kopledger.present.laporan import statements_json
 from kopledger.reports.indicators import year_figures
 from kopledger.reports.rat import build_rat
 from kopledger.reports.statements import FinancialStatements
-from kopledger.present.laporan import statements_json
 from tests.conftest import HEADER_ID
 from tests.schema_check import validate
 

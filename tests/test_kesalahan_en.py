@@ -22,8 +22,7 @@ from click.testing import CliRunner
 
 from kopledger.cli import main
 from kopledger.core import errors as errors_module
-from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
-from kopledger.core.errors import translate
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
@@ -327,8 +326,7 @@ def test_a_message_about_one_thing_takes_the_english_form_for_one() -> None:
     ``key|1``, used when the value ``jumlah`` is 1 (``errors.worded``)."""
     import string
 
-    from kopledger.core.errors import SATU, worded
-    from kopledger.core.errors import catalog
+    from kopledger.core.errors import SATU, catalog, worded
 
     def _fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from kopledger import Koperasi
 from kopledger.cli import main
 from kopledger.present import formatting
-from kopledger.reports.rat import build_rat
 from kopledger.present.rat import render_rat
+from kopledger.reports.rat import build_rat
 from tests.rat_html import RatDocument
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

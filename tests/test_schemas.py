@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from kopledger import Koperasi, schemas
 from kopledger.cli import main
 from kopledger.ops.shu.compute import shu_json
-from kopledger.reports.rat import build_rat
-from kopledger.present.rat import rat_json
 from kopledger.present.laporan import statements_json
+from kopledger.present.rat import rat_json
+from kopledger.reports.rat import build_rat
 from tests.schema_check import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

@@ -15,7 +15,14 @@ import click
 from kopledger.books.load import cache
 from kopledger.cli.bahasa import gettext, language, teks
 from kopledger.core import inputs
-from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line, translate
+from kopledger.core.errors import (
+    InputError,
+    KopledgerError,
+    LedgerHasErrors,
+    format_error_line,
+    translate,
+    worded,
+)
 from kopledger.koperasi import Koperasi
 from kopledger.ops.writer import check_bukti
 from kopledger.present.jsondata import dumps, plain
@@ -332,3 +339,27 @@ def handle_library_errors(func: F) -> F:
             raise to_click_error(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class CommandLine:
+    """What ``kop`` gives the commands other packages add to it (entry points
+    ``kopledger.commands``), as click's context object: its language, its output, the books."""
+
+    def language(self) -> str:
+        return language()
+
+    def teks(self, template: str, /, **nilai: Any) -> str:
+        """:func:`kopledger.cli.bahasa.teks`: ``template`` worded in the command line's language."""
+        return worded(template, nilai, language())
+
+    def echo(self, text: str, *, err: bool = False) -> None:
+        echo_safe(text, err=err)
+
+    def load_books(self, ledger: Path | None) -> Koperasi:
+        return load_books(ledger)
+
+    def write_output(self, content: str | bytes, out: Path | None) -> None:
+        write_output(content, out)
+
+    def failed(self, message: str) -> click.ClickException:
+        return KopClickError(message, EXIT_FAILED)
