@@ -41,8 +41,6 @@ class Shell(Protocol):
     def failed(self, message: str) -> click.ClickException: ...
 
 
-pass_shell = click.make_pass_decorator(object)  # the command line's Shell (click's context object)
-
 if TYPE_CHECKING:
     _ParamBase = click.ParamType[Any]
 else:  # click < 8.5 has no generic ParamType
@@ -72,8 +70,7 @@ class YearType(_ParamBase):
 
 
 def _language(ctx: click.Context | None) -> str:
-    shell = ctx.find_object(object) if ctx is not None else None
-    language = getattr(shell, "language", None)
+    language = getattr(ctx.obj, "language", None) if ctx is not None else None
     return str(language()) if language is not None else "id"
 
 
@@ -86,7 +83,7 @@ def _language(ctx: click.Context | None) -> str:
 @click.option("--sementara", is_flag=True,
               help="Ekspor tahun yang belum ditutup (angka sementara, tanpa sidik).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, expose_value=False, help=LANG_HELP)
-@pass_shell
+@click.pass_obj
 def ekspor_command(shell: Shell, ledger: Path | None, tahun: int | None, out: Path | None, sementara: bool) -> None:
     """Ekspor satu tahun buku untuk Dinas Koperasi, dalam skema terbitan (export a closed year for the Dinas)."""
     kop = shell.load_books(ledger)
@@ -139,7 +136,7 @@ def _threshold(value: str) -> Decimal:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Bentuk angka yang dicetak di layar.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default=None, show_default=False, help=LANG_HELP)
-@pass_shell
+@click.pass_obj
 def agregat_command(
     shell: Shell, paths: tuple[Path, ...], out: Path | None, tahun: int | None, tingkat: str, ambang: str, engine: str,
     spark_master: str | None, partisi: bool, reports: tuple[str, ...], fmt: str, lang: str | None,

@@ -1,5 +1,5 @@
-"""Additions to ``kop laporan``: provisional statements of a year not yet ended, and one
-business unit's report (``--unit``)."""
+"""The date a tahun buku not yet ended runs to (provisional statements); a unit's report is
+presented by :func:`kopledger.present.laporan.render_unit`."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from typing import Any
 from kopledger.books.closed.year_files import all_members, closed_sidik, year_books
 from kopledger.books.directives import KoperasiInfo, Officer
 from kopledger.books.ledger import Books
-from kopledger.books.rat_directives import parse_rat_texts
+from kopledger.books.rat_directives import YearSummary, parse_rat_texts
 from kopledger.core.errors import InputError, KopledgerError, Pesan
 from kopledger.ops.loans.entries import Portfolio
 from kopledger.ops.loans.quality import portfolio
@@ -37,7 +37,7 @@ from kopledger.reports.indicators import Indicator, YearFigures, key_indicators,
 from kopledger.reports.kesehatan import HealthAssessment, assess
 from kopledger.reports.membership import MembershipStats, membership_stats
 from kopledger.reports.peringatan import peringatan
-from kopledger.reports.riwayat import YearSummary, history
+from kopledger.reports.riwayat import history
 from kopledger.reports.statements import FinancialStatements, statements_of
 from kopledger.reports.unit_usaha import UnitSummary, phu_per_unit
 
