@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from kopledger.cli import main
+from kopledger.core import errors
 from kopledger.core.errors import Angka, KopError, LedgerHasErrors, Pesan, format_error_line
 from tests.conftest import HEADER_ID
 
@@ -65,11 +66,9 @@ def test_nested_parts_are_worded_in_the_language() -> None:
 
 
 def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.present.render as render
-
     teks = "anggota {anggota} sudah keluar pada {keluar}; hapus anggota-keluar yang kedua ini (already left)"
     error = KopError.pesan(None, teks, None, anggota="A1", keluar="2025-01-01")
-    monkeypatch.setattr(render, "translate", lambda text, lang="id", template_dir=None: "member {nama} left")
+    monkeypatch.setattr(errors, "translate", lambda text, lang="id", template_dir=None: "member {nama} left")
     assert error.in_lang("en") == error.message
 
 

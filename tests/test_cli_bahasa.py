@@ -69,7 +69,7 @@ def test_help_texts_follow_the_language() -> None:
 def test_every_help_text_of_the_reporting_commands_has_an_english_entry() -> None:
     from kopledger.cli.laporan import laporan_command
     from kopledger.cli.rat import rat_command
-    from kopledger.present.render import catalog
+    from kopledger.core.errors import catalog
 
     english = catalog("en")
     for command in (laporan_command, rat_command):
@@ -119,7 +119,7 @@ def test_the_walk_reaches_every_command() -> None:
 
 
 def test_every_help_text_in_the_command_tree_has_an_english_entry() -> None:
-    from kopledger.present.render import catalog
+    from kopledger.core.errors import catalog
 
     english = catalog("en")
     missing = [(path, text) for path, command in commands() for text in help_texts(command) if text not in english]
@@ -130,7 +130,7 @@ def test_every_help_text_in_the_command_tree_has_an_english_entry() -> None:
 
 
 def test_the_help_check_can_fail() -> None:
-    from kopledger.present.render import catalog
+    from kopledger.core.errors import catalog
 
     @click.command()
     @click.option("--x", help="Teks bantuan tanpa terjemahan.")

@@ -22,10 +22,11 @@ from kopledger.core.roots import MemberKind
 from kopledger.ops.closing import plan_closing
 from kopledger.ops.savings import member_statements, savings_summary
 from kopledger.ops.shu.compute import allocation_entry, shu_of_year
+from kopledger.present.laporan import statements_json
 from kopledger.present.shu import shu_json
 from kopledger.reports.indicators import year_figures
 from kopledger.reports.rat import build_rat
-from kopledger.reports.statements import FinancialStatements, statements_json
+from kopledger.reports.statements import FinancialStatements
 from tests.conftest import HEADER_ID
 from tests.schema_check import validate
 
@@ -304,7 +305,7 @@ def test_generated_books_figures_agree_and_closing_changes_nothing(txns) -> None
 
 def test_example_notes_show_each_years_kolektibilitas_under_its_year(mawar: Koperasi) -> None:
     from kopledger.present.formatting import akuntansi
-    from kopledger.present.output import render_laporan
+    from kopledger.present.laporan import render_laporan
 
     fs = mawar.statements(2025)
     now, before = mawar.portfolio(dt.date(2025, 12, 31)), mawar.portfolio(dt.date(2024, 12, 31))

@@ -6,10 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import InputError
+from kopledger.core.numerals import SYMBOLS
 from kopledger.present.formatting import akuntansi, angka, persen, rupiah, tanggal, terbilang
 
 
@@ -133,3 +136,10 @@ def test_terbilang_of_an_absurd_amount_is_an_input_error() -> None:
 def test_not_a_number_is_an_input_error() -> None:
     with pytest.raises(InputError, match="bukan angka: 'seribu'"):
         rupiah("seribu")
+
+
+def test_message_numbers_use_the_separators_of_the_locales() -> None:
+    """core.numerals writes numbers without Babel: its separators are CLDR's for each language."""
+    for lang, locale in (("id", "id_ID"), ("en", "en_US")):
+        parsed = Locale.parse(locale)
+        assert SYMBOLS[lang] == (get_group_symbol(parsed), get_decimal_symbol(parsed))

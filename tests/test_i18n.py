@@ -14,8 +14,8 @@ from collections import defaultdict
 
 import pytest
 
+from kopledger.core.errors import catalog, templates_dir
 from kopledger.present import formatting
-from kopledger.present.render import catalog, templates_dir
 
 TEMPLATES = templates_dir()
 CATALOGS = sorted((TEMPLATES / "locale" / "en").glob("*.json"))
@@ -102,7 +102,8 @@ def _shu_paragraph(html: str) -> str:
 )
 def test_rat_shu_section_states_the_real_rounding_and_basis(policy: str, rounding_id: str, rounding_en: str) -> None:
     from kopledger import Koperasi
-    from kopledger.reports.rat import build_rat, render_rat
+    from kopledger.present.rat import render_rat
+    from kopledger.reports.rat import build_rat
     from tests.conftest import ledger_text
     from tests.test_rat import BODY
 

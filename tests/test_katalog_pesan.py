@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import kopledger
-from kopledger.present.render import catalog, templates_dir
+from kopledger.core.errors import catalog, templates_dir
 
 PACKAGE = Path(kopledger.__file__).resolve().parent
 BUKU = templates_dir() / "locale" / "en" / "buku.json"

@@ -22,8 +22,7 @@ from click.testing import CliRunner
 
 from kopledger.cli import main
 from kopledger.core import errors as errors_module
-from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
-from kopledger.present.render import translate
+from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
@@ -83,10 +82,8 @@ def test_a_joined_list_translates_its_separator() -> None:
 
 
 def test_a_translation_that_does_not_fit_falls_back_to_indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kopledger.present.render as render
-
     error = InputError.pesan("anggota tidak dikenal: {anggota!r}", anggota="Z9")
-    monkeypatch.setattr(render, "translate", lambda text, lang="id", template_dir=None: "unknown {nama}")
+    monkeypatch.setattr(errors_module, "translate", lambda text, lang="id", template_dir=None: "unknown {nama}")
     assert error.in_lang("en") == "anggota tidak dikenal: 'Z9'"
     assert errors_module.worded("anggota tidak dikenal: {anggota!r}", {"anggota": "Z9"}, "en") == str(error)
 
@@ -329,8 +326,7 @@ def test_a_message_about_one_thing_takes_the_english_form_for_one() -> None:
     ``key|1``, used when the value ``jumlah`` is 1 (``errors.worded``)."""
     import string
 
-    from kopledger.core.errors import SATU, worded
-    from kopledger.present.render import catalog
+    from kopledger.core.errors import SATU, catalog, worded
 
     def _fields(template: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -43,8 +43,9 @@ from kopledger import Koperasi
 from kopledger.books.directives import Policies, Policy
 from kopledger.cli import main
 from kopledger.ops.loans.entries import DIRAGUKAN, DPK, KURANG_LANCAR, LANCAR, MACET, classify, portfolio
+from kopledger.present.kesehatan import assessment_json
 from kopledger.reports.anggaran import rapb, realisasi_anggaran
-from kopledger.reports.kesehatan import assess, assessment_json
+from kopledger.reports.kesehatan import assess
 from kopledger.reports.peringatan import peringatan
 from kopledger.reports.policy_notes import calk_tambahan
 from kopledger.reports.provisional import provisional_date
@@ -421,7 +422,8 @@ def test_warnings_are_codes_with_values(kop, bare):
 
 
 def test_rat_pack_shows_the_added_parts(tmp_path: Path, kop):
-    from kopledger.reports.rat import build_rat, render_rat
+    from kopledger.present.rat import render_rat
+    from kopledger.reports.rat import build_rat
 
     pack = build_rat(kop, 2025)
     html = render_rat(pack)
@@ -484,7 +486,8 @@ def test_laporan_of_an_unfinished_year_needs_sementara(tmp_path: Path):
 
 
 def test_a_bad_budget_line_is_named_in_the_rat_pack():
-    from kopledger.reports.rat import build_rat, render_rat
+    from kopledger.present.rat import render_rat
+    from kopledger.reports.rat import build_rat
 
     # the library still builds the pack over such books (the CLI refuses books with errors)
     bad = Koperasi.from_string(HEADER + BODY + '2025-01-02 custom "anggaran" "Beban:Usaha:Lsitrik" 1000 IDR\n')

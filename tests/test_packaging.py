@@ -54,7 +54,7 @@ def test_installed_wheel_renders_its_templates_and_inits_books(wheel: Path, tmp_
         import sys
         sys.path.insert(0, {str(site)!r})
         import kopledger
-        from kopledger.present.render import templates_dir
+        from kopledger.core.errors import templates_dir
         from kopledger.ops.init import create_ledger
         from kopledger import Koperasi
         import datetime as dt, pathlib

@@ -23,7 +23,8 @@ from kopledger import Koperasi
 from kopledger.cli import main
 from kopledger.core.errors import InputError
 from kopledger.present import formatting
-from kopledger.reports.rat import build_rat, rat_texts, render_rat
+from kopledger.present.rat import render_rat
+from kopledger.reports.rat import build_rat, rat_texts
 from tests.conftest import ledger_text
 from tests.rat_html import RatDocument
 

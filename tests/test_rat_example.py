@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from kopledger import Koperasi
 from kopledger.cli import main
 from kopledger.present import formatting
-from kopledger.reports.rat import build_rat, render_rat
+from kopledger.present.rat import render_rat
+from kopledger.reports.rat import build_rat
 from tests.rat_html import RatDocument
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"
@@ -115,7 +116,7 @@ def test_the_english_pack_names_every_account_in_english(pack):
     import re
 
     from kopledger.books.bagan_akun import STANDARD_CHART
-    from kopledger.present.render import translate
+    from kopledger.core.errors import translate
 
     page = str(render_rat(pack, lang="en"))
     page = re.sub(r"<(style|svg)\b.*?</\1>", "", page, flags=re.S)

@@ -8,7 +8,8 @@ import pytest
 
 from kopledger import Koperasi
 from kopledger.present import formatting
-from kopledger.reports.rat import build_rat, render_rat
+from kopledger.present.rat import render_rat
+from kopledger.reports.rat import build_rat
 from tests.conftest import ledger_text
 from tests.test_rat import BODY
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kopledger import InputError
-from kopledger.present.render import autoescape_for, environment, render, templates_dir, translate
+from kopledger.core.errors import templates_dir, translate
+from kopledger.present.render import autoescape_for, environment, render
 
 PAGE = """{% extends "base.html.j2" %}
 {% block body %}<p>{{ teks }}</p><p>{{ jumlah | rupiah }}</p><p>{{ tanggal | tanggal }}</p><p>{{ _("Halaman") }}</p>{% endblock %}

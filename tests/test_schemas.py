@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from kopledger import Koperasi, schemas
 from kopledger.cli import main
+from kopledger.present.laporan import statements_json
+from kopledger.present.rat import rat_json
 from kopledger.present.shu import shu_json
-from kopledger.reports.rat import build_rat, rat_json
-from kopledger.reports.statements import statements_json
+from kopledger.reports.rat import build_rat
 from tests.schema_check import validate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mawar" / "buku.beancount"

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.core.errors import InputError
-from kopledger.reports.statements import build_statements, statements_json
+from kopledger.present.laporan import statements_json
+from kopledger.reports.statements import build_statements
 from tests.conftest import HEADER_ID
 
 D = Decimal

@@ -1,20 +1,25 @@
 """The ``kop`` command line: a thin shell over the library.
 
 Every module in this package that defines ``COMMANDS = [(command, [aliases…])]`` is
-registered on the main group, so each capability keeps its commands in its own module.
+registered on the main group, so each capability keeps its commands in its own module. Other
+packages add theirs through the entry point group ``kopledger.commands`` (each entry point
+names such a list: the Dinas view's ``kop ekspor`` and ``kop agregat``); they receive what the
+command line offers them as click's context object (:class:`~kopledger.cli.common.CommandLine`).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
+from importlib.metadata import entry_points
 from typing import Any
 
 import click
 
 from kopledger import __version__
 from kopledger.cli import bahasa
-from kopledger.cli.common import KopClickError, lang_only_option, to_click_error
+from kopledger.cli.common import CommandLine, KopClickError, lang_only_option, to_click_error
 from kopledger.core.errors import KopledgerError
 
 
@@ -54,8 +59,6 @@ class AliasedGroup(click.Group):
 
     def main(self, args: Any = None, *pos: Any, **kwargs: Any) -> Any:
         """Run the command line, in the language asked for (click's own words too)."""
-        import sys
-
         bahasa.install()
         token = bahasa.set_language(bahasa.detect(list(args) if args is not None else sys.argv[1:]))
         try:
@@ -73,18 +76,27 @@ class AliasedGroup(click.Group):
 @click.group(cls=AliasedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kop", help="Tampilkan versi lalu keluar (show the version).")
 @lang_only_option
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """kop — pembukuan koperasi di atas beancount (bookkeeping for Indonesian cooperatives)."""
+    ctx.obj = CommandLine()
+
+
+#: The entry point group through which other packages add commands to ``kop``.
+COMMANDS_GROUP = "kopledger.commands"
 
 
 def _register() -> None:
     group = main
     assert isinstance(group, AliasedGroup)
+    lists = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name == "common":
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for command, aliases in getattr(module, "COMMANDS", []):
+        lists.append(getattr(importlib.import_module(f"{__name__}.{info.name}"), "COMMANDS", []))
+    lists += [point.load() for point in sorted(entry_points(group=COMMANDS_GROUP), key=lambda p: p.name)]
+    for commands in lists:
+        for command, aliases in commands:
             group.add_command(command)
             for alias in aliases:
                 group.add_alias(alias, command.name)

@@ -21,6 +21,7 @@ from kopledger.cli.common import (
     echo_safe,
     format_option,
     handle_library_errors,
+    jsonable,
     lang_only_option,
     lang_option,
     ledger_argument,
@@ -31,8 +32,20 @@ from kopledger.cli.common import (
 )
 from kopledger.core.errors import InputError
 from kopledger.koperasi import Koperasi
+from kopledger.ops.member_import import import_entries
+from kopledger.ops.members import (
+    ExitPlan,
+    NewMember,
+    exit_entries,
+    exit_plan,
+    join_entries,
+    leaver_payout_entries,
+    member_list,
+)
 from kopledger.ops.writer import AppendResult, append_built
 from kopledger.present.formatting import rupiah
+from kopledger.present.output import csv_text, member_sheet, xlsx_bytes
+from kopledger.present.render import render
 
 
 def report_write(result: AppendResult, summary: str) -> None:
@@ -75,8 +88,6 @@ def tambah_command(
     alamat: str, telepon: str, bukti: str | None, dry_run: bool,
 ) -> None:
     """Daftarkan anggota baru dan simpanan pokoknya (add a member and their simpanan pokok)."""
-    from kopledger.ops.members import NewMember, join_entries
-
     path = require_ledger(ledger)
     member = NewMember(
         id=member_id.strip(), nama=nama.strip(), tanggal_masuk=today_or(tanggal), nik=nik.strip(),
@@ -98,8 +109,6 @@ def impor_command(paths: tuple[str, ...], bukti: str | None, dry_run: bool) -> N
     Kolom: id, nama, nik, jenis_kelamin, tanggal_masuk, alamat, telepon. Semua baris
     diperiksa dulu; bila ada baris salah, semuanya dilaporkan dan tidak ada yang ditulis.
     """
-    from kopledger.ops.member_import import import_entries
-
     if len(paths) == 2:
         ledger: Path | None = Path(paths[0])
         file = Path(paths[1])
@@ -138,22 +147,14 @@ def daftar_command(
     """Daftar anggota dengan simpanannya (list members with their savings)."""
     import dataclasses
 
-    from kopledger.cli.common import jsonable
-    from kopledger.ops.members import member_list
-    from kopledger.present.render import render
-
     kop = load_books(ledger)
     date = today_or(per)
     rows = member_list(kop, date, include_exited=not only_active)
     if fmt == "json":
         echo_json({"tanggal": date, "anggota": rows})
     elif fmt == "xlsx":
-        from kopledger.present.output import member_sheet, xlsx_bytes
-
         write_output(xlsx_bytes([member_sheet(rows, kop.title, date)]), out)
     elif fmt == "csv":
-        from kopledger.present.output import csv_text
-
         names = [f.name for f in dataclasses.fields(rows[0])] if rows else ["id"]
         plain = [jsonable(row) for row in rows]
         write_output(csv_text(names, ([item.get(name) for name in names] for item in plain)), None)
@@ -180,8 +181,6 @@ def keluar_command(
     bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat anggota keluar: pokok + wajib dipindah, dipotong pinjaman, dibayar (member exit)."""
-    from kopledger.ops.members import ExitPlan, exit_entries, exit_plan
-
     path = require_ledger(ledger)
     date = today_or(tanggal)
     plans: list[ExitPlan] = []
@@ -211,8 +210,6 @@ def bayar_keluar_command(
     ledger: Path | None, member_id: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
 ) -> None:
     """Bayar simpanan anggota yang sudah keluar (pay out a leaver's savings)."""
-    from kopledger.ops.members import leaver_payout_entries
-
     path = require_ledger(ledger)
     date = today_or(tanggal)
     result = append_built(

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kopledger.present.render import templates_dir
+from kopledger.core.errors import templates_dir, translate, worded
 
 LANGS = ("id", "en")
 _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("kop_lang", default="id")
@@ -81,8 +81,6 @@ def teks(template: str, /, **nilai: Any) -> str:
     A value that is itself words (a :class:`~kopledger.core.errors.Pesan`, an error) is worded in
     the same language (:func:`kopledger.core.errors.worded`).
     """
-    from kopledger.core.errors import worded
-
     return worded(template, nilai, _LANG.get())
 
 
@@ -105,7 +103,6 @@ def _english(text: str | None) -> str | None:
         return text
     if _LANG.get() != "en":
         return _catalog().get(text, text)
-    from kopledger.present.render import translate
 
     key = help_key(text)
     english = translate(key, "en")

@@ -28,6 +28,9 @@ from kopledger.cli.common import (
 )
 from kopledger.core.errors import error_message, format_error_line
 from kopledger.core.inputs import terminal_safe
+from kopledger.core.roots import Roots
+from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
+from kopledger.ops.loans.entries import loan_errors
 from kopledger.present.formatting import angka, tanggal
 
 
@@ -52,9 +55,6 @@ def init_command(
     pokok: Decimal, wajib: Decimal, akun_inggris: bool, dry_run: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
-    from kopledger.core.roots import Roots
-    from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
-
     start = date_type(mulai) or dt.date(dt.date.today().year, 1, 1)
     build = prepare_ledger if dry_run else create_ledger
     made = build(
@@ -99,7 +99,6 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
     if not errors:
         # Loan entries are checked here rather than in the plugin, so that every load
         # (bean-check included) does not pay for reading all loans.
-        from kopledger.ops.loans.entries import loan_errors
 
         errors = loan_errors(kop)
     if fmt == "json":

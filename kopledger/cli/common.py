@@ -12,10 +12,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from kopledger.books.load import cache
+from kopledger.cli.bahasa import gettext, language, teks
 from kopledger.core import inputs
-from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, format_error_line
+from kopledger.core.errors import (
+    InputError,
+    KopledgerError,
+    LedgerHasErrors,
+    format_error_line,
+    translate,
+    worded,
+)
 from kopledger.koperasi import Koperasi
+from kopledger.ops.writer import check_bukti
 from kopledger.present.jsondata import dumps, plain
+from kopledger.present.output import books_files, write_report
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -33,16 +44,12 @@ class KopClickError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        from kopledger.cli.bahasa import gettext
-
         click.echo(inputs.terminal_safe(gettext("Error: {message}").format(message=self.format_message())), err=True)
 
 
 def to_click_error(exc: KopledgerError) -> KopClickError:
     """Map a library error to the CLI's exit codes (1 for books/checks, 2 for input),
     worded in the command line's language."""
-    from kopledger.cli.bahasa import language
-
     code = EXIT_USAGE if isinstance(exc, InputError) else EXIT_FAILED
     return KopClickError(exc.in_lang(language()), code)
 
@@ -74,8 +81,6 @@ BOOK_FILES: set[Path] = set()
 def cached_report(ledger: Path | None, name: str, params: Any, compute: Callable[[], T]) -> T:
     """A report of unchanged books from kopledger's cache (:func:`kopledger.books.load.cache.cached_output`);
     on a hit nothing is loaded, so the books' files are still added to :data:`BOOK_FILES`."""
-    from kopledger.books.load import cache
-
     path = require_ledger(ledger)
     value = cache.cached_output(path, name, params, compute)
     BOOK_FILES.update(p.resolve() for p in cache.book_files(path))
@@ -84,8 +89,6 @@ def cached_report(ledger: Path | None, name: str, params: Any, compute: Callable
 
 def remember_books(kop: Koperasi) -> None:
     """Add the files of ``kop`` (ledger and includes) to :data:`BOOK_FILES`."""
-    from kopledger.present.output import books_files
-
     BOOK_FILES.update(books_files(kop.options, kop.path))
 
 
@@ -117,8 +120,6 @@ def lang_option(func: F) -> F:
     """``--lang id|en``, passed to the command as ``lang``. :func:`kopledger.cli.bahasa.detect`
     has already read it (or ``KOP_LANG``) before click parses, so the default is the language
     the command line speaks now: ``KOP_LANG=en`` renders English too."""
-    from kopledger.cli.bahasa import language
-
     return click.option(
         "--lang", type=click.Choice(["id", "en"]), default=language, show_default=False, help=LANG_HELP,
     )(func)
@@ -173,9 +174,6 @@ class _StrictType(_ParamBase):
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
         """The type's name (``TAHUN``, ``JUMLAH`` …) in the command line's language."""
-        from kopledger.cli.bahasa import language
-        from kopledger.present.render import translate
-
         return translate(self.name.upper(), language())
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -185,8 +183,6 @@ class _StrictType(_ParamBase):
         try:
             return self.parse(value, label)
         except InputError as exc:
-            from kopledger.cli.bahasa import language
-
             self.fail(exc.in_lang(language()), param, ctx)
 
 
@@ -247,8 +243,6 @@ class BuktiType(_StrictType):
     name = "nomor"
 
     def parse(self, value: str, label: str) -> str:
-        from kopledger.ops.writer import check_bukti
-
         return check_bukti(inputs.clean_text(value, label))
 
 
@@ -308,8 +302,6 @@ def echo_json(value: Any) -> None:
 
 def echo_errors(errors: list[Any]) -> None:
     """Print errors as ``file:line: message`` lines on stderr."""
-    from kopledger.cli.bahasa import language
-
     for error in errors:
         click.echo(inputs.terminal_safe(format_error_line(error, language())), err=True)
 
@@ -326,13 +318,11 @@ def write_output(content: str | bytes, out: Path | None) -> None:
         else:
             click.echo(inputs.terminal_safe(content), nl=not content.endswith("\n"))
         return
-    from kopledger.present.output import write_report
 
     try:
         write_report(out, content, protected=BOOK_FILES)
     except KopledgerError as exc:
         raise to_click_error(exc) from None
-    from kopledger.cli.bahasa import teks
 
     echo_safe(teks("Ditulis: {berkas}", berkas=out), err=True)
 
@@ -349,3 +339,27 @@ def handle_library_errors(func: F) -> F:
             raise to_click_error(exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+class CommandLine:
+    """What ``kop`` gives the commands other packages add to it (entry points
+    ``kopledger.commands``), as click's context object: its language, its output, the books."""
+
+    def language(self) -> str:
+        return language()
+
+    def teks(self, template: str, /, **nilai: Any) -> str:
+        """:func:`kopledger.cli.bahasa.teks`: ``template`` worded in the command line's language."""
+        return worded(template, nilai, language())
+
+    def echo(self, text: str, *, err: bool = False) -> None:
+        echo_safe(text, err=err)
+
+    def load_books(self, ledger: Path | None) -> Koperasi:
+        return load_books(ledger)
+
+    def write_output(self, content: str | bytes, out: Path | None) -> None:
+        write_output(content, out)
+
+    def failed(self, message: str) -> click.ClickException:
+        return KopClickError(message, EXIT_FAILED)

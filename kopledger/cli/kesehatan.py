@@ -22,6 +22,8 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.present.kesehatan import answers_template, assessment_json, render_assessment
+from kopledger.reports.kesehatan import assess
 
 
 @click.command("kesehatan")
@@ -42,8 +44,6 @@ def kesehatan_command(
     templat: Path | None, isian: bool,
 ) -> None:
     """Penilaian kesehatan koperasi (Permenkop UKM 9/2020, Juknis 15/2021) (health assessment)."""
-    from kopledger.reports.kesehatan import answers_template, assess, assessment_json, render_assessment
-
     if isian and ledger is None and tahun is not None:
         write_output(answers_template(tahun, lang=lang), out)
         return

@@ -19,6 +19,9 @@ from kopledger.cli.common import (
     write_output,
 )
 from kopledger.core.errors import InputError
+from kopledger.present.laporan import render_laporan, render_unit
+from kopledger.reports.provisional import provisional_date
+from kopledger.reports.statements import JENIS
 
 JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 
@@ -48,9 +51,6 @@ def laporan_command(
     templat: Path | None, sementara: bool = False, unit: str | None = None,
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
-    from kopledger.present.output import render_laporan
-    from kopledger.reports.statements import JENIS
-
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise to_click_error(InputError.pesan(
             "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
@@ -64,7 +64,6 @@ def laporan_command(
                 raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
             tahun = years[-1]
         # -- unfinished year (SEMENTARA) and unit reports: kopledger.reports.provisional --
-        from kopledger.reports.provisional import provisional_date, render_unit
 
         per = provisional_date(kop, tahun)
         if per is not None and not sementara:

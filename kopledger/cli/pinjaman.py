@@ -37,8 +37,19 @@ from kopledger.cli.common import (
 )
 from kopledger.core.errors import InputError
 from kopledger.koperasi import Koperasi
-from kopledger.ops.loans.schedule import METODE
+from kopledger.ops.loans.entries import (
+    disbursement_entries,
+    loan_statuses,
+    payment_entries,
+    portfolio,
+    ppap_entries,
+)
+from kopledger.ops.loans.schedule import METODE, schedule, schedule_totals
+from kopledger.ops.writer import append_built
+from kopledger.present.formatting import rupiah
+from kopledger.present.formatting import tanggal as tanggal_filter
 from kopledger.present.jsondata import dumps
+from kopledger.present.render import render
 
 TENOR = CountType(1, 600)
 
@@ -84,9 +95,6 @@ def jadwal_command(
     fmt: str, out: Path | None, lang: str,
 ) -> None:
     """Simulasi jadwal angsuran tanpa buku (loan schedule simulation, no ledger)."""
-    from kopledger.ops.loans.schedule import schedule, schedule_totals
-    from kopledger.present.render import render
-
     first_due = _date(mulai, dt.date.today() + relativedelta(months=1))
     principal = pokok
     rate = bunga
@@ -131,12 +139,6 @@ def cair_command(
     provisi: Decimal, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Cairkan pinjaman anggota (disburse a loan)."""
-    from kopledger.ops.loans.entries import disbursement_entries
-    from kopledger.ops.loans.schedule import schedule
-    from kopledger.ops.writer import append_built
-    from kopledger.present.formatting import rupiah
-    from kopledger.present.formatting import tanggal as tanggal_filter
-
     path = require_ledger(ledger)
     built: list[Any] = []
 
@@ -179,10 +181,6 @@ def bayar_command(
     denda: Decimal | None, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
-    from kopledger.ops.loans.entries import payment_entries
-    from kopledger.ops.writer import append_built
-    from kopledger.present.formatting import rupiah
-
     if lunas == (jumlah is not None):
         raise to_click_error(InputError.pesan("berikan --jumlah JUMLAH atau --lunas (salah satu)"))
     path = require_ledger(ledger)
@@ -211,8 +209,6 @@ def bayar_command(
 
 
 def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
-    from kopledger.ops.loans.entries import portfolio
-
     return {"portofolio": portfolio(kop, date), "koperasi": _koperasi_name(kop)}
 
 
@@ -225,8 +221,6 @@ def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
 @handle_library_errors
 def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: Path | None, lang: str) -> None:
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
-    from kopledger.present.render import render
-
     date = _date(per, dt.date.today())
 
     def compute() -> str:
@@ -265,9 +259,6 @@ def vars_of(value: Any) -> dict[str, Any]:
 @handle_library_errors
 def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: str, lang: str) -> None:
     """Daftar pinjaman dan statusnya (list loans)."""
-    from kopledger.ops.loans.entries import loan_statuses
-    from kopledger.present.render import render
-
     kop = load_books(ledger)
     date = _date(per, dt.date.today())
     rows = [s for s in loan_statuses(kop, date) if semua or s.sisa > 0]
@@ -287,10 +278,6 @@ def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: s
 @handle_library_errors
 def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
-    from kopledger.ops.loans.entries import portfolio, ppap_entries
-    from kopledger.ops.writer import append_built
-    from kopledger.present.formatting import rupiah
-
     path = require_ledger(ledger)
     date = per
 

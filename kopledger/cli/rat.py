@@ -21,7 +21,11 @@ from kopledger.cli.common import (
     to_click_error,
     write_output,
 )
-from kopledger.core.errors import InputError
+from kopledger.core.errors import InputError, translate
+from kopledger.present.jsondata import dumps
+from kopledger.present.rat import rat_json, render_rat
+from kopledger.present.shu import render_slips
+from kopledger.reports.rat import build_rat
 
 
 @click.command("rat")
@@ -61,13 +65,9 @@ def rat_command(
     quiet: bool,
 ) -> None:
     """Buat paket RAT: laporan pertanggungjawaban pengurus (build the annual meeting report)."""
-    from kopledger.reports.rat import build_rat, render_rat
-
     def progress(message: str) -> None:
         # build_rat names its steps in Indonesian (catalog keys); the CLI's own steps come as teks(…)
         if not quiet:
-            from kopledger.present.render import translate
-
             echo_safe(teks("[rat] {langkah} …", langkah=translate(message, language())), err=True)
 
     by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -111,13 +111,9 @@ def rat_command(
         out = Path(f"rat-{year}.{fmt}")
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
     if fmt == "json":
-        from kopledger.reports.rat import rat_json
-
         if out is None or str(out) == "-":
             echo_json(rat_json(pack))
         else:
-            from kopledger.present.jsondata import dumps
-
             write_output(dumps(rat_json(pack)), out)
         return
     progress(teks("Menyusun dokumen PDF") if fmt == "pdf" else teks("Menyusun dokumen"))
@@ -128,7 +124,6 @@ def rat_command(
             # build_rat words the reason in the pack's language already
             reason = pack.belum_tersedia.get("shu") or teks("SHU tidak tersedia")
             raise to_click_error(InputError.pesan("slip SHU tidak dapat dibuat: {alasan}", alasan=reason))
-        from kopledger.present.shu import render_slips
 
         progress(teks("Slip SHU"))
         write_output(render_slips(kop, pack.shu, "html", lang, template_dir=templat), slip)

@@ -33,7 +33,15 @@ from kopledger.cli.common import (
 )
 from kopledger.core.errors import InputError
 from kopledger.koperasi import Koperasi
+from kopledger.ops.shu.compute import (
+    allocation_entry,
+    compute_shu,
+    existing_allocation,
+    payout_entries,
+)
+from kopledger.ops.writer import append_built, format_directives
 from kopledger.present.jsondata import dumps
+from kopledger.present.shu import render_slips, render_table, shu_json, to_csv
 
 
 class ShuGroup(click.Group):
@@ -97,14 +105,6 @@ def hitung_command(
     bukti: str | None, dry_run: bool, sementara: bool, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
-    from kopledger.ops.shu.compute import (
-        allocation_entry,
-        compute_shu,
-        existing_allocation,
-    )
-    from kopledger.ops.writer import append_built, format_directives
-    from kopledger.present.shu import render_table, shu_json, to_csv
-
     if tulis:
         if tanggal is None:
             raise to_click_error(InputError.pesan("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)"))
@@ -167,9 +167,6 @@ def bayar_command(
     ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, bukti: str | None, dry_run: bool
 ) -> None:
     """Bayar SHU yang sudah dialokasikan (pay out the allocated SHU)."""
-    from kopledger.ops.shu.compute import compute_shu, payout_entries
-    from kopledger.ops.writer import append_built
-
     path = require_ledger(ledger)
     paid: list[Any] = []
 
@@ -205,9 +202,6 @@ def slip_command(
     template_dir: Path | None, sementara: bool, lang: str,
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
-    from kopledger.ops.shu.compute import compute_shu
-    from kopledger.present.shu import render_slips
-
     kop = load_books(ledger)
     result = compute_shu(kop, tahun, sementara=sementara)
     text = render_slips(kop, result, fmt, lang, anggota=list(anggota) or None, template_dir=template_dir)

@@ -25,6 +25,7 @@ from kopledger.cli.common import (
     echo_safe,
     format_option,
     handle_library_errors,
+    jsonable,
     lang_only_option,
     lang_option,
     ledger_argument,
@@ -32,9 +33,20 @@ from kopledger.cli.common import (
     require_ledger,
     write_output,
 )
+from kopledger.core.errors import translate
 from kopledger.koperasi import Koperasi
+from kopledger.ops.savings import (
+    WajibRun,
+    deposit_entries,
+    member_statements,
+    month_name,
+    wajib_arrears,
+    wajib_entries,
+    withdrawal_entries,
+)
 from kopledger.ops.writer import append_built
 from kopledger.present.formatting import rupiah
+from kopledger.present.render import render
 
 #: From this many members on, ``kop simpanan wajib`` shows a progress bar (on stderr).
 PROGRESS_FROM = 50
@@ -63,9 +75,6 @@ def wajib_command(
     Anggota yang sudah membayar bulan itu dilewati dan dilaporkan, jadi menjalankannya dua
     kali tidak memposting apa pun untuk kedua kalinya.
     """
-    from kopledger.ops.savings import WajibRun, month_name, wajib_entries
-    from kopledger.present.render import translate
-
     path = require_ledger(ledger)
     date = date_type(tanggal)
     runs: list[WajibRun] = []
@@ -110,8 +119,6 @@ def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
         ledger: Path | None, member_id: str, jumlah: Decimal, tanggal: dt.date | None, jenis: str,
         bukti: str | None, dry_run: bool,
     ) -> None:
-        from kopledger.ops.savings import deposit_entries, withdrawal_entries
-
         path = require_ledger(ledger)
         builder = withdrawal_entries if withdraw else deposit_entries
         date = today_or(tanggal)
@@ -145,9 +152,6 @@ tarik_command = simpanan_group.command(
 @handle_library_errors
 def tunggakan_command(ledger: Path | None, per: dt.date | None, fmt: str, lang: str) -> None:
     """Anggota yang menunggak simpanan wajib: bulan dan jumlahnya (wajib arrears)."""
-    from kopledger.ops.savings import wajib_arrears
-    from kopledger.present.render import render
-
     kop = load_books(ledger)
     date = today_or(per)
     arrears = wajib_arrears(kop, date)
@@ -176,16 +180,11 @@ def kartu_command(
     out: Path | None, template_dir: Path | None, lang: str,
 ) -> None:
     """Kartu simpanan: mutasi dan saldo berjalan per jenis simpanan (member savings statement)."""
-    from kopledger.ops.savings import member_statements
-    from kopledger.present.render import render
-
     kop = load_books(ledger)
     end = today_or(sampai)
     start = date_type(dari)
     statements = member_statements(kop, end, dari=start, member_ids=[member_id] if member_id else None)
     if fmt == "json":
-        from kopledger.cli.common import jsonable
-
         data = jsonable(statements)
         for item in data:
             item["anggota"] = {k: v for k, v in item["anggota"].items() if k != "meta"}

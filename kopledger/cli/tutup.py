@@ -18,6 +18,8 @@ from kopledger.cli.common import (
     ledger_argument,
     require_ledger,
 )
+from kopledger.ops.closing import close_year, reopen_year
+from kopledger.present.render import render
 
 
 @click.command("tutup-buku")
@@ -38,9 +40,6 @@ def tutup_buku_command(
     bukti: str | None, dry_run: bool, fmt: str, lang: str,
 ) -> None:
     """Tutup buku satu tahun: jurnal penutup ke SHU, kunci bersidik (close a financial year)."""
-    from kopledger.ops.closing import close_year
-    from kopledger.present.render import render
-
     path = require_ledger(ledger)
     result = close_year(path, tahun, dry_run=dry_run, new_file=file_baru, today=date_type(tanggal),
                         shu_date=date_type(shu_tanggal), bukti=bukti)
@@ -87,9 +86,6 @@ def buka_buku_command(
     lang: str,
 ) -> None:
     """Buka kembali tahun buku yang sudah ditutup, dengan alasan (reopen a closed year)."""
-    from kopledger.ops.closing import reopen_year
-    from kopledger.present.render import render
-
     path = require_ledger(ledger)
     result = reopen_year(path, tahun, alasan, dry_run=dry_run, today=date_type(tanggal), bukti=bukti)
     if fmt == "json":

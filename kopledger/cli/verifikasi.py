@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kopledger.books.years import verify_witness
 from kopledger.cli.common import (
     EXIT_FAILED,
     YEAR,
@@ -19,6 +20,7 @@ from kopledger.cli.common import (
     to_click_error,
 )
 from kopledger.core.errors import InputError
+from kopledger.present.render import render
 
 _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
 
@@ -36,9 +38,6 @@ def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, la
 
     Keluar 0 bila cocok, 1 bila tidak (dengan apa yang berbeda), 2 bila perintahnya salah.
     """
-    from kopledger.books.years import verify_witness
-    from kopledger.present.render import render
-
     printed = sidik.strip().replace(" ", "")
     if not _HEX.fullmatch(printed):
         raise to_click_error(InputError.pesan(

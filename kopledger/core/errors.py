@@ -7,13 +7,23 @@ language; :func:`in_language` words one value (a :class:`Pesan`, an :class:`Angk
 error, a list of them); :class:`Pesan` is a message kept as a value (it *is* its Indonesian
 text). Errors made with ``.pesan`` keep their template and values the same way:
 :class:`KopledgerError` (raised by the library), :class:`KopError` (found in the books).
+The catalogs are read here (:func:`catalog`, :func:`translate`); numbers are written by
+:mod:`kopledger.core.numerals`. Nothing here renders a document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import contextvars
+import functools
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple, Self
+
+from kopledger.core.numerals import rupiah_text
 
 #: A book error's values, in order: ``(("tahun", 2025), ("akun", "Aset:Kas"))`` (a tuple, so a
 #: :class:`KopError` stays a cheap, hashable, picklable record).
@@ -35,20 +45,86 @@ _ID_DIGITS = str.maketrans({",": ".", ".": ","})
 
 class Rupiah(NamedTuple):
     """An amount of rupiah written the reader's way: ``Rp1.234.567`` in Indonesian,
-    ``Rp1,234,567`` in English, negatives in parentheses (:func:`kopledger.present.formatting.rupiah`)."""
+    ``Rp1,234,567`` in English, negatives in parentheses (:func:`kopledger.core.numerals.rupiah_text`)."""
 
     jumlah: Decimal
 
     def in_lang(self, lang: str) -> str:
-        from kopledger.present.formatting import rupiah  # lazily: Babel is not needed to raise an error
-
-        return rupiah(self.jumlah, lang)
+        return rupiah_text(Decimal(self.jumlah), lang)
 
 
-def _translate(teks: str, lang: str) -> str:
-    from kopledger.present.render import translate  # lazily: kopledger.present.render imports this module
+# ----------------------------------------------------------------------------------
+# The message catalogs: Indonesian text → the text in another language
+# ----------------------------------------------------------------------------------
 
-    return translate(teks, lang)
+
+def templates_dir() -> Path:
+    """The folder of kopledger's own templates and catalogs (in the wheel, or the source tree)."""
+    packaged = resources.files("kopledger") / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def _read_catalogs(folder: Path) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    if folder.is_dir():
+        for file in sorted(folder.glob("*.json")):
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputError.pesan(
+                    "{berkas}: bukan katalog terjemahan JSON yang sah ({sebab}); perbaiki isi berkasnya",
+                    berkas=file, sebab=exc,
+                ) from None
+            if not isinstance(data, dict):
+                raise InputError.pesan(
+                    "{berkas}: katalog terjemahan harus objek JSON teks → teks; perbaiki isi berkasnya",
+                    berkas=file,
+                )
+            merged.update({str(k): str(v) for k, v in data.items()})
+    return merged
+
+
+@functools.lru_cache(maxsize=16)
+def catalog(lang: str, template_dir: str | None = None) -> dict[str, str]:
+    """The merged translation catalog for ``lang`` (empty for Indonesian).
+
+    kopledger's catalogs first, then the user's ``template_dir/locale/<lang>`` ones.
+    """
+    if lang == "id":
+        return {}
+    merged = _read_catalogs(templates_dir() / "locale" / lang)
+    if template_dir is not None:
+        merged.update(_read_catalogs(Path(template_dir) / "locale" / lang))
+    return merged
+
+
+#: The user's template folder whose catalogs also word a message kept as data while a
+#: document is rendered (:func:`user_catalogs`): a message's own wording reaches
+#: :func:`translate` without a ``template_dir`` argument.
+_USER_FOLDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("kop_user_folder", default=None)
+
+
+@contextlib.contextmanager
+def user_catalogs(template_dir: str | Path | None) -> Iterator[None]:
+    """While inside, :func:`translate` without a folder also reads ``template_dir``'s catalogs."""
+    token = _USER_FOLDER.set(str(template_dir) if template_dir is not None else None)
+    try:
+        yield
+    finally:
+        _USER_FOLDER.reset(token)
+
+
+def translate(text: str, lang: str = "id", template_dir: str | Path | None = None) -> str:
+    """``text`` (Indonesian) in ``lang``; unchanged where no translation exists. Without
+    ``template_dir``, the folder of the document being rendered (if any) is used."""
+    if lang == "id":
+        return text
+    folder = str(template_dir) if template_dir is not None else _USER_FOLDER.get()
+    return catalog(lang, folder).get(text, text)
+
+
 
 
 def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
@@ -63,8 +139,8 @@ def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
     if lang == "id":
         return teks.format(**values)
     try:
-        template = _translate(teks, lang)
-        if nilai.get("jumlah") == 1 and (one := _translate(teks + SATU, lang)) != teks + SATU:
+        template = translate(teks, lang)
+        if nilai.get("jumlah") == 1 and (one := translate(teks + SATU, lang)) != teks + SATU:
             template = one
         return template.format(**values)
     except (KeyError, IndexError, ValueError, AttributeError):
@@ -170,11 +246,11 @@ class Pesan(str):
         if lang == "id":
             return str(self)
         if self.pemisah is not None:
-            pemisah = _translate(self.pemisah, lang)
+            pemisah = translate(self.pemisah, lang)
             return pemisah.join(str(in_language(v, lang)) for v in self.nilai.values())
         if self.konteks is not None:
             key = f"{self.konteks}|{self.teks}"
-            found = _translate(key, lang)
+            found = translate(key, lang)
             return str(self) if found == key else worded(found, self.nilai, "id")
         return worded(self.teks, self.nilai, lang)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from kopledger.core.errors import InputError, in_language
 from kopledger.dinas import mesin
-from kopledger.dinas.muat import Masalah
+from kopledger.dinas.muat import Masalah, iter_exports, list_files, load_duckdb, require_files, write_parquet
 from kopledger.reports.membership import share_percent
 
 ZERO = Decimal(0)
@@ -210,8 +210,6 @@ def agregat(
     """The whole job: read, validate and de-duplicate ``paths``; load into DuckDB; write the
     Parquet tables to ``out`` (when given); aggregate on ``engine`` (``duckdb`` or ``spark``)."""
     import tempfile
-
-    from kopledger.dinas.muat import iter_exports, list_files, load_duckdb, require_files, write_parquet
 
     files, problems = list_files(paths)
     require_files(files, problems)

@@ -28,6 +28,10 @@ from kopledger import __version__
 from kopledger.books.directives import customs
 from kopledger.core.errors import InputError, Pesan
 from kopledger.koperasi import Koperasi
+from kopledger.ops.closing import closed_years
+from kopledger.ops.shu.compute import existing_allocation
+from kopledger.reports.kesehatan import assess
+from kopledger.reports.membership import membership_stats
 from kopledger.reports.statements import FinancialStatements, Statement
 
 #: The schema's name and version (the ``skema`` field of every export).
@@ -168,8 +172,6 @@ def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> di
 
 
 def _anggota(kop: Koperasi, year: int) -> dict[str, Any]:
-    from kopledger.reports.membership import membership_stats
-
     stats = membership_stats(kop.members.values(), year, years=[year])
 
     def moves(code: str | None) -> dict[str, int]:
@@ -217,8 +219,6 @@ def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
     applicable indicator has neither a figure nor a self-assessment answer: the predikat is
     then provisional, as the RAT pack and ``kop kesehatan`` say too.
     """
-    from kopledger.reports.kesehatan import assess
-
     assessment = assess(kop, year)
     if assessment.nilai_akhir is None or assessment.predikat is None:
         return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False,
@@ -235,8 +235,6 @@ def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
 
 
 def _rat(kop: Koperasi, year: int) -> dict[str, Any]:
-    from kopledger.ops.shu.compute import existing_allocation
-
     entry = existing_allocation(kop, year)
     return {"alokasi_shu_dibukukan": entry is not None,
             "tanggal_alokasi": entry.date.isoformat() if entry is not None else None}
@@ -252,8 +250,6 @@ def build_export(
     ``sementara`` is set: the export is then marked provisional and carries no sidik.
     Raises :class:`InputError` for a year without transactions or not closed.
     """
-    from kopledger.ops.closing import closed_years
-
     if year not in kop.years():
         raise InputError.pesan(
             "tahun {tahun} tidak punya transaksi di buku ini; tahun yang ada: {tahun_ada}",

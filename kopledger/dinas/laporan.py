@@ -14,12 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kopledger.core.errors import translate
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
 from kopledger.ops.loans.entries import KOLEKTIBILITAS
 from kopledger.present import formatting
-from kopledger.present.grafik import Grafik
-from kopledger.present.render import render, translate, translator
+from kopledger.present.output import Row, Sheet, html_to_pdf, xlsx_bytes
+from kopledger.present.render import render, translator
+from kopledger.reports.grafik import Grafik
 
 FORMATS = ("html", "pdf", "xlsx", "txt", "json")
 
@@ -87,8 +89,6 @@ def context(result: Agregat, lang: str = "id", *, with_charts: bool = True) -> d
 
 
 def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
-    from kopledger.present.output import Row, Sheet
-
     _ = translator(lang)
     title = (f"{_('Gambaran koperasi per wilayah')} — {_('tahun buku')} {result.tahun}",)
     header = (_("Wilayah"), _("Jumlah koperasi"), _("Total aset"), _("Total liabilitas"), _("Total ekuitas"),
@@ -125,14 +125,10 @@ def render_agregat(result: Agregat, fmt: str, *, lang: str = "id", template_dir:
     if fmt == "json":
         return json.dumps(agregat_json(result, lang), ensure_ascii=False, indent=2) + "\n"
     if fmt == "xlsx":
-        from kopledger.present.output import xlsx_bytes
-
         return xlsx_bytes(xlsx_sheets(result, lang))
     if fmt == "txt":
         return render("dinas/agregat.txt.j2", context(result, lang, with_charts=False), lang=lang, template_dir=template_dir)
     html = render("dinas/agregat.html.j2", context(result, lang), lang=lang, template_dir=template_dir)
     if fmt == "pdf":
-        from kopledger.present.output import html_to_pdf
-
         return html_to_pdf(html)
     return html

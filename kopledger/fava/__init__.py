@@ -33,13 +33,21 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, current_app, make_response, render_template, request
 from markupsafe import Markup
 
-from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line
+from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line, templates_dir
 from kopledger.fava import halaman
 from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
 from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import token_sesi, tolak
 from kopledger.koperasi import Koperasi
-from kopledger.present.render import render, templates_dir, translator
+from kopledger.ops.savings import member_statements
+from kopledger.ops.writer import append_built
+from kopledger.present.kesehatan import render_assessment
+from kopledger.present.laporan import laporan_context, render_laporan
+from kopledger.present.rat import render_rat
+from kopledger.present.render import render, translator
+from kopledger.present.shu import render_slips
+from kopledger.reports.kesehatan import assess
+from kopledger.reports.rat import build_rat
 
 #: The statements a ``laporan`` page can show (``jenis=``).
 JENIS_LAPORAN = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
@@ -211,8 +219,6 @@ class KopLedger(FavaExtensionBase):
     def laporan(self) -> Response:
         """One statement of ``?tahun=``: ``?jenis=neraca|phu|ekuitas|arus-kas|calk``."""
         def build() -> dict[str, Any]:
-            from kopledger.present.output import laporan_context
-
             tahun = self._tahun()
             jenis = request.args.get("jenis", "neraca")
             if jenis not in JENIS_LAPORAN:
@@ -277,24 +283,15 @@ class KopLedger(FavaExtensionBase):
         buku, lang, today = self.buku(), self.lang(), self.today()
         kop = buku.kop
         if berkas.startswith("rat."):
-            from kopledger.reports.rat import build_rat, render_rat
-
             pack = buku.sekali(("rat", tahun, lang), lambda: build_rat(kop, tahun, lang=lang))
             return render_rat(pack, berkas.split(".")[1], lang)
         if berkas.startswith("laporan."):
-            from kopledger.present.output import render_laporan
-
             return render_laporan(kop, halaman.laporan_tahun(buku, tahun), berkas.split(".")[1], lang=lang)
         if berkas.startswith("kesehatan."):
-            from kopledger.reports.kesehatan import assess, render_assessment
-
             return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":
-            from kopledger.present.shu import render_slips
-
             result = halaman.shu_tahun(buku, tahun, today)
             return render_slips(kop, result, "html", lang, anggota=[anggota] if anggota else None)
-        from kopledger.ops.savings import member_statements
 
         kartu = member_statements(kop, today, member_ids=[anggota] if anggota else None)
         return render("kartu/kartu.html.j2", {"kartu": kartu, "koperasi": kop.title, "dari": None,
@@ -322,7 +319,6 @@ class KopLedger(FavaExtensionBase):
         except MasukanSalah as exc:
             context["kesalahan"] = exc.per_isian
             return self._halaman("formulir.html.j2", context, form.judul, 400)
-        from kopledger.ops.writer import append_built
 
         path = Path(self.ledger.beancount_file_path)
         try:

@@ -26,6 +26,10 @@ from beancount.core import data
 from kopledger.core import inputs
 from kopledger.core.errors import InputError, KopledgerError, Pesan
 from kopledger.koperasi import Koperasi
+from kopledger.ops.loans.entries import disbursement_entries, payment_entries
+from kopledger.ops.members import NewMember, check_amount, join_entries
+from kopledger.ops.savings import deposit_entries, wajib_entries, withdrawal_entries
+from kopledger.ops.writer import _refuse_known_bukti, check_bukti, stamp_bukti
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,6 @@ def _tanggal(text: str, label: str) -> dt.date:
 
 
 def _jumlah(text: str, label: str) -> Decimal:
-    from kopledger.ops.members import check_amount  # the CLI's check (kopledger.core.inputs, and > 0)
-
     return check_amount(text, label)
 
 
@@ -178,7 +180,6 @@ def dengan_bukti(kop: Koperasi, entries: list[data.Directive], bukti: str | None
     its file:line (decided under the writer's lock, inside the build callback)."""
     if not bukti:
         return entries
-    from kopledger.ops.writer import _refuse_known_bukti, check_bukti, stamp_bukti
 
     check_bukti(bukti)
     _refuse_known_bukti(kop.entries, bukti)
@@ -194,8 +195,6 @@ _ANGGOTA_KUNCI = (("bukti", "bukti"), ("simpanan pokok", "jenis"), ("simpanan wa
 
 
 def _tambah(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.ops.members import NewMember, join_entries
-
     member = NewMember(
         id=v["id"], nama=v["nama"], tanggal_masuk=v["tanggal"], nik=v["nik"] or "",
         jenis_kelamin=(v["jenis_kelamin"] or "").upper(), alamat=v["alamat"] or "", telepon=v["telepon"] or "",
@@ -205,8 +204,6 @@ def _tambah(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
 
 def _uang(withdraw: bool) -> Callable[[Koperasi, Mapping[str, Any]], list[data.Directive]]:
     def build(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-        from kopledger.ops.savings import deposit_entries, withdrawal_entries
-
         builder = withdrawal_entries if withdraw else deposit_entries
         entries = builder(kop, v["anggota"], v["jumlah"], v["tanggal"], jenis=v["jenis"])
         return dengan_bukti(kop, entries, v["bukti"])
@@ -215,15 +212,11 @@ def _uang(withdraw: bool) -> Callable[[Koperasi, Mapping[str, Any]], list[data.D
 
 
 def _wajib(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.ops.savings import wajib_entries
-
     run = wajib_entries(kop, v["bulan"], tanggal=v["tanggal"])
     return dengan_bukti(kop, list(run.entries), v["bukti"])
 
 
 def _angsuran(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.ops.loans.entries import payment_entries
-
     _split, entries = payment_entries(
         kop, pinjaman=v["pinjaman"], tanggal=v["tanggal"], jumlah=v["jumlah"], denda=v["denda"],
     )
@@ -231,8 +224,6 @@ def _angsuran(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
 
 
 def _cair(kop: Koperasi, v: Mapping[str, Any]) -> list[data.Directive]:
-    from kopledger.ops.loans.entries import disbursement_entries
-
     entries = disbursement_entries(
         kop, anggota=v["anggota"], pokok=v["pokok"], bunga=v["bunga"], tenor=v["tenor"], metode=v["metode"],
         tanggal=v["tanggal"], jatuh_tempo=v["jatuh_tempo"], biaya_admin=v["biaya_admin"] or Decimal(0),

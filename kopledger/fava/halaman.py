@@ -20,6 +20,15 @@ from typing import Any, TypeVar
 
 from kopledger.core.errors import KopledgerError, Pesan
 from kopledger.koperasi import Koperasi
+from kopledger.ops.loans.entries import loan_book, loan_statuses
+from kopledger.ops.loans.entries import portfolio as compute
+from kopledger.ops.loans.schedule import schedule_totals
+from kopledger.ops.members import closed_years, member_list
+from kopledger.ops.savings import member_statement, savings_summary, wajib_arrears
+from kopledger.ops.shu.compute import compute_shu
+from kopledger.reports.kesehatan import assess
+from kopledger.reports.membership import membership_stats
+from kopledger.reports.peringatan import peringatan
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -67,8 +76,6 @@ def sementara(tahun: int, today: dt.date) -> bool:
 # --- computations kept per load ------------------------------------------------------------------
 def shu_tahun(buku: Buku, tahun: int, today: dt.date) -> Any:
     """The SHU of ``tahun`` (``compute_shu``; provisional while the year runs), kept per load."""
-    from kopledger.ops.shu.compute import compute_shu
-
     return buku.sekali(
         ("shu", tahun, today),
         lambda: compute_shu(buku.kop, tahun, sementara=sementara(tahun, today), today=today),
@@ -82,22 +89,16 @@ def laporan_tahun(buku: Buku, tahun: int) -> Any:
 
 def portofolio(buku: Buku, per: dt.date) -> Any:
     """The loan portfolio at ``per`` (``kopledger.ops.loans.entries.portfolio``), kept per load."""
-    from kopledger.ops.loans.entries import portfolio as compute
-
     return buku.sekali(("portofolio", per), lambda: compute(buku.kop, per))
 
 
 def tunggakan_wajib(buku: Buku, per: dt.date) -> tuple[Any, ...]:
     """Members in arrears on simpanan wajib at ``per`` (``wajib_arrears``), kept per load."""
-    from kopledger.ops.savings import wajib_arrears
-
     return buku.sekali(("tunggakan-wajib", per), lambda: wajib_arrears(buku.kop, per))
 
 
 def daftar(buku: Buku, per: dt.date) -> tuple[Any, ...]:
     """The register with balances at ``per`` (``member_list``), kept per load."""
-    from kopledger.ops.members import member_list
-
     return buku.sekali(("daftar", per), lambda: member_list(buku.kop, per))
 
 
@@ -123,9 +124,6 @@ def _kesehatan_dan_peringatan(kop: Koperasi, tahun: int) -> KesehatanPeringatan:
     """The ONE place the dashboard takes the health predikat and the RAT warnings from: the
     same :func:`kopledger.reports.kesehatan.assess` and :func:`kopledger.reports.peringatan.peringatan` as the
     RAT pack and ``kop kesehatan``."""
-    from kopledger.reports.kesehatan import assess
-    from kopledger.reports.peringatan import peringatan
-
     try:
         assessment = assess(kop, tahun)
     except KopledgerError as exc:
@@ -152,10 +150,6 @@ def _coba(compute: Callable[[], Any]) -> Hasil:
 
 def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
     """The dashboard's data for ``tahun`` (members, savings, loans, SHU, health, warnings)."""
-    from kopledger.ops.members import closed_years
-    from kopledger.ops.savings import savings_summary
-    from kopledger.reports.membership import membership_stats
-
     kop = buku.kop
     per = per_tanggal(tahun, today)
     aktif = kop.active_members(per)
@@ -222,10 +216,6 @@ class ShuAnggota:
 def halaman_anggota(buku: Buku, member_id: str, today: dt.date) -> dict[str, Any]:
     """A member's page: savings card with running balances, loans with schedules and
     arrears, wajib arrears, and the SHU of every year of the books. Unknown id: InputError."""
-    from kopledger.ops.loans.entries import loan_book, loan_statuses
-    from kopledger.ops.loans.schedule import schedule_totals
-    from kopledger.ops.savings import member_statement
-
     kop = buku.kop
     member = kop.member(member_id)
     per = today

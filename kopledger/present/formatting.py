@@ -3,7 +3,8 @@
 Pure functions; the Jinja environment exposes them as filters, and the CLI's text
 output uses them too. ``lang`` is ``"id"`` (default) or ``"en"``.
 
-Rounding rule: figures shown with decimals are rounded half up (``ROUND_HALF_UP``);
+Rounding rule: figures shown with decimals are rounded half up (``ROUND_HALF_UP``,
+:mod:`kopledger.core.numerals`, the one rule messages use too);
 ``terbilang`` speaks whole rupiah, rounded half up. Numbers of any size are formatted
 exactly (Babel's own rounding is never used, since it quantizes IDR to 0 decimals and
 fails beyond 28 digits).
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from kopledger.core.errors import InputError
+from kopledger.core.numerals import number_text, round_half_up, rupiah_text, symbols
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -33,13 +36,6 @@ def _babel_locale(lang: str) -> Locale:
     return Locale.parse(_locale(lang))
 
 
-@functools.cache
-def _symbols(lang: str) -> tuple[str, str]:
-    """(thousands separator, decimal separator) of ``lang``."""
-    locale = _babel_locale(lang)
-    return get_group_symbol(locale), get_decimal_symbol(locale)
-
-
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
@@ -50,22 +46,7 @@ def _decimal(value: Any) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        from kopledger.core.errors import InputError
-
         raise InputError.pesan("bukan angka: {nilai!r}", nilai=value) from None
-
-
-def _round(number: Decimal, decimals: int) -> Decimal:
-    """``number`` rounded half up to ``decimals`` places, at any size."""
-    with localcontext() as ctx:
-        ctx.prec = max(28, number.adjusted() + decimals + 3)
-        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def _group(digits: str, symbol: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return symbol.join(parts)
 
 
 def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
@@ -76,21 +57,8 @@ def angka(value: Any, lang: str = "id", *, decimals: int | None = None) -> str:
     """
     number = _decimal(value)
     if not number.is_finite():
-        from kopledger.core.errors import InputError
-
         raise InputError.pesan("bukan angka terhingga: {nilai!r}", nilai=value)
-    places = 2 if decimals is None else decimals
-    number = _round(number, places)
-    negative = number < 0
-    text = format(number.copy_abs(), "f")
-    whole, _, fraction = text.partition(".")
-    if decimals is None:
-        fraction = fraction.rstrip("0")
-    group, decimal = _symbols(lang)
-    result = _group(whole, group)
-    if fraction:
-        result += decimal + fraction
-    return f"-{result}" if negative else result
+    return number_text(number, lang, decimals=decimals)
 
 
 def rupiah(value: Any, lang: str = "id", *, blank_zero: bool = False) -> str:
@@ -98,8 +66,7 @@ def rupiah(value: Any, lang: str = "id", *, blank_zero: bool = False) -> str:
     number = _decimal(value)
     if blank_zero and number == 0:
         return "-"
-    text = "Rp" + angka(number.copy_abs(), lang)
-    return f"({text})" if number < 0 and text != "Rp0" else text
+    return rupiah_text(number, lang)
 
 
 def akuntansi(value: Any, lang: str = "id") -> str:
@@ -116,9 +83,9 @@ def persen(value: Any, lang: str = "id", *, decimals: int = 2) -> str:
 
     ``persen(x, decimals=4)`` shows a rate like ``0,0125%`` without losing its last places.
     """
-    number = _round(_decimal(value), decimals)
+    number = round_half_up(_decimal(value), decimals)
     text = angka(number, lang, decimals=decimals)
-    separator = _symbols(lang)[1]
+    separator = symbols(lang)[1]
     if separator in text:
         text = text.rstrip("0").rstrip(separator)
     return text + "%"
@@ -132,8 +99,6 @@ def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "lon
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            from kopledger.core.errors import InputError
-
             raise InputError.pesan("bukan tanggal (YYYY-MM-DD): {nilai!r}", nilai=value) from None
     patterns = {"long": "d MMMM y", "short": "dd/MM/y", "bulan": "MMMM y", "medium": "d MMM y"}
     pattern = patterns.get(bentuk, bentuk)
@@ -142,14 +107,12 @@ def tanggal(value: dt.date | str | None, lang: str = "id", *, bentuk: str = "lon
 
 def terbilang(value: Any, lang: str = "id", *, satuan: bool = True) -> str:
     """An amount in words: ``sembilan puluh juta rupiah`` (whole rupiah, rounded half up)."""
-    from num2words import num2words
+    from num2words import num2words  # lazily: 0.1 s to import, only for amounts in words
 
-    number = int(_round(_decimal(value), 0))
+    number = int(round_half_up(_decimal(value), 0))
     try:
         words = str(num2words(abs(number), lang="id" if lang == "id" else "en"))
     except OverflowError:
-        from kopledger.core.errors import InputError
-
         raise InputError.pesan(
             "jumlah terlalu besar untuk ditulis dengan huruf: {jumlah}",
             jumlah=number,

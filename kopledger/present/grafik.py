@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from kopledger.core.errors import translate
+from kopledger.present import formatting
+from kopledger.reports.grafik import Grafik
 
 #: Print-friendly colours (readable in greyscale too: they differ in lightness).
 COLORS = ("#1f5f8b", "#e07b39", "#5b9a4b", "#b8405e", "#8c6bb1", "#c9a227", "#4aa3a2", "#7f7f7f")
@@ -156,31 +159,8 @@ def pie_chart(
     return _render(chart, chart_id)
 
 
-@dataclass(frozen=True)
-class Grafik:
-    """A chart as data: reports hold these, templates draw them (:func:`svg`, the
-    ``grafik_svg`` global of the Jinja environment) in the reader's language.
-
-    ``jenis`` is ``"batang"`` (bars: one group per ``label``, one series per ``seri``
-    entry) or ``"lingkaran"`` (a donut: each ``seri`` entry ``(name, (value,))`` is a
-    slice, shown with its share in percent). Series names are Indonesian and translated
-    when drawn. ``satuan`` formats the values: ``"rupiah"`` or ``"orang"`` (whole numbers).
-    """
-
-    id: str
-    judul: str
-    jenis: str
-    label: tuple[str, ...]
-    seri: tuple[tuple[str, tuple[Decimal | int | None, ...]], ...]
-    satuan: str = "rupiah"
-    bertumpuk: bool = False
-
-
 def svg(chart: Grafik, lang: str = "id") -> str:
     """The chart as inline SVG, its words in ``lang``."""
-    from kopledger.present import formatting
-    from kopledger.present.render import translate
-
     def number(value: Any) -> str:
         amount = Decimal(str(value))
         return formatting.rupiah(amount, lang) if chart.satuan == "rupiah" else formatting.angka(amount, lang)

@@ -8,39 +8,31 @@ any template by name. Autoescape is on for HTML/XML/SVG templates, with or witho
 Templates are written in Bahasa Indonesia. ``_("…")`` translates a label for
 ``lang="en"`` through the catalogs in ``templates/locale/en/*.json`` (Indonesian text
 → English text; a user's ``template_dir/locale/en/*.json`` adds or overrides entries);
-in Indonesian it returns the text unchanged.
+in Indonesian it returns the text unchanged (:func:`translate` and :func:`catalog` are
+:mod:`kopledger.core.errors`', where messages are worded).
 """
 
 from __future__ import annotations
 
-import contextvars
 import functools
-import json
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from kopledger.books.katalog import EQUITY_COMPONENTS
-from kopledger.core.errors import InputError, in_language
+from kopledger.core.errors import InputError, in_language, templates_dir, translate, user_catalogs
 from kopledger.present import formatting, grafik
+from kopledger.present.output import html_to_pdf
 
 LANGS = ("id", "en")
+
 
 #: Template name endings rendered with HTML autoescape.
 AUTOESCAPE_SUFFIXES = tuple(
     f".{ext}{j2}" for ext in ("html", "htm", "xml", "svg") for j2 in ("", ".j2", ".jinja", ".jinja2")
 )
-
-
-def templates_dir() -> Path:
-    """The folder of kopledger's own templates (in the wheel, or the source tree)."""
-    packaged = resources.files("kopledger") / "templates"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 def autoescape_for(template_name: str | None) -> bool:
@@ -50,55 +42,6 @@ def autoescape_for(template_name: str | None) -> bool:
     return template_name.lower().endswith(AUTOESCAPE_SUFFIXES)
 
 
-def _read_catalogs(folder: Path) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    if folder.is_dir():
-        for file in sorted(folder.glob("*.json")):
-            try:
-                data = json.loads(file.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise InputError.pesan(
-                    "{berkas}: bukan katalog terjemahan JSON yang sah ({sebab}); perbaiki isi berkasnya",
-                    berkas=file, sebab=exc,
-                ) from None
-            if not isinstance(data, dict):
-                raise InputError.pesan(
-                    "{berkas}: katalog terjemahan harus objek JSON teks → teks; perbaiki isi berkasnya",
-                    berkas=file,
-                )
-            merged.update({str(k): str(v) for k, v in data.items()})
-    return merged
-
-
-@functools.lru_cache(maxsize=16)
-def catalog(lang: str, template_dir: str | None = None) -> dict[str, str]:
-    """The merged translation catalog for ``lang`` (empty for Indonesian).
-
-    kopledger's catalogs first, then the user's ``template_dir/locale/<lang>`` ones.
-    """
-    if lang == "id":
-        return {}
-    merged = _read_catalogs(templates_dir() / "locale" / lang)
-    if template_dir is not None:
-        merged.update(_read_catalogs(Path(template_dir) / "locale" / lang))
-    return merged
-
-
-#: The user's template folder whose catalogs also word a message kept as data while a
-#: document is rendered (:func:`translator`): a message's own wording reaches
-#: :func:`translate` without a ``template_dir`` argument.
-_USER_FOLDER: contextvars.ContextVar[str | None] = contextvars.ContextVar("kop_user_folder", default=None)
-
-
-def translate(text: str, lang: str = "id", template_dir: str | Path | None = None) -> str:
-    """``text`` (Indonesian) in ``lang``; unchanged where no translation exists. Without
-    ``template_dir``, the folder of the document being rendered (if any) is used."""
-    if lang == "id":
-        return text
-    folder = str(template_dir) if template_dir is not None else _USER_FOLDER.get()
-    return catalog(lang, folder).get(text, text)
-
-
 def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[Any], str]:
     """A one-argument translate function for ``lang`` (the templates' ``_``): a catalog text
     translated, and a message kept as data (a :class:`~kopledger.core.errors.Pesan`, an error)
@@ -106,11 +49,8 @@ def translator(lang: str, template_dir: str | Path | None = None) -> Callable[[A
 
     def _(text: Any) -> str:
         if hasattr(text, "in_lang"):
-            token = _USER_FOLDER.set(str(template_dir) if template_dir is not None else None)
-            try:
+            with user_catalogs(template_dir):
                 return str(in_language(text, lang))
-            finally:
-                _USER_FOLDER.reset(token)
         return translate(text, lang, template_dir)
 
     return _
@@ -200,7 +140,5 @@ def render_document(
         html = render(f"{base}.html.j2", context, lang=lang, template_dir=template_dir)
         if fmt == "html":
             return html
-        from kopledger.present.output import html_to_pdf
-
         return html_to_pdf(html)
     raise InputError.pesan("format tidak dikenal: {fmt!r}; pakai txt, html atau pdf", fmt=fmt)

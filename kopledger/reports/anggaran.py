@@ -15,17 +15,15 @@ it and a parent are budgeted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
-from beancount.core.amount import Amount
 
 from kopledger.books.balances import account_balances, is_closing_of, rollup
-from kopledger.books.directives import customs
-from kopledger.core.errors import KopError, Pesan, error_line
+from kopledger.books.rat_directives import is_under, parse_budgets
+from kopledger.core.errors import Pesan, error_line
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -118,38 +116,7 @@ def _label(account: str) -> str:
 
 
 def _under_another(account: str, accounts: Any) -> bool:
-    return any(b != account and _is_under(account, b) for b in accounts)
-
-
-def _is_under(account: str, parent: str) -> bool:
-    return account == parent or account.startswith(parent + ":")
-
-
-def parse_budgets(
-    entries: Sequence[data.Directive], currency: str
-) -> tuple[dict[int, dict[str, Decimal]], list[KopError]]:
-    """Every ``anggaran`` directive of ``entries``: year → account → amount (latest per account
-    and year), and the errors of malformed ones (an account must be opened in ``entries``)."""
-    opened = {e.account for e in entries if isinstance(e, data.Open)}
-    result: dict[int, dict[str, Decimal]] = {}
-    errors: list[KopError] = []
-    for entry in customs(entries, "anggaran"):
-        values = [v.value for v in entry.values]
-        if len(values) != 2 or not isinstance(values[0], str) or not isinstance(values[1], Amount):
-            errors.append(KopError.pesan(entry.meta, 'anggaran perlu "AKUN" JUMLAH {mata_uang}, misalnya "Beban:Usaha:Gaji" 24000000 {mata_uang}', entry,
-                                         mata_uang=currency))
-            continue
-        account, amount = values
-        if amount.currency != currency or amount.number is None or amount.number < 0:
-            errors.append(KopError.pesan(entry.meta, "anggaran {akun}: jumlah harus rupiah ≥ 0 dalam {mata_uang}, tertulis {jumlah}", entry,
-                                         akun=account, mata_uang=currency, jumlah=amount))
-            continue
-        if not any(_is_under(a, account) for a in opened):
-            errors.append(KopError.pesan(entry.meta, "anggaran: akun {akun} (atau sub-akunnya) tidak dibuka di buku; periksa ejaannya", entry,
-                                         akun=account))
-            continue
-        result.setdefault(entry.date.year, {})[account] = amount.number
-    return result, errors
+    return any(b != account and is_under(account, b) for b in accounts)
 
 
 def _group(kop: Books, account: str) -> str:
@@ -168,7 +135,7 @@ def _percent(actual: Decimal, budget: Decimal) -> Decimal | None:
 
 def _top_level(accounts: list[str]) -> list[str]:
     """Accounts not under another account of the list (so totals count nothing twice)."""
-    return [a for a in accounts if not any(b != a and _is_under(a, b) for b in accounts)]
+    return [a for a in accounts if not any(b != a and is_under(a, b) for b in accounts)]
 
 
 def realisasi_anggaran(kop: Books, year: int) -> Budget:

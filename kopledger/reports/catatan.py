@@ -21,12 +21,13 @@ from kopledger.core.peringatan import Peringatan as Peringatan  # its home befor
 from kopledger.core.roots import MemberKind
 from kopledger.ops.loans.book import read_book
 from kopledger.ops.loans.quality import portfolio
+from kopledger.reports.lines import StatementLine
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
     from kopledger.ops.loans.entries import Portfolio
     from kopledger.reports.policy_notes import ExtraNotes
-    from kopledger.reports.statements import Scan, Statement, StatementLine
+    from kopledger.reports.statements import Scan, Statement
 
 ZERO = Decimal(0)
 
@@ -92,8 +93,6 @@ def build_notes(
     pl: tuple[dict[str, Decimal], dict[str, Decimal]], scan: Scan, residual: tuple[Decimal, Decimal],
 ) -> Notes:
     """The notes of tahun buku ``year`` (``end_bal``, ``pl``: (year, prior year))."""
-    from kopledger.reports.statements import StatementLine
-
     katalog = kop.katalog
     roots = kop.roots
     end = dt.date(year, 12, 31)
@@ -201,11 +200,3 @@ def build_notes(
         aset_tetap=tuple(aset_tetap), pinjaman=pinjaman, peringatan=tuple(peringatan),
         pinjaman_pembanding=pinjaman_pembanding, shu_belum_dibagi=tuple(belum),
     )
-
-
-def notes_json(notes: Notes) -> dict[str, Any]:
-    """The notes as plain JSON data (the ``calk`` part of laporan.schema.json)."""
-    from kopledger.present.jsondata import plain
-
-    result: dict[str, Any] = plain(notes)
-    return result

@@ -25,13 +25,22 @@ source is uncertain can be replaced with ``custom "kesehatan-batas" "CODE" B1 B2
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from kopledger.books.directives import customs
-from kopledger.core.errors import KopError, Pesan, error_line
+from kopledger.books.rat_directives import (
+    BANDS,
+    CHECKLIST,
+    INDIKATOR,
+    Band,
+    parse_answers,
+    parse_band_overrides,
+)
+from kopledger.core.errors import Pesan, error_line
+from kopledger.ops.loans import entries as loans
+from kopledger.reports.indicators import year_figures
+from kopledger.reports.riwayat import year_summary
 from kopledger.reports.statements import statements_of
 
 if TYPE_CHECKING:
@@ -54,99 +63,9 @@ ASPEK = (
 )
 
 
-@dataclass(frozen=True)
-class Band:
-    """How a ratio becomes a nilai: three thresholds, best first.
-
-    ``arah`` ``"tinggi"`` (higher is better): nilai 1 when ratio ≥ b1 (or > b1 when
-    ``ketat``), 2 when ≥ b2, 3 when ≥ b3, else 4. ``"rendah"`` (lower is better): nilai 1
-    when ratio ≤ b1 (or < b1 when ``ketat``), 2 when ≤ b2, 3 when ≤ b3, else 4.
-    ``sumber``: ``"juknis"`` (Juknis 15/2021, cited in docs/kesehatan.md), ``"bawaan"`` (a
-    kopledger default where the source could not be confirmed) or ``"kebijakan"`` (set in
-    the ledger with ``kesehatan-batas``).
-    """
-
-    arah: str
-    batas: tuple[Decimal, Decimal, Decimal]
-    sumber: str
-    ketat: bool = False
-
-    def nilai(self, ratio: Decimal) -> int:
-        for i, b in enumerate(self.batas, start=1):
-            if self.arah == "tinggi":
-                if ratio > b or (ratio == b and not self.ketat):
-                    return i
-            elif ratio < b or (ratio == b and not self.ketat):
-                return i
-        return 4
-
-
-def _d(*values: str) -> tuple[Decimal, Decimal, Decimal]:
-    a, b, c = (Decimal(v) for v in values)
-    return (a, b, c)
-
-
-#: The checklist band (Juknis 15/2021, e.g. prinsip koperasi, kelembagaan, risiko
-#: operasional and kepatuhan): 76 < X ≤ 100 → 1, 51 < X ≤ 75 → 2, 26 < X ≤ 50 → 3, else 4.
-#: Ratios are whole or fractional percents; "X > 75" is the same split as "X ≥ 76" for
-#: whole percents and the exact one for fractions.
-CHECKLIST = Band("tinggi", _d("75", "50", "25"), "juknis", ketat=True)
-
-#: Bands of the indicators computed from the books.
-BANDS: dict[str, Band] = {
-    # pinjaman bermasalah / pinjaman yang diberikan: ≤5 Sehat, >5–10, >10–15, >15 Tidak Sehat
-    "npl": Band("rendah", _d("5", "10", "15"), "juknis"),
-    # PPAP / PPAPWD: ≥100 Sehat (source for the lower bands not confirmed: default)
-    "ppap-ppapwd": Band("tinggi", _d("100", "81", "51"), "bawaan"),
-    # beban operasional / pendapatan operasional: <80, 80–90, 90–100, >100
-    "bopo": Band("rendah", _d("80", "90", "100"), "juknis", ketat=True),
-    # pertumbuhan ekuitas: ≥10 Sehat, 7–<10, 4–<7, <4 Tidak Sehat
-    "pertumbuhan-ekuitas": Band("tinggi", _d("10", "7", "4"), "juknis"),
-    # pertumbuhan SHU: <1 Tidak Sehat (source); the upper bands are a default
-    "pertumbuhan-shu": Band("tinggi", _d("10", "5", "1"), "bawaan"),
-    # modal sendiri / total aset: default bands (source not confirmed)
-    "modal-sendiri-aset": Band("tinggi", _d("30", "20", "10"), "bawaan"),
-}
-
 #: The predikat of an aspect or of the whole (score 0–100): the checklist bands.
 PREDIKAT = CHECKLIST
 
-
-@dataclass(frozen=True)
-class IndicatorDef:
-    """One indicator: code, aspect, Indonesian name, and whether the books or the
-    self-assessment give it (``"buku"`` | ``"isian"``); ``usp``: only for a savings-and-loan unit."""
-
-    kode: str
-    aspek: str
-    nama: str
-    sumber: str
-    usp: bool = False
-
-
-INDIKATOR: tuple[IndicatorDef, ...] = (
-    IndicatorDef("prinsip-koperasi", "tata-kelola", "Prinsip koperasi", "isian"),
-    IndicatorDef("legalitas-badan-hukum", "tata-kelola", "Legalitas badan hukum", "isian"),
-    IndicatorDef("izin-usaha-simpan-pinjam", "tata-kelola", "Izin usaha simpan pinjam", "isian", usp=True),
-    IndicatorDef("anggaran-dasar", "tata-kelola", "Anggaran dasar", "isian"),
-    IndicatorDef("keanggotaan", "tata-kelola", "Keanggotaan", "isian"),
-    IndicatorDef("kelengkapan-organisasi", "tata-kelola", "Kelengkapan organisasi", "isian"),
-    IndicatorDef("manajemen-umum", "tata-kelola", "Manajemen umum", "isian"),
-    IndicatorDef("manajemen-kelembagaan", "tata-kelola", "Manajemen kelembagaan", "isian"),
-    IndicatorDef("manajemen-permodalan", "tata-kelola", "Manajemen permodalan", "isian"),
-    IndicatorDef("manajemen-aset", "tata-kelola", "Manajemen aset", "isian"),
-    IndicatorDef("manajemen-likuiditas", "tata-kelola", "Manajemen likuiditas", "isian"),
-    IndicatorDef("risiko-operasional", "profil-risiko", "Risiko operasional", "isian"),
-    IndicatorDef("risiko-kepatuhan", "profil-risiko", "Risiko kepatuhan", "isian"),
-    IndicatorDef("kualitas-manajemen-risiko", "profil-risiko", "Kualitas penerapan manajemen risiko", "isian"),
-    IndicatorDef("npl", "kinerja-keuangan", "Pinjaman bermasalah terhadap pinjaman yang diberikan", "buku", usp=True),
-    IndicatorDef("ppap-ppapwd", "kinerja-keuangan", "PPAP terhadap PPAP wajib dibentuk", "buku", usp=True),
-    IndicatorDef("bopo", "kinerja-keuangan", "Beban operasional terhadap pendapatan operasional", "buku"),
-    IndicatorDef("pertumbuhan-ekuitas", "kinerja-keuangan", "Pertumbuhan ekuitas", "buku"),
-    IndicatorDef("pertumbuhan-shu", "kinerja-keuangan", "Pertumbuhan SHU", "buku"),
-    IndicatorDef("modal-sendiri-aset", "permodalan", "Modal sendiri terhadap total aset", "buku"),
-    IndicatorDef("pengelolaan-permodalan", "permodalan", "Kecukupan pengelolaan permodalan", "isian"),
-)
 
 #: Status of an indicator.
 DINILAI = "dinilai"
@@ -226,57 +145,6 @@ def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
     return (numerator * HUNDRED / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _belongs(entry: Any, year: int) -> bool:
-    tahun = (entry.meta or {}).get("tahun")
-    if tahun is not None:
-        return str(tahun).split(".")[0] == str(year)
-    return bool(entry.date.year in (year, year + 1))
-
-
-def parse_answers(entries: Iterable[Any], year: int) -> tuple[dict[str, dict[str, bool]], list[KopError]]:
-    """Self-assessment answers of tahun buku ``year``: indicator → item → yes.
-
-    ``YYYY-MM-DD custom "kesehatan-isian" "INDICATOR" ITEM TRUE|FALSE`` (``ITEM`` a number or
-    a short text), belonging to ``year`` by metadata ``tahun`` or, without it, when dated in
-    ``year`` or ``year + 1``; the latest answer to an item wins.
-    """
-    known = {d.kode for d in INDIKATOR if d.sumber == "isian"}
-    answers: dict[str, dict[str, bool]] = {}
-    errors: list[KopError] = []
-    for entry in customs(entries, "kesehatan-isian"):
-        values = [v.value for v in entry.values]
-        if len(values) != 3 or not isinstance(values[0], str) or not isinstance(values[2], bool):
-            errors.append(KopError.pesan(entry.meta, 'kesehatan-isian perlu "INDIKATOR" BUTIR TRUE|FALSE, misalnya "prinsip-koperasi" 1 TRUE', entry))
-            continue
-        if values[0] not in known:
-            errors.append(KopError.pesan(entry.meta, "kesehatan-isian: indikator tidak dikenal {indikator!r}; pakai salah satu dari {pilihan}", entry,
-                                         indikator=values[0], pilihan=", ".join(sorted(known))))
-            continue
-        if not _belongs(entry, year):
-            continue
-        item = values[1]
-        item_text = format(item.normalize(), "f") if isinstance(item, Decimal) else str(item)
-        answers.setdefault(values[0], {})[item_text] = values[2]
-    return answers, errors
-
-
-def parse_band_overrides(entries: Iterable[Any], date: dt.date) -> tuple[dict[str, Band], list[KopError]]:
-    """``custom "kesehatan-batas" "CODE" B1 B2 B3`` in force on ``date`` (latest wins)."""
-    result: dict[str, Band] = {}
-    errors: list[KopError] = []
-    for entry in customs(entries, "kesehatan-batas"):
-        if entry.date > date:
-            continue
-        values = [v.value for v in entry.values]
-        if len(values) != 4 or values[0] not in BANDS or not all(isinstance(v, Decimal) for v in values[1:]):
-            errors.append(KopError.pesan(entry.meta, 'kesehatan-batas perlu "KODE" B1 B2 B3 dengan KODE salah satu dari {pilihan}', entry,
-                                         pilihan=", ".join(BANDS)))
-            continue
-        base = BANDS[values[0]]
-        result[values[0]] = Band(base.arah, (values[1], values[2], values[3]), "kebijakan", base.ketat)
-    return result, errors
-
-
 def rate(kode: str, ratio: Decimal, band: Band, **extra: Any) -> HealthIndicator:
     """An indicator line rated by ``band``."""
     definition = next(d for d in INDIKATOR if d.kode == kode)
@@ -312,10 +180,6 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
     """The indicators computed from the books, by code. ``laporan`` (the year's
     FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
     else computed — the same functions the RAT pack and the statements use."""
-    from kopledger.ops.loans import entries as loans
-    from kopledger.reports.indicators import year_figures
-    from kopledger.reports.riwayat import year_summary
-
     bands = {**BANDS, **(bands or {})}
     end = dt.date(year, 12, 31)
     result: dict[str, HealthIndicator] = {}
@@ -406,61 +270,3 @@ def assess(kop: Books, year: int, *, laporan: FinancialStatements | None = None,
         isian_ada=bool(answers),
         errors=tuple(error_line(e) for e in errors),
     )
-
-
-def render_assessment(assessment: HealthAssessment, fmt: str, *, kop: Books | None = None, lang: str = "id",
-                      template_dir: Any = None) -> str | bytes:
-    """``txt``, ``html`` or ``pdf`` through ``templates/kesehatan/``."""
-    from kopledger.books.directives import KoperasiInfo
-    from kopledger.core.errors import InputError
-    from kopledger.present.render import render_document
-
-    info = (kop.info if kop is not None and kop.info is not None
-            else KoperasiInfo(nama=kop.title if kop is not None else ""))
-    context = {"penilaian": assessment, "kop_info": info, "judul": f"Penilaian Kesehatan {assessment.tahun} — {info.nama}"}
-    if fmt not in ("txt", "html", "pdf"):
-        raise InputError.pesan(
-            "format tidak dikenal: {fmt!r}; pakai json, txt, html atau pdf",
-            fmt=fmt,
-        )
-    return render_document("kesehatan/kesehatan", context, fmt, lang=lang, template_dir=template_dir)
-
-
-def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
-    """Plain JSON data of an assessment (decimals as exact strings)."""
-
-    def num(value: Decimal | None) -> str | None:
-        return None if value is None else format(value, "f")
-
-    def line(i: HealthIndicator) -> dict[str, Any]:
-        return {
-            "kode": i.kode, "aspek": i.aspek, "nama": i.nama, "sumber": i.sumber, "status": i.status,
-            "rasio": num(i.rasio), "pembilang": num(i.pembilang), "penyebut": num(i.penyebut),
-            "nilai": i.nilai, "kategori": i.kategori, "skor": i.skor,
-            "batas": [num(b) for b in i.batas], "arah": i.arah or None, "sumber_batas": i.sumber_batas or None,
-            "butir": {k: v for k, v in i.butir},
-        }
-
-    return {
-        "tahun": assessment.tahun,
-        "nilai_akhir": num(assessment.nilai_akhir),
-        "predikat": assessment.predikat,
-        "lengkap": assessment.lengkap,
-        "simpan_pinjam": assessment.simpan_pinjam,
-        "isian_ada": assessment.isian_ada,
-        "aspek": [
-            {"kode": a.kode, "nama": a.nama, "bobot": num(a.bobot), "skor_rata": num(a.skor_rata),
-             "nilai": num(a.nilai), "kategori": a.kategori, "lengkap": a.lengkap,
-             "indikator": [i.kode for i in a.indikator]}
-            for a in assessment.aspek
-        ],
-        "indikator": [line(i) for i in assessment.indikator],
-    }
-
-
-def answers_template(year: int, date: dt.date | None = None, *, lang: str = "id") -> str:
-    """The self-assessment file to start from (every answer still to be filled in)."""
-    from kopledger.present.render import render
-
-    return render("kesehatan/isian.beancount.j2", {"tahun": year, "tanggal": (date or dt.date(year + 1, 1, 15)).isoformat()},
-                  lang=lang)

@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 
 from beancount.core import data
 
+from kopledger.books.rat_directives import parse_rat_texts
+from kopledger.books.years import year_books
+from kopledger.ops.loans import entries as loans
+from kopledger.ops.shu.compute import existing_allocation
 from kopledger.reports.catatan import Peringatan
+from kopledger.reports.indicators import year_figures
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -37,12 +42,6 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
 
     ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
     loan portfolio (computed when not given)."""
-    from kopledger.books.years import year_books
-    from kopledger.ops.loans import entries as loans
-    from kopledger.ops.shu.compute import existing_allocation
-    from kopledger.reports.indicators import year_figures
-    from kopledger.reports.rat import rat_texts
-
     result: list[Peringatan] = []
     today = today or dt.date.today()
     end = dt.date(tahun, 12, 31)
@@ -61,7 +60,7 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
     current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
     if current.shu < 0:
         result.append(Peringatan("rugi", {"jumlah": -current.shu}, tahun))
-    texts = texts if texts is not None else rat_texts(kop, tahun)
+    texts = texts if texts is not None else parse_rat_texts(kop.entries, tahun)
     if not texts.get("laporan-pengawas", "").strip():
         result.append(Peringatan("laporan-pengawas-tidak-ada", {}, tahun))
     portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)

@@ -27,6 +27,7 @@ from beancount.core import data
 from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.directives import customs
 from kopledger.core.errors import KopledgerError
+from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import shu_of
 
 if TYPE_CHECKING:
@@ -114,8 +115,6 @@ def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
 
 def calk_tambahan(kop: Books, year: int) -> ExtraNotes:
     """The added notes of tahun buku ``year``."""
-    from kopledger.ops.loans import entries as loans
-
     end = dt.date(year, 12, 31)
     split = kop.shu_split(end)
     alokasi = tuple((s.komponen, s.persen) for s in split.shares) if split is not None else ()

@@ -1,11 +1,9 @@
-"""Additions to ``kop laporan``: provisional statements of a year not yet ended, and one
-business unit's report (``--unit``)."""
+"""The date a tahun buku not yet ended runs to (provisional statements); a unit's report is
+presented by :func:`kopledger.present.laporan.render_unit`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beancount.core import data
@@ -23,33 +21,3 @@ def provisional_date(kop: Books, year: int, today: dt.date | None = None) -> dt.
     last = max((e.date for e in kop.entries if isinstance(e, data.Transaction) and e.date.year == year
                 and e.date <= today), default=None)
     return last or today
-
-
-def render_unit(kop: Books, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
-                template_dir: str | Path | None = None) -> str | bytes:
-    """One unit's PHU and balance sheet as ``txt``, ``json``, ``html`` or ``pdf``."""
-    from kopledger.books.directives import KoperasiInfo
-    from kopledger.cli.common import jsonable
-    from kopledger.core.errors import InputError
-    from kopledger.present.render import render_document
-    from kopledger.reports.unit_usaha import unit_report
-
-    report = unit_report(kop, unit, year)
-    if fmt == "json":
-        body = jsonable(report)
-        body.update(total_pendapatan=jsonable(report.total_pendapatan), total_beban=jsonable(report.total_beban),
-                    shu=jsonable(report.shu), total_aset=jsonable(report.total_aset),
-                    total_liabilitas=jsonable(report.total_liabilitas), total_ekuitas=jsonable(report.total_ekuitas),
-                    selisih_neraca=jsonable(report.selisih_neraca), sementara=per is not None,
-                    per=jsonable(per or dt.date(year, 12, 31)))
-        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
-    info = kop.info if kop.info is not None else KoperasiInfo(nama=kop.title)
-    context = {"unit": report, "kop_info": info, "per": per or dt.date(year, 12, 31), "sementara": per is not None,
-               "judul": f"Laporan Unit {unit} {year} — {info.nama}"}
-    if fmt not in ("txt", "html", "pdf"):
-        raise InputError.pesan(
-            "laporan unit tersedia sebagai txt, json, html atau pdf, bukan {fmt}",
-            fmt=fmt,
-        )
-    return render_document("unit/unit", context, fmt, lang=lang, template_dir=template_dir)
-

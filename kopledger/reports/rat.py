@@ -19,44 +19,32 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kopledger.books.directives import KoperasiInfo, Officer, customs
+from kopledger.books.closed.year_files import closed_sidik
+from kopledger.books.directives import KoperasiInfo, Officer
 from kopledger.books.ledger import Books
-from kopledger.core import kosakata as K
-from kopledger.core.errors import InputError, KopledgerError
+from kopledger.books.rat_directives import YearSummary, parse_rat_texts
+from kopledger.books.years import all_members, year_books
+from kopledger.core.errors import InputError, KopledgerError, Pesan
 from kopledger.ops.loans.entries import Portfolio
 from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
-from kopledger.present.grafik import Grafik
-from kopledger.present.render import translate
+from kopledger.reports.anggaran import Budget, Plan, rapb, realisasi_anggaran
 from kopledger.reports.catatan import Peringatan
+from kopledger.reports.grafik import Grafik
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
+from kopledger.reports.kesehatan import HealthAssessment, assess
 from kopledger.reports.membership import MembershipStats, membership_stats
-from kopledger.reports.rat_parts import with_sections
+from kopledger.reports.peringatan import peringatan
+from kopledger.reports.riwayat import history
 from kopledger.reports.statements import FinancialStatements, statements_of
-
-if TYPE_CHECKING:
-    from kopledger.reports.anggaran import Budget, Plan
-    from kopledger.reports.kesehatan import HealthAssessment
-    from kopledger.reports.unit_usaha import UnitSummary
+from kopledger.reports.unit_usaha import UnitSummary, phu_per_unit
 
 ZERO = Decimal(0)
 
 Progress = Callable[[str], None]
-
-#: Sections of the document, in order: (id, title). Titles are Indonesian; templates translate.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("kata-pengantar", "Kata Pengantar"),
-    ("keanggotaan", "Keanggotaan"),
-    ("laporan-keuangan", "Laporan Keuangan"),
-    ("shu", "Sisa Hasil Usaha"),
-    ("simpanan-pinjaman", "Simpanan dan Pinjaman"),
-    ("indikator", "Indikator Utama"),
-    ("pengesahan", "Pengesahan"),
-)
 
 #: Order of pengurus roles in the signature block; other roles follow by name.
 ROLE_ORDER = ("ketua", "wakil-ketua", "sekretaris", "bendahara")
@@ -75,10 +63,6 @@ class SavingsTotals:
     @property
     def total(self) -> Decimal:
         return self.pokok + self.wajib + self.sukarela + self.berjangka
-
-
-#: The former name of :class:`kopledger.present.grafik.Grafik` (charts are data now, drawn by templates).
-ChartSvg = Grafik
 
 
 @dataclass(frozen=True)
@@ -108,13 +92,13 @@ class RatPack:
     teks: dict[str, str] = field(default_factory=dict)
     #: Parts left out of the document: part id → why (shown in the document).
     belum_tersedia: dict[str, str] = field(default_factory=dict)
-    # -- added for the examiner (kopledger.reports.rat_parts) --
+    # -- added for the examiner (examiner_parts) --
     peringatan: tuple[Peringatan, ...] = ()  # RAT warnings (kopledger.reports.peringatan), then the SHU's
     kesehatan: HealthAssessment | None = None
     anggaran: Budget | None = None  # realisasi vs anggaran of the year
     rapb: Plan | None = None  # next year's budget
     unit_usaha: UnitSummary | None = None  # PHU per unit
-    riwayat: tuple[Any, ...] = ()  # kopledger.reports.riwayat.YearSummary, up to five years
+    riwayat: tuple[YearSummary, ...] = ()  # up to five years
     sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
 
     @property
@@ -124,26 +108,8 @@ class RatPack:
 
 
 def rat_texts(kop: Books, year: int) -> dict[str, str]:
-    """Texts of the pack from ``custom "rat-teks" "KEY" "TEXT"`` directives.
-
-    A text belongs to tahun buku ``year`` when its metadata ``tahun`` says so, or, without
-    ``tahun``, when it is dated in ``year`` or ``year + 1`` (the RAT is held after year end).
-    The latest such directive of each key wins. Keys the templates use: ``kata-pengantar``,
-    ``laporan-pengawas``, ``rencana-kerja``, ``penutup``, ``tempat``, ``tanggal``.
-    """
-    texts: dict[str, str] = {}
-    for entry in customs(kop.entries, "rat-teks"):
-        values = [v.value for v in entry.values]
-        if len(values) < 2 or not all(isinstance(v, str) for v in values):
-            continue
-        tahun = entry.meta.get(K.META_TAHUN)
-        if tahun is not None:
-            if str(tahun).split(".")[0] != str(year):
-                continue
-        elif entry.date.year not in (year, year + 1):
-            continue
-        texts[values[0]] = "\n\n".join(values[1:])
-    return texts
+    """The pack's texts of tahun buku ``year`` (``rat-teks``: :func:`~kopledger.books.rat_directives.parse_rat_texts`)."""
+    return parse_rat_texts(kop.entries, year)
 
 
 def rat_date(kop: Books, year: int, texts: dict[str, str]) -> dt.date | None:
@@ -231,6 +197,28 @@ def build_charts(
     return tuple(result)
 
 
+def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
+                 figures: dict[int, YearFigures] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
+    """The pack's parts added for the examiner (health assessment, budget and RAPB, units, five-year
+    history, warnings), from figures the pack already has (one figure, one definition):
+    (RatPack fields, parts left out with why: a :class:`~kopledger.core.errors.Pesan`, worded in the
+    pack's language by the caller). ``figures``: the pack's YearFigures by year."""
+    fields: dict[str, Any] = {}
+    missing: dict[str, Pesan] = {}
+    try:
+        fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio, figures=figures)
+    except KopledgerError as exc:
+        missing["kesehatan"] = Pesan.dari(exc)
+    fields["anggaran"] = realisasi_anggaran(kop, year)
+    if fields["anggaran"].errors:
+        missing["anggaran"] = Pesan.gabung("; ", fields["anggaran"].errors)
+    fields["rapb"] = rapb(kop, year + 1)
+    fields["unit_usaha"] = phu_per_unit(kop, year)
+    fields["riwayat"] = history(kop, year, figures=figures)
+    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures)
+    return fields, missing
+
+
 def build_rat(
     kop: Books,
     year: int,
@@ -247,7 +235,6 @@ def build_rat(
     with a short Indonesian message before each step (for a progress display).
     """
     step = progress or (lambda _message: None)
-    from kopledger.books.years import all_members, year_books
 
     books = year_books(kop)  # issue 13: in a year file, earlier years come from their archived files
     years = list(books)
@@ -293,15 +280,12 @@ def build_rat(
     grafik = build_charts(kop, year, stats, history, lang)
 
     step("Penilaian kesehatan, anggaran, unit usaha")
-    from kopledger.reports.rat_parts import rat_tambahan
-
-    tambahan, tambahan_missing = rat_tambahan(kop, year, laporan=laporan, portfolio=loan_portfolio,
+    tambahan, tambahan_missing = examiner_parts(kop, year, laporan=laporan, portfolio=loan_portfolio,
                                               figures={f.tahun: f for f in history})
     missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
 
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)
-    from kopledger.books.closed.year_files import closed_sidik
 
     return RatPack(
         sidik=closed_sidik(kop, until=year),
@@ -331,75 +315,9 @@ def build_rat(
     )
 
 
-def render_rat(
-    pack: RatPack,
-    fmt: str = "html",
-    lang: str | None = None,
-    template_dir: str | Path | None = None,
-) -> str | bytes:
-    """Render the pack: ``"html"`` (a self-contained page, str) or ``"pdf"`` (bytes).
-
-    ``lang`` defaults to the pack's language; ``template_dir`` overrides any template
-    under ``rat/`` (e.g. ``rat/_kata_pengantar.html.j2``) by name.
-    """
-    from kopledger.present.render import render
-
-    if fmt not in ("html", "pdf"):
-        raise InputError.pesan(
-            "format RAT tidak dikenal: {fmt!r}; pakai html atau pdf",
-            fmt=fmt,
-        )
-    lang = lang or pack.lang
-    context = {
-        "pack": pack,
-        "judul": f"{translate('Laporan Pertanggungjawaban Pengurus', lang)} {pack.tahun} — {pack.nama}",
-        "sections": with_sections(SECTIONS),
-        "laporan": pack.laporan,
-        "kop_info": pack.info or KoperasiInfo(nama=pack.nama),
-        "pdf": fmt == "pdf",
-    }
-    html = render("rat/rat.html.j2", context, lang=lang, template_dir=template_dir)
-    if fmt == "html":
-        return html
-    from kopledger.present.output import html_to_pdf
-
-    return html_to_pdf(html)
-
-
 def rat_date_of_allocation(kop: Books, year: int) -> dt.date | None:
     """The date of the year's SHU allocation entry (``#shu-alokasi ^shu-YEAR``), if booked."""
     booked = existing_allocation(kop, year)
     return booked.date if booked is not None else None
 
 
-#: Version of the RAT JSON document (``skema``); see kopledger/schemas/rat.schema.json.
-SKEMA = "1"
-
-
-def rat_json(pack: RatPack) -> dict[str, Any]:
-    """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
-    statements and the SHU in their own documents' shapes, every total as
-    ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
-    from kopledger.present.jsondata import plain
-    from kopledger.present.shu import shu_json
-    from kopledger.reports.statements import statements_json
-
-    result: dict[str, Any] = {"skema": SKEMA}
-    for name in ("tahun", "lang", "nama", "info", "pengurus", "pengawas", "tempat", "tanggal", "anggota", "angka",
-                 "angka_pembanding", "indikator", "simpanan", "simpanan_pembanding"):
-        result[name] = plain(getattr(pack, name))
-    result["laporan"] = statements_json(pack.laporan) if pack.laporan is not None else None
-    result["shu"] = shu_json(pack.shu) if pack.shu is not None else None
-    result["shu_dibukukan"] = plain(pack.shu_dibukukan)
-    result["tunggakan_wajib"] = plain(pack.tunggakan_wajib)
-    result["pinjaman"] = plain(pack.pinjaman)
-    result["grafik"] = plain(pack.grafik)
-    result["teks"] = plain(pack.teks)
-    result["belum_tersedia"] = plain(pack.belum_tersedia)
-    result["peringatan"] = plain(pack.peringatan)
-    from kopledger.reports.kesehatan import assessment_json
-
-    result["kesehatan"] = assessment_json(pack.kesehatan) if pack.kesehatan is not None else None
-    for name in ("anggaran", "rapb", "unit_usaha", "riwayat", "sidik"):
-        result[name] = plain(getattr(pack, name))
-    return result

@@ -32,14 +32,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from beancount.core import data
 
 from kopledger.books.balances import weight
+from kopledger.books.closed.year_files import parse_shu_left
 from kopledger.books.katalog import (
     CASH_FLOW_CATEGORIES,
     EQUITY_COMPONENTS,
@@ -48,10 +49,20 @@ from kopledger.books.katalog import (
     kode_key,
     shu_of_weights,
 )
+from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors
 from kopledger.core.roots import Roots
-from kopledger.reports.catatan import AccountDetail, Notes, Peringatan, PolicyNote, ShuBelumDibagi
+from kopledger.reports.catatan import (
+    AccountDetail,
+    Notes,
+    Peringatan,
+    PolicyNote,
+    ShuBelumDibagi,
+    build_notes,
+)
+from kopledger.reports.lines import StatementLine
+from kopledger.reports.policy_notes import calk_tambahan
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -60,7 +71,6 @@ __all__ = [
     "CASH_FLOW_CATEGORIES", "CASH_FLOW_SECTIONS", "EQUITY_COMPONENTS", "EQUITY_MOVEMENTS", "JENIS",
     "AccountDetail", "EquityRow", "FinancialStatements", "Notes", "Peringatan", "PolicyNote", "ShuBelumDibagi",
     "Statement", "StatementLine", "Warning", "build_statements",
-    "statement_json", "statements_json",
 ]
 
 ZERO = Decimal(0)
@@ -71,25 +81,9 @@ Warning = Peringatan
 #: The statements, in the order of the report; ``semua`` asks for all of them.
 JENIS = ("neraca", "phu", "ekuitas", "arus-kas", "calk")
 
-#: Version of the JSON documents (``skema``); see kopledger/schemas/laporan.schema.json.
-SKEMA = "1"
-
 # ----------------------------------------------------------------------------------
 # Data
 # ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    """One line of a statement: a section heading, an account line or a (sub)total."""
-
-    label: str
-    kode: str
-    akun: str
-    jumlah: Decimal
-    jumlah_pembanding: Decimal
-    level: int = 0
-    jenis: str = "baris"  # "baris" | "bagian" | "subtotal" | "total"
 
 
 @dataclass(frozen=True)
@@ -287,7 +281,6 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
                 alokasi.append((date, years[0], taken))
         opening_entry = bool(tags) and is_opening_tags(tags)
         if opening_entry and "shu-tahun" in entry.meta:  # a year file's carried SHU per year (kopledger.books.closed.year_files)
-            from kopledger.books.closed.year_files import parse_shu_left
 
             for y, left in parse_shu_left(entry.meta["shu-tahun"]).items():
                 shu_per_tahun[y] += left
@@ -660,8 +653,6 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     :class:`~kopledger.core.errors.LedgerHasErrors` when the neraca does not balance.
     Prefer :func:`statements_of`, which computes them once per loaded books.
     """
-    from kopledger.reports.catatan import build_notes
-
     first = next((e.date for e in kop.transactions), None)
     if first is None or first.year > year:
         raise InputError.pesan(
@@ -672,8 +663,6 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     currency = kop.currency
     katalog = kop.katalog
     scan = _scan(kop.entries, katalog, currency, year)
-    from kopledger.books.years import archived_books
-
     own = archived_books(kop, year)
     if own is not None:  # issue 13: that year's statements are in its own file
         return build_statements(own, year)
@@ -720,65 +709,7 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
                          (cur_p.cash_opening, prior_p.cash_opening))
     calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
                        (res_cur, res_prior))
-    from dataclasses import replace as _replace
-
-    from kopledger.reports.policy_notes import calk_tambahan  # the notes an examiner reads (issue 16)
-
-    calk = _replace(calk, tambahan=calk_tambahan(kop, year))
+    calk = replace(calk, tambahan=calk_tambahan(kop, year))  # the notes an examiner reads (issue 16)
     return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency)
 
 
-# ----------------------------------------------------------------------------------
-# JSON
-# ----------------------------------------------------------------------------------
-
-_JSON_KEYS = {"neraca": "neraca", "phu": "phu", "ekuitas": "ekuitas", "arus-kas": "arus_kas"}
-
-
-def total_json(value: tuple[Decimal, Decimal]) -> dict[str, str]:
-    """The one shape of a statement total everywhere: ``{"jumlah", "jumlah_pembanding"}``."""
-    from kopledger.present.jsondata import decimal_text
-
-    return {"jumlah": decimal_text(value[0]), "jumlah_pembanding": decimal_text(value[1])}
-
-
-def statement_json(statement: Statement) -> dict[str, Any]:
-    """One statement as plain JSON data (amounts as exact decimal strings)."""
-    from kopledger.present.jsondata import decimal_text, plain
-
-    result: dict[str, Any] = {
-        "jenis": statement.jenis,
-        "judul": statement.judul,
-        "lines": [plain(line) for line in statement.lines],
-        "totals": {k: total_json(v) for k, v in statement.totals.items()},
-    }
-    for key, (current, _) in statement.totals.items():
-        result.setdefault(key, decimal_text(current))
-    if statement.kolom:
-        result["kolom"] = list(statement.kolom)
-        result["saldo_akhir_per_kolom"] = plain(statement.saldo_akhir_per_kolom())
-        result["tabel"] = [
-            {"label": r.label, "tahun": r.tahun, "jenis": r.jenis,
-             "per_kolom": plain(dict(zip(statement.kolom, r.per_kolom, strict=True))), "jumlah": plain(r.jumlah)}
-            for r in statement.tabel
-        ]
-    return result
-
-
-def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> dict[str, Any]:
-    """The JSON contract (kopledger/schemas/laporan.schema.json): ``{"skema", "tahun",
-    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``.
-
-    Only the parts in ``jenis`` are included. Amounts are strings of exact decimals.
-    """
-    from kopledger.reports.catatan import notes_json
-
-    wanted = list(jenis)
-    result: dict[str, Any] = {"skema": SKEMA, "tahun": fs.tahun, "pembanding": fs.pembanding,
-                              "mata_uang": fs.mata_uang}
-    for key in wanted:
-        if key in _JSON_KEYS:
-            result[_JSON_KEYS[key]] = statement_json(fs.statement(key))
-        elif key == "calk":
-            result["calk"] = notes_json(fs.calk)
-    return result

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of
+from kopledger.core.errors import InputError
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -171,8 +172,6 @@ def phu_per_unit(kop: Books, year: int) -> UnitSummary:
 
 def unit_report(kop: Books, unit: str, year: int) -> UnitReport:
     """One unit's PHU (the year's flows) and its balance sheet accounts at 31 December."""
-    from kopledger.core.errors import InputError
-
     mapping = account_units(kop)
     known = set(mapping.values())
     if unit not in known:

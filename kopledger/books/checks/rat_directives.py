@@ -1,8 +1,7 @@
 """The plugin's check of the RAT and examiner directives, so ``kop cek`` and ``bean-check``
-report a malformed one with its file:line: ``anggaran`` (:mod:`kopledger.reports.anggaran`),
-``ringkasan-tahun`` (:mod:`kopledger.reports.riwayat`), ``kesehatan-isian`` and ``kesehatan-batas``
-(:mod:`kopledger.reports.kesehatan`). Each directive is parsed by the same function the reports
-use, so a directive the check accepts is one the reports read.
+report a malformed one with its file:line: ``anggaran``, ``ringkasan-tahun``, ``kesehatan-isian``
+and ``kesehatan-batas``. Each directive is parsed by the same function the reports use
+(:mod:`kopledger.books.rat_directives`), so a directive the check accepts is one the reports read.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from typing import Any
 
 from beancount.core import data
 
+from kopledger.books.rat_directives import parse_answers, parse_band_overrides, parse_budgets, parse_summaries
+
 TYPES = frozenset({"anggaran", "ringkasan-tahun", "kesehatan-isian", "kesehatan-batas"})
 
 
@@ -20,10 +21,6 @@ def check_rat_directives(entries: list[data.Directive], options_map: dict[str, A
     ours = [e for e in entries if isinstance(e, data.Custom) and e.type in TYPES]
     if not ours:
         return []
-    from kopledger.reports.anggaran import parse_budgets
-    from kopledger.reports.kesehatan import parse_answers, parse_band_overrides
-    from kopledger.reports.riwayat import parse_summaries
-
     currency = str((options_map.get("operating_currency") or ["IDR"])[0])
     errors: list[Any] = []
     if any(e.type == "anggaran" for e in ours):
