@@ -140,12 +140,13 @@ class FinancialStatements:
     arus_kas: Statement
     calk: Notes
     mata_uang: str = "IDR"
-    #: A year not yet ended (``kop laporan --sementara``): the date the figures run to.
+    #: Provisional statements (a year not yet ended, or an interim report): the date they are
+    #: at — balances through ``per``, loans and arrears valued at ``per``. None at the year end.
     per: dt.date | None = None
 
     @property
     def sementara(self) -> bool:
-        """True for the provisional statements of a year not yet ended."""
+        """True for provisional statements (at a date before the year end)."""
         return self.per is not None
 
     @property
@@ -228,11 +229,13 @@ class Scan:
         return sum((amount for date, y, amount in self.alokasi if y == year and date <= until), ZERO)
 
 
-def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int) -> Scan:
-    """Balances and flows for the year and the prior year in one pass over the postings."""
+def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int,
+          end: dt.date | None = None) -> Scan:
+    """Balances and flows for the year (through ``end``, default 31 December) and the prior year
+    in one pass over the postings."""
     start_prior = dt.date(year - 1, 1, 1)
     start_year = dt.date(year, 1, 1)
-    end = dt.date(year, 12, 31)
+    end = end or dt.date(year, 12, 31)
     opening: dict[str, Decimal] = defaultdict(Decimal)
     opening_residual = ZERO
     periods = (_Period(), _Period())
@@ -640,15 +643,29 @@ def _arus_kas(
     return Statement("arus_kas", "Laporan Arus Kas", tuple(lines), totals)
 
 
-def statements_of(kop: Books, year: int) -> FinancialStatements:
-    """The five statements of tahun buku ``year`` (:func:`build_statements`), computed once per books."""
-    return kop.computed(("statements", year), lambda: build_statements(kop, year))
+def _interim(year: int, per: dt.date | None) -> dt.date | None:
+    """``per`` when it falls before the year end (the statements are then provisional), else None."""
+    if per is None or per >= dt.date(year, 12, 31):
+        return None
+    if per.year != year:
+        raise InputError.pesan("tanggal laporan {per} tidak termasuk tahun buku {tahun}", per=per.isoformat(),
+                               tahun=year)
+    return per
 
 
-def build_statements(kop: Books, year: int) -> FinancialStatements:
+def statements_of(kop: Books, year: int, per: dt.date | None = None) -> FinancialStatements:
+    """The five statements of tahun buku ``year`` at ``per`` (default: the year end;
+    :func:`build_statements`), computed once per books."""
+    per = _interim(year, per)
+    return kop.computed(("statements", year, per), lambda: build_statements(kop, year, per))
+
+
+def build_statements(kop: Books, year: int, per: dt.date | None = None) -> FinancialStatements:
     """The five statements of tahun buku ``year`` with ``year - 1`` beside it.
 
-    One pass over the postings up to 31 December of ``year``. Raises
+    One pass over the postings up to 31 December of ``year`` — or up to ``per``, a date
+    before the year end: the statements are then provisional (``FinancialStatements.per``),
+    with balances through ``per`` and the notes' loans and member counts at ``per``. Raises
     :class:`~kopledger.core.errors.InputError` when there is nothing to report and
     :class:`~kopledger.core.errors.LedgerHasErrors` when the neraca does not balance.
     Prefer :func:`statements_of`, which computes them once per loaded books.
@@ -664,12 +681,13 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     roots = kop.roots
     currency = kop.currency
     katalog = kop.katalog
-    scan = _scan(kop.entries, katalog, currency, year)
+    per = _interim(year, per)
+    scan = _scan(kop.entries, katalog, currency, year, per)
     from kopledger.books.closed.year_files import archived_books
 
     own = archived_books(kop, year)
     if own is not None:  # issue 13: that year's statements are in its own file
-        return build_statements(own, year)
+        return build_statements(own, year, per)
     archived = archived_books(kop, year - 1)
     if archived is not None:  # issue 13: a year file reads its prior year from the closed file
         old = _scan(archived.entries, archived.katalog, currency, year - 1)
@@ -712,13 +730,13 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_of(end_prior), cash_of(scan.opening)),
                          (cur_p.cash_opening, prior_p.cash_opening))
     calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
-                       (res_cur, res_prior))
+                       (res_cur, res_prior), end=per)
     from dataclasses import replace as _replace
 
     from kopledger.reports.policy_notes import calk_tambahan  # the notes an examiner reads (issue 16)
 
-    calk = _replace(calk, tambahan=calk_tambahan(kop, year))
-    return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency)
+    calk = _replace(calk, tambahan=calk_tambahan(kop, year, end=per))
+    return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency, per)
 
 
 # ----------------------------------------------------------------------------------
@@ -760,7 +778,8 @@ def statement_json(statement: Statement) -> dict[str, Any]:
 
 def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> dict[str, Any]:
     """The JSON contract (kopledger/schemas/laporan.schema.json): ``{"skema", "tahun",
-    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``.
+    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``, with
+    ``"sementara": true`` and ``"per"`` for provisional statements.
 
     Only the parts in ``jenis`` are included. Amounts are strings of exact decimals.
     """
@@ -769,6 +788,8 @@ def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> di
     wanted = list(jenis)
     result: dict[str, Any] = {"skema": SKEMA, "tahun": fs.tahun, "pembanding": fs.pembanding,
                               "mata_uang": fs.mata_uang}
+    if fs.per is not None:  # provisional: marked, with the date (a year-end document is unchanged)
+        result.update(sementara=True, per=fs.per.isoformat())
     for key in wanted:
         if key in _JSON_KEYS:
             result[_JSON_KEYS[key]] = statement_json(fs.statement(key))
