@@ -56,8 +56,8 @@ class Koperasi(Books):
     def shu(self, year: int, *, today: dt.date | None = None) -> ShuResult:
         """The SHU of ``year`` and its distribution (computed once), provisional when
         :meth:`periode` says the year has not ended."""
-        today = today or hari_ini()
-        return shu_of(self, year, sementara=self.periode(year, today=today).sementara, today=today)
+        periode = self.periode(year, today=today)
+        return shu_of(self, year, sementara=periode.sementara, today=periode.sesudah)
 
     def loan_book(self) -> LoanBook:
         """Every loan in the books, read once (errors included)."""

@@ -47,6 +47,12 @@ class Periode:
         return dt.date(self.tahun, 12, 31)
 
     @property
+    def sesudah(self) -> dt.date:
+        """The day after ``per``: the day this period's figures are asked on (a computation that
+        takes a ``today``, such as the SHU, is provisional for it exactly when the period is)."""
+        return self.per + dt.timedelta(days=1)
+
+    @property
     def per_sementara(self) -> dt.date | None:
         """``per`` when the figures are provisional, None for a finished year (the statements'
         :attr:`~kopledger.reports.statements.FinancialStatements.per`)."""

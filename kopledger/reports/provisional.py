@@ -1,5 +1,5 @@
-"""Additions to ``kop laporan``: provisional statements of a year not yet ended, and one
-business unit's report (``--unit``)."""
+"""Additions to ``kop laporan``: one business unit's report (``--unit``), provisional when its
+period is (decided by :meth:`kopledger.koperasi.Koperasi.periode`)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from beancount.core import data
-
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
-
-
-def provisional_date(kop: Books, year: int, today: dt.date | None = None) -> dt.date | None:
-    """For a tahun buku not yet ended on ``today``: the date its figures run to (the last
-    transaction of the year, or today when there is none); None for an ended year."""
-    today = today or dt.date.today()
-    if dt.date(year, 12, 31) < today:
-        return None
-    last = max((e.date for e in kop.entries if isinstance(e, data.Transaction) and e.date.year == year
-                and e.date <= today), default=None)
-    return last or today
 
 
 def render_unit(kop: Books, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",

@@ -14,6 +14,7 @@ from kopledger.core.errors import KopledgerError, Pesan
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
+    from kopledger.books.periode import Periode
     from kopledger.ops.loans.quality import Portfolio
     from kopledger.reports.indicators import YearFigures
     from kopledger.reports.statements import FinancialStatements
@@ -38,9 +39,10 @@ def with_sections(sections: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str
 
 
 def rat_tambahan(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
-                 figures: dict[int, YearFigures] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
+                 figures: dict[int, YearFigures] | None = None, periode: Periode | None = None,
+                 ) -> tuple[dict[str, Any], dict[str, Pesan]]:
     """(RatPack fields, parts left out with why: a :class:`~kopledger.core.errors.Pesan`, worded in the
-    pack's language by the caller). ``figures``: the pack's YearFigures by year."""
+    pack's language by the caller). ``figures``: the pack's YearFigures by year; ``periode``: the pack's."""
     from kopledger.reports.anggaran import rapb, realisasi_anggaran
     from kopledger.reports.kesehatan import assess
     from kopledger.reports.peringatan import peringatan
@@ -50,7 +52,7 @@ def rat_tambahan(kop: Books, year: int, *, laporan: FinancialStatements | None =
     fields: dict[str, Any] = {}
     missing: dict[str, Pesan] = {}
     try:
-        fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio, figures=figures)
+        fields["kesehatan"] = assess(kop, year, periode=periode, laporan=laporan, portfolio=portfolio, figures=figures)
     except KopledgerError as exc:
         missing["kesehatan"] = Pesan.dari(exc)
     fields["anggaran"] = realisasi_anggaran(kop, year)
@@ -59,5 +61,5 @@ def rat_tambahan(kop: Books, year: int, *, laporan: FinancialStatements | None =
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year)
     fields["riwayat"] = history(kop, year, figures=figures)
-    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures)
+    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures, periode=periode)
     return fields, missing
