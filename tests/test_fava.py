@@ -23,6 +23,7 @@ from fava.application import create_app
 from flask.testing import FlaskClient
 
 from kopledger import Koperasi
+from kopledger.books.periode import Periode
 from kopledger.cli import main
 from kopledger.present.formatting import akuntansi, angka, persen, rupiah
 
@@ -475,7 +476,8 @@ def test_health_and_warnings_come_from_one_function(example: Path, monkeypatch: 
 
     seen: list[int] = []
 
-    def assessed(kop: Koperasi, tahun: int) -> halaman.KesehatanPeringatan:
+    def assessed(kop: Koperasi, periode: Periode) -> halaman.KesehatanPeringatan:
+        tahun = periode.tahun
         seen.append(tahun)
         return halaman.KesehatanPeringatan(tahun, predikat="Cukup Sehat", skor=Decimal("72.5"), lengkap=True,
                                            peringatan=(Peringatan("rugi", {"jumlah": Decimal(1500)}, tahun),))
