@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kopledger.books.ledger import Books
-from kopledger.books.periode import Periode, decide_period
+from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.core.errors import InputError
 from kopledger.ops.loans.book import LoanBook, read_book
 from kopledger.ops.loans.quality import Portfolio, portfolio
@@ -32,10 +32,11 @@ class Koperasi(Books):
         """The period of tahun buku ``tahun`` valued at ``per`` (default: the year end, or the last
         day that has passed in a year not yet ended): whether it is provisional, and its date.
 
-        The one place this is decided; every front end asks here.
+        The one place this is decided; every front end asks here. ``today`` defaults to
+        :func:`~kopledger.books.periode.hari_ini` (``$KOP_TODAY`` or the system date).
         """
         try:
-            return decide_period(tahun, today=today or dt.date.today(), per=per)
+            return decide_period(tahun, today=today or hari_ini(), per=per)
         except ValueError:
             raise InputError.pesan(
                 "tanggal laporan {per} tidak termasuk tahun buku {tahun}",
@@ -43,13 +44,20 @@ class Koperasi(Books):
                 per=per.isoformat() if per else "", tahun=tahun,
             ) from None
 
-    def statements(self, year: int) -> FinancialStatements:
-        """The five financial statements of tahun buku ``year`` (computed once)."""
-        return statements_of(self, year)
+    def statements(self, year: int, *, per: dt.date | None = None) -> FinancialStatements:
+        """The five financial statements of tahun buku ``year`` at ``per`` (default: the year end),
+        computed once. Pass a :class:`Periode`'s ``per``: before the year end they are provisional."""
+        return statements_of(self, year, per=per)
 
-    def shu(self, year: int, *, sementara: bool = False, today: dt.date | None = None) -> ShuResult:
-        """The SHU of ``year`` and its distribution (computed once per year and mode)."""
-        return shu_of(self, year, sementara=sementara, today=today or dt.date.today())
+    def laporan(self, periode: Periode) -> FinancialStatements:
+        """The statements of ``periode`` (balances, loans and arrears at its ``per``)."""
+        return statements_of(self, periode.tahun, per=periode.per)
+
+    def shu(self, year: int, *, today: dt.date | None = None) -> ShuResult:
+        """The SHU of ``year`` and its distribution (computed once), provisional when
+        :meth:`periode` says the year has not ended."""
+        periode = self.periode(year, today=today)
+        return shu_of(self, year, sementara=periode.sementara, today=periode.sesudah)
 
     def loan_book(self) -> LoanBook:
         """Every loan in the books, read once (errors included)."""

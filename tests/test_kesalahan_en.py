@@ -218,12 +218,11 @@ CASES = [
         ["the admin fee + provision (Rp1,000,000) must be less than the principal (Rp1,000,000)"],
         id="loan-fees-over-principal"),
     pytest.param(
-        ["shu", "{b}", "--tahun", str(TODAY.year)], 2,
-        [f"tahun buku {TODAY.year} belum berakhir (hari ini {TODAY})",
-         "Pakai --sementara untuk SHU sementara, yang ditandai jelas sebagai sementara."],
-        [f"financial year {TODAY.year} has not ended (today is {TODAY})",
-         "Use --sementara for a provisional SHU, clearly marked as provisional."],
-        id="shu-of-a-year-not-ended"),
+        # a year not ended is no longer refused (Koperasi.periode: provisional); one without books is
+        ["shu", "{b}", "--tahun", "2019"], 2,
+        ["tidak ada transaksi pada tahun 2019", "periksa --tahun"],
+        ["no transactions in 2019", "check --tahun"],
+        id="shu-of-a-year-without-transactions"),
     pytest.param(
         ["shu", "bayar", "{b}", "--tahun", "2024", "--tanggal", "2025-03-01"], 2,
         ["SHU 2024 belum dibagi (dialokasikan) di buku",

@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 
 from kopledger import Koperasi
 from kopledger.books.directives import Policies, Policy
+from kopledger.books.periode import Periode
 from kopledger.cli import main
 from kopledger.ops.loans.entries import DIRAGUKAN, DPK, KURANG_LANCAR, LANCAR, MACET, classify, portfolio
 from kopledger.present.kesehatan import assessment_json
@@ -48,7 +49,6 @@ from kopledger.reports.anggaran import rapb, realisasi_anggaran
 from kopledger.reports.kesehatan import assess
 from kopledger.reports.peringatan import peringatan
 from kopledger.reports.policy_notes import calk_tambahan
-from kopledger.reports.provisional import provisional_date
 from kopledger.reports.riwayat import history
 from kopledger.reports.unit_usaha import phu_per_unit, unit_report
 
@@ -461,28 +461,31 @@ def test_rat_json_goes_into_the_file_and_unknown_suffixes_are_refused(tmp_path: 
 # -- an unfinished year ------------------------------------------------------------------------
 
 
-def test_provisional_date(kop):
-    assert provisional_date(kop, 2025, today=dt.date(2026, 1, 5)) is None
-    assert provisional_date(kop, 2025, today=dt.date(2025, 12, 10)) == dt.date(2025, 12, 1)
-    assert provisional_date(kop, 2026, today=dt.date(2026, 1, 5)) == dt.date(2026, 1, 5)
+def test_the_period_is_decided_by_the_books(kop):
+    """Koperasi.periode: provisional while the year runs, at the last day that has passed."""
+    assert kop.periode(2025, today=dt.date(2026, 1, 5)) == Periode(2025, dt.date(2025, 12, 31), False)
+    assert kop.periode(2025, today=dt.date(2025, 12, 10)) == Periode(2025, dt.date(2025, 12, 9), True)
+    assert kop.periode(2026, today=dt.date(2026, 1, 5)) == Periode(2026, dt.date(2026, 1, 4), True)
+    assert kop.periode(2025, per=dt.date(2025, 3, 11), today=dt.date(2026, 1, 5)).sementara
 
 
-def test_laporan_of_an_unfinished_year_needs_sementara(tmp_path: Path):
-    year = dt.date.today().year
-    first = dt.date(year, 1, 2)
+def test_laporan_of_an_unfinished_year_is_provisional_without_asking(tmp_path: Path, monkeypatch):
+    year = 2026
+    monkeypatch.setenv("KOP_TODAY", f"{year}-12-07")
     path = tmp_path / "buku.beancount"
     path.write_text(HEADER + f'''
-{first} * "Pendapatan lain"
+{year}-01-02 * "Pendapatan lain"
   Pendapatan:Lain  -1000 IDR
   Aset:Kas  1000 IDR
 ''', encoding="utf-8")
     runner = CliRunner()
-    refused = runner.invoke(main, ["laporan", str(path), "--tahun", str(year)])
-    assert refused.exit_code == 2 and "--sementara" in refused.output
-    result = runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--sementara", "--jenis", "neraca"])
-    assert result.exit_code == 0, result.output
-    assert "SEMENTARA" in result.output and f"31 Desember {year}" not in result.output
-    assert "2 Januari" in result.output  # per the last entry
+    for extra in ([], ["--sementara"]):  # --sementara is still accepted, and changes nothing
+        result = runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--jenis", "neraca", *extra])
+        assert result.exit_code == 0, result.output
+        assert "SEMENTARA" in result.output and f"31 Desember {year}" not in result.output
+        assert f"6 Desember {year}" in result.output  # per the last day that has passed
+    data = json.loads(runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--format", "json"]).output)
+    assert data["sementara"] is True and data["per"] == f"{year}-12-06"
 
 
 def test_a_bad_budget_line_is_named_in_the_rat_pack():

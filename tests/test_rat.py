@@ -372,7 +372,7 @@ def test_the_pack_reads_what_the_books_computed_once(kop):
     """Koperasi is the composition root: the pack holds the very statements, SHU and portfolio."""
     pack = build_rat(kop, 2025)
     assert pack.laporan is kop.statements(2025)
-    assert pack.shu is kop.shu(2025, sementara=dt.date(2025, 12, 31) >= dt.date.today())
+    assert pack.shu is kop.shu(2025)
     assert pack.pinjaman is kop.portfolio(dt.date(2025, 12, 31))
     assert build_rat(kop, 2025).laporan is pack.laporan
 

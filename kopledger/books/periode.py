@@ -8,7 +8,19 @@ calls it, and every front end asks the root instead of deciding again.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
+
+#: Environment variable that fixes "today" (``YYYY-MM-DD``) for every front end: tests, and
+#: reproducing a report as it was asked for on a given day.
+KOP_TODAY = "KOP_TODAY"
+
+
+def hari_ini() -> dt.date:
+    """Today: ``$KOP_TODAY`` when set (``YYYY-MM-DD``), else the system date. The one clock the
+    period decision reads."""
+    fixed = os.environ.get(KOP_TODAY, "").strip()
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,18 @@ class Periode:
     def akhir(self) -> dt.date:
         """31 December of the tahun buku."""
         return dt.date(self.tahun, 12, 31)
+
+    @property
+    def sesudah(self) -> dt.date:
+        """The day after ``per``: the day this period's figures are asked on (a computation that
+        takes a ``today``, such as the SHU, is provisional for it exactly when the period is)."""
+        return self.per + dt.timedelta(days=1)
+
+    @property
+    def per_sementara(self) -> dt.date | None:
+        """``per`` when the figures are provisional, None for a finished year (the statements'
+        :attr:`~kopledger.reports.statements.FinancialStatements.per`)."""
+        return self.per if self.sementara else None
 
 
 def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> Periode:

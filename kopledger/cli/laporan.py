@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli.common import (
+    DATE,
     REPORT_YEAR,
     cached_report,
     handle_library_errors,
@@ -20,7 +22,6 @@ from kopledger.cli.common import (
 )
 from kopledger.core.errors import InputError
 from kopledger.present.laporan import render_laporan, render_unit
-from kopledger.reports.provisional import provisional_date
 from kopledger.reports.statements import JENIS
 
 JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
@@ -43,18 +44,25 @@ JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 @click.option("--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
 @click.option("--sementara", is_flag=True,
-              help="Izinkan tahun buku yang belum berakhir (laporan ditandai SEMENTARA, per transaksi terakhir).")
+              help="(Tidak perlu lagi: tahun buku yang belum berakhir selalu dilaporkan SEMENTARA, per hari kemarin.)")
+@click.option("--per", "per", type=DATE, default=None,
+              help="Laporan sementara per tanggal ini (YYYY-MM-DD, di dalam tahun buku): saldo, pinjaman dan "
+                   "tunggakan dinilai pada tanggal itu.")
 @click.option("--unit", default=None, help="Hanya unit usaha ini (metadata unit pada akun): PHU dan neraca unit.")
 @handle_library_errors
 def laporan_command(
     ledger: Path | None, tahun: int | None, jenis: str, fmt: str, out: Path | None, lang: str,
-    templat: Path | None, sementara: bool = False, unit: str | None = None,
+    templat: Path | None, sementara: bool = False, per: dt.date | None = None, unit: str | None = None,
 ) -> None:
     """Laporan keuangan: neraca, PHU, perubahan ekuitas, arus kas, CALK (financial statements)."""
     if out is None and fmt in ("pdf", "xlsx") and sys.stdout.isatty():
         raise to_click_error(InputError.pesan(
             "keluaran {format} berupa berkas biner: sebutkan berkasnya dengan --out laporan.{akhiran}",
             format=fmt.upper(), akhiran=fmt))
+
+    if tahun is None and per is not None:
+        tahun = per.year
+    today = hari_ini()
 
     def compute(tahun: int | None = tahun) -> str | bytes:
         kop = load_books(ledger)
@@ -63,25 +71,15 @@ def laporan_command(
             if not years:
                 raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
             tahun = years[-1]
-        # -- unfinished year (SEMENTARA) and unit reports: kopledger.reports.provisional --
-
-        per = provisional_date(kop, tahun)
-        if per is not None and not sementara:
-            raise to_click_error(InputError.pesan(
-                "tahun buku {tahun} belum berakhir; tambahkan --sementara untuk laporan sementara (per {per})",
-                tahun=tahun, per=per.isoformat()))
+        # the period is decided by the books (Koperasi.periode): a year not yet ended is provisional
+        periode = kop.periode(tahun, per=per, today=today)
         if unit is not None:
-            return render_unit(kop, unit, tahun, fmt, per=per, lang=lang, template_dir=templat)
+            return render_unit(kop, unit, tahun, fmt, per=periode.per_sementara, lang=lang, template_dir=templat)
         parts = list(JENIS) if jenis == "semua" else [jenis]
-        fs = kop.statements(tahun)
-        if per is not None:
-            from dataclasses import replace
-
-            fs = replace(fs, per=per)
-        return render_laporan(kop, fs, fmt, jenis=parts, lang=lang, template_dir=templat)
+        return render_laporan(kop, kop.laporan(periode), fmt, jenis=parts, lang=lang, template_dir=templat)
 
     # unchanged books: the same report comes from kopledger's cache (kopledger.books.load.cache)
-    params = (tahun, jenis, fmt, lang, sementara, unit, dt.date.today().isoformat())
+    params = (tahun, jenis, fmt, lang, per, unit, today.isoformat())
     content = compute() if templat is not None else cached_report(ledger, "laporan", params, compute)
     write_output(content, out)
 

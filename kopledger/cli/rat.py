@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     REPORT_YEAR,
@@ -70,6 +70,7 @@ def rat_command(
         if not quiet:
             echo_safe(teks("[rat] {langkah} …", langkah=translate(message, language())), err=True)
 
+    today = hari_ini()
     by_suffix = {".pdf": "pdf", ".html": "html", ".htm": "html"}
     cacheable = (slip is None and templat is None and tahun is not None and out is not None and str(out) != "-"
                  and out.suffix.lower() in by_suffix and fmt in (None, by_suffix.get(out.suffix.lower())))
@@ -82,11 +83,12 @@ def rat_command(
         def compute() -> str | bytes:
             progress(teks("Membaca buku"))
             kop = load_books(ledger)
-            pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
+            pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress,
+                             periode=kop.periode(year_, today=today))
             progress(teks("Menyusun dokumen PDF") if kind == "pdf" else teks("Menyusun dokumen"))
             return render_rat(pack, kind, lang, templat)
 
-        params = (tahun, kind, lang, tempat, tanggal, dt.date.today().isoformat())
+        params = (tahun, kind, lang, tempat, tanggal, today.isoformat())
         content = cached_report(ledger, "rat", params, compute)
         write_output(content, out)
         return
@@ -109,7 +111,8 @@ def rat_command(
         fmt = "html"
     if out is None and fmt != "json":
         out = Path(f"rat-{year}.{fmt}")
-    pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress)
+    pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress,
+                     periode=kop.periode(year, today=today))
     if fmt == "json":
         if out is None or str(out) == "-":
             echo_json(rat_json(pack))

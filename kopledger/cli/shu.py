@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import click
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
@@ -71,7 +72,7 @@ def _tahun_option(func: Any) -> Any:
 def _sementara_option(func: Any) -> Any:
     return click.option(
         "--sementara", is_flag=True,
-        help="Izinkan tahun buku yang belum berakhir (hasil ditandai SEMENTARA).",
+        help="(Tidak perlu lagi: SHU tahun buku yang belum berakhir selalu dihitung SEMENTARA dan ditandai.)",
     )(func)
 
 
@@ -121,7 +122,7 @@ def hitung_command(
                     tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
                     baris=found.meta.get("lineno"),
                 )
-            return [allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), rat_date)]
+            return [allocation_entry(kop, kop.shu(tahun), rat_date)]
 
         written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
@@ -132,19 +133,21 @@ def hitung_command(
         return
     if posting:
         kop = load_books(ledger)
-        entry = allocation_entry(kop, compute_shu(kop, tahun, sementara=sementara), tanggal or dt.date.today())
+        entry = allocation_entry(kop, kop.shu(tahun), tanggal or hari_ini())
         echo_safe(format_directives([entry]))
         return
 
+    today = hari_ini()
+
     def compute() -> str:
         kop = load_books(ledger)
-        result = compute_shu(kop, tahun, sementara=sementara)
+        result = kop.shu(tahun, today=today)  # provisional when Koperasi.periode says the year has not ended
         if fmt == "json":
             return dumps(shu_json(result))
         return to_csv(result) if fmt == "csv" else render_table(kop, result, lang)
 
     # unchanged books: the same SHU comes from kopledger's cache (kopledger.books.load.cache)
-    text = cached_report(ledger, "shu", (tahun, fmt, sementara, lang, dt.date.today().isoformat()), compute)
+    text = cached_report(ledger, "shu", (tahun, fmt, lang, today.isoformat()), compute)
     if fmt == "json":
         echo_safe(text, nl=False)
     else:
@@ -203,7 +206,7 @@ def slip_command(
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
     kop = load_books(ledger)
-    result = compute_shu(kop, tahun, sementara=sementara)
+    result = kop.shu(tahun)
     text = render_slips(kop, result, fmt, lang, anggota=list(anggota) or None, template_dir=template_dir)
     write_output(text, out)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from kopledger import __version__
 from kopledger.books.directives import customs
+from kopledger.books.periode import Periode
 from kopledger.core.errors import InputError, Pesan
 from kopledger.koperasi import Koperasi
 from kopledger.ops.closing import closed_years
@@ -148,9 +149,9 @@ def _statement(statement: Statement) -> dict[str, Any]:
     }
 
 
-def _shu(kop: Koperasi, year: int, sementara: bool, today: dt.date | None) -> dict[str, Any]:
+def _shu(kop: Koperasi, year: int, today: dt.date | None) -> dict[str, Any]:
     try:
-        result = kop.shu(year, sementara=sementara, today=today)
+        result = kop.shu(year, today=today)  # provisional when Koperasi.periode says so
     except InputError as exc:  # e.g. no SHU split in force: say so, invent nothing
         # The export is data in the published schema's language (Indonesian, as its keys and the
         # other reasons such as KESEHATAN_BELUM), whatever --lang the command runs with: the
@@ -211,15 +212,16 @@ def _pinjaman(fs: FinancialStatements) -> dict[str, Any]:
     }
 
 
-def kesehatan_section(kop: Koperasi, year: int) -> dict[str, Any]:
+def kesehatan_section(kop: Koperasi, year: int, periode: Periode | None = None) -> dict[str, Any]:
     """The health assessment section of the export — the ONE place it is filled.
 
     Taken from :func:`kopledger.reports.kesehatan.assess`, never computed again. ``dinilai`` is
     false (with ``alasan``) when no aspect has a score; ``lengkap`` is false when some
     applicable indicator has neither a figure nor a self-assessment answer: the predikat is
-    then provisional, as the RAT pack and ``kop kesehatan`` say too.
+    then provisional, as the RAT pack and ``kop kesehatan`` say too. ``periode``: the export's
+    (default: ``kop.periode(year)``).
     """
-    assessment = assess(kop, year)
+    assessment = assess(kop, year, periode=periode or kop.periode(year))
     if assessment.nilai_akhir is None or assessment.predikat is None:
         return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False,
                 "alasan": KESEHATAN_BELUM}
@@ -247,7 +249,9 @@ def build_export(
     """The export of ``year`` (plain JSON data, valid against the schema).
 
     Only a closed year (a ``custom "tutup-buku"`` lock in force) is exported, unless
-    ``sementara`` is set: the export is then marked provisional and carries no sidik.
+    ``sementara`` is set: the export is then marked provisional and carries no sidik. Its
+    period is the books' (``kop.periode(year, today=today)``): a year not yet ended has its
+    statements, loans and health at the period's date.
     Raises :class:`InputError` for a year without transactions or not closed.
     """
     if year not in kop.years():
@@ -264,7 +268,8 @@ def build_export(
                  "--sementara.",
             tahun=year,
         )
-    fs = kop.statements(year)
+    periode = kop.periode(year, today=today)
+    fs = kop.laporan(periode)
     info = kop.info
     area = wilayah(kop)
     warnings = [f"wilayah-kosong:{key}" for key, value in area.items() if not value]
@@ -274,7 +279,7 @@ def build_export(
         "tahun": fs.tahun,
         "pembanding": fs.pembanding,
         "mata_uang": fs.mata_uang,
-        "sementara": sidik is None,
+        "sementara": sidik is None or periode.sementara,
         "koperasi": {
             "nama": kop.title,
             "badan_hukum": info.badan_hukum if info else "",
@@ -287,11 +292,11 @@ def build_export(
             "neraca": _statement(fs.neraca), "phu": _statement(fs.phu),
             "ekuitas": _statement(fs.ekuitas), "arus_kas": _statement(fs.arus_kas),
         },
-        "shu": _shu(kop, year, sidik is None, today),
+        "shu": _shu(kop, year, today),
         "anggota": _anggota(kop, year),
         "simpanan": _simpanan(fs),
         "pinjaman": _pinjaman(fs),
-        "kesehatan": kesehatan_section(kop, year),
+        "kesehatan": kesehatan_section(kop, year, periode),
         "rat": _rat(kop, year),
         "peringatan": warnings,
     }

@@ -33,6 +33,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, current_app, make_response, render_template, request
 from markupsafe import Markup
 
+from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line, templates_dir
 from kopledger.fava import halaman
 from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
@@ -120,7 +121,8 @@ class KopLedger(FavaExtensionBase):
         return "en" if language and language.lower().startswith("en") else "id"
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        """Today (``$KOP_TODAY`` or the system date: the clock every front end reads)."""
+        return hari_ini()
 
     def tautan(self, endpoint: str = "", **params: Any) -> str:
         """The URL of one of this extension's pages (``""``: the dashboard)."""
@@ -224,7 +226,7 @@ class KopLedger(FavaExtensionBase):
             if jenis not in JENIS_LAPORAN:
                 raise InputError.pesan("laporan tidak dikenal: {jenis!r}; pakai salah satu dari {pilihan}",
                                        jenis=jenis, pilihan=", ".join(JENIS_LAPORAN))
-            fs = halaman.laporan_tahun(self.buku(), tahun)
+            fs = halaman.laporan_tahun(self.buku(), tahun, self.today())
             return {**laporan_context(self.buku().kop, fs, [jenis]), "tahun": tahun, "jenis": jenis,
                     "jenis_semua": JENIS_LAPORAN}
 
@@ -232,21 +234,22 @@ class KopLedger(FavaExtensionBase):
 
     @_endpoint("portofolio")
     def portofolio(self) -> Response:
-        """The loan portfolio at the end of ``?tahun=`` (today for the running year)."""
+        """The loan portfolio at the date of ``?tahun=``'s period (its end, or the last day passed)."""
         def build() -> dict[str, Any]:
             tahun = self._tahun()
-            per = halaman.per_tanggal(tahun, self.today())
-            return {"tahun": tahun, "portofolio": halaman.portofolio(self.buku(), per)}
+            periode = halaman.periode(self.buku(), tahun, self.today())
+            return {"tahun": tahun, "periode": periode, "portofolio": halaman.portofolio(self.buku(), periode.per)}
 
         return self._page("portofolio.html.j2", "Portofolio pinjaman", build)
 
     @_endpoint("tunggakan")
     def tunggakan(self) -> Response:
-        """Members in arrears on simpanan wajib at the end of ``?tahun=`` (today for the running year)."""
+        """Members in arrears on simpanan wajib at the date of ``?tahun=``'s period."""
         def build() -> dict[str, Any]:
             tahun = self._tahun()
-            per = halaman.per_tanggal(tahun, self.today())
-            return {"tahun": tahun, "per": per, "baris": halaman.tunggakan_wajib(self.buku(), per)}
+            periode = halaman.periode(self.buku(), tahun, self.today())
+            return {"tahun": tahun, "per": periode.per, "periode": periode,
+                    "baris": halaman.tunggakan_wajib(self.buku(), periode.per)}
 
         return self._page("tunggakan.html.j2", "Tunggakan simpanan wajib", build)
 
@@ -283,12 +286,15 @@ class KopLedger(FavaExtensionBase):
         buku, lang, today = self.buku(), self.lang(), self.today()
         kop = buku.kop
         if berkas.startswith("rat."):
-            pack = buku.sekali(("rat", tahun, lang), lambda: build_rat(kop, tahun, lang=lang))
+            periode = halaman.periode(buku, tahun, today)
+            pack = buku.sekali(("rat", tahun, lang, today),
+                               lambda: build_rat(kop, tahun, lang=lang, periode=periode))
             return render_rat(pack, berkas.split(".")[1], lang)
         if berkas.startswith("laporan."):
-            return render_laporan(kop, halaman.laporan_tahun(buku, tahun), berkas.split(".")[1], lang=lang)
+            return render_laporan(kop, halaman.laporan_tahun(buku, tahun, today), berkas.split(".")[1], lang=lang)
         if berkas.startswith("kesehatan."):
-            return render_assessment(assess(kop, tahun), berkas.split(".")[1], kop=kop, lang=lang)
+            assessment = assess(kop, tahun, periode=halaman.periode(buku, tahun, today))
+            return render_assessment(assessment, berkas.split(".")[1], kop=kop, lang=lang)
         if berkas == "slip.html":
             result = halaman.shu_tahun(buku, tahun, today)
             return render_slips(kop, result, "html", lang, anggota=[anggota] if anggota else None)

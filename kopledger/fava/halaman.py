@@ -3,7 +3,8 @@
 Nothing here knows Flask or Fava. Every figure comes from the library's own computations
 (:mod:`kopledger.ops.savings`, :mod:`kopledger.ops.loans.entries`, :mod:`kopledger.ops.shu.compute`,
 :mod:`kopledger.reports.statements`, :mod:`kopledger.reports.membership`), the same the CLI prints as JSON;
-this module only chooses the date and the year and gathers them for a template.
+this module only chooses the year, asks the books for its period (:meth:`Koperasi.periode`: the
+same decision as the CLI's) and gathers them for a template.
 
 :class:`Buku` holds one load of the books (built once per Fava load from Fava's entries)
 and remembers what was computed on it, so a page asked twice computes nothing twice.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from kopledger.books.periode import Periode
 from kopledger.core.errors import KopledgerError, Pesan
 from kopledger.koperasi import Koperasi
 from kopledger.ops.loans.entries import loan_book, loan_statuses
@@ -25,7 +27,6 @@ from kopledger.ops.loans.entries import portfolio as compute
 from kopledger.ops.loans.schedule import schedule_totals
 from kopledger.ops.members import closed_years, member_list
 from kopledger.ops.savings import member_statement, savings_summary, wajib_arrears
-from kopledger.ops.shu.compute import compute_shu
 from kopledger.reports.kesehatan import assess
 from kopledger.reports.membership import membership_stats
 from kopledger.reports.peringatan import peringatan
@@ -63,28 +64,22 @@ def tahun_default(kop: Koperasi, today: dt.date) -> int:
     return years[-1] if years else today.year
 
 
-def per_tanggal(tahun: int, today: dt.date) -> dt.date:
-    """The date a year's figures are taken at: its last day, or today for the running year."""
-    return min(today, dt.date(tahun, 12, 31))
-
-
-def sementara(tahun: int, today: dt.date) -> bool:
-    """True while the year has not ended (its SHU is provisional, SEMENTARA)."""
-    return dt.date(tahun, 12, 31) >= today
+def periode(buku: Buku, tahun: int, today: dt.date) -> Periode:
+    """The period of ``tahun`` asked for on ``today`` (:meth:`Koperasi.periode`): its date, and
+    whether it is provisional (SEMENTARA)."""
+    return buku.kop.periode(tahun, today=today)
 
 
 # --- computations kept per load ------------------------------------------------------------------
 def shu_tahun(buku: Buku, tahun: int, today: dt.date) -> Any:
-    """The SHU of ``tahun`` (``compute_shu``; provisional while the year runs), kept per load."""
-    return buku.sekali(
-        ("shu", tahun, today),
-        lambda: compute_shu(buku.kop, tahun, sementara=sementara(tahun, today), today=today),
-    )
+    """The SHU of ``tahun`` (``Koperasi.shu``; provisional while the year runs), kept per load."""
+    return buku.sekali(("shu", tahun, today), lambda: buku.kop.shu(tahun, today=today))
 
 
-def laporan_tahun(buku: Buku, tahun: int) -> Any:
-    """The five statements of ``tahun`` (``build_statements``), kept per load."""
-    return buku.sekali(("laporan", tahun), lambda: buku.kop.statements(tahun))
+def laporan_tahun(buku: Buku, tahun: int, today: dt.date) -> Any:
+    """The five statements of ``tahun``'s period (``Koperasi.laporan``: at its date, provisional
+    while the year runs), kept per load."""
+    return buku.sekali(("laporan", tahun, today), lambda: buku.kop.laporan(periode(buku, tahun, today)))
 
 
 def portofolio(buku: Buku, per: dt.date) -> Any:
@@ -120,16 +115,17 @@ class KesehatanPeringatan:
     alasan: str | None = None  # why the year cannot be assessed (e.g. no transactions yet)
 
 
-def _kesehatan_dan_peringatan(kop: Koperasi, tahun: int) -> KesehatanPeringatan:
+def _kesehatan_dan_peringatan(kop: Koperasi, periode: Periode) -> KesehatanPeringatan:
     """The ONE place the dashboard takes the health predikat and the RAT warnings from: the
     same :func:`kopledger.reports.kesehatan.assess` and :func:`kopledger.reports.peringatan.peringatan` as the
-    RAT pack and ``kop kesehatan``."""
+    RAT pack and ``kop kesehatan``, for the same period."""
+    tahun = periode.tahun
     try:
-        assessment = assess(kop, tahun)
+        assessment = assess(kop, tahun, periode=periode)
     except KopledgerError as exc:
         return KesehatanPeringatan(tahun, alasan=Pesan.dari(exc, saran=True))
     return KesehatanPeringatan(tahun, predikat=assessment.predikat, skor=assessment.nilai_akhir,
-                               lengkap=assessment.lengkap, peringatan=tuple(peringatan(kop, tahun)))
+                               lengkap=assessment.lengkap, peringatan=tuple(peringatan(kop, tahun, periode=periode)))
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -151,7 +147,8 @@ def _coba(compute: Callable[[], Any]) -> Hasil:
 def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
     """The dashboard's data for ``tahun`` (members, savings, loans, SHU, health, warnings)."""
     kop = buku.kop
-    per = per_tanggal(tahun, today)
+    period = periode(buku, tahun, today)
+    per = period.per
     aktif = kop.active_members(per)
     per_jenis_kelamin = {"P": 0, "L": 0, "": 0}
     for member in aktif:
@@ -164,6 +161,7 @@ def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
     return {
         "tahun": tahun,
         "per": per,
+        "sementara": period.sementara,
         "tahun_tahun": kop.years(),
         "anggota_aktif": len(aktif),
         "per_jenis_kelamin": per_jenis_kelamin,
@@ -178,7 +176,7 @@ def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
         "shu_berjalan": _coba(lambda: shu_tahun(buku, tahun, today)),
         "tahun_ditutup": tahun_ditutup,
         "shu_ditutup": _coba(lambda: shu_tahun(buku, tahun_ditutup, today)) if tahun_ditutup else None,
-        "kesehatan": _kesehatan_dan_peringatan(kop, tahun),
+        "kesehatan": _kesehatan_dan_peringatan(kop, period),
     }
 
 

@@ -45,6 +45,8 @@ def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
 
     return {
         "tahun": assessment.tahun,
+        "sementara": assessment.sementara,
+        "per": assessment.tanggal.isoformat(),
         "nilai_akhir": num(assessment.nilai_akhir),
         "predikat": assessment.predikat,
         "lengkap": assessment.lengkap,

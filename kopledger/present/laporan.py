@@ -67,13 +67,16 @@ def statement_json(statement: Statement) -> dict[str, Any]:
 
 def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> dict[str, Any]:
     """The JSON contract (kopledger/schemas/laporan.schema.json): ``{"skema", "tahun",
-    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``.
+    "pembanding", "mata_uang", "neraca", "phu", "ekuitas", "arus_kas", "calk"}``, with
+    ``"sementara": true`` and ``"per"`` for provisional statements.
 
     Only the parts in ``jenis`` are included. Amounts are strings of exact decimals.
     """
     wanted = list(jenis)
     result: dict[str, Any] = {"skema": SKEMA, "tahun": fs.tahun, "pembanding": fs.pembanding,
                               "mata_uang": fs.mata_uang}
+    if fs.per is not None:  # provisional: marked, with the date (a year-end document is unchanged)
+        result.update(sementara=True, per=fs.per.isoformat())
     for key in wanted:
         if key in _JSON_KEYS:
             result[_JSON_KEYS[key]] = statement_json(fs.statement(key))

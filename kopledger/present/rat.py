@@ -74,7 +74,8 @@ def rat_json(pack: RatPack) -> dict[str, Any]:
     """The pack's figures as the JSON contract (kopledger/schemas/rat.schema.json): the
     statements and the SHU in their own documents' shapes, every total as
     ``{"jumlah", "jumlah_pembanding"}``, charts as data."""
-    result: dict[str, Any] = {"skema": SKEMA}
+    result: dict[str, Any] = {"skema": SKEMA, "sementara": pack.sementara,
+                              "per": pack.periode.per.isoformat() if pack.periode else None}
     for name in ("tahun", "lang", "nama", "info", "pengurus", "pengawas", "tempat", "tanggal", "anggota", "angka",
                  "angka_pembanding", "indikator", "simpanan", "simpanan_pembanding"):
         result[name] = plain(getattr(pack, name))

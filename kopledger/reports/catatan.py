@@ -91,11 +91,13 @@ def build_notes(
     kop: Books, year: int, neraca: Statement, phu: Statement,
     end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
     pl: tuple[dict[str, Decimal], dict[str, Decimal]], scan: Scan, residual: tuple[Decimal, Decimal],
+    *, end: dt.date | None = None,
 ) -> Notes:
-    """The notes of tahun buku ``year`` (``end_bal``, ``pl``: (year, prior year))."""
+    """The notes of tahun buku ``year`` (``end_bal``, ``pl``: (year, prior year)) at ``end``
+    (default 31 December; an interim date values loans, members and policies there)."""
     katalog = kop.katalog
     roots = kop.roots
-    end = dt.date(year, 12, 31)
+    end = end or dt.date(year, 12, 31)
     end_prior = dt.date(year - 1, 12, 31)
     # Policies in force at year end.
     policies = []

@@ -16,21 +16,23 @@ Every figure is the financial statements' (docs/rat.md states the definitions):
 - *likuiditas* (current ratio): aset lancar / liabilitas jangka pendek;
 - *porsi usaha dengan anggota*: partisipasi anggota / volume usaha.
 
-Percentages are rounded half up to 2 places.
+Ratios are one function each (:func:`equity_ratio`, :func:`own_capital_ratio`, …), compared with
+their thresholds unrounded and shown rounded half up to 2 places (:mod:`kopledger.core.rasio`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from kopledger.books.ledger import Books
+from kopledger.core.rasio import persen, tampil
 from kopledger.core.roots import MemberKind
 from kopledger.reports.membership import growth_percent, member_count
 from kopledger.reports.statements import statements_of
 
 ZERO = Decimal(0)
-TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -78,22 +80,28 @@ class Indicator:
     penilaian: str
 
 
-def _quantize(value: Decimal) -> Decimal:
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
 def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """``numerator / denominator × 100`` (2 places, half up); None when the denominator is 0."""
-    if denominator == 0:
-        return None
-    return _quantize(numerator / denominator * 100)
+    """``numerator / denominator × 100`` as shown (2 places, half up); None when the denominator is 0."""
+    ratio = persen(numerator, denominator)
+    return None if ratio is None else tampil(ratio)
 
 
-def year_figures(kop: Books, year: int) -> YearFigures:
-    """The figures of ``year``, read from its financial statements (``kop.statements``):
-    the neraca's totals, the PHU's, the equity statement's closing balance by component and
-    the notes' member savings — the same numbers the statements show."""
-    fs = statements_of(kop, year)
+def equity_ratio(figures: YearFigures) -> Decimal | None:
+    """The equity ratio — ekuitas / total aset, a percent, unrounded (None without assets)."""
+    return persen(figures.ekuitas, figures.total_aset)
+
+
+def own_capital_ratio(figures: YearFigures) -> Decimal | None:
+    """Modal sendiri / total aset (the health assessment's permodalan ratio), unrounded."""
+    return persen(figures.modal_sendiri, figures.total_aset)
+
+
+def year_figures(kop: Books, year: int, *, per: dt.date | None = None) -> YearFigures:
+    """The figures of ``year`` (at ``per``, default the year end), read from its financial
+    statements (``kop.statements``): the neraca's totals, the PHU's, the equity statement's
+    closing balance by component and the notes' member savings — the same numbers the
+    statements show."""
+    fs = statements_of(kop, year, per)
     neraca, phu = fs.neraca, fs.phu
     components = fs.ekuitas.saldo_akhir_per_kolom()
     savings = {line.akun: line.jumlah for line in fs.calk.simpanan if line.akun}
@@ -106,7 +114,7 @@ def year_figures(kop: Books, year: int) -> YearFigures:
     hibah = components.get("hibah", ZERO)
     return YearFigures(
         tahun=year,
-        anggota=member_count(kop.members.values(), year).akhir,
+        anggota=fs.calk.anggota_aktif[0] if per is not None else member_count(kop.members.values(), year).akhir,
         total_aset=neraca.total("total_aset"),
         aset_lancar=neraca.total("aset_lancar"),
         total_liabilitas=neraca.total("total_liabilitas"),
@@ -147,15 +155,18 @@ def _growth(kode: str, nama: str, satuan: str, current: Decimal, prior: Decimal 
 
 
 def _ratio(
-    kode: str, nama: str, current: Decimal | None, prior: Decimal | None, good: Decimal, fair: Decimal
+    kode: str, nama: str, exact: Decimal | None, exact_prior: Decimal | None, good: Decimal, fair: Decimal
 ) -> Indicator:
-    """A ratio indicator (percent): ``good`` and above is baik, ``fair`` and above cukup."""
+    """A ratio indicator (percent, as shown): the unrounded ``exact`` ``good`` and above is baik,
+    ``fair`` and above cukup."""
+    current = None if exact is None else tampil(exact)
+    prior = None if exact_prior is None else tampil(exact_prior)
     change = current - prior if current is not None and prior is not None else None
-    if current is None:
+    if exact is None:
         penilaian = ""
-    elif current >= good:
+    elif exact >= good:
         penilaian = "baik"
-    elif current >= fair:
+    elif exact >= fair:
         penilaian = "cukup"
     else:
         penilaian = "perhatian"
@@ -179,7 +190,7 @@ def key_indicators(current: YearFigures, prior: YearFigures | None = None) -> tu
     def ratio(figures: YearFigures | None, num: str, den: str) -> Decimal | None:
         if figures is None:
             return None
-        return ratio_percent(getattr(figures, num), getattr(figures, den))
+        return persen(getattr(figures, num), getattr(figures, den))
 
     shu_prior = before("shu")
     shu = _growth("shu", "SHU", "rupiah", current.shu, shu_prior)
@@ -196,7 +207,7 @@ def key_indicators(current: YearFigures, prior: YearFigures | None = None) -> tu
         shu,
         _ratio(
             "rasio-modal", "Rasio modal sendiri (ekuitas) terhadap total aset",
-            ratio(current, "ekuitas", "total_aset"), ratio(prior, "ekuitas", "total_aset"),
+            equity_ratio(current), equity_ratio(prior) if prior is not None else None,
             *RATIO_THRESHOLDS["rasio-modal"],
         ),
         _ratio(

@@ -5,7 +5,8 @@ indicators. An indicator has a ratio (percent), a *nilai* 1–4 (1 = best), its 
 (Sehat, Cukup Sehat, Kurang Sehat, Tidak Sehat) and a *skor* = 5 − nilai. An aspect's score
 is the mean skor of its rated indicators, as a percent of the best (4 → 100); the overall
 score is the weighted sum of the aspects' scores (weights from ``kebijakan "bobot-*"``), and
-its predikat follows the same four bands.
+its predikat follows the same four bands. Every ratio and score is compared with its band
+unrounded and rounded only for display (:mod:`kopledger.core.rasio`: half up, 2 decimals).
 
 Where the figures come from:
 
@@ -25,10 +26,12 @@ source is uncertain can be replaced with ``custom "kesehatan-batas" "CODE" B1 B2
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import (
     BANDS,
     CHECKLIST,
@@ -38,8 +41,9 @@ from kopledger.books.rat_directives import (
     parse_band_overrides,
 )
 from kopledger.core.errors import Pesan, error_line
+from kopledger.core.rasio import persen, tampil
 from kopledger.ops.loans import entries as loans
-from kopledger.reports.indicators import year_figures
+from kopledger.reports.indicators import own_capital_ratio, year_figures
 from kopledger.reports.riwayat import year_summary
 from kopledger.reports.statements import statements_of
 
@@ -83,7 +87,7 @@ class HealthIndicator:
     nama: str
     sumber: str  # "buku" | "isian"
     status: str
-    rasio: Decimal | None = None  # percent, two decimals
+    rasio: Decimal | None = None  # percent as shown (rated unrounded; kopledger.core.rasio.tampil)
     pembilang: Decimal | None = None
     penyebut: Decimal | None = None
     nilai: int | None = None  # 1 (best) … 4
@@ -103,8 +107,8 @@ class HealthAspect:
     nama: str
     bobot: Decimal
     indikator: tuple[HealthIndicator, ...]
-    skor_rata: Decimal | None  # mean skor (1–4) of rated indicators
-    nilai: Decimal | None  # skor_rata / 4 × 100
+    skor_rata: Decimal | None  # mean skor (1–4) of rated indicators, shown to 2 decimals
+    nilai: Decimal | None  # skor_rata / 4 × 100, shown to 2 decimals (its kategori from the unrounded score)
     kategori: str | None
     lengkap: bool  # every applicable indicator rated
 
@@ -128,6 +132,19 @@ class HealthAssessment:
     #: Malformed ``kesehatan-isian`` / ``kesehatan-batas`` directives, as ``file:line: message``
     #: (each a :class:`~kopledger.core.errors.Pesan`: worded in the reader's language where shown).
     errors: tuple[Pesan, ...] = field(default=(), compare=False)
+    #: Provisional (a year not yet ended, or an interim date): the date loans and figures are
+    #: valued at. None at the year end.
+    per: dt.date | None = None
+
+    @property
+    def sementara(self) -> bool:
+        """True when the figures are provisional (valued before the year end)."""
+        return self.per is not None
+
+    @property
+    def tanggal(self) -> dt.date:
+        """The date the assessment's figures are at."""
+        return self.per or dt.date(self.tahun, 12, 31)
 
     @property
     def indikator(self) -> tuple[HealthIndicator, ...]:
@@ -142,16 +159,19 @@ class HealthAssessment:
 
 
 def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return (numerator * HUNDRED / denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """The unrounded percent (``denominator`` ≠ 0)."""
+    ratio = persen(numerator, denominator)
+    assert ratio is not None
+    return ratio
 
 
 def rate(kode: str, ratio: Decimal, band: Band, **extra: Any) -> HealthIndicator:
-    """An indicator line rated by ``band``."""
+    """An indicator line rated by ``band``: ``ratio`` compared unrounded, kept rounded for display."""
     definition = next(d for d in INDIKATOR if d.kode == kode)
     nilai = band.nilai(ratio)
     return HealthIndicator(
         kode=kode, aspek=definition.aspek, nama=definition.nama, sumber=definition.sumber, status=DINILAI,
-        rasio=ratio, nilai=nilai, kategori=KATEGORI[nilai], skor=5 - nilai, batas=band.batas, arah=band.arah,
+        rasio=tampil(ratio), nilai=nilai, kategori=KATEGORI[nilai], skor=5 - nilai, batas=band.batas, arah=band.arah,
         sumber_batas=band.sumber, **extra,
     )
 
@@ -176,12 +196,13 @@ def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Ban
 
 def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
                     bands: dict[str, Band] | None = None, figures: dict[int, YearFigures] | None = None,
-                    ) -> dict[str, HealthIndicator]:
-    """The indicators computed from the books, by code. ``laporan`` (the year's
-    FinancialStatements) and ``portfolio`` (the year-end loan Portfolio) are taken when given,
-    else computed — the same functions the RAT pack and the statements use."""
+                    per: dt.date | None = None) -> dict[str, HealthIndicator]:
+    """The indicators computed from the books at ``per`` (default: the year end), by code.
+    ``laporan`` (the period's FinancialStatements) and ``portfolio`` (the loan Portfolio at
+    ``per``) are taken when given, else computed — the same functions the RAT pack and the
+    statements use. NPL is :func:`kopledger.ops.loans.quality.npl_ratio`, the notes' own."""
     bands = {**BANDS, **(bands or {})}
-    end = dt.date(year, 12, 31)
+    end = per or dt.date(year, 12, 31)
     result: dict[str, HealthIndicator] = {}
 
     portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
@@ -190,25 +211,30 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
         result["npl"] = _unrated("npl", TIDAK_BERLAKU)
         result["ppap-ppapwd"] = _unrated("ppap-ppapwd", TIDAK_BERLAKU)
     else:
-        bad = sum((c.saldo for c in portfolio.per_kolektibilitas if c.kolektibilitas in loans.NPL_CLASSES), ZERO)
-        result["npl"] = _ratio_or_none("npl", bad, portfolio.total_saldo, bands["npl"])
+        npl = portfolio.rasio_npl
+        result["npl"] = (_unrated("npl", TIDAK_DAPAT_DIHITUNG, pembilang=portfolio.npl_saldo, penyebut=ZERO)
+                         if npl is None else
+                         rate("npl", npl, bands["npl"], pembilang=portfolio.npl_saldo, penyebut=portfolio.total_saldo))
         result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib, bands["ppap-ppapwd"])
 
     if laporan is None:
-        laporan = statements_of(kop, year)  # the composition root's statements: computed once
+        laporan = statements_of(kop, year, per)  # the composition root's statements: computed once
     totals = laporan.phu.totals
     beban = totals["beban_sebelum_pajak"][0]
     pendapatan = totals["total_pendapatan"][0]
     result["bopo"] = _ratio_or_none("bopo", beban, pendapatan, bands["bopo"])
 
-    current = figures[year] if figures and year in figures else year_figures(kop, year)
+    current = figures[year] if figures and year in figures else year_figures(kop, year, per=per)
     prior = year_summary(kop, year - 1, figures=figures)
     result["pertumbuhan-ekuitas"] = _growth("pertumbuhan-ekuitas", current.ekuitas, prior.ekuitas if prior else None,
                                             bands["pertumbuhan-ekuitas"])
     result["pertumbuhan-shu"] = _growth("pertumbuhan-shu", current.shu, prior.shu if prior else None,
                                         bands["pertumbuhan-shu"])
-    result["modal-sendiri-aset"] = _ratio_or_none("modal-sendiri-aset", current.modal_sendiri, current.total_aset,
-                                                  bands["modal-sendiri-aset"])
+    own = own_capital_ratio(current)
+    result["modal-sendiri-aset"] = (
+        _unrated("modal-sendiri-aset", TIDAK_DAPAT_DIHITUNG, pembilang=current.modal_sendiri, penyebut=current.total_aset)
+        if own is None else rate("modal-sendiri-aset", own, bands["modal-sendiri-aset"],
+                                 pembilang=current.modal_sendiri, penyebut=current.total_aset))
     return result
 
 
@@ -220,28 +246,39 @@ def _checklist(kode: str, answers: dict[str, bool]) -> HealthIndicator:
     return rate(kode, _pct(yes, Decimal(len(items))), CHECKLIST, pembilang=yes, penyebut=Decimal(len(items)), butir=items)
 
 
+def _score(indicators: Iterable[HealthIndicator]) -> Decimal | None:
+    """An aspect's score (0–100), unrounded: the mean skor of its rated indicators over the best (4)."""
+    skor = [i.skor for i in indicators if i.status == DINILAI and i.skor is not None]
+    return persen(sum(skor), 4 * len(skor)) if skor else None
+
+
 def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicator]) -> HealthAspect:
     rated = [i for i in indicators if i.status == DINILAI and i.skor is not None]
     applicable = [i for i in indicators if i.status != TIDAK_BERLAKU]
-    if not rated:
+    score = _score(indicators)
+    if score is None:
         return HealthAspect(kode, nama, bobot, tuple(indicators), None, None, None, False)
     mean = Decimal(sum(i.skor for i in rated if i.skor is not None)) / len(rated)
-    score = (mean * 25).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return HealthAspect(
-        kode, nama, bobot, tuple(indicators), mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), score,
+        kode, nama, bobot, tuple(indicators), mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), tampil(score),
         KATEGORI[PREDIKAT.nilai(score)], len(rated) == len(applicable),
     )
 
 
-def assess(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
-           figures: dict[int, YearFigures] | None = None) -> HealthAssessment:
-    """The health assessment of tahun buku ``year``. ``laporan``, ``portfolio`` and ``figures``
-    (YearFigures by year) are taken when the caller already has them."""
-    end = dt.date(year, 12, 31)
+def assess(kop: Books, year: int, *, periode: Periode | None = None, laporan: FinancialStatements | None = None,
+           portfolio: Portfolio | None = None, figures: dict[int, YearFigures] | None = None) -> HealthAssessment:
+    """The health assessment of tahun buku ``year`` for ``periode`` (from ``Koperasi.periode``;
+    default: decided for today): a year not yet ended is assessed provisionally, its loans
+    valued at the period's date. ``laporan``, ``portfolio`` and ``figures`` (YearFigures by
+    year) are taken when the caller already has them (for the same period)."""
+    periode = periode or decide_period(year, today=hari_ini())
+    per = periode.per_sementara
+    end = periode.per
     overrides, errors = parse_band_overrides(kop.entries, end)
     answers, answer_errors = parse_answers(kop.entries, year)
     errors += answer_errors
-    books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides, figures=figures)
+    books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides, figures=figures,
+                            per=per)
     simpan_pinjam = books["npl"].status != TIDAK_BERLAKU
     aspects = []
     for kode, nama, key in ASPEK:
@@ -256,17 +293,17 @@ def assess(kop: Books, year: int, *, laporan: FinancialStatements | None = None,
             else:
                 lines.append(_checklist(d.kode, answers.get(d.kode, {})))
         aspects.append(_aspect(kode, nama, Decimal(kop.policies.value(key, end)), lines))
-    scored = [a for a in aspects if a.nilai is not None]
-    weight = sum((a.bobot for a in scored), ZERO)
-    total = (sum((a.bobot * a.nilai for a in scored if a.nilai is not None), ZERO) / weight).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP) if weight else None
+    scores = [(a.bobot, score) for a in aspects if (score := _score(a.indikator)) is not None]
+    weight = sum((bobot for bobot, _ in scores), ZERO)
+    total = persen(sum((bobot * score for bobot, score in scores), ZERO), weight * HUNDRED) if weight else None
     return HealthAssessment(
         tahun=year,
         aspek=tuple(aspects),
-        nilai_akhir=total,
+        nilai_akhir=tampil(total) if total is not None else None,
         predikat=KATEGORI[PREDIKAT.nilai(total)] if total is not None else None,
         lengkap=all(a.lengkap for a in aspects),
         simpan_pinjam=simpan_pinjam,
         isian_ada=bool(answers),
         errors=tuple(error_line(e) for e in errors),
+        per=per,
     )

@@ -9,7 +9,8 @@
 - ``tunggakan-tinggi`` — non-performing loans (NPL) above ``kebijakan "tunggakan-peringatan"``
   (default 5 %, the upper bound of "Sehat" in Juknis 15/2021); values ``npl``, ``batas``,
   ``saldo`` (the non-performing balance);
-- ``tahun-berjalan`` — the year has not ended: figures are provisional; value ``per``.
+- ``tahun-berjalan`` — the figures are provisional (the year has not ended, or an interim
+  date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from beancount.core import data
-
+from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import parse_rat_texts
 from kopledger.books.years import year_books
 from kopledger.ops.loans import entries as loans
@@ -37,18 +37,18 @@ ZERO = Decimal(0)
 
 def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
                portfolio: Portfolio | None = None, today: dt.date | None = None,
-               figures: dict[int, YearFigures] | None = None) -> tuple[Peringatan, ...]:
+               figures: dict[int, YearFigures] | None = None, periode: Periode | None = None,
+               ) -> tuple[Peringatan, ...]:
     """The warnings for the RAT of tahun buku ``tahun`` (codes with values, most serious first).
 
-    ``texts`` are the year's ``rat-teks`` (read when not given); ``portfolio`` the year-end
-    loan portfolio (computed when not given)."""
+    ``periode``: the period reported (default: decided for ``today``); ``texts`` are the year's
+    ``rat-teks`` (read when not given); ``portfolio`` the loan portfolio at the period's date
+    (computed when not given). NPL is compared with its limit unrounded."""
     result: list[Peringatan] = []
-    today = today or dt.date.today()
-    end = dt.date(tahun, 12, 31)
-    if end >= today:
-        last = max((e.date for e in kop.entries if e.date.year == tahun and isinstance(e, data.Transaction)),
-                   default=today)
-        result.append(Peringatan("tahun-berjalan", {"per": min(last, today)}, tahun))
+    periode = periode or decide_period(tahun, today=today or hari_ini())
+    end = periode.per
+    if periode.sementara:
+        result.append(Peringatan("tahun-berjalan", {"per": periode.per}, tahun))
     books = year_books(kop)  # a year file reaches its archived years through their own files
     files = {id(b): b for b in (*books.values(), kop)}
     for year, held in books.items():
@@ -57,7 +57,7 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
         earlier = figures[year] if figures and year in figures else year_figures(held, year)
         if earlier.shu > 0 and all(existing_allocation(b, year) is None for b in files.values()):
             result.append(Peringatan("shu-belum-dibagi", {"tahun_shu": year, "jumlah": earlier.shu}, tahun))
-    current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun)
+    current = figures[tahun] if figures and tahun in figures else year_figures(kop, tahun, per=periode.per_sementara)
     if current.shu < 0:
         result.append(Peringatan("rugi", {"jumlah": -current.shu}, tahun))
     texts = texts if texts is not None else parse_rat_texts(kop.entries, tahun)
@@ -65,7 +65,8 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
         result.append(Peringatan("laporan-pengawas-tidak-ada", {}, tahun))
     portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
     limit = Decimal(kop.policies.value("tunggakan-peringatan", end))
-    if portfolio.total_saldo > 0 and portfolio.npl > limit:
-        bad = sum((c.saldo for c in portfolio.per_kolektibilitas if c.kolektibilitas in loans.NPL_CLASSES), ZERO)
-        result.append(Peringatan("tunggakan-tinggi", {"npl": portfolio.npl, "batas": limit, "saldo": bad}, tahun))
+    npl = portfolio.rasio_npl
+    if npl is not None and npl > limit:
+        result.append(Peringatan("tunggakan-tinggi", {"npl": portfolio.npl, "batas": limit,
+                                                      "saldo": portfolio.npl_saldo}, tahun))
     return tuple(result)

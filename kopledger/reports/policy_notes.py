@@ -26,6 +26,7 @@ from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.directives import customs
+from kopledger.books.periode import hari_ini
 from kopledger.core.errors import KopledgerError
 from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import shu_of
@@ -113,15 +114,15 @@ def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
     return tuple(rows)
 
 
-def calk_tambahan(kop: Books, year: int) -> ExtraNotes:
-    """The added notes of tahun buku ``year``."""
-    end = dt.date(year, 12, 31)
+def calk_tambahan(kop: Books, year: int, *, end: dt.date | None = None) -> ExtraNotes:
+    """The added notes of tahun buku ``year`` at ``end`` (default 31 December)."""
+    end = end or dt.date(year, 12, 31)
     split = kop.shu_split(end)
     alokasi = tuple((s.komponen, s.persen) for s in split.shares) if split is not None else ()
     usulan: tuple[tuple[str, Decimal], ...] = ()
     shu_value: Decimal | None = None
     try:
-        result = shu_of(kop, year, sementara=True, today=dt.date.today())  # the composition root's SHU: computed once
+        result = shu_of(kop, year, sementara=True, today=hari_ini())  # the composition root's SHU: computed once
         shu_value = result.shu
         usulan = tuple((c.komponen, c.jumlah) for c in result.alokasi)
     except KopledgerError:  # no split in force, a loss year…: the note says what is known

@@ -24,6 +24,7 @@ from typing import Any
 from kopledger.books.closed.year_files import closed_sidik
 from kopledger.books.directives import KoperasiInfo, Officer
 from kopledger.books.ledger import Books
+from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import YearSummary, parse_rat_texts
 from kopledger.books.years import all_members, year_books
 from kopledger.core.errors import InputError, KopledgerError, Pesan
@@ -100,6 +101,14 @@ class RatPack:
     unit_usaha: UnitSummary | None = None  # PHU per unit
     riwayat: tuple[YearSummary, ...] = ()  # up to five years
     sidik: dict[int, str] = field(default_factory=dict)  # issue 13: sidik of each closed year
+    #: The period reported (Koperasi.periode): provisional when the year has not ended, its
+    #: figures, loans and arrears then at ``periode.per``.
+    periode: Periode | None = None
+
+    @property
+    def sementara(self) -> bool:
+        """True when the pack's figures are provisional."""
+        return self.periode is not None and self.periode.sementara
 
     @property
     def chart(self) -> dict[str, Grafik]:
@@ -137,10 +146,10 @@ def _split_officers(officers: list[Officer]) -> tuple[tuple[Officer, ...], tuple
     return tuple(sorted(pengurus, key=rank)), tuple(sorted(pengawas, key=lambda o: (o.role != "ketua-pengawas", o.role)))
 
 
-def _savings_totals(figures: YearFigures) -> SavingsTotals:
-    """Savings by kind at the end of the year: the figures of the statements' notes."""
+def _savings_totals(figures: YearFigures, per: dt.date | None = None) -> SavingsTotals:
+    """Savings by kind at the end of the year (or at ``per``): the figures of the statements' notes."""
     return SavingsTotals(
-        dt.date(figures.tahun, 12, 31), figures.simpanan_pokok, figures.simpanan_wajib,
+        per or dt.date(figures.tahun, 12, 31), figures.simpanan_pokok, figures.simpanan_wajib,
         figures.simpanan_sukarela, figures.simpanan_berjangka,
     )
 
@@ -198,15 +207,16 @@ def build_charts(
 
 
 def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
-                 figures: dict[int, YearFigures] | None = None) -> tuple[dict[str, Any], dict[str, Pesan]]:
+                   figures: dict[int, YearFigures] | None = None, periode: Periode | None = None,
+                   ) -> tuple[dict[str, Any], dict[str, Pesan]]:
     """The pack's parts added for the examiner (health assessment, budget and RAPB, units, five-year
     history, warnings), from figures the pack already has (one figure, one definition):
     (RatPack fields, parts left out with why: a :class:`~kopledger.core.errors.Pesan`, worded in the
-    pack's language by the caller). ``figures``: the pack's YearFigures by year."""
+    pack's language by the caller). ``figures``: the pack's YearFigures by year; ``periode``: the pack's."""
     fields: dict[str, Any] = {}
     missing: dict[str, Pesan] = {}
     try:
-        fields["kesehatan"] = assess(kop, year, laporan=laporan, portfolio=portfolio, figures=figures)
+        fields["kesehatan"] = assess(kop, year, periode=periode, laporan=laporan, portfolio=portfolio, figures=figures)
     except KopledgerError as exc:
         missing["kesehatan"] = Pesan.dari(exc)
     fields["anggaran"] = realisasi_anggaran(kop, year)
@@ -215,7 +225,7 @@ def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year)
     fields["riwayat"] = history(kop, year, figures=figures)
-    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures)
+    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures, periode=periode)
     return fields, missing
 
 
@@ -227,8 +237,11 @@ def build_rat(
     tempat: str | None = None,
     tanggal: dt.date | None = None,
     progress: Progress | None = None,
+    periode: Periode | None = None,
 ) -> RatPack:
-    """Gather the RAT pack of tahun buku ``year`` from the books.
+    """Gather the RAT pack of tahun buku ``year`` from the books, for ``periode`` (from
+    ``Koperasi.periode``; default: decided for today). A year not yet ended gives a provisional
+    pack: statements, figures, SHU, loans and arrears at the period's date, marked as such.
 
     ``tempat`` and ``tanggal`` (place and date of the signatures) default to ``rat-teks``
     directives, then to the date of the year's SHU allocation entry. ``progress`` is called
@@ -246,42 +259,44 @@ def build_rat(
             hint="Tahun yang ada di buku: {tahun_ada}.", tahun=year, tahun_ada=", ".join(str(y) for y in years),
         )
     missing: dict[str, str] = {}
+    periode = periode or decide_period(year, today=hari_ini())
+    per = periode.per_sementara
 
     step("Keanggotaan")
     stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
 
     step("Angka tahunan dan indikator")
-    history = [year_figures(books[y], y) for y in years if y <= year]
+    history = [year_figures(books[y], y, per=per if y == year else None) for y in years if y <= year]
     figures = history[-1]
     prior = history[-2] if len(history) > 1 and history[-2].tahun == year - 1 else None
     indicators = key_indicators(figures, prior)
 
     step("Laporan keuangan")
-    laporan = statements_of(kop, year)
+    laporan = statements_of(kop, year, per)
 
     step("Sisa hasil usaha")
     shu = None
     shu_dibukukan = None
     try:
         # A year not yet ended gets a provisional SHU, marked as such in the document.
-        shu = shu_of(kop, year, sementara=dt.date(year, 12, 31) >= dt.date.today(), today=dt.date.today())
+        shu = shu_of(kop, year, sementara=periode.sementara, today=periode.sesudah)
     except KopledgerError as exc:
         missing["shu"] = exc.in_lang(lang)
     else:
         shu_dibukukan = rat_date_of_allocation(kop, year)
 
     step("Simpanan dan pinjaman")
-    simpanan = _savings_totals(figures)
+    simpanan = _savings_totals(figures, per)
     simpanan_prior = _savings_totals(prior) if prior is not None else None
-    arrears = tuple(wajib_arrears(kop, dt.date(year, 12, 31)))
-    loan_portfolio = portfolio(kop, dt.date(year, 12, 31))
+    arrears = tuple(wajib_arrears(kop, periode.per))
+    loan_portfolio = portfolio(kop, periode.per)
 
     step("Grafik")
     grafik = build_charts(kop, year, stats, history, lang)
 
     step("Penilaian kesehatan, anggaran, unit usaha")
     tambahan, tambahan_missing = examiner_parts(kop, year, laporan=laporan, portfolio=loan_portfolio,
-                                              figures={f.tahun: f for f in history})
+                                              figures={f.tahun: f for f in history}, periode=periode)
     missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
 
     texts = rat_texts(kop, year)
@@ -311,6 +326,7 @@ def build_rat(
         grafik=grafik,
         teks=texts,
         belum_tersedia=missing,
+        periode=periode,
         **tambahan,
     )
 

@@ -141,12 +141,13 @@ class FinancialStatements:
     arus_kas: Statement
     calk: Notes
     mata_uang: str = "IDR"
-    #: A year not yet ended (``kop laporan --sementara``): the date the figures run to.
+    #: Provisional statements (a year not yet ended, or an interim report): the date they are
+    #: at — balances through ``per``, loans and arrears valued at ``per``. None at the year end.
     per: dt.date | None = None
 
     @property
     def sementara(self) -> bool:
-        """True for the provisional statements of a year not yet ended."""
+        """True for provisional statements (at a date before the year end)."""
         return self.per is not None
 
     @property
@@ -229,11 +230,13 @@ class Scan:
         return sum((amount for date, y, amount in self.alokasi if y == year and date <= until), ZERO)
 
 
-def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int) -> Scan:
-    """Balances and flows for the year and the prior year in one pass over the postings."""
+def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, year: int,
+          end: dt.date | None = None) -> Scan:
+    """Balances and flows for the year (through ``end``, default 31 December) and the prior year
+    in one pass over the postings."""
     start_prior = dt.date(year - 1, 1, 1)
     start_year = dt.date(year, 1, 1)
-    end = dt.date(year, 12, 31)
+    end = end or dt.date(year, 12, 31)
     opening: dict[str, Decimal] = defaultdict(Decimal)
     opening_residual = ZERO
     periods = (_Period(), _Period())
@@ -640,15 +643,29 @@ def _arus_kas(
     return Statement("arus_kas", "Laporan Arus Kas", tuple(lines), totals)
 
 
-def statements_of(kop: Books, year: int) -> FinancialStatements:
-    """The five statements of tahun buku ``year`` (:func:`build_statements`), computed once per books."""
-    return kop.computed(("statements", year), lambda: build_statements(kop, year))
+def _interim(year: int, per: dt.date | None) -> dt.date | None:
+    """``per`` when it falls before the year end (the statements are then provisional), else None."""
+    if per is None or per >= dt.date(year, 12, 31):
+        return None
+    if per.year != year:
+        raise InputError.pesan("tanggal laporan {per} tidak termasuk tahun buku {tahun}", per=per.isoformat(),
+                               tahun=year)
+    return per
 
 
-def build_statements(kop: Books, year: int) -> FinancialStatements:
+def statements_of(kop: Books, year: int, per: dt.date | None = None) -> FinancialStatements:
+    """The five statements of tahun buku ``year`` at ``per`` (default: the year end;
+    :func:`build_statements`), computed once per books."""
+    per = _interim(year, per)
+    return kop.computed(("statements", year, per), lambda: build_statements(kop, year, per))
+
+
+def build_statements(kop: Books, year: int, per: dt.date | None = None) -> FinancialStatements:
     """The five statements of tahun buku ``year`` with ``year - 1`` beside it.
 
-    One pass over the postings up to 31 December of ``year``. Raises
+    One pass over the postings up to 31 December of ``year`` — or up to ``per``, a date
+    before the year end: the statements are then provisional (``FinancialStatements.per``),
+    with balances through ``per`` and the notes' loans and member counts at ``per``. Raises
     :class:`~kopledger.core.errors.InputError` when there is nothing to report and
     :class:`~kopledger.core.errors.LedgerHasErrors` when the neraca does not balance.
     Prefer :func:`statements_of`, which computes them once per loaded books.
@@ -662,10 +679,11 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     roots = kop.roots
     currency = kop.currency
     katalog = kop.katalog
-    scan = _scan(kop.entries, katalog, currency, year)
+    per = _interim(year, per)
+    scan = _scan(kop.entries, katalog, currency, year, per)
     own = archived_books(kop, year)
     if own is not None:  # issue 13: that year's statements are in its own file
-        return build_statements(own, year)
+        return build_statements(own, year, per)
     archived = archived_books(kop, year - 1)
     if archived is not None:  # issue 13: a year file reads its prior year from the closed file
         old = _scan(archived.entries, archived.katalog, currency, year - 1)
@@ -708,8 +726,8 @@ def build_statements(kop: Books, year: int) -> FinancialStatements:
     arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_of(end_prior), cash_of(scan.opening)),
                          (cur_p.cash_opening, prior_p.cash_opening))
     calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
-                       (res_cur, res_prior))
-    calk = replace(calk, tambahan=calk_tambahan(kop, year))  # the notes an examiner reads (issue 16)
-    return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency)
+                       (res_cur, res_prior), end=per)
+    calk = replace(calk, tambahan=calk_tambahan(kop, year, end=per))  # the notes an examiner reads (issue 16)
+    return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency, per)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from kopledger.books.directives import Policies
+from kopledger.core.rasio import persen, tampil
 from kopledger.ops.loans.book import ZERO, Loan, LoanBook, Repayment, _allocate, _paid_until, loan_book
 from kopledger.ops.loans.schedule import (
     Instalment,
@@ -100,9 +101,10 @@ class ClassTotal:
 class Portfolio:
     """The loan portfolio at a date: open loans, totals by class, PPAP and NPL.
 
-    ``npl`` is a percent (0–100, two decimals): the balance of kurang lancar, diragukan and
-    macet loans over the total balance. ``ppap_tercatat`` is the provision on the books
-    (credit balance of ``Aset:Piutang:PenyisihanPinjaman``, shown positive).
+    ``npl`` is the NPL as shown (:func:`npl_ratio` rounded by :func:`kopledger.core.rasio.tampil`:
+    half up, 2 decimals); compare limits with :attr:`rasio_npl`, unrounded.
+    ``ppap_tercatat`` is the provision on the books (credit balance of
+    ``Aset:Piutang:PenyisihanPinjaman``, shown positive).
     """
 
     tanggal: dt.date
@@ -113,6 +115,16 @@ class Portfolio:
     ppap_tercatat: Decimal
     npl: Decimal
     tidak_teralokasi: Decimal = ZERO
+
+    @property
+    def npl_saldo(self) -> Decimal:
+        """The non-performing balance: kurang lancar, diragukan and macet loans."""
+        return npl_balance(self.per_kolektibilitas)
+
+    @property
+    def rasio_npl(self) -> Decimal | None:
+        """NPL unrounded (:func:`npl_ratio`), for comparing with limits; None without loans."""
+        return npl_ratio(self.per_kolektibilitas)
 
     @property
     def selisih_ppap(self) -> Decimal:
@@ -128,6 +140,18 @@ class Portfolio:
     @property
     def jumlah_pinjaman(self) -> int:
         return len(self.pinjaman)
+
+
+def npl_balance(classes: Sequence[ClassTotal]) -> Decimal:
+    """The balance of the non-performing classes (:data:`NPL_CLASSES`)."""
+    return sum((c.saldo for c in classes if c.kolektibilitas in NPL_CLASSES), ZERO)
+
+
+def npl_ratio(classes: Sequence[ClassTotal]) -> Decimal | None:
+    """NPL — THE one definition: the non-performing balance over the total balance, as a percent,
+    unrounded (:func:`kopledger.core.rasio.persen`); None when no loan is outstanding. Shown
+    rounded by :func:`kopledger.core.rasio.tampil` (``Portfolio.npl``)."""
+    return persen(npl_balance(classes), sum((c.saldo for c in classes), ZERO))
 
 
 def days_past_due(loan: Loan, moves: Sequence[Repayment], date: dt.date) -> int:
@@ -273,8 +297,8 @@ def _portfolio(kop: Books, date: dt.date, book: LoanBook) -> Portfolio:
             ppap=sum((s.ppap for s in members), ZERO),
         ))
     total = sum((c.saldo for c in classes), ZERO)
-    bad = sum((c.saldo for c in classes if c.kolektibilitas in NPL_CLASSES), ZERO)
-    npl = (bad * 100 / total).quantize(Decimal("0.01")) if total else ZERO
+    ratio = npl_ratio(classes)
+    npl = tampil(ratio) if ratio is not None else ZERO
     return Portfolio(
         tanggal=date,
         pinjaman=open_loans,
