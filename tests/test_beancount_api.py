@@ -1,4 +1,4 @@
-"""beancount's internals behind one adapter (kopledger/books/load/beancount_api.py, issue 22).
+"""beancount's internals behind one adapter (kopledger/books/beancount_api.py, issue 22).
 
 The installed beancount is one the adapter is tested with, every internal it uses exists,
 its own plugin runner is beancount's ``run_transformations``, no other kopledger module
@@ -20,12 +20,12 @@ import beancount
 import pytest
 from beancount.parser import printer
 
-from kopledger.books.load import beancount_api as api
+from kopledger.books import beancount_api as api
 from kopledger.books.load import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "kopledger"
-ADAPTER = PACKAGE / "books" / "load" / "beancount_api.py"
+ADAPTER = PACKAGE / "books" / "beancount_api.py"
 EXAMPLE = ROOT / "examples" / "mawar" / "buku.beancount"
 
 
@@ -38,7 +38,7 @@ def release(version: str) -> tuple[int, int]:
 def test_the_installed_beancount_is_in_the_tested_range() -> None:
     low, high = api.TESTED
     assert low <= release(beancount.__version__) < high, (
-        f"beancount {beancount.__version__} is outside the range kopledger.books.load.beancount_api is tested "
+        f"beancount {beancount.__version__} is outside the range kopledger.books.beancount_api is tested "
         f"with ({low} to below {high}): check every internal it uses, then widen TESTED and pyproject's pin")
 
 

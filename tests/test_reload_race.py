@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fava.core import FavaLedger
 
-from kopledger.books.load import beancount_api
+from kopledger.books import beancount_api
 from kopledger.ops.writer import load_uncached
 from tests import race_plugin
 from tests.conftest import HEADER_ID

@@ -48,8 +48,9 @@ from typing import Any, TypeVar
 from beancount.core import data
 from beancount.parser import printer
 
+from kopledger.books import beancount_api
 from kopledger.books.ledger import Books
-from kopledger.books.load import beancount_api, cache
+from kopledger.books.load import cache
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
 
 B = TypeVar("B", bound=Books)

@@ -50,10 +50,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from beancount import loader
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from kopledger.books import beancount_api
 from kopledger.books.closed.chain import (
     ChainError,
     Span,
@@ -160,9 +160,7 @@ def verify_archives(entries: Sequence[data.Directive], options_map: dict[str, An
 
 def _load_archive(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
     """The archived file at ``path`` loaded cold (no cache read or written: a check writes nothing)."""
-    # TODO(layers): beancount's loader belongs behind books/load's adapter, which sits above
-    # books/closed; until the check receives a loader, this is the one cold load outside it.
-    return loader._load([(str(path.resolve()), True)], None, None, None)
+    return beancount_api.load_cold(str(path.resolve()))
 
 
 def _changed_archive(path: Path, year: int, sidik: str) -> Pesan | None:

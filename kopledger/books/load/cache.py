@@ -54,8 +54,9 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
+from kopledger.books import beancount_api
 from kopledger.books.closed.year_files import archive_files
-from kopledger.books.load import beancount_api, incremental
+from kopledger.books.load import incremental
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
 from kopledger.core.cache_folder import enabled as enabled

@@ -54,10 +54,10 @@ from typing import Any
 from beancount.core import data
 from beancount.core.number import MISSING
 
+from kopledger.books import beancount_api as api
 from kopledger.books.checks import plugin
 from kopledger.books.checks.plugin import Checked, Resumable
 from kopledger.books.closed.chain import VerifiedCache
-from kopledger.books.load import beancount_api as api
 
 Entries = list[data.Directive]
 
@@ -99,7 +99,7 @@ def content_only(state: State) -> bool:
 def full_load(main: str, size: int) -> State:
     """beancount's cold load of ``main`` (a real path), stage by stage, no pickle cache.
 
-    Same functions, same order, same result as :func:`~kopledger.books.load.beancount_api.load_cold`
+    Same functions, same order, same result as :func:`~kopledger.books.beancount_api.load_cold`
     (tests/test_cache.py compares the two); only the booked entries are kept as well.
     """
     entries, parse_errors, options = api.parse_files(main)
@@ -131,7 +131,7 @@ def _transform(
     entries: Entries, parse_errors: list[Any], options: dict[str, Any], run: list[api.Plugin],
     resume: Resumable | None, verified: VerifiedCache | None,
 ) -> tuple[Entries, list[Any], Checked | None]:
-    """The plugins of ``run`` (:func:`~kopledger.books.load.beancount_api.plugins`, maybe narrowed)
+    """The plugins of ``run`` (:func:`~kopledger.books.beancount_api.plugins`, maybe narrowed)
     as ``run_transformations`` runs them: those before kopledger's, kopledger's own (the first
     ``plugin "kopledger.plugin"``) as :func:`kopledger.books.checks.plugin.check`, handed
     ``resume`` and ``verified``, then the rest. Returns the entries, the errors and kopledger's run."""
