@@ -26,8 +26,8 @@ from kopledger.reports.lines import StatementLine
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
     from kopledger.ops.loans.entries import Portfolio
+    from kopledger.reports.lines import Scan, Statement
     from kopledger.reports.policy_notes import ExtraNotes
-    from kopledger.reports.statements import Scan, Statement
 
 ZERO = Decimal(0)
 
