@@ -97,16 +97,3 @@ def test_an_archived_year_is_reopened_in_its_own_file(tmp_path):
     assert len(errors) == 1 and "catatan bawaan tahun buku 2024" in errors[0].message
     assert errors[0].source["lineno"] == next(
         i for i, line in enumerate(text.splitlines(), start=1) if line.startswith('2025-01-01 custom "arsip"'))
-
-
-def test_touches_chain_tells_an_incremental_loader_when_to_verify_again():
-    from kopledger.books.closed.chain import touches_chain
-
-    text = closed(ledger_text(YEAR_2024 + YEAR_2025), 2024, dt.date(2025, 1, 20))
-    kop = Koperasi.from_string(text)
-    later = Koperasi.from_string(ledger_text('2025-03-01 * "x"\n  Aset:Kas  1 IDR\n  Aset:Persediaan\n')).entries[-1:]
-    inside = [later[0]._replace(date=dt.date(2024, 12, 31))]
-    assert not touches_chain(kop.entries, later)
-    assert touches_chain(kop.entries, inside)
-    lock = [e for e in kop.entries if getattr(e, "type", None) == "tutup-buku"]
-    assert touches_chain(kop.entries, lock)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
-from kopledger.reports.indicators import YearFigures, key_indicators, ratio_percent, year_figures
+from kopledger.core.rasio import persen, tampil
+from kopledger.reports.indicators import YearFigures, key_indicators, year_figures
 from tests.conftest import HEADER_ID, ledger_text
 
 D = Decimal
@@ -157,8 +158,8 @@ def test_indicators_of_the_year(kop):
     assert ind["anggota"].perubahan == D("50.00") and ind["anggota"].arah == "naik"
     assert ind["volume-usaha"].perubahan == D("100.00")
     assert ind["shu"].perubahan == ((D(870000) - D(350000)) / D(350000) * 100).quantize(D("0.01"))
-    assert ind["rasio-modal"].nilai == ratio_percent(current.ekuitas, current.total_aset)
-    assert ind["likuiditas"].nilai == ratio_percent(current.aset_lancar, D(300000))
+    assert ind["rasio-modal"].nilai == tampil(persen(current.ekuitas, current.total_aset))
+    assert ind["likuiditas"].nilai == tampil(persen(current.aset_lancar, D(300000)))
     assert ind["porsi-anggota"].nilai == D("90.00") and ind["porsi-anggota"].pembanding == D("80.00")
     assert ind["porsi-anggota"].perubahan == D("10.00")  # points for ratios
     assert ind["porsi-anggota"].penilaian == "baik"

@@ -429,9 +429,7 @@ class Policies:
         return {key: self.value(key, date) for key in POLICY_KEYS}
 
 
-def parse_shu_splits(
-    entries: Iterable[data.Directive], component_accounts: dict[str, str | None] | None = None
-) -> tuple[list[ShuSplit], list[KopError]]:
+def parse_shu_splits(entries: Iterable[data.Directive]) -> tuple[list[ShuSplit], list[KopError]]:
     """SHU splits: the ``shu-alokasi`` directives of one date form one complete split.
 
     A split replaces any earlier one. Its percents must sum to exactly 100.

@@ -183,14 +183,6 @@ class Katalog:
         """Every account opened in the books, in the order of their ``open``."""
         return tuple(self._opened)
 
-    def tanggal_buka(self, account: str) -> dt.date | None:
-        """Date of the account's ``open`` (None: not opened)."""
-        return self._opened.get(account)
-
-    def tanggal_tutup(self, account: str) -> dt.date | None:
-        """Date of the account's ``close`` (None: not closed)."""
-        return self._closed.get(account)
-
     def terbuka(self, account: str, date: dt.date) -> bool:
         """The account is open on ``date``."""
         opened = self._opened.get(account)

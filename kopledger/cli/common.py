@@ -19,7 +19,6 @@ from kopledger.core.errors import (
     InputError,
     KopledgerError,
     LedgerHasErrors,
-    format_error_line,
     translate,
     worded,
 )
@@ -31,7 +30,6 @@ from kopledger.present.output import books_files, write_report
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
-EXIT_OK = 0
 EXIT_FAILED = 1  # the books have errors, or a check failed
 EXIT_USAGE = 2  # the command was asked something invalid
 
@@ -189,11 +187,8 @@ class _StrictType(_ParamBase):
 class AmountType(_StrictType):
     name = "jumlah"
 
-    def __init__(self, *, signed: bool = False) -> None:
-        self.signed = signed
-
     def parse(self, value: str, label: str) -> Decimal:
-        return inputs.parse_amount(value, label, signed=self.signed)
+        return inputs.parse_amount(value, label)
 
 
 class RateType(_StrictType):
@@ -267,7 +262,6 @@ class CountType(_StrictType):
 
 
 AMOUNT = AmountType()
-SIGNED_AMOUNT = AmountType(signed=True)
 RATE = RateType()
 YEAR = YearType()
 REPORT_YEAR = YearType(begun=True)
@@ -298,12 +292,6 @@ jsonable = plain
 def echo_json(value: Any) -> None:
     """Print ``value`` as indented JSON (exact decimals as strings)."""
     click.echo(inputs.terminal_safe(dumps(value)), nl=False)
-
-
-def echo_errors(errors: list[Any]) -> None:
-    """Print errors as ``file:line: message`` lines on stderr."""
-    for error in errors:
-        click.echo(inputs.terminal_safe(format_error_line(error, language())), err=True)
 
 
 def write_output(content: str | bytes, out: Path | None) -> None:

@@ -150,11 +150,6 @@ class Roots:
         """Interest income on member loans (patronage, jasa usaha)."""
         return f"{self.pendapatan}:Anggota:JasaPinjaman"
 
-    @property
-    def income_roots(self) -> tuple[str, str]:
-        """Roots whose balances make up the SHU (income and expenses)."""
-        return (self.pendapatan, self.beban)
-
     def is_under(self, account: str, parent: str) -> bool:
         """True when ``account`` is ``parent`` or below it."""
         return account == parent or account.startswith(parent + ":")

@@ -24,11 +24,6 @@ from kopledger.reports.membership import share_percent
 ZERO = Decimal(0)
 TWO = Decimal("0.01")
 
-#: The keys of ``total`` in the JSON, in order.
-TOTAL_KEYS = ("total_aset", "total_liabilitas", "total_ekuitas", "shu", "anggota", "anggota_perempuan",
-              "simpanan", "pinjaman")
-
-
 @dataclass(frozen=True)
 class Angka:
     """The figures of one wilayah (or of the whole region)."""

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kopledger.core.errors import InputError
-from kopledger.ops.loans.entries import NPL_CLASSES
 
 #: Grouping levels: the wilayah columns each one groups by.
 TINGKAT = {
@@ -185,7 +184,3 @@ def distributions_sql(group: Sequence[str], tahun: int) -> str:
 
 def years_sql() -> str:
     return "SELECT tahun, COUNT(*) AS jumlah FROM koperasi GROUP BY tahun ORDER BY tahun"
-
-
-#: The classes counted as non-performing, for the documentation and tests.
-NPL = NPL_CLASSES

@@ -8,7 +8,6 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,17 +37,6 @@ from kopledger.core.roots import MemberKind
 from kopledger.ops.loans.book import loan_book
 from kopledger.ops.savings import allocate_wajib, month_key, owed_months, wajib_payments
 from kopledger.ops.writer import format_directives
-
-
-@dataclass(frozen=True)
-class YearFile:
-    """The standalone file started for the year after a closing."""
-
-    path: Path
-    text: str
-    saldo_awal: tuple[tuple[str, Decimal], ...]  # carried balances (beancount sign)
-    arsip: str  # the closed file as named in the new file
-    sha256: str
 
 
 def _meta(**values: Any) -> dict[str, Any]:

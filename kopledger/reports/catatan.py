@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE
 from kopledger.core.errors import format_error_line
-from kopledger.core.peringatan import Peringatan as Peringatan  # its home before the layers
+from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import MemberKind
 from kopledger.ops.loans.book import read_book
 from kopledger.ops.loans.quality import portfolio
@@ -53,10 +53,6 @@ class AccountDetail:
     jumlah_akun: int  # how many accounts the line sums
     jumlah: Decimal
     jumlah_pembanding: Decimal
-
-
-#: The former name of :class:`Peringatan`.
-Warning = Peringatan
 
 
 @dataclass(frozen=True)

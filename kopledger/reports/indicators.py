@@ -80,12 +80,6 @@ class Indicator:
     penilaian: str
 
 
-def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """``numerator / denominator × 100`` as shown (2 places, half up); None when the denominator is 0."""
-    ratio = persen(numerator, denominator)
-    return None if ratio is None else tampil(ratio)
-
-
 def equity_ratio(figures: YearFigures) -> Decimal | None:
     """The equity ratio — ekuitas / total aset, a percent, unrounded (None without assets)."""
     return persen(figures.ekuitas, figures.total_aset)

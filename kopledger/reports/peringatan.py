@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import parse_rat_texts
 from kopledger.books.years import year_books
+from kopledger.core.peringatan import Peringatan
 from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import existing_allocation
-from kopledger.reports.catatan import Peringatan
 from kopledger.reports.indicators import year_figures
 
 if TYPE_CHECKING:

@@ -28,12 +28,12 @@ from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import YearSummary, parse_rat_texts
 from kopledger.books.years import all_members, year_books
 from kopledger.core.errors import InputError, KopledgerError, Pesan
+from kopledger.core.peringatan import Peringatan
 from kopledger.ops.loans.entries import Portfolio
 from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
 from kopledger.reports.anggaran import Budget, Plan, rapb, realisasi_anggaran
-from kopledger.reports.catatan import Peringatan
 from kopledger.reports.grafik import Grafik
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.kesehatan import HealthAssessment, assess
@@ -167,10 +167,9 @@ def build_charts(
     year: int,
     stats: MembershipStats,
     history: list[YearFigures],
-    lang: str = "id",
 ) -> tuple[Grafik, ...]:
     """The pack's charts, as data: member growth, composition of equity, SHU over the years,
-    income mix (``lang`` is kept for compatibility: the words are chosen when drawn)."""
+    income mix (the words are chosen when drawn)."""
     years = tuple(str(y.tahun) for y in stats.riwayat)
     unknown = tuple(y.jumlah.akhir - y.perempuan_akhir - y.laki_laki_akhir for y in stats.riwayat)
     member_series: list[tuple[str, tuple[Decimal | int | None, ...]]] = [
@@ -292,7 +291,7 @@ def build_rat(
     loan_portfolio = portfolio(kop, periode.per)
 
     step("Grafik")
-    grafik = build_charts(kop, year, stats, history, lang)
+    grafik = build_charts(kop, year, stats, history)
 
     step("Penilaian kesehatan, anggaran, unit usaha")
     tambahan, tambahan_missing = examiner_parts(kop, year, laporan=laporan, portfolio=loan_portfolio,

@@ -52,11 +52,11 @@ from kopledger.books.katalog import (
 from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors
+from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import Roots
 from kopledger.reports.catatan import (
     AccountDetail,
     Notes,
-    Peringatan,
     PolicyNote,
     ShuBelumDibagi,
     build_notes,
@@ -70,13 +70,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CASH_FLOW_CATEGORIES", "CASH_FLOW_SECTIONS", "EQUITY_COMPONENTS", "EQUITY_MOVEMENTS", "JENIS",
     "AccountDetail", "EquityRow", "FinancialStatements", "Notes", "Peringatan", "PolicyNote", "ShuBelumDibagi",
-    "Statement", "StatementLine", "Warning", "build_statements",
+    "Statement", "StatementLine", "build_statements",
 ]
 
 ZERO = Decimal(0)
-
-#: The notes' warning (kept under its former name; the notes live in :mod:`kopledger.reports.catatan`).
-Warning = Peringatan
 
 #: The statements, in the order of the report; ``semua`` asks for all of them.
 JENIS = ("neraca", "phu", "ekuitas", "arus-kas", "calk")

@@ -674,27 +674,6 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
     return errors
 
 
-def touches_chain(entries: Sequence[data.Directive], new: Sequence[data.Directive]) -> bool:
-    """Whether appending ``new`` to ``entries`` can change what the chain check says.
-
-    For an incremental loader: an append holding no lock, ``buka-buku`` or ``arsip``
-    directive, no closing entries and nothing dated on or before the newest closed year's
-    end cannot break (or mend) a lock, so :func:`verify_chain` need not run again.
-    """
-    closed = lock_state(entries).closed()
-    last = dt.date(max(closed), 12, 31) if closed else None
-    for entry in new:
-        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES | {ARSIP}:
-            return True
-        if last is not None and entry.date <= last:
-            return True
-        if type(entry) is data.Transaction and entry.tags and any(t.startswith(LOCK + "-") for t in entry.tags):
-            return True
-        if type(entry) is data.Balance and entry.meta.get(LOCK):
-            return True
-    return False
-
-
 def verified_cache_path(main: Path) -> Path:
     """Where the verified years of the books whose main file is ``main`` are kept: kopledger's
     cache folder (``$XDG_CACHE_HOME/kopledger/sidik/``), keyed by the file's real path."""

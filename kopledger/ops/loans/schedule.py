@@ -61,11 +61,6 @@ def rupiah_half_up(value: Decimal | Fraction) -> Decimal:
     return Decimal(magnitude if value >= 0 else -magnitude)
 
 
-def monthly_rate(bunga: Decimal) -> Fraction:
-    """``i = bunga / 100 / 12``, as an exact fraction."""
-    return Fraction(bunga) / 1200
-
-
 def _rate_ratio(bunga: Decimal) -> tuple[int, int]:
     """``i = bunga / 1200`` as integers ``(numerator, denominator)``, exactly."""
     numerator, denominator = Decimal(bunga).as_integer_ratio()
@@ -75,11 +70,6 @@ def _rate_ratio(bunga: Decimal) -> tuple[int, int]:
 def _half_up_div(numerator: int, denominator: int) -> int:
     """round_half_up(numerator / denominator) for numerator ≥ 0, denominator > 0, in integers."""
     return (2 * numerator + denominator) // (2 * denominator)
-
-
-def monthly_interest(outstanding: Decimal, bunga: Decimal) -> Decimal:
-    """round_half_up(outstanding · i): one month's interest on ``outstanding``, exactly rounded."""
-    return rupiah_half_up(Fraction(outstanding) * monthly_rate(bunga))
 
 
 def annuity_payment(pokok: Decimal, bunga: Decimal, tenor: int) -> Decimal:
