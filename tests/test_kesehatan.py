@@ -48,7 +48,7 @@ from kopledger.present.kesehatan import assessment_json
 from kopledger.reports.anggaran import rapb, realisasi_anggaran
 from kopledger.reports.kesehatan import assess
 from kopledger.reports.peringatan import peringatan
-from kopledger.reports.policy_notes import calk_tambahan
+from kopledger.reports.policy_notes import policy_notes
 from kopledger.reports.riwayat import history
 from kopledger.reports.unit_usaha import phu_per_unit, unit_report
 
@@ -396,7 +396,7 @@ def test_laporan_unit_cli(tmp_path: Path):
 
 
 def test_added_notes(kop):
-    t = calk_tambahan(kop, 2025)
+    t = policy_notes(kop, 2025)
     # PJ-4: Sep 2025 … Dec 2026 = 16 x 200 000 within twelve months; PJ-6: 12 x 1 666 666 in 2026
     assert t.pinjaman_lancar == D(100_000 + 1_000_000 + 2_000_000 + 3_200_000 + 19_999_992)
     assert t.pinjaman_tidak_lancar == D(800_000 + 30_000_008)

@@ -86,9 +86,9 @@ def statements_json(fs: FinancialStatements, jenis: Iterable[str] = JENIS) -> di
 
 
 def notes_json(notes: Notes) -> dict[str, Any]:
-    """The notes as plain JSON data (the ``calk`` part of laporan.schema.json)."""
-    result: dict[str, Any] = plain(notes)
-    return result
+    """The notes as plain JSON data (the ``calk`` part of laporan.schema.json; the policy
+    notes, ``pengungkapan``, under their published key ``tambahan``)."""
+    return {("tambahan" if key == "pengungkapan" else key): value for key, value in plain(notes).items()}
 
 
 # ----------------------------------------------------------------------------------

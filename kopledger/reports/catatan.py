@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kopledger.books.ledger import Books
     from kopledger.ops.loans.entries import Portfolio
     from kopledger.reports.lines import Scan, Statement
-    from kopledger.reports.policy_notes import ExtraNotes
+    from kopledger.reports.policy_notes import PolicyNotes
 
 ZERO = Decimal(0)
 
@@ -80,7 +80,8 @@ class Notes:
     peringatan: tuple[Peringatan, ...]
     pinjaman_pembanding: Portfolio | None = None  # at the prior year end
     shu_belum_dibagi: tuple[ShuBelumDibagi, ...] = ()
-    tambahan: ExtraNotes | None = None  # the notes an examiner reads
+    #: the policy notes and disclosures an examiner reads (``tambahan`` in the published JSON)
+    pengungkapan: PolicyNotes | None = None
 
 
 def build_notes(

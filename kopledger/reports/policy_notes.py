@@ -1,6 +1,6 @@
 """Notes (CALK) an examiner reads, beyond the statements' own notes.
 
-:func:`calk_tambahan` gathers, for one tahun buku:
+:func:`policy_notes` gathers, for one tahun buku:
 
 - related parties: every pengurus and pengawas with their savings and loans at year end
   (an officer is matched to a member by ``anggota: "ID"`` metadata on the ``pengurus``
@@ -67,8 +67,9 @@ class AssetPolicy:
 
 
 @dataclass(frozen=True)
-class ExtraNotes:
-    """The added notes of tahun buku ``tahun``."""
+class PolicyNotes:
+    """The policy notes and disclosures of tahun buku ``tahun`` (:attr:`Notes.pengungkapan
+    <kopledger.reports.catatan.Notes.pengungkapan>`; ``tambahan`` in the JSON)."""
 
     tahun: int
     pihak_berelasi: tuple[RelatedParty, ...]
@@ -114,8 +115,8 @@ def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
     return tuple(rows)
 
 
-def calk_tambahan(kop: Books, year: int, *, end: dt.date | None = None) -> ExtraNotes:
-    """The added notes of tahun buku ``year`` at ``end`` (default 31 December)."""
+def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> PolicyNotes:
+    """The policy notes and disclosures of tahun buku ``year`` at ``end`` (default 31 December)."""
     end = end or dt.date(year, 12, 31)
     split = kop.shu_split(end)
     alokasi = tuple((s.komponen, s.persen) for s in split.shares) if split is not None else ()
@@ -155,7 +156,7 @@ def calk_tambahan(kop: Books, year: int, *, end: dt.date | None = None) -> Extra
                              exclude=is_closing_of(year))
     balances = account_balances(kop.entries, currency=kop.currency, end=end, exclude=is_closing_of(year))
     current, later = loans.maturity_split(kop, end)
-    return ExtraNotes(
+    return PolicyNotes(
         tahun=year,
         pihak_berelasi=related_parties(kop, end),
         alokasi_shu=alokasi,

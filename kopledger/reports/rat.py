@@ -294,9 +294,9 @@ def build_rat(
     grafik = build_charts(kop, year, stats, history)
 
     step("Penilaian kesehatan, anggaran, unit usaha")
-    tambahan, tambahan_missing = examiner_parts(kop, year, laporan=laporan, portfolio=loan_portfolio,
-                                              figures={f.tahun: f for f in history}, periode=periode)
-    missing.update({part: why.in_lang(lang) for part, why in tambahan_missing.items()})
+    examiner, examiner_missing = examiner_parts(kop, year, laporan=laporan, portfolio=loan_portfolio,
+                                                figures={f.tahun: f for f in history}, periode=periode)
+    missing.update({part: why.in_lang(lang) for part, why in examiner_missing.items()})
 
     texts = rat_texts(kop, year)
     pengurus, pengawas = _split_officers(kop.officers)
@@ -326,7 +326,7 @@ def build_rat(
         teks=texts,
         belum_tersedia=missing,
         periode=periode,
-        **tambahan,
+        **examiner,
     )
 
 

@@ -62,7 +62,7 @@ from kopledger.reports.catatan import (
     build_notes,
 )
 from kopledger.reports.lines import EquityRow, PeriodSums, Scan, Statement, StatementLine
-from kopledger.reports.policy_notes import calk_tambahan
+from kopledger.reports.policy_notes import policy_notes
 
 if TYPE_CHECKING:
     from kopledger.books.ledger import Books
@@ -650,7 +650,7 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
                          (cur_p.cash_opening, prior_p.cash_opening))
     calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
                        (res_cur, res_prior), end=per)
-    calk = replace(calk, tambahan=calk_tambahan(kop, year, end=per))  # the notes an examiner reads (issue 16)
+    calk = replace(calk, pengungkapan=policy_notes(kop, year, end=per))  # the notes an examiner reads (issue 16)
     return FinancialStatements(year, year - 1, neraca, phu, ekuitas, arus_kas, calk, currency, per)
 
 
