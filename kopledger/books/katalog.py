@@ -175,10 +175,6 @@ class Katalog:
             found = self._cache[account] = self._build(account)
         return found
 
-    def akun(self, account: str) -> Akun:
-        """The catalogue entry of ``account`` (also for accounts never opened)."""
-        return self[account]
-
     def dibuka(self) -> tuple[str, ...]:
         """Every account opened in the books, in the order of their ``open``."""
         return tuple(self._opened)
@@ -197,10 +193,6 @@ class Katalog:
     def meta(self, account: str) -> dict[str, Any]:
         """The metadata of the account's ``open`` (empty when not opened)."""
         return self._meta.get(account, {})
-
-    def akun_kas(self, accounts: Iterable[str]) -> list[str]:
-        """Those of ``accounts`` that are cash."""
-        return [a for a in accounts if self[a].kas]
 
     # --- building -------------------------------------------------------------------
     def _inherited(self, account: str, key: str) -> tuple[str, Any] | None:

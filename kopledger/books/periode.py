@@ -37,16 +37,6 @@ class Periode:
     sementara: bool
 
     @property
-    def awal(self) -> dt.date:
-        """1 January of the tahun buku."""
-        return dt.date(self.tahun, 1, 1)
-
-    @property
-    def akhir(self) -> dt.date:
-        """31 December of the tahun buku."""
-        return dt.date(self.tahun, 12, 31)
-
-    @property
     def sesudah(self) -> dt.date:
         """The day after ``per``: the day this period's figures are asked on (a computation that
         takes a ``today``, such as the SHU, is provisional for it exactly when the period is)."""

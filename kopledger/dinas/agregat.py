@@ -24,6 +24,7 @@ from kopledger.reports.membership import share_percent
 ZERO = Decimal(0)
 TWO = Decimal("0.01")
 
+
 @dataclass(frozen=True)
 class Angka:
     """The figures of one wilayah (or of the whole region)."""

@@ -71,10 +71,6 @@ class Budget:
     #: each a :class:`~kopledger.core.errors.Pesan`: worded in the reader's language where shown).
     errors: tuple[Pesan, ...] = field(default=(), compare=False, repr=False)
 
-    @property
-    def ada(self) -> bool:
-        return bool(self.baris)
-
 
 @dataclass(frozen=True)
 class PlanLine:
@@ -94,10 +90,6 @@ class Plan:
     tahun: int
     baris: tuple[PlanLine, ...]
     total: tuple[GroupTotal, ...]
-
-    @property
-    def ada(self) -> bool:
-        return bool(self.baris)
 
 
 def _labels(entries: list[Any]) -> dict[str, str]:

@@ -134,7 +134,7 @@ def _err(meta: dict[str, Any] | None, teks: str, entry: Any = None, /, **nilai: 
 def _meta_amount(value: Any, currency: str) -> Decimal | None:
     if isinstance(value, Amount) and value.currency == currency and value.number is not None:
         return Decimal(value.number)
-    if isinstance(value, Decimal) and not isinstance(value, bool):
+    if isinstance(value, Decimal):
         return value
     return None
 
