@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopledger import Koperasi
+from kopledger.books.katalog import shu_unallocated
 from kopledger.core.roots import MemberKind
 from kopledger.ops.closing import plan_closing
 from kopledger.ops.savings import member_statements, savings_summary
@@ -164,6 +165,23 @@ def test_example_closing_and_allocation_change_no_line(mawar: Koperasi) -> None:
     allocated = with_entries(mawar, [allocation]).statements(2025)
     assert allocated.neraca.total("shu_tahun_berjalan") == D("36284933")
     assert allocated.neraca.total("shu_belum_dibagi") == 0
+
+
+def test_each_years_shu_not_yet_allocated_is_one_function(mawar: Koperasi) -> None:
+    """The notes' "SHU belum dibagi" by year and the year file's carried ``shu-tahun`` both ask
+    :func:`kopledger.books.katalog.shu_unallocated` (one count, :class:`ShuByYear`)."""
+    end = dt.date(2025, 12, 31)
+    left = shu_unallocated(mawar.transactions, mawar.katalog, mawar.currency, end)
+    assert left == {2024: D("19133392"), 2025: D("36284933")}
+    assert shu_unallocated(mawar.transactions, mawar.katalog, mawar.currency, dt.date(2024, 12, 31)) == {
+        2024: D("19133392")}
+    notes = mawar.statements(2025).calk.shu_belum_dibagi
+    assert {b.tahun: b.jumlah for b in notes} == {y: v for y, v in left.items() if y < 2025}
+    allocated = with_entries(mawar, [allocation_entry(mawar, mawar.shu(2024), dt.date(2025, 3, 15))])
+    assert shu_unallocated(allocated.transactions, allocated.katalog, allocated.currency, end) == {
+        2025: D("36284933")}
+    before = shu_unallocated(allocated.transactions, allocated.katalog, allocated.currency, dt.date(2025, 3, 14))
+    assert before[2024] == D("19133392")  # the day before the allocation
 
 
 def test_example_rat_pack_shows_the_statements_figures(mawar: Koperasi) -> None:

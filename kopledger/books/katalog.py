@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE, STANDARD_CHART
-from kopledger.books.balances import account_balances, is_closing_of
+from kopledger.books.balances import account_balances, is_closing_of, weight
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError
 from kopledger.core.roots import MemberKind, Roots
@@ -352,8 +353,8 @@ class Katalog:
 # --- the year's SHU -------------------------------------------------------------------
 def shu_of_weights(weights: Iterable[tuple[Akun, Decimal]]) -> Decimal:
     """The SHU of posting weights (beancount signs): income − expenses, i.e. minus the sum
-    over income and expense accounts. The one definition of the figure; the statements'
-    one-pass scan and :func:`surplus` both use it."""
+    over income and expense accounts. The one definition of the figure; :class:`ShuByYear`
+    (the statements' one-pass scan, the year file) and :func:`surplus` both use it."""
     return -sum((w for akun, w in weights if akun.laba_rugi), ZERO)
 
 
@@ -391,6 +392,78 @@ def year_surplus(
     balances = account_balances(entries, currency=currency, start=dt.date(year, 1, 1), end=end,
                                 exclude=is_closing_of(year))
     return surplus(katalog, balances)
+
+
+@dataclass
+class ShuByYear:
+    """Each year's SHU and its allocations, added up transaction by transaction in the books'
+    order: what of each year's SHU is not yet allocated at a date ("SHU belum dibagi" by year).
+
+    A year's SHU is its income − expenses without its own closing entries (:func:`shu_of_weights`),
+    plus what a year file carries for it (:data:`~kopledger.core.kosakata.META_SHU_TAHUN` on its
+    opening); an allocation is a ``#shu-alokasi`` entry linked ``^shu-YEAR``, for what it takes
+    from the SHU accounts. The statements' one-pass scan and the year file written at closing
+    both count here (:func:`shu_unallocated`)."""
+
+    shu: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    #: (date, year allocated, amount taken from the SHU accounts)
+    alokasi: list[tuple[dt.date, int, Decimal]] = field(default_factory=list)
+
+    def add(self, entry: data.Transaction, weights: Sequence[tuple[Akun, Decimal]]) -> None:
+        """Count one transaction; ``weights``: its postings' weights with their accounts' entries."""
+        tags = entry.tags
+        year = entry.date.year
+        if not tags or K.tag_tutup_buku(year) not in tags:
+            shu = shu_of_weights(weights)
+            if shu:
+                self.shu[year] += shu
+        if not tags:
+            return
+        if K.TAG_SHU_ALOKASI in tags:
+            years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
+            taken = sum((w for akun, w in weights if akun.komponen_ekuitas == "shu"), ZERO)
+            if years and taken:
+                self.alokasi.append((entry.date, years[0], taken))
+        carried = entry.meta.get(K.META_SHU_TAHUN)
+        if carried is not None and any(tag.startswith(K.TAG_SALDO_AWAL) for tag in tags):
+            for y, left in parse_shu_left(carried).items():
+                self.shu[y] += left
+
+    def allocated(self, year: int, until: dt.date) -> Decimal:
+        """What of ``year``'s SHU was allocated by ``until``."""
+        return sum((amount for date, y, amount in self.alokasi if y == year and date <= until), ZERO)
+
+    def left(self, year: int, until: dt.date) -> Decimal:
+        """What of ``year``'s SHU was not yet allocated at ``until``."""
+        return self.shu.get(year, ZERO) - self.allocated(year, until)
+
+    def unallocated(self, until: dt.date, *, before: int | None = None) -> dict[int, Decimal]:
+        """Each year's SHU not yet allocated at ``until``, in year order, zeros left out: every
+        year through ``until``'s, or only those before ``before``."""
+        last = until.year if before is None else before - 1
+        return {y: left for y in sorted(self.shu) if y <= last and (left := self.left(y, until))}
+
+
+def shu_unallocated(
+    transactions: Iterable[data.Transaction], katalog: Katalog, currency: str, until: dt.date,
+) -> dict[int, Decimal]:
+    """Each year's SHU (``until``'s year included) not yet allocated at ``until``, from the books'
+    transactions in date order (:class:`ShuByYear`)."""
+    years = ShuByYear()
+    for entry in transactions:
+        if entry.date > until:
+            break
+        years.add(entry, [(katalog[p.account], w) for p in entry.postings if (w := weight(p, currency)) is not None])
+    return years.unallocated(until)
+
+
+def parse_shu_left(text: Any) -> dict[int, Decimal]:
+    """The :data:`~kopledger.core.kosakata.META_SHU_TAHUN` metadata of a year file's opening, read back."""
+    result: dict[int, Decimal] = {}
+    for token in str(text).split():
+        y, _, v = token.partition("=")
+        result[int(y)] = Decimal(v)
+    return result
 
 
 def _default_label(account: str) -> str:

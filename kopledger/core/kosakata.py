@@ -43,6 +43,10 @@ def year_of_shu_link(link: str) -> int | None:
 
 # --- metadata on transactions and postings -----------------------------------------------
 META_ANGGOTA = "anggota"
+#: On a year file's opening (``#saldo-awal-Y+1``): each year's SHU not yet allocated at the closed
+#: year's end (``"2023=5973594 2024=..."``), so the notes of later year files break "SHU belum
+#: dibagi" down by year as one long file does, without loading every older archive.
+META_SHU_TAHUN = "shu-tahun"
 META_BULAN = "bulan"
 META_PINJAMAN = "pinjaman"
 META_ALASAN = "alasan"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -17,20 +16,17 @@ from beancount.core.amount import Amount
 from beancount.parser import parser
 from beancount.parser.grammar import ValueType
 
-from kopledger.books.balances import weight
 from kopledger.books.closed.chain import ARSIP, LOCK_TYPES, _generated_locations, _location, lock_state
 from kopledger.books.closed.year_files import (
-    META_SHU_TAHUN,
     TAG_PREFIX,
     ZERO,
     archive_files,
     carried_digest,
     months_text,
-    parse_shu_left,
     plain_number,
 )
 from kopledger.books.directives import DIRECTIVES, Member, Policies
-from kopledger.books.katalog import shu_of_weights
+from kopledger.books.katalog import shu_unallocated
 from kopledger.books.ledger import Books
 from kopledger.core import kosakata as K
 from kopledger.core.roots import MemberKind
@@ -135,37 +131,13 @@ def opening_transaction(kop: Books, year: int, balances: dict[str, Decimal]) -> 
                                    kop.policies)
         postings.append(data.Posting(account, Amount(amount, currency), None, None, None, meta))
     meta = _meta()
-    shu_left = shu_unallocated(kop, year)
+    shu_left = shu_unallocated(kop.transactions, kop.katalog, kop.currency, end)
     if shu_left:
-        meta[META_SHU_TAHUN] = " ".join(f"{y}={plain_number(v)}" for y, v in sorted(shu_left.items()))
+        meta[K.META_SHU_TAHUN] = " ".join(f"{y}={plain_number(v)}" for y, v in sorted(shu_left.items()))
     return data.Transaction(
         meta, end, "*", None, f"Saldo awal {year + 1}: saldo akhir {year} setelah tutup buku",
         frozenset({f"{TAG_PREFIX}-{year + 1}"}), data.EMPTY_SET, postings,
     )
-
-
-def shu_unallocated(kop: Books, year: int) -> dict[int, Decimal]:
-    """Each year's SHU (``year`` included) not yet allocated at the end of ``year``: the SHU of
-    each year (:func:`kopledger.books.katalog.shu_of_weights`, its closing excluded; a year
-    file's carried :data:`META_SHU_TAHUN`) less its ``#shu-alokasi`` entries dated by then."""
-    end = dt.date(year, 12, 31)
-    katalog, currency = kop.katalog, kop.currency
-    left: dict[int, Decimal] = defaultdict(Decimal)
-    for entry in kop.transactions:
-        if entry.date > end:
-            break
-        weights = [(katalog[p.account], w) for p in entry.postings if (w := weight(p, currency)) is not None]
-        tags = entry.tags or frozenset()
-        if K.tag_tutup_buku(entry.date.year) not in tags:
-            left[entry.date.year] += shu_of_weights(weights)
-        if K.TAG_SHU_ALOKASI in tags:
-            years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
-            if years:
-                left[years[0]] -= sum((w for akun, w in weights if akun.komponen_ekuitas == "shu"), ZERO)
-        if META_SHU_TAHUN in entry.meta and any(t.startswith(K.TAG_SALDO_AWAL) for t in tags):
-            for y, amount in parse_shu_left(entry.meta[META_SHU_TAHUN]).items():
-                left[y] += amount
-    return {y: v for y, v in sorted(left.items()) if v}
 
 
 def wajib_state(

@@ -173,10 +173,8 @@ def build_notes(
     for column_year, line_total in ((year, neraca.totals["shu_belum_dibagi"][0]),
                                     (year - 1, neraca.totals["shu_belum_dibagi"][1])):
         until = dt.date(column_year, 12, 31)
-        rows: dict[int | None, Decimal] = {}
-        for y, shu in scan.shu_per_tahun.items():
-            if y < column_year:
-                rows[y] = shu - scan.allocated(y, until)
+        rows: dict[int | None, Decimal] = {
+            y: left for y, left in scan.shu.unallocated(until, before=column_year).items()}
         rows[None] = line_total - sum(rows.values(), ZERO)
         per_column.append(rows)
     for tahun in sorted({k for rows in per_column for k in rows}, key=lambda k: (k is None, k or 0)):

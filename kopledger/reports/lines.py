@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from kopledger.books.katalog import ShuByYear
 
 ZERO = Decimal(0)
 
@@ -87,11 +88,5 @@ class Scan:
     opening_residual: Decimal
     periods: tuple[PeriodSums, PeriodSums]  # prior year, year
     other_commodities: dict[str, set[str]]
-    #: Each year's SHU (income − expenses, its closing entries excluded), every year up to ``year``.
-    shu_per_tahun: dict[int, Decimal]
-    #: SHU allocations: (date, year allocated, amount taken from the SHU accounts).
-    alokasi: list[tuple[dt.date, int, Decimal]]
-
-    def allocated(self, year: int, until: dt.date) -> Decimal:
-        """What of ``year``'s SHU was allocated by ``until``."""
-        return sum((amount for date, y, amount in self.alokasi if y == year and date <= until), ZERO)
+    #: Each year's SHU and its allocations, every year up to ``year``.
+    shu: ShuByYear

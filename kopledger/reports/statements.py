@@ -40,14 +40,13 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 from kopledger.books.balances import weight
-from kopledger.books.closed.year_files import parse_shu_left
 from kopledger.books.katalog import (
     CASH_FLOW_CATEGORIES,
     EQUITY_COMPONENTS,
     Akun,
     Katalog,
+    ShuByYear,
     kode_key,
-    shu_of_weights,
 )
 from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
@@ -164,8 +163,7 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
     opening_residual = ZERO
     periods = (PeriodSums(), PeriodSums())
     others: dict[str, set[str]] = defaultdict(set)
-    shu_per_tahun: dict[int, Decimal] = defaultdict(Decimal)
-    alokasi: list[tuple[dt.date, int, Decimal]] = []
+    shu = ShuByYear()
     info = katalog.__getitem__
 
     opening_tags: dict[frozenset[str], bool] = {}  # a few distinct tag sets: decide each once
@@ -194,22 +192,10 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
             weights.append((info(posting.account), w))
             residual += w
         tags = entry.tags or frozenset()
+        shu.add(entry, weights)
         closing = bool(tags) and K.tag_tutup_buku(date.year) in tags  # the year's own closing entry
         allocation = bool(tags) and K.TAG_SHU_ALOKASI in tags
-        if not closing:
-            shu = shu_of_weights(weights)
-            if shu:
-                shu_per_tahun[date.year] += shu
-        if allocation:
-            years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
-            taken = sum((w for acc, w in weights if acc.komponen_ekuitas == "shu"), ZERO)
-            if years and taken:
-                alokasi.append((date, years[0], taken))
         opening_entry = bool(tags) and is_opening_tags(tags)
-        if opening_entry and "shu-tahun" in entry.meta:  # a year file's carried SHU per year (kopledger.books.closed.year_files)
-
-            for y, left in parse_shu_left(entry.meta["shu-tahun"]).items():
-                shu_per_tahun[y] += left
         if date < start_prior:
             for acc, w in weights:
                 opening[acc.akun] += w
@@ -244,8 +230,7 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
                 period.cash[flow] -= w
             if residual:
                 period.cash["selisih"] += residual
-    return Scan(dict(opening), opening_residual, periods, {c: a for c, a in others.items()},
-                dict(shu_per_tahun), alokasi)
+    return Scan(dict(opening), opening_residual, periods, {c: a for c, a in others.items()}, shu)
 
 
 def _equity_movement(component: str, w: Decimal, allocation: bool) -> str:
@@ -612,8 +597,8 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
         old = _scan(archived.entries, archived.katalog, currency, year - 1)
         scan = Scan(_add(old.opening, old.periods[0].flows), old.opening_residual + old.periods[0].residual,
                     (old.periods[1], scan.periods[1]), {**old.other_commodities, **scan.other_commodities},
-                    {**old.shu_per_tahun, **{y: v for y, v in scan.shu_per_tahun.items() if y >= year}},
-                    [*old.alokasi, *scan.alokasi])
+                    ShuByYear({**old.shu.shu, **{y: v for y, v in scan.shu.shu.items() if y >= year}},
+                              [*old.shu.alokasi, *scan.shu.alokasi]))
     prior_p, cur_p = scan.periods
     end_prior = _add(scan.opening, prior_p.flows)
     end_cur = _add(end_prior, cur_p.flows)
@@ -623,7 +608,7 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
     shu_lines: list[tuple[Decimal, Decimal]] = []
     for y, bal in ((year, end_cur), (year - 1, end_prior)):
         total = shu_equity(katalog, bal)
-        this_year = scan.shu_per_tahun.get(y, ZERO) - scan.allocated(y, dt.date(y, 12, 31))
+        this_year = scan.shu.left(y, dt.date(y, 12, 31))
         shu_lines.append((this_year, total - this_year))
     year_shu = (shu_lines[0][0], shu_lines[1][0])
     earlier_shu = (shu_lines[0][1], shu_lines[1][1])

@@ -66,12 +66,6 @@ from kopledger.core.errors import Pesan
 ZERO = Decimal(0)
 TAG_PREFIX = "saldo-awal"
 
-#: Opening metadata: each year's SHU not yet allocated at the closed year's end
-#: (``"2023=5973594 2024=..."``), so the notes of later year files break "SHU belum dibagi"
-#: down by year as one long file does, without loading every older archive.
-META_SHU_TAHUN = "shu-tahun"
-
-
 class _WithEntries(Protocol):
     @property
     def entries(self) -> Sequence[data.Directive]: ...
@@ -240,15 +234,6 @@ def carried_wajib(meta: dict[str, Any]) -> CarriedWajib:
         dimuka=parse_months_text(meta.get("wajib-dimuka")),
         lebih=meta_number(meta.get("wajib-lebih")),
     )
-
-
-def parse_shu_left(text: Any) -> dict[int, Decimal]:
-    """The :data:`META_SHU_TAHUN` metadata of a year file's opening, read back."""
-    result: dict[int, Decimal] = {}
-    for token in str(text).split():
-        y, _, v = token.partition("=")
-        result[int(y)] = Decimal(v)
-    return result
 
 
 def meta_number(value: Any) -> Decimal:
