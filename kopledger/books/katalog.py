@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -394,6 +394,18 @@ def year_surplus(
     return surplus(katalog, balances)
 
 
+class EntryKind(NamedTuple):
+    """What a transaction is, for the year's SHU: its year's own closing (``#tutup-buku-YEAR``),
+    an SHU allocation (``#shu-alokasi``), an opening balance (``#saldo-awal…``)."""
+
+    closing: bool
+    allocation: bool
+    opening: bool
+
+
+_PLAIN = EntryKind(False, False, False)
+
+
 @dataclass
 class ShuByYear:
     """Each year's SHU and its allocations, added up transaction by transaction in the books'
@@ -409,25 +421,36 @@ class ShuByYear:
     #: (date, year allocated, amount taken from the SHU accounts)
     alokasi: list[tuple[dt.date, int, Decimal]] = field(default_factory=list)
 
-    def add(self, entry: data.Transaction, weights: Sequence[tuple[Akun, Decimal]]) -> None:
-        """Count one transaction; ``weights``: its postings' weights with their accounts' entries."""
-        tags = entry.tags
+    #: (year, tags) → what a transaction with these tags is (a few distinct tag sets: decided once each)
+    _kinds: dict[tuple[int, frozenset[str]], EntryKind] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def add(self, entry: data.Transaction, weights: Sequence[tuple[Akun, Decimal]]) -> EntryKind:
+        """Count one transaction (``weights``: its postings' weights with their accounts'
+        entries); returns what it is, for a caller that adds up more in the same pass."""
         year = entry.date.year
-        if not tags or K.tag_tutup_buku(year) not in tags:
+        tags = entry.tags
+        kind = _PLAIN
+        if tags:
+            found = self._kinds.get((year, tags))
+            if found is None:
+                found = self._kinds[(year, tags)] = EntryKind(
+                    K.tag_tutup_buku(year) in tags, K.TAG_SHU_ALOKASI in tags,
+                    any(tag.startswith(K.TAG_SALDO_AWAL) for tag in tags))
+            kind = found
+        if not kind.closing:
             shu = shu_of_weights(weights)
             if shu:
                 self.shu[year] += shu
-        if not tags:
-            return
-        if K.TAG_SHU_ALOKASI in tags:
+        if kind.allocation:
             years = [y for y in (K.year_of_shu_link(link) for link in entry.links or ()) if y is not None]
             taken = sum((w for akun, w in weights if akun.komponen_ekuitas == "shu"), ZERO)
             if years and taken:
                 self.alokasi.append((entry.date, years[0], taken))
-        carried = entry.meta.get(K.META_SHU_TAHUN)
-        if carried is not None and any(tag.startswith(K.TAG_SALDO_AWAL) for tag in tags):
-            for y, left in parse_shu_left(carried).items():
+        if kind.opening and K.META_SHU_TAHUN in entry.meta:
+            for y, left in parse_shu_left(entry.meta[K.META_SHU_TAHUN]).items():
                 self.shu[y] += left
+        return kind
 
     def allocated(self, year: int, until: dt.date) -> Decimal:
         """What of ``year``'s SHU was allocated by ``until``."""

@@ -166,14 +166,6 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
     shu = ShuByYear()
     info = katalog.__getitem__
 
-    opening_tags: dict[frozenset[str], bool] = {}  # a few distinct tag sets: decide each once
-
-    def is_opening_tags(tags: frozenset[str]) -> bool:
-        found = opening_tags.get(tags)
-        if found is None:
-            found = opening_tags[tags] = any(tag.startswith(K.TAG_SALDO_AWAL) for tag in tags)
-        return found
-
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -191,11 +183,7 @@ def _scan(entries: Sequence[data.Directive], katalog: Katalog, currency: str, ye
                 continue
             weights.append((info(posting.account), w))
             residual += w
-        tags = entry.tags or frozenset()
-        shu.add(entry, weights)
-        closing = bool(tags) and K.tag_tutup_buku(date.year) in tags  # the year's own closing entry
-        allocation = bool(tags) and K.TAG_SHU_ALOKASI in tags
-        opening_entry = bool(tags) and is_opening_tags(tags)
+        closing, allocation, opening_entry = shu.add(entry, weights)  # closing: its year's own closing
         if date < start_prior:
             for acc, w in weights:
                 opening[acc.akun] += w
