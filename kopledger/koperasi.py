@@ -53,10 +53,11 @@ class Koperasi(Books):
         """The statements of ``periode`` (balances, loans and arrears at its ``per``)."""
         return statements_of(self, periode.tahun, per=periode.per)
 
-    def shu(self, year: int, *, today: dt.date | None = None) -> ShuResult:
-        """The SHU of ``year`` and its distribution (computed once), provisional when
-        :meth:`periode` says the year has not ended."""
-        periode = self.periode(year, today=today)
+    def shu(self, year: int, *, per: dt.date | None = None, today: dt.date | None = None) -> ShuResult:
+        """The SHU of the period :meth:`periode` gives for ``year``, ``per`` and ``today``, and its
+        distribution (computed once): provisional and run through the period's date when the year
+        has not ended or ``per`` falls before its end — the SHU of the PHU of that period."""
+        periode = self.periode(year, per=per, today=today)
         return shu_of(self, year, sementara=periode.sementara, today=periode.sesudah)
 
     def loan_book(self) -> LoanBook:

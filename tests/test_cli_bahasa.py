@@ -94,7 +94,10 @@ def commands(command: click.Command = main, path: tuple[str, ...] = ("kop",)) ->
     """Every command and group under ``command``, recursively, with its path."""
     yield " ".join(path), command
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):  # kop loads each command's module when asked
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             yield from commands(sub, (*path, name))
 
 

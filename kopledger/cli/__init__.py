@@ -1,16 +1,18 @@
 """The ``kop`` command line: a thin shell over the library.
 
-Every module in this package that defines ``COMMANDS = [(command, [aliases…])]`` is
-registered on the main group, so each capability keeps its commands in its own module. Other
-packages add theirs through the entry point group ``kopledger.commands`` (each entry point
-names such a list: the Dinas view's ``kop ekspor`` and ``kop agregat``); they receive what the
-command line offers them as click's context object (:class:`~kopledger.cli.common.CommandLine`).
+Each capability keeps its commands in its own module of this package, listed there as
+``COMMANDS = [(command, [aliases…])]`` and here in :data:`COMMAND_MODULES`, so that a run of
+``kop`` imports only the module of the command it runs (click's lazily loaded subcommands):
+startup stays at what the command needs. Other packages add commands through the entry point
+group ``kopledger.commands`` (each entry point names such a list: the Dinas view's ``kop ekspor``
+and ``kop agregat``), read when a command is not one of kopledger's own or when help lists them
+all; they receive what the command line offers them as click's context object
+(:class:`~kopledger.cli.common.CommandLine`).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from importlib.metadata import entry_points
 from typing import Any
@@ -21,6 +23,28 @@ from kopledger import __version__
 from kopledger.cli import bahasa
 from kopledger.cli.common import CommandLine, KopClickError, lang_only_option, to_click_error
 from kopledger.core.errors import KopledgerError
+
+#: The entry point group through which other packages add commands to ``kop``.
+COMMANDS_GROUP = "kopledger.commands"
+
+#: Every command of kopledger's own, with its aliases, by the module that defines it
+#: (tests/test_cli_lazy.py checks this against each module's ``COMMANDS``).
+COMMAND_MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "anggota": ("anggota", ("member",)),
+    "buka-buku": ("tutup", ("reopen",)),
+    "cek": ("cek", ("check",)),
+    "init": ("cek", ()),
+    "kesehatan": ("kesehatan", ("health",)),
+    "laporan": ("laporan", ("report",)),
+    "pinjaman": ("pinjaman", ("loan",)),
+    "rat": ("rat", ("annual-report",)),
+    "shu": ("shu", ("surplus",)),
+    "simpanan": ("simpanan", ("savings",)),
+    "tutup-buku": ("tutup", ("close",)),
+    "verifikasi": ("verifikasi", ("verify",)),
+}
+
+CommandList = list[tuple[click.Command, list[str]]]
 
 
 class AliasedGroup(click.Group):
@@ -73,7 +97,50 @@ class AliasedGroup(click.Group):
             raise to_click_error(exc) from None
 
 
-@click.group(cls=AliasedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class KopGroup(AliasedGroup):
+    """``kop`` itself: each command is loaded from its module only when it is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases.update({alias: name for name, (_module, aliases) in COMMAND_MODULES.items() for alias in aliases})
+        self._plugins_read = False
+
+    def _add(self, commands: CommandList) -> None:
+        for command, aliases in commands:
+            self.add_command(command)
+            for alias in aliases:
+                self.add_alias(alias, str(command.name))
+
+    def _load_module(self, name: str) -> None:
+        module = importlib.import_module(f"{__name__}.{COMMAND_MODULES[name][0]}")
+        self._add(getattr(module, "COMMANDS", []))
+
+    def _load_plugins(self) -> None:
+        if not self._plugins_read:
+            self._plugins_read = True
+            for point in sorted(entry_points(group=COMMANDS_GROUP), key=lambda p: p.name):
+                self._add(point.load())
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugins()
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        name = self.aliases.get(cmd_name, cmd_name)
+        if name not in self.commands:
+            if name in COMMAND_MODULES:
+                self._load_module(name)
+            else:
+                self._load_plugins()
+                name = self.aliases.get(cmd_name, cmd_name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._load_plugins()
+        super().format_commands(ctx, formatter)
+
+
+@click.group(cls=KopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kop", help="Tampilkan versi lalu keluar (show the version).")
 @lang_only_option
 @click.pass_context
@@ -81,27 +148,5 @@ def main(ctx: click.Context) -> None:
     """kop — pembukuan koperasi di atas beancount (bookkeeping for Indonesian cooperatives)."""
     ctx.obj = CommandLine()
 
-
-#: The entry point group through which other packages add commands to ``kop``.
-COMMANDS_GROUP = "kopledger.commands"
-
-
-def _register() -> None:
-    group = main
-    assert isinstance(group, AliasedGroup)
-    lists = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name == "common":
-            continue
-        lists.append(getattr(importlib.import_module(f"{__name__}.{info.name}"), "COMMANDS", []))
-    lists += [point.load() for point in sorted(entry_points(group=COMMANDS_GROUP), key=lambda p: p.name)]
-    for commands in lists:
-        for command, aliases in commands:
-            group.add_command(command)
-            for alias in aliases:
-                group.add_alias(alias, command.name)
-
-
-_register()
 
 __all__ = ["KopClickError", "main"]

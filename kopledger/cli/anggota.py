@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from beancount.core import data
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -61,7 +62,7 @@ def report_write(result: AppendResult, summary: str) -> None:
 
 
 def today_or(value: str | dt.date | None) -> dt.date:
-    return date_type(value) or dt.date.today()
+    return date_type(value) or hari_ini()
 
 
 @click.group("anggota", cls=AliasedGroup)

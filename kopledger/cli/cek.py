@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kopledger.books.directives import JENIS_KOPERASI
+from kopledger.books.periode import hari_ini
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     AMOUNT,
@@ -55,7 +56,7 @@ def init_command(
     pokok: Decimal, wajib: Decimal, akun_inggris: bool, dry_run: bool,
 ) -> None:
     """Buat buku besar koperasi baru (create a new koperasi ledger)."""
-    start = date_type(mulai) or dt.date(dt.date.today().year, 1, 1)
+    start = date_type(mulai) or dt.date(hari_ini().year, 1, 1)
     build = prepare_ledger if dry_run else create_ledger
     made = build(
         folder, nama, start=start, roots=ENGLISH_ROOTS if akun_inggris else Roots(), jenis=jenis,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kopledger.books.load import cache
+from kopledger.books.periode import decide_period, hari_ini
 from kopledger.cli.bahasa import gettext, language, teks
 from kopledger.core import inputs
 from kopledger.core.errors import (
@@ -147,6 +148,16 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     return decorate
 
 
+def report_date(per: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """``per``, else the date the running year is reported at on ``today`` (default
+    :func:`~kopledger.books.periode.hari_ini`): the last day that has passed, as ``kop laporan``,
+    the RAT and the web desk value it (:func:`~kopledger.books.periode.decide_period`)."""
+    if per is not None:
+        return per
+    today = today or hari_ini()
+    return decide_period(today.year, today=today).per
+
+
 def date_type(value: str | dt.date | None) -> dt.date | None:
     """Parse ``YYYY-MM-DD`` (years 1900–2999); a usage error names the bad value."""
     if value is None or isinstance(value, dt.date):
@@ -208,7 +219,7 @@ class YearType(_StrictType):
 
     def parse(self, value: str, label: str) -> int:
         year = inputs.parse_year(value, label)
-        return inputs.check_year_begun(year, label=label) if self.begun else year
+        return inputs.check_year_begun(year, hari_ini(), label=label) if self.begun else year
 
 
 class MonthType(_StrictType):

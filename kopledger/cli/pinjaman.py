@@ -11,6 +11,7 @@ import click
 from beancount.core import data
 from dateutil.relativedelta import relativedelta
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -31,6 +32,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    report_date,
     require_ledger,
     to_click_error,
     write_output,
@@ -95,7 +97,7 @@ def jadwal_command(
     fmt: str, out: Path | None, lang: str,
 ) -> None:
     """Simulasi jadwal angsuran tanpa buku (loan schedule simulation, no ledger)."""
-    first_due = _date(mulai, dt.date.today() + relativedelta(months=1))
+    first_due = _date(mulai, hari_ini() + relativedelta(months=1))
     principal = pokok
     rate = bunga
     rows = schedule(principal, rate, tenor, metode, first_due)
@@ -146,7 +148,7 @@ def cair_command(
         # decided from the books under the writer's lock: the next loan id cannot be taken twice
         entries = disbursement_entries(
             kop, anggota=anggota, pokok=pokok, bunga=bunga, tenor=tenor, metode=metode,
-            tanggal=_date(tanggal, dt.date.today()), jatuh_tempo=jatuh_tempo, pinjaman=loan_id,
+            tanggal=_date(tanggal, hari_ini()), jatuh_tempo=jatuh_tempo, pinjaman=loan_id,
             biaya_admin=biaya_admin, provisi=provisi, akun_kas=akun_kas,
         )
         built[:] = entries
@@ -189,7 +191,7 @@ def bayar_command(
     def build(kop: Koperasi) -> list[data.Directive]:
         # decided under the lock: what is still owed is read from the books as they are now
         split, entries = payment_entries(
-            kop, pinjaman=loan_id, tanggal=_date(tanggal, dt.date.today()), jumlah=jumlah,
+            kop, pinjaman=loan_id, tanggal=_date(tanggal, hari_ini()), jumlah=jumlah,
             denda=denda, akun_kas=akun_kas,
         )
         splits[:] = [split]
@@ -214,14 +216,15 @@ def _portfolio_context(kop: Koperasi, date: dt.date) -> dict[str, Any]:
 
 @pinjaman_group.command("portofolio")
 @ledger_argument
-@click.option("--per", type=DATE, default=None, help="Per tanggal YYYY-MM-DD (default hari ini).")
+@click.option("--per", type=DATE, default=None, help="Per tanggal YYYY-MM-DD (default: hari terakhir yang sudah lewat, seperti kop laporan).")
 @format_option("table", "json", "html", default="table")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Tulis ke berkas ini.")
 @lang_option
 @handle_library_errors
 def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: Path | None, lang: str) -> None:
     """Portofolio pinjaman: kolektibilitas, PPAP, NPL, tunggakan (loan portfolio)."""
-    date = _date(per, dt.date.today())
+    today = hari_ini()
+    date = report_date(per, today)  # the period's date, as kop laporan's notes value the loans
 
     def compute() -> str:
         context = _portfolio_context(load_books(ledger), date)
@@ -236,7 +239,7 @@ def portofolio_command(ledger: Path | None, per: dt.date | None, fmt: str, out: 
         return render(name, context, lang=lang)
 
     # unchanged books: the same portfolio comes from kopledger's cache (kopledger.books.load.cache)
-    text = cached_report(ledger, "portofolio", (date.isoformat(), fmt, lang, dt.date.today().isoformat()), compute)
+    text = cached_report(ledger, "portofolio", (date.isoformat(), fmt, lang, today.isoformat()), compute)
     if fmt == "json" and out is None:
         echo_safe(text, nl=False)
     else:
@@ -260,7 +263,7 @@ def vars_of(value: Any) -> dict[str, Any]:
 def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: str, lang: str) -> None:
     """Daftar pinjaman dan statusnya (list loans)."""
     kop = load_books(ledger)
-    date = _date(per, dt.date.today())
+    date = _date(per, hari_ini())
     rows = [s for s in loan_statuses(kop, date) if semua or s.sisa > 0]
     if fmt == "json":
         echo_json([{**vars_of(s), "lunas": s.lunas} for s in rows])

@@ -69,6 +69,14 @@ def _tahun_option(func: Any) -> Any:
     return click.option("--tahun", type=YEAR, required=True, help="Tahun buku, mis. 2025.")(func)
 
 
+def _per_option(func: Any) -> Any:
+    return click.option(
+        "--per", "per", type=DATE, default=None,
+        help="SHU sementara per tanggal ini (YYYY-MM-DD, di dalam tahun buku): pendapatan, beban, anggota dan "
+             "basisnya sampai tanggal itu, sama dengan PHU kop laporan --per.",
+    )(func)
+
+
 def _sementara_option(func: Any) -> Any:
     return click.option(
         "--sementara", is_flag=True,
@@ -83,6 +91,7 @@ def shu_group() -> None:
 
     \b
     kop shu LEDGER --tahun 2025              tabel alokasi dan anggota
+    kop shu LEDGER --tahun 2025 --per 2025-06-30   SHU sementara per tanggal itu
     kop shu LEDGER --tahun 2025 --tulis --tanggal 2026-03-15
     kop shu bayar LEDGER --tahun 2025 --tanggal 2026-04-01 [--ke sukarela]
     kop shu slip LEDGER --tahun 2025 [--anggota A0001] [--format html|txt]
@@ -99,13 +108,16 @@ def shu_group() -> None:
 @bukti_option
 @dry_run_option
 @_sementara_option
+@_per_option
 @lang_option
 @handle_library_errors
 def hitung_command(
     ledger: Path | None, tahun: int, fmt: str, posting: bool, tulis: bool, tanggal: dt.date | None,
-    bukti: str | None, dry_run: bool, sementara: bool, lang: str,
+    bukti: str | None, dry_run: bool, sementara: bool, per: dt.date | None, lang: str,
 ) -> None:
     """Hitung SHU tahun buku dan pembagiannya (compute the year's SHU)."""
+    # The period is the one `kop laporan --tahun --per` reports (Koperasi.periode): without --per,
+    # the year end of an ended year, or the last day that has passed in a running one.
     if tulis:
         if tanggal is None:
             raise to_click_error(InputError.pesan("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)"))
@@ -122,7 +134,7 @@ def hitung_command(
                     tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
                     baris=found.meta.get("lineno"),
                 )
-            return [allocation_entry(kop, kop.shu(tahun), rat_date)]
+            return [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
 
         written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
@@ -133,7 +145,7 @@ def hitung_command(
         return
     if posting:
         kop = load_books(ledger)
-        entry = allocation_entry(kop, kop.shu(tahun), tanggal or hari_ini())
+        entry = allocation_entry(kop, kop.shu(tahun, per=per), tanggal or hari_ini())
         echo_safe(format_directives([entry]))
         return
 
@@ -141,13 +153,15 @@ def hitung_command(
 
     def compute() -> str:
         kop = load_books(ledger)
-        result = kop.shu(tahun, today=today)  # provisional when Koperasi.periode says the year has not ended
+        # provisional, through the period's date, when Koperasi.periode says the year has not
+        # ended or --per falls before its end
+        result = kop.shu(tahun, per=per, today=today)
         if fmt == "json":
             return dumps(shu_json(result))
         return to_csv(result) if fmt == "csv" else render_table(kop, result, lang)
 
     # unchanged books: the same SHU comes from kopledger's cache (kopledger.books.load.cache)
-    text = cached_report(ledger, "shu", (tahun, fmt, lang, today.isoformat()), compute)
+    text = cached_report(ledger, "shu", (tahun, fmt, lang, per, today.isoformat()), compute)
     if fmt == "json":
         echo_safe(text, nl=False)
     else:
@@ -198,15 +212,16 @@ def bayar_command(
     help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.",
 )
 @_sementara_option
+@_per_option
 @lang_option
 @handle_library_errors
 def slip_command(
     ledger: Path | None, tahun: int, anggota: tuple[str, ...], fmt: str, out: Path | None,
-    template_dir: Path | None, sementara: bool, lang: str,
+    template_dir: Path | None, sementara: bool, per: dt.date | None, lang: str,
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
     kop = load_books(ledger)
-    result = kop.shu(tahun)
+    result = kop.shu(tahun, per=per)
     text = render_slips(kop, result, fmt, lang, anggota=list(anggota) or None, template_dir=template_dir)
     write_output(text, out)
 

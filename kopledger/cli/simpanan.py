@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from beancount.core import data
 
+from kopledger.books.periode import hari_ini
 from kopledger.cli import AliasedGroup
 from kopledger.cli.anggota import report_write, today_or
 from kopledger.cli.bahasa import language, teks
@@ -30,6 +31,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    report_date,
     require_ledger,
     write_output,
 )
@@ -146,14 +148,15 @@ tarik_command = simpanan_group.command(
 
 @simpanan_group.command("tunggakan")
 @ledger_argument
-@click.option("--per", type=DATE, default=None, help="Per tanggal (YYYY-MM-DD), default hari ini.")
+@click.option("--per", type=DATE, default=None,
+              help="Per tanggal (YYYY-MM-DD), default hari terakhir yang sudah lewat, seperti kop laporan.")
 @format_option("table", "json")
 @lang_option
 @handle_library_errors
 def tunggakan_command(ledger: Path | None, per: dt.date | None, fmt: str, lang: str) -> None:
     """Anggota yang menunggak simpanan wajib: bulan dan jumlahnya (wajib arrears)."""
     kop = load_books(ledger)
-    date = today_or(per)
+    date = report_date(per)  # the period's date, as kop laporan, the RAT and the web desk
     arrears = wajib_arrears(kop, date)
     if fmt == "json":
         echo_json({"tanggal": date, "tunggakan": arrears})
@@ -195,7 +198,7 @@ def kartu_command(
         "koperasi": kop.title,
         "dari": start,
         "sampai": end,
-        "dicetak": dt.date.today(),
+        "dicetak": hari_ini(),
     }
     text = render(f"kartu/kartu.{fmt}.j2", context, lang=lang, template_dir=template_dir)
     write_output(text, out)

@@ -134,9 +134,9 @@ def parse_year(value: str | int, label: str = "tahun") -> int:
     return check_year(int(text), label)
 
 
-def check_year_begun(year: int, today: dt.date | None = None, label: str = "tahun buku") -> int:
-    """``year`` if it has begun by ``today``: a report of a future year is refused."""
-    today = today or dt.date.today()
+def check_year_begun(year: int, today: dt.date, label: str = "tahun buku") -> int:
+    """``year`` if it has begun by ``today`` (the caller's clock,
+    :func:`kopledger.books.periode.hari_ini`): a report of a future year is refused."""
     if year > today.year:
         raise InputError.pesan(
             "{label} {tahun} belum dimulai (hari ini {hari_ini}); pilih tahun {tahun_ini} atau sebelumnya",

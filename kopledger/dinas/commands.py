@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
+from kopledger.books.periode import hari_ini
 from kopledger.core import inputs
 from kopledger.core.errors import InputError, translate
 from kopledger.dinas.agregat import agregat
@@ -64,7 +65,7 @@ class YearType(_ParamBase):
         label = "/".join(param.opts) if param is not None and param.opts else self.name
         try:
             year = inputs.parse_year(value, label)
-            return inputs.check_year_begun(year, label=label) if self.begun else year
+            return inputs.check_year_begun(year, hari_ini(), label=label) if self.begun else year
         except InputError as exc:
             self.fail(exc.in_lang(_language(ctx)), param, ctx)
 

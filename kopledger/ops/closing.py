@@ -60,6 +60,7 @@ from kopledger.books.closed.chain import (  # noqa: F401  (re-exported: the clos
 from kopledger.books.directives import split_in_force
 from kopledger.books.katalog import year_surplus
 from kopledger.books.ledger import Books
+from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan, in_language
 from kopledger.ops.shu import compute as shu
 from kopledger.ops.writer import (
@@ -142,7 +143,7 @@ def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> Cl
     ``tanggal`` is the day of closing (default today). Balances already moved by an
     earlier closing of the year (reopened since) are not moved again: only what is left.
     """
-    tanggal = tanggal or dt.date.today()
+    tanggal = tanggal or hari_ini()
     end = dt.date(year, 12, 31)
     next_day = end + dt.timedelta(days=1)
     currency = kop.currency
@@ -217,7 +218,7 @@ class Problem:
 
 def check_preconditions(kop: Books, year: int, *, today: dt.date | None = None) -> list[Problem]:
     """Every reason ``year`` cannot be closed now (empty: it can)."""
-    today = today or dt.date.today()
+    today = today or hari_ini()
     end = dt.date(year, 12, 31)
     problems: list[Problem] = _load_problems(kop.errors)
     closed = closed_years(kop)
@@ -383,7 +384,7 @@ def close_year(
     in the same write — into the new file when there is one.
     """
     ledger = Path(path)
-    today = today or dt.date.today()
+    today = today or hari_ini()
     target = Path(new_file) if new_file is not None else None
     made: dict[str, Any] = {}
 
@@ -585,7 +586,7 @@ def reopen_year(
                 tahun=year,
             )
         lock = state.aktif[year]
-        tanggal = max(today or dt.date.today(), lock.date)
+        tanggal = max(today or hari_ini(), lock.date)
         made.append(reopen_entry(year, alasan.strip(), tanggal))
         return list(made)
 

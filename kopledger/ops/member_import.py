@@ -20,6 +20,7 @@ from typing import Any
 from beancount.core import data
 
 from kopledger.books.ledger import Books
+from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, Pesan
 from kopledger.core.inputs import clean_text, terminal_safe
 from kopledger.ops.members import (
@@ -194,7 +195,7 @@ def validate_rows(
     kop: Books, rows: list[ImportRow], *, today: dt.date | None = None
 ) -> tuple[list[NewMember], list[Pesan]]:
     """The members of ``rows`` and every problem as ``"baris N: …"`` lines."""
-    today = today or dt.date.today()
+    today = today or hari_ini()
     closed = closed_years(kop)
     members: list[NewMember] = []
     problems: list[Pesan] = []

@@ -22,6 +22,7 @@ from beancount.parser.grammar import ValueType
 from kopledger.books.closed.chain import locks_in_force
 from kopledger.books.directives import Member
 from kopledger.books.ledger import Books
+from kopledger.books.periode import hari_ini
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan
 from kopledger.core.inputs import parse_amount
@@ -52,7 +53,7 @@ def date_problem(kop: Books, date: dt.date, today: dt.date, closed: set[int] | N
 
 def check_date(kop: Books, date: dt.date, today: dt.date | None = None) -> dt.date:
     """``date`` if it can be booked; else :class:`InputError`."""
-    problem = date_problem(kop, date, today or dt.date.today())
+    problem = date_problem(kop, date, today or hari_ini())
     if problem:
         raise InputError.pesan(problem.teks, **problem.nilai)
     return date
@@ -204,7 +205,7 @@ def join_many(
     kop: Books, members: Sequence[NewMember], *, today: dt.date | None = None, kas: str | None = None
 ) -> list[data.Directive]:
     """Several members join; every member is checked first and all problems are reported at once."""
-    today = today or dt.date.today()
+    today = today or hari_ini()
     closed = closed_years(kop)
     problems: list[Pesan] = []
     seen: set[str] = set()

@@ -38,6 +38,7 @@ from kopledger.books.balances import weight
 from kopledger.books.closed.year_files import CarriedWajib, carried_wajib
 from kopledger.books.directives import Member, Policies
 from kopledger.books.ledger import Books
+from kopledger.books.periode import hari_ini
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind
@@ -319,7 +320,7 @@ def wajib_entries(
     last day) is the payment date; it may be later than the month (a late payment keeps
     ``bulan``), never earlier. ``progress`` is called once per member considered.
     """
-    today = today or dt.date.today()
+    today = today or hari_ini()
     start, end = first_day(bulan), last_day(bulan)
     if start > today:
         raise InputError.pesan(

@@ -169,6 +169,20 @@ def render_laporan(
     )
 
 
+def period_text(fs: FinancialStatements, *, posisi: bool, lang: str = "id") -> str:
+    """The period line under a statement's title (the templates' ``kepala`` says the same): an
+    interim report names its date, before the year end — whether or not the year has ended since."""
+    def _(text: str) -> str:
+        return translate(text, lang)
+
+    date = tanggal(fs.tanggal, lang)
+    if fs.sementara:
+        return f"{_('Laporan interim per')} {date} ({_('sebelum akhir tahun buku')} {fs.tahun}) {_('dan')} {fs.pembanding}"
+    if posisi:
+        return f"{_('Per')} {date} {_('dan')} {fs.pembanding}"
+    return f"{_('Untuk tahun yang berakhir pada')} {date} {_('dan')} {fs.pembanding}"
+
+
 def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str = "id", nama: str = "") -> list[Sheet]:
     """One sheet per statement (and the notes' account breakdown for ``calk``)."""
     def _(text: str) -> str:
@@ -195,10 +209,7 @@ def laporan_sheets(fs: FinancialStatements, jenis: Sequence[str], *, lang: str =
             sheets.append(equity_sheet(fs, lang=lang, nama=nama, number_format=number_format))
             continue
         posisi = part == "neraca"
-        periode = (
-            f"{_('Per')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}" if posisi
-            else f"{_('Untuk tahun yang berakhir pada')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}"
-        )
+        periode = period_text(fs, posisi=posisi, lang=lang)
         rows = []
         for line in st.lines:
             label = _(line.label)
@@ -231,7 +242,7 @@ def equity_sheet(fs: FinancialStatements, *, lang: str = "id", nama: str = "", n
         label = f"{_(r.label)} {r.tahun}" if r.jenis == "saldo" else _(r.label)
         rows.append(Row((label, *r.per_kolom, r.jumlah), bold=r.jenis == "saldo", indent=0 if r.jenis == "saldo" else 1,
                         border=r.jenis == "saldo"))
-    periode = f"{_('Untuk tahun yang berakhir pada')} {tanggal(fs.tanggal, lang)} {_('dan')} {fs.pembanding}"
+    periode = period_text(fs, posisi=False, lang=lang)
     return Sheet(
         _(st.judul), (nama, _(st.judul).upper(), periode),
         (_("Uraian"), *(_(EQUITY_COMPONENTS[k]) for k in st.kolom), _("Jumlah ekuitas")),
@@ -241,8 +252,9 @@ def equity_sheet(fs: FinancialStatements, *, lang: str = "id", nama: str = "", n
 
 def render_unit(kop: Books, unit: str, year: int, fmt: str, *, per: dt.date | None = None, lang: str = "id",
                 template_dir: str | Path | None = None) -> str | bytes:
-    """One unit's PHU and balance sheet as ``txt``, ``json``, ``html`` or ``pdf``."""
-    report = unit_report(kop, unit, year)
+    """One unit's PHU and balance sheet through ``per`` (a provisional period's date; default the
+    year end) as ``txt``, ``json``, ``html`` or ``pdf``."""
+    report = unit_report(kop, unit, year, per=per)
     if fmt == "json":
         body = plain(report)
         body.update(total_pendapatan=plain(report.total_pendapatan), total_beban=plain(report.total_beban),

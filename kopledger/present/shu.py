@@ -22,8 +22,9 @@ SKEMA = "1"
 
 
 def shu_json(result: ShuResult) -> dict[str, Any]:
-    """The JSON contract of an SHU result (kopledger/schemas/shu.schema.json)."""
-    return {
+    """The JSON contract of an SHU result (kopledger/schemas/shu.schema.json); ``"per"``, the
+    date a provisional SHU is valued at, only when it is provisional."""
+    result_json = {
         "skema": SKEMA,
         "tahun": result.tahun,
         "shu": plain(result.shu),
@@ -41,6 +42,9 @@ def shu_json(result: ShuResult) -> dict[str, Any]:
         "total_basis_usaha": plain(result.total_basis_usaha),
         "peringatan": plain(list(result.peringatan)),
     }
+    if result.per is not None:
+        result_json["per"] = result.per.isoformat()
+    return result_json
 
 
 def to_csv(result: ShuResult) -> str:

@@ -26,7 +26,6 @@ from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.directives import customs
-from kopledger.books.periode import hari_ini
 from kopledger.core.errors import KopledgerError
 from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import shu_of
@@ -123,7 +122,7 @@ def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> Policy
     usulan: tuple[tuple[str, Decimal], ...] = ()
     shu_value: Decimal | None = None
     try:
-        result = shu_of(kop, year, sementara=True, today=hari_ini())  # the composition root's SHU: computed once
+        result = shu_of(kop, year, sementara=True, today=end + dt.timedelta(days=1))  # the period's SHU, computed once
         shu_value = result.shu
         usulan = tuple((c.komponen, c.jumlah) for c in result.alokasi)
     except KopledgerError:  # no split in force, a loss year…: the note says what is known

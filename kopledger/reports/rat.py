@@ -222,7 +222,7 @@ def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None
     if fields["anggaran"].errors:
         missing["anggaran"] = Pesan.gabung("; ", fields["anggaran"].errors)
     fields["rapb"] = rapb(kop, year + 1)
-    fields["unit_usaha"] = phu_per_unit(kop, year)
+    fields["unit_usaha"] = phu_per_unit(kop, year, per=periode.per_sementara if periode else None)
     fields["riwayat"] = history(kop, year, figures=figures)
     fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures, periode=periode)
     return fields, missing

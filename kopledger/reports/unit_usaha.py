@@ -145,18 +145,24 @@ class UnitReport:
         return self.total_aset - self.total_liabilitas - self.total_ekuitas
 
 
-def _flows(kop: Books, year: int) -> dict[str, Decimal]:
+def _end(year: int, per: dt.date | None) -> dt.date:
+    """The report date: ``per`` (a provisional period's date), else 31 December of ``year``."""
+    return dt.date(year, 12, 31) if per is None else min(per, dt.date(year, 12, 31))
+
+
+def _flows(kop: Books, year: int, per: dt.date | None) -> dict[str, Decimal]:
     return account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),
-                            end=dt.date(year, 12, 31), exclude=is_closing_of(year))
+                            end=_end(year, per), exclude=is_closing_of(year))
 
 
-def phu_per_unit(kop: Books, year: int) -> UnitSummary:
-    """The year's income and expenses by unit, the shared row last; rows add up to ``total``."""
+def phu_per_unit(kop: Books, year: int, *, per: dt.date | None = None) -> UnitSummary:
+    """The year's income and expenses by unit through ``per`` (default: the year end), the
+    shared row last; rows add up to ``total``."""
     roots = kop.roots
     mapping = account_units(kop)
     income: dict[str, Decimal] = {}
     expense: dict[str, Decimal] = {}
-    for account, amount in _flows(kop, year).items():
+    for account, amount in _flows(kop, year, per).items():
         unit = unit_of(mapping, account)
         if roots.is_under(account, roots.pendapatan):
             income[unit] = income.get(unit, ZERO) - amount
@@ -170,8 +176,9 @@ def phu_per_unit(kop: Books, year: int) -> UnitSummary:
     return UnitSummary(year, tuple(rows), total)
 
 
-def unit_report(kop: Books, unit: str, year: int) -> UnitReport:
-    """One unit's PHU (the year's flows) and its balance sheet accounts at 31 December."""
+def unit_report(kop: Books, unit: str, year: int, *, per: dt.date | None = None) -> UnitReport:
+    """One unit's PHU (the year's flows) and its balance sheet accounts at ``per`` — a
+    provisional period's date, as the statements of that period — or else 31 December."""
     mapping = account_units(kop)
     known = set(mapping.values())
     if unit not in known:
@@ -198,8 +205,8 @@ def unit_report(kop: Books, unit: str, year: int) -> UnitReport:
             if v != 0 and roots.is_under(a, root) and unit_of(mapping, a) == unit
         )
 
-    flows = _flows(kop, year)
-    balances = account_balances(kop.entries, currency=kop.currency, end=dt.date(year, 12, 31),
+    flows = _flows(kop, year, per)
+    balances = account_balances(kop.entries, currency=kop.currency, end=_end(year, per),
                                 exclude=is_closing_of(year))
     return UnitReport(
         unit=unit, tahun=year,

@@ -27,6 +27,7 @@ from kopledger.books.balances import closing_tag, weight
 from kopledger.books.directives import ShuBasis, ShuSplit, split_in_force
 from kopledger.books.katalog import year_surplus
 from kopledger.books.ledger import Books
+from kopledger.books.periode import hari_ini
 from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
@@ -141,6 +142,9 @@ class ShuResult:
     ditutup: bool = False
     #: Last date of the data used (the year end, or the last entry of a provisional year).
     sampai: dt.date | None = None
+    #: The date a provisional SHU is valued at (its period's ``per``): entries, members and
+    #: bases through it. None for a finished year.
+    per: dt.date | None = None
 
     @property
     def rugi(self) -> bool:
@@ -277,11 +281,12 @@ class _YearScan:
     usaha: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _scan_year(kop: Books, year: int, policy: BasisPolicy) -> _YearScan:
-    """Every member's bases for ``year``, and how many transactions it has, in one pass over postings."""
+def _scan_year(kop: Books, year: int, policy: BasisPolicy, until: dt.date) -> _YearScan:
+    """Every member's bases for ``year`` through ``until``, and how many transactions it has,
+    in one pass over postings."""
     roots = kop.roots
     currency = kop.currency
-    start, end = dt.date(year, 1, 1), _year_end(year)
+    start, end = dt.date(year, 1, 1), until
     closing = closing_tag(year)
     monthly = policy.metode_modal == "rata-rata-bulanan"
     exits = {m.id: m.tanggal_keluar for m in kop.members.values() if m.tanggal_keluar is not None}
@@ -375,9 +380,12 @@ def compute_shu(
     """The SHU of ``year`` and its distribution under the policies in force at year end.
 
     A year not yet ended (``today`` on or before 31 December) is refused unless
-    ``sementara`` is set; the result is then marked provisional.
+    ``sementara`` is set; the result is then provisional and valued at the day before
+    ``today`` (:attr:`kopledger.books.periode.Periode.sesudah` is the ``today`` of a period):
+    the surplus, the members and their bases run through that date, as the period's
+    statements do. ``today`` defaults to :func:`~kopledger.books.periode.hari_ini`.
     """
-    today = today or dt.date.today()
+    today = today or hari_ini()
     archived = archived_books(kop, year)
     if archived is not None:  # issue 13: a year file reads an archived year's SHU from its own file
         return compute_shu(archived, year, sementara=sementara, today=today)
@@ -389,8 +397,10 @@ def compute_shu(
             tahun=year, hari_ini=today,
         )
     provisional = end >= today
+    # a provisional SHU runs through the period's date, like the statements of that period
+    upto = min(end, today - dt.timedelta(days=1))
     policy = basis_for_year(kop, year)
-    scan = _scan_year(kop, year, policy)
+    scan = _scan_year(kop, year, policy, upto)
     if scan.transaksi == 0:
         period = kop.period()
         span = Pesan("; buku berisi transaksi dari {dari} sampai {sampai}", dari=period[0], sampai=period[1]) \
@@ -399,7 +409,7 @@ def compute_shu(
             "tidak ada transaksi pada tahun {tahun}{rentang}; periksa --tahun",
             tahun=year, rentang=span,
         )
-    figures = year_surplus(kop.entries, kop.katalog, kop.currency, year)
+    figures = year_surplus(kop.entries, kop.katalog, kop.currency, year, until=upto)
     shu = figures.shu
     rounding = str(kop.policies.value("pembulatan", end))
     warnings: list[Peringatan] = []
@@ -423,6 +433,7 @@ def compute_shu(
         akun_basis_usaha=policy.usaha,
         ditutup=scan.ditutup,
         sampai=end if not provisional else scan.sampai,
+        per=upto if provisional else None,
     )
     if shu <= 0:
         if shu < 0:
@@ -437,8 +448,8 @@ def compute_shu(
     eligible = sorted(
         (
             m for m in kop.members.values()
-            if m.tanggal_masuk <= end
-            and (m.tanggal_keluar is None or m.tanggal_keluar > end
+            if m.tanggal_masuk <= upto
+            and (m.tanggal_keluar is None or m.tanggal_keluar > upto
                  or (include_leavers and m.tanggal_keluar >= start))
         ),
         key=lambda m: m.id,
@@ -494,7 +505,7 @@ def compute_shu(
     for member in eligible:
         jm = dist.jasa_modal.get(member.id, ZERO)
         ju = dist.jasa_usaha.get(member.id, ZERO)
-        keluar = member.tanggal_keluar if member.tanggal_keluar and member.tanggal_keluar <= end else None
+        keluar = member.tanggal_keluar if member.tanggal_keluar and member.tanggal_keluar <= upto else None
         anggota.append(MemberShu(
             id=member.id,
             nama=member.nama,
