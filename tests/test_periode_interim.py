@@ -137,7 +137,7 @@ def test_interim_shu_of_an_ended_year_equals_the_interim_phu(books: Path) -> Non
     interim = kop.laporan(periode)
     assert interim.phu.totals["shu"][0] == SHU_AT_PER
     # the notes' proposed split is of the same period's SHU, not of the whole year
-    assert interim.calk.tambahan is not None and interim.calk.tambahan.shu == SHU_AT_PER
+    assert interim.calk.pengungkapan is not None and interim.calk.pengungkapan.shu == SHU_AT_PER
     assert kop.shu(2025, per=periode.per, today=dt.date(2026, 1, 20)).shu == SHU_AT_PER
     pack = build_rat(kop, 2025, periode=periode)
     assert pack.shu is not None and pack.shu.sementara and pack.shu.shu == SHU_AT_PER
