@@ -15,13 +15,13 @@ from beancount.core import data
 from beanquery import query
 
 from kopledger import Koperasi
+from kopledger.books.katalog import year_surplus
 from kopledger.core.errors import InputError
 from kopledger.ops.shu.compute import (
     allocation_entry,
     compute_shu,
     existing_allocation,
     payout_entries,
-    shu_of_year,
 )
 from kopledger.ops.writer import format_directives
 from kopledger.present.shu import render_slips, render_table, shu_json, to_csv
@@ -368,10 +368,10 @@ def test_shu_of_year_matches_bean_query_and_excludes_closing_entry():
     )
     oracle = -rows[0][0]
     assert oracle == 56_000_000
-    assert shu_of_year(kop, 2024) == oracle
+    assert year_surplus(kop.entries, kop.katalog, kop.currency, 2024).shu == oracle
     r = compute_shu(kop, 2024, today=TODAY)
     assert r.shu == oracle and r.ditutup
-    assert shu_of_year(kop, 2025) == 1_000_000
+    assert year_surplus(kop.entries, kop.katalog, kop.currency, 2025).shu == 1_000_000
 
 
 def test_closed_year_allocation_debits_shu_tahun_berjalan_and_loads():

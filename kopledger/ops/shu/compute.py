@@ -4,7 +4,7 @@ each member's jasa modal and jasa usaha, to the rupiah.
 - **The arithmetic** over plain numbers is :mod:`kopledger.ops.shu.arithmetic` (re-exported here).
 - **The ledger**: :func:`compute_shu` reads the year's postings (one pass, for the members'
   bases) and the policies in force at year end and returns a frozen :class:`ShuResult`; the
-  year's SHU itself is :func:`kopledger.books.katalog.year_surplus` (:func:`shu_of_year`).
+  year's SHU itself is :func:`kopledger.books.katalog.year_surplus`.
 - **Directives**: :func:`allocation_entry` and :func:`payout_entries` build (never write) the
   journal entries. Tables, slips, CSV and JSON are :mod:`kopledger.present.shu`.
 
@@ -70,7 +70,6 @@ from kopledger.ops.shu.arithmetic import (
 SOURCE = "<kopledger.ops.shu.compute>"
 
 #: Ways to measure the capital basis (``shu-basis "jasa-modal" … metode: …``).
-METODE_MODAL = ("saldo-akhir", "rata-rata-bulanan")
 
 TAG_ALOKASI = K.TAG_SHU_ALOKASI
 TAG_BAYAR = K.TAG_SHU_BAYAR
@@ -359,12 +358,6 @@ def _scan_year(kop: Books, year: int, policy: BasisPolicy, until: dt.date) -> _Y
 def _monthly_weight(months: Sequence[Decimal]) -> Decimal:
     """Sum of the twelve month-end balances (12 × their average), exactly."""
     return 12 * months[0] + sum(((13 - k) * months[k] for k in range(1, 13)), ZERO)
-
-
-def shu_of_year(kop: Books, year: int) -> Decimal:
-    """SHU of ``year``: income − expenses of the year, excluding ``#tutup-buku-YEAR``
-    (:func:`kopledger.books.katalog.year_surplus`)."""
-    return year_surplus(kop.entries, kop.katalog, kop.currency, year).shu
 
 
 # --- the ledger-facing computation --------------------------------------------------------
