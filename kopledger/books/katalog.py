@@ -99,6 +99,8 @@ PARENT_KODE: dict[tuple[str, str], str] = {
 
 #: The five root kinds, as :attr:`Akun.jenis` names them.
 ROOT_KINDS = ("aset", "liabilitas", "ekuitas", "pendapatan", "beban")
+#: The kinds of the income statement (laba rugi): income and expenses.
+LABA_RUGI = ("pendapatan", "beban")
 
 ZERO = Decimal(0)
 _KODE_PART = re.compile(r"\d+|[^\W\d_]+")
@@ -143,7 +145,7 @@ class Akun:
     @property
     def laba_rugi(self) -> bool:
         """An income or expense account."""
-        return self.jenis in ("pendapatan", "beban")
+        return self.jenis in LABA_RUGI
 
     def terbuka(self, date: dt.date) -> bool:
         """Open on ``date``: opened on or before it, not closed on or before it."""
@@ -175,6 +177,16 @@ class Katalog:
         if found is None:
             found = self._cache[account] = self._build(account)
         return found
+
+    def jenis(self, account: str) -> str:
+        """The account's kind (its root: ``aset``, ``liabilitas``, ``ekuitas``, ``pendapatan``,
+        ``beban``; "" outside them) — what :attr:`Akun.jenis` holds, without building the rest."""
+        return self._root_keys.get(account.split(":", 1)[0], "")
+
+    def anggota(self, account: str) -> str | None:
+        """The member a member account belongs to (:attr:`Akun.anggota`), else None."""
+        split = self.roots.split_member_account(account)
+        return split[1] if split is not None else None
 
     def dibuka(self) -> tuple[str, ...]:
         """Every account opened in the books, in the order of their ``open``."""
@@ -219,7 +231,7 @@ class Katalog:
 
     def _build(self, account: str) -> Akun:
         roots = self.roots
-        root = self._root_keys.get(account.split(":", 1)[0], "")
+        root = self.jenis(account)
         split = roots.split_member_account(account)
         kind = split[0] if split is not None else None
         if kind is not None:
@@ -374,7 +386,9 @@ class Surplus:
 
 def surplus(katalog: Katalog, balances: Mapping[str, Decimal]) -> Surplus:
     """Income, non-member income and SHU of ``balances`` (beancount signs), classified by ``katalog``."""
-    weights = [(katalog[account], amount) for account, amount in balances.items()]
+    # only income and expense accounts count: their records are built, the rest skipped
+    weights = [(katalog[account], amount) for account, amount in balances.items()
+               if katalog.jenis(account) in LABA_RUGI]
     pendapatan = -sum((w for akun, w in weights if akun.jenis == "pendapatan"), ZERO)
     non_anggota = -sum((w for akun, w in weights if akun.non_anggota), ZERO)
     return Surplus(pendapatan, shu_of_weights(weights), non_anggota)

@@ -295,14 +295,13 @@ def _scan_year(kop: Books, year: int, policy: BasisPolicy, until: dt.date) -> _Y
     katalog = kop.katalog
 
     def classify(account: str) -> _AccountInfo | None:
-        akun = katalog[account]
-        info = _AccountInfo(
-            modal=any(roots.is_under(account, a) for a in policy.modal),
-            usaha=any(roots.is_under(account, a) for a in policy.usaha),
-            member=akun.anggota,
-            sign=1 if akun.jenis in ("aset", "beban") else -1,
-        )
-        return info if (info.modal or info.usaha) else None
+        modal = any(roots.is_under(account, a) for a in policy.modal)
+        usaha = any(roots.is_under(account, a) for a in policy.usaha)
+        if not (modal or usaha):
+            return None
+        # the katalog's answers, without building each account's whole record
+        sign = 1 if katalog.jenis(account) in ("aset", "beban") else -1
+        return _AccountInfo(modal=modal, usaha=usaha, member=katalog.anggota(account), sign=sign)
 
     for entry in kop.entries:
         if not isinstance(entry, data.Transaction):
