@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kopledger.books.ledger import Books
-from kopledger.books.periode import Periode, decide_period, hari_ini
+from kopledger.books.periode import NotYetPassed, OutsideYear, Periode, decide_period, hari_ini
 from kopledger.core.errors import InputError
 from kopledger.ops.loans.book import LoanBook, read_book
 from kopledger.ops.loans.quality import Portfolio, portfolio
@@ -35,13 +35,20 @@ class Koperasi(Books):
         The one place this is decided; every front end asks here. ``today`` defaults to
         :func:`~kopledger.books.periode.hari_ini` (``$KOP_TODAY`` or the system date).
         """
+        today = today or hari_ini()
         try:
-            return decide_period(tahun, today=today or hari_ini(), per=per)
-        except ValueError:
+            return decide_period(tahun, today=today, per=per)
+        except OutsideYear:
             raise InputError.pesan(
                 "tanggal laporan {per} tidak termasuk tahun buku {tahun}",
                 hint="Pilih tanggal antara 1 Januari dan 31 Desember tahun buku itu.",
                 per=per.isoformat() if per else "", tahun=tahun,
+            ) from None
+        except NotYetPassed:
+            raise InputError.pesan(
+                "tanggal laporan {per} belum lewat (hari ini {hari_ini}); laporan paling akhir per {kemarin}",
+                per=per.isoformat() if per else "", hari_ini=today.isoformat(),
+                kemarin=(today - dt.timedelta(days=1)).isoformat(),
             ) from None
 
     def statements(self, year: int, *, per: dt.date | None = None) -> FinancialStatements:

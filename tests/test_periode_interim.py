@@ -172,6 +172,33 @@ def test_per_outside_the_year_is_refused(books: Path) -> None:
     assert result.exit_code != 0 and "tidak termasuk tahun buku 2025" in result.output
 
 
+def test_a_report_date_that_has_not_passed_is_refused(books: Path) -> None:
+    """A report is never dated after the last day that has passed: asked for, it is refused;
+    unasked, a running year stops at yesterday."""
+    before = books.read_bytes()
+    for args in (["laporan", str(books), "--per", "2026-01-20"],  # today itself
+                 ["laporan", str(books), "--per", "2030-01-01"],  # a year not begun (tahun from --per)
+                 ["shu", str(books), "--tahun", "2026", "--per", "2026-06-30"]):
+        result = CliRunner(env={KOP_TODAY: "2026-01-20"}).invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "belum lewat (hari ini 2026-01-20); laporan paling akhir per 2026-01-19" in result.output
+    english = CliRunner(env={KOP_TODAY: "2026-01-20"}).invoke(
+        main, ["laporan", str(books), "--per", "2026-02-01", "--lang", "en"])
+    assert english.exit_code == 2 and "has not passed yet (today is 2026-01-20)" in english.output
+    assert books.read_bytes() == before
+    kop = Koperasi.load(books)
+    assert kop.periode(2026, today=dt.date(2026, 1, 20)).per == dt.date(2026, 1, 19)
+    assert kop.periode(2026, per=dt.date(2026, 1, 19), today=dt.date(2026, 1, 20)).sementara
+
+
+def test_a_malformed_kop_today_is_a_clear_error(books: Path) -> None:
+    result = CliRunner(env={KOP_TODAY: "2026-02-30"}).invoke(
+        main, ["laporan", str(books), "--tahun", "2025", "--format", "json"])
+    assert result.exit_code == 2
+    assert "KOP_TODAY='2026-02-30' bukan tanggal YYYY-MM-DD" in result.output
+    assert "Traceback" not in result.output
+
+
 # --- 2. a unit's report at the period's date ----------------------------------------------------------
 def test_unit_report_runs_through_per(books: Path) -> None:
     today = "2026-01-20"

@@ -11,6 +11,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from kopledger.core.errors import InputError
+
 #: Environment variable that fixes "today" (``YYYY-MM-DD``) for every front end: tests, and
 #: reproducing a report as it was asked for on a given day.
 KOP_TODAY = "KOP_TODAY"
@@ -20,7 +22,15 @@ def hari_ini() -> dt.date:
     """Today: ``$KOP_TODAY`` when set (``YYYY-MM-DD``), else the system date. The one clock the
     period decision reads."""
     fixed = os.environ.get(KOP_TODAY, "").strip()
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise InputError.pesan(
+            "{nama}={nilai!r} bukan tanggal YYYY-MM-DD", hint="Hapus {nama} atau tulis tanggal seperti 2025-12-31.",
+            nama=KOP_TODAY, nilai=fixed,
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -49,16 +59,29 @@ class Periode:
         return self.per if self.sementara else None
 
 
+class OutsideYear(ValueError):
+    """A report date asked for outside its tahun buku."""
+
+
+class NotYetPassed(ValueError):
+    """A report date asked for that has not passed yet (today or later)."""
+
+
 def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> Periode:
     """The period of ``tahun`` asked for on ``today``, valued at ``per`` (default: the year end).
 
     The report date is never after the year end nor after the last day that has passed (the
     day before ``today``: a day still going is not reported as closed); a year is provisional
     when its report date falls before its end.
-    Raises ValueError when ``per`` falls outside the tahun buku.
+    Raises :class:`OutsideYear` when ``per`` falls outside the tahun buku and
+    :class:`NotYetPassed` when it has not passed yet; without ``per``, a year still running
+    is reported at its last day that has passed.
     """
     akhir = dt.date(tahun, 12, 31)
+    kemarin = today - dt.timedelta(days=1)
     if per is not None and per.year != tahun:
-        raise ValueError(f"{per.isoformat()} is not in tahun buku {tahun}")
-    date = min(per or akhir, akhir, max(today - dt.timedelta(days=1), dt.date(tahun, 1, 1)))
+        raise OutsideYear(f"{per.isoformat()} is not in tahun buku {tahun}")
+    if per is not None and per > kemarin:
+        raise NotYetPassed(f"{per.isoformat()} has not passed on {today.isoformat()}")
+    date = min(per or akhir, akhir, max(kemarin, dt.date(tahun, 1, 1)))
     return Periode(tahun=tahun, per=date, sementara=date < akhir)
