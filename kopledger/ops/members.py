@@ -440,7 +440,7 @@ def exit_entries(
         raise InputError.pesan(problem.teks, **problem.nilai)
     plan, dues, loose = _exit_amounts(kop, member_id, date, set_off_loan, payout, today)
     roots, cur = kop.roots, kop.currency
-    cash = cash_account(kop, kas, date) if payout or kas else ""
+    cash = cash_account(kop, kas, date) if kas or (payout and plan.dibayar > 0) else ""
     nama = kop.members[member_id].nama
     keluar = roots.member_account(MemberKind.KELUAR, member_id)
     meta = data.new_metadata(SOURCE, 0)
