@@ -76,7 +76,9 @@ def test_anggota_en(books: Path, writable: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == "--dry-run: nothing written (member Z0001 Uji Coba)\n"
     result = kop_en("anggota", "keluar", books, "--anggota", "A0005", "--tanggal", "2026-01-15", "--dry-run")
-    assert result.exit_code == 0 and "(member A0005 leaves on 2026-01-15)" in result.stderr
+    assert result.exit_code == 0 and (
+        "(member A0005 leaves on 2026-01-15; savings Rp1,475,000 set off against what is owed; paid out Rp1,635,000)"
+        in result.stderr)
     result = kop_en("member", "add", writable, "--id", "Z0002", "--nama", "Uji Dua", "--tanggal", "2026-01-05")
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Written to {writable}: member Z0002 Uji Dua\n"
@@ -97,7 +99,8 @@ def test_anggota_id_unchanged(books: Path, tmp_path: Path) -> None:
                  "--dry-run")
     assert result.stderr == "--dry-run: tidak ada yang ditulis (anggota Z0001 Uji Coba)\n"
     result = kop("anggota", "keluar", books, "--anggota", "A0005", "--tanggal", "2026-01-15", "--dry-run")
-    assert "(anggota A0005 keluar 2026-01-15)" in result.stderr
+    assert ("(anggota A0005 keluar 2026-01-15; simpanan Rp1.475.000 dipotong untuk utangnya; dibayar Rp1.635.000)"
+            in result.stderr)
     result = kop("anggota", "impor", books, tmp_path / "a.csv", tmp_path / "b.csv")
     assert result.exit_code == 2
     assert result.stderr == "Kesalahan: berikan BUKU BERKAS (atau atur KOP_LEDGER dan berikan BERKAS saja)\n"

@@ -57,6 +57,10 @@ LOAN = """\
 2024-04-01 * "Pencairan pinjaman" #pinjaman-cair
   anggota: "A0001"
   pinjaman: "PJ-2024-001"
+  pokok: {amount} IDR
+  bunga: 0
+  tenor: 12
+  metode: "flat"
   Aset:Piutang:PinjamanAnggota:A0001  {amount} IDR
   Aset:Kas                           -{amount} IDR
 """
@@ -157,7 +161,7 @@ def test_exit_moves_capital_sets_off_loan_and_pays_out():
     date = dt.date(2024, 6, 30)
     plan = exit_plan(kop, "A0001", date, today=TODAY)
     assert (plan.pokok, plan.wajib, plan.potong_pinjaman, plan.sisa_pinjaman) == (100000, 50000, 120000, 0)
-    assert plan.dibayar == 30000 and plan.sukarela == 40000
+    assert plan.dibayar == 30000 + 40000 and plan.sukarela == 40000 and plan.ditahan == 0
     entries = exit_entries(kop, "A0001", date, alasan="pindah", today=TODAY)
     assert entries[0].type == "anggota-keluar" and entries[0].meta["alasan"] == "pindah"
     assert all("anggota-keluar" in e.tags and e.meta["anggota"] == "A0001" for e in entries[1:])
@@ -184,13 +188,15 @@ def test_exit_moves_capital_sets_off_loan_and_pays_out():
         join_entries(after, NewMember("A0001", "Lagi", dt.date(2024, 8, 1)), today=TODAY)
 
 
-def test_exit_with_loan_larger_than_capital_leaves_the_rest_of_the_loan():
+def test_exit_with_loan_larger_than_savings_leaves_the_rest_of_the_loan():
+    """Issue 23: capital and sukarela both go to the loan; nothing is paid in cash."""
     text = ledger_text(MEMBERS + LOAN.format(amount=500000))
     kop = Koperasi.from_string(text)
     entries = exit_entries(kop, "A0001", dt.date(2024, 6, 30), today=TODAY)
     after = reload(text, entries)
     bal = after.member_balance("A0001")
-    assert bal.keluar == 0 and bal.pinjaman == 350000 and bal.modal == 0
+    assert bal.keluar == 0 and bal.pinjaman == 500000 - 190000 and bal.modal == 0 and bal.sukarela == 0
+    assert not any(p.account == "Aset:Kas" for e in entries if isinstance(e, data.Transaction) for p in e.postings)
 
 
 def test_exit_without_set_off_or_payout_then_pay_later():
@@ -298,7 +304,7 @@ def test_cli_keluar_writes_and_reports_remaining_loan(write_ledger):
     path = write_ledger(MEMBERS + LOAN.format(amount=500000))
     result = run("anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-06-30", "--alasan", "pindah")
     assert result.exit_code == 0, result.output
-    assert "sisa pinjaman Rp350.000 masih terutang" in result.stderr
+    assert "sisa pinjaman Rp310.000 masih terutang" in result.stderr
     kop = Koperasi.load(path)
     assert kop.errors == [] and kop.members["A0001"].tanggal_keluar == dt.date(2024, 6, 30)
     result = run("anggota", "keluar", path, "--anggota", "A0001", "--tanggal", "2024-07-30")
@@ -363,7 +369,7 @@ def test_cli_refuses_dates_in_a_really_closed_year(write_ledger):
     payout=st.booleans(),
 )
 def test_property_exit_conserves_money(wajib_months, sukarela, loan, set_off, payout):
-    """Exit: capital moved = set-off + payout + what stays payable; the loan falls by the set-off."""
+    """Exit: savings = set-off + payout + what stays owed to her; the loan falls by the set-off."""
     body = """\
 2024-01-10 custom "anggota" "A0001" "Siti"
 2024-01-10 * "Simpanan pokok" #simpanan-pokok
@@ -385,13 +391,14 @@ def test_property_exit_conserves_money(wajib_months, sukarela, loan, set_off, pa
     entries = exit_entries(kop, "A0001", dt.date(2024, 9, 1), set_off_loan=set_off, payout=payout, today=TODAY)
     after = reload(text, entries)
     bal = after.member_balance("A0001")
-    taken = min(capital, loan) if set_off else 0
+    taken = min(capital + sukarela, loan) if set_off else 0
+    from_capital = min(capital, taken)
     assert bal.modal == 0
     assert bal.pinjaman == loan - taken
-    assert bal.keluar == (0 if payout else capital - taken)
-    assert bal.sukarela == (0 if payout else sukarela)
+    assert bal.keluar == (0 if payout else capital - from_capital)
+    assert bal.sukarela == (0 if payout else sukarela - (taken - from_capital))
     cash_out = sum(
         -p.units.number for e in entries if isinstance(e, data.Transaction)
         for p in e.postings if p.account == "Aset:Kas"
     )
-    assert cash_out == ((capital - taken) + sukarela if payout else 0)
+    assert cash_out == (capital + sukarela - taken if payout else 0)

@@ -91,6 +91,14 @@ POLICY_KEYS: dict[str, PolicyKey] = {
     "bobot-permodalan": PolicyKey("number", "health assessment: weight (%) of permodalan", default=Decimal(15)),
     "denda-pinjaman": PolicyKey("number", "late-payment penalty, % a month of the overdue instalment", default=Decimal(0)),
     "bunga-pinjaman-maks": PolicyKey("number", "highest loan rate allowed, % a year", default=Decimal(36)),
+    "potong-simpanan-keluar": PolicyKey(
+        "choice", "a leaving member's savings are set off against what she owes (ya) or not (tidak)",
+        ("ya", "tidak"), "ya",
+    ),
+    "keluar-sisa-utang": PolicyKey(
+        "choice", "a member owing more than her savings leaves with the rest still owed (catat) or not (tolak)",
+        ("catat", "tolak"), "catat",
+    ),
 }
 
 

@@ -80,13 +80,15 @@ def anggota_group() -> None:
 @click.option("--tanggal", type=DATE, default=None, help="Tanggal masuk (YYYY-MM-DD), default hari ini.")
 @click.option("--alamat", type=TEXT, default="", help="Alamat.")
 @click.option("--telepon", type=TEXT, default="", help="Nomor telepon.")
+@click.option("--ke", "akun_kas", type=TEXT, default=None,
+              help="Akun kas/bank penerima simpanan pokok (default Aset:Kas).")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def tambah_command(
     ledger: Path | None, member_id: str, nama: str, nik: str, jenis_kelamin: str, tanggal: dt.date | None,
-    alamat: str, telepon: str, bukti: str | None, dry_run: bool,
+    alamat: str, telepon: str, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
     """Daftarkan anggota baru dan simpanan pokoknya (add a member and their simpanan pokok)."""
     path = require_ledger(ledger)
@@ -94,7 +96,8 @@ def tambah_command(
         id=member_id.strip(), nama=nama.strip(), tanggal_masuk=today_or(tanggal), nik=nik.strip(),
         jenis_kelamin=jenis_kelamin.strip().upper(), alamat=alamat.strip(), telepon=telepon.strip(),
     )
-    result = append_built(path, lambda kop: join_entries(kop, member), books=Koperasi, dry_run=dry_run, bukti=bukti)
+    result = append_built(path, lambda kop: join_entries(kop, member, kas=akun_kas), books=Koperasi, dry_run=dry_run,
+                          bukti=bukti)
     report_write(result, teks("anggota {anggota} {nama}", anggota=member.id, nama=member.nama))
 
 
@@ -169,33 +172,41 @@ def daftar_command(
 @click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota.")
 @click.option("--tanggal", type=DATE, default=None, help="Tanggal keluar (YYYY-MM-DD), default hari ini.")
 @click.option("--alasan", type=TEXT, default="", help="Alasan keluar.")
-@click.option("--tanpa-potong-pinjaman", "no_set_off", is_flag=True,
-              help="Jangan potongkan simpanan ke sisa pinjaman (do not set off against the loan).")
+@click.option("--potong-pinjaman/--tanpa-potong-pinjaman", "set_off", default=None,
+              help="Potongkan simpanan ke utang pinjaman atau tidak (default: kebijakan potong-simpanan-keluar, "
+                   "bawaan ya).")
 @click.option("--tanpa-bayar", "no_payout", is_flag=True,
               help="Jangan bayar tunai sekarang; bayar nanti dengan: kop anggota bayar-keluar.")
+@click.option("--dari", "akun_kas", type=TEXT, default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def keluar_command(
-    ledger: Path | None, member_id: str, tanggal: dt.date | None, alasan: str, no_set_off: bool, no_payout: bool,
-    bukti: str | None, dry_run: bool,
+    ledger: Path | None, member_id: str, tanggal: dt.date | None, alasan: str, set_off: bool | None,
+    no_payout: bool, akun_kas: str | None, bukti: str | None, dry_run: bool,
 ) -> None:
-    """Catat anggota keluar: pokok + wajib dipindah, dipotong pinjaman, dibayar (member exit)."""
+    """Catat anggota keluar: simpanan dipotong utangnya, sisanya dibayar (member exit, savings set off)."""
     path = require_ledger(ledger)
     date = today_or(tanggal)
     plans: list[ExitPlan] = []
 
     def build(kop: Koperasi) -> list[data.Directive]:
-        plans.append(exit_plan(kop, member_id, date, set_off_loan=not no_set_off, payout=not no_payout))
+        plans.append(exit_plan(kop, member_id, date, set_off_loan=set_off, payout=not no_payout))
         return exit_entries(
-            kop, member_id, date, alasan=alasan.strip(), set_off_loan=not no_set_off, payout=not no_payout
+            kop, member_id, date, alasan=alasan.strip(), set_off_loan=set_off, payout=not no_payout, kas=akun_kas,
         )
 
     result = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
     summary = teks("anggota {anggota} keluar {tanggal}", anggota=member_id, tanggal=date)
-    if plans and plans[0].sisa_pinjaman:
-        summary += teks("; sisa pinjaman {jumlah} masih terutang", jumlah=rupiah(plans[0].sisa_pinjaman, language()))
+    if plans:
+        plan, lang = plans[0], language()
+        if plan.potong_pinjaman:
+            summary += teks("; simpanan {jumlah} dipotong untuk utangnya", jumlah=rupiah(plan.potong_pinjaman, lang))
+        if plan.dibayar:
+            summary += teks("; dibayar {jumlah}", jumlah=rupiah(plan.dibayar, lang))
+        if plan.sisa_pinjaman:
+            summary += teks("; sisa pinjaman {jumlah} masih terutang", jumlah=rupiah(plan.sisa_pinjaman, lang))
     report_write(result, summary)
 
 
@@ -203,18 +214,21 @@ def keluar_command(
 @ledger_argument
 @click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota yang sudah keluar.")
 @click.option("--tanggal", type=DATE, default=None, help="Tanggal bayar (YYYY-MM-DD), default hari ini.")
+@click.option("--dari", "akun_kas", type=TEXT, default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def bayar_keluar_command(
-    ledger: Path | None, member_id: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
+    ledger: Path | None, member_id: str, tanggal: dt.date | None, akun_kas: str | None, bukti: str | None,
+    dry_run: bool,
 ) -> None:
     """Bayar simpanan anggota yang sudah keluar (pay out a leaver's savings)."""
     path = require_ledger(ledger)
     date = today_or(tanggal)
     result = append_built(
-        path, lambda kop: leaver_payout_entries(kop, member_id, date), books=Koperasi, dry_run=dry_run, bukti=bukti
+        path, lambda kop: leaver_payout_entries(kop, member_id, date, kas=akun_kas), books=Koperasi, dry_run=dry_run,
+        bukti=bukti,
     )
     report_write(result, teks("pembayaran anggota keluar {anggota}", anggota=member_id))
 

@@ -174,13 +174,15 @@ def cair_command(
 @click.option("--denda", type=AMOUNT, default=None,
               help="Denda, rupiah (default dihitung dari kebijakan denda-pinjaman; 0 = dibebaskan).")
 @click.option("--ke", "akun_kas", type=TEXT, default=None, help="Akun kas/bank penerima (default Aset:Kas).")
+@click.option("--dari-sukarela", "dari_sukarela", is_flag=True,
+              help="Bayar dari simpanan sukarela peminjam sendiri (paling banyak saldonya), bukan tunai.")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def bayar_command(
     ledger: Path | None, loan_id: str, jumlah: Decimal | None, lunas: bool, tanggal: dt.date | None,
-    denda: Decimal | None, akun_kas: str | None, bukti: str | None, dry_run: bool,
+    denda: Decimal | None, akun_kas: str | None, dari_sukarela: bool, bukti: str | None, dry_run: bool,
 ) -> None:
     """Catat angsuran: dibagi denda, bunga, pokok (record an instalment)."""
     if lunas == (jumlah is not None):
@@ -192,7 +194,7 @@ def bayar_command(
         # decided under the lock: what is still owed is read from the books as they are now
         split, entries = payment_entries(
             kop, pinjaman=loan_id, tanggal=_date(tanggal, hari_ini()), jumlah=jumlah,
-            denda=denda, akun_kas=akun_kas,
+            denda=denda, akun_kas=akun_kas, dari_sukarela=dari_sukarela,
         )
         splits[:] = [split]
         return list(entries)

@@ -65,12 +65,13 @@ def simpanan_group() -> None:
 @click.option("--bulan", type=MONTH, required=True, help="Bulan yang dibayar (YYYY-MM).")
 @click.option("--tanggal", type=DATE, default=None,
               help="Tanggal bayar (YYYY-MM-DD); default hari ini bila dalam bulan itu, atau akhir bulan.")
+@click.option("--ke", "akun_kas", type=TEXT, default=None, help="Akun kas/bank penerima (default Aset:Kas).")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def wajib_command(
-    ledger: Path | None, bulan: str, tanggal: dt.date | None, bukti: str | None, dry_run: bool
+    ledger: Path | None, bulan: str, tanggal: dt.date | None, akun_kas: str | None, bukti: str | None, dry_run: bool
 ) -> None:
     """Posting simpanan wajib satu bulan untuk semua anggota aktif (post a month's simpanan wajib).
 
@@ -86,9 +87,9 @@ def wajib_command(
             with click.progressbar(
                 length=len(kop.members), label=teks("Simpanan wajib {bulan}", bulan=bulan), file=sys.stderr
             ) as bar:
-                run = wajib_entries(kop, bulan, tanggal=date, progress=lambda _m: bar.update(1))
+                run = wajib_entries(kop, bulan, tanggal=date, kas=akun_kas, progress=lambda _m: bar.update(1))
         else:
-            run = wajib_entries(kop, bulan, tanggal=date)
+            run = wajib_entries(kop, bulan, tanggal=date, kas=akun_kas)
         runs.append(run)
         return list(run.entries)
 
@@ -107,25 +108,32 @@ def wajib_command(
 
 def _money_command(withdraw: bool):  # type: ignore[no-untyped-def]
     kinds = ["sukarela", "berjangka", "pokok", "wajib"] if withdraw else ["sukarela", "berjangka"]
+    cash_option = (
+        click.option("--dari", "akun_kas", type=TEXT, default=None, help="Akun kas/bank pembayar (default Aset:Kas).")
+        if withdraw else
+        click.option("--ke", "akun_kas", type=TEXT, default=None, help="Akun kas/bank penerima (default Aset:Kas).")
+    )
 
     @ledger_argument
     @click.option("--anggota", "member_id", type=TEXT, required=True, help="Nomor anggota.")
     @click.option("--jumlah", type=AMOUNT, required=True, help="Jumlah rupiah (bilangan bulat > 0).")
     @click.option("--tanggal", type=DATE, default=None, help="Tanggal (YYYY-MM-DD), default hari ini.")
     @click.option("--jenis", type=click.Choice(kinds), default="sukarela", show_default=True, help="Jenis simpanan.")
+    @cash_option
     @bukti_option
     @dry_run_option
     @lang_only_option
     @handle_library_errors
     def command(
         ledger: Path | None, member_id: str, jumlah: Decimal, tanggal: dt.date | None, jenis: str,
-        bukti: str | None, dry_run: bool,
+        akun_kas: str | None, bukti: str | None, dry_run: bool,
     ) -> None:
         path = require_ledger(ledger)
         builder = withdrawal_entries if withdraw else deposit_entries
         date = today_or(tanggal)
         result = append_built(
-            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis), books=Koperasi, dry_run=dry_run,
+            path, lambda kop: builder(kop, member_id, jumlah, date, jenis=jenis, kas=akun_kas), books=Koperasi,
+            dry_run=dry_run,
             bukti=bukti
         )
         amount = rupiah(jumlah, language())

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import amount, data
 from beancount.parser.grammar import ValueType
@@ -24,9 +25,11 @@ from kopledger.books.directives import Member
 from kopledger.books.ledger import Books
 from kopledger.books.periode import hari_ini
 from kopledger.core import kosakata as K
-from kopledger.core.errors import InputError, Pesan
+from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.inputs import parse_amount
 from kopledger.core.roots import MemberKind, is_valid_member_id
+from kopledger.ops.accounts import cash_account
+from kopledger.ops.loans.entries import LoanDue, denda_account, due_split, loans_due, opens_needed
 
 ZERO = Decimal(0)
 SOURCE = "<kopledger>"
@@ -223,7 +226,7 @@ def join_many(
                                masalah=Pesan.gabung("\n  ", problems))
     entries: list[data.Directive] = []
     for member in members:
-        entries += _join(kop, member, kas or kop.roots.kas)
+        entries += _join(kop, member, cash_account(kop, kas, member.tanggal_masuk))
     return entries
 
 
@@ -285,31 +288,56 @@ def _join(kop: Books, member: NewMember, kas: str) -> list[data.Directive]:
 
 
 # --- leaving -----------------------------------------------------------------------
+#: What a leaver's savings are set off against what she owes, in this order (then berjangka).
+SET_OFF_POLICY = "potong-simpanan-keluar"
+#: What happens when she owes more than her savings: "catat" (the exit is recorded, the rest
+#: stays owed on her loan) or "tolak" (the exit is refused until the rest is paid).
+REMAINDER_POLICY = "keluar-sisa-utang"
+
+
 @dataclass(frozen=True)
 class ExitPlan:
-    """What an exit moves: capital to the leaver payable, loan set-off, payout."""
+    """What an exit moves: her savings, what she owes, the set-off, the payout.
+
+    Always ``potong_pinjaman + dibayar + ditahan == simpanan``: every rupiah of her savings
+    is set off against what she owes, paid out now, or still owed to her (paid later).
+    """
 
     anggota: str
     tanggal: dt.date
     pokok: Decimal
     wajib: Decimal
-    potong_pinjaman: Decimal
-    sisa_pinjaman: Decimal
-    dibayar: Decimal
     sukarela: Decimal
     berjangka: Decimal
+    utang_pokok: Decimal  # loan principal outstanding
+    utang_bunga: Decimal  # interest billed and unpaid
+    utang_denda: Decimal  # penalty due
+    potong_pinjaman: Decimal  # savings set off against what she owes
+    sisa_pinjaman: Decimal  # what she still owes after the exit
+    dibayar: Decimal  # paid out in cash now
+    ditahan: Decimal  # still owed to her after the exit (kop anggota bayar-keluar, simpanan tarik)
+    potong: bool = True  # the set-off applied (policy or explicit choice)
+
+    @property
+    def simpanan(self) -> Decimal:
+        """Her savings on the date: pokok + wajib + sukarela + berjangka."""
+        return self.pokok + self.wajib + self.sukarela + self.berjangka
+
+    @property
+    def utang(self) -> Decimal:
+        """What she owes on the date: principal + interest + penalty."""
+        return self.utang_pokok + self.utang_bunga + self.utang_denda
 
 
-def exit_plan(
-    kop: Books,
-    member_id: str,
-    date: dt.date,
-    *,
-    set_off_loan: bool = True,
-    payout: bool = True,
-    today: dt.date | None = None,
-) -> ExitPlan:
-    """The amounts of a member's exit on ``date`` (checks the member and date)."""
+def set_off_in_force(kop: Books, date: dt.date) -> bool:
+    """``kebijakan "potong-simpanan-keluar"`` on ``date`` (default "ya": set off)."""
+    return bool(kop.policies.value(SET_OFF_POLICY, date) == "ya")
+
+
+def _exit_amounts(
+    kop: Books, member_id: str, date: dt.date, set_off_loan: bool | None, payout: bool, today: dt.date | None,
+) -> tuple[ExitPlan, tuple[LoanDue, ...], Decimal]:
+    """The plan, each open loan's dues, and principal on her loan account no loan accounts for."""
     check_date(kop, date, today)
     active_member(kop, member_id, date)
     later = [e.date for e in kop.transactions if e.date > date and _touches_member(kop, e, member_id)]
@@ -320,20 +348,50 @@ def exit_plan(
             anggota=member_id, tanggal=date, pertama=min(later),
         )
     bal = kop.member_balance(member_id, date)
-    capital = bal.pokok + bal.wajib
-    loan = max(bal.pinjaman, ZERO)
-    set_off = min(capital, loan) if set_off_loan else ZERO
-    return ExitPlan(
-        anggota=member_id,
-        tanggal=date,
-        pokok=bal.pokok,
-        wajib=bal.wajib,
-        potong_pinjaman=set_off,
-        sisa_pinjaman=loan - set_off,
-        dibayar=(capital - set_off) if payout else ZERO,
-        sukarela=bal.sukarela if payout else ZERO,
-        berjangka=bal.berjangka if payout else ZERO,
+    dues = loans_due(kop, member_id, date)
+    loose = max(max(bal.pinjaman, ZERO) - sum((d.pokok for d in dues), ZERO), ZERO)
+    owed_pokok = loose + sum((d.pokok for d in dues), ZERO)
+    owed_bunga = sum((d.bunga for d in dues), ZERO)
+    owed_denda = sum((d.denda for d in dues), ZERO)
+    owed = owed_pokok + owed_bunga + owed_denda
+    savings = sum((max(v, ZERO) for v in (bal.pokok, bal.wajib, bal.sukarela, bal.berjangka)), ZERO)
+    apply = set_off_in_force(kop, date) if set_off_loan is None else set_off_loan
+    taken = min(savings, owed) if apply else ZERO
+    left_owed = owed - taken
+    if left_owed > 0 and kop.policies.value(REMAINDER_POLICY, date) == "tolak":
+        raise InputError.pesan(
+            "anggota {anggota} masih berutang {sisa} setelah simpanannya ({simpanan}) diperhitungkan; "
+            'keluar ditolak menurut kebijakan "keluar-sisa-utang" "tolak"',
+            hint="Lunasi dulu sisanya (kop pinjaman bayar), lalu catat keluarnya.",
+            anggota=member_id, sisa=Rupiah(left_owed), simpanan=Rupiah(savings),
+        )
+    plan = ExitPlan(
+        anggota=member_id, tanggal=date, pokok=bal.pokok, wajib=bal.wajib, sukarela=bal.sukarela,
+        berjangka=bal.berjangka, utang_pokok=owed_pokok, utang_bunga=owed_bunga, utang_denda=owed_denda,
+        potong_pinjaman=taken, sisa_pinjaman=left_owed,
+        dibayar=(savings - taken) if payout else ZERO, ditahan=ZERO if payout else savings - taken, potong=apply,
     )
+    return plan, dues, loose
+
+
+def exit_plan(
+    kop: Books,
+    member_id: str,
+    date: dt.date,
+    *,
+    set_off_loan: bool | None = None,
+    payout: bool = True,
+    today: dt.date | None = None,
+) -> ExitPlan:
+    """The amounts of a member's exit on ``date`` (checks the member and date).
+
+    ``set_off_loan`` None follows ``kebijakan "potong-simpanan-keluar"`` (default "ya"): her
+    savings — pokok and wajib, then sukarela, then berjangka — are set off against what she
+    owes (per open loan, oldest first: penalty, billed interest, principal); only what remains
+    is paid out. Owing more than her savings, the exit is recorded with the rest still owed,
+    or refused under ``kebijakan "keluar-sisa-utang" "tolak"``.
+    """
+    return _exit_amounts(kop, member_id, date, set_off_loan, payout, today)[0]
 
 
 def _touches_member(kop: Books, entry: data.Transaction, member_id: str) -> bool:
@@ -344,31 +402,45 @@ def _touches_member(kop: Books, entry: data.Transaction, member_id: str) -> bool
     return False
 
 
+def _take(sources: list[list[Any]], number: Decimal, currency: str) -> list[data.Posting]:
+    """Debit postings taking ``number`` from ``sources`` (``[account, amount left]``) in order."""
+    legs = []
+    for source in sources:
+        if number <= 0:
+            break
+        take = min(source[1], number)
+        if take > 0:
+            legs.append(posting(source[0], take, currency))
+            source[1] -= take
+            number -= take
+    return legs
+
+
 def exit_entries(
     kop: Books,
     member_id: str,
     date: dt.date,
     *,
     alasan: str = "",
-    set_off_loan: bool = True,
+    set_off_loan: bool | None = None,
     payout: bool = True,
     today: dt.date | None = None,
     kas: str | None = None,
 ) -> list[data.Directive]:
-    """A member leaves on ``date``.
+    """A member leaves on ``date`` (amounts: :func:`exit_plan`).
 
     Directives: ``anggota-keluar``; a ``#anggota-keluar`` transaction moving simpanan pokok
-    and wajib to ``Liabilitas:SimpananAnggotaKeluar:<ID>``; with ``set_off_loan`` and an
-    outstanding loan (``Aset:Piutang:PinjamanAnggota:<ID>``), a set-off of up to the whole
-    payable against it; with ``payout``, the cash payout of what is left, plus any simpanan
-    sukarela and berjangka balances.
+    and wajib to ``Liabilitas:SimpananAnggotaKeluar:<ID>``; with the set-off, one
+    ``#anggota-keluar`` transaction per open loan (metadata ``pinjaman``) taking her savings
+    against its penalty, interest and principal; with ``payout``, the payout of what is left
+    of her savings from ``kas`` (cash or bank only).
     """
     problem = _text_problem("alasan", alasan)
     if problem:
         raise InputError.pesan(problem.teks, **problem.nilai)
-    plan = exit_plan(kop, member_id, date, set_off_loan=set_off_loan, payout=payout, today=today)
+    plan, dues, loose = _exit_amounts(kop, member_id, date, set_off_loan, payout, today)
     roots, cur = kop.roots, kop.currency
-    kas = kas or roots.kas
+    cash = cash_account(kop, kas, date) if kas or (payout and plan.dibayar > 0) else ""
     nama = kop.members[member_id].nama
     keluar = roots.member_account(MemberKind.KELUAR, member_id)
     meta = data.new_metadata(SOURCE, 0)
@@ -386,34 +458,50 @@ def exit_entries(
             date, f"Anggota keluar: {nama}", [TAG_KELUAR],
             [*legs, posting(keluar, -capital, cur)], anggota=member_id,
         ))
-    if plan.potong_pinjaman:
+    sources: list[list[Any]] = [
+        [keluar, max(capital, ZERO)],
+        [roots.member_account(MemberKind.SUKARELA, member_id), max(plan.sukarela, ZERO)],
+        [roots.member_account(MemberKind.BERJANGKA, member_id), max(plan.berjangka, ZERO)],
+    ]
+    left = plan.potong_pinjaman
+    for due in dues:
+        if left <= 0:
+            break
+        split = due_split(kop, due, date, min(left, due.jumlah))
+        left -= split.jumlah
+        credits = [
+            posting(account, -number, cur) for account, number in (
+                (roots.member_account(MemberKind.PINJAMAN, member_id), split.pokok),
+                (roots.jasa_pinjaman, split.bunga),
+                (denda_account(roots), split.denda),
+            ) if number
+        ]
+        entries.append(transaction(
+            date, f"Simpanan anggota keluar dipotong pinjaman {due.pinjaman}: {nama}", [TAG_KELUAR],
+            [*_take(sources, split.jumlah, cur), *credits], anggota=member_id, pinjaman=due.pinjaman,
+        ))
+    if left > 0 and loose > 0:  # principal on her loan account that no loan in the books accounts for
         entries.append(transaction(
             date, f"Simpanan anggota keluar dipotong pinjaman: {nama}", [TAG_KELUAR],
-            [
-                posting(keluar, plan.potong_pinjaman, cur),
-                posting(roots.member_account(MemberKind.PINJAMAN, member_id), -plan.potong_pinjaman, cur),
-            ],
+            [*_take(sources, left, cur), posting(roots.member_account(MemberKind.PINJAMAN, member_id), -left, cur)],
             anggota=member_id,
         ))
-    paid = [
-        (keluar, plan.dibayar),
-        (roots.member_account(MemberKind.SUKARELA, member_id), plan.sukarela),
-        (roots.member_account(MemberKind.BERJANGKA, member_id), plan.berjangka),
-    ]
-    legs = [posting(account, number, cur) for account, number in paid if number > 0]
-    total = sum((number for _, number in paid if number > 0), ZERO)
-    if legs:
-        entries.append(transaction(
-            date, f"Pembayaran simpanan anggota keluar: {nama}", [TAG_KELUAR],
-            [*legs, posting(kas, -total, cur)], anggota=member_id,
-        ))
-    return entries
+    if payout:
+        legs = [posting(account, number, cur) for account, number in sources if number > 0]
+        if legs:
+            entries.append(transaction(
+                date, f"Pembayaran simpanan anggota keluar: {nama}", [TAG_KELUAR],
+                [*legs, posting(cash, -plan.dibayar, cur)], anggota=member_id,
+            ))
+    accounts = [p.account for e in entries if isinstance(e, data.Transaction) for p in e.postings]
+    return [entries[0], *opens_needed(kop, accounts, date), *entries[1:]]
 
 
 def leaver_payout_entries(
     kop: Books, member_id: str, date: dt.date, *, today: dt.date | None = None, kas: str | None = None
 ) -> list[data.Directive]:
-    """Pay out (later) what is still owed to a member who left: the leaver payable, in cash."""
+    """Pay out (later) what is still owed to a member who left: the leaver payable, from ``kas``
+    (cash or bank only)."""
     check_date(kop, date, today)
     member = kop.member(member_id)
     if member.tanggal_keluar is None or member.tanggal_keluar > date:
@@ -421,6 +509,7 @@ def leaver_payout_entries(
             "anggota {anggota} belum keluar per {tanggal}; catat dulu keluarnya (kop anggota keluar)",
             anggota=member_id, tanggal=date,
         )
+    cash = cash_account(kop, kas, date)
     owed = kop.member_balance(member_id).keluar
     if owed <= 0:
         raise InputError.pesan(
@@ -430,7 +519,7 @@ def leaver_payout_entries(
     roots, cur = kop.roots, kop.currency
     return [transaction(
         date, f"Pembayaran simpanan anggota keluar: {member.nama}", [TAG_KELUAR],
-        [posting(roots.member_account(MemberKind.KELUAR, member_id), owed, cur), posting(kas or roots.kas, -owed, cur)],
+        [posting(roots.member_account(MemberKind.KELUAR, member_id), owed, cur), posting(cash, -owed, cur)],
         anggota=member_id,
     )]
 

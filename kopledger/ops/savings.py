@@ -42,6 +42,7 @@ from kopledger.books.periode import hari_ini
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind
+from kopledger.ops.accounts import cash_account
 from kopledger.ops.members import (
     active_member,
     check_amount,
@@ -343,9 +344,9 @@ def wajib_entries(
             hint='Tambahkan dulu, misalnya 2025-01-01 custom "kebijakan" "simpanan-wajib" 25000 IDR',
             bulan=bulan,
         )
+    kas = cash_account(kop, kas, tanggal)
     payments = wajib_payments(kop, None)
     roots, cur = kop.roots, kop.currency
-    kas = kas or roots.kas
     entries: list[data.Transaction] = []
     skipped: list[tuple[str, str, tuple[tuple[str, Any], ...]]] = []
     label = month_name(bulan)
@@ -408,7 +409,8 @@ def deposit_entries(
     today: dt.date | None = None,
     kas: str | None = None,
 ) -> list[data.Directive]:
-    """A deposit into simpanan sukarela (default) or berjangka: Dr Kas / Cr the member's account."""
+    """A deposit into simpanan sukarela (default) or berjangka: Dr ``kas`` (cash or bank only,
+    default ``Aset:Kas``) / Cr the member's account."""
     kind = _kind(jenis)
     if kind not in _TAGS:
         raise InputError.pesan(
@@ -420,10 +422,11 @@ def deposit_entries(
     number = check_amount(jumlah)
     check_date(kop, tanggal, today)
     member = active_member(kop, member_id, tanggal)
+    cash = cash_account(kop, kas, tanggal)
     roots, cur = kop.roots, kop.currency
     return [transaction(
         tanggal, f"Setoran {_LABEL[kind].lower()} {member.nama}", [_TAGS[kind]],
-        [posting(kas or roots.kas, number, cur), posting(roots.member_account(kind, member_id), -number, cur)],
+        [posting(cash, number, cur), posting(roots.member_account(kind, member_id), -number, cur)],
         anggota=member_id,
     )]
 
@@ -438,7 +441,8 @@ def withdrawal_entries(
     today: dt.date | None = None,
     kas: str | None = None,
 ) -> list[data.Directive]:
-    """A withdrawal from simpanan sukarela (default) or berjangka: Dr the member's account / Cr Kas.
+    """A withdrawal from simpanan sukarela (default) or berjangka: Dr the member's account / Cr
+    ``kas`` (cash or bank only, default ``Aset:Kas``).
 
     Refused above the balance (on ``tanggal`` and at the end of the books), and for simpanan
     pokok or wajib (they leave only with the member: ``exit_entries``). A member who has
@@ -460,6 +464,7 @@ def withdrawal_entries(
             "setelah tanggal masuk",
             anggota=member_id, tanggal_masuk=member.tanggal_masuk, tanggal=tanggal,
         )
+    cash = cash_account(kop, kas, tanggal)
     field = kind.value
     on_date = getattr(kop.member_balance(member_id, tanggal), field)
     at_end = getattr(kop.member_balance(member_id), field)
@@ -473,7 +478,7 @@ def withdrawal_entries(
     roots, cur = kop.roots, kop.currency
     return [transaction(
         tanggal, f"Penarikan {_LABEL[kind].lower()} {member.nama}", [_TAGS[kind]],
-        [posting(roots.member_account(kind, member_id), number, cur), posting(kas or roots.kas, -number, cur)],
+        [posting(roots.member_account(kind, member_id), number, cur), posting(cash, -number, cur)],
         anggota=member_id,
     )]
 

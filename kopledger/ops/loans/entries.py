@@ -40,6 +40,7 @@ from kopledger.books.bagan_akun import STANDARD_CHART
 from kopledger.books.directives import POLICY_KEYS
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind, Roots
+from kopledger.ops.accounts import cash_account
 from kopledger.ops.loans.book import (
     LOAN_ID_RE,
     TAG_ANGSURAN,
@@ -120,6 +121,7 @@ __all__ = [
     "Instalment",
     "Loan",
     "LoanBook",
+    "LoanDue",
     "LoanStatus",
     "PaymentSplit",
     "Portfolio",
@@ -133,13 +135,16 @@ __all__ = [
     "days_past_due",
     "denda_account",
     "disbursement_entries",
+    "due_split",
     "loan_book",
     "loan_errors",
     "loan_status",
     "loan_statuses",
     "loans",
+    "loans_due",
     "maturity_split",
     "next_loan_id",
+    "opens_needed",
     "parse_disbursement",
     "payment_entries",
     "payoff_amount",
@@ -319,6 +324,12 @@ def _opens_needed(kop: Books, accounts: Iterable[str], date: dt.date) -> list[da
     return result
 
 
+def opens_needed(kop: Books, accounts: Iterable[str], date: dt.date) -> list[data.Open]:
+    """``open`` directives a new entry on ``date`` needs for standard-chart accounts (see
+    :func:`_opens_needed`)."""
+    return _opens_needed(kop, accounts, date)
+
+
 def next_loan_id(kop: Books, year: int, *, book: LoanBook | None = None) -> str:
     """The next free id ``PJ-YEAR-NNN``."""
     book = book or loan_book(kop)
@@ -347,7 +358,8 @@ def disbursement_entries(
     """The ``#pinjaman-cair`` transaction (and any ``open`` it needs) disbursing a new loan.
 
     Dr the member's loan account with ``pokok``; Cr admin income with admin + provisi; Cr
-    cash (``akun_kas``, default ``Aset:Kas``) with the rest. Refuses (``InputError``) an
+    cash (``akun_kas``, default ``Aset:Kas``; cash or bank only, :mod:`kopledger.ops.accounts`)
+    with the rest. Refuses (``InputError``) an
     unknown, not yet joined or exited member, a taken loan id, terms out of range or above
     ``kebijakan "bunga-pinjaman-maks"``, and fees that are not less than the principal.
     """
@@ -361,6 +373,7 @@ def disbursement_entries(
             "{anggota} ({nama}) bukan anggota aktif pada {tanggal} ({status}); pinjaman tidak bisa dicairkan",
             anggota=anggota, nama=member.nama, tanggal=tanggal, status=when,
         )
+    kas = cash_account(kop, akun_kas, tanggal, opens_standard=True)
     pokok, bunga = Decimal(pokok), Decimal(bunga)
     check_terms(pokok, bunga, tenor, metode)
     maks = Decimal(kop.policies.value("bunga-pinjaman-maks", tanggal))
@@ -402,7 +415,6 @@ def disbursement_entries(
         )
     roots: Roots = kop.roots
     currency: str = kop.currency
-    kas = akun_kas or roots.kas
     meta: dict[str, Any] = {
         "anggota": anggota, "pinjaman": loan_id, "pokok": _amount(pokok, currency), "bunga": bunga,
         "tenor": Decimal(tenor), "metode": metode, "jatuh-tempo": first_due,
@@ -430,8 +442,14 @@ def payment_entries(
     jumlah: Decimal | None = None,
     denda: Decimal | None = None,
     akun_kas: str | None = None,
+    dari_sukarela: bool = False,
 ) -> tuple[PaymentSplit, list[data.Directive]]:
     """The ``#angsuran`` transaction for a payment of ``jumlah`` (None: pay off) on ``tanggal``.
+
+    The money comes into ``akun_kas`` (default ``Aset:Kas``; cash or bank only, never a member's,
+    income, expense or equity account: :mod:`kopledger.ops.accounts`), or, with ``dari_sukarela``
+    (the one stated way to pay from savings), out of the borrower's own simpanan sukarela, up
+    to its balance.
 
     ``denda`` None computes the penalty from ``kebijakan "denda-pinjaman"`` (see
     :func:`penalty_due`); give 0 to waive it. The split follows :func:`split_payment`.
@@ -441,6 +459,7 @@ def payment_entries(
     book = loan_book(kop)
     loan = book.loan(pinjaman)
     moves = book.angsuran[loan.id]
+    source = _payment_source(kop, loan, tanggal, akun_kas, dari_sukarela)
     if tanggal < loan.tanggal:
         raise InputError.pesan(
             "pembayaran tanggal {tanggal} sebelum pinjaman {pinjaman} dicairkan ({tanggal_cair})",
@@ -455,11 +474,13 @@ def payment_entries(
             denda=denda,
         )
     split = split_payment(loan, moves, tanggal, jumlah, denda=denda)
+    if dari_sukarela:
+        _check_sukarela(kop, loan.anggota, tanggal, split.jumlah)
     roots: Roots = kop.roots
     currency: str = kop.currency
     member = kop.members.get(loan.anggota)
     nama = member.nama if member else loan.anggota
-    postings = [_posting(akun_kas or roots.kas, split.jumlah, currency)]
+    postings = [_posting(source, split.jumlah, currency)]
     if split.pokok:
         postings.append(_posting(roots.member_account(MemberKind.PINJAMAN, loan.anggota), -split.pokok, currency))
     if split.bunga:
@@ -471,11 +492,89 @@ def payment_entries(
         meta["angsuran-ke"] = Decimal(split.angsuran_ke)
     narration = (f"Pelunasan pinjaman {loan.id} {nama}" if split.lunas
                  else f"Angsuran pinjaman {loan.id} {nama}")
+    if dari_sukarela:
+        narration += " dari simpanan sukarela"
     txn = data.Transaction(
         data.new_metadata("<kopledger>", 0, meta), tanggal, "*", None, narration,
         frozenset({TAG_ANGSURAN}), frozenset(), postings,
     )
     return split, [*_opens_needed(kop, [p.account for p in postings], tanggal), txn]
+
+
+def _payment_source(
+    kop: Books, loan: Loan, tanggal: dt.date, akun_kas: str | None, dari_sukarela: bool
+) -> str:
+    """The account a repayment comes from: cash or bank, or (stated) the borrower's own sukarela."""
+    sukarela = kop.roots.member_account(MemberKind.SUKARELA, loan.anggota)
+    if dari_sukarela:
+        if akun_kas:
+            raise InputError.pesan(
+                "pilih salah satu: akun kas/bank penerima ({akun}) atau bayar dari simpanan sukarela peminjam",
+                akun=akun_kas,
+            )
+        return sukarela
+    if akun_kas is not None and akun_kas.strip() == sukarela:
+        raise InputError.pesan(
+            "akun {akun} adalah simpanan sukarela peminjam sendiri; pembayaran dari simpanan harus dipilih "
+            "dengan tegas",
+            hint="Bayar dari simpanan sukarela peminjam dengan: kop pinjaman bayar … --dari-sukarela",
+            akun=akun_kas,
+        )
+    return cash_account(kop, akun_kas, tanggal, opens_standard=True)
+
+
+def _check_sukarela(kop: Books, anggota: str, tanggal: dt.date, jumlah: Decimal) -> None:
+    """The borrower's simpanan sukarela covers ``jumlah`` on ``tanggal`` and at the end of the books."""
+    available = min(kop.member_balance(anggota, tanggal).sukarela, kop.member_balance(anggota).sukarela)
+    if jumlah > available:
+        raise InputError.pesan(
+            "pembayaran {jumlah} melebihi saldo simpanan sukarela {anggota} ({saldo})",
+            hint="Bayar sebagian dari simpanan (--jumlah), sisanya tunai.",
+            jumlah=Rupiah(jumlah), anggota=anggota, saldo=Rupiah(max(available, ZERO)),
+        )
+
+
+@dataclass(frozen=True)
+class LoanDue:
+    """What a member owes on one open loan on a date: principal, billed interest, penalty."""
+
+    pinjaman: str
+    pokok: Decimal  # principal outstanding
+    bunga: Decimal  # interest of instalments billed by the date, unpaid
+    denda: Decimal  # penalty due (kebijakan "denda-pinjaman")
+
+    @property
+    def jumlah(self) -> Decimal:
+        """Paying the loan off on the date: principal + interest + penalty."""
+        return self.pokok + self.bunga + self.denda
+
+
+def loans_due(kop: Books, anggota: str, tanggal: dt.date) -> tuple[LoanDue, ...]:
+    """Each open loan of ``anggota`` on ``tanggal``, oldest first, with what paying it off takes
+    (:func:`payoff_amount` with the :func:`penalty_due` of the policy in force)."""
+    book = loan_book(kop)
+    rate = Decimal(kop.policies.value("denda-pinjaman", tanggal))
+    dues = []
+    for loan in book.pinjaman:
+        if loan.anggota != anggota or loan.tanggal > tanggal:
+            continue
+        moves = book.angsuran[loan.id]
+        pokok_paid, _, _ = _paid_until(moves, tanggal)
+        sisa = loan.pokok - pokok_paid
+        if sisa <= 0:
+            continue
+        denda = penalty_due(loan, moves, tanggal, rate)
+        payoff = payoff_amount(loan, moves, tanggal, denda)
+        dues.append(LoanDue(loan.id, sisa, payoff - denda - sisa, denda))
+    return tuple(dues)
+
+
+def due_split(kop: Books, due: LoanDue, tanggal: dt.date, jumlah: Decimal) -> PaymentSplit:
+    """How ``jumlah`` (at most ``due.jumlah``) pays loan ``due`` on ``tanggal``: penalty, interest,
+    principal, in :func:`split_payment`'s order."""
+    book = loan_book(kop)
+    loan = book.loan(due.pinjaman)
+    return split_payment(loan, book.angsuran[loan.id], tanggal, jumlah, denda=due.denda)
 
 
 def ppap_entries(kop: Books, date: dt.date, *, result: Portfolio | None = None) -> list[data.Directive]:
