@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from kopledger.books.katalog import EQUITY_COMPONENTS
 from kopledger.core.errors import InputError, in_language, templates_dir, translate, user_catalogs
@@ -75,7 +76,10 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
             )
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
-    env = jinja2.Environment(
+    # a user's folder is code from anywhere: rendered in Jinja's sandbox (no attribute of
+    # Python's internals, no mutation of the values handed to the template)
+    kind = jinja2.sandbox.ImmutableSandboxedEnvironment if template_dir is not None else jinja2.Environment
+    env = kind(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=autoescape_for,
         undefined=jinja2.StrictUndefined,
@@ -140,5 +144,5 @@ def render_document(
         html = render(f"{base}.html.j2", context, lang=lang, template_dir=template_dir)
         if fmt == "html":
             return html
-        return html_to_pdf(html)
+        return html_to_pdf(html, template_dir=template_dir)
     raise InputError.pesan("format tidak dikenal: {fmt!r}; pakai txt, html atau pdf", fmt=fmt)
