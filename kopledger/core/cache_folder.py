@@ -81,8 +81,8 @@ def _report(path: Path, reason: Pesan) -> None:
         return
     _REPORTED.add(key)
     message = Pesan(
-        "kop: peringatan: cache {folder} tidak dipakai: {sebab}; perintah berjalan tanpa cache "
-        "(perbaiki dengan: chmod 700 atau hapus folder itu)",
+        "kop: peringatan: cache {folder} tidak dipakai karena {sebab}; perintah berjalan tanpa cache "
+        "(hapus itu, atau jadikan milik Anda saja: chmod 700 untuk folder, 600 untuk berkas)",
         folder=path, sebab=reason,
     )
     with contextlib.suppress(OSError, ValueError):

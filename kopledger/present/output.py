@@ -213,7 +213,7 @@ def _folder_fetcher(root: Path | None) -> Any:
                 if path.is_relative_to(root) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
-            raise ValueError(f"kopledger: hanya berkas di folder templat dan URL data: yang boleh dibaca ({url})")
+            raise ValueError(f"refused by kopledger (only files of the template folder and data: URLs): {url}")
 
     return FolderOnly(allowed_protocols=("data", "file"))
 

@@ -126,6 +126,13 @@ def render(
             "templat tidak ditemukan: {templat}; periksa nama templat atau folder --templat",
             templat=exc.name,
         ) from None
+    except (jinja2.exceptions.SecurityError, jinja2.UndefinedError) as exc:
+        # a sandboxed template reaching for Python's internals gets an undefined value or this
+        raise InputError.pesan(
+            "templat {templat} memakai sesuatu yang tidak ada atau tidak diizinkan ({sebab}); templat "
+            "folder --templat hanya boleh menampilkan data laporan",
+            templat=template, sebab=str(exc),
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.pesan(
             "{berkas}:{baris}: kesalahan tulis di templat: {sebab}; perbaiki baris itu",

@@ -260,7 +260,7 @@ RESULT_MAGIC = b"KOPRES03"
 _TAG = hashlib.sha256().digest_size
 
 
-def _tag(secret: bytes, kind: bytes, *parts: bytes) -> Any:
+def _tag(secret: bytes, kind: bytes, *parts: bytes | memoryview) -> Any:
     mac = hmac.new(secret, kind, hashlib.sha256)
     for part in parts:
         mac.update(part)
