@@ -7,12 +7,17 @@ and can never answer for other books:
 - **Where.** ``$XDG_CACHE_HOME/kopledger`` (else ``~/.cache/kopledger``), private to the
   user (folder 0700, files 0600) — never beside the ledger, so a folder copied with
   ``cp -a`` or moved carries no cache with it. One snapshot per main file, named by a
-  hash of its *real* path (symlinks resolved).
+  hash of its *real* path (symlinks resolved). A folder that is not the user's alone is
+  refused (:mod:`kopledger.core.cache_folder`: no cache, one line on stderr).
+- **Signed.** Every snapshot and result carries an HMAC-SHA256 under the user's key
+  (:func:`kopledger.core.cache_folder.key`), checked before anything is unpickled; a file
+  that fails is removed and never unpickled.
 - **Verified on every use.** A snapshot records the content hash (BLAKE2b) of every file
   the books read — the main file's first ``size`` bytes and each included file whole —
   plus a key of the code that produced it: kopledger's version and the hash of its
-  source files and templates, beancount's and Python's versions, the source files of
-  any third-party plugin the ledger declares (kopledger's own checks are its source). The
+  source files and templates, beancount's and Python's versions, every module file of
+  the top package of any third-party plugin the ledger declares (kopledger's own checks
+  are its source). The
   plugin list and its configuration are lines of the ledger, so its hash covers them. Any difference and the snapshot is not used. Times
   (mtime) are never trusted.
 - **Appends.** When the main file is the snapshot's bytes plus new text, only the new
