@@ -162,7 +162,7 @@ def render_laporan(
         return xlsx_bytes(laporan_sheets(fs, parts, lang=lang, nama=context["kop_info"].nama))
     if fmt in ("html", "pdf"):
         html = render("laporan/laporan.html.j2", context, lang=lang, template_dir=template_dir)
-        return html if fmt == "html" else html_to_pdf(html)
+        return html if fmt == "html" else html_to_pdf(html, template_dir=template_dir)
     raise InputError.pesan(
         "format tidak dikenal: {fmt!r}; pakai salah satu dari {pilihan}",
         fmt=fmt, pilihan=', '.join(FORMATS),

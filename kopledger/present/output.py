@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import mimetypes
 import os
 import re
 import stat
@@ -171,8 +172,13 @@ def _csv_scalar(value: Any) -> str:
 # ----------------------------------------------------------------------------------
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """PDF bytes of ``html`` through WeasyPrint (A4 and page breaks from the stylesheet)."""
+def html_to_pdf(html: str, *, template_dir: str | Path | None = None) -> bytes:
+    """PDF bytes of ``html`` through WeasyPrint (A4 and page breaks from the stylesheet).
+
+    WeasyPrint fetches only ``data:`` URLs and files inside ``template_dir`` (the user's
+    template folder, relative URLs resolved against it; symlinks resolved, none may lead
+    out): a template or stylesheet cannot read or attach any other file, nor reach the
+    network (:func:`_folder_fetcher`)."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango/GObject libraries missing
@@ -182,8 +188,34 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
                  "libpangoft2-1.0-0 (atau pilih --format html).",
             sebab=exc,
         ) from None
-    pdf: bytes = HTML(string=html, base_url=base_url or str(Path.cwd())).write_pdf()
+    root = Path(template_dir).resolve() if template_dir is not None else None
+    base_url = root.as_uri() + "/" if root is not None else None
+    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=_folder_fetcher(root)).write_pdf()
     return pdf
+
+
+def _folder_fetcher(root: Path | None) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URLs and regular files inside ``root``
+    (after resolving symlinks) and refuses everything else (other files, http, ftp …)."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FolderOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.partition(":")[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if scheme == "file" and root is not None and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()
+                if path.is_relative_to(root) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+            raise ValueError(f"refused by kopledger (only files of the template folder and data: URLs): {url}")
+
+    return FolderOnly(allowed_protocols=("data", "file"))
 
 
 # ----------------------------------------------------------------------------------

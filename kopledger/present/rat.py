@@ -63,7 +63,7 @@ def render_rat(
     if fmt == "html":
         return html
 
-    return html_to_pdf(html)
+    return html_to_pdf(html, template_dir=template_dir)
 
 
 #: Version of the RAT JSON document (``skema``); see kopledger/schemas/rat.schema.json.

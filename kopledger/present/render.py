@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from kopledger.books.katalog import EQUITY_COMPONENTS
 from kopledger.core.errors import InputError, in_language, templates_dir, translate, user_catalogs
@@ -75,7 +76,10 @@ def environment(lang: str = "id", template_dir: str | Path | None = None) -> jin
             )
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
-    env = jinja2.Environment(
+    # a user's folder is code from anywhere: rendered in Jinja's sandbox (no attribute of
+    # Python's internals, no mutation of the values handed to the template)
+    kind = jinja2.sandbox.ImmutableSandboxedEnvironment if template_dir is not None else jinja2.Environment
+    env = kind(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=autoescape_for,
         undefined=jinja2.StrictUndefined,
@@ -122,6 +126,13 @@ def render(
             "templat tidak ditemukan: {templat}; periksa nama templat atau folder --templat",
             templat=exc.name,
         ) from None
+    except (jinja2.exceptions.SecurityError, jinja2.UndefinedError) as exc:
+        # a sandboxed template reaching for Python's internals gets an undefined value or this
+        raise InputError.pesan(
+            "templat {templat} memakai sesuatu yang tidak ada atau tidak diizinkan ({sebab}); templat "
+            "folder --templat hanya boleh menampilkan data laporan",
+            templat=template, sebab=str(exc),
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError.pesan(
             "{berkas}:{baris}: kesalahan tulis di templat: {sebab}; perbaiki baris itu",
@@ -140,5 +151,5 @@ def render_document(
         html = render(f"{base}.html.j2", context, lang=lang, template_dir=template_dir)
         if fmt == "html":
             return html
-        return html_to_pdf(html)
+        return html_to_pdf(html, template_dir=template_dir)
     raise InputError.pesan("format tidak dikenal: {fmt!r}; pakai txt, html atau pdf", fmt=fmt)

@@ -7,12 +7,17 @@ and can never answer for other books:
 - **Where.** ``$XDG_CACHE_HOME/kopledger`` (else ``~/.cache/kopledger``), private to the
   user (folder 0700, files 0600) — never beside the ledger, so a folder copied with
   ``cp -a`` or moved carries no cache with it. One snapshot per main file, named by a
-  hash of its *real* path (symlinks resolved).
+  hash of its *real* path (symlinks resolved). A folder that is not the user's alone is
+  refused (:mod:`kopledger.core.cache_folder`: no cache, one line on stderr).
+- **Signed.** Every snapshot and result carries an HMAC-SHA256 under the user's key
+  (:func:`kopledger.core.cache_folder.key`), checked before anything is unpickled; a file
+  that fails is removed and never unpickled.
 - **Verified on every use.** A snapshot records the content hash (BLAKE2b) of every file
   the books read — the main file's first ``size`` bytes and each included file whole —
   plus a key of the code that produced it: kopledger's version and the hash of its
-  source files and templates, beancount's and Python's versions, the source files of
-  any third-party plugin the ledger declares (kopledger's own checks are its source). The
+  source files and templates, beancount's and Python's versions, every module file of
+  the top package of any third-party plugin the ledger declares (kopledger's own checks
+  are its source). The
   plugin list and its configuration are lines of the ledger, so its hash covers them. Any difference and the snapshot is not used. Times
   (mtime) are never trusted.
 - **Appends.** When the main file is the snapshot's bytes plus new text, only the new
@@ -40,6 +45,8 @@ import copyreg
 import dataclasses
 import gc
 import hashlib
+import hmac
+import io
 import os
 import pickle
 import re
@@ -57,6 +64,7 @@ from beancount.core.position import Cost, CostSpec
 from kopledger.books import beancount_api
 from kopledger.books.closed.year_files import archive_files
 from kopledger.books.load import incremental
+from kopledger.core import cache_folder
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
 from kopledger.core.cache_folder import enabled as enabled
@@ -64,7 +72,7 @@ from kopledger.core.cache_folder import enabled as enabled
 T = TypeVar("T")
 
 #: Bump when the snapshot layout changes.
-FORMAT = "kopledger-cache-2"
+FORMAT = "kopledger-cache-3"
 
 #: A snapshot is refreshed once the appended text not in it exceeds this many bytes …
 SAVE_TAIL_BYTES = 256 * 1024
@@ -104,20 +112,53 @@ def code_key() -> str:
 
 
 def _env_key(plugins: list[str]) -> str:
-    """The code key and the ledger's third-party plugins' sources."""
-    from importlib import util
-
+    """The code key and the source of every third-party plugin the ledger names: every module
+    file of the plugin's top package (its rules may live in a submodule), or its one file."""
     h = hashlib.blake2b(code_key().encode(), digest_size=20)
     for name in plugins:
         h.update(name.encode())
-        if name.split(".")[0] in ("kopledger", "beancount"):
-            continue
-        try:
-            spec = util.find_spec(name)
-            origin = spec.origin if spec else None
-            h.update(Path(origin).read_bytes() if origin else b"<missing>")
-        except (ImportError, ValueError, OSError):
-            h.update(b"<missing>")
+        top = name.split(".")[0]
+        if top in ("kopledger", "beancount"):
+            continue  # kopledger's whole package is in the code key; beancount's version too
+        h.update(_package_source(top).encode())
+    return h.hexdigest()
+
+
+#: Suffixes of files whose content is hashed (any other file of a plugin's package counts
+#: by its size and time: data files may be large).
+_SOURCE_SUFFIXES = (".py", ".so", ".pyd")
+
+
+def _package_source(top: str) -> str:
+    """A hash of every module file of the importable package (or module) ``top``."""
+    from importlib import util
+
+    h = hashlib.blake2b(digest_size=20)
+    try:
+        spec = util.find_spec(top)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return "<missing>"
+    try:
+        if spec.submodule_search_locations:
+            for location in sorted(spec.submodule_search_locations):
+                root = Path(location)
+                for file in sorted(root.rglob("*")):
+                    if "__pycache__" in file.parts or not file.is_file():
+                        continue
+                    h.update(f"{file.relative_to(root)}\0".encode())
+                    if file.suffix in _SOURCE_SUFFIXES:
+                        h.update(file.read_bytes())
+                    else:
+                        info = file.stat()
+                        h.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
+        elif spec.origin and os.path.isfile(spec.origin):
+            h.update(Path(spec.origin).read_bytes())
+        else:
+            return f"<{spec.origin}>"
+    except OSError:
+        return "<unreadable>"
     return h.hexdigest()
 
 
@@ -185,27 +226,113 @@ class _Entry:
 
     ``base``: the snapshot on disk this state is the base snapshot plus appends of (a
     delta on disk, or a state in memory, is stored as references into it), or None.
+    ``tag``: the signature of the header read from ``disk`` (the body must be signed with it).
     """
 
     def __init__(
-        self, header: dict[str, Any], state: incremental.State | None, disk: Path | None, base: _Entry | None
+        self, header: dict[str, Any], state: incremental.State | None, disk: Path | None, base: _Entry | None,
+        tag: bytes | None = None,
     ) -> None:
         self.header = header
         self._state = state
         self.disk = disk
         self.base = base
+        self.tag = tag
 
     def state(self, *, plugin: bool = True) -> incremental.State:
-        """The state (read from disk once). ``plugin=False``: the plugin's state, to resume
-        its walks from, is not needed (this is the base of a delta) and not read."""
+        """The state (read from disk once, its signature checked first). ``plugin=False``: the
+        plugin's state, to resume its walks from, is not needed (this is the base of a delta)
+        and not read."""
         if self._state is None:
-            assert self.disk is not None
+            assert self.disk is not None and self.tag is not None
             base_state = self.base.state(plugin=False) if self.base is not None and self.base is not self else None
-            with open(self.disk, "rb") as handle:
-                if pickle.load(handle) != self.header:  # replaced since its header was read
-                    raise ValueError("snapshot changed")
-                self._state = _load_body(handle, base_state, plugin=plugin)
+            handle = _signed_body(self.disk, self.tag)  # raises when replaced or not signed
+            self._state = _load_body(handle, base_state, plugin=plugin)
         return self._state
+
+
+# --- signed cache files ---------------------------------------------------------------
+#
+# Every file the cache unpickles is signed with HMAC-SHA256 under the user's key
+# (:func:`kopledger.core.cache_folder.key`), checked in constant time *before* unpickling:
+# a file the user's own kopledger did not write is never unpickled (and is removed).
+# A snapshot: MAGIC, the header's length (8 bytes), the header's tag, the header (a pickle),
+# the body (pickles), the body's tag (over the header's tag and the body). The header alone
+# can be verified and read (is this snapshot for these books?) without reading the body.
+
+MAGIC = b"KOPSNAP3"
+RESULT_MAGIC = b"KOPRES03"
+_TAG = hashlib.sha256().digest_size
+
+
+def _tag(secret: bytes, kind: bytes, *parts: bytes | memoryview) -> Any:
+    mac = hmac.new(secret, kind, hashlib.sha256)
+    for part in parts:
+        mac.update(part)
+    return mac
+
+
+class _SigningWriter:
+    """A file-like writer that signs what is written through it."""
+
+    def __init__(self, handle: Any, mac: Any) -> None:
+        self.handle = handle
+        self.mac = mac
+
+    def write(self, blob: Any) -> int:
+        self.mac.update(blob)
+        return int(self.handle.write(blob))
+
+
+def _discard(path: Path) -> None:
+    """Remove a cache file that failed its signature (never unpickled)."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _signed_header(path: Path) -> tuple[dict[str, Any], bytes] | None:
+    """The header of the snapshot ``path`` and its tag, when signed with the user's key."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(MAGIC) + 8 + _TAG)
+            secret = cache_folder.key()
+            if secret is None:
+                return None
+            length = int.from_bytes(start[len(MAGIC):len(MAGIC) + 8], "big")
+            if len(start) != len(MAGIC) + 8 + _TAG or not start.startswith(MAGIC) or length > 1 << 26:
+                _discard(path)
+                return None
+            tag = start[-_TAG:]
+            head = handle.read(length)
+    except OSError:
+        return None
+    if len(head) != length or not hmac.compare_digest(_tag(secret, b"h", head).digest(), tag):
+        _discard(path)
+        return None
+    header = pickle.loads(head)
+    return (header, tag) if isinstance(header, dict) else None
+
+
+def _read_header(path: Path) -> dict[str, Any] | None:
+    """The header of the snapshot ``path``, when it is signed with the user's key (else None)."""
+    signed = _signed_header(path)
+    return signed[0] if signed is not None else None
+
+
+def _signed_body(path: Path, tag: bytes) -> io.BytesIO:
+    """The body of the snapshot ``path`` whose header was signed ``tag``, its signature checked."""
+    secret = cache_folder.key()
+    if secret is None:
+        raise ValueError("no key")
+    blob = memoryview(path.read_bytes())
+    start = len(MAGIC) + 8
+    if bytes(blob[start:start + _TAG]) != tag:
+        raise ValueError("snapshot changed")  # replaced since its header was read
+    body = blob[start + _TAG + int.from_bytes(blob[len(MAGIC):start], "big"):-_TAG]
+    if not hmac.compare_digest(_tag(secret, b"b", tag, body).digest(), bytes(blob[-_TAG:])):
+        _discard(path)
+        raise ValueError("snapshot not signed")
+    return io.BytesIO(body)
 
 
 def _positions(items: list[Any], within: list[Any], shift: int = 0, *, ahead: int = 64, misses: int = -1) -> list[int]:
@@ -380,27 +507,19 @@ def _valid(header: dict[str, Any], main: str, blob: bytes) -> bool:
         return False
 
 
-def _read_header(path: Path) -> dict[str, Any] | None:
-    try:
-        with open(path, "rb") as handle:
-            header = pickle.load(handle)
-        return header if isinstance(header, dict) else None
-    except Exception:  # missing, unreadable, corrupt or from another version: no snapshot
-        return None
-
-
 def _candidates(main: str) -> list[_Entry]:
     """Snapshots that may hold these books: in memory, then the delta and base on disk."""
     found = list(_MEMORY.get(main, []))
     disk = _snapshot_path(main)
-    header = _read_header(disk)
-    if header is not None:
-        base = _Entry(header, None, disk, None)
+    signed = _signed_header(disk)
+    if signed is not None:
+        header, tag = signed
+        base = _Entry(header, None, disk, None, tag)
         base.base = base
         delta_path = _delta_path(main)
-        delta = _read_header(delta_path)
-        if delta is not None and delta.get("base") == (header["size"], header["hash"]):
-            found.append(_Entry(delta, None, delta_path, base))
+        delta = _signed_header(delta_path)
+        if delta is not None and delta[0].get("base") == (header.get("size"), header.get("hash")):
+            found.append(_Entry(delta[0], None, delta_path, base, delta[1]))
         found.append(base)
     return found
 
@@ -412,14 +531,20 @@ def _remember_memory(main: str, entry: _Entry) -> None:
 
 
 def _write(target: Path, header: dict[str, Any], state: incremental.State, base: incremental.State | None) -> bool:
-    """Write a snapshot file atomically (private to the user); False if it cannot be written."""
+    """Write a signed snapshot file atomically (private to the user); False if it cannot be written."""
+    secret = cache_folder.key()
+    if secret is None or cache_folder.folder(target.parent.name) != target.parent:
+        return False
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".snap.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                _dump_body(handle, state, base)
+                head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+                tag = _tag(secret, b"h", head).digest()
+                handle.write(MAGIC + len(head).to_bytes(8, "big") + tag + head)
+                signing = _SigningWriter(handle, _tag(secret, b"b", tag))
+                _dump_body(signing, state, base)
+                handle.write(signing.mac.digest())
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -571,8 +696,9 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
 
 def _keep_verified(state: incremental.State) -> None:
     """Save the closed years the load's chain check verified (the load itself writes nothing)."""
-    if state.verified is not None:
-        state.verified.save()
+    verified = state.verified
+    if verified is not None and verified.changed and cache_folder.folder("sidik") == verified.path.parent:
+        verified.save()  # into the checked folder (made 0700 at every level)
 
 
 def validate_candidate(
@@ -630,24 +756,38 @@ _NOTHING: Any = object()
 def _read_result(key: str, name: str, params: Any) -> Any:
     path = _result_path(key, name, params)
     try:
-        with open(path, "rb") as handle:
-            stored_key, stored_name, stored_params, value = pickle.load(handle)
+        blob = path.read_bytes()
+    except OSError:
+        return _NOTHING  # missing: compute
+    secret = cache_folder.key()
+    if secret is None:
+        return _NOTHING
+    payload = blob[len(RESULT_MAGIC) + _TAG:]
+    tag = _tag(secret, b"r", payload).digest()
+    if not blob.startswith(RESULT_MAGIC) or not hmac.compare_digest(tag, blob[len(RESULT_MAGIC):len(RESULT_MAGIC) + _TAG]):
+        _discard(path)  # not written by the user's kopledger: never unpickled
+        return _NOTHING
+    try:
+        stored_key, stored_name, stored_params, value = pickle.loads(payload)
         if (stored_key, stored_name, stored_params) == (key, name, repr(params)):
             with contextlib.suppress(OSError):
                 os.utime(path)
             return value
-    except Exception:  # missing or unreadable: compute
+    except Exception:  # from another version: compute
         pass
     return _NOTHING
 
 
 def _write_result(key: str, name: str, params: Any, value: Any) -> None:
     path = _result_path(key, name, params)
+    secret = cache_folder.key()
+    if secret is None or cache_folder.folder(path.parent.name) != path.parent:
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        payload = pickle.dumps((key, name, repr(params), value), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".res.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((key, name, repr(params), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(RESULT_MAGIC + _tag(secret, b"r", payload).digest() + payload)
         os.replace(tmp, path)
         _prune(path.parent, keep=path)
     except Exception:  # unpicklable value or unwritable disk: not cached
