@@ -17,7 +17,8 @@ import contextlib
 import contextvars
 import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import string
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -127,6 +128,21 @@ def translate(text: str, lang: str = "id", template_dir: str | Path | None = Non
 
 
 
+class _PlainFields(string.Formatter):
+    """A formatter that fills only plain names: ``{nama}``, never ``{x.attr}`` or ``{x[0]}``.
+
+    Catalog entries may come from a user's ``--templat`` folder; attribute and index lookups
+    would let such an entry copy Python internals into a document."""
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if not field_name.isidentifier():
+            raise KeyError(field_name)
+        return kwargs[field_name], field_name
+
+
+_PLAIN = _PlainFields()
+
+
 def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
     """The template ``teks`` in ``lang`` (Indonesian: the template itself), filled with ``nilai``,
     each value worded in ``lang`` too (:func:`in_language`).
@@ -142,7 +158,7 @@ def worded(teks: str, nilai: Mapping[str, Any], lang: str = "id") -> str:
         template = translate(teks, lang)
         if nilai.get("jumlah") == 1 and (one := translate(teks + SATU, lang)) != teks + SATU:
             template = one
-        return template.format(**values)
+        return _PLAIN.vformat(template, (), values)
     except (KeyError, IndexError, ValueError, AttributeError):
         return worded(teks, nilai, "id")
 
