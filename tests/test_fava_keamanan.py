@@ -11,7 +11,9 @@ browser would (``Host``, ``Origin``, cookies):
   ``Origin`` must be an address of the allow-list, which the extension's config or
   ``$KOP_FAVA_ALAMAT`` can extend;
 - Fava's own write endpoints (editor, ``add_entries``, documents, imports) are refused: the
-  books stay byte for byte as they were (closed years included).
+  books stay byte for byte as they were (closed years included);
+- a form that cannot get the books' lock in time (10 s) answers "busy" (503) and never writes
+  later, also when the treasurer gave up waiting; sent again, it writes once.
 """
 
 from __future__ import annotations
@@ -109,10 +111,10 @@ class Fava:
         return token.group(1), nonce.group(1) if nonce else ""
 
     def post(self, endpoint: str, fields: dict[str, str], *, host: str | None = None,
-             origin: str | None = None) -> Answer:
+             origin: str | None = None, timeout: float = 60) -> Answer:
         """POST a desk form as the browser sends it (``Origin`` of the address it was opened at)."""
         origin = origin or f"http://{host or self.host}"
-        return self.request("POST", DESK + endpoint, host=host, body=urlencode(fields),
+        return self.request("POST", DESK + endpoint, host=host, body=urlencode(fields), timeout=timeout,
                             headers={"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"})
 
 
@@ -389,3 +391,77 @@ def test_favas_own_writes_are_refused(untouched: Fava) -> None:
         assert path.read_bytes() == before, endpoint
     # reading through Fava's API still works
     assert _json(untouched, "GET", "source").status == 200
+
+
+# --- 4. busy books: 503, and never a write later -----------------------------------------------------------
+#: A process holding the books' lock (as a long ``kop`` write does) for ``argv[2]`` seconds.
+HOLD = """
+import sys, time
+from pathlib import Path
+from kopledger.ops.writer import ledger_lock
+with ledger_lock(Path(sys.argv[1]).resolve()):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_form_that_cannot_get_the_lock_answers_busy_and_never_writes_later(served: Fava) -> None:
+    from kopledger.fava import BATAS_KUNCI
+
+    assert BATAS_KUNCI == 10.0
+    path = served.path
+    before = path.read_bytes()
+    count = _deposits(path)
+    token, nonce = served.form("setor")
+    sent = {**DEPOSIT, "token": token, "nonce": nonce, "aksi": "tulis"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(BATAS_KUNCI + 3)],
+                              stdout=subprocess.PIPE, env={**os.environ, "KOP_LOCK_TIMEOUT": "600"})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+        gave_up: list[BaseException] = []
+
+        def impatient() -> None:  # a treasurer who closes the tab after a second
+            try:
+                served.post("setor", sent, timeout=1)
+            except OSError as exc:
+                gave_up.append(exc)
+
+        started = time.monotonic()
+        thread = threading.Thread(target=impatient)
+        thread.start()
+        busy = served.post("setor", sent)
+        waited = time.monotonic() - started
+        thread.join()
+        assert gave_up, "the impatient client was answered within a second"
+        assert busy.status == 503, busy.body[-2000:]
+        assert BATAS_KUNCI - 0.5 < waited < BATAS_KUNCI + 10  # the desk's bound, not the writer's minute
+        message = html.unescape(busy.body)
+        assert "buku sedang sibuk" in message and "tidak ditulis, juga tidak nanti" in message
+        assert f"pid {holder.pid}" in message  # who holds the books
+        assert 'name="nonce" value="' + nonce in busy.body  # the form, to send again
+    finally:
+        holder.wait(timeout=60)
+    time.sleep(1.0)  # the books are free now: nothing that waited writes afterwards
+    assert path.read_bytes() == before
+    again = served.post("setor", sent)
+    assert again.status == 303
+    assert _deposits(path) == count + 1
+
+
+def test_a_config_that_cannot_be_read_is_shown_and_the_default_addresses_stay(tmp_path: Path) -> None:
+    from fava.application import create_app
+
+    path = tmp_path / "buku.beancount"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    line = 'custom "fava-extension" "kopledger.fava"'
+    path.write_text(text.replace(line, line + ' "{\'alamat\': [\'koperasi example\', \'ok.example\']}"'),
+                    encoding="utf-8")
+    client = create_app([str(path)], load=True).test_client()
+    page = client.get(DESK, headers={"Host": "localhost"})
+    assert page.status_code == 200
+    shown = html.unescape(page.get_data(as_text=True))
+    assert "alamat meja kerja tidak sah: 'koperasi example'" in shown and 'id="salah-konfigurasi"' in shown
+    assert "Anggota aktif" in shown  # the desk still works
+    assert client.get(DESK, headers={"Host": "ok.example"}).status_code == 200
+    assert client.get(DESK, headers={"Host": "koperasi example"}).status_code == 400
+    assert client.get(DESK, headers={"Host": "evil.example"}).status_code == 400

@@ -33,7 +33,16 @@ from urllib.parse import urlencode
 
 import jinja2
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import Response, abort, current_app, has_app_context, make_response, redirect, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    has_app_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from markupsafe import Markup
 
 from kopledger.books.periode import hari_ini
@@ -52,7 +61,7 @@ from kopledger.fava.halaman import Buku
 from kopledger.fava.keamanan import NONCE_FIELD, alamat_tambahan, jaga, nonce_baru, pasang, token_sesi, tolak
 from kopledger.koperasi import Koperasi
 from kopledger.ops.savings import member_statements
-from kopledger.ops.writer import append_built, format_directives
+from kopledger.ops.writer import BooksBusy, append_built, format_directives, lock_wait
 from kopledger.present.kesehatan import render_assessment
 from kopledger.present.laporan import laporan_context, render_laporan
 from kopledger.present.rat import render_rat
@@ -75,6 +84,10 @@ UNDUHAN = {
     "kesehatan.pdf": ("application/pdf", "kesehatan-{tahun}.pdf"),
     "kartu.html": ("text/html", "kartu-simpanan{anggota}.html"),
 }
+
+#: The longest a form waits for the books' lock (seconds; a shorter ``$KOP_LOCK_TIMEOUT`` wins):
+#: then it answers "busy" (503) and writes nothing, neither now nor later.
+BATAS_KUNCI = 10.0
 
 _View = Callable[["KopLedger"], Response]
 
@@ -164,8 +177,8 @@ class KopLedger(FavaExtensionBase):
             "halaman_ini": halaman_ini,
             "tautan": self.tautan,
             "formulir_semua": FORMULIR,
-            "kesalahan_buku": [format_error_line(e, self.lang()) for e in buku.kop.errors]
-            + [e.in_lang(self.lang()) for e in self.salah_konfigurasi],
+            "kesalahan_buku": [format_error_line(e, self.lang()) for e in buku.kop.errors],
+            "salah_konfigurasi": [e.in_lang(self.lang()) for e in self.salah_konfigurasi],
             "today": self.today(),
         }
 
@@ -356,10 +369,16 @@ class KopLedger(FavaExtensionBase):
         path = Path(self.ledger.beancount_file_path)
         try:
             result = append_built(path, lambda kop: dengan_nonce(kop, nonce, lambda: form.bangun(kop, values)),
-                                  books=Koperasi, dry_run=not menulis)
+                                  books=Koperasi, dry_run=not menulis, lock_timeout=min(BATAS_KUNCI, lock_wait()))
         except SudahDitulis:
             # sent again (double click, Back, Reload): the page of what the first one wrote
             return self._alihkan(nama, nonce, ulang=True)
+        except BooksBusy as exc:
+            # the wait is over: this request never writes; sending the form again (same nonce) may
+            context["kesalahan"] = {"": [Pesan(
+                "buku sedang sibuk: {sebab}. Formulir ini tidak ditulis, juga tidak nanti; kirim lagi sebentar lagi",
+                sebab=Pesan.dari(exc, saran=True)).in_lang(self.lang())]}
+            return self._halaman("formulir.html.j2", context, form.judul, 503)
         except KopledgerError as exc:
             context["kesalahan"] = pesan_per_isian(form, exc, self.lang())
             return self._halaman("formulir.html.j2", context, form.judul, 400)

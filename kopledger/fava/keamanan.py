@@ -39,7 +39,7 @@ from hashlib import sha256
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, after_this_request, g, jsonify, request
+from flask import Flask, Response, after_this_request, current_app, g, jsonify, request
 
 from kopledger.core.errors import InputError, Pesan
 
@@ -242,8 +242,6 @@ def asal_diizinkan(url: str) -> bool:
 
 
 def _app() -> Flask:
-    from flask import current_app
-
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     return app
 
