@@ -322,9 +322,9 @@ def pasang(app: Flask, tambahan: Iterable[Alamat]) -> Penjaga:
 _PASANG = threading.Lock()
 
 
-def tolak(nonce: bool = True) -> Pesan | None:
+def tolak() -> Pesan | None:
     """Why this writing request is refused (a :class:`~kopledger.core.errors.Pesan`, worded in the
-    page's language), or None when it may write. ``nonce``: the form's one-time nonce is required."""
+    page's language), or None when it may write."""
     if request.method != "POST":
         return Pesan("formulir hanya diterima lewat POST")
     origin = request.headers.get("Origin")
@@ -346,7 +346,7 @@ def tolak(nonce: bool = True) -> Pesan | None:
     assert cookie is not None and sent is not None
     if not hmac.compare_digest(cookie, sent):
         return Pesan("token sesi tidak cocok; buka ulang formulirnya dari meja kerja lalu kirim lagi")
-    if nonce and not nonce_sah(request.form.get(NONCE_FIELD)):
+    if not nonce_sah(request.form.get(NONCE_FIELD)):
         return Pesan("formulir ini tidak membawa kode sekali-pakai yang sah; buka ulang formulirnya dari "
                      "meja kerja lalu kirim lagi")
     return None
