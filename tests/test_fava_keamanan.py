@@ -241,6 +241,24 @@ def test_a_form_sent_twice_writes_once_without_bukti(served: Fava, endpoint: str
         assert count(served.path) == before + 2
 
 
+def test_a_form_sent_to_two_fava_processes_at_once_writes_once(served: Fava) -> None:
+    """Two Fava processes serve the same books (two windows, or a server with several workers):
+    the nonce is consumed in the books under the writer's lock, so the same form written through
+    both at once lands once."""
+    other = _ready(_start(served.path))
+    try:
+        before = _deposits(served.path)
+        token, nonce = served.form("setor")
+        other.cookies = dict(served.cookies)  # the same browser session
+        sent = {**DEPOSIT, "token": token, "nonce": nonce, "aksi": "tulis"}
+        answers = _at_once(lambda: served.post("setor", sent), lambda: other.post("setor", sent))
+        assert [a.status for a in answers] == [303, 303], [a.body[-1000:] for a in answers]
+        assert sorted("ulang=1" in a.headers["location"] for a in answers) == [False, True]
+        assert _deposits(served.path) == before + 1
+    finally:
+        _stop(other)
+
+
 @pytest.mark.parametrize("forge", ["none", "made-up", "other-session", "altered"])
 def test_a_form_without_its_own_nonce_is_refused(untouched: Fava, forge: str) -> None:
     before = untouched.path.read_bytes()
