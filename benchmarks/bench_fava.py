@@ -115,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         # a form preview (dry run): the safe writer loads under its lock and checks the candidate
         page = client.get(base + "setor").get_data(as_text=True)
         token = re.search(r'name="token" value="([^"]+)"', page)
-        assert token is not None
+        nonce = re.search(r'name="nonce" value="([^"]+)"', page)
+        assert token is not None and nonce is not None
         started = time.perf_counter()
         response = client.post(base + "setor", headers={"Origin": "http://localhost"}, data={
-            "token": token.group(1), "aksi": "pratinjau", "anggota": borrower, "jumlah": "50000",
+            "token": token.group(1), "nonce": nonce.group(1), "aksi": "pratinjau", "anggota": borrower, "jumlah": "50000",
             "tanggal": f"{year + 1}-01-05", "jenis": "sukarela", "bukti": "",
         })
         preview = time.perf_counter() - started

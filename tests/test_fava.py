@@ -283,13 +283,22 @@ def token_of(page: str) -> str:
     return match.group(1)
 
 
+def nonce_of(page: str) -> str:
+    match = re.search(r'name="nonce" value="([^"]+)"', page)
+    assert match, page[:2000]
+    return match.group(1)
+
+
 def post(client: FlaskClient, endpoint: str, fields: dict[str, str], *, aksi: str = "pratinjau",
          token: str | None = None, headers: dict[str, str] | None = None) -> Any:
+    """Send a form as the browser does: a fresh form page (its token and one-time nonce), then the
+    POST, following the redirect to the page of what was written (Post/Redirect/Get)."""
+    page = get(client, endpoint)
     if token is None:
-        token = token_of(get(client, endpoint))
+        token = token_of(page)
     return client.post(
-        BASE + endpoint, data={**fields, "token": token, "aksi": aksi},
-        headers=headers if headers is not None else {"Origin": "http://localhost"},
+        BASE + endpoint, data={**fields, "token": token, "nonce": nonce_of(page), "aksi": aksi},
+        headers=headers if headers is not None else {"Origin": "http://localhost"}, follow_redirects=True,
     )
 
 
@@ -509,8 +518,13 @@ def test_books_with_errors_show_them_and_forms_write_nothing(tmp_path: Path) -> 
     assert 'id="formulir"' not in get(client, "setor")  # no form over books with errors
     cookie = client.get_cookie("kopledger_token")
     assert cookie is not None
-    response = post(client, "setor", {"anggota": "A0001", "jumlah": "75000", "tanggal": "2026-01-05",
-                                      "jenis": "sukarela", "bukti": ""}, aksi="tulis", token=cookie.value)
+    from kopledger.fava.keamanan import _tanda
+
+    nonce = "n" * 24 + "." + _tanda(cookie.value, "n" * 24)  # what the form would carry
+    response = client.post(BASE + "setor", data={"anggota": "A0001", "jumlah": "75000", "tanggal": "2026-01-05",
+                                                 "jenis": "sukarela", "bukti": "", "aksi": "tulis",
+                                                 "token": cookie.value, "nonce": nonce},
+                           headers={"Origin": "http://localhost"})
     assert response.status_code == 400
     assert path.read_bytes() == before
 

@@ -209,3 +209,47 @@ def test_the_english_desk_refuses_bad_input_in_english_in_a_real_browser(
     assert "deposit to simpanan sukarela of A0001" in preview.text and "5000 IDR" in preview.text
     driver.save_screenshot(str(SHOTS / "en-pratinjau.png"))
     assert path.read_bytes() == before  # a preview writes nothing
+
+
+def test_a_double_click_and_a_reload_write_once_in_a_real_browser(served: tuple[Path, str], browser: object) -> None:
+    """The treasurer double-clicks "write" on a deposit with no bukti, then reloads the page she
+    lands on, then goes Back and sends the form again: one deposit in the books."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver: WebDriver = browser  # type: ignore[assignment]
+    path, base = served
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wait = WebDriverWait(driver, 30)
+    before = Koperasi.load(path).member_balance("A0002").sukarela
+
+    driver.get(base + "setor?anggota=A0002")
+    field = wait.until(ec.visibility_of_element_located((By.ID, "isian-jumlah")))
+    field.send_keys("40000")
+    date = driver.find_element(By.ID, "isian-tanggal")
+    date.clear()
+    date.send_keys("2026-01-07")
+    Select(driver.find_element(By.ID, "isian-jenis")).select_by_value("sukarela")
+    driver.find_element(By.ID, "pratinjau-tombol").click()
+    wait.until(ec.visibility_of_element_located((By.ID, "pratinjau")))
+    form_url = driver.current_url
+
+    ActionChains(driver).double_click(driver.find_element(By.ID, "tulis")).perform()
+    done = wait.until(ec.visibility_of_element_located((By.ID, "ditulis")))
+    assert "40000 IDR" in done.text
+    assert "ditulis=" in driver.current_url and driver.current_url != form_url  # Post/Redirect/Get
+    driver.refresh()  # a GET: nothing is sent again
+    wait.until(ec.visibility_of_element_located((By.ID, "ditulis")))
+    driver.save_screenshot(str(SHOTS / "dua-klik.png"))
+    # Back to the preview page and write again: told so, not written
+    driver.back()
+    driver.find_element(By.ID, "tulis").click()
+    wait.until(ec.visibility_of_element_located((By.ID, "ulang")))
+
+    kop = Koperasi.load(path)
+    assert kop.errors == []
+    assert kop.member_balance("A0002").sukarela == before + 40000
+    assert sum(1 for t in kop.transactions if t.date.isoformat() == "2026-01-07" and t.meta.get("anggota") == "A0002") == 1

@@ -23,7 +23,7 @@ from kopledger.books import beancount_api
 from kopledger.ops.writer import load_uncached
 from tests import race_plugin
 from tests.conftest import HEADER_ID
-from tests.test_fava import client_for, token_of
+from tests.test_fava import client_for, nonce_of, token_of
 
 #: The web desk's forms of books titled "Koperasi Uji" (HEADER_ID).
 BASE = "/koperasi-uji/extension/KopLedger/"
@@ -147,8 +147,9 @@ def test_a_fava_reload_racing_form_writes_runs_every_check(
             for i in range(WRITES):
                 fields = {"anggota": "A0001", "jumlah": str(1000 + i), "tanggal": "2025-06-01",
                           "jenis": "sukarela", "bukti": f"RACE-{i:03d}"}
-                response = client.post(BASE + "setor", data={**fields, "token": token, "aksi": "tulis"},
-                                       headers={"Origin": "http://localhost"})
+                nonce = nonce_of(client.get(BASE + "setor").get_data(as_text=True))  # each form its own
+                response = client.post(BASE + "setor", data={**fields, "token": token, "nonce": nonce, "aksi": "tulis"},
+                                       headers={"Origin": "http://localhost"}, follow_redirects=True)
                 answers.append(response.get_data(as_text=True) if response.status_code == 200 else
                                f"{response.status_code}: {response.get_data(as_text=True)[:500]}")
         except Exception as exc:  # reported by the main thread

@@ -14,8 +14,11 @@ Bahasa Indonesia, or English when Fava's ``language`` option is English: errors 
 
 Forms write through :func:`kopledger.ops.writer.append_built` (the CLI's one safe writer):
 a preview (dry run) first, then the treasurer confirms; every writing request is a POST
-checked by :mod:`.keamanan` (same origin, per-session token). After a write Fava reloads
-the books at once. See docs/fava.md.
+checked by :mod:`.keamanan` (allowed origin, per-session token, one-time nonce) and answered
+with a redirect to the page of what was written (Post/Redirect/Get); a form sent twice writes
+once. While the extension is on, every request Fava serves must name an allowed address in
+its ``Host`` header, and Fava's own writes (editor, JSON API) are refused. After a write Fava
+reloads the books at once. See docs/fava.md.
 """
 
 from __future__ import annotations
@@ -30,18 +33,35 @@ from urllib.parse import urlencode
 
 import jinja2
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import Response, current_app, make_response, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    has_app_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from markupsafe import Markup
 
 from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, KopledgerError, Pesan, format_error_line, templates_dir
 from kopledger.fava import halaman
-from kopledger.fava.formulir import FORMULIR, MasukanSalah, baca_masukan, pesan_per_isian
+from kopledger.fava.formulir import (
+    FORMULIR,
+    MasukanSalah,
+    SudahDitulis,
+    baca_masukan,
+    dengan_nonce,
+    ditulis_dengan,
+    pesan_per_isian,
+)
 from kopledger.fava.halaman import Buku
-from kopledger.fava.keamanan import token_sesi, tolak
+from kopledger.fava.keamanan import NONCE_FIELD, alamat_tambahan, jaga, nonce_baru, pasang, token_sesi, tolak
 from kopledger.koperasi import Koperasi
 from kopledger.ops.savings import member_statements
-from kopledger.ops.writer import append_built
+from kopledger.ops.writer import BooksBusy, append_built, format_directives, lock_wait
 from kopledger.present.kesehatan import render_assessment
 from kopledger.present.laporan import laporan_context, render_laporan
 from kopledger.present.rat import render_rat
@@ -65,6 +85,10 @@ UNDUHAN = {
     "kartu.html": ("text/html", "kartu-simpanan{anggota}.html"),
 }
 
+#: The longest a form waits for the books' lock (seconds; a shorter ``$KOP_LOCK_TIMEOUT`` wins):
+#: then it answers "busy" (503) and writes nothing, neither now nor later.
+BATAS_KUNCI = 10.0
+
 _View = Callable[["KopLedger"], Response]
 
 
@@ -84,6 +108,18 @@ class KopLedger(FavaExtensionBase):
         self._buku_lock = threading.Lock()
         #: How many times the books were built from Fava's entries (once per Fava load).
         self.muatan = 0
+        #: Addresses added to the allow-list (config ``{'alamat': [...]}``, ``$KOP_FAVA_ALAMAT``).
+        self.alamat, self.salah_konfigurasi = alamat_tambahan(self.config)
+        if has_app_context():  # Fava loads the books (so this extension) in its first request
+            pasang(current_app._get_current_object(), self.alamat)  # type: ignore[attr-defined]
+
+    def before_request(self) -> None:
+        """Before every request of these books (Fava's hook): install the guards on Fava's app
+        (when the books were loaded outside a request) and apply them now: Host, Fava's writes."""
+        pasang(current_app._get_current_object(), self.alamat)  # type: ignore[attr-defined]
+        refused = jaga()
+        if refused is not None:
+            abort(refused)
 
     # --- the books, once per Fava load -------------------------------------------------------------
     def after_load_file(self) -> None:
@@ -142,6 +178,7 @@ class KopLedger(FavaExtensionBase):
             "tautan": self.tautan,
             "formulir_semua": FORMULIR,
             "kesalahan_buku": [format_error_line(e, self.lang()) for e in buku.kop.errors],
+            "salah_konfigurasi": [e.in_lang(self.lang()) for e in self.salah_konfigurasi],
             "today": self.today(),
         }
 
@@ -309,16 +346,19 @@ class KopLedger(FavaExtensionBase):
         names = [i.nama for i in form.isian]
         context: dict[str, Any] = {"formulir": form, "kesalahan": {}, "pratinjau": None, "ditulis": None}
         if request.method == "GET":
+            if "ditulis" in request.args:
+                return self._hasil(nama, request.args.get("ditulis", ""), ulang=bool(request.args.get("ulang")))
             raw = {n: request.args.get(n, "") for n in names}
             if "tanggal" in raw and not raw["tanggal"] and next(i for i in form.isian if i.nama == "tanggal").wajib:
                 raw["tanggal"] = self.today().isoformat()
-            context.update(nilai=raw, token=token_sesi())
+            context.update(nilai=raw, token=token_sesi(), nonce=nonce_baru())
             return self._halaman("formulir.html.j2", context, form.judul)
         refusal = tolak()
         if refusal is not None:
             return self._gagal(InputError.pesan("{alasan}; tidak ada yang ditulis", alasan=refusal), 403)
+        nonce = request.form.get(NONCE_FIELD, "")
         raw = {n: request.form.get(n, "") for n in names}
-        context.update(nilai=raw, token=token_sesi())
+        context.update(nilai=raw, token=token_sesi(), nonce=nonce)
         menulis = request.form.get("aksi") == "tulis"
         try:
             values = baca_masukan(form, raw)
@@ -328,7 +368,17 @@ class KopLedger(FavaExtensionBase):
 
         path = Path(self.ledger.beancount_file_path)
         try:
-            result = append_built(path, lambda kop: form.bangun(kop, values), books=Koperasi, dry_run=not menulis)
+            result = append_built(path, lambda kop: dengan_nonce(kop, nonce, lambda: form.bangun(kop, values)),
+                                  books=Koperasi, dry_run=not menulis, lock_timeout=min(BATAS_KUNCI, lock_wait()))
+        except SudahDitulis:
+            # sent again (double click, Back, Reload): the page of what the first one wrote
+            return self._alihkan(nama, nonce, ulang=True)
+        except BooksBusy as exc:
+            # the wait is over: this request never writes; sending the form again (same nonce) may
+            context["kesalahan"] = {"": [Pesan(
+                "buku sedang sibuk: {sebab}. Formulir ini tidak ditulis, juga tidak nanti; kirim lagi sebentar lagi",
+                sebab=Pesan.dari(exc, saran=True)).in_lang(self.lang())]}
+            return self._halaman("formulir.html.j2", context, form.judul, 503)
         except KopledgerError as exc:
             context["kesalahan"] = pesan_per_isian(form, exc, self.lang())
             return self._halaman("formulir.html.j2", context, form.judul, 400)
@@ -336,10 +386,26 @@ class KopLedger(FavaExtensionBase):
             # Fava reloads the books now, not at the watcher's next look.
             self.ledger.watcher.notify(path)
             self.ledger.changed()
-            context["ditulis"] = result
-        else:
-            context["pratinjau"] = result
+            return self._alihkan(nama, nonce)
+        context["pratinjau"] = result
         context["ringkasan"] = form.ringkas(values)
+        return self._halaman("formulir.html.j2", context, form.judul)
+
+    def _alihkan(self, nama: str, nonce: str, *, ulang: bool = False) -> Response:
+        """Post/Redirect/Get: 303 to the page of what the form sent with ``nonce`` wrote."""
+        return cast(Response, redirect(self.tautan(nama, ditulis=nonce, ulang=1 if ulang else None), 303))
+
+    def _hasil(self, nama: str, nonce: str, *, ulang: bool) -> Response:
+        """The page of what a form wrote (found in the books by its nonce); reloading it writes nothing."""
+        form = FORMULIR[nama]
+        entries = ditulis_dengan(self.buku().kop.entries, nonce) if nonce else []
+        if not entries:
+            return self._gagal(InputError.pesan("tidak ada catatan formulir ini di buku"), 404)
+        anggota = next((e.meta["anggota"] for e in entries if isinstance(e.meta.get("anggota"), str)), "")
+        context: dict[str, Any] = {
+            "formulir": form, "kesalahan": {}, "pratinjau": None, "ulang": ulang, "anggota": anggota,
+            "ditulis": {"text": format_directives(entries)}, "nilai": {}, "token": "", "nonce": "",
+        }
         return self._halaman("formulir.html.j2", context, form.judul)
 
     @_endpoint("tambah-anggota", ["GET", "POST"])

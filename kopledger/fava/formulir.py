@@ -186,6 +186,34 @@ def dengan_bukti(kop: Koperasi, entries: list[data.Directive], bukti: str | None
     return stamp_bukti(entries, bukti)
 
 
+# --- the form's one-time nonce, consumed in the books ----------------------------------------------
+#: The metadata key recording, on every directive a form wrote, the nonce the form was sent with.
+META_NONCE = "formulir"
+
+
+class SudahDitulis(KopledgerError):
+    """This form (its one-time nonce) was already written: nothing is written again."""
+
+    def __init__(self, message: str, nonce: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.nonce = nonce
+
+
+def ditulis_dengan(entries: Sequence[data.Directive], nonce: str) -> list[data.Directive]:
+    """The directives of the books a form sent with ``nonce`` wrote (empty: not written)."""
+    return [e for e in entries if e.meta and e.meta.get(META_NONCE) == nonce]
+
+
+def dengan_nonce(kop: Koperasi, nonce: str, build: Callable[[], list[data.Directive]]) -> list[data.Directive]:
+    """``build()``'s directives stamped with the form's ``nonce`` (metadata ``formulir``), or
+    :class:`SudahDitulis` when the books already hold it. Called in the writer's build callback,
+    under the lock, on the books as they are: the nonce is consumed by the same atomic write as
+    the directives, so a form sent twice, from any number of Fava processes, writes once."""
+    if any(e.meta and e.meta.get(META_NONCE) == nonce for e in kop.entries):
+        raise SudahDitulis.pesan("formulir ini sudah ditulis ke buku; tidak ditulis lagi", nonce)
+    return [e._replace(meta={**(e.meta or {}), META_NONCE: nonce}) for e in build()]
+
+
 # --- the forms ---------------------------------------------------------------------------------------
 _BUKTI = Isian("bukti", "Nomor bukti", wajib=False, bantuan="Nomor kuitansi/slip, dicatat sebagai metadata bukti.")
 _TANGGAL = Isian("tanggal", "Tanggal", "tanggal", bantuan="YYYY-MM-DD")

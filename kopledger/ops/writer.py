@@ -3,7 +3,11 @@
 Every write:
 
 1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, so two ``kop``
-   processes cannot interleave (the second waits for the first, then appends after it);
+   processes cannot interleave (the second waits for the first, then appends after it).
+   The wait is bounded (:data:`LOCK_TIMEOUT` seconds, ``KOP_LOCK_TIMEOUT``, or the
+   ``lock_timeout`` parameter): a lock not had in time, or held by a stopped process
+   (Ctrl-Z), is :class:`BooksBusy`, naming the holder (its pid and command line, which
+   the holder writes into the lock file);
 2. removes temp files that a killed writer may have left behind;
 3. loads the ledger as it is now and refuses if it already has errors (the load goes
    through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that has just
@@ -38,7 +42,9 @@ import errno
 import fcntl
 import os
 import re
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,6 +69,10 @@ BUKTI_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", re.ASCII)
 
 class WriteFault(KopledgerError):
     """The file system refused a write (no permission, read-only, disk full): nothing changed."""
+
+
+class BooksBusy(KopledgerError):
+    """The books' lock could not be had in time: another process holds it (named in the message)."""
 
 
 class LedgerLocked(KopledgerError):
@@ -125,19 +135,132 @@ def lock_path(ledger: Path) -> Path:
     return ledger.with_name(f".{ledger.name}.lock")
 
 
+#: Seconds a writer waits for the books' lock before :class:`BooksBusy` (``KOP_LOCK_TIMEOUT``).
+LOCK_TIMEOUT = 60.0
+LOCK_TIMEOUT_ENV = "KOP_LOCK_TIMEOUT"
+#: A holder seen stopped (Ctrl-Z) this long is not waited for any longer.
+STOPPED_GRACE = 1.0
+
+
+def lock_wait(value: float | None = None) -> float:
+    """The lock wait in seconds: ``value``, else ``$KOP_LOCK_TIMEOUT``, else :data:`LOCK_TIMEOUT`."""
+    if value is not None:
+        return max(0.0, float(value))
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            raise InputError.pesan(
+                "{nama}={nilai!r} tidak sah: tulis jumlah detik, misalnya 60", nama=LOCK_TIMEOUT_ENV, nilai=raw,
+            ) from None
+    return LOCK_TIMEOUT
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a lock, as the holder wrote it into the lock file."""
+
+    pid: int
+    command: str
+
+    def stopped(self) -> bool:
+        """Whether the holder is stopped (Ctrl-Z, SIGSTOP, or a debugger)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        state = stat[stat.rfind(")") + 2:][:1]
+        return state in ("T", "t")
+
+
+def _own_command() -> str:
+    try:
+        raw = Path("/proc/self/cmdline").read_bytes()
+        words = [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
+    except OSError:
+        words = list(sys.argv)
+    return " ".join(words)[:500]
+
+
+def _holder(handle: Any) -> LockHolder | None:
+    """The holder recorded in an open lock file (None: none recorded, e.g. an older kopledger)."""
+    try:
+        text = os.pread(handle.fileno(), 4096, 0).decode("utf-8", "replace")
+    except OSError:
+        return None
+    pid, _, command = text.partition("\n")
+    try:
+        return LockHolder(int(pid), command.strip().replace("\n", " "))
+    except ValueError:
+        return None
+
+
+def _acquire(handle: Any, ledger: Path, deadline: float, timeout: float) -> None:
+    """Take the exclusive lock on the open lock file ``handle`` by ``deadline`` (monotonic), else
+    :class:`BooksBusy`; then record this process as its holder."""
+    delay = 0.005
+    stopped_since: float | None = None
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            pass
+        now = time.monotonic()
+        holder = _holder(handle)
+        if holder is not None and holder.stopped():
+            stopped_since = now if stopped_since is None else stopped_since
+        else:
+            stopped_since = None
+        if now >= deadline or (stopped_since is not None and now - stopped_since >= min(STOPPED_GRACE, timeout)):
+            raise _busy(ledger, holder, timeout, stopped=stopped_since is not None)
+        time.sleep(min(delay, max(0.0, deadline - now)))
+        delay = min(delay * 2, 0.1)
+    with contextlib.suppress(OSError):  # who holds it, for the ones waiting (not needed for the lock)
+        os.ftruncate(handle.fileno(), 0)
+        os.pwrite(handle.fileno(), f"{os.getpid()}\n{_own_command()}\n".encode(), 0)
+
+
+def _release(handle: Any) -> None:
+    with contextlib.suppress(OSError):
+        os.ftruncate(handle.fileno(), 0)
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _busy(ledger: Path, holder: LockHolder | None, timeout: float, *, stopped: bool) -> BooksBusy:
+    who = (Pesan("pid {pid}: {perintah}", pid=holder.pid, perintah=holder.command or "?") if holder is not None
+           else Pesan.kata("proses tak dikenal"))
+    if stopped:
+        return BooksBusy.pesan(
+            "buku {buku} sedang dikunci oleh proses yang dihentikan sementara (Ctrl-Z) ({pemegang}); tidak ada "
+            "yang ditulis",
+            hint="Lanjutkan proses itu (fg di terminalnya) atau hentikan, lalu ulangi perintah ini.",
+            buku=ledger, pemegang=who,
+        )
+    return BooksBusy.pesan(
+        "buku {buku} sedang ditulis proses lain ({pemegang}); kuncinya tidak lepas dalam {detik} detik, tidak ada "
+        "yang ditulis",
+        hint="Tunggu perintah itu selesai lalu ulangi perintah ini.",
+        buku=ledger, pemegang=who, detik=f"{timeout:g}",
+    )
+
+
 @contextlib.contextmanager
-def ledger_lock(ledger: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock for ``ledger`` (blocks until it is free).
+def ledger_lock(ledger: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock for ``ledger``, waiting at most ``timeout`` seconds
+    (:func:`lock_wait`), else :class:`BooksBusy` naming the holder.
 
     The lock is on a separate, never-replaced file, so it stays valid across the atomic
     rename of the ledger itself. The kernel releases it if the process dies.
     """
+    wait = lock_wait(timeout)
     with open(lock_path(ledger), "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        _acquire(handle, ledger, time.monotonic() + wait, wait)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            _release(handle)
 
 
 def writable_bits(path: Path) -> bool:
@@ -156,15 +279,19 @@ def append_directives(
     *,
     dry_run: bool = False,
     bukti: str | None = None,
+    lock_timeout: float | None = None,
 ) -> AppendResult:
     """Append fixed ``entries`` (decided by the caller) safely; prefer :func:`append_built`."""
     fixed = list(entries)
-    return append_built(ledger, lambda _kop: fixed, dry_run=dry_run, bukti=bukti)
+    return append_built(ledger, lambda _kop: fixed, dry_run=dry_run, bukti=bukti, lock_timeout=lock_timeout)
 
 
-def append_text(ledger: str | os.PathLike[str], text: str, *, dry_run: bool = False) -> AppendResult:
-    """Append beancount ``text`` to ``ledger`` safely; ``dry_run`` validates but writes nothing."""
-    return _append(ledger, lambda _loaded: text, dry_run=dry_run)
+def append_text(
+    ledger: str | os.PathLike[str], text: str, *, dry_run: bool = False, lock_timeout: float | None = None
+) -> AppendResult:
+    """Append beancount ``text`` to ``ledger`` safely; ``dry_run`` validates but writes nothing.
+    ``lock_timeout``: seconds to wait for the books' lock (see :func:`ledger_lock`)."""
+    return _append(ledger, lambda _loaded: text, dry_run=dry_run, lock_timeout=lock_timeout)
 
 
 def append_built(
@@ -174,6 +301,7 @@ def append_built(
     dry_run: bool = False,
     bukti: str | None = None,
     books: type[B] = Books,  # type: ignore[assignment]
+    lock_timeout: float | None = None,
 ) -> AppendResult:
     """Build directives from the books *as they are under the lock*, then append them safely.
 
@@ -188,6 +316,9 @@ def append_built(
     ``bukti`` (a receipt number) is checked first: when the books already hold it, nothing
     is built and :class:`AlreadyWritten` names the file:line. Otherwise every directive
     built carries ``bukti: "…"`` (and ``bukti-ke: N`` when the write has several).
+
+    ``lock_timeout``: seconds to wait for the books' lock, else :class:`BooksBusy` (default
+    ``$KOP_LOCK_TIMEOUT``, else :data:`LOCK_TIMEOUT`); a dry run waits the same.
     """
     if bukti is not None:
         check_bukti(bukti)
@@ -201,7 +332,7 @@ def append_built(
             built = stamp_bukti(built, bukti)
         return format_directives(built)
 
-    return _append(ledger, text_of, dry_run=dry_run)
+    return _append(ledger, text_of, dry_run=dry_run, lock_timeout=lock_timeout)
 
 
 def stamp_bukti(entries: Sequence[data.Directive], bukti: str) -> list[data.Directive]:
@@ -263,6 +394,7 @@ def _append(
     make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
     *,
     dry_run: bool,
+    lock_timeout: float | None = None,
 ) -> AppendResult:
     shown = Path(ledger)
     if not shown.is_file():
@@ -273,7 +405,7 @@ def _append(
         )
     path = shown.resolve()  # write through a symlink to its target
     try:
-        with ledger_lock(path):
+        with ledger_lock(path, lock_timeout):
             try:
                 return _append_locked(shown, path, make_text, dry_run=dry_run)
             finally:
