@@ -55,7 +55,7 @@ from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
 from kopledger.books import beancount_api
-from kopledger.books.closed.year_files import archive_files
+from kopledger.books.closed.year_files import archive_files, save_archive_facts
 from kopledger.books.load import incremental
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
@@ -573,6 +573,7 @@ def _keep_verified(state: incremental.State) -> None:
     """Save the closed years the load's chain check verified (the load itself writes nothing)."""
     if state.verified is not None:
         state.verified.save()
+    save_archive_facts()
 
 
 def validate_candidate(
