@@ -428,13 +428,22 @@ def _carried_errors(entries: Sequence[data.Directive], arsip: data.Custom, year:
 
 def back_dated(entries: Sequence[data.Directive], arsip: data.Custom, year: int) -> list[data.Directive]:
     """Entries a user wrote dated up to ``year``'s end outside the block ``kop tutup-buku`` wrote
-    right after the ``arsip`` (every carried entry is there, before any entry dated after it)."""
+    right after the ``arsip``: every carried entry is there, the opening last (and before any
+    entry dated after the year)."""
     end = dt.date(year, 12, 31)
+    tag = f"{TAG_PREFIX}-{year + 1}"
     holder, start = _location(arsip.meta)
     start = start if isinstance(start, int) else 0
-    after = [line for e in entries for name, line in [_location(e.meta)]
-             if name == holder and isinstance(line, int) and line > start and e.date > end]
-    stop = min(after, default=None)
+    after, openings = [], []
+    for entry in entries:
+        name, line = _location(entry.meta)
+        if name != holder or not isinstance(line, int) or line <= start:
+            continue
+        if entry.date > end:
+            after.append(line)
+        elif type(entry) is data.Transaction and entry.date == end and tag in (entry.tags or ()):
+            openings.append(line + 1)
+    stop = min(openings or after, default=None)
     found = []
     for entry in entries:
         if entry.date > end:
