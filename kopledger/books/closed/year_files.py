@@ -31,8 +31,16 @@ carry state as metadata, read by small hooks:
 Reports of Y+1 read the prior year's comparatives from the closed file itself
 (``kopledger.books.years.archived_books``), which is standalone too: a load costs
 two years at most, whatever the history. The plugin checks each ``arsip`` at every load
-(:func:`verify_archives`): the file's hash, else (a cosmetic edit) its own chain and sidik;
-and the carried entries against ``sidik-bawaan``.
+(:func:`verify_archives`): the closed file is re-read and its own chain verified
+(:func:`archive_facts`; the stored ``sha256`` is not trusted, the verdict is cached under the
+bytes' hash), its lock must carry the ``sidik`` and the ``rantai`` named here, and the opening
+must equal its closing balances, recomputed from it; the carried entries are checked against
+``sidik-bawaan`` (an entry written later, dated up to Y, is named at its own line).
+
+The closed file is sealed by the closing (``custom "segel" "Y" "buku-Y+1.beancount"`` dated
+Y-12-31, so its lock covers it; ``lanjutan`` fingerprints what it held dated after Y): an
+entry dated after Y written into it since is an error naming the year file
+(:func:`verify_seals`), until the year is reopened there.
 
 This module holds what the plugin's checks and the readers of a year file need (the archives'
 verification, the carried metadata read back); writing a year file at closing is
@@ -468,7 +476,7 @@ def sealed_entries(entries: Sequence[data.Directive], year: int) -> list[data.Di
     (its lock, reopen records of the year and before, and the closing's balance assertions).
     Accounts opened or closed are not money and are left out (the plugin makes some itself)."""
     end = dt.date(year, 12, 31)
-    found = []
+    found: list[data.Directive] = []
     for entry in entries:
         if entry.date <= end or isinstance(entry, data.Open | data.Close):
             continue
@@ -515,7 +523,7 @@ def verify_seals(entries: Sequence[data.Directive], state: LockState) -> list[Ch
         if sealed_digest(entries, year) == str(seal.meta.get("lanjutan") or ""):
             continue
         target = str(seal_target(seal))
-        holder, line = _location(seal.meta)
+        holder = _location(seal.meta)[0]
         later = [e for e in sealed_entries(entries, year)
                  if _location(e.meta)[0] == holder and _position(e) > _position(seal)]
         errors += [ChainError.pesan(e.meta, (
