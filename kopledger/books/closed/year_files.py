@@ -312,27 +312,27 @@ def verify_archives(entries: Sequence[data.Directive], options_map: dict[str, An
     errors = verify_seals(entries, state)
     newest = max(state.arsip, default=None)
     for year, arsip in sorted(state.arsip.items()):
-        errors += _archive_errors(arsip, year, state)
+        missing = [(y, path) for y, (path, _) in archive_files(arsip).items() if not path.is_file()]
+        facts = None if missing else archive_facts(archive_path(arsip))
+        errors += _archive_errors(arsip, year, facts, missing)
         if year == newest:
-            errors += _opening_errors(entries, options_map, arsip, year)
+            errors += _opening_errors(entries, options_map, arsip, year, facts)
             errors += _carried_errors(entries, arsip, year)
     return errors
 
 
-def _archive_errors(arsip: data.Custom, year: int, state: LockState) -> list[ChainError]:
+def _archive_errors(
+    arsip: data.Custom, year: int, facts: ArchiveFacts | None, missing: list[tuple[int, Path]],
+) -> list[ChainError]:
     """The closed file of ``year`` (and the older ones) against what the ``arsip`` says of them."""
     errors: list[ChainError] = []
-    for archived_year, (path, _) in archive_files(arsip).items():
-        if file_sha256(path) is None:
-            errors.append(ChainError.pesan(arsip.meta, (
-                "berkas arsip tahun buku {tahun} tidak ditemukan: {berkas} (disebut di {lokasi}); "
-                "kembalikan berkas itu ke tempatnya: tahun yang sudah ditutup tidak bisa diperiksa tanpanya "
-                "(archive missing)"
-            ), arsip, archived_year, tahun=archived_year, berkas=str(path), lokasi=_where(arsip)))
-    if errors:
-        return errors
+    for archived_year, path in missing:
+        errors.append(ChainError.pesan(arsip.meta, (
+            "berkas arsip tahun buku {tahun} tidak ditemukan: {berkas} (disebut di {lokasi}); "
+            "kembalikan berkas itu ke tempatnya: tahun yang sudah ditutup tidak bisa diperiksa tanpanya "
+            "(archive missing)"
+        ), arsip, archived_year, tahun=archived_year, berkas=str(path), lokasi=_where(arsip)))
     path = archive_path(arsip)
-    facts = archive_facts(path)
     if facts is None:
         return errors
     sidik = str(arsip.meta.get("sidik") or "")
@@ -373,10 +373,10 @@ def _archive_errors(arsip: data.Custom, year: int, state: LockState) -> list[Cha
 
 def _opening_errors(
     entries: Sequence[data.Directive], options_map: dict[str, Any], arsip: data.Custom, year: int,
+    facts: ArchiveFacts | None,
 ) -> list[ChainError]:
-    """The opening ``#saldo-awal-Y+1`` against the archive's closing balances (recomputed from it),
-    and every other transaction dated up to ``year``'s end, each at its own line."""
-    facts = archive_facts(archive_path(arsip))
+    """The opening ``#saldo-awal-Y+1`` against the archive's closing balances (recomputed from it,
+    ``facts``), and every other transaction dated up to ``year``'s end, each at its own line."""
     end = dt.date(year, 12, 31)
     tag = f"{TAG_PREFIX}-{year + 1}"
     early = [e for e in entries if type(e) is data.Transaction and e.date <= end]
@@ -472,9 +472,10 @@ SEGEL = "segel"
 
 
 def sealed_entries(entries: Sequence[data.Directive], year: int) -> list[data.Directive]:
-    """What a seal of ``year`` freezes: every entry dated after the year, but the closing's own
-    (its lock, reopen records of the year and before, and the closing's balance assertions).
-    Accounts opened or closed are not money and are left out (the plugin makes some itself)."""
+    """What a seal of ``year`` freezes: every entry dated after the year (whoever made it), but
+    the closing's own (its lock, reopen records of the year and before, and the closing's
+    balance assertions). Accounts opened or closed are not money and are left out (the plugin
+    opens member accounts itself), and so are documents beancount finds in a folder."""
     end = dt.date(year, 12, 31)
     found: list[data.Directive] = []
     for entry in entries:
@@ -486,8 +487,8 @@ def sealed_entries(entries: Sequence[data.Directive], year: int) -> list[data.Di
                 continue
         if isinstance(entry, data.Balance) and entry.meta.get(LOCK) == str(year):
             continue
-        if type(entry) is not data.Transaction and not isinstance(entry.meta.get("lineno"), int):
-            continue  # made by a plugin (documents…); a transaction is money whoever made it
+        if isinstance(entry, data.Document) and not isinstance(entry.meta.get("lineno"), int):
+            continue  # found by beancount in a documents folder, not written in the file
         found.append(entry)
     return found
 
