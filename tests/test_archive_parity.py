@@ -61,7 +61,10 @@ CASES = [
 @pytest.mark.parametrize(("command", "options"), CASES, ids=lambda v: " ".join(v))
 def test_same_figures_as_one_long_file(two_ways, command, options):
     long_file, year_file = two_ways
-    assert kop_json(*command, year_file, *options) == kop_json(*command, long_file, *options)
+    by_year, long = kop_json(*command, year_file, *options), kop_json(*command, long_file, *options)
+    if command == ("rat",):  # the closed file's lock covers its seal (naming the year file): its own sidik
+        assert set(by_year.pop("sidik")) == set(long.pop("sidik"))  # type: ignore[union-attr]
+    assert by_year == long
 
 
 # --- generated books of 6 years ---------------------------------------------------------
@@ -167,4 +170,7 @@ def test_the_rat_books_the_archived_year_s_shu_into_the_year_file(two_ways, tmp_
     assert allocation[0] == allocation[1]
     assert kop_json("cek", copy, "--format", "json") == []
     for command, options in CASES:
-        assert kop_json(*command, copy, *options) == kop_json(*command, long_copy, *options), command
+        by_year, long = kop_json(*command, copy, *options), kop_json(*command, long_copy, *options)
+        if command == ("rat",):  # the closed file's lock covers its seal: its own sidik
+            assert set(by_year.pop("sidik")) == set(long.pop("sidik"))  # type: ignore[union-attr]
+        assert by_year == long, command

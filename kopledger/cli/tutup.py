@@ -26,7 +26,8 @@ from kopledger.present.render import render
 @ledger_argument
 @click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang ditutup (mis. 2024).")
 @click.option("--file-baru", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Mulai berkas baru untuk tahun berikutnya (saldo awal + include buku lama).")
+              help="Mulai berkas baru untuk tahun berikutnya (saldo awal; buku lama disebut sebagai arsip "
+                   "dan disegel). Nama berkas saja: dibuat di folder buku lama.")
 @click.option("--tanggal", default=None, help="Tanggal penutupan (YYYY-MM-DD), default hari ini.")
 @click.option("--shu-tanggal", default=None,
               help="Tanggal RAT (YYYY-MM-DD): sekaligus catat jurnal alokasi SHU tahun itu.")

@@ -20,6 +20,7 @@ and the reason stays in the books). See docs/tutup-buku.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -64,14 +65,16 @@ from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan, in_language
 from kopledger.ops.shu import compute as shu
 from kopledger.ops.writer import (
+    WriteFault,
     _refuse_known_bukti,
     _separator,
     append_built,
     create_file,
+    fault_message,
     format_directives,
     load_uncached,
 )
-from kopledger.ops.year_file import year_file_text
+from kopledger.ops.year_file import seal_directive, year_file_text
 
 ZERO = Decimal(0)
 
@@ -102,6 +105,7 @@ class ClosingPlan:
     asersi: tuple[data.Balance, ...]
     kunci: data.Custom
     digest: YearDigest
+    segel: data.Custom | None = None  # with --file-baru: the seal naming the year file
 
     @property
     def sidik(self) -> str:
@@ -109,9 +113,10 @@ class ClosingPlan:
 
     @property
     def entries(self) -> list[data.Directive]:
-        """In the order they are written; the lock comes last."""
+        """In the order they are written; the seal (if any) and the lock come last."""
         head: list[data.Directive] = [self.transaksi] if self.transaksi is not None else []
-        return [*head, *self.asersi, self.kunci]
+        seal: list[data.Directive] = [self.segel] if self.segel is not None else []
+        return [*head, *self.asersi, *seal, self.kunci]
 
 
 def _new_meta(**values: Any) -> dict[str, Any]:
@@ -137,11 +142,15 @@ def shu_before_closing(kop: Books, year: int) -> Decimal:
     return year_surplus(kop.entries, kop.katalog, kop.currency, year).shu
 
 
-def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> ClosingPlan:
+def plan_closing(
+    kop: Books, year: int, *, tanggal: dt.date | None = None, file_baru: str | None = None,
+) -> ClosingPlan:
     """The closing of ``year``: transaction, assertions and lock (pure; nothing is written).
 
     ``tanggal`` is the day of closing (default today). Balances already moved by an
     earlier closing of the year (reopened since) are not moved again: only what is left.
+    ``file_baru`` (the year file's path, relative to the ledger's folder) also seals the
+    ledger (:func:`kopledger.ops.year_file.seal_directive`), the seal covered by the lock.
     """
     tanggal = tanggal or hari_ini()
     end = dt.date(year, 12, 31)
@@ -162,7 +171,10 @@ def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> Cl
             f"Tutup buku {year}: pendapatan dan beban dipindahkan ke SHU tahun berjalan",
             frozenset({closing_tag(year)}), data.EMPTY_SET, postings,
         )
-    new = [transaction] if transaction is not None else []
+    new: list[data.Directive] = [transaction] if transaction is not None else []
+    seal = seal_directive(kop.entries, year, file_baru) if file_baru is not None else None
+    if seal is not None:
+        new.append(seal)
     with_closing = sorted([*kop.entries, *new], key=data.entry_sortkey)
     state = lock_state(kop.entries)
     span = next_span({y: lock for y, lock in state.chain_locks().items() if y < year}, year)
@@ -185,7 +197,7 @@ def plan_closing(kop: Books, year: int, *, tanggal: dt.date | None = None) -> Cl
     )
     return ClosingPlan(
         tahun=year, tanggal=tanggal, shu=shu_before_closing(kop, year), akun=closed,
-        transaksi=transaction, asersi=tuple(assertions), kunci=lock, digest=digest,
+        transaksi=transaction, asersi=tuple(assertions), kunci=lock, digest=digest, segel=seal,
     )
 
 
@@ -379,29 +391,28 @@ def close_year(
     Everything is decided from the books as loaded under the writer's lock
     (:func:`kopledger.ops.writer.append_built`). Nothing is written when a precondition fails
     (:class:`ClosingRefused`), or with ``dry_run``. ``new_file`` also starts the next
-    year's standalone file (:mod:`kopledger.ops.year_file`); it must not exist yet. ``shu_date``
+    year's standalone file (:mod:`kopledger.ops.year_file`) and seals the ledger; it must not
+    exist yet (nor be a symlink); a bare file name is made beside the ledger. ``shu_date``
     (the RAT date, after the year) also books the SHU allocation entry (``kopledger.ops.shu.compute``)
     in the same write — into the new file when there is one.
     """
     ledger = Path(path)
     today = today or hari_ini()
-    target = Path(new_file) if new_file is not None else None
+    target = new_file_path(ledger, new_file) if new_file is not None else None
     made: dict[str, Any] = {}
 
     def build(kop: Books) -> list[data.Directive]:
         problems = check_preconditions(kop, year, today=today)
-        if target is not None and target.exists():
-            problems.append(Problem("file-baru-ada", Pesan(
-                "{berkas} sudah ada; kop tutup-buku tidak pernah menimpa berkas", berkas=target)))
-        if target is not None and target.resolve() == ledger.resolve():
-            problems.append(Problem("file-baru-ada", Pesan("--file-baru harus berkas baru, bukan buku itu sendiri")))
+        if target is not None:
+            problems += new_file_problems(ledger, target)
         if problems:
             raise ClosingRefused.pesan(
                 "tahun buku {tahun} tidak bisa ditutup; tidak ada yang ditulis:",
                 problems,
                 tahun=year,
             )
-        plan = plan_closing(kop, year, tanggal=today)
+        plan = plan_closing(kop, year, tanggal=today, file_baru=None if target is None else os.path.relpath(
+            target.resolve(), ledger.resolve().parent))
         entries: list[data.Directive] = list(plan.entries)
         if bukti is not None:
             # the receipt number goes on the lock only: the closing entries are fingerprinted
@@ -457,6 +468,32 @@ def close_year(
     )
 
 
+def new_file_path(ledger: Path, new_file: str | os.PathLike[str]) -> Path:
+    """Where ``--file-baru`` makes the year file: a bare file name beside the ledger (so the two
+    move together), any other path as given."""
+    given = Path(new_file)
+    return ledger.parent / given if not given.is_absolute() and given.parent == Path(".") else given
+
+
+def new_file_problems(ledger: Path, target: Path) -> list[Problem]:
+    """Why ``target`` cannot be the new year file: it exists (even as a dangling symlink), it is
+    the ledger itself, or its folder is missing."""
+    if target.is_symlink():
+        return [Problem("file-baru-ada", Pesan(
+            "{berkas} sudah ada sebagai tautan (symlink) ke {tujuan}; kop tutup-buku tidak menulis lewat "
+            "tautan dan tidak pernah menimpa berkas: beri nama berkas baru yang belum ada",
+            berkas=target, tujuan=os.readlink(target)))]
+    if target.exists():
+        if target.resolve() == ledger.resolve():
+            return [Problem("file-baru-ada", Pesan("--file-baru harus berkas baru, bukan buku itu sendiri"))]
+        return [Problem("file-baru-ada", Pesan(
+            "{berkas} sudah ada; kop tutup-buku tidak pernah menimpa berkas", berkas=target))]
+    if not target.parent.is_dir():
+        return [Problem("file-baru-folder", Pesan(
+            "folder untuk --file-baru tidak ditemukan: {folder}", folder=target.parent))]
+    return []
+
+
 def _load_problems(errors: Sequence[Any]) -> list[Problem]:
     """The books already have errors: the ``kesalahan`` / ``asersi`` preconditions."""
     from beancount.core.interpolate import BalanceError
@@ -502,22 +539,32 @@ def _validate_new_year(
     ledger: Path, target: Path, closed_bytes: bytes, kop: Books, year: int, sidik: str,
     balances: dict[str, Decimal], extra: Sequence[data.Directive], today: dt.date,
 ) -> None:
-    """Load the new year's file against a closed copy of the ledger; refuse on any error."""
-    if not target.parent.is_dir():
-        raise InputError.pesan(
-            "folder untuk --file-baru tidak ditemukan: {folder}",
-            folder=target.parent,
-        )
-    fd, closed_name = tempfile.mkstemp(dir=ledger.resolve().parent, prefix=f".{ledger.name}.", suffix=".tmp")
-    closed_copy = Path(closed_name)
+    """Load the new year's file against a closed copy of the ledger; refuse on any error.
+
+    Both copies are written (hidden) beside their files first: a folder that cannot take them
+    (full disk, no permission) is said here, naming the real file, before anything is written."""
+    closed_copy: Path | None = None
     new_copy = target.parent / f".{target.name}.check.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(closed_bytes)
+        try:
+            fd, closed_name = tempfile.mkstemp(dir=ledger.resolve().parent, prefix=f".{ledger.name}.", suffix=".tmp")
+            closed_copy = Path(closed_name)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(closed_bytes)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise _preparing_fault(target, ledger, exc) from None
         written = os.path.relpath(closed_copy.resolve(), target.resolve().parent)
         text = _year_file(kop, ledger, new_copy, year, hashlib.sha256(closed_bytes).hexdigest(), sidik,
                           balances, extra, today, written=written)
-        new_copy.write_text(text, encoding="utf-8")
+        try:
+            with open(new_copy, "x", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            raise _preparing_fault(target, target, exc) from None
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -533,8 +580,18 @@ def _validate_new_year(
             )
     finally:
         for tmp in (closed_copy, new_copy):
-            if tmp.exists():
-                tmp.unlink()
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+
+
+def _preparing_fault(target: Path, beside: Path, exc: OSError) -> WriteFault:
+    """A write refused while preparing the year file ``target`` (in the folder of ``beside``)."""
+    return WriteFault.pesan(
+        "berkas baru {berkas} tidak bisa dibuat: {sebab} (menulis di folder {folder}); tidak ada yang ditulis",
+        hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+        berkas=target, sebab=fault_message(exc), folder=beside.resolve().parent,
+    )
 
 
 @dataclass(frozen=True)

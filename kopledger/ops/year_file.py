@@ -18,12 +18,14 @@ from beancount.parser.grammar import ValueType
 
 from kopledger.books.closed.chain import ARSIP, LOCK_TYPES, _generated_locations, _location, lock_state
 from kopledger.books.closed.year_files import (
+    SEGEL,
     TAG_PREFIX,
     ZERO,
     archive_files,
     carried_digest,
     months_text,
     plain_number,
+    sealed_digest,
 )
 from kopledger.books.directives import DIRECTIVES, Member, Policies
 from kopledger.books.katalog import shu_unallocated
@@ -167,7 +169,7 @@ def later_entries(kop: Books, year: int) -> list[data.Directive]:
         meta = entry.meta or {}
         if not meta.get("lineno"):
             continue
-        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES | {ARSIP}:
+        if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES | {ARSIP, SEGEL}:
             continue
         if isinstance(entry, data.Open | data.Close) and _location(meta) in generated:
             continue
@@ -177,6 +179,17 @@ def later_entries(kop: Books, year: int) -> list[data.Directive]:
             continue
         moved.append(_clean(entry))
     return moved
+
+
+def seal_directive(entries: Sequence[data.Directive], year: int, written: str) -> data.Custom:
+    """``custom "segel" "Y" "buku-Y+1.beancount"`` dated Y-12-31, written with the closing into
+    the closed file: it is continued in the year file ``written`` (relative to the closed file's
+    folder), and what it holds dated after Y is frozen (``lanjutan``, over ``entries`` as they are
+    before the closing). Dated in Y, it is covered by the lock of Y: it cannot be removed unseen."""
+    return data.Custom(
+        _meta(lanjutan=sealed_digest(entries, year)), dt.date(year, 12, 31), SEGEL,
+        [ValueType(str(year), str), ValueType(written, str)],
+    )
 
 
 def arsip_directive(

@@ -62,7 +62,7 @@ from beancount.core.amount import Amount
 from beancount.core.position import Cost, CostSpec
 
 from kopledger.books import beancount_api
-from kopledger.books.closed.year_files import archive_files
+from kopledger.books.closed.year_files import archive_files, save_archive_facts
 from kopledger.books.load import incremental
 from kopledger.core import cache_folder
 from kopledger.core.cache_folder import ENV as ENV
@@ -699,6 +699,7 @@ def _keep_verified(state: incremental.State) -> None:
     verified = state.verified
     if verified is not None and verified.changed and cache_folder.folder("sidik") == verified.path.parent:
         verified.save()  # into the checked folder (made 0700 at every level)
+    save_archive_facts()
 
 
 def validate_candidate(
