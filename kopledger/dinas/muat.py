@@ -165,7 +165,10 @@ class Pembacaan:
             shown = errors[:5] + ([Pesan("… dan {jumlah} lagi", jumlah=len(errors) - 5)] if len(errors) > 5 else [])
             return Pesan("tidak sesuai skema ekspor ({jumlah} kesalahan): {rincian}",
                          jumlah=len(errors), rincian=Pesan.gabung("; ", shown))
-        found = plausibility_problems(document, self.today)
+        try:
+            found = plausibility_problems(document, self.today)
+        except (LookupError, TypeError, ValueError, ArithmeticError) as exc:  # a shape the schema let through
+            return Pesan("angka tidak bisa diperiksa: {sebab}", sebab=repr(exc)[:200])
         if found:
             return Pesan("angka tidak masuk akal ({jumlah} pemeriksaan gagal): {rincian}",
                          jumlah=len(found), rincian=Pesan.gabung("; ", found[:5]))
@@ -179,7 +182,7 @@ class Pembacaan:
             try:
                 document = read_document(file)
             except OSError as exc:
-                self.masalah.append(Masalah(name, Pesan("tidak bisa dibaca: {sebab}", sebab=fault_message(exc))))
+                self.masalah.append(Masalah(name, Pesan("tidak bisa dibaca: {sebab}", sebab=exc.strerror or str(exc))))
                 continue
             except Ditolak as exc:
                 self.masalah.append(Masalah(name, exc.pesan))
