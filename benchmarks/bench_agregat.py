@@ -120,11 +120,12 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import figures
-from kopledger.dinas.muat import iter_exports, list_files, load_duckdb, write_parquet
+from kopledger.dinas.muat import Pembacaan, drop_conflicts, list_files, load_duckdb, write_parquet
 folder, engine = Path(sys.argv[2]), sys.argv[3]
 times = {}
 t = time.perf_counter(); files, problems = list_files([folder]); bad = []
-con = load_duckdb(iter_exports(files, bad)); times["baca+validasi+muat"] = time.perf_counter() - t
+reading = Pembacaan(files, bad); con = load_duckdb(reading.ekspor()); drop_conflicts(con, reading.konflik)
+times["baca+validasi+muat"] = time.perf_counter() - t
 with tempfile.TemporaryDirectory() as out:
     t = time.perf_counter(); tables = write_parquet(con, Path(out)); times["parquet"] = time.perf_counter() - t
     t = time.perf_counter()

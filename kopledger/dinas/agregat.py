@@ -10,15 +10,25 @@ the aggregation alone on any engine and returns a frozen :class:`Agregat`;
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from kopledger.core.errors import InputError, in_language
+from kopledger.core.errors import InputError, Pesan, in_language
 from kopledger.dinas import mesin
-from kopledger.dinas.muat import Masalah, iter_exports, list_files, load_duckdb, require_files, write_parquet
+from kopledger.dinas.muat import (
+    Masalah,
+    Pembacaan,
+    drop_conflicts,
+    list_files,
+    load_duckdb,
+    require_files,
+    write_parquet,
+)
+from kopledger.dinas.periksa import WIDE
 from kopledger.reports.membership import share_percent
 
 ZERO = Decimal(0)
@@ -98,10 +108,30 @@ class Agregat:
     jumlah_berkas: int = 0
     tahun_lain: tuple[tuple[int, int], ...] = ()  # (year, koperasi) of other years in the data
     tabel: dict[str, str] = field(default_factory=dict)  # table -> Parquet path
+    #: how the year was chosen: "diminta" (--tahun), "mayoritas" (most counted exports), "" (no data)
+    aturan_tahun: str = ""
+    #: (year, counted exports) of every year in the data, the chosen one included
+    per_tahun: tuple[tuple[int, int], ...] = ()
+    #: files read but not counted in this year's figures, harmlessly: another year, an identical copy
+    dilewati: tuple[Masalah, ...] = ()
 
     @property
     def jumlah_koperasi(self) -> int:
         return self.total.jumlah_koperasi
+
+    @property
+    def keterangan_tahun(self) -> Pesan | None:
+        """How the year was chosen, with the counted exports of every year (None without data)."""
+        rincian = ", ".join(f"{y}: {n}" for y, n in self.per_tahun) or "–"
+        if self.aturan_tahun == "diminta":
+            return Pesan("tahun {tahun} diminta dengan --tahun; ekspor yang dihitung per tahun: {rincian}",
+                         tahun=self.tahun, rincian=rincian)
+        if self.aturan_tahun == "mayoritas":
+            count = dict(self.per_tahun).get(self.tahun or 0, 0)
+            return Pesan("tahun {tahun} dipilih menurut mayoritas: {jumlah} dari {semua} ekspor yang dihitung; "
+                         "per tahun: {rincian}", tahun=self.tahun, jumlah=count,
+                         semua=sum(n for _y, n in self.per_tahun), rincian=rincian)
+        return None
 
 
 # --- running the statements -----------------------------------------------------------------
@@ -111,6 +141,12 @@ def _int(value: Any) -> int:
 
 def _dec(value: Any) -> Decimal:
     return ZERO if value is None else Decimal(value)
+
+
+def _middle(low: Any, high: Any) -> Decimal:
+    """The mean of the two middle values, exactly (in the wide context)."""
+    with localcontext(WIDE):
+        return (_dec(low) + _dec(high)) / 2
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]], width: int) -> dict[tuple[str, ...], list[tuple[Any, ...]]]:
@@ -138,7 +174,7 @@ def _level(engine: mesin.Engine, group: Sequence[str], tahun: int, ambang: Decim
             ppap_wajib=_dec(named["ppap_wajib"]), anggota=_int(named["anggota"]),
             anggota_perempuan=_int(named["anggota_perempuan"]), anggota_laki_laki=_int(named["anggota_laki_laki"]),
             tanpa_tutup_buku=_int(unclosed_n), rat=_int(rat), npl_di_atas_ambang=_int(above),
-            median={str(name): (_dec(low) + _dec(high)) / 2 for name, low, high in medians.get(key, [])},
+            median={str(name): _middle(low, high) for name, low, high in medians.get(key, [])},
             kolektibilitas=tuple((str(k), _int(n), _dec(s)) for j, k, n, s, _m, _k in spread.get(key, [])
                                  if j == "kolektibilitas"),
             predikat=tuple((str(k or ""), _int(n)) for j, k, n, _s, _m, _k in spread.get(key, []) if j == "predikat"),
@@ -157,6 +193,27 @@ def _empty() -> Angka:
     return Angka(0, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, 0, 0, 0, 0, 0)
 
 
+def choose_year(per_tahun: Sequence[tuple[int, int]], tahun: int | None) -> tuple[int | None, str]:
+    """The year to aggregate and the rule that chose it: ``tahun`` when asked ("diminta"),
+    else the year of more than half the counted exports ("mayoritas"); no data: (None, "").
+
+    Never the latest year in the data: one file of a later (or wrong) year cannot move
+    everyone else out. Without a majority the year must be asked: :class:`InputError`.
+    """
+    if tahun is not None:
+        return tahun, "diminta"
+    total = sum(n for _y, n in per_tahun)
+    if not total:
+        return None, ""
+    year, count = max(per_tahun, key=lambda yn: (yn[1], -yn[0]))
+    if count * 2 > total:
+        return year, "mayoritas"
+    raise InputError.pesan(
+        "ekspor berasal dari beberapa tahun dan tidak ada yang mayoritas ({rincian}); sebutkan --tahun",
+        rincian=", ".join(f"{y}: {n}" for y, n in per_tahun),
+    )
+
+
 def figures(
     engine: mesin.Engine,
     *,
@@ -166,19 +223,28 @@ def figures(
     masalah: Sequence[Masalah] = (),
     jumlah_berkas: int = 0,
     tabel: dict[str, str] | None = None,
+    dilewati: Sequence[Masalah] = (),
+    aturan_tahun: str | None = None,
 ) -> Agregat:
-    """Run the aggregation on ``engine`` for ``tahun`` (default: the latest year in the data)."""
+    """Run the aggregation on ``engine`` for ``tahun`` (default: :func:`choose_year`'s majority);
+    the exports of other years are listed in ``dilewati``, after the given ones. ``aturan_tahun``:
+    the rule that chose a given ``tahun`` (default "diminta")."""
     if tingkat not in mesin.TINGKAT:
         raise InputError.pesan(
             "tingkat wilayah tidak dikenal: {tingkat!r}; pakai {pilihan}",
             tingkat=tingkat, pilihan=', '.join(mesin.TINGKAT),
         )
-    years = [(int(y), int(n)) for y, n in engine.rows(mesin.years_sql())]
-    if tahun is None:
-        tahun = years[-1][0] if years else None
+    years = tuple((int(y), int(n)) for y, n in engine.rows(mesin.years_sql()))
+    tahun, aturan = choose_year(years, tahun)
+    aturan = aturan_tahun or aturan
     if tahun is None:
         return Agregat(None, tingkat, ambang_npl, engine.name, _empty(), (), tuple(masalah), jumlah_berkas, (),
-                       dict(tabel or {}))
+                       dict(tabel or {}), aturan, years, tuple(dilewati))
+    other = tuple(
+        Masalah(str(berkas), Pesan("tahun {tahun_berkas}, bukan tahun yang diagregasi ({tahun}); tidak dihitung "
+                                   "di sini", tahun_berkas=int(y), tahun=tahun))
+        for berkas, y in engine.rows(mesin.other_years_sql(tahun))
+    )
     group = mesin.TINGKAT[tingkat]
     total = _level(engine, (), tahun, ambang_npl).get((), _empty())
     regions = []
@@ -189,6 +255,7 @@ def figures(
         tahun=tahun, tingkat=tingkat, ambang_npl=ambang_npl, mesin=engine.name, total=total,
         per_wilayah=tuple(regions), masalah=tuple(masalah), jumlah_berkas=jumlah_berkas,
         tahun_lain=tuple((y, n) for y, n in years if y != tahun), tabel=dict(tabel or {}),
+        aturan_tahun=aturan, per_tahun=years, dilewati=(*dilewati, *other),
     )
 
 
@@ -205,19 +272,23 @@ def agregat(
 ) -> Agregat:
     """The whole job: read, validate and de-duplicate ``paths``; load into DuckDB; write the
     Parquet tables to ``out`` (when given); aggregate on ``engine`` (``duckdb`` or ``spark``)."""
-    import tempfile
-
     files, problems = list_files(paths)
     require_files(files, problems)
-    con = load_duckdb(iter_exports(files, problems))  # one document at a time; problems filled as it reads
+    reading = Pembacaan(files, problems)
+    con = load_duckdb(reading.ekspor())  # one document at a time; problems recorded as it reads
     try:
+        drop_conflicts(con, reading.konflik)
+        local = mesin.DuckDBEngine(con)
+        tahun, rule = choose_year([(int(y), int(n)) for y, n in local.rows(mesin.years_sql())], tahun)
         tables: dict[str, Path] = {}
         if out is not None:
             tables = write_parquet(con, out, partisi=partisi)
         shown = {k: str(v) for k, v in tables.items()}
+        common: dict[str, Any] = {"tahun": tahun, "tingkat": tingkat, "ambang_npl": ambang_npl,
+                                  "masalah": problems, "jumlah_berkas": len(files), "tabel": shown,
+                                  "dilewati": reading.dilewati, "aturan_tahun": rule}
         if engine == "duckdb":
-            return figures(mesin.DuckDBEngine(con), tahun=tahun, tingkat=tingkat, ambang_npl=ambang_npl,
-                           masalah=problems, jumlah_berkas=len(files), tabel=shown)
+            return figures(local, **common)
         if engine != "spark":
             raise InputError.pesan(
                 "mesin tidak dikenal: {mesin!r}; pakai duckdb atau spark",
@@ -225,9 +296,7 @@ def agregat(
             )
         with tempfile.TemporaryDirectory(prefix="kop-agregat-spark-") as scratch:
             source = tables or write_parquet(con, Path(scratch))
-            spark = mesin.SparkEngine.local(source, spark_master)
-            return figures(spark, tahun=tahun, tingkat=tingkat, ambang_npl=ambang_npl,
-                           masalah=problems, jumlah_berkas=len(files), tabel=shown)
+            return figures(mesin.SparkEngine.local(source, spark_master), **common)
     finally:
         con.close()
 
@@ -235,9 +304,10 @@ def agregat(
 # --- JSON --------------------------------------------------------------------------------------
 def money(value: Decimal) -> str:
     """An amount as an exact decimal string: two places when that is exact, else as stored."""
-    if value == value.quantize(TWO):
-        return format(value.quantize(TWO), "f")
-    return format(value.normalize(), "f")
+    with localcontext(WIDE):  # a national sum may pass 28 digits, Python's default precision
+        if value == value.quantize(TWO):
+            return format(value.quantize(TWO), "f")
+        return format(value.normalize(), "f")
 
 
 def _figures_json(angka: Angka) -> dict[str, Any]:
@@ -254,8 +324,8 @@ def _share(value: Decimal | None) -> str | None:
 
 
 def agregat_json(result: Agregat, lang: str = "id") -> dict[str, Any]:
-    """``{"jumlah_koperasi", "total", "per_wilayah", "masalah"}`` — amounts as exact decimal strings;
-    each problem's ``pesan`` worded in ``lang``."""
+    """``{"tahun", "aturan_tahun", "per_tahun", "jumlah_koperasi", "total", "per_wilayah", "masalah",
+    "dilewati"}`` — amounts as exact decimal strings; each problem's ``pesan`` worded in ``lang``."""
     regions = []
     for region in result.per_wilayah:
         a = region.angka
@@ -273,8 +343,12 @@ def agregat_json(result: Agregat, lang: str = "id") -> dict[str, Any]:
             "predikat": [{"predikat": p or None, "jumlah": n} for p, n in a.predikat],
         })
     return {
+        "tahun": result.tahun,
+        "aturan_tahun": result.aturan_tahun or None,
+        "per_tahun": [{"tahun": y, "jumlah_koperasi": n} for y, n in result.per_tahun],
         "jumlah_koperasi": result.jumlah_koperasi,
         "total": _figures_json(result.total),
         "per_wilayah": regions,
         "masalah": [{"berkas": m.berkas, "pesan": str(in_language(m.pesan, lang))} for m in result.masalah],
+        "dilewati": [{"berkas": m.berkas, "pesan": str(in_language(m.pesan, lang))} for m in result.dilewati],
     }

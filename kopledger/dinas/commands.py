@@ -123,7 +123,7 @@ def _threshold(value: str) -> Decimal:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder keluaran: tabel Parquet dan laporan wilayah (HTML/PDF/XLSX).")
-@click.option("--tahun", type=YearType(), default=None, help="Tahun buku (default: tahun terakhir dalam ekspor).")
+@click.option("--tahun", type=YearType(), default=None, help="Tahun buku (default: tahun mayoritas ekspor; tanpa mayoritas wajib disebut).")
 @click.option("--tingkat", type=click.Choice(["provinsi", "kabupaten-kota", "kecamatan"]), default="kabupaten-kota",
               show_default=True, help="Tingkat wilayah pengelompokan.")
 @click.option("--ambang-npl", "ambang", default="5", show_default=True,

@@ -117,7 +117,8 @@ def schema_errors(document: Any) -> list[Pesan]:
     result = []
     for error in errors:
         where = "/".join(str(p) for p in error.absolute_path) or Pesan("(akar)")
-        result.append(Pesan("{lokasi}: {pesan}", lokasi=where, pesan=error.message))
+        text = error.message if len(error.message) <= 300 else error.message[:300] + "…"  # it quotes the value
+        result.append(Pesan("{lokasi}: {pesan}", lokasi=where, pesan=text))
     return result
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
 from kopledger.core.errors import translate
 from kopledger.dinas import mesin
 from kopledger.dinas.agregat import Agregat, Angka, agregat_json
+from kopledger.dinas.periksa import WIDE
 from kopledger.ops.loans.entries import KOLEKTIBILITAS
 from kopledger.present import formatting
 from kopledger.present.output import Row, Sheet, html_to_pdf, xlsx_bytes
@@ -90,7 +91,8 @@ def context(result: Agregat, lang: str = "id", *, with_charts: bool = True) -> d
 
 def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
     _ = translator(lang)
-    title = (f"{_('Gambaran koperasi per wilayah')} — {_('tahun buku')} {result.tahun}",)
+    title = (f"{_('Gambaran koperasi per wilayah')} — {_('tahun buku')} {result.tahun}",
+             *([_(result.keterangan_tahun)] if result.keterangan_tahun else []))
     header = (_("Wilayah"), _("Jumlah koperasi"), _("Total aset"), _("Total liabilitas"), _("Total ekuitas"),
               "SHU", _("Simpanan"), _("Pinjaman"), _("Anggota"), _("Anggota perempuan"), _("Perempuan (%)"),
               "NPL (%)", _("Tanpa tutup buku"))
@@ -117,11 +119,19 @@ def xlsx_sheets(result: Agregat, lang: str = "id") -> list[Any]:
     sheets.append(Sheet(_("Tanpa tutup buku"), title, (_("Wilayah"), _("Koperasi")), tuple(unclosed), (34, 40)))
     sheets.append(Sheet(_("Masalah"), title, (_("Berkas"), _("Pesan")),
                         tuple(Row((m.berkas, _(m.pesan))) for m in result.masalah), (50, 100)))
+    sheets.append(Sheet(_("Dilewati"), title, (_("Berkas"), _("Alasan")),
+                        tuple(Row((m.berkas, _(m.pesan))) for m in result.dilewati), (50, 100)))
     return sheets
 
 
 def render_agregat(result: Agregat, fmt: str, *, lang: str = "id", template_dir: str | Path | None = None) -> str | bytes:
-    """The report in ``fmt``: html, pdf, xlsx, txt or json."""
+    """The report in ``fmt``: html, pdf, xlsx, txt or json (amounts formatted in the wide
+    decimal context: a national sum may pass Python's default 28 digits)."""
+    with localcontext(WIDE):
+        return _render(result, fmt, lang=lang, template_dir=template_dir)
+
+
+def _render(result: Agregat, fmt: str, *, lang: str, template_dir: str | Path | None) -> str | bytes:
     if fmt == "json":
         return json.dumps(agregat_json(result, lang), ensure_ascii=False, indent=2) + "\n"
     if fmt == "xlsx":

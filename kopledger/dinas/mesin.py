@@ -184,3 +184,8 @@ def distributions_sql(group: Sequence[str], tahun: int) -> str:
 
 def years_sql() -> str:
     return "SELECT tahun, COUNT(*) AS jumlah FROM koperasi GROUP BY tahun ORDER BY tahun"
+
+
+def other_years_sql(tahun: int) -> str:
+    """The counted exports of years other than ``tahun``: (berkas, tahun), by file name."""
+    return f"SELECT berkas, tahun FROM koperasi WHERE tahun <> {int(tahun)} ORDER BY berkas"

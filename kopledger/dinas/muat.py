@@ -1,8 +1,9 @@
-"""Read many exports: validate each, drop duplicates, and load them into DuckDB tables.
+"""Read many exports: validate each, resolve duplicates, and load them into DuckDB tables.
 
-:func:`read_exports` checks every file against the export schema and reports every bad
-file by name (it never stops at the first); a second export of the same koperasi for
-the same year is reported and left out, so nothing is counted twice.
+:class:`Pembacaan` reads each file within fixed bounds, checks it against the export
+schema and for plausibility (:mod:`kopledger.dinas.periksa`), and reports every bad file
+by name (it never stops at the first); duplicates of one koperasi and year are counted
+once when identical and not at all when they differ (a conflict, both files named).
 :func:`load_duckdb` flattens the accepted exports into six tables (``koperasi``,
 ``neraca``, ``phu``, ``anggota``, ``pinjaman``, ``kesehatan``) in an embedded DuckDB
 database — money as ``DECIMAL(38,4)``, never a float — and :func:`write_parquet` writes
@@ -13,18 +14,26 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
+import errno
+import hashlib
 import json
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kopledger.books.periode import hari_ini
 from kopledger.core.errors import InputError, Pesan
 from kopledger.dinas.ekspor import schema_errors
+from kopledger.dinas.periksa import Ditolak, Kapasitas, plausibility_problems, read_document
 from kopledger.ops.loans.entries import NPL_CLASSES
+from kopledger.ops.writer import WriteFault, fault_message
 
 #: The tables, in the order they are written.
 TABLES = ("koperasi", "neraca", "phu", "anggota", "pinjaman", "kesehatan")
@@ -115,63 +124,115 @@ def koperasi_key(document: dict[str, Any]) -> str:
     return "nama:" + "|".join(" ".join(str(p).split()).casefold() for p in parts)
 
 
-def _balance_problem(document: dict[str, Any]) -> Pesan | None:
-    total = document["laporan"]["neraca"]["total"]
-    try:
-        aset = Decimal(total["total_aset"])
-        other = Decimal(total["total_liabilitas"]) + Decimal(total["total_ekuitas"])
-    except (KeyError, InvalidOperation):
-        return Pesan("laporan/neraca/total: total_aset, total_liabilitas dan total_ekuitas wajib ada")
-    if aset != other:
-        return Pesan("neraca tidak seimbang: total aset {aset} ≠ liabilitas + ekuitas {lain}", aset=aset, lain=other)
-    return None
+def _digest(document: dict[str, Any]) -> str:
+    """What two exports of one koperasi and year must share to be the same export: every
+    field but the kopledger version that wrote it."""
+    same = {k: v for k, v in document.items() if k != "dibuat_dengan"}
+    return hashlib.sha256(json.dumps(same, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def iter_exports(files: Iterable[Path], problems: list[Masalah]) -> Iterator[Ekspor]:
-    """Read and validate each file in turn, yielding the valid, first-seen export of each
-    koperasi and year and appending every other file to ``problems`` with the reason.
+class Pembacaan:
+    """One reading of many export files, one document at a time.
 
-    One document at a time: only the keys seen are kept, so memory does not grow with
-    the exports' size.
+    :meth:`ekspor` yields each export that passes every check — read within the bounds of
+    :mod:`kopledger.dinas.periksa`, valid against the schema, plausible, within the
+    aggregation's capacity — once per koperasi and year, and records every other file:
+    ``masalah`` (problems: not counted, named with the reason) and ``dilewati`` (skipped but
+    harmless: an identical copy of an export already counted). Only keys and digests are
+    kept, so memory does not grow with the exports' size.
+
+    Duplicates (one koperasi, one year — :func:`koperasi_key`): identical ones (equal but
+    for ``dibuat_dengan``) are counted once; differing ones are a **conflict**: every file of
+    it is a problem naming the others, and none is counted until the Dinas keeps one.
+    Exports have no timestamp a Dinas could trust to pick the newer, and a file name is
+    no evidence, so no rule picks one. A conflict is known only when the last file is read:
+    :attr:`konflik` lists the (koperasi, year) pairs whose rows :func:`drop_conflicts`
+    removes after loading.
     """
-    first: dict[tuple[str, int], str] = {}
-    for file in files:
-        name = str(file)
-        try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Masalah(name, Pesan("tidak bisa dibaca: {sebab}", sebab=str(exc))))
-            continue
-        except ValueError as exc:
-            problems.append(Masalah(name, Pesan("bukan JSON yang sah: {sebab}", sebab=str(exc))))
-            continue
+
+    def __init__(self, files: Sequence[Path], masalah: list[Masalah] | None = None,
+                 today: dt.date | None = None) -> None:
+        self.files = list(files)
+        self.masalah: list[Masalah] = masalah if masalah is not None else []
+        self.dilewati: list[Masalah] = []
+        self.konflik: set[tuple[str, int]] = set()
+        self.today = today or hari_ini()
+        self._seen: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
+
+    def _problem(self, name: str, document: Any) -> Pesan | None:
         errors = schema_errors(document)
         if errors:
             shown = errors[:5] + ([Pesan("… dan {jumlah} lagi", jumlah=len(errors) - 5)] if len(errors) > 5 else [])
-            problems.append(Masalah(name, Pesan("tidak sesuai skema ekspor ({jumlah} kesalahan): {rincian}",
-                                                jumlah=len(errors), rincian=Pesan.gabung("; ", shown))))
-            continue
-        unbalanced = _balance_problem(document)
-        if unbalanced:
-            problems.append(Masalah(name, unbalanced))
-            continue
-        key = koperasi_key(document)
-        year = int(document["tahun"])
-        if (key, year) in first:
-            problems.append(Masalah(name, Pesan(
-                "duplikat: {nama} tahun {tahun} sudah dibaca dari {berkas}; berkas ini tidak dihitung",
-                nama=document["koperasi"]["nama"], tahun=year, berkas=first[key, year],
-            )))
-            continue
-        first[key, year] = name
-        yield Ekspor(name, key, document)
+            return Pesan("tidak sesuai skema ekspor ({jumlah} kesalahan): {rincian}",
+                         jumlah=len(errors), rincian=Pesan.gabung("; ", shown))
+        try:
+            found = plausibility_problems(document, self.today)
+        except (LookupError, TypeError, ValueError, ArithmeticError) as exc:  # a shape the schema let through
+            return Pesan("angka tidak bisa diperiksa: {sebab}", sebab=repr(exc)[:200])
+        if found:
+            return Pesan("angka tidak masuk akal ({jumlah} pemeriksaan gagal): {rincian}",
+                         jumlah=len(found), rincian=Pesan.gabung("; ", found[:5]))
+        return None
+
+    def ekspor(self) -> Iterator[Ekspor]:
+        """Each counted export, in file order (see the class)."""
+        capacity = Kapasitas()
+        for file in self.files:
+            name = str(file)
+            try:
+                document = read_document(file)
+            except OSError as exc:
+                self.masalah.append(Masalah(name, Pesan("tidak bisa dibaca: {sebab}", sebab=exc.strerror or str(exc))))
+                continue
+            except Ditolak as exc:
+                self.masalah.append(Masalah(name, exc.pesan))
+                continue
+            problem = self._problem(name, document)
+            if problem is not None:
+                self.masalah.append(Masalah(name, problem))
+                continue
+            key, year = koperasi_key(document), int(document["tahun"])
+            digest = _digest(document)
+            group = self._seen.get((key, year))
+            if group is not None:
+                group.append((name, digest, str(document["koperasi"]["nama"])))
+                continue
+            too_big = capacity.take(document)
+            if too_big is not None:
+                self.masalah.append(Masalah(name, too_big))
+                continue
+            self._seen[key, year] = [(name, digest, str(document["koperasi"]["nama"]))]
+            yield Ekspor(name, key, document)
+        self._duplicates()
+
+    def _duplicates(self) -> None:
+        for (key, year), group in self._seen.items():
+            if len(group) == 1:
+                continue
+            first_name, first_digest, nama = group[0]
+            if all(digest == first_digest for _n, digest, _k in group):
+                for name, _digest, _nama in group[1:]:
+                    self.dilewati.append(Masalah(name, Pesan(
+                        "salinan identik dari {berkas} ({nama} tahun {tahun}); dihitung sekali",
+                        berkas=first_name, nama=nama, tahun=year)))
+                continue
+            self.konflik.add((key, year))
+            names = [n for n, _d, _k in group]
+            for name in names:
+                others = ", ".join(n for n in names if n != name)
+                self.masalah.append(Masalah(name, Pesan(
+                    "konflik: {nama} tahun {tahun} juga ada di {lain} dengan angka berbeda; tidak satu pun "
+                    "dihitung sampai hanya satu yang tersisa",
+                    nama=nama, tahun=year, lain=others)))
 
 
-def read_exports(files: Sequence[Path]) -> tuple[list[Ekspor], list[Masalah]]:
-    """Every valid, first-seen export and every problem (see :func:`iter_exports`)."""
-    problems: list[Masalah] = []
-    accepted = list(iter_exports(files, problems))
-    return accepted, problems
+def drop_conflicts(con: Any, konflik: Iterable[tuple[str, int]]) -> None:
+    """Remove from every table the rows of each conflicting (koperasi, year)."""
+    pairs = sorted(konflik)
+    if not pairs:
+        return
+    for table in TABLES:
+        con.executemany(f"DELETE FROM {table} WHERE kunci = ? AND tahun = ?", [list(p) for p in pairs])
 
 
 # --- flattening ----------------------------------------------------------------------------
@@ -244,7 +305,16 @@ def load_duckdb(exports: Iterable[Ekspor], connection: Any = None) -> Any:
 
     con = connection if connection is not None else duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
-    with tempfile.TemporaryDirectory(prefix="kop-agregat-") as folder:
+    scratch = Path(tempfile.gettempdir())
+    try:
+        _load(con, exports, scratch)
+    except OSError as exc:
+        raise _fault(Path(exc.filename) if exc.filename else scratch, exc) from None
+    return con
+
+
+def _load(con: Any, exports: Iterable[Ekspor], scratch: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="kop-agregat-", dir=scratch) as folder:
         paths = {table: Path(folder) / f"{table}.csv" for table in TABLES}
         with contextlib.ExitStack() as stack:
             writers = {
@@ -261,22 +331,82 @@ def load_duckdb(exports: Iterable[Ekspor], connection: Any = None) -> Any:
                 f"header = false, nullstr = '\\N', quote = '\"', escape = '\"', delim = ',', columns = {{{text}}})",
                 [str(paths[table])],
             )
-    return con
+
+
+#: strerror texts DuckDB puts in its I/O errors → their errno (for :func:`fault_message`).
+_DUCKDB_FAULTS = {os.strerror(code): code for code in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM,
+                                                      errno.EDQUOT, errno.EFBIG)}
+
+
+def _fault(target: Path, exc: Exception) -> WriteFault:
+    """A write of ``target`` refused by the file system (an OSError, or DuckDB's error text)."""
+    if isinstance(exc, OSError):
+        reason = fault_message(exc)
+    else:
+        text = str(exc)
+        code = next((c for s, c in _DUCKDB_FAULTS.items() if s in text), None)
+        reason = fault_message(OSError(code, text)) if code is not None else text
+    return WriteFault.pesan(
+        "{out} tidak bisa ditulis: {sebab}; tidak ada berkas setengah jadi yang tertinggal",
+        hint="Periksa izin folder dan sisa ruang disk, atau pilih --out di tempat lain.",
+        out=target, sebab=reason,
+    )
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _copy_table(con: Any, table: str, target: Path, partisi: bool) -> None:
+    """``COPY`` one table to a temp name beside ``target``, then rename it into place: a
+    reader (or a fault) never leaves a half-written or empty table behind."""
+    import duckdb
+
+    token = uuid.uuid4().hex[:12]
+    temp = target.with_name(f".{target.name}.{token}.kop-tmp")
+    try:
+        try:
+            if partisi:
+                con.execute(f"COPY {table} TO ? (FORMAT PARQUET, PARTITION_BY (provinsi, tahun))", [str(temp)])
+            else:
+                con.execute(f"COPY {table} TO ? (FORMAT PARQUET)", [str(temp)])
+        except duckdb.Error as exc:
+            raise _fault(target, exc) from None
+        try:
+            if partisi and target.exists():  # a folder: move the old one aside, then swap
+                old = target.with_name(f".{target.name}.{token}.kop-lama")
+                os.rename(target, old)
+                os.rename(temp, target)
+                _remove(old)
+            else:
+                os.replace(temp, target)
+        except OSError as exc:
+            raise _fault(target, exc) from None
+    finally:
+        if temp.exists():
+            _remove(temp)
 
 
 def write_parquet(con: Any, out: Path, *, partisi: bool = False) -> dict[str, Path]:
     """Write the six tables as Parquet under ``out``: ``TABLE.parquet`` each, or with ``partisi``
-    a folder per table partitioned by provinsi and tahun (hive layout)."""
-    out.mkdir(parents=True, exist_ok=True)
+    a folder per table partitioned by provinsi and tahun (hive layout).
+
+    Each table is written under a temp name in ``out`` and renamed into place; a file-system
+    fault (read-only, full, no permission) is a :class:`WriteFault` naming the file and the
+    reason, and leaves no partial file (tables renamed into place before it stay whole).
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fault(out, exc) from None
     written: dict[str, Path] = {}
     for table in TABLES:
-        if partisi:
-            target = out / table
-            con.execute(f"COPY {table} TO ? (FORMAT PARQUET, PARTITION_BY (provinsi, tahun), OVERWRITE_OR_IGNORE)",
-                        [str(target)])
-        else:
-            target = out / f"{table}.parquet"
-            con.execute(f"COPY {table} TO ? (FORMAT PARQUET)", [str(target)])
+        target = out / table if partisi else out / f"{table}.parquet"
+        _copy_table(con, table, target, partisi)
         written[table] = target
     return written
 
