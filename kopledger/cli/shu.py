@@ -28,6 +28,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    not_future,
     require_ledger,
     to_click_error,
     write_output,
@@ -121,7 +122,7 @@ def hitung_command(
     if tulis:
         if tanggal is None:
             raise to_click_error(InputError.pesan("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)"))
-        rat_date = tanggal
+        rat_date = not_future(tanggal)
         path = require_ledger(ledger)
 
         def build(kop: Koperasi) -> list[Any]:
@@ -189,7 +190,7 @@ def bayar_command(
 
     def build(kop: Koperasi) -> list[Any]:
         # decided under the writer's lock: what is still owed is read from the books as they are now
-        paid[:] = payout_entries(kop, compute_shu(kop, tahun), tanggal, ke=ke)
+        paid[:] = payout_entries(kop, compute_shu(kop, tahun), not_future(tanggal), ke=ke)
         return paid
 
     written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
