@@ -249,7 +249,10 @@ def _cell_text(value: Any) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY``; None if none fits."""
+    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY`` in ASCII digits; None if none
+    fits (``strptime`` alone would take full-width or other scripts' digits)."""
+    if not text.isascii():
+        return None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
