@@ -313,7 +313,7 @@ def test_ctrl_c_during_a_write_leaves_the_books_whole(big_books, tmp_path, delay
         time.sleep(0.005)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=180)
+    _, err = proc.communicate(timeout=180)
     after = path.read_bytes()
     assert "Traceback" not in err and "kesalahan" not in err
     assert proc.returncode in (0, 130), err
