@@ -11,6 +11,7 @@ and remembers that it came; :func:`check`, called right after each parse
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -21,7 +22,19 @@ _pending = [False]
 
 def _handler(signum: int, frame: FrameType | None) -> None:
     _pending[0] = True
+    if _in_finalizer(frame):
+        # Python ignores (and prints) an exception raised in a ``__del__``: deliver it again shortly
+        threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return
     raise KeyboardInterrupt
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
