@@ -446,7 +446,6 @@ def test_import_limits_rows_and_entries(tmp_path):
     ["pinjaman", "daftar", "{b}", "--per", "2999-12-31"],
     ["anggota", "daftar", "{b}", "--per", "2999-12-31"],
     ["pinjaman", "bayar", "{b}", "--pinjaman", "PJ-2024-001", "--jumlah", "1000", "--tanggal", "2999-01-01"],
-    ["shu", "{b}", "--tahun", "2024", "--tulis", "--tanggal", "2999-03-01"],
 ], ids=lambda a: " ".join(a[:2]))
 def test_a_date_that_has_not_begun_is_refused(books, args):
     before = books.read_bytes()
@@ -454,3 +453,17 @@ def test_a_date_that_has_not_begun_is_refused(books, args):
     assert result.exit_code == 2, result.output
     assert ("belum lewat" in result.output or "masa depan" in result.output) and "Traceback" not in result.output
     assert books.read_bytes() == before
+
+
+def test_an_shu_allocation_or_payout_dated_after_today_is_refused(tmp_path):
+    from tests.test_shu import EXAMPLE_1, ledger
+
+    path = tmp_path / "buku.beancount"
+    path.write_text(ledger(EXAMPLE_1), encoding="utf-8")
+    before = path.read_bytes()
+    future = run("shu", path, "--tahun", "2024", "--tulis", "--tanggal", "2999-03-01")
+    assert future.exit_code == 2 and "masa depan" in future.output and path.read_bytes() == before
+    assert run("shu", path, "--tahun", "2024", "--tulis", "--tanggal", "2025-03-15").exit_code == 0
+    allocated = path.read_bytes()
+    paid = run("shu", "bayar", path, "--tahun", "2024", "--tanggal", "2999-04-01")
+    assert paid.exit_code == 2 and "masa depan" in paid.output and path.read_bytes() == allocated

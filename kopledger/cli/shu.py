@@ -122,7 +122,7 @@ def hitung_command(
     if tulis:
         if tanggal is None:
             raise to_click_error(InputError.pesan("--tulis perlu --tanggal YYYY-MM-DD (tanggal RAT)"))
-        rat_date = not_future(tanggal)
+        rat_date = tanggal
         path = require_ledger(ledger)
 
         def build(kop: Koperasi) -> list[Any]:
@@ -135,7 +135,9 @@ def hitung_command(
                     tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
                     baris=found.meta.get("lineno"),
                 )
-            return [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
+            entries = [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
+            not_future(rat_date)  # after the library's own refusals (a provisional SHU is not booked)
+            return entries
 
         written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
