@@ -303,7 +303,8 @@ def test_no_csv_cell_from_random_text_is_a_formula(cells):
     assert len(rows) == 2 and len(got_row) == len(cells)
     for got, given_text in zip(got_row, cells, strict=True):
         assert not _dangerous(got)
-        assert got in (given_text, "'" + given_text)
+        # apostrophes only added (where a field could begin: tests/test_masukan_keluaran.py)
+        assert got == given_text or got.replace("'", "") == given_text.replace("'", "")
 
 
 @settings(max_examples=40, deadline=None)

@@ -34,6 +34,8 @@ from beancount.core import data
 from beancount.ops import balance, validation
 from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
+from kopledger.core import interrupt
+
 Entries = list[data.Directive]
 Options = dict[str, Any]
 Loaded = tuple[Entries, list[Any], Options]
@@ -80,12 +82,14 @@ def load_cold(path: str) -> Loaded:
     """beancount's own load of the main file ``path`` (absolute): parse, book, plugins,
     validations. Never reads or writes beancount's pickle cache."""
     loaded: Loaded = _loader._load([(path, True)], None, None, None)
+    interrupt.check()  # a Ctrl-C the parser swallowed into a load error
     return loaded
 
 
 def parse_files(main: str) -> Loaded:
     """Parse ``main`` (absolute) and every file it includes, sorted: (entries, errors, options)."""
     entries, errors, options = _loader._parse_recursive([(main, True)], None, None)
+    interrupt.check()  # a Ctrl-C the parser swallowed into a load error
     entries.sort(key=data.entry_sortkey)
     return entries, errors, options
 
@@ -102,6 +106,7 @@ def parse_tail(text: bytes, filename: str, first_line: int, options: Options) ->
     builder.options = {**builder.options, **own, "include": [], "plugin": []}
     builder.account_regexp = _grammar.valid_account_regexp(builder.options)
     _parser.Parser(builder).parse(io.BytesIO(text), filename=filename, lineno=first_line)
+    interrupt.check()  # a Ctrl-C the parser swallowed into a load error
     result: Loaded = builder.finalize()
     return result
 

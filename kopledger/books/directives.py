@@ -18,6 +18,7 @@ from beancount.core.amount import Amount
 
 from kopledger.books.bagan_akun import SHU_COMPONENTS
 from kopledger.core.errors import KopError, Pesan
+from kopledger.core.inputs import hidden_problem, is_nik
 from kopledger.core.roots import is_valid_member_id
 
 #: The ``custom`` directive types kopledger owns.
@@ -300,9 +301,13 @@ def parse_members(entries: Iterable[data.Directive]) -> tuple[dict[str, Member],
             errors.append(_err(entry, "jenis-kelamin {anggota} harus \"P\" (perempuan) atau \"L\" (laki-laki), tertulis {isi!r}; perbaiki nilainya",
                                anggota=member_id, isi=gender))
         nik = _meta_str(entry, "nik")
-        if nik and not (len(nik) == 16 and nik.isdigit()):
+        if nik and not is_nik(nik):  # 16 ASCII digits: a full-width NIK would step around the duplicate check
             errors.append(_err(entry, "nik {anggota} harus 16 angka nomor KTP, dalam tanda kutip; tertulis {isi!r}; perbaiki nilainya",
                                anggota=member_id, isi=nik))
+        for label, text in (("nama", nama), ("alamat", _meta_str(entry, "alamat"))):
+            hidden = hidden_problem(text, label)
+            if hidden is not None:
+                errors.append(_err(entry, "anggota {anggota}: {masalah}", anggota=member_id, masalah=hidden))
         members[member_id] = Member(
             id=member_id,
             nama=nama,

@@ -21,7 +21,16 @@ import click
 
 from kopledger import __version__
 from kopledger.cli import bahasa
-from kopledger.cli.common import CommandLine, KopClickError, lang_only_option, to_click_error
+from kopledger.cli.common import (
+    Cancelled,
+    CommandLine,
+    KopClickError,
+    finish_output,
+    lang_only_option,
+    output_failed,
+    to_click_error,
+)
+from kopledger.core import interrupt
 from kopledger.core.errors import KopledgerError
 
 #: The entry point group through which other packages add commands to ``kop``.
@@ -82,19 +91,39 @@ class AliasedGroup(click.Group):
                 formatter.write_dl(rows)
 
     def main(self, args: Any = None, *pos: Any, **kwargs: Any) -> Any:
-        """Run the command line, in the language asked for (click's own words too)."""
+        """Run the command line, in the language asked for (click's own words too).
+
+        Ctrl-C at any moment (a beancount parse included: :mod:`kopledger.core.interrupt`) is
+        ``Dibatalkan``, exit 130; a closed pipe ends quietly with exit 141; a full stdout is a
+        message and exit 1 (:func:`~kopledger.cli.common.output_failed`) — never a traceback.
+        """
         bahasa.install()
         token = bahasa.set_language(bahasa.detect(list(args) if args is not None else sys.argv[1:]))
         try:
-            return super().main(args, *pos, **kwargs)
+            with interrupt.caught():
+                try:
+                    return super().main(args, *pos, **kwargs)
+                finally:
+                    finish_output()
         finally:  # one run's language does not leak into the next (tests run many in one process)
             bahasa.reset_language(token)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise Cancelled() from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KopledgerError as exc:
             raise to_click_error(exc) from None
+        except KeyboardInterrupt:
+            raise Cancelled() from None
+        except OSError as exc:
+            raise output_failed(exc) from None
 
 
 class KopGroup(AliasedGroup):

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from beancount.core import data
 
-from kopledger.books.periode import hari_ini
 from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
@@ -27,6 +26,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    not_future,
     require_ledger,
     to_click_error,
     write_output,
@@ -62,7 +62,7 @@ def report_write(result: AppendResult, summary: str) -> None:
 
 
 def today_or(value: str | dt.date | None) -> dt.date:
-    return date_type(value) or hari_ini()
+    return not_future(date_type(value))  # a day that has begun
 
 
 @click.group("anggota", cls=AliasedGroup)

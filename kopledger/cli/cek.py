@@ -27,7 +27,7 @@ from kopledger.cli.common import (
     ledger_argument,
     load_books,
 )
-from kopledger.core.errors import error_message, format_error_line
+from kopledger.core.errors import error_message, format_error_line, sorted_errors
 from kopledger.core.inputs import terminal_safe
 from kopledger.core.roots import Roots
 from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
@@ -102,6 +102,7 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
         # (bean-check included) does not pay for reading all loans.
 
         errors = loan_errors(kop)
+    errors = sorted_errors(errors)  # file:line order, the same on every run
     if fmt == "json":
         echo_json([error_record(e) for e in errors])
         if errors:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import gc
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,13 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kopledger.books.load import cache
-from kopledger.books.periode import decide_period, hari_ini
+from kopledger.books.periode import NotYetPassed, decide_period, hari_ini
 from kopledger.cli.bahasa import gettext, language, teks
 from kopledger.core import inputs
 from kopledger.core.errors import (
     InputError,
     KopledgerError,
     LedgerHasErrors,
+    sorted_errors,
     translate,
     worded,
 )
@@ -33,6 +37,8 @@ T = TypeVar("T")
 
 EXIT_FAILED = 1  # the books have errors, or a check failed
 EXIT_USAGE = 2  # the command was asked something invalid
+EXIT_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as coreutils under a shell)
+EXIT_CANCELLED = 130  # Ctrl-C (128 + SIGINT)
 
 
 class KopClickError(click.ClickException):
@@ -43,7 +49,89 @@ class KopClickError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(inputs.terminal_safe(gettext("Error: {message}").format(message=self.format_message())), err=True)
+        with _stderr_gone():
+            click.echo(inputs.terminal_safe(gettext("Error: {message}").format(message=self.format_message())),
+                       err=True)
+
+
+class Cancelled(KopClickError):
+    """Ctrl-C: ``Dibatalkan`` on stderr, exit 130 (whatever was running: a load, a write)."""
+
+    def __init__(self) -> None:
+        super().__init__(teks("Dibatalkan (Ctrl-C)."), EXIT_CANCELLED)
+
+    def show(self, file: Any = None) -> None:
+        with _stderr_gone():
+            click.echo("", err=True)  # past the ^C the terminal echoed
+            click.echo(self.format_message(), err=True)
+
+
+@contextlib.contextmanager
+def _stderr_gone() -> Iterator[None]:
+    """A message to a stderr that cannot be written (full, closed) is dropped, not a traceback."""
+    try:
+        yield
+    except OSError:
+        _to_devnull(sys.stderr)
+
+
+def _to_devnull(stream: Any) -> None:
+    """Point ``stream``'s file descriptor at /dev/null, so what is still buffered for it (flushed
+    at exit) cannot fail again; nothing for a stream that is not a real file (tests' runners)."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+#: The functions through which kop prints (click's ``echo``, :func:`write_output`, :func:`finish_output`).
+_PRINTING = frozenset({"echo", "write_output", "finish_output"})
+
+
+def _printing(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while printing (a frame of :data:`_PRINTING` in its traceback)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name in _PRINTING:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def output_failed(exc: OSError) -> click.ClickException | click.exceptions.Exit:
+    """What ``kop`` does when writing failed with ``exc``: a closed pipe (``kop … | head -1``) ends
+    quietly with :data:`EXIT_PIPE`; a full or failing stdout (``kop … > /dev/full``) is a clear
+    message and exit 1; any other OSError that reached the command line, its message and exit 1."""
+    if exc.errno == errno.EPIPE:
+        _to_devnull(sys.stdout)
+        return click.exceptions.Exit(EXIT_PIPE)
+    if _printing(exc):
+        _to_devnull(sys.stdout)
+        return KopClickError(teks("keluaran tidak bisa ditulis ke stdout: {sebab}; kosongkan ruang disk atau "
+                                  "arahkan keluaran ke berkas lain (--out)", sebab=_oserror_text(exc)), EXIT_FAILED)
+    return KopClickError(teks("perintah gagal: {sebab}", sebab=_oserror_text(exc)), EXIT_FAILED)
+
+
+def _oserror_text(exc: OSError) -> str:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return f"{reason} ({exc.filename})" if exc.filename else reason
+
+
+def finish_output() -> None:
+    """Flush stdout at the end of a run; a failure is handled as :func:`output_failed` (SystemExit)."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        failed = output_failed(exc)
+        if isinstance(failed, click.ClickException):
+            failed.show()
+            raise SystemExit(failed.exit_code) from None
+        raise SystemExit(failed.exit_code) from None
 
 
 def to_click_error(exc: KopledgerError) -> KopClickError:
@@ -106,7 +194,7 @@ def load_books(ledger: Path | None, *, require_clean: bool = True) -> Koperasi:
     if require_clean and kop.errors:
         template, hint = "{berkas} berisi {jumlah} kesalahan:", "Perbaiki dulu (kop cek menampilkan semuanya)."
         values: dict[str, Any] = {"berkas": path, "jumlah": len(kop.errors)}
-        error = LedgerHasErrors(template.format(**values), kop.errors, hint=hint)
+        error = LedgerHasErrors(template.format(**values), sorted_errors(kop.errors), hint=hint)
         error.teks, error.nilai, error.teks_hint = template, values, hint
         raise to_click_error(error)
     return kop
@@ -151,11 +239,31 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
 def report_date(per: dt.date | None, today: dt.date | None = None) -> dt.date:
     """``per``, else the date the running year is reported at on ``today`` (default
     :func:`~kopledger.books.periode.hari_ini`): the last day that has passed, as ``kop laporan``,
-    the RAT and the web desk value it (:func:`~kopledger.books.periode.decide_period`)."""
-    if per is not None:
-        return per
+    the RAT and the web desk value it (:func:`~kopledger.books.periode.decide_period`). A ``per``
+    that has not passed (``2999-12-31``) is refused there, as ``kop laporan --per`` refuses it."""
     today = today or hari_ini()
-    return decide_period(today.year, today=today).per
+    if per is None:
+        return decide_period(today.year, today=today).per
+    try:
+        return decide_period(per.year, today=today, per=per).per
+    except NotYetPassed:
+        raise to_click_error(InputError.pesan(
+            "tanggal laporan {per} belum lewat (hari ini {hari_ini}); laporan paling akhir per {kemarin}",
+            per=per.isoformat(), hari_ini=today.isoformat(), kemarin=(today - dt.timedelta(days=1)).isoformat(),
+        )) from None
+
+
+def not_future(date: dt.date | None, default: dt.date | None = None) -> dt.date:
+    """``date`` (else ``default``, else today) unless it is after today: an entry dated in a day
+    that has not begun, or a list "per" such a day, is refused (exit 2)."""
+    today = hari_ini()
+    chosen = date or default or today
+    if chosen > today:
+        raise to_click_error(InputError.pesan(
+            "tanggal {tanggal} ada di masa depan (hari ini {hari_ini}); pakai tanggal hari ini atau sebelumnya",
+            tanggal=chosen, hari_ini=today,
+        ))
+    return chosen
 
 
 def date_type(value: str | dt.date | None) -> dt.date | None:
@@ -314,6 +422,7 @@ def write_output(content: str | bytes, out: Path | None) -> None:
     if out is None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()  # a full disk or closed pipe shows here, inside the command
         else:
             click.echo(inputs.terminal_safe(content), nl=not content.endswith("\n"))
         return

@@ -32,6 +32,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    not_future,
     report_date,
     require_ledger,
     to_click_error,
@@ -148,7 +149,7 @@ def cair_command(
         # decided from the books under the writer's lock: the next loan id cannot be taken twice
         entries = disbursement_entries(
             kop, anggota=anggota, pokok=pokok, bunga=bunga, tenor=tenor, metode=metode,
-            tanggal=_date(tanggal, hari_ini()), jatuh_tempo=jatuh_tempo, pinjaman=loan_id,
+            tanggal=not_future(date_type(tanggal)), jatuh_tempo=jatuh_tempo, pinjaman=loan_id,
             biaya_admin=biaya_admin, provisi=provisi, akun_kas=akun_kas,
         )
         built[:] = entries
@@ -193,7 +194,7 @@ def bayar_command(
     def build(kop: Koperasi) -> list[data.Directive]:
         # decided under the lock: what is still owed is read from the books as they are now
         split, entries = payment_entries(
-            kop, pinjaman=loan_id, tanggal=_date(tanggal, hari_ini()), jumlah=jumlah,
+            kop, pinjaman=loan_id, tanggal=not_future(date_type(tanggal)), jumlah=jumlah,
             denda=denda, akun_kas=akun_kas, dari_sukarela=dari_sukarela,
         )
         splits[:] = [split]
@@ -265,7 +266,7 @@ def vars_of(value: Any) -> dict[str, Any]:
 def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: str, lang: str) -> None:
     """Daftar pinjaman dan statusnya (list loans)."""
     kop = load_books(ledger)
-    date = _date(per, hari_ini())
+    date = not_future(date_type(per))
     rows = [s for s in loan_statuses(kop, date) if semua or s.sisa > 0]
     if fmt == "json":
         echo_json([{**vars_of(s), "lunas": s.lunas} for s in rows])
@@ -284,7 +285,7 @@ def daftar_command(ledger: Path | None, per: dt.date | None, semua: bool, fmt: s
 def ppap_command(ledger: Path | None, per: dt.date, bukti: str | None, dry_run: bool) -> None:
     """Jurnal penyesuaian PPAP: wajib − tercatat (book the loan-loss provision)."""
     path = require_ledger(ledger)
-    date = per
+    date = report_date(per)  # a provision per a day that has passed (decide_period)
 
     def build(kop: Koperasi) -> list[data.Directive]:
         # decided under the lock: the provision already booked is read from the books as they are now

@@ -10,6 +10,7 @@ from kopledger.books.periode import hari_ini
 from kopledger.cli.bahasa import language, teks
 from kopledger.cli.common import (
     REPORT_YEAR,
+    TEXT,
     cached_report,
     date_type,
     echo_json,
@@ -44,7 +45,7 @@ from kopledger.reports.rat import build_rat
     "--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Folder templat sendiri yang menggantikan templat bawaan (mis. rat/_kata_pengantar.html.j2).",
 )
-@click.option("--tempat", default=None, help="Tempat penandatanganan (default: rat-teks \"tempat\").")
+@click.option("--tempat", type=TEXT, default=None, help="Tempat penandatanganan (default: rat-teks \"tempat\").")
 @click.option("--tanggal", default=None, help="Tanggal RAT/penandatanganan, YYYY-MM-DD.")
 @click.option(
     "--slip", type=click.Path(path_type=Path, dir_okay=False), default=None,

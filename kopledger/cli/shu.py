@@ -28,6 +28,7 @@ from kopledger.cli.common import (
     lang_option,
     ledger_argument,
     load_books,
+    not_future,
     require_ledger,
     to_click_error,
     write_output,
@@ -134,7 +135,9 @@ def hitung_command(
                     tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
                     baris=found.meta.get("lineno"),
                 )
-            return [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
+            entries = [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
+            not_future(rat_date)  # after the library's own refusals (a provisional SHU is not booked)
+            return entries
 
         written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)
         echo_safe(written.text)
@@ -189,7 +192,7 @@ def bayar_command(
 
     def build(kop: Koperasi) -> list[Any]:
         # decided under the writer's lock: what is still owed is read from the books as they are now
-        paid[:] = payout_entries(kop, compute_shu(kop, tahun), tanggal, ke=ke)
+        paid[:] = payout_entries(kop, compute_shu(kop, tahun), not_future(tanggal), ke=ke)
         return paid
 
     written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)

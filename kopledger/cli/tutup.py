@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kopledger.cli.common import (
+    TEXT,
     YEAR,
     bukti_option,
     date_type,
@@ -75,7 +76,7 @@ def tutup_buku_command(
 @click.command("buka-buku")
 @ledger_argument
 @click.option("--tahun", type=YEAR, required=True, help="Tahun buku yang dibuka kembali.")
-@click.option("--alasan", required=True, help="Alasan membuka kembali (tercatat di buku).")
+@click.option("--alasan", type=TEXT, required=True, help="Alasan membuka kembali (tercatat di buku).")
 @click.option("--tanggal", default=None, help="Tanggal pembukaan (YYYY-MM-DD), default hari ini.")
 @bukti_option
 @dry_run_option

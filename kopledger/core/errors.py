@@ -319,6 +319,22 @@ def error_location(error: Any) -> str:
     return f"{filename}:{lineno}" if lineno is not None else str(filename)
 
 
+def error_order(error: Any) -> tuple[str, int, str]:
+    """The sort key of an error as ``kop cek`` prints it: file, line, then message (Indonesian).
+    An error without a file sorts by an empty name (first); without a line, as line 0."""
+    source = getattr(error, "source", None) or {}
+    filename = source.get("filename")
+    lineno = source.get("lineno")
+    return (str(filename) if filename else "", lineno if isinstance(lineno, int) else 0,
+            error_message(error))
+
+
+def sorted_errors(errors: Iterable[Any]) -> list[Any]:
+    """``errors`` in file:line order (then by message): the same order on every run, whatever
+    order the checks found them in (:func:`error_order`)."""
+    return sorted(errors, key=error_order)
+
+
 _TRACEBACK = "Traceback (most recent call last):"
 
 

@@ -8,8 +8,13 @@ exit 2, never a traceback); the library's builders use them too.
 - amounts: ASCII digits only (``1e6``, ``1_000``, ``5.000``, Arabic-Indic digits are
   refused), an optional leading minus only where a sign makes sense, at most 15 digits;
 - years 1900–2999, months ``YYYY-MM``, dates ``YYYY-MM-DD`` in those years;
-- names, addresses and ids refuse control characters (C0, DEL, C1: NUL, ESC…) and say
-  which; :func:`terminal_safe` makes any text harmless to print on a terminal.
+- a NIK is exactly 16 ASCII digits (:func:`parse_nik`): full-width ``３２０１…`` or Arabic-Indic
+  digits are refused, so one NIK has one spelling and the duplicate check cannot be stepped around;
+- names, addresses and ids refuse control characters (C0, DEL, C1: NUL, ESC…) and invisible
+  format characters — bidi controls such as U+202E RIGHT-TO-LEFT OVERRIDE, zero-width spaces and
+  joiners, U+FEFF, soft hyphen, line/paragraph separators (:func:`hidden_char`) — and name the
+  field, the character (``U+202E``) and its position; :func:`terminal_safe` makes any text
+  harmless to print on a terminal (those characters shown as ``\\uXXXX``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ _RATE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,4})?", re.ASCII)
 _YEAR = re.compile(r"[0-9]{4}", re.ASCII)
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+NIK_DIGITS = 16
+_NIK = re.compile(r"[0-9]{16}", re.ASCII)
 
 _NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x09: "TAB", 0x0A: "LF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL",
           0x9B: "CSI"}
@@ -49,31 +56,99 @@ def describe_char(ch: str) -> str:
     return f"U+{code:04X}" + (f" ({name})" if name else "")
 
 
-def clean_text(value: str, label: str) -> str:
-    """``value`` stripped, or :class:`InputError` naming the first control character in it."""
+#: Unicode categories of characters that show nothing yet change what a reader sees: format
+#: characters (Cf: bidi controls U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C; zero-width
+#: U+200B–U+200D, U+2060, U+FEFF; soft hyphen …), surrogates (Cs), line and paragraph separators.
+HIDDEN_CATEGORIES = frozenset({"Cf", "Cs", "Zl", "Zp"})
+
+
+def hidden_char(ch: str) -> bool:
+    """A character that is invisible or reorders the text around it (bidi override, zero-width
+    space or joiner, BOM …): every character of :data:`HIDDEN_CATEGORIES`."""
+    return unicodedata.category(ch) in HIDDEN_CATEGORIES
+
+
+def text_problem(value: str, label: str | Pesan) -> Pesan | None:
+    """What is wrong with free text ``value`` (a control or hidden character, named with its
+    ``U+`` code and position), or None."""
     for position, ch in enumerate(value, start=1):
         if is_control(ch):
-            raise InputError.pesan(
+            return Pesan(
                 "{label} berisi karakter kendali {karakter} pada posisi {posisi}; tulis teks biasa saja "
                 "(control character refused)",
                 label=Pesan.label(label), karakter=describe_char(ch), posisi=position,
             )
+    return hidden_problem(value, label)
+
+
+def hidden_problem(value: str, label: str | Pesan) -> Pesan | None:
+    """The first hidden character of ``value`` (:func:`hidden_char`), named with its ``U+`` code and
+    position, or None."""
+    for position, ch in enumerate(value, start=1):
+        if hidden_char(ch):
+            return Pesan(
+                "{label} berisi karakter tak terlihat {karakter} pada posisi {posisi} (pembalik arah teks atau "
+                "spasi/penyambung lebar nol); ketik ulang teksnya tanpa karakter itu",
+                label=Pesan.label(label), karakter=describe_char(ch), posisi=position,
+            )
+    return None
+
+
+def clean_text(value: str, label: str | Pesan) -> str:
+    """``value`` stripped, or :class:`InputError` naming the first control or hidden character in it
+    (:func:`text_problem`)."""
+    problem = text_problem(value, label)
+    if problem is not None:
+        raise InputError.pesan(problem.teks, **problem.nilai)
     return value.strip()
 
 
 def terminal_safe(text: str) -> str:
     """``text`` with every control character but newline and tab shown as ``\\xNN`` / ``\\u00NN``,
-    so printing it can never move the cursor, change colours or retitle a terminal."""
+    and every hidden character (:func:`hidden_char`) as ``\\uXXXX``, so printing it can never move
+    the cursor, change colours, retitle a terminal or reorder what is shown."""
     return _UNSAFE.sub(_escaped, text)
 
 
-#: The control characters of :func:`is_control` but newline and tab.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The control characters of :func:`is_control` but newline and tab, and the hidden characters.
+#: (A superset of the hidden ones is matched; :func:`_escaped` keeps the visible.)
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u070f\u0890-\u08ff\u180e\u2000-\u206f\ufeff\ufff0-\uffff"
+    "\U00011000-\U0001ffff\U000e0000-\U000e0fff\ud800-\udfff]"
+)
 
 
 def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    ch = match.group()
+    code = ord(ch)
+    if code >= 0xA0 and not hidden_char(ch):
+        return ch
     return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def parse_nik(value: str, label: str = "NIK") -> str:
+    """A NIK (nomor induk kependudukan): exactly 16 ASCII digits 0–9; surrounding spaces dropped."""
+    text = value.strip()
+    problem = nik_problem(text, label)
+    if problem is not None:
+        raise InputError.pesan(problem.teks, **problem.nilai)
+    return text
+
+
+def is_nik(value: str) -> bool:
+    """True when ``value`` is exactly 16 ASCII digits (never full-width or other scripts' digits)."""
+    return bool(_NIK.fullmatch(value))
+
+
+def nik_problem(value: str, label: str = "NIK") -> Pesan | None:
+    """Why ``value`` is not a NIK (16 ASCII digits), or None."""
+    if is_nik(value):
+        return None
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        return Pesan("{label} harus {jumlah} angka 0-9 biasa, tertulis {nilai} dengan angka lain (misalnya "
+                     "angka lebar penuh)", label=Pesan.label(label), nilai=_shown(value), jumlah=NIK_DIGITS)
+    return Pesan("{label} harus {jumlah} angka, tertulis {nilai}",
+                 label=Pesan.label(label), nilai=_shown(value), jumlah=NIK_DIGITS)
 
 
 def parse_amount(value: str, label: str = "jumlah", *, signed: bool = False) -> Decimal:

@@ -201,7 +201,7 @@ class KopLedger(FavaExtensionBase):
         text = request.args.get("tahun", "")
         if not text:
             return halaman.tahun_default(self.buku().kop, self.today())
-        if not text.isdigit() or len(text) != 4:
+        if not (text.isascii() and text.isdigit()) or len(text) != 4:  # ASCII 0-9 only (core.inputs)
             raise InputError.pesan("tahun tidak valid {tahun!r}: gunakan empat angka, mis. 2025", tahun=text)
         return int(text)
 

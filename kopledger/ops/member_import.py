@@ -5,6 +5,13 @@ tanggal_masuk, alamat, telepon``. Every row is checked first, against the file i
 and the books; on any bad row :class:`~kopledger.core.errors.InputError` lists every bad row
 with its row number as the treasurer sees it in a spreadsheet (the header is row 1), and
 nothing is built. Pure: reads the file, returns data or directives, never writes.
+
+Bounded whatever the file: at most :data:`MAX_ROWS` member rows (the header is row 1, so rows
+2–10,001); a CSV of at most :data:`MAX_BYTES`; an XLSX (a zip) of at most :data:`MAX_ENTRIES`
+entries and :data:`MAX_BYTES` uncompressed in all — checked from the zip's directory before
+openpyxl reads a byte of it (Python's zip reader never inflates an entry past its declared
+size) — and only its first :data:`MAX_COLUMNS` columns are read. A larger file is refused with
+the limit it broke: a "zip bomb" of a few kilobytes that inflates to gigabytes costs nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import csv
 import datetime as dt
 import io
 import string
+import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +43,15 @@ from kopledger.ops.members import (
 COLUMNS = ("id", "nama", "nik", "jenis_kelamin", "tanggal_masuk", "alamat", "telepon")
 REQUIRED = ("id", "nama", "tanggal_masuk")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+#: Member rows one import may hold (import a larger register in parts).
+MAX_ROWS = 10_000
+#: Bytes of a CSV file, or of an XLSX file's contents uncompressed (a 10,000-row list is ~5 MB).
+MAX_BYTES = 20 * 1024 * 1024
+#: Entries of an XLSX file's zip (a workbook from a spreadsheet program has a few dozen).
+MAX_ENTRIES = 1_000
+#: Columns of the sheet that are read (the member columns plus any notes beside them).
+MAX_COLUMNS = 64
 
 
 @dataclass(frozen=True)
@@ -100,7 +118,37 @@ def read_rows(path: str | Path) -> list[ImportRow]:
     return rows
 
 
+def _too_big(file: Path, size: int) -> InputError:
+    return InputError.pesan(
+        "{berkas} terlalu besar untuk diimpor: {ukuran} bita (tanpa pemampatan); paling banyak {batas} bita",
+        hint="Impor daftar anggota dalam beberapa berkas yang lebih kecil.",
+        berkas=file.name, ukuran=size, batas=MAX_BYTES,
+    )
+
+
+def _too_many_rows(file: Path) -> InputError:
+    return InputError.pesan(
+        "{berkas} memuat lebih dari {batas} baris anggota (baris 2–{baris_akhir}); impor dalam beberapa berkas",
+        berkas=file.name, batas=MAX_ROWS, baris_akhir=MAX_ROWS + 1,
+    )
+
+
+def _bounded_rows(file: Path, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """The header and member rows of ``rows``, read no further than the limits: a row with data
+    after row ``MAX_ROWS + 1`` (or any row, even blank, after twice that) is refused."""
+    table: list[list[Any]] = []
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1 and (number > 2 * (MAX_ROWS + 1) or any(_cell_text(v).strip() for v in row)):
+            raise _too_many_rows(file)
+        if number <= MAX_ROWS + 1:
+            table.append(list(row[:MAX_COLUMNS]))
+    return table
+
+
 def _read_csv(file: Path) -> list[list[str]]:
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise _too_big(file, size)
     raw = file.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -119,7 +167,7 @@ def _read_csv(file: Path) -> list[list[str]]:
     delimiter = sniff_delimiter(text.split("\n", 1)[0])
     try:
         # Excel's quoting ("" is a quote inside a quoted cell), whatever the delimiter
-        return [list(row) for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)]
+        return _bounded_rows(file, csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter))
     except csv.Error as exc:
         raise InputError.pesan(
             "{berkas} bukan berkas CSV yang sah: {sebab}",
@@ -141,9 +189,31 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+def _check_zip(file: Path) -> None:
+    """Refuse an XLSX whose zip has too many entries or too many bytes uncompressed, from its
+    central directory, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca sebagai buku kerja XLSX: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
+    if len(entries) > MAX_ENTRIES:
+        raise InputError.pesan(
+            "{berkas} memuat {jumlah} bagian di dalamnya; buku kerja XLSX yang wajar paling banyak {batas}",
+            berkas=file.name, jumlah=len(entries), batas=MAX_ENTRIES,
+        )
+    size = sum(entry.file_size for entry in entries)
+    if size > MAX_BYTES:
+        raise _too_big(file, size)
+
+
 def _read_xlsx(file: Path) -> list[list[Any]]:
     import openpyxl
 
+    _check_zip(file)
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -153,7 +223,15 @@ def _read_xlsx(file: Path) -> list[list[Any]]:
         ) from None
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
+        return _bounded_rows(file, sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a sound zip (bad XML, a truncated or corrupt entry)
+        raise InputError.pesan(
+            "{berkas} tidak bisa dibaca sebagai buku kerja XLSX: {sebab}",
+            berkas=file.name, sebab=exc,
+        ) from None
     finally:
         book.close()
 
@@ -171,7 +249,10 @@ def _cell_text(value: Any) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY``; None if none fits."""
+    """A date written ``YYYY-MM-DD``, ``DD/MM/YYYY`` or ``DD-MM-YYYY`` in ASCII digits; None if none
+    fits (``strptime`` alone would take full-width or other scripts' digits)."""
+    if not text.isascii():
+        return None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()

@@ -26,7 +26,7 @@ from kopledger.books.ledger import Books
 from kopledger.books.periode import hari_ini
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
-from kopledger.core.inputs import parse_amount
+from kopledger.core.inputs import nik_problem, parse_amount, text_problem
 from kopledger.core.roots import MemberKind, is_valid_member_id
 from kopledger.ops.accounts import cash_account
 from kopledger.ops.loans.entries import LoanDue, denda_account, due_split, loans_due, opens_needed
@@ -173,13 +173,14 @@ def member_problems(member: NewMember) -> list[Pesan]:
         ))
     if not member.nama.strip():
         problems.append(Pesan("nama kosong"))
-    if member.nik and not (len(member.nik) == 16 and member.nik.isdigit()):
-        problems.append(Pesan("NIK harus 16 angka, tertulis {nik!r}", nik=member.nik))
+    nik = nik_problem(member.nik) if member.nik else None  # ASCII 0-9 only: one NIK, one spelling
+    if nik is not None:
+        problems.append(nik)
     if member.jenis_kelamin not in ("", "P", "L"):
         problems.append(Pesan("jenis_kelamin harus P atau L, tertulis {jenis_kelamin!r}",
                               jenis_kelamin=member.jenis_kelamin))
     for label, value in (("nama", member.nama), ("alamat", member.alamat), ("telepon", member.telepon)):
-        problem = _text_problem(label, value)
+        problem = text_problem(value, label) or _text_problem(label, value)
         if problem:
             problems.append(problem)
     return problems

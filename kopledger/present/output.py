@@ -7,7 +7,8 @@
   numbers stay numbers, shown in the rupiah format (no formulas).
 - :func:`write_report` is how every ``--out`` is written: never onto a file the books
   read, through a temp file renamed into place, with a clear error for a full disk.
-- :func:`safe_cell` neutralises spreadsheet formula injection (OWASP) in CSV and XLSX.
+- :func:`safe_cell` (XLSX) and :func:`csv_cell` (CSV, whichever separator a spreadsheet splits
+  on) neutralise spreadsheet formula injection (OWASP).
 - :func:`render_laporan` renders :class:`~kopledger.reports.statements.FinancialStatements` in
   any of ``html``, ``pdf``, ``xlsx``, ``txt`` or ``json`` — markup only through the
   Jinja templates under ``templates/laporan/``.
@@ -131,32 +132,52 @@ def _replace_file(target: Path, data_bytes: bytes) -> None:
 #: A cell beginning with one of these is a formula to Excel, LibreOffice or Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII)
+#: Where a spreadsheet may begin a new field inside one CSV cell's text: the cell's start, and
+#: after a separator it may split on — ``,`` (English locale), ``;`` (Indonesian list separator),
+#: tab, or a line break — then spaces and quotes it may trim. A formula start there is a formula.
+_FIELD_START = re.compile("(^|[,;\t\r\n])([ \"]*)(?=[" + re.escape("".join(FORMULA_STARTS)) + "])")
 
 
 def safe_cell(text: str) -> str:
     """``text`` so that no spreadsheet evaluates it: a cell beginning with ``= + - @``, tab or
     CR (or their full-width forms) gets a leading apostrophe, as OWASP recommends. A plain
-    number such as ``-5000`` is left alone (it is a number, not a formula)."""
+    number such as ``-5000`` is left alone (it is a number, not a formula). For an XLSX text
+    cell, which is never split; a CSV cell needs :func:`csv_cell`."""
     if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 
 
+def csv_cell(text: str, *, first: bool = False) -> str:
+    """One CSV field that no spreadsheet evaluates, whichever separator it splits on.
+
+    The rule: a cell that is a plain number (``-?[0-9]+(.[0-9]+)?``: a figure kopledger wrote, or
+    text that is one) is left alone — it holds no separator and is read as a number, never a
+    formula. In any other cell, every place a field could begin — its start, and after each
+    ``,`` ``;`` tab or line break (then spaces and quotes) — that begins with ``= + - @``, tab or CR
+    (or a full-width form) gets an apostrophe there: ``a;=1+1`` becomes ``a;'=1+1``, so splitting
+    on ``;`` gives ``'=1+1`` (text). The cell is then quoted (quotes doubled) when it holds a
+    separator, a quote or a line break, or was neutralised. ``first``: the line's first cell, where
+    a spreadsheet splitting on another separator begins a field with the whole line — neutralised
+    even when it is a number (kopledger's first column is an id or a name, never a figure)."""
+    if _PLAIN_NUMBER.fullmatch(text) and not first:
+        return text
+    made = _FIELD_START.sub(lambda m: m.group(1) + m.group(2) + "'", text)
+    if made != text or any(ch in made for ch in ',;\t"\r\n'):
+        return '"' + made.replace('"', '""') + '"'
+    return made
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV (comma, ``\n``, quotes doubled as Excel does) with every text cell neutralised."""
-    lines = [",".join(_csv_field(safe_cell(str(h))) for h in header)]
+    """CSV (comma, ``\n``, quotes doubled as Excel does) with every cell neutralised
+    (:func:`csv_cell`); numbers (``Decimal``, ``int``) are written as plain numbers, dates ISO."""
+    lines = [",".join(csv_cell(str(h), first=i == 0) for i, h in enumerate(header))]
     for row in rows:
         lines.append(",".join(
-            _csv_field("" if v is None else safe_cell(v if isinstance(v, str) else _csv_scalar(v))) for v in row
+            "" if v is None else csv_cell(v if isinstance(v, str) else _csv_scalar(v), first=i == 0)
+            for i, v in enumerate(row)
         ))
     return "\n".join(lines) + "\n"
-
-
-def _csv_field(text: str) -> str:
-    """One CSV field, quoted (quotes doubled) when it holds a comma, a quote, CR or LF."""
-    if any(ch in text for ch in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
 
 
 def _csv_scalar(value: Any) -> str:
