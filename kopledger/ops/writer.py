@@ -2,20 +2,27 @@
 
 Every write:
 
-1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, so two ``kop``
-   processes cannot interleave (the second waits for the first, then appends after it).
-   The wait is bounded (:data:`LOCK_TIMEOUT` seconds, ``KOP_LOCK_TIMEOUT``, or the
-   ``lock_timeout`` parameter): a lock not had in time, or held by a stopped process
-   (Ctrl-Z), is :class:`BooksBusy`, naming the holder (its pid and command line, which
-   the holder writes into the lock file);
+1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, then on the same
+   lock beside every file the books include (in name order), so two ``kop`` processes —
+   also of two books sharing a file — cannot interleave (the second waits, then appends
+   after). The wait is bounded (:data:`LOCK_TIMEOUT` seconds, ``KOP_LOCK_TIMEOUT``, or the
+   ``lock_timeout`` parameter; a dry run too): a lock not had in time, or held by a stopped
+   process (Ctrl-Z), is :class:`BooksBusy`, naming the holder (its pid and command line,
+   which the holder writes into the lock file);
 2. removes temp files that a killed writer may have left behind;
-3. loads the ledger as it is now and refuses if it already has errors (the load goes
-   through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that has just
-   loaded the books does not pay for a second full load of a large ledger);
+3. reads every file of the books (regular files only: a FIFO or a device is refused), keeps
+   their content hashes, loads the ledger and refuses if it already has errors (the load
+   goes through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that
+   has just loaded the books does not pay for a second full load of a large ledger);
 4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
    fsyncs it, validates that candidate (incrementally against the books of step 3 where
-   that is exact, else by loading it cold) and refuses if it has any error;
-5. atomically renames the temp file over the ledger and fsyncs the folder.
+   that is exact, else by loading it cold) with every check ``kop cek`` runs
+   (:func:`kopledger.ops.cek.book_errors`) and refuses if it has any error;
+5. gives the temp file the ledger's owner, group and mode, compares every file read in
+   step 3 with the disk — a change it did not read (a hand edit, a Fava save) is never
+   overwritten: the write starts again from step 3, deciding again on the books as they now
+   are (at most :data:`RETRIES` times, then :class:`BooksChanged`) — and atomically
+   renames the temp file over the ledger and fsyncs the folder.
 
 :func:`append_built` builds the directives from the books loaded under the lock (step 3),
 so read-decide-write is one atomic step across processes.
@@ -466,15 +473,30 @@ class _Locks:
 
 
 def _open_lock(file: Path, *, required: bool) -> Any:
+    """The lock file of ``file``, open (None: it cannot be had, only when not ``required``).
+
+    Made by root (``sudo kop …``), it is given to the owner of ``file``, so her own ``kop``
+    can still take it; one that cannot be opened for writing is locked read-only (flock
+    needs no write access; the holder's name is then not recorded)."""
     try:
-        return open(lock_path(file), "a+b")
+        handle = open(lock_path(file), "a+b")
+    except PermissionError:
+        try:
+            return open(lock_path(file), "rb")
+        except OSError:
+            if required:
+                raise
+            return None
     except OSError:
         if required:
             raise
-    try:
-        return open(lock_path(file), "rb")  # an existing lock file of another user: flock works read-only
-    except OSError:
         return None
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            owner = file.stat()
+            if os.fstat(handle.fileno()).st_uid != owner.st_uid:
+                os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)
+    return handle
 
 
 def _fingerprints(files: dict[str, bytes]) -> dict[str, str]:
