@@ -479,7 +479,7 @@ def _open_lock(file: Path, *, required: bool) -> Any:
     can still take it; one that cannot be opened for writing is locked read-only (flock
     needs no write access; the holder's name is then not recorded)."""
     try:
-        handle = open(lock_path(file), "a+b")
+        handle = open(lock_path(file), "a+b")  # noqa: SIM115  (closed by _Locks)
     except PermissionError:
         try:
             return open(lock_path(file), "rb")
