@@ -57,6 +57,10 @@ LOAN = """\
 2024-04-01 * "Pencairan pinjaman" #pinjaman-cair
   anggota: "A0001"
   pinjaman: "PJ-2024-001"
+  pokok: {amount} IDR
+  bunga: 12
+  tenor: 12
+  metode: "flat"
   Aset:Piutang:PinjamanAnggota:A0001  {amount} IDR
   Aset:Kas                           -{amount} IDR
 """
