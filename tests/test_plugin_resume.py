@@ -47,6 +47,9 @@ BODY = """\
   anggota: "A0002"
   pinjaman: "P-1"
   pokok: 200000 IDR
+  bunga: 12
+  tenor: 12
+  metode: "flat"
   Aset:Piutang:PinjamanAnggota:A0002  200000 IDR
   Aset:Kas  -200000 IDR
 2024-03-01 custom "anggota-keluar" "A0003"

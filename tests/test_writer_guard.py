@@ -171,3 +171,83 @@ def test_a_malformed_lock_wait_is_a_clear_error(books):
     result = kop(*setor(books, "K1"), KOP_LOCK_TIMEOUT="sebentar")
     assert result.returncode == 2
     assert "KOP_LOCK_TIMEOUT" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- a change the write did not read is never overwritten ------------------------------------------
+
+
+def editor_save(path: Path, text: str) -> None:
+    """Save ``text`` over ``path`` as an editor does (a new file renamed over it), in its own process."""
+    script = ("import os, sys\nfrom pathlib import Path\np = Path(sys.argv[1])\ntmp = p.with_name(p.name + '.swp')\n"
+              "tmp.write_text(sys.stdin.read(), encoding='utf-8')\nos.replace(tmp, p)\n")
+    subprocess.run([sys.executable, "-c", script, str(path)], input=text, text=True, check=True, timeout=PATIENCE)
+
+
+HAND = """
+2025-03-01 * "Ditulis tangan di editor"
+  Aset:Kas                 7000 IDR
+  Ekuitas:Cadangan:Umum   -7000 IDR
+"""
+
+
+def test_a_hand_edit_saved_while_a_write_runs_is_kept(books, tmp_path, paused):
+    write = Paused(tmp_path / "jeda", setor(books, "K1"), "K1")
+    paused.append(write)
+    edited = books.read_text(encoding="utf-8") + HAND
+    editor_save(books, edited)  # saved between the write's read and its rename
+    code, _, err = write.go()
+    assert code == 0, err
+    text = books.read_text(encoding="utf-8")
+    assert text.startswith(edited), "the hand edit was erased"
+    assert text.count('bukti: "K1"') == 1
+    assert bukti_in(books) == ["K1"]
+
+
+def test_a_duplicate_deleted_while_a_write_runs_does_not_come_back(books, tmp_path, paused):
+    twice = '\n2025-03-02 * "Setoran tercatat dua kali"\n  Aset:Kas 3000 IDR\n  Ekuitas:Cadangan:Umum -3000 IDR\n'
+    books.write_text(books.read_text(encoding="utf-8") + twice + twice, encoding="utf-8")
+    write = Paused(tmp_path / "jeda", setor(books, "K1"), "K1")
+    paused.append(write)
+    editor_save(books, books.read_text(encoding="utf-8").replace(twice + twice, twice))
+    code, _, err = write.go()
+    assert code == 0, err
+    text = books.read_text(encoding="utf-8")
+    assert text.count("Setoran tercatat dua kali") == 1, "the deleted duplicate came back"
+    assert bukti_in(books) == ["K1"]
+
+
+def test_an_appended_hand_entry_with_the_same_bukti_makes_the_write_decide_again(books, tmp_path, paused):
+    write = Paused(tmp_path / "jeda", setor(books, "K1"), "K1")
+    paused.append(write)
+    with open(books, "a", encoding="utf-8") as handle:  # appended in place (no rename), bukti K1 by hand
+        handle.write(HAND.replace('"Ditulis tangan di editor"', '"Ditulis tangan di editor"\n  bukti: "K1"'))
+    code, _, err = write.go()
+    assert code == 1, err
+    assert "bukti K1 sudah tercatat" in err  # decided again from the books as they are now
+    assert bukti_in(books) == ["K1"]
+    assert books.read_text(encoding="utf-8").count("Ditulis tangan") == 1
+
+
+# --- one lock over every file the books read ----------------------------------------------------------
+
+
+def test_two_books_sharing_a_file_serialize_and_never_write_a_bukti_twice(tmp_path, paused):
+    shared = tmp_path / "bersama.beancount"
+    shared.write_text(ledger_text(BODY), encoding="utf-8")  # a book of its own …
+    main = tmp_path / "utama.beancount"  # … and included by another
+    options = "".join(line + "\n" for line in ledger_text(BODY).splitlines() if line.startswith(("option", "plugin")))
+    main.write_text(options + 'include "bersama.beancount"\n', encoding="utf-8")
+    assert bukti_in(main) == [] and bukti_in(shared) == []
+    first = Paused(tmp_path / "jeda", setor(shared, "K1"), "K1")  # holds bersama's lock
+    paused.append(first)
+    second = subprocess.Popen([sys.executable, "-c", CODE, *setor(main, "K1")], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env(KOP_LOCK_TIMEOUT="60"))
+    time.sleep(3)  # the second write has read the books meanwhile, and waits for the shared file's lock
+    assert second.poll() is None, second.communicate()
+    code, _, err = first.go()
+    assert code == 0, err
+    _, err2 = second.communicate(timeout=PATIENCE)
+    assert second.returncode == 1, err2
+    assert "bukti K1 sudah tercatat" in err2 and "bersama.beancount" in err2
+    assert bukti_in(main) == ["K1"]  # once, in the shared file
+    assert bukti_in(shared) == ["K1"]

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import glob
 import importlib
 import io
+import os
+import re
 import sys
 import traceback
 import warnings
@@ -35,6 +38,7 @@ from beancount.ops import balance, validation
 from beancount.parser import _parser, booking, grammar  # type: ignore[attr-defined]
 
 from kopledger.core import interrupt
+from kopledger.core.book_files import read_regular, require_regular
 
 Entries = list[data.Directive]
 Options = dict[str, Any]
@@ -78,16 +82,67 @@ def version() -> str:
     return str(beancount.__version__)
 
 
+_INCLUDE = re.compile(rb'[ \t]*include[ \t]+"((?:[^"\\\n]|\\.)*)"')
+
+
+def _include_lines(blob: bytes) -> list[tuple[int, str]]:
+    """The ``include "…"`` lines of a file's text: (line number, the name as written)."""
+    found = []
+    pos = blob.find(b"include")
+    while pos != -1:
+        start = blob.rfind(b"\n", 0, pos) + 1
+        if not blob[start:pos].strip(b" \t"):
+            match = _INCLUDE.match(blob, start)
+            if match:
+                found.append((blob.count(b"\n", 0, start) + 1, os.fsdecode(match.group(1))))
+        pos = blob.find(b"include", pos + 7)
+    return found
+
+
+def book_files(main: str) -> dict[str, bytes]:
+    """Every file a load of ``main`` (absolute) reads, as beancount's loader finds them (the
+    ``include`` lines, relative to their file, globs expanded), with the bytes read now.
+
+    Only regular files: a FIFO or a device (``include "/dev/zero"``) is
+    :class:`~kopledger.core.book_files.NotRegularFile` naming the ``include`` line, never
+    handed to beancount's parser (which would wait or read forever). A missing or unreadable
+    file is left out (the load reports it)."""
+    found: dict[str, bytes] = {}
+    todo: list[tuple[str, str | None]] = [(os.path.normpath(main), None)]
+    while todo:
+        name, where = todo.pop(0)
+        if name in found:
+            continue
+        if name.endswith((".gpg", ".asc")):  # beancount decrypts these itself
+            require_regular(name, where)
+            continue
+        try:
+            blob = read_regular(name, where)
+        except OSError:
+            continue
+        found[name] = blob
+        folder = os.path.dirname(name)
+        for line, written in _include_lines(blob):
+            pattern = written if os.path.isabs(written) else os.path.join(folder, written)
+            for match in sorted(glob.glob(pattern, recursive=True)):
+                todo.append((os.path.normpath(os.path.join(folder, match)), f"{name}:{line}"))
+    return found
+
+
 def load_cold(path: str) -> Loaded:
     """beancount's own load of the main file ``path`` (absolute): parse, book, plugins,
-    validations. Never reads or writes beancount's pickle cache."""
+    validations. Never reads or writes beancount's pickle cache. Only regular files are
+    read (:func:`book_files`)."""
+    book_files(path)
     loaded: Loaded = _loader._load([(path, True)], None, None, None)
     interrupt.check()  # a Ctrl-C the parser swallowed into a load error
     return loaded
 
 
 def parse_files(main: str) -> Loaded:
-    """Parse ``main`` (absolute) and every file it includes, sorted: (entries, errors, options)."""
+    """Parse ``main`` (absolute) and every file it includes, sorted: (entries, errors, options).
+    Only regular files are read (:func:`book_files`)."""
+    book_files(main)
     entries, errors, options = _loader._parse_recursive([(main, True)], None, None)
     interrupt.check()  # a Ctrl-C the parser swallowed into a load error
     entries.sort(key=data.entry_sortkey)

@@ -40,6 +40,7 @@ from kopledger.books.directives import (
 from kopledger.books.katalog import Katalog
 from kopledger.books.load import cache
 from kopledger.books.load.include_errors import locate_include_errors
+from kopledger.core.book_files import require_regular
 from kopledger.core.errors import InputError, KopError
 from kopledger.core.roots import MemberKind, Roots
 
@@ -191,6 +192,7 @@ class Books:
                 "{berkas} adalah folder; sebutkan berkas .beancount utama di dalamnya",
                 berkas=file,
             )
+        require_regular(file)  # a FIFO or a device is refused, never opened (it would hang)
         try:
             with open(file, "rb"):
                 pass

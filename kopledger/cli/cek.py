@@ -30,8 +30,8 @@ from kopledger.cli.common import (
 from kopledger.core.errors import error_message, format_error_line, sorted_errors
 from kopledger.core.inputs import terminal_safe
 from kopledger.core.roots import Roots
+from kopledger.ops.cek import book_errors
 from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
-from kopledger.ops.loans.entries import loan_errors
 from kopledger.present.formatting import angka, tanggal
 
 
@@ -96,13 +96,8 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
     objek dengan ``file``, ``line`` dan ``message`` (daftar kosong bila bersih).
     """
     kop = load_books(ledger, require_clean=False)
-    errors = list(kop.errors)
-    if not errors:
-        # Loan entries are checked here rather than in the plugin, so that every load
-        # (bean-check included) does not pay for reading all loans.
-
-        errors = loan_errors(kop)
-    errors = sorted_errors(errors)  # file:line order, the same on every run
+    # the same checks the writer runs on every candidate, in file:line order (the same on every run)
+    errors = sorted_errors(book_errors(kop))
     if fmt == "json":
         echo_json([error_record(e) for e in errors])
         if errors:

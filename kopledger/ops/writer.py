@@ -2,20 +2,27 @@
 
 Every write:
 
-1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, so two ``kop``
-   processes cannot interleave (the second waits for the first, then appends after it).
-   The wait is bounded (:data:`LOCK_TIMEOUT` seconds, ``KOP_LOCK_TIMEOUT``, or the
-   ``lock_timeout`` parameter): a lock not had in time, or held by a stopped process
-   (Ctrl-Z), is :class:`BooksBusy`, naming the holder (its pid and command line, which
-   the holder writes into the lock file);
+1. takes an exclusive advisory lock on ``.NAME.lock`` beside the ledger, then on the same
+   lock beside every file the books include (in name order), so two ``kop`` processes —
+   also of two books sharing a file — cannot interleave (the second waits, then appends
+   after). The wait is bounded (:data:`LOCK_TIMEOUT` seconds, ``KOP_LOCK_TIMEOUT``, or the
+   ``lock_timeout`` parameter; a dry run too): a lock not had in time, or held by a stopped
+   process (Ctrl-Z), is :class:`BooksBusy`, naming the holder (its pid and command line,
+   which the holder writes into the lock file);
 2. removes temp files that a killed writer may have left behind;
-3. loads the ledger as it is now and refuses if it already has errors (the load goes
-   through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that has just
-   loaded the books does not pay for a second full load of a large ledger);
+3. reads every file of the books (regular files only: a FIFO or a device is refused), keeps
+   their content hashes, loads the ledger and refuses if it already has errors (the load
+   goes through kopledger's own cache, :mod:`kopledger.books.load.cache`, so a command that
+   has just loaded the books does not pay for a second full load of a large ledger);
 4. writes the old bytes, untouched, plus the new text to a temp file in the same folder,
    fsyncs it, validates that candidate (incrementally against the books of step 3 where
-   that is exact, else by loading it cold) and refuses if it has any error;
-5. atomically renames the temp file over the ledger and fsyncs the folder.
+   that is exact, else by loading it cold) with every check ``kop cek`` runs
+   (:func:`kopledger.ops.cek.book_errors`) and refuses if it has any error;
+5. gives the temp file the ledger's owner, group and mode, compares every file read in
+   step 3 with the disk — a change it did not read (a hand edit, a Fava save) is never
+   overwritten: the write starts again from step 3, deciding again on the books as they now
+   are (at most :data:`RETRIES` times, then :class:`BooksChanged`) — and atomically
+   renames the temp file over the ledger and fsyncs the folder.
 
 :func:`append_built` builds the directives from the books loaded under the lock (step 3),
 so read-decide-write is one atomic step across processes.
@@ -40,12 +47,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -57,7 +65,9 @@ from beancount.parser import printer
 from kopledger.books import beancount_api
 from kopledger.books.ledger import Books
 from kopledger.books.load import cache
+from kopledger.core.book_files import NotRegularFile, is_regular, read_regular, require_regular
 from kopledger.core.errors import InputError, KopledgerError, LedgerHasErrors, Pesan
+from kopledger.ops.cek import book_errors
 
 B = TypeVar("B", bound=Books)
 
@@ -69,6 +79,10 @@ BUKTI_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{0,39}", re.ASCII)
 
 class WriteFault(KopledgerError):
     """The file system refused a write (no permission, read-only, disk full): nothing changed."""
+
+
+class BooksChanged(KopledgerError):
+    """The books kept changing while a write was being made (an editor saving again and again)."""
 
 
 class BooksBusy(KopledgerError):
@@ -381,43 +395,6 @@ def _load_books(path: Path) -> tuple[list[data.Directive], list[Any], dict[str, 
     return cache.load_books(path, defer=True)
 
 
-def _validate_candidate(candidate: Path, ledger: Path) -> list[Any]:
-    """Errors of the books as they would be, loaded cold: ``candidate`` is the whole new ledger
-    file (a temp file in the ledger's folder, same includes). Errors name ``ledger`` instead of
-    the temp file. Used where :func:`kopledger.books.load.cache.validate_candidate` cannot be exact."""
-    _, errors, _ = load_uncached(candidate)
-    return [_rename_source(e, candidate, ledger) for e in errors]
-
-
-def _append(
-    ledger: str | os.PathLike[str],
-    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
-    *,
-    dry_run: bool,
-    lock_timeout: float | None = None,
-) -> AppendResult:
-    shown = Path(ledger)
-    if not shown.is_file():
-        raise InputError.pesan(
-            "berkas buku tidak ditemukan: {buku}",
-            hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
-            buku=shown,
-        )
-    path = shown.resolve()  # write through a symlink to its target
-    try:
-        with ledger_lock(path, lock_timeout):
-            try:
-                return _append_locked(shown, path, make_text, dry_run=dry_run)
-            finally:
-                cache.settle(path)  # the books' snapshot, where the write did not leave one
-    except OSError as exc:
-        raise WriteFault.pesan(
-            "buku {buku} tidak bisa ditulis: {sebab} ({lokasi}); tidak ada yang ditulis, buku tidak berubah",
-            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
-            buku=shown, sebab=fault_message(exc), lokasi=exc.filename or path.parent,
-        ) from None
-
-
 def _refuse_locked(shown: Path, path: Path) -> None:
     if not writable_bits(path):
         raise LedgerLocked.pesan(
@@ -428,38 +405,190 @@ def _refuse_locked(shown: Path, path: Path) -> None:
         )
 
 
+#: How many times a write reads the books again when they changed while it was being made.
+RETRIES = 5
+
+
+def _append(
+    ledger: str | os.PathLike[str],
+    make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
+    *,
+    dry_run: bool,
+    lock_timeout: float | None = None,
+) -> AppendResult:
+    shown = Path(ledger)
+    if shown.exists() and not is_regular(shown):
+        require_regular(shown)  # a FIFO or a device is refused, never opened
+    if not shown.is_file():
+        raise InputError.pesan(
+            "berkas buku tidak ditemukan: {buku}",
+            hint="Sebutkan path berkas .beancount utama, atau atur KOP_LEDGER.",
+            buku=shown,
+        )
+    path = shown.resolve()  # write through a symlink to its target
+    wait = lock_wait(lock_timeout)
+    try:
+        with _Locks(time.monotonic() + wait, wait) as locks:
+            locks.take([path], main=True)
+            try:
+                return _append_locked(shown, path, make_text, dry_run=dry_run, locks=locks)
+            finally:
+                cache.settle(path)  # the books' snapshot, where the write did not leave one
+    except OSError as exc:
+        raise WriteFault.pesan(
+            "buku {buku} tidak bisa ditulis: {sebab} ({lokasi}); tidak ada yang ditulis, buku tidak berubah",
+            hint="Periksa izin folder dan sisa ruang disk, lalu ulangi perintahnya.",
+            buku=shown, sebab=fault_message(exc), lokasi=exc.filename or path.parent,
+        ) from None
+
+
+class _Locks:
+    """The locks of one write: one on every file the books read (main file first, then the
+    others in name order), all by one deadline; released together."""
+
+    def __init__(self, deadline: float, wait: float) -> None:
+        self.deadline = deadline
+        self.wait = wait
+        self.held: set[Path] = set()
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> _Locks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def take(self, files: Iterable[Path], *, main: bool = False) -> None:
+        """Lock ``files`` not locked yet. ``main``: the file written (its lock file must be made);
+        an included file whose folder does not let this user make its lock file is read unlocked
+        (no ``kop`` of this user can write it either), its changes still caught by the fingerprints."""
+        for file in sorted(set(files) - self.held):
+            handle = _open_lock(file, required=main)
+            self.held.add(file)
+            if handle is None:
+                continue
+            self._stack.enter_context(handle)
+            _acquire(handle, file, self.deadline, self.wait)
+            self._stack.callback(_release, handle)
+
+
+def _open_lock(file: Path, *, required: bool) -> Any:
+    """The lock file of ``file``, open (None: it cannot be had, only when not ``required``).
+
+    Made by root (``sudo kop …``), it is given to the owner of ``file``, so her own ``kop``
+    can still take it; one that cannot be opened for writing is locked read-only (flock
+    needs no write access; the holder's name is then not recorded)."""
+    try:
+        handle = open(lock_path(file), "a+b")  # noqa: SIM115  (closed by _Locks)
+    except PermissionError:
+        try:
+            return open(lock_path(file), "rb")
+        except OSError:
+            if required:
+                raise
+            return None
+    except OSError:
+        if required:
+            raise
+        return None
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            owner = file.stat()
+            if os.fstat(handle.fileno()).st_uid != owner.st_uid:
+                os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)
+    return handle
+
+
+def _fingerprints(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: _digest(blob) for name, blob in files.items()}
+
+
+def _digest(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=20).hexdigest()
+
+
+def _fingerprints_now(names: Iterable[str]) -> dict[str, str]:
+    """The content hashes of ``names`` as they are on disk now (a missing file: empty)."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = _digest(read_regular(name))
+        except (OSError, NotRegularFile):
+            found[name] = ""
+    return found
+
+
+def _read_locked(path: Path, locks: _Locks) -> dict[str, bytes]:
+    """The bytes of every file the books at ``path`` read, each under the lock (taken here)."""
+    while True:
+        files = beancount_api.book_files(str(path))
+        new = {Path(name) for name in files} - locks.held
+        if not new:
+            return files
+        locks.take(new)  # then read again: a file may have changed before its lock was had
+
+
+def _included(loaded: tuple[list[data.Directive], list[Any], dict[str, Any]]) -> set[Path]:
+    return {Path(name) for name in loaded[2].get("include") or []}
+
+
 def _append_locked(
     shown: Path,
     path: Path,
     make_text: Callable[[tuple[list[data.Directive], list[Any], dict[str, Any]]], str],
     *,
     dry_run: bool,
+    locks: _Locks,
 ) -> AppendResult:
     _remove_stale_temps(path)
     if not dry_run:
         _refuse_locked(shown, path)
-    old = path.read_bytes()
-    loaded = _load_books(path)
-    errors = loaded[1]
-    if errors:
-        raise LedgerHasErrors.pesan(
-            "{buku} sudah berisi {jumlah} kesalahan; tidak ada yang ditulis:",
-            errors,
-            hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
-            buku=shown, jumlah=len(errors),
-        )
-    try:
-        text = make_text(loaded)
-    except OSError as exc:  # reading something else (an import file) failed: not a write fault
-        raise InputError.pesan(
-            "{berkas} tidak bisa dibaca: {sebab}; tidak ada yang ditulis",
-            berkas=exc.filename or '', sebab=exc.strerror or exc,
-        ) from None
-    del loaded  # one set of books in memory at a time
-    if not text.strip():
-        return AppendResult(shown, "", False)
-    addition = text.rstrip("\n").encode("utf-8") + b"\n"
-    new = old + _separator(old) + addition
+    for _attempt in range(RETRIES):
+        read = _read_locked(path, locks)
+        old = read.get(str(path))
+        if old is None:  # gone (or unreadable) between the check and the lock
+            old = read_regular(path)
+            read[str(path)] = old
+        loaded = _load_books(path)
+        if _included(loaded) - locks.held:  # the load read a file the scan did not: lock it, read again
+            locks.take(_included(loaded))
+            continue
+        errors = loaded[1]
+        if errors:
+            raise LedgerHasErrors.pesan(
+                "{buku} sudah berisi {jumlah} kesalahan; tidak ada yang ditulis:",
+                errors,
+                hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
+                buku=shown, jumlah=len(errors),
+            )
+        try:
+            text = make_text(loaded)
+        except OSError as exc:  # reading something else (an import file) failed: not a write fault
+            raise InputError.pesan(
+                "{berkas} tidak bisa dibaca: {sebab}; tidak ada yang ditulis",
+                berkas=exc.filename or '', sebab=exc.strerror or exc,
+            ) from None
+        del loaded  # one set of books in memory at a time
+        if not text.strip():
+            return AppendResult(shown, "", False)
+        read_as = _fingerprints(read)
+        del read
+        addition = text.rstrip("\n").encode("utf-8") + b"\n"
+        if _write_checked(shown, path, old, old + _separator(old) + addition, read_as, dry_run=dry_run):
+            return AppendResult(shown, text, not dry_run)
+    raise BooksChanged.pesan(
+        "buku {buku} terus berubah selama ditulis ({kali} kali dibaca ulang); tidak ada yang ditulis",
+        hint="Ada yang sedang menyunting buku (editor, Fava, skrip). Tunggu sampai selesai, lalu ulangi perintahnya.",
+        buku=shown, kali=RETRIES,
+    )
+
+
+def _write_checked(
+    shown: Path, path: Path, old: bytes, new: bytes, read_as: dict[str, str], *, dry_run: bool
+) -> bool:
+    """Write ``new`` over ``path`` (validated first, atomically) if every file the write read is
+    still as it was read (``read_as``): True when done (or a dry run), False when a file changed
+    since (nothing written: the caller reads again and decides again)."""
     tmp: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
@@ -468,27 +597,60 @@ def _append_locked(
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
-        # validated incrementally against the books just loaded (kopledger.books.load.incremental);
-        # where that cannot be exact, the candidate file is loaded cold
-        new_errors = cache.validate_candidate(path, old, new, kept=not dry_run)
-        if new_errors is None:
-            new_errors = _validate_candidate(tmp, shown)
-        else:
-            new_errors = [_rename_source(e, tmp, shown) for e in new_errors]
-        if new_errors:
-            raise LedgerHasErrors.pesan(
-                "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
-                new_errors,
-            )
-        if not dry_run:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+        _validate(shown, path, tmp, old, new, dry_run=dry_run)
+        if dry_run:
+            return True
+        _keep_owner_and_mode(tmp, path.stat())
+        # the last moment before the rename: a change the write did not read is never overwritten
+        if _fingerprints_now(read_as) != read_as:
+            return False
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        return True
     finally:
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-    return AppendResult(shown, text, not dry_run)
+
+
+def _validate(shown: Path, path: Path, tmp: Path, old: bytes, new: bytes, *, dry_run: bool) -> None:
+    """:class:`LedgerHasErrors` unless the candidate ``new`` passes every check ``kop cek`` runs
+    (:func:`kopledger.ops.cek.book_errors`): incrementally against the books just loaded
+    (kopledger.books.load.incremental) where that is exact, else the temp file ``tmp`` loaded cold."""
+    loaded = cache.candidate_books(path, old, new, kept=not dry_run)
+    if loaded is None:
+        loaded = load_uncached(tmp)
+    entries, errors, options = loaded
+    del loaded
+    found = book_errors(Books.from_entries(entries, errors, options, path=shown))
+    del entries
+    if not found:
+        return
+    found = [_rename_source(e, tmp, shown) for e in found]
+    if not errors:  # only ``kop cek``'s further checks: were they failing already?
+        before = cache.load_books(path)
+        if before[1] or book_errors(Books.from_entries(*before, path=shown)):
+            raise LedgerHasErrors.pesan(
+                "{buku} sudah berisi {jumlah} kesalahan; tidak ada yang ditulis:",
+                found,
+                hint="Perbaiki dulu kesalahannya (lihat: kop cek BUKU).",
+                buku=shown, jumlah=len(found),
+            )
+    raise LedgerHasErrors.pesan(
+        "catatan baru ini akan menimbulkan kesalahan di buku; tidak ada yang ditulis:",
+        found,
+    )
+
+
+def _keep_owner_and_mode(tmp: Path, was: os.stat_result) -> None:
+    """Give the new file the old one's owner, group and mode (``sudo kop …`` leaves the
+    treasurer's books hers); a user who may not give a file away keeps it (the folder let her
+    replace it)."""
+    now = tmp.stat()
+    if (now.st_uid, now.st_gid) != (was.st_uid, was.st_gid):
+        with contextlib.suppress(PermissionError):
+            os.chown(tmp, was.st_uid, was.st_gid)
+    os.chmod(tmp, was.st_mode & 0o7777)
 
 
 def create_file(path: str | os.PathLike[str], text: str, *, mode: int = 0o644) -> Path:

@@ -65,6 +65,7 @@ from kopledger.books import beancount_api
 from kopledger.books.closed.year_files import archive_files, save_archive_facts
 from kopledger.books.load import incremental
 from kopledger.core import cache_folder
+from kopledger.core.book_files import read_regular
 from kopledger.core.cache_folder import ENV as ENV
 from kopledger.core.cache_folder import cache_root as cache_root
 from kopledger.core.cache_folder import enabled as enabled
@@ -473,7 +474,7 @@ def _included_files(state: incremental.State) -> dict[str, str] | None:
         if name == state.main:
             continue
         try:
-            blob = Path(name).read_bytes()
+            blob = read_regular(name)
         except OSError:
             return None
         if _GLOB_INCLUDE.search(blob):
@@ -485,7 +486,7 @@ def _included_files(state: incremental.State) -> dict[str, str] | None:
         if isinstance(entry, data.Custom) and entry.type == "arsip":
             for path, _sha in archive_files(entry).values():
                 try:
-                    files[str(path)] = _digest(path.read_bytes())
+                    files[str(path)] = _digest(read_regular(path))
                 except OSError:
                     return None
     return files
@@ -500,7 +501,7 @@ def _valid(header: dict[str, Any], main: str, blob: bytes) -> bool:
         if size > len(blob) or _digest(blob[:size]) != header["hash"]:
             return False
         for name, digest in header["files"].items():
-            if _digest(Path(name).read_bytes()) != digest:
+            if _digest(read_regular(name)) != digest:
                 return False
         return bool(header["env"] == _env_key(header["plugins"]))
     except (OSError, KeyError, TypeError):
@@ -642,7 +643,7 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
     global last_load
     _LAST_KEY.pop(main, None)
     _PENDING.pop(main, None)
-    blob = Path(main).read_bytes()
+    blob = read_regular(main)
     cacheable = _GLOB_INCLUDE.search(blob) is None
     if cacheable:
         for entry in _candidates(main):
@@ -682,7 +683,7 @@ def _load_state(main: str, *, defer: bool = False) -> incremental.State:
     if not cacheable or state.errors or not incremental.content_only(state) or not _plugins_found(state):
         return state
     files = _included_files(state)
-    if files is None or Path(main).read_bytes() != blob:  # changed while we read it
+    if files is None or read_regular(main) != blob:  # changed while we read it
         return state
     entry = _Entry(_header(state, blob, files, None), state, None, None)
     _remember_memory(main, entry)
@@ -705,8 +706,16 @@ def _keep_verified(state: incremental.State) -> None:
 def validate_candidate(
     path: str | os.PathLike[str], old: bytes, new: bytes, *, kept: bool = True
 ) -> list[Any] | None:
-    """The errors of the main file ``path`` if its bytes ``old`` became ``new`` (= ``old`` +
-    appended text), validated incrementally against the books loaded from ``old``.
+    """The errors of :func:`candidate_books` (None when it cannot be exact)."""
+    books = candidate_books(path, old, new, kept=kept)
+    return None if books is None else books[1]
+
+
+def candidate_books(
+    path: str | os.PathLike[str], old: bytes, new: bytes, *, kept: bool = True
+) -> tuple[list[Any], list[Any], dict[str, Any]] | None:
+    """The books (entries, errors, options) of the main file ``path`` if its bytes ``old`` became
+    ``new`` (= ``old`` + appended text), validated incrementally against the books loaded from ``old``.
 
     None when that cannot be done exactly (see :func:`kopledger.books.load.incremental.extend`): the
     caller then loads the candidate cold. A clean candidate that will be written (``kept``)
@@ -735,7 +744,7 @@ def validate_candidate(
                     _save_base(main, candidate)
                 else:
                     _save_grown(main, candidate)
-        return grown.errors
+        return grown.entries, grown.errors, grown.options
     return None
 
 
@@ -803,7 +812,7 @@ def books_key(path: str | os.PathLike[str]) -> str | None:
         return None
     main = os.path.realpath(path)
     try:
-        blob = Path(main).read_bytes()
+        blob = read_regular(main)
     except OSError:
         return None
     if _GLOB_INCLUDE.search(blob):
@@ -824,7 +833,7 @@ def book_files(path: str | os.PathLike[str]) -> list[Path]:
     main = os.path.realpath(path)
     found = [Path(main)]
     try:
-        blob = Path(main).read_bytes()
+        blob = read_regular(main)
     except OSError:
         return found
     for entry in _candidates(main):

@@ -1,0 +1,20 @@
+"""What ``kop cek`` checks, as one function: the CLI's ``kop cek`` and the writer's validation of
+every candidate (:mod:`kopledger.ops.writer`) run the same checks, so nothing is written that
+``kop cek`` would then refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kopledger.books.ledger import Books
+from kopledger.ops.loans.book import loan_errors
+
+
+def book_errors(kop: Books) -> list[Any]:
+    """Every error ``kop cek`` reports for loaded books: the load's (beancount's and kopledger's
+    plugin); when there are none, the checks too costly for every load (bean-check included):
+    malformed, duplicate or misdirected loan entries."""
+    errors = list(kop.errors)
+    if errors:
+        return errors
+    return list(loan_errors(kop))
