@@ -37,6 +37,7 @@ from kopledger.books.directives import (
     parse_shu_splits,
     split_in_force,
 )
+from kopledger.books.closed.chain import location_metadata_in_files
 from kopledger.books.katalog import Katalog
 from kopledger.books.load import cache
 from kopledger.books.load.include_errors import locate_include_errors
@@ -200,13 +201,21 @@ class Books:
                 berkas=file, sebab=exc.strerror or exc,
             ) from None
         # through kopledger's own cache, with the cyclic GC paused while loading
-        entries, errors, options = cache.load_books(str(file.resolve()))
+        try:
+            entries, errors, options = cache.load_books(str(file.resolve()))
+        except TypeError:  # beancount's sort fails on a lineno written by hand
+            _raise_location_metadata(location_metadata_in_files(file))
+            raise
         return cls.from_entries(entries, errors, options, path=file, content_key=cache.loaded_key(file))
 
     @classmethod
     def from_string(cls, text: str) -> Self:
         """Load ledger text (no includes), e.g. a small ledger in a test."""
-        entries, errors, options = loader.load_string(text)
+        try:
+            entries, errors, options = loader.load_string(text)
+        except TypeError:  # beancount's sort fails on a lineno written by hand
+            _raise_location_metadata(location_metadata_in_files("<string>", text.encode()))
+            raise
         return cls.from_entries(entries, errors, options)
 
     @classmethod
@@ -321,3 +330,14 @@ class Books:
         """Each account's balance (sum of posting weights in the operating currency),
         dated ``start`` to ``end`` inclusive; beancount's signs."""
         return account_balances(self.entries, currency=self.currency, start=start, end=end, exclude=exclude)
+
+
+def _raise_location_metadata(found: list[tuple[str, int, str]]) -> None:
+    """Raise :class:`InputError` naming the metadata ``lineno``/``filename`` written by hand
+    (beancount cannot parse such books: its own sort fails), if there are any."""
+    if found:
+        raise InputError.pesan(
+            "buku tidak bisa dibaca: metadata lineno/filename ditulis sendiri di {letak}; beancount "
+            "mengisinya dengan letak catatan. Hapus baris metadata itu",
+            letak=", ".join(f"{name}:{line} ({key})" for name, line, key in found),
+        ) from None
