@@ -19,8 +19,8 @@ from kopledger.books.closed.chain import verify_year
 from kopledger.core.errors import InputError
 from kopledger.ops.closing import closed_years, plan_closing
 from kopledger.ops.writer import format_directives
-from tests.test_chain_property import BODY
 from tests.conftest import ledger_text
+from tests.test_chain_property import BODY
 
 #: Every flag beancount's lexer reads, and ``txn``.
 FLAGS = ["*", "!", "&", "#", "?", "%", "P", "S", "T", "C", "U", "R", "M", "txn"]

@@ -20,6 +20,7 @@ from beancount import loader
 from beancount.core import data
 
 from kopledger.books.balances import EntryFilter, account_balances, weight
+from kopledger.books.closed.chain import location_metadata_in_files
 from kopledger.books.directives import (
     DIRECTIVES,
     KoperasiInfo,
@@ -37,7 +38,6 @@ from kopledger.books.directives import (
     parse_shu_splits,
     split_in_force,
 )
-from kopledger.books.closed.chain import location_metadata_in_files
 from kopledger.books.katalog import Katalog
 from kopledger.books.load import cache
 from kopledger.books.load.include_errors import locate_include_errors

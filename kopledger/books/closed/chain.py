@@ -929,7 +929,7 @@ class VerifiedCache:
             meta = entry.meta
             name, line = meta.get("filename"), meta.get("lineno")
             index = bisect.bisect_left(ends, entry.date)
-            if not name or not isinstance(line, int) or line <= 0:
+            if not name or type(line) is not int or line <= 0:
                 if index < len(ends) and not is_generated(entry):
                     unknown.update(years[index:])
                 continue
