@@ -38,7 +38,7 @@ from kopledger.books.checks.invariants import Walk
 from kopledger.books.checks.member_accounts import MemberWalk, open_and_close
 from kopledger.books.checks.rat_directives import check_rat_directives
 from kopledger.books.checks.savings_rules import SavingsRules
-from kopledger.books.closed.chain import VerifiedCache, drop_superseded_assertions, mark_generated
+from kopledger.books.closed.chain import VerifiedCache, drop_superseded_assertions
 from kopledger.core.errors import KopError
 from kopledger.core.roots import Roots
 
@@ -161,7 +161,6 @@ def _run(
         # before and after an append share it (memory, and the snapshot of the append)
         same = {(type(e), e.account, e.date): e for e in walked.made}
         made = [old if (old := same.get((type(e), e.account, e.date))) is not None and old == e else e for e in made]
-    mark_generated(made)  # after the load, still known as the plugin's (a key no user text can hold)
     result = drop_superseded_assertions(entries)  # assertions of closings reopened since
     if made:
         result = sorted([*result, *made], key=data.entry_sortkey)

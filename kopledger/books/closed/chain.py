@@ -260,17 +260,19 @@ def is_generated(entry: data.Directive) -> bool:
     return bool(meta) and meta.get(GENERATED) is True
 
 
-def mark_generated(entries: Iterable[data.Directive]) -> None:
-    """Mark the entries kopledger's plugin made (their metadata is its own, fresh)."""
-    for entry in entries:
-        entry.meta[GENERATED] = True
+def generated_metadata(filename: Any, lineno: Any) -> dict[str, Any]:
+    """Metadata for an entry kopledger's plugin makes: a location, and the mark :data:`GENERATED`."""
+    meta = data.new_metadata(filename, lineno)
+    meta[GENERATED] = True
+    return meta
 
 
 class _Provenance:
     """Tells the entries a lock covers from those the load made (see the module docstring).
 
-    ``generated``: ``id()`` of the entries kopledger's plugin made in this run (None: after the
-    load, known by :data:`GENERATED`). Padding transactions are known by their postings sharing
+    ``generated``: ``id()`` of the entries kopledger's plugin made in this run; those it made
+    are marked :data:`GENERATED` too (how they are known after the load, or when the plugin
+    is run again over books it already ran on). Padding transactions are known by their postings sharing
     the metadata object of a ``balance`` in ``entries``.
     """
 
@@ -280,10 +282,7 @@ class _Provenance:
         self._balances: set[int] | None = None
 
     def covered(self, entry: data.Directive) -> bool:
-        if self.generated is not None:
-            if id(entry) in self.generated:
-                return False
-        elif is_generated(entry):
+        if is_generated(entry) or (self.generated is not None and id(entry) in self.generated):
             return False
         if type(entry) is data.Transaction and entry.flag == "P" and entry.postings:
             return not self._padding(entry)
