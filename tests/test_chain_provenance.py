@@ -152,7 +152,7 @@ def test_a_transaction_posing_as_the_plugins_is_caught(books):
     assert_caught(path, sidik)
 
 
-@pytest.mark.parametrize("value", ['""', "2024-01-01", "Aset:Kas"])
+@pytest.mark.parametrize("value", ['""', "2024-01-01", "Aset:Kas", "1 IDR", ""])
 def test_a_lineno_beancount_cannot_sort_is_a_message_not_a_traceback(books, value):
     path, _ = books
     # two notes of one day: beancount's own sort compares their lineno, and fails

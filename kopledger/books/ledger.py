@@ -203,7 +203,7 @@ class Books:
         # through kopledger's own cache, with the cyclic GC paused while loading
         try:
             entries, errors, options = cache.load_books(str(file.resolve()))
-        except TypeError:  # beancount's sort fails on a lineno written by hand
+        except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
             _raise_location_metadata(location_metadata_in_files(file))
             raise
         return cls.from_entries(entries, errors, options, path=file, content_key=cache.loaded_key(file))
@@ -213,7 +213,7 @@ class Books:
         """Load ledger text (no includes), e.g. a small ledger in a test."""
         try:
             entries, errors, options = loader.load_string(text)
-        except TypeError:  # beancount's sort fails on a lineno written by hand
+        except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
             _raise_location_metadata(location_metadata_in_files("<string>", text.encode()))
             raise
         return cls.from_entries(entries, errors, options)
