@@ -50,8 +50,11 @@ def test_changed_books_exit_1_naming_the_months(books):
     path.write_text(path.read_text().replace("Beban:Usaha:Gaji  40000 IDR", "Beban:Usaha:Gaji  41000 IDR"))
     code, out = run("verifikasi", path, "--tahun", 2024, "--sidik", sidik[2024])
     assert code == 1 and out.startswith("TIDAK COCOK") and "2024-04" in out
-    # 2025 still holds: its lock names the 2024 lock's stored sidik
-    assert run("verifikasi", path, "--tahun", 2025, "--sidik", sidik[2025])[0] == 0
+    # 2025's witness is not trusted through 2024's stored sidik: the whole chain is recomputed
+    code, out = run("verifikasi", path, "--tahun", 2025, "--sidik", sidik[2025], "--format", "json")
+    result = json.loads(out)
+    assert code == 1 and result["masalah"] == ["kunci-tidak-utuh"]
+    assert result["tahun_rusak"] == [2024] and result["bulan"] == ["2024-04"]
 
 
 def test_removing_the_newest_lock_with_its_closing_is_caught_by_the_witness(books):
@@ -60,8 +63,9 @@ def test_removing_the_newest_lock_with_its_closing_is_caught_by_the_witness(book
     cut = text.index('2025-12-31 * "Tutup buku 2025')
     path.write_text(text[:cut])  # the whole 2025 closing gone: the file alone looks fine
     assert Koperasi.load(path).errors == []
+    # no trace is left, so the books say plainly the year is not closed in them: not a match (exit 3)
     code, out = run("verifikasi", path, "--tahun", 2025, "--sidik", sidik[2025], "--format", "json")
-    assert code == 1 and json.loads(out)["masalah"] == ["tidak-terkunci"]
+    assert code == 3 and json.loads(out)["masalah"] == ["belum-ditutup"] and not json.loads(out)["cocok"]
 
 
 @pytest.mark.parametrize("bad", ["xyz", "12ab", "g" * 64])

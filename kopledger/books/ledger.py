@@ -20,6 +20,7 @@ from beancount import loader
 from beancount.core import data
 
 from kopledger.books.balances import EntryFilter, account_balances, weight
+from kopledger.books.closed.chain import location_metadata_in_files
 from kopledger.books.directives import (
     DIRECTIVES,
     KoperasiInfo,
@@ -202,13 +203,21 @@ class Books:
                 berkas=file, sebab=exc.strerror or exc,
             ) from None
         # through kopledger's own cache, with the cyclic GC paused while loading
-        entries, errors, options = cache.load_books(str(file.resolve()))
+        try:
+            entries, errors, options = cache.load_books(str(file.resolve()))
+        except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
+            _raise_location_metadata(location_metadata_in_files(file))
+            raise
         return cls.from_entries(entries, errors, options, path=file, content_key=cache.loaded_key(file))
 
     @classmethod
     def from_string(cls, text: str) -> Self:
         """Load ledger text (no includes), e.g. a small ledger in a test."""
-        entries, errors, options = loader.load_string(text)
+        try:
+            entries, errors, options = loader.load_string(text)
+        except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
+            _raise_location_metadata(location_metadata_in_files("<string>", text.encode()))
+            raise
         return cls.from_entries(entries, errors, options)
 
     @classmethod
@@ -323,3 +332,14 @@ class Books:
         """Each account's balance (sum of posting weights in the operating currency),
         dated ``start`` to ``end`` inclusive; beancount's signs."""
         return account_balances(self.entries, currency=self.currency, start=start, end=end, exclude=exclude)
+
+
+def _raise_location_metadata(found: list[tuple[str, int, str]]) -> None:
+    """Raise :class:`InputError` naming the metadata ``lineno``/``filename`` written by hand
+    (beancount cannot parse such books: its own sort fails), if there are any."""
+    if found:
+        raise InputError.pesan(
+            "buku tidak bisa dibaca: metadata lineno/filename ditulis sendiri di {letak}; beancount "
+            "mengisinya dengan letak catatan. Hapus baris metadata itu",
+            letak=", ".join(f"{name}:{line} ({key})" for name, line, key in found),
+        ) from None

@@ -65,7 +65,7 @@ def verify_witness(kop: Books, year: int, sidik: str) -> Verification:
             path = archive_path(archived)
             if path.is_file():
                 return verify_witness(Books.load(path), year, sidik)
-    return verify_year(kop.entries, kop.options, year, sidik)
+    return verify_year(kop.entries, kop.options, year, sidik, kop.errors)
 
 
 def _archive_for(state: LockState, year: int) -> data.Custom | None:

@@ -23,6 +23,8 @@ from kopledger.core.errors import InputError
 from kopledger.present.render import render
 
 _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
+#: Exit code when the year was never closed in these books (nothing to match the print against).
+EXIT_NOT_CLOSED = 3
 
 
 @click.command("verifikasi")
@@ -36,7 +38,9 @@ _HEX = re.compile(r"[0-9a-fA-F]{16,64}")
 def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, lang: str) -> None:
     """Cocokkan buku dengan sidik tahun buku yang tercetak (verify books against a printed sidik).
 
-    Keluar 0 bila cocok, 1 bila tidak (dengan apa yang berbeda), 2 bila perintahnya salah.
+    Setiap kunci sampai tahun itu dihitung ulang dari isi buku (seluruh rantai). Keluar 0 bila
+    cocok, 1 bila tidak (dengan apa yang berbeda), 2 bila perintahnya salah, 3 bila tahun itu
+    belum pernah ditutup di buku ini.
     """
     printed = sidik.strip().replace(" ", "")
     if not _HEX.fullmatch(printed):
@@ -49,10 +53,13 @@ def verifikasi_command(ledger: Path | None, tahun: int, sidik: str, fmt: str, la
             "tahun": result.tahun, "cocok": result.cocok, "dicetak": result.dicetak,
             "tercatat": result.tercatat, "dihitung": result.dihitung, "kunci": result.kunci,
             "bulan": list(result.bulan), "masalah": list(result.masalah),
-            "tahun_terkunci": list(result.tahun_terkunci),
+            "tahun_terkunci": list(result.tahun_terkunci), "tahun_rusak": list(result.tahun_rusak),
+            "catatan": list(result.catatan),
         })
     else:
         click.echo(render("tutup/verifikasi.txt.j2", {"v": result, "path": kop.path}, lang=lang), nl=False)
+    if result.belum_ditutup:
+        raise SystemExit(EXIT_NOT_CLOSED)
     if not result.cocok:
         raise SystemExit(EXIT_FAILED)
 

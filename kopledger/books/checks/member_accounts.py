@@ -31,6 +31,7 @@ from beancount.core import data
 
 from kopledger.books.checks.directive_shapes import currency_of, ours, parse_register
 from kopledger.books.checks.invariants import Seen, location
+from kopledger.books.closed.chain import generated_metadata
 from kopledger.books.directives import Member
 from kopledger.core.errors import Angka, KopError
 from kopledger.core.roots import LEAVER_PAYABLE_KINDS, MemberKind, Roots
@@ -273,10 +274,10 @@ def open_and_close(
             continue
         member = state.member
         if member is None:  # unknown member (reported): open it anyway, to avoid a second error
-            meta = data.new_metadata(state.first_meta.get("filename", "<kopledger>"), state.first_meta.get("lineno", 0))
+            meta = generated_metadata(state.first_meta.get("filename", "<kopledger>"), state.first_meta.get("lineno", 0))
             new_entries.append(_open(meta, state.first_date, state.account))
             continue
-        meta = data.new_metadata(member.meta.get("filename", "<kopledger>"), member.meta.get("lineno", 0))
+        meta = generated_metadata(member.meta.get("filename", "<kopledger>"), member.meta.get("lineno", 0))
         open_date = min(member.tanggal_masuk, state.first_date)
         new_entries.append(_open(meta, open_date, state.account))
         left = member.tanggal_keluar

@@ -9,11 +9,11 @@ beancount's plugins are; the opening of member accounts is a transformation
    in the books' order — one walk;
 3. the books' invariants: one SHU allocation a year, SHU paid within it, loan ids unique,
    loans not repaid beyond their principal, every ``bukti`` once (:mod:`.invariants`) — one walk;
-4. the closed years: locks and archived year files (:mod:`.closed_years`);
-5. the RAT and examiner directives (:mod:`.rat_directives`);
-
-then the member accounts are opened and closed, and the balance assertions of closings
-reopened since are dropped. The plugin keeps no state between runs and writes nothing.
+4. the closed years: locks and archived year files (:mod:`.closed_years`), over the output:
+   the member accounts opened and closed (the entries this run made, handed to the check by
+   identity and marked :data:`~kopledger.books.closed.chain.GENERATED`), the balance
+   assertions of closings reopened since dropped;
+5. the RAT and examiner directives (:mod:`.rat_directives`). The plugin keeps no state between runs and writes nothing.
 
 :func:`check` is the same run for a caller that owns state kept between runs (kopledger's
 cache): given the :class:`Resumable` a clean run left (``keep=True``), a run over the same
@@ -48,8 +48,15 @@ Check = Callable[[Entries, dict[str, Any]], list[Any]]
 
 
 def whole_book_checks(verified: VerifiedCache | None) -> tuple[Check, ...]:
-    """The checks that read the whole books after the walks (steps 4 and 5), in order."""
-    return (functools.partial(check_closed_years, verified=verified), check_rat_directives)
+    """The checks that read the whole books after the walks (step 5; step 4 is :func:`closed_years`)."""
+    return (check_rat_directives,)
+
+
+def closed_years(verified: VerifiedCache | None, made: list[data.Open | data.Close]) -> Check:
+    """Step 4, over the plugin's output: handed the very entries the run made (``made``), so
+    what a closed year's lock covers is told by how the load made an entry, never by a flag,
+    metadata or file name a user can write."""
+    return functools.partial(check_closed_years, verified=verified, generated=frozenset(id(e) for e in made))
 
 
 @dataclass
@@ -154,6 +161,10 @@ def _run(
         # before and after an append share it (memory, and the snapshot of the append)
         same = {(type(e), e.account, e.date): e for e in walked.made}
         made = [old if (old := same.get((type(e), e.account, e.date))) is not None and old == e else e for e in made]
+    result = drop_superseded_assertions(entries)  # assertions of closings reopened since
+    if made:
+        result = sorted([*result, *made], key=data.entry_sortkey)
+    errors += closed_years(verified, made)(result, options_map)
     for whole_book in whole_book_checks(verified):
         errors += whole_book(entries, options_map)
     resumable = None
@@ -162,9 +173,6 @@ def _run(
         walked.invariants.slim()
         resumable = Resumable(list(entries), walked.options, walked.members, walked.invariants,
                               walked.opened, walked.closed, made)
-    result = drop_superseded_assertions(entries)  # assertions of closings reopened since
-    if made:
-        result = sorted([*result, *made], key=data.entry_sortkey)
     return Checked(result, errors, resumable, resumed)
 
 

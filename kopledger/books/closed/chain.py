@@ -3,9 +3,9 @@
 A closed year ``Y`` carries a lock, ``custom "tutup-buku" "Y"``, whose ``sidik`` is a
 SHA-256 over
 
-- the canonical text of every entry a user wrote dated after the previous lock's year and
-  on or before 31 December ``Y`` — entries of every kind, earlier locks and ``buka-buku``
-  records included (for the first lock: everything dated up to ``Y``'s end);
+- the canonical text of every directive of the books dated after the previous lock's year
+  and on or before 31 December ``Y`` — entries of every kind, earlier locks and
+  ``buka-buku`` records included (for the first lock: everything dated up to ``Y``'s end);
 - the ledger's options and plugins (:func:`options_text`);
 - the ``sidik`` stored in the previous lock in force (``sebelumnya``).
 
@@ -17,13 +17,29 @@ the first lock that covers it. :func:`verify_chain` is the pure check (entries, 
 :class:`VerifiedCache` vouches for. Nothing here writes during a load: the verified years
 are saved by whoever owns the load (kopledger's cache layer, after it), never by the check.
 
+**Provenance** (what is *not* covered) rests on how the load made an entry, never on
+anything a user can write (a flag, metadata, a file name): only
+
+- the member accounts' ``open``/``close`` kopledger's plugin makes in this load: the plugin
+  hands the check the very objects it made (``generated``); after the load they are known by
+  the metadata key :data:`GENERATED`, which beancount's lexer refuses in a user's text (a key
+  must start with a lower-case letter);
+- the padding transactions beancount's ``pad`` plugin makes (it runs after kopledger's):
+  their postings share the very metadata object of the ``balance`` they pad to, which no
+  parsed posting does. The ``pad`` and the ``balance`` are covered, and a ``pad`` in a closed
+  year must be resolved by a ``balance`` dated at the latest on the next year's first day
+  (:func:`padding_errors`), so the padding is a function of covered entries only.
+
+Metadata ``lineno``/``filename`` written by a user is an error (:func:`location_metadata_errors`).
+
 What the fingerprint ignores (docs/tutup-buku.md): comments, blank lines, whitespace and
 formatting (the text is not hashed, the parsed entries are); the order of entries (so the
 order of entries of the same date); which file an entry is written in and at which line;
 automatic metadata (``filename``, ``lineno``, ``__…__``); the way an amount is written
 (``180000.00`` = ``180000``; an interpolated amount = the same amount written out); the
-order of postings, tags and links; and what the plugin generates from entries it covers
-(the member accounts it opens and closes from ``anggota`` directives and postings).
+order of postings, tags and links. A ``document`` counts with its path relative to the
+folder of the file that names it (what the user wrote): moving the whole folder keeps it,
+pointing it at another file does not.
 """
 
 from __future__ import annotations
@@ -31,11 +47,13 @@ from __future__ import annotations
 import bisect
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +76,15 @@ LOCK_TYPES = frozenset({LOCK, UNLOCK})
 #: Length of the short fingerprint carried by a closing's balance assertions.
 SHORT = 16
 _SKIP_META = frozenset({"filename", "lineno"})
+#: Metadata key on the ``open``/``close`` kopledger's plugin makes. beancount's lexer refuses a
+#: key that does not start with a lower-case letter, so no user's text can carry it.
+GENERATED = "__kopledger__"
+#: The metadata a user may not write: the parser's own source location.
+LOCATION_KEYS = ("filename", "lineno")
+#: Version of the rules of what the fingerprint covers, for the verified-years cache: a year
+#: verified under older (forgeable) rules is fingerprinted again.
+_RULES = "asal-2"
+_CACHE_VERSION = f"{FINGERPRINT_VERSION}/{_RULES}"
 #: Options that describe where the books are, not what they say: left out of the fingerprint.
 _SKIP_OPTIONS = frozenset({"filename", "include", "input_hash", "dcontext", "commodities"})
 
@@ -193,7 +220,7 @@ def canonical_text(entry: data.Directive) -> str:
         return "\t".join(parts)
     kind = type(entry).__name__
     if isinstance(entry, data.Document):
-        entry = entry._replace(filename=os.path.basename(entry.filename))
+        entry = entry._replace(filename=_document_path(entry))
     parts = [kind]
     for name in entry._fields:
         if name == "meta" or (kind == "Balance" and name == "diff_amount"):
@@ -203,33 +230,68 @@ def canonical_text(entry: data.Directive) -> str:
     return "\t".join(parts)
 
 
+def _document_path(entry: data.Document) -> str:
+    """A document's path as its file names it: relative to the folder of that file.
+
+    Moving the whole folder keeps it; pointing the directive at another file changes it.
+    (A document directive names its file relative to the file it is written in.)
+    """
+    holder = (entry.meta or {}).get("filename")
+    target = str(entry.filename)
+    if isinstance(holder, str) and os.path.isabs(holder) and os.path.isabs(target):
+        return os.path.relpath(target, os.path.dirname(holder)).replace(os.sep, "/")
+    return target.replace(os.sep, "/")
+
+
 def _location(meta: dict[str, Any] | None) -> tuple[Any, Any]:
     meta = meta or {}
     return meta.get("filename"), meta.get("lineno")
 
 
 def _generated_locations(entries: Iterable[data.Directive]) -> set[tuple[Any, Any]]:
-    """Source locations of other directives: an Open/Close sharing one was made by a plugin.
-
-    (kopledger's plugin opens member accounts with the location of the ``anggota``
-    directive; every directive a user writes has a location of its own.)
-    """
+    """Source locations of directives other than open/close (a reader's heuristic for the
+    accounts a plugin opened; never used to decide what a lock covers: see :func:`is_generated`)."""
     return {_location(e.meta) for e in entries if not isinstance(e, data.Open | data.Close)}
 
 
-def _fingerprinted(entry: data.Directive, generated: set[tuple[Any, Any]] | None = None) -> bool:
-    """True for the entries a user wrote (what a fingerprint covers)."""
-    meta = entry.meta or {}
-    if not meta.get("lineno"):  # made by a plugin (auto accounts, documents…)
-        return False
-    if isinstance(entry, data.Custom):
-        return True  # earlier locks and buka-buku records too: later locks cover them
-    if isinstance(entry, data.Transaction):
-        return entry.flag != "P"  # padding is derived from a Pad directive
-    if isinstance(entry, data.Open | data.Close):
-        return meta.get("filename") != "<kopledger>" and _location(meta) not in (generated or set())
-    return True
+def is_generated(entry: data.Directive) -> bool:
+    """Made by kopledger's plugin in the load (the member accounts' open/close): :data:`GENERATED`."""
+    meta = entry.meta
+    return bool(meta) and meta.get(GENERATED) is True
 
+
+def generated_metadata(filename: Any, lineno: Any) -> dict[str, Any]:
+    """Metadata for an entry kopledger's plugin makes: a location, and the mark :data:`GENERATED`."""
+    meta = data.new_metadata(filename, lineno)
+    meta[GENERATED] = True
+    return meta
+
+
+class _Provenance:
+    """Tells the entries a lock covers from those the load made (see the module docstring).
+
+    ``generated``: ``id()`` of the entries kopledger's plugin made in this run; those it made
+    are marked :data:`GENERATED` too (how they are known after the load, or when the plugin
+    is run again over books it already ran on). Padding transactions are known by their postings sharing
+    the metadata object of a ``balance`` in ``entries``.
+    """
+
+    def __init__(self, entries: Sequence[data.Directive], generated: Collection[int] | None = None) -> None:
+        self.entries = entries
+        self.generated = generated
+        self._balances: set[int] | None = None
+
+    def covered(self, entry: data.Directive) -> bool:
+        if is_generated(entry) or (self.generated is not None and id(entry) in self.generated):
+            return False
+        if type(entry) is data.Transaction and entry.flag == "P" and entry.postings:
+            return not self._padding(entry)
+        return True
+
+    def _padding(self, entry: data.Transaction) -> bool:
+        if self._balances is None:
+            self._balances = {id(e.meta) for e in self.entries if type(e) is data.Balance}
+        return all(p.meta is not None and id(p.meta) in self._balances for p in entry.postings)
 
 
 def options_text(options_map: dict[str, Any]) -> str:
@@ -261,10 +323,13 @@ def chain_digests(
     options_map: dict[str, Any],
     *,
     new: Sequence[data.Directive] = (),
+    generated: Collection[int] | None = None,
 ) -> dict[int, YearDigest]:
     """Fingerprint each span in one pass over ``entries`` (see the module docstring).
 
-    ``new`` are entries about to be written (no source location yet), always covered.
+    ``new`` are entries about to be written (no source location yet), always covered;
+    ``generated``: ``id()`` of the entries kopledger's plugin made in this run (None: after
+    the load, by their mark).
     """
     if not spans:
         return {}
@@ -272,7 +337,7 @@ def chain_digests(
     ends = [dt.date(s.tahun, 12, 31) for s in ordered]
     starts = [s.dari for s in ordered]
     months: list[dict[str, list[str]]] = [{} for _ in ordered]
-    opens: list[data.Directive] = []
+    provenance = _Provenance(entries, generated)
 
     def add(entry: data.Directive) -> None:
         index = bisect.bisect_left(ends, entry.date)
@@ -285,21 +350,14 @@ def chain_digests(
 
     transaction = data.Transaction
     last = ends[-1]
+    covered = provenance.covered
     for entry in entries:
         if entry.date > last:
             continue
-        if type(entry) is transaction:
-            if entry.flag != "P" and entry.meta.get("lineno"):
-                add(entry)
-        elif isinstance(entry, data.Open | data.Close):
-            opens.append(entry)
-        elif _fingerprinted(entry):
+        if type(entry) is transaction and entry.flag != "P":
+            add(entry)  # the common case, first: a user's transaction
+        elif covered(entry):
             add(entry)
-    if opens:
-        generated = _generated_locations(entries)
-        for entry in opens:
-            if _fingerprinted(entry, generated):
-                add(entry)
     for entry in new:
         add(entry)
     opsi = _options_hash(options_map)
@@ -322,23 +380,20 @@ def chain_digests(
     return result
 
 
-def legacy_digest(entries: Sequence[data.Directive], year: int) -> YearDigest:
+def legacy_digest(
+    entries: Sequence[data.Directive], year: int, generated: Collection[int] | None = None
+) -> YearDigest:
     """The fingerprint of a lock written before the chain (``kop-sidik-1``): the year's own
     entries, months 1–12, locks excluded. Such a lock is verified as it was written; the
     next lock chains from its stored sidik."""
     months: list[list[str]] = [[] for _ in range(12)]
-    generated: set[tuple[Any, Any]] | None = None
+    provenance = _Provenance(entries, generated)
     for entry in entries:
         if entry.date.year != year:
             continue
         if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES:
             continue
-        if isinstance(entry, data.Open | data.Close):
-            if generated is None:
-                generated = _generated_locations(entries)
-            if not _fingerprinted(entry, generated):
-                continue
-        elif not _fingerprinted(entry):
+        if not provenance.covered(entry):
             continue
         months[entry.date.month - 1].append(canonical_text(entry))
     hashes = []
@@ -586,35 +641,162 @@ def verify_chain(
     options_map: dict[str, Any],
     *,
     years: Iterable[int] | None = None,
+    generated: Collection[int] | None = None,
 ) -> list[ChainError]:
-    """Every lock in force that no longer holds, and closing entries without their lock.
+    """Every lock in force that no longer holds, closing entries without their lock, and a
+    closed year's padding resolved after it (:func:`padding_errors`).
 
-    Pure: ``entries`` after the plugin (as loaded), ``options_map`` beancount's options.
-    ``years`` limits the fingerprinting to those locks (the others are taken as verified,
-    e.g. by a cache). Each error names the year, the months that changed and the lock's
-    file:line. A lock is checked against the ``sidik`` *stored* in its predecessor, so an
-    edit breaks only the first lock that covers it.
+    Pure: ``entries`` the plugin's output (as loaded), ``options_map`` beancount's options;
+    ``generated``: ``id()`` of the entries kopledger's plugin made in this run (None: after
+    the load). ``years`` limits the fingerprinting to those locks (the others are taken as
+    verified, e.g. by a cache). Each error names the year, the months that changed and the
+    lock's file:line. A lock is checked against the ``sidik`` *stored* in its predecessor,
+    so an edit breaks only the first lock that covers it.
     """
     state = lock_state(entries)
     errors: list[ChainError] = [
         ChainError(e.source, e.message, e.entry, _year_of(e.entry) or 0, (), e.teks, e.nilai) for e in state.errors
     ]
     errors += closings_without_lock(entries, state)
+    errors += padding_errors(entries, state)
     wanted = set(state.aktif if years is None else years) & set(state.aktif)
     spans = spans_of(state.chain_locks(), wanted)
-    digests = chain_digests(entries, spans, options_map)
+    digests = chain_digests(entries, spans, options_map, generated=generated)
     options_reported = False
     for span in spans:
         lock = state.aktif[span.tahun]
-        digest = legacy_digest(entries, span.tahun) if is_legacy(lock) else digests[span.tahun]
+        digest = legacy_digest(entries, span.tahun, generated) if is_legacy(lock) else digests[span.tahun]
         if digest.sidik == lock.meta.get("sidik"):
             continue
         options_changed = str(lock.meta.get("opsi") or "") != digest.opsi
         if options_changed and options_reported and _only_options_changed(lock, digest):
             continue  # the same option change, already reported at the first lock
         options_reported = options_reported or options_changed
-        errors.extend(_tamper_errors(entries, lock, digest))
+        errors.extend(_tamper_errors(entries, lock, digest, generated))
     return errors
+
+
+def padding_errors(entries: Sequence[data.Directive], state: LockState | None = None) -> list[ChainError]:
+    """A ``pad`` dated in a closed year whose ``balance`` comes after the next year's first day.
+
+    beancount's padding transaction is dated at the ``pad`` and pads up to the first later
+    ``balance`` of its account: its amount depends on every entry up to that balance. Within
+    the closed year (or a balance on the next year's first day, which counts entries up to
+    the year end only) the padding is a function of what the lock covers; later, entries
+    of an open year would change a closed year's figures unseen.
+    """
+    pads = [e for e in entries if type(e) is data.Pad]
+    if not pads:
+        return []
+    state = state or lock_state(entries)
+    closed = sorted(state.closed())
+    if not closed:
+        return []
+    firsts: dict[int, data.Balance] = {}  # id(pad) -> the balance that resolves it
+    waiting: dict[str, list[data.Pad]] = {}
+    newest_end = dt.date(closed[-1], 12, 31)
+    for pad in pads:
+        if pad.date <= newest_end:
+            waiting.setdefault(pad.account, []).append(pad)
+    if not waiting:
+        return []
+    for entry in entries:
+        if type(entry) is data.Balance and entry.account in waiting:
+            for pad in waiting[entry.account]:
+                if id(pad) not in firsts and entry.date > pad.date:
+                    firsts[id(pad)] = entry
+    errors = []
+    for pads_of in waiting.values():
+        for pad in pads_of:
+            balance = firsts.get(id(pad))
+            year = next((y for y in closed if y >= pad.date.year), None)
+            if balance is None or year is None or balance.date <= dt.date(year + 1, 1, 1):
+                continue
+            errors.append(ChainError.pesan(pad.meta, (
+                "pad {akun} bertanggal {tanggal} ada di tahun buku {tahun} yang sudah ditutup, tetapi balance "
+                "yang menyelesaikannya bertanggal {tanggal_balance}, sesudah tahun itu: jumlah padding-nya bisa "
+                "diubah oleh catatan sesudah {tahun} ditutup. Tulis balance-nya paling lambat 1 Januari tahun "
+                "berikutnya, atau beri pad itu tanggal sesudah {tahun} (closed-year pad resolved later)"
+            ), pad, year, (f"{pad.date.year:04d}-{pad.date.month:02d}",), akun=pad.account, tanggal=pad.date,
+                tahun=year, tanggal_balance=balance.date))
+    return errors
+
+
+#: A metadata line naming ``lineno``/``filename`` (or a ``pushmeta`` of them): written by a user.
+_LOCATION_LINE = re.compile(rb"^(?:[ \t]+|pushmeta[ \t]+)(lineno|filename)[ \t]*:", re.M)
+
+
+def location_metadata_lines(text: bytes) -> list[tuple[int, str]]:
+    """``(line, key)`` of each ``lineno:``/``filename:`` metadata line in a ledger text."""
+    if b"lineno" not in text and b"filename" not in text:
+        return []
+    return [(text.count(b"\n", 0, m.start()) + 1, m.group(1).decode()) for m in _LOCATION_LINE.finditer(text)]
+
+
+def location_metadata_errors(entries: Sequence[data.Directive], options_map: dict[str, Any]) -> list[ChainError]:
+    """Metadata ``lineno``/``filename`` written by a user: an error at its file:line.
+
+    beancount lets such a line replace the parser's own source location, so an entry could
+    pass for another one (or for one a plugin made) and be reported in the wrong place.
+    Found in the text of every file of the books; a ``lineno`` that is not the parser's
+    number (a books text not read from files) at the entry.
+    """
+    errors = []
+    files = [str(f) for f in options_map.get("include") or () if isinstance(f, str) and os.path.isabs(f)]
+    for name in files:
+        try:
+            with open(name, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        for line, key in location_metadata_lines(text):
+            errors.append(_location_error({"filename": name, "lineno": line}, key))
+    if files:
+        return errors
+    for entry in entries:
+        metas = [entry.meta] + [p.meta for p in entry.postings] if type(entry) is data.Transaction else [entry.meta]
+        for meta in metas:
+            if meta and "lineno" in meta and type(meta["lineno"]) is not int:
+                errors.append(_location_error({"filename": meta.get("filename"), "lineno": 0}, "lineno"))
+    return errors
+
+
+_INCLUDE = re.compile(rb'^include[ \t]+"([^"\n]*)"', re.M)
+
+
+def location_metadata_in_files(main: str | os.PathLike[str], text: bytes | None = None) -> list[tuple[str, int, str]]:
+    """``(file, line, key)`` of each ``lineno:``/``filename:`` metadata line in the books whose
+    main file is ``main`` (its includes followed through the text), or in ``text`` (a books text).
+
+    For the one case beancount cannot parse at all (such a value that does not compare with a
+    line number ends in a ``TypeError`` in beancount's sort): the load reports these instead.
+    """
+    found: list[tuple[str, int, str]] = []
+    if text is not None:
+        return [(str(main), line, key) for line, key in location_metadata_lines(text)]
+    todo, seen = [os.path.abspath(main)], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            with open(name, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            continue
+        found += [(name, line, key) for line, key in location_metadata_lines(content)]
+        for match in _INCLUDE.finditer(content):
+            pattern = os.path.join(os.path.dirname(name), os.fsdecode(match.group(1)))
+            todo += sorted(glob.glob(pattern, recursive=True))
+    return sorted(found)
+
+
+def _location_error(source: dict[str, Any], key: str) -> ChainError:
+    return ChainError.pesan(source, (
+        "metadata {kunci}: tidak boleh ditulis sendiri; beancount mengisinya dengan letak catatan "
+        "(berkas dan baris). Hapus baris metadata ini (location metadata written by hand)"
+    ), None, kunci=key)
 
 
 def _only_options_changed(lock: data.Custom, digest: YearDigest) -> bool:
@@ -623,7 +805,9 @@ def _only_options_changed(lock: data.Custom, digest: YearDigest) -> bool:
             and stored == {m: (d, n) for m, d, n in digest.bulan})
 
 
-def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest: YearDigest) -> list[ChainError]:
+def _tamper_errors(
+    entries: Sequence[data.Directive], lock: data.Custom, digest: YearDigest, generated: Collection[int] | None = None
+) -> list[ChainError]:
     year = digest.tahun
     stored = _parse_months(lock.meta.get("bulan"))
     if is_legacy(lock):  # months written as "01=…" by kop-sidik-1
@@ -659,10 +843,11 @@ def _tamper_errors(entries: Sequence[data.Directive], lock: data.Custom, digest:
     ), lock, year, tuple(m for m, _ in changed), tahun=year, lokasi=_where(lock), alasan=Pesan.gabung("; ", reasons))]
     lock_file, lock_line = _location(lock.meta)
     start = digest.dari
+    provenance = _Provenance(entries, generated)
     for entry in entries:
         if entry.date > dt.date(year, 12, 31) or (start is not None and entry.date <= start):
             continue
-        if isinstance(entry, data.Open | data.Close) or not _fingerprinted(entry):
+        if not provenance.covered(entry):
             continue
         filename, lineno = _location(entry.meta)
         if filename == lock_file and isinstance(lineno, int) and isinstance(lock_line, int) and lineno > lock_line:
@@ -706,7 +891,7 @@ class VerifiedCache:
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
             self.years: dict[str, list[str]] = (
-                loaded.get("tahun", {}) if loaded.get("versi") == FINGERPRINT_VERSION else {}
+                loaded.get("tahun", {}) if loaded.get("versi") == _CACHE_VERSION else {}
             )
         except (OSError, ValueError, AttributeError):
             self.years = {}
@@ -743,8 +928,8 @@ class VerifiedCache:
             meta = entry.meta
             name, line = meta.get("filename"), meta.get("lineno")
             index = bisect.bisect_left(ends, entry.date)
-            if not name or not isinstance(line, int) or line <= 0:
-                if index < len(ends) and not (isinstance(entry, data.Open | data.Close) and name):
+            if not name or type(line) is not int or line <= 0:
+                if index < len(ends) and not is_generated(entry):
                     unknown.update(years[index:])
                 continue
             starts.setdefault(name, []).append(line)
@@ -754,7 +939,7 @@ class VerifiedCache:
             for year in years[index:]:
                 if line > last.get((year, name), 0):
                     last[(year, name)] = line
-        context = "|".join([FINGERPRINT_VERSION, options_text(options_map)])
+        context = "|".join([_CACHE_VERSION, options_text(options_map)])
         digests = {
             year: hashlib.sha256(f"{context}|{year}|{wanted[year].dari}|{wanted[year].sebelumnya}".encode())
             for year in years if year not in unknown
@@ -789,7 +974,7 @@ class VerifiedCache:
     def save(self) -> None:
         if not self.changed:
             return
-        text = json.dumps({"versi": FINGERPRINT_VERSION, "tahun": self.years}, indent=1)
+        text = json.dumps({"versi": _CACHE_VERSION, "tahun": self.years}, indent=1)
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
@@ -852,11 +1037,18 @@ def drop_superseded_assertions(entries: list[data.Directive]) -> list[data.Direc
 class Verification:
     """The books of ``tahun`` against a ``sidik`` printed outside them (``kop verifikasi``).
 
-    ``cocok`` only when the year is locked, its lock still holds (``dihitung`` from the
-    entries equals ``tercatat`` in the lock), and the printed value is that sidik.
-    ``masalah`` lists codes: ``tidak-terkunci`` (no lock in force for the year: removed or
-    reopened), ``kunci-tidak-utuh`` (what the lock covers changed: ``bulan``), and
-    ``beda-dengan-cetakan`` (the books' sidik is not the printed one).
+    ``cocok`` only when the year is locked, every lock up to it still holds (each recomputed
+    from the entries, the whole chain from the start: ``dihitung`` of the year equals
+    ``tercatat`` in its lock), nothing the chain cannot vouch for is dated up to its end, and
+    the printed value is that sidik. ``masalah`` lists codes: ``belum-ditutup`` (the year was
+    never closed in these books: no lock, no reopening, no closing entries of it, the chain
+    whole), ``tidak-terkunci`` (no lock in force for the year, but it was closed: reopened, or
+    its lock removed), ``kunci-tidak-utuh`` (what a lock up to the year covers changed:
+    ``tahun_rusak`` the years, ``bulan`` the months of the first), ``catatan-tidak-sah``
+    (metadata ``lineno``/``filename`` written by hand, or a closed year's padding resolved
+    after it: ``catatan``, their file:line), ``buku-tidak-terbaca`` (text of the books beancount
+    could not read into entries — a syntax error, a missing include — which no lock can vouch
+    for: ``catatan``) and ``beda-dengan-cetakan`` (the books' sidik is not the printed one).
     """
 
     tahun: int
@@ -867,29 +1059,93 @@ class Verification:
     bulan: tuple[str, ...] = ()
     masalah: tuple[str, ...] = ()
     tahun_terkunci: tuple[int, ...] = ()
+    tahun_rusak: tuple[int, ...] = ()
+    catatan: tuple[str, ...] = ()
 
     @property
     def cocok(self) -> bool:
         return not self.masalah
 
+    @property
+    def belum_ditutup(self) -> bool:
+        """The year was never closed in these books (``kop verifikasi`` exits 3)."""
+        return self.masalah == ("belum-ditutup",)
 
-def verify_year(entries: Sequence[data.Directive], options_map: dict[str, Any], year: int, sidik: str) -> Verification:
-    """Check the books' ``year`` against a printed ``sidik`` (full, or its first 16+ hex digits)."""
+
+def verify_year(
+    entries: Sequence[data.Directive], options_map: dict[str, Any], year: int, sidik: str,
+    load_errors: Iterable[Any] = (),
+) -> Verification:
+    """Check the books' ``year`` against a printed ``sidik`` (full, or its first 16+ hex digits).
+
+    Every lock up to ``year`` is recomputed from the entries (as loaded), not taken from
+    the stored sidik of its predecessor: a change anywhere before the year's end is caught
+    and located. ``load_errors``: the load's errors; those of beancount's reading of the text
+    (:func:`unread_errors`) mean entries the chain cannot see.
+    """
     printed = sidik.strip().lower()
     state = lock_state(entries)
     lock = state.aktif.get(year)
     locked = tuple(sorted(state.aktif))
+    end = dt.date(year, 12, 31)
+    upto = year if lock is not None else max(state.aktif, default=year)
+    broken, months, digests = _recompute(entries, options_map, state, upto)
+    doubtful = tuple(
+        f"{e.source.get('filename')}:{e.source.get('lineno')}"
+        for e in [*location_metadata_errors(entries, options_map), *padding_errors(entries, state)]
+        if e.source and (not isinstance(e.entry, data.Pad) or e.entry.date <= end)
+    )
+    unread = tuple(f"{(e.source or {}).get('filename')}:{(e.source or {}).get('lineno')}"
+                   for e in unread_errors(load_errors))
+    doubtful += unread
     if lock is None:
-        return Verification(year, printed, None, None, None, masalah=("tidak-terkunci",), tahun_terkunci=locked)
+        reopened = year in state.dibatalkan or any(e.tahun == year for e in closings_without_lock(entries, state))
+        never = not reopened and not broken and not doubtful
+        return Verification(year, printed, None, None, None, months, ("belum-ditutup",) if never else (
+            "tidak-terkunci", *(("kunci-tidak-utuh",) if broken else ()),
+            *(("catatan-tidak-sah",) if len(doubtful) > len(unread) else ()), *(("buku-tidak-terbaca",) if unread else ()),
+        ), locked, tuple(broken), doubtful)
     stored = str(lock.meta.get("sidik") or "")
-    span = spans_of(state.chain_locks(), [year])[0]
-    digest = legacy_digest(entries, year) if is_legacy(lock) else chain_digests(entries, [span], options_map)[year]
+    computed = digests[year].sidik
     problems = []
-    months: tuple[str, ...] = ()
-    if digest.sidik != stored:
+    if broken:
         problems.append("kunci-tidak-utuh")
-        errors = _tamper_errors([], lock, digest)
-        months = errors[0].bulan if errors else ()
-    if not (len(printed) >= SHORT and digest.sidik.startswith(printed) and stored.startswith(printed)):
+    if len(doubtful) > len(unread):
+        problems.append("catatan-tidak-sah")
+    if unread:
+        problems.append("buku-tidak-terbaca")
+    if not (len(printed) >= SHORT and computed.startswith(printed) and stored.startswith(printed)):
         problems.append("beda-dengan-cetakan")
-    return Verification(year, printed, stored, digest.sidik, _where(lock), months, tuple(problems), locked)
+    return Verification(year, printed, stored, computed, _where(lock), months, tuple(problems), locked,
+                        tuple(broken), doubtful)
+
+
+#: beancount's errors of reading the text (the parser's, the lexer's, a missing include).
+_UNREAD = frozenset({"ParserError", "LexerError", "LoadError"})
+
+
+def unread_errors(errors: Iterable[Any]) -> list[Any]:
+    """The errors of beancount's reading of the books' text: what they name is in no entry."""
+    return [e for e in errors if type(e).__name__ in _UNREAD]
+
+
+def _recompute(
+    entries: Sequence[data.Directive], options_map: dict[str, Any], state: LockState, upto: int
+) -> tuple[list[int], tuple[str, ...], dict[int, YearDigest]]:
+    """Every lock in force up to ``upto`` fingerprinted again: the years whose lock no longer
+    holds, the changed months of the first, and each year's digest."""
+    spans = spans_of(state.chain_locks(), [y for y in state.aktif if y <= upto])
+    chained = chain_digests(entries, [s for s in spans if not is_legacy(state.aktif[s.tahun])], options_map)
+    digests: dict[int, YearDigest] = {}
+    broken: list[int] = []
+    months: tuple[str, ...] = ()
+    for span in spans:
+        lock = state.aktif[span.tahun]
+        digest = legacy_digest(entries, span.tahun) if is_legacy(lock) else chained[span.tahun]
+        digests[span.tahun] = digest
+        if digest.sidik != lock.meta.get("sidik"):
+            if not broken:
+                errors = _tamper_errors([], lock, digest)
+                months = errors[0].bulan if errors else ()
+            broken.append(span.tahun)
+    return broken, months, digests
