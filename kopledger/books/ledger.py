@@ -42,7 +42,7 @@ from kopledger.books.katalog import Katalog
 from kopledger.books.load import cache
 from kopledger.books.load.include_errors import locate_include_errors
 from kopledger.core.book_files import require_regular
-from kopledger.core.errors import InputError, KopError
+from kopledger.core.errors import InputError, KopError, KopledgerError
 from kopledger.core.roots import MemberKind, Roots
 
 ZERO = Decimal(0)
@@ -205,6 +205,8 @@ class Books:
         # through kopledger's own cache, with the cyclic GC paused while loading
         try:
             entries, errors, options = cache.load_books(str(file.resolve()))
+        except KopledgerError:
+            raise
         except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
             _raise_location_metadata(location_metadata_in_files(file))
             raise
@@ -215,6 +217,8 @@ class Books:
         """Load ledger text (no includes), e.g. a small ledger in a test."""
         try:
             entries, errors, options = loader.load_string(text)
+        except KopledgerError:
+            raise
         except Exception:  # beancount's own sort fails on a lineno written by hand (TypeError, AttributeError)
             _raise_location_metadata(location_metadata_in_files("<string>", text.encode()))
             raise

@@ -157,7 +157,7 @@ def key() -> bytes | None:
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                _report(path, Pesan("bukan berkas biasa"))
+                _report(path, Pesan("itu bukan berkas biasa"))
                 return None
             if info.st_uid != os.geteuid():
                 _report(path, Pesan("milik pengguna lain (uid {uid})", uid=info.st_uid))

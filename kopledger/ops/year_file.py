@@ -16,7 +16,7 @@ from beancount.core.amount import Amount
 from beancount.parser import parser
 from beancount.parser.grammar import ValueType
 
-from kopledger.books.closed.chain import ARSIP, LOCK_TYPES, _generated_locations, _location, lock_state
+from kopledger.books.closed.chain import ARSIP, LOCK_TYPES, lock_state, user_written
 from kopledger.books.closed.year_files import (
     SEGEL,
     TAG_PREFIX,
@@ -63,7 +63,7 @@ def _register(kop: Books, year: int, balances: dict[str, Decimal]) -> set[str]:
 def carried_entries(kop: Books, year: int, balances: dict[str, Decimal]) -> list[data.Directive]:
     """What a year file carries dated up to ``year``'s end (see the module docstring)."""
     end = dt.date(year, 12, 31)
-    generated = _generated_locations(kop.entries)
+    written = user_written(kop.entries)
     register = _register(kop, year, balances)
     carried: list[data.Directive] = []
     ours = frozenset(DIRECTIVES) - LOCK_TYPES
@@ -71,8 +71,7 @@ def carried_entries(kop: Books, year: int, balances: dict[str, Decimal]) -> list
         if entry.date > end:
             continue
         if isinstance(entry, data.Open | data.Close):
-            meta = entry.meta or {}
-            if meta.get("lineno") and _location(meta) not in generated and meta.get("filename") != "<kopledger>":
+            if written(entry):
                 carried.append(_clean(entry))
         elif isinstance(entry, data.Custom) and (entry.type in ours or entry.type == "fava-extension"):
             if entry.type in ("anggota", "anggota-keluar") and (
@@ -161,7 +160,7 @@ def wajib_state(
 def later_entries(kop: Books, year: int) -> list[data.Directive]:
     """What the closed file holds dated after ``year`` (moved into the year file)."""
     end = dt.date(year, 12, 31)
-    generated = _generated_locations(kop.entries)
+    written = user_written(kop.entries)
     moved = []
     for entry in kop.entries:
         if entry.date <= end:
@@ -171,9 +170,7 @@ def later_entries(kop: Books, year: int) -> list[data.Directive]:
             continue
         if isinstance(entry, data.Custom) and entry.type in LOCK_TYPES | {ARSIP, SEGEL}:
             continue
-        if isinstance(entry, data.Open | data.Close) and _location(meta) in generated:
-            continue
-        if isinstance(entry, data.Transaction) and entry.flag == "P":
+        if not written(entry):
             continue
         if isinstance(entry, data.Balance) and meta.get("tutup-buku"):
             continue

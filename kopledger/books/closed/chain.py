@@ -53,7 +53,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +63,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.core.position import Cost
 
+from kopledger.core.book_files import NotRegularFile, read_regular
 from kopledger.core.cache_folder import cache_root, enabled
 from kopledger.core.errors import KopError, Nilai, Pesan, worded
 
@@ -248,12 +249,6 @@ def _location(meta: dict[str, Any] | None) -> tuple[Any, Any]:
     return meta.get("filename"), meta.get("lineno")
 
 
-def _generated_locations(entries: Iterable[data.Directive]) -> set[tuple[Any, Any]]:
-    """Source locations of directives other than open/close (a reader's heuristic for the
-    accounts a plugin opened; never used to decide what a lock covers: see :func:`is_generated`)."""
-    return {_location(e.meta) for e in entries if not isinstance(e, data.Open | data.Close)}
-
-
 def is_generated(entry: data.Directive) -> bool:
     """Made by kopledger's plugin in the load (the member accounts' open/close): :data:`GENERATED`."""
     meta = entry.meta
@@ -292,6 +287,12 @@ class _Provenance:
         if self._balances is None:
             self._balances = {id(e.meta) for e in self.entries if type(e) is data.Balance}
         return all(p.meta is not None and id(p.meta) in self._balances for p in entry.postings)
+
+
+def user_written(entries: Sequence[data.Directive]) -> Callable[[data.Directive], bool]:
+    """The test "a person wrote it" over the loaded ``entries``: neither made by kopledger's
+    plugin nor beancount's padding of a ``pad`` (what a lock covers, :class:`_Provenance`)."""
+    return _Provenance(entries).covered
 
 
 def options_text(options_map: dict[str, Any]) -> str:
@@ -781,9 +782,8 @@ def location_metadata_in_files(main: str | os.PathLike[str], text: bytes | None 
             continue
         seen.add(name)
         try:
-            with open(name, "rb") as handle:
-                content = handle.read()
-        except OSError:
+            content = read_regular(name)
+        except (OSError, NotRegularFile):  # never a FIFO or a device: it would hang
             continue
         found += [(name, line, key) for line, key in location_metadata_lines(content)]
         for match in _INCLUDE.finditer(content):

@@ -54,7 +54,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,6 +80,7 @@ from kopledger.books.closed.chain import (
     lock_state,
     parse_rantai,
 )
+from kopledger.core.book_files import NotRegularFile, read_regular
 from kopledger.core.cache_folder import enabled, folder
 from kopledger.core.errors import Pesan
 
@@ -135,18 +135,9 @@ def file_sha256(path: Path) -> str | None:
 def _read_regular(path: str) -> bytes | None:
     """The bytes of the regular file ``path`` (None: missing, unreadable, a FIFO or a device)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
+        return read_regular(path)
+    except (OSError, NotRegularFile):
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def carried_digest(entries: Sequence[data.Directive], year: int) -> str:
