@@ -8,15 +8,12 @@ traceback.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
 import decimal
 import json
-import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,7 @@ from kopledger.dinas.agregat import agregat, agregat_json, money
 from kopledger.dinas.ekspor import schema_errors
 from kopledger.dinas.periksa import plausibility_problems
 from kopledger.ops.closing import close_year
+from tests.faults import fill, small_tmpfs
 from tests.test_dinas import KOPERASI, YEAR, _books, scaled
 
 TODAY = dt.date(2026, 6, 1)
@@ -401,41 +399,15 @@ def test_sums_beyond_the_columns_capacity_refuse_the_file_that_would_overflow(ex
 
 
 # --- 6. --out on a full or read-only folder ---------------------------------------------------------------------
-@contextlib.contextmanager
-def _tmpfs(folder: Path, size: str) -> Iterator[Path]:
-    folder.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root and mount(8), which this platform lacks")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def _fill(folder: Path) -> None:
-    fd = os.open(folder / "pengisi", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for size in (65536, 4096, 512, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    os.write(fd, b"x" * size)
-    finally:
-        os.close(fd)
-
-
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.name != "pengisi")
+    return sorted(p.name for p in folder.rglob("*") if p.name != "filler")
 
 
 @pytest.mark.parametrize("partisi", [False, True])
 def test_out_on_a_full_disk_says_so_and_leaves_no_partial_file(exports, tmp_path, partisi):
-    with _tmpfs(tmp_path / "disk", "64k") as disk:
+    with small_tmpfs(tmp_path / "disk", "64k") as disk:
         (disk / "out").mkdir()
-        _fill(disk)
+        fill(disk)
         args = ["agregat", *exports["files"], "--out", disk / "out", *(["--partisi"] if partisi else [])]
         result = _run(*args)
         assert result.exit_code == 1, result.output
@@ -447,7 +419,7 @@ def test_out_on_a_full_disk_says_so_and_leaves_no_partial_file(exports, tmp_path
 
 
 def test_out_on_a_read_only_folder_says_so_and_leaves_no_file(exports, tmp_path):
-    with _tmpfs(tmp_path / "ro", "1m") as disk:
+    with small_tmpfs(tmp_path / "ro", "1m") as disk:
         done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             pytest.skip(f"cannot remount the tmpfs read-only here: {done.stderr.strip()}")

@@ -4,7 +4,6 @@ and the books' own invariants as seen by ``kop cek``."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import errno
 import io
@@ -24,6 +23,7 @@ from kopledger.cli import main
 from kopledger.ops.member_import import read_rows
 from kopledger.ops.writer import load_uncached
 from kopledger.present.output import FORMULA_STARTS, Row, Sheet, csv_text, safe_cell, xlsx_bytes
+from tests.faults import fill, small_tmpfs
 from tests.test_loans import HEADER as LOAN_HEADER
 from tests.test_loans import scenario_body
 from tests.test_shu import EXAMPLE_1, ledger
@@ -180,34 +180,6 @@ def test_injected_enospc_leaves_books_unchanged_and_no_temp_file(books, monkeypa
     assert books.read_bytes() == before and no_temp_files(books.parent)
     out = run("pinjaman", "portofolio", books, "--per", "2024-12-31", "--out", books.parent / "p.txt")
     assert out.exit_code == 1 and not (books.parent / "p.txt").exists() and no_temp_files(books.parent)
-
-
-@contextlib.contextmanager
-def small_tmpfs(folder: Path, size: str, *, read_only: bool = False):
-    """A real tmpfs mounted at ``folder`` (root only); skipped when mounting is not possible."""
-    folder.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mount is not possible here (needs root and mount(8)); faults are injected instead")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); faults are injected instead")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def fill(folder: Path) -> None:
-    """Fill the file system at ``folder`` to the last byte."""
-    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for size in (65536, 4096, 512, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    os.write(fd, b"x" * size)
-    finally:
-        os.close(fd)
 
 
 def test_full_disk_leaves_books_unchanged_on_a_real_tmpfs(books, tmp_path):

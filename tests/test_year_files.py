@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from kopledger.cli import main
 from kopledger.core.errors import LedgerHasErrors
 from kopledger.ops.closing import close_year, reopen_year
 from kopledger.ops.writer import append_text
+from tests.faults import fill, small_tmpfs
 from tests.test_closing import YEAR_2024, write
 
 TWO_MEMBERS = YEAR_2024 + """
@@ -267,27 +267,8 @@ def test_a_dangling_symlink_as_new_file_is_refused_naming_it(tmp_path):
 @pytest.fixture
 def full_disk(tmp_path: Path):
     """A real 64 KiB tmpfs (root mounts it), filled up by the test."""
-    folder = tmp_path / "penuh"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root and mount(2)): {mounted.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "penuh", "64k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
-
-
-def fill(folder: Path) -> None:
-    fd = os.open(folder / "isi", os.O_WRONLY | os.O_CREAT)
-    try:
-        while True:
-            os.write(fd, b"x" * 512)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def test_new_file_on_a_full_disk_names_the_file_and_the_reason(full_disk):
