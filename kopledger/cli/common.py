@@ -28,7 +28,7 @@ from kopledger.core.errors import (
     worded,
 )
 from kopledger.koperasi import Koperasi
-from kopledger.ops.writer import check_bukti
+from kopledger.ops.writer import check_bukti, fault_message
 from kopledger.present.jsondata import dumps, plain
 from kopledger.present.output import books_files, write_report
 
@@ -118,7 +118,7 @@ def output_failed(exc: OSError) -> click.ClickException | click.exceptions.Exit:
 
 
 def _oserror_text(exc: OSError) -> str:
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    reason = fault_message(exc) if exc.errno else str(exc)  # "disk penuh"…, worded with the message
     return f"{reason} ({exc.filename})" if exc.filename else reason
 
 
