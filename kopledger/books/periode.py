@@ -84,8 +84,8 @@ def decide_period(
     is reported at its last day that has passed.
 
     ``sementara``: whether the asker accepts provisional figures. ``False`` (a report that did
-    not say so, e.g. without ``--sementara``) raises :class:`NotEnded` for a year that has not
-    ended on ``today``; an explicit ``per`` is an interim report by request and needs no flag.
+    not say so, e.g. without ``--sementara``) raises :class:`NotEnded` for a year running on
+    ``today`` (a year not begun yet is refused by its callers for having no transactions); an explicit ``per`` is an interim report by request and needs no flag.
     ``None`` (a page that says so itself) and ``True`` accept either.
     """
     akhir = dt.date(tahun, 12, 31)
@@ -94,7 +94,7 @@ def decide_period(
         raise OutsideYear(f"{per.isoformat()} is not in tahun buku {tahun}")
     if per is not None and per > kemarin:
         raise NotYetPassed(f"{per.isoformat()} has not passed on {today.isoformat()}")
-    if sementara is False and per is None and today <= akhir:
+    if sementara is False and per is None and today.year == tahun:  # begun, not ended (a later year: not here)
         raise NotEnded(f"tahun buku {tahun} has not ended on {today.isoformat()}")
     date = min(per or akhir, akhir, max(kemarin, dt.date(tahun, 1, 1)))
     return Periode(tahun=tahun, per=date, sementara=date < akhir)
