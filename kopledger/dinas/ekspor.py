@@ -173,8 +173,8 @@ def _shu(kop: Koperasi, year: int, today: dt.date | None) -> dict[str, Any]:
     }
 
 
-def _anggota(kop: Koperasi, year: int) -> dict[str, Any]:
-    stats = membership_stats(kop.members.values(), year, years=[year])
+def _anggota(kop: Koperasi, year: int, per: dt.date | None) -> dict[str, Any]:
+    stats = membership_stats(kop.members.values(), year, years=[year], per=per)
 
     def moves(code: str | None) -> dict[str, int]:
         count = stats.jumlah if code is None else stats.gender(code)
@@ -297,7 +297,7 @@ def build_export(
             "ekuitas": _statement(fs.ekuitas), "arus_kas": _statement(fs.arus_kas),
         },
         "shu": _shu(kop, year, today),
-        "anggota": _anggota(kop, year),
+        "anggota": _anggota(kop, year, periode.per_sementara),
         "simpanan": _simpanan(fs),
         "pinjaman": _pinjaman(fs),
         "kesehatan": kesehatan_section(kop, year, periode),
