@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kopledger.books.ledger import Books
-from kopledger.books.periode import NotYetPassed, OutsideYear, Periode, decide_period, hari_ini
+from kopledger.books.periode import NotEnded, NotYetPassed, OutsideYear, Periode, decide_period, hari_ini
 from kopledger.core.errors import InputError
 from kopledger.ops.loans.book import LoanBook, read_book
 from kopledger.ops.loans.quality import Portfolio, portfolio
@@ -28,16 +28,29 @@ class Koperasi(Books):
     text, e.g. in tests). The fields are those of :class:`~kopledger.books.ledger.Books`.
     """
 
-    def periode(self, tahun: int, *, per: dt.date | None = None, today: dt.date | None = None) -> Periode:
+    def periode(
+        self, tahun: int, *, per: dt.date | None = None, today: dt.date | None = None, sementara: bool | None = None,
+    ) -> Periode:
         """The period of tahun buku ``tahun`` valued at ``per`` (default: the year end, or the last
         day that has passed in a year not yet ended): whether it is provisional, and its date.
 
         The one place this is decided; every front end asks here. ``today`` defaults to
         :func:`~kopledger.books.periode.hari_ini` (``$KOP_TODAY`` or the system date).
+        ``sementara=False`` (a command run without ``--sementara``) refuses a year not yet ended
+        with an :class:`InputError` saying so; ``None`` (a page that marks itself) accepts it.
         """
         today = today or hari_ini()
         try:
-            return decide_period(tahun, today=today, per=per)
+            return decide_period(tahun, today=today, per=per, sementara=sementara)
+        except NotEnded:
+            kemarin = max(today - dt.timedelta(days=1), dt.date(tahun, 1, 1))
+            raise InputError.pesan(
+                "tahun buku {tahun} belum berakhir (hari ini {hari_ini}): angkanya hanya bisa dilaporkan "
+                "sementara, per {per}",
+                hint="Tambahkan --sementara untuk laporan sementara per {per} (ditandai SEMENTARA), atau buat "
+                     "laporannya sesudah 31 Desember {tahun}.",
+                tahun=tahun, hari_ini=today.isoformat(), per=kemarin.isoformat(),
+            ) from None
         except OutsideYear:
             raise InputError.pesan(
                 "tanggal laporan {per} tidak termasuk tahun buku {tahun}",
@@ -60,11 +73,14 @@ class Koperasi(Books):
         """The statements of ``periode`` (balances, loans and arrears at its ``per``)."""
         return statements_of(self, periode.tahun, per=periode.per)
 
-    def shu(self, year: int, *, per: dt.date | None = None, today: dt.date | None = None) -> ShuResult:
-        """The SHU of the period :meth:`periode` gives for ``year``, ``per`` and ``today``, and its
-        distribution (computed once): provisional and run through the period's date when the year
-        has not ended or ``per`` falls before its end — the SHU of the PHU of that period."""
-        periode = self.periode(year, per=per, today=today)
+    def shu(
+        self, year: int, *, per: dt.date | None = None, today: dt.date | None = None, sementara: bool | None = None,
+    ) -> ShuResult:
+        """The SHU of the period :meth:`periode` gives for ``year``, ``per``, ``today`` and
+        ``sementara``, and its distribution (computed once): provisional and run through the
+        period's date when the year has not ended or ``per`` falls before its end — the SHU of the
+        PHU of that period."""
+        periode = self.periode(year, per=per, today=today, sementara=sementara)
         return shu_of(self, year, sementara=periode.sementara, today=periode.sesudah)
 
     def loan_book(self) -> LoanBook:

@@ -469,7 +469,8 @@ def test_the_period_is_decided_by_the_books(kop):
     assert kop.periode(2025, per=dt.date(2025, 3, 11), today=dt.date(2026, 1, 5)).sementara
 
 
-def test_laporan_of_an_unfinished_year_is_provisional_without_asking(tmp_path: Path, monkeypatch):
+def test_laporan_of_an_unfinished_year_needs_sementara(tmp_path: Path, monkeypatch):
+    """Issue 24: a year not yet ended is reported only with --sementara, then marked and dated."""
     year = 2026
     monkeypatch.setenv("KOP_TODAY", f"{year}-12-07")
     path = tmp_path / "buku.beancount"
@@ -479,12 +480,14 @@ def test_laporan_of_an_unfinished_year_is_provisional_without_asking(tmp_path: P
   Aset:Kas  1000 IDR
 ''', encoding="utf-8")
     runner = CliRunner()
-    for extra in ([], ["--sementara"]):  # --sementara is still accepted, and changes nothing
-        result = runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--jenis", "neraca", *extra])
-        assert result.exit_code == 0, result.output
-        assert "SEMENTARA" in result.output and f"31 Desember {year}" not in result.output
-        assert f"6 Desember {year}" in result.output  # per the last day that has passed
-    data = json.loads(runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--format", "json"]).output)
+    refused = runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--jenis", "neraca"])
+    assert refused.exit_code == 2 and "belum berakhir" in refused.output and "--sementara" in refused.output
+    result = runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--jenis", "neraca", "--sementara"])
+    assert result.exit_code == 0, result.output
+    assert "SEMENTARA" in result.output and f"31 Desember {year}" not in result.output
+    assert f"6 Desember {year}" in result.output  # per the last day that has passed
+    data = json.loads(runner.invoke(main, ["laporan", str(path), "--tahun", str(year), "--format", "json",
+                                           "--sementara"]).output)
     assert data["sementara"] is True and data["per"] == f"{year}-12-06"
 
 

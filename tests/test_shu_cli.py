@@ -137,8 +137,8 @@ def test_sementara_marks_output(tmp_path):
     body = EXAMPLE_1.replace("2024-", f"{year}-").replace('"2024-', f'"{year}-')
     path = tmp_path / "buku.beancount"
     path.write_text(ledger(body.replace(f"{year}-07-01", f"{year}-01-03").replace(f"{year}-06-30", f"{year}-01-02"), HEADER))
-    unasked = run("shu", str(path), "--tahun", str(year))  # an unfinished year is provisional without asking
-    assert unasked.exit_code == 0 and "SEMENTARA" in unasked.output, unasked.output
+    unasked = run("shu", str(path), "--tahun", str(year))  # an unfinished year needs --sementara (issue 24)
+    assert unasked.exit_code == 2 and "belum berakhir" in unasked.output and "--sementara" in unasked.output
     shown = run("shu", str(path), "--tahun", str(year), "--sementara")
     assert shown.exit_code == 0, shown.output
     assert "SEMENTARA" in shown.output

@@ -67,7 +67,13 @@ class NotYetPassed(ValueError):
     """A report date asked for that has not passed yet (today or later)."""
 
 
-def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> Periode:
+class NotEnded(ValueError):
+    """A year not yet ended reported without saying its figures are provisional (``sementara``)."""
+
+
+def decide_period(
+    tahun: int, *, today: dt.date, per: dt.date | None = None, sementara: bool | None = None
+) -> Periode:
     """The period of ``tahun`` asked for on ``today``, valued at ``per`` (default: the year end).
 
     The report date is never after the year end nor after the last day that has passed (the
@@ -76,6 +82,11 @@ def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> 
     Raises :class:`OutsideYear` when ``per`` falls outside the tahun buku and
     :class:`NotYetPassed` when it has not passed yet; without ``per``, a year still running
     is reported at its last day that has passed.
+
+    ``sementara``: whether the asker accepts provisional figures. ``False`` (a report that did
+    not say so, e.g. without ``--sementara``) raises :class:`NotEnded` for a year running on
+    ``today`` (a year not begun yet is refused by its callers for having no transactions); an explicit ``per`` is an interim report by request and needs no flag.
+    ``None`` (a page that says so itself) and ``True`` accept either.
     """
     akhir = dt.date(tahun, 12, 31)
     kemarin = today - dt.timedelta(days=1)
@@ -83,5 +94,7 @@ def decide_period(tahun: int, *, today: dt.date, per: dt.date | None = None) -> 
         raise OutsideYear(f"{per.isoformat()} is not in tahun buku {tahun}")
     if per is not None and per > kemarin:
         raise NotYetPassed(f"{per.isoformat()} has not passed on {today.isoformat()}")
+    if sementara is False and per is None and today.year == tahun:  # begun, not ended (a later year: not here)
+        raise NotEnded(f"tahun buku {tahun} has not ended on {today.isoformat()}")
     date = min(per or akhir, akhir, max(kemarin, dt.date(tahun, 1, 1)))
     return Periode(tahun=tahun, per=date, sementara=date < akhir)

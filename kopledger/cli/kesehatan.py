@@ -36,12 +36,15 @@ from kopledger.reports.kesehatan import assess
 @lang_option
 @click.option("--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
+@click.option("--sementara", is_flag=True,
+              help="Penilaian sementara tahun buku yang belum berakhir, per hari kemarin (ditandai SEMENTARA); "
+                   "tanpa ini tahun yang belum berakhir ditolak.")
 @click.option("--templat-isian", "isian", is_flag=True,
               help="Cetak templat isian penilaian mandiri pengurus untuk tahun itu, lalu selesai.")
 @handle_library_errors
 def kesehatan_command(
     ledger: Path | None, tahun: int | None, fmt: str | None, out: Path | None, lang: str,
-    templat: Path | None, isian: bool,
+    templat: Path | None, isian: bool, sementara: bool = False,
 ) -> None:
     """Penilaian kesehatan koperasi (Permenkop UKM 9/2020, Juknis 15/2021) (health assessment)."""
     if isian and ledger is None and tahun is not None:
@@ -67,7 +70,8 @@ def kesehatan_command(
     if fmt == "pdf" and out is None and sys.stdout.isatty():
         raise to_click_error(InputError.pesan(
             "keluaran PDF berupa berkas biner: sebutkan berkasnya dengan --out kesehatan.pdf"))
-    result = assess(kop, tahun, periode=kop.periode(tahun))  # provisional while the year runs
+    # provisional while the year runs: refused unless --sementara says so (Koperasi.periode)
+    result = assess(kop, tahun, periode=kop.periode(tahun, sementara=sementara))
     if result.errors:
         for line in result.errors:
             echo_safe(line.in_lang(lang), err=True)

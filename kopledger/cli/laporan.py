@@ -44,7 +44,8 @@ JENIS_CHOICES = ("neraca", "phu", "ekuitas", "arus-kas", "calk", "semua")
 @click.option("--templat", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder templat sendiri yang menggantikan templat bawaan menurut nama.")
 @click.option("--sementara", is_flag=True,
-              help="(Tidak perlu lagi: tahun buku yang belum berakhir selalu dilaporkan SEMENTARA, per hari kemarin.)")
+              help="Laporan sementara tahun buku yang belum berakhir, per hari kemarin (ditandai SEMENTARA); "
+                   "tanpa ini tahun yang belum berakhir ditolak.")
 @click.option("--per", "per", type=DATE, default=None,
               help="Laporan sementara per tanggal ini (YYYY-MM-DD, di dalam tahun buku): saldo, pinjaman dan "
                    "tunggakan dinilai pada tanggal itu.")
@@ -71,15 +72,16 @@ def laporan_command(
             if not years:
                 raise to_click_error(InputError.pesan("buku belum berisi transaksi; belum ada yang bisa dilaporkan"))
             tahun = years[-1]
-        # the period is decided by the books (Koperasi.periode): a year not yet ended is provisional
-        periode = kop.periode(tahun, per=per, today=today)
+        # the period is decided by the books (Koperasi.periode): a year not yet ended is provisional,
+        # and refused unless --sementara (or an interim --per) says so
+        periode = kop.periode(tahun, per=per, today=today, sementara=sementara)
         if unit is not None:
             return render_unit(kop, unit, tahun, fmt, per=periode.per_sementara, lang=lang, template_dir=templat)
         parts = list(JENIS) if jenis == "semua" else [jenis]
         return render_laporan(kop, kop.laporan(periode), fmt, jenis=parts, lang=lang, template_dir=templat)
 
     # unchanged books: the same report comes from kopledger's cache (kopledger.books.load.cache)
-    params = (tahun, jenis, fmt, lang, per, unit, today.isoformat())
+    params = (tahun, jenis, fmt, lang, per, unit, sementara, today.isoformat())
     content = compute() if templat is not None else cached_report(ledger, "laporan", params, compute)
     write_output(content, out)
 

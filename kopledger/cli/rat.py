@@ -51,6 +51,9 @@ from kopledger.reports.rat import build_rat
     "--slip", type=click.Path(path_type=Path, dir_okay=False), default=None,
     help="Tulis juga slip SHU per anggota ke berkas ini (HTML).",
 )
+@click.option("--sementara", is_flag=True,
+              help="Paket RAT sementara tahun buku yang belum berakhir, per hari kemarin (ditandai SEMENTARA); "
+                   "tanpa ini tahun yang belum berakhir ditolak.")
 @click.option("--diam", "quiet", is_flag=True, help="Tanpa pesan kemajuan di stderr.")
 @handle_library_errors
 def rat_command(
@@ -64,6 +67,7 @@ def rat_command(
     tanggal: str | None,
     slip: Path | None,
     quiet: bool,
+    sementara: bool = False,
 ) -> None:
     """Buat paket RAT: laporan pertanggungjawaban pengurus (build the annual meeting report)."""
     def progress(message: str) -> None:
@@ -85,11 +89,11 @@ def rat_command(
             progress(teks("Membaca buku"))
             kop = load_books(ledger)
             pack = build_rat(kop, year_, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress,
-                             periode=kop.periode(year_, today=today))
+                             periode=kop.periode(year_, today=today, sementara=sementara))
             progress(teks("Menyusun dokumen PDF") if kind == "pdf" else teks("Menyusun dokumen"))
             return render_rat(pack, kind, lang, templat)
 
-        params = (tahun, kind, lang, tempat, tanggal, today.isoformat())
+        params = (tahun, kind, lang, tempat, tanggal, sementara, today.isoformat())
         content = cached_report(ledger, "rat", params, compute)
         write_output(content, out)
         return
@@ -112,8 +116,10 @@ def rat_command(
         fmt = "html"
     if out is None and fmt != "json":
         out = Path(f"rat-{year}.{fmt}")
+    # a year not yet ended is provisional, and refused unless --sementara says so (Koperasi.periode)
+    periode = kop.periode(year, today=today, sementara=sementara)
     pack = build_rat(kop, year, lang=lang, tempat=tempat, tanggal=date_type(tanggal), progress=progress,
-                     periode=kop.periode(year, today=today))
+                     periode=periode)
     if fmt == "json":
         if out is None or str(out) == "-":
             echo_json(rat_json(pack))

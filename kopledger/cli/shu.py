@@ -81,7 +81,8 @@ def _per_option(func: Any) -> Any:
 def _sementara_option(func: Any) -> Any:
     return click.option(
         "--sementara", is_flag=True,
-        help="(Tidak perlu lagi: SHU tahun buku yang belum berakhir selalu dihitung SEMENTARA dan ditandai.)",
+        help="SHU sementara tahun buku yang belum berakhir, per hari kemarin (ditandai SEMENTARA); "
+             "tanpa ini tahun yang belum berakhir ditolak.",
     )(func)
 
 
@@ -135,6 +136,7 @@ def hitung_command(
                     tahun=tahun, tanggal=found.date, berkas=found.meta.get("filename"),
                     baris=found.meta.get("lineno"),
                 )
+            # a provisional SHU is refused by allocation_entry itself, with or without --sementara
             entries = [allocation_entry(kop, kop.shu(tahun, per=per), rat_date)]
             not_future(rat_date)  # after the library's own refusals (a provisional SHU is not booked)
             return entries
@@ -148,7 +150,7 @@ def hitung_command(
         return
     if posting:
         kop = load_books(ledger)
-        entry = allocation_entry(kop, kop.shu(tahun, per=per), tanggal or hari_ini())
+        entry = allocation_entry(kop, kop.shu(tahun, per=per, sementara=sementara), tanggal or hari_ini())
         echo_safe(format_directives([entry]))
         return
 
@@ -158,13 +160,13 @@ def hitung_command(
         kop = load_books(ledger)
         # provisional, through the period's date, when Koperasi.periode says the year has not
         # ended or --per falls before its end
-        result = kop.shu(tahun, per=per, today=today)
+        result = kop.shu(tahun, per=per, today=today, sementara=sementara)
         if fmt == "json":
             return dumps(shu_json(result))
         return to_csv(result) if fmt == "csv" else render_table(kop, result, lang)
 
     # unchanged books: the same SHU comes from kopledger's cache (kopledger.books.load.cache)
-    text = cached_report(ledger, "shu", (tahun, fmt, lang, per, today.isoformat()), compute)
+    text = cached_report(ledger, "shu", (tahun, fmt, lang, per, sementara, today.isoformat()), compute)
     if fmt == "json":
         echo_safe(text, nl=False)
     else:
@@ -224,7 +226,7 @@ def slip_command(
 ) -> None:
     """Slip SHU per anggota, satu halaman per anggota (member SHU slips)."""
     kop = load_books(ledger)
-    result = kop.shu(tahun, per=per)
+    result = kop.shu(tahun, per=per, sementara=sementara)
     text = render_slips(kop, result, fmt, lang, anggota=list(anggota) or None, template_dir=template_dir)
     write_output(text, out)
 

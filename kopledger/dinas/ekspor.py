@@ -173,8 +173,8 @@ def _shu(kop: Koperasi, year: int, today: dt.date | None) -> dict[str, Any]:
     }
 
 
-def _anggota(kop: Koperasi, year: int) -> dict[str, Any]:
-    stats = membership_stats(kop.members.values(), year, years=[year])
+def _anggota(kop: Koperasi, year: int, per: dt.date | None) -> dict[str, Any]:
+    stats = membership_stats(kop.members.values(), year, years=[year], per=per)
 
     def moves(code: str | None) -> dict[str, int]:
         count = stats.jumlah if code is None else stats.gender(code)
@@ -252,7 +252,8 @@ def build_export(
     Only a closed year (a ``custom "tutup-buku"`` lock in force) is exported, unless
     ``sementara`` is set: the export is then marked provisional and carries no sidik. Its
     period is the books' (``kop.periode(year, today=today)``): a year not yet ended has its
-    statements, loans and health at the period's date.
+    statements, loans and health at the period's date (``per``), and is refused without
+    ``sementara`` (the message says the year has not ended and to add ``--sementara``).
     Raises :class:`InputError` for a year without transactions or not closed.
     """
     if year not in kop.years():
@@ -260,6 +261,8 @@ def build_export(
             "tahun {tahun} tidak punya transaksi di buku ini; tahun yang ada: {tahun_ada}",
             tahun=year, tahun_ada=", ".join(map(str, kop.years())) or Pesan("(tidak ada)"),
         )
+    # a year not yet ended is refused unless the export says it is provisional (Koperasi.periode)
+    periode = kop.periode(year, today=today, sementara=sementara)
     locks = closed_years(kop)
     sidik = locks.get(year)
     if sidik is None and not sementara:
@@ -269,7 +272,6 @@ def build_export(
                  "--sementara.",
             tahun=year,
         )
-    periode = kop.periode(year, today=today)
     fs = kop.laporan(periode)
     info = kop.info
     area = wilayah(kop)
@@ -281,6 +283,7 @@ def build_export(
         "pembanding": fs.pembanding,
         "mata_uang": fs.mata_uang,
         "sementara": sidik is None or periode.sementara,
+        "per": periode.per.isoformat(),
         "koperasi": {
             "nama": kop.title,
             "badan_hukum": info.badan_hukum if info else "",
@@ -294,7 +297,7 @@ def build_export(
             "ekuitas": _statement(fs.ekuitas), "arus_kas": _statement(fs.arus_kas),
         },
         "shu": _shu(kop, year, today),
-        "anggota": _anggota(kop, year),
+        "anggota": _anggota(kop, year, periode.per_sementara),
         "simpanan": _simpanan(fs),
         "pinjaman": _pinjaman(fs),
         "kesehatan": kesehatan_section(kop, year, periode),

@@ -183,7 +183,20 @@ class KopLedger(FavaExtensionBase):
         }
 
     def _html(self, template: str, context: dict[str, Any], halaman_ini: str) -> Markup:
-        return Markup(render(f"fava/{template}", {**self._umum(halaman_ini), **context}, lang=self.lang()))
+        return Markup(render(f"fava/{template}", {**self._umum(halaman_ini), **self._periode_halaman(context),
+                                                  **context}, lang=self.lang()))
+
+    def _periode_halaman(self, context: dict[str, Any]) -> dict[str, Any]:
+        """The period of a page about a year (``tahun`` in its context), for the frame's notice: a
+        year not yet ended is shown "SEMENTARA per <date>" on every page, as the CLI needs
+        ``--sementara`` for it (:meth:`Koperasi.periode`, the one decision)."""
+        tahun = context.get("tahun")
+        if not isinstance(tahun, int) or not self._books_clean():
+            return {}
+        try:
+            return {"periode_halaman": halaman.periode(self.buku(), tahun, self.today())}
+        except KopledgerError:  # a year outside the books: the page itself says why
+            return {}
 
     def _halaman(self, template: str, context: dict[str, Any], judul: str, status: int = 200) -> Response:
         """A page of the desk in Fava's layout; ``judul`` (Indonesian, or a :class:`Pesan`) is

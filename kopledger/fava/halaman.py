@@ -165,7 +165,8 @@ def dasbor(buku: Buku, tahun: int, today: dt.date) -> dict[str, Any]:
         "tahun_tahun": kop.years(),
         "anggota_aktif": len(aktif),
         "per_jenis_kelamin": per_jenis_kelamin,
-        "keanggotaan": buku.sekali(("keanggotaan", tahun), lambda: membership_stats(kop.members.values(), tahun)),
+        "keanggotaan": buku.sekali(("keanggotaan", tahun, period.per_sementara),
+                                   lambda: membership_stats(kop.members.values(), tahun, per=period.per_sementara)),
         "simpanan": buku.sekali(("simpanan", per), lambda: savings_summary(kop, per)),
         "portofolio": porto,
         "tunggakan_pinjaman": (

@@ -130,12 +130,13 @@ def _top_level(accounts: list[str]) -> list[str]:
     return [a for a in accounts if not any(b != a and is_under(a, b) for b in accounts)]
 
 
-def realisasi_anggaran(kop: Books, year: int) -> Budget:
-    """The year's budget against the books."""
+def realisasi_anggaran(kop: Books, year: int, *, per: dt.date | None = None) -> Budget:
+    """The year's budget against the books (realised through ``per``, an interim period's date,
+    when given: the PHU of that period)."""
     budgets, errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})
     flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),
-                             end=dt.date(year, 12, 31), exclude=is_closing_of(year))
+                             end=per or dt.date(year, 12, 31), exclude=is_closing_of(year))
     labels = _labels(kop.entries)
     rows = []
     for account in sorted(lines, key=lambda a: (KELOMPOK.index(_group(kop, a)), a)):

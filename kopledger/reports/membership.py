@@ -94,21 +94,27 @@ def share_percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def member_count(members: Iterable[Member], year: int) -> MemberCount:
-    """Start, joined, left and end of ``year`` for ``members``."""
+def member_count(members: Iterable[Member], year: int, per: dt.date | None = None) -> MemberCount:
+    """Start, joined, left and end of ``year`` for ``members``; through ``per`` (an interim
+    period's date) instead of the year end when given."""
     prior_end = dt.date(year - 1, 12, 31)
-    year_end = dt.date(year, 12, 31)
+    year_end = per or dt.date(year, 12, 31)
     awal = masuk = keluar = akhir = 0
     for member in members:
         if member.is_active(prior_end):
             awal += 1
-        if member.tanggal_masuk.year == year:
+        if member.tanggal_masuk.year == year and member.tanggal_masuk <= year_end:
             masuk += 1
-        if member.tanggal_keluar is not None and member.tanggal_keluar.year == year:
+        if member.tanggal_keluar is not None and member.tanggal_keluar.year == year and member.tanggal_keluar <= year_end:
             keluar += 1
         if member.is_active(year_end):
             akhir += 1
     return MemberCount(awal, masuk, keluar, akhir)
+
+
+def _end(y: int, year: int, per: dt.date | None) -> dt.date:
+    """The day year ``y`` of a history ending at ``year`` is counted at (``per`` for ``year``)."""
+    return per if per is not None and y == year else dt.date(y, 12, 31)
 
 
 def _gender(member: Member) -> str:
@@ -117,19 +123,19 @@ def _gender(member: Member) -> str:
 
 
 def membership_stats(
-    members: Iterable[Member], year: int, years: Iterable[int] | None = None
+    members: Iterable[Member], year: int, years: Iterable[int] | None = None, *, per: dt.date | None = None,
 ) -> MembershipStats:
     """Member statistics of ``year``, and the history over ``years``.
 
     ``years`` defaults to every year from the first join up to ``year``; the history
-    always ends at ``year``.
+    always ends at ``year``. ``per``: an interim period's date, at which ``year`` is counted.
     """
     register = list(members)
     by_gender: dict[str, list[Member]] = {code: [] for code in GENDERS}
     for member in register:
         by_gender[_gender(member)].append(member)
     genders = tuple(
-        GenderCount(code, member_count(group, year))
+        GenderCount(code, member_count(group, year, per))
         for code, group in by_gender.items()
         if group or code != ""
     )
@@ -141,15 +147,15 @@ def membership_stats(
     riwayat = tuple(
         YearMembers(
             tahun=y,
-            jumlah=member_count(register, y),
-            perempuan_akhir=sum(1 for m in by_gender["P"] if m.is_active(dt.date(y, 12, 31))),
-            laki_laki_akhir=sum(1 for m in by_gender["L"] if m.is_active(dt.date(y, 12, 31))),
+            jumlah=member_count(register, y, per if y == year else None),
+            perempuan_akhir=sum(1 for m in by_gender["P"] if m.is_active(_end(y, year, per))),
+            laki_laki_akhir=sum(1 for m in by_gender["L"] if m.is_active(_end(y, year, per))),
         )
         for y in history_years
     )
     return MembershipStats(
         tahun=year,
-        jumlah=member_count(register, year),
+        jumlah=member_count(register, year, per),
         per_jenis_kelamin=genders,
         riwayat=riwayat,
     )

@@ -218,7 +218,7 @@ def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None
         fields["kesehatan"] = assess(kop, year, periode=periode, laporan=laporan, portfolio=portfolio, figures=figures)
     except KopledgerError as exc:
         missing["kesehatan"] = Pesan.dari(exc)
-    fields["anggaran"] = realisasi_anggaran(kop, year)
+    fields["anggaran"] = realisasi_anggaran(kop, year, per=periode.per_sementara if periode else None)
     if fields["anggaran"].errors:
         missing["anggaran"] = Pesan.gabung("; ", fields["anggaran"].errors)
     fields["rapb"] = rapb(kop, year + 1)
@@ -262,7 +262,7 @@ def build_rat(
     per = periode.per_sementara
 
     step("Keanggotaan")
-    stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year])
+    stats = membership_stats(all_members(books).values(), year, [y for y in years if y <= year], per=per)
 
     step("Angka tahunan dan indikator")
     history = [year_figures(books[y], y, per=per if y == year else None) for y in years if y <= year]
