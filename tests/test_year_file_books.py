@@ -209,3 +209,116 @@ def test_one_function_decides_which_file_holds_a_year(two_ways):
     assert {y: b is live for y, b in year_books(live).items()} == {2024: False, 2025: False}
     long = Books.load(long_file)
     assert holder(long, 2024) is long and archived_books(long, 2024) is None
+
+
+# --- a hand-made koperasi -------------------------------------------------------------------
+HAND_MADE = """
+2020-01-01 custom "shu-alokasi" "cadangan" 40
+2020-01-01 custom "shu-alokasi" "jasa-modal" 30
+2020-01-01 custom "shu-alokasi" "jasa-usaha" 30
+2020-01-01 open Beban:Usaha:Listrik IDR
+2020-01-01 open Aset:Peralatan IDR
+2020-01-01 open Pendapatan:Anggota:Toko IDR
+  unit: "toko"
+2020-01-01 open Beban:Toko IDR
+  unit: "toko"
+2020-01-01 open Pendapatan:Anggota:Jasa IDR
+  unit: "usp"
+2024-01-05 custom "anggota" "A0001" "Siti Aminah"
+2024-01-05 custom "anggota" "A0002" "Budi Santoso"
+2024-01-05 * "Simpanan pokok" #simpanan-pokok
+  Aset:Kas  200000 IDR
+  Ekuitas:SimpananPokok:A0001  -100000 IDR
+    anggota: "A0001"
+  Ekuitas:SimpananPokok:A0002  -100000 IDR
+    anggota: "A0002"
+2024-03-10 * "Penjualan toko"
+  anggota: "A0001"
+  Aset:Kas  400000 IDR
+  Pendapatan:Anggota:Toko
+2024-03-10 * "Pokok penjualan"
+  Beban:Toko  250000 IDR
+  Aset:Kas
+2024-04-10 * "Jasa pinjaman"
+  anggota: "A0002"
+  Aset:Kas  60000 IDR
+  Pendapatan:Anggota:Jasa
+2024-04-30 * "Listrik"
+  Beban:Usaha:Listrik  30000 IDR
+  Aset:Kas
+2024-06-01 * "Beli timbangan"
+  Aset:Peralatan  50000 IDR
+  Aset:Kas
+2025-01-02 custom "anggaran" "Pendapatan:Anggota:Toko" 500000 IDR
+2025-01-02 custom "anggaran" "Aset:Peralatan" 100000 IDR
+2025-02-10 * "Penjualan toko"
+  anggota: "A0001"
+  Aset:Kas  300000 IDR
+  Pendapatan:Anggota:Toko
+2025-02-10 * "Pokok penjualan"
+  Beban:Toko  200000 IDR
+  Aset:Kas
+2025-03-01 * "Jasa pinjaman"
+  anggota: "A0001"
+  Aset:Kas  40000 IDR
+  Pendapatan:Anggota:Jasa
+2025-05-01 * "Beli etalase"
+  Aset:Peralatan  80000 IDR
+  Aset:Kas
+2025-06-30 * "Listrik"
+  Beban:Usaha:Listrik  20000 IDR
+  Aset:Kas
+2025-06-30 custom "anggota-keluar" "A0002"
+2025-06-30 * "Anggota keluar" #anggota-keluar
+  anggota: "A0002"
+  Ekuitas:SimpananPokok:A0002  100000 IDR
+  Liabilitas:SimpananAnggotaKeluar:A0002  -100000 IDR
+2025-07-01 * "Simpanan Budi dikembalikan"
+  anggota: "A0002"
+  Liabilitas:SimpananAnggotaKeluar:A0002  100000 IDR
+  Aset:Kas
+"""
+
+
+@pytest.fixture
+def hand_made(tmp_path: Path, write_ledger) -> tuple[Path, Path]:
+    """The hand-made books two ways: one long file (2024, 2025 closed in place), and 2025 closed
+    with --file-baru. 2024's SHU is left to the RAT 2025 (not allocated at closing)."""
+    long_file = write_ledger(HAND_MADE, name="panjang.beancount")
+    old = write_ledger(HAND_MADE)
+    for path in (long_file, old):
+        close_year(path, 2024, today=dt.date(2025, 1, 20))
+    close_year(long_file, 2025, today=dt.date(2026, 1, 20))
+    close_year(old, 2025, today=dt.date(2026, 1, 20), new_file=tmp_path / "buku-2026.beancount")
+    return long_file, tmp_path / "buku-2026.beancount"
+
+
+def test_hand_made_year_file_reads_units_budget_and_the_rat_like_the_long_file(hand_made, monkeypatch):
+    long_file, year_file = hand_made
+    monkeypatch.setenv("KOP_TODAY", TODAY)
+    pack = build_rat(Books.load(year_file), 2025)
+    # 2025 by unit, by hand: toko 300,000 − 200,000 = 100,000; usp 40,000; shared −20,000 (listrik);
+    # together 120,000, the 2025 SHU
+    assert {r.unit: r.pendapatan - r.beban for r in pack.unit_usaha.baris} == {"toko": 100_000, "usp": 40_000, "": -20_000}
+    # budget, by hand: toko sold 300,000 of 500,000 (60 %); equipment bought in 2025 80,000 of
+    # 100,000 (80 %) — not the 130,000 the opening carries (50,000 of 2024 + 80,000)
+    assert {(b.akun, b.realisasi) for b in pack.anggaran.baris} == {
+        ("Pendapatan:Anggota:Toko", 300_000), ("Aset:Peralatan", 80_000)}
+    assert pack_differences(year_file, long_file, monkeypatch) == []
+
+
+def test_hand_made_previous_year_shu_booked_and_paid_from_the_year_file(hand_made, monkeypatch):
+    """2024's SHU, by hand: toko 400,000 − 250,000 + jasa 60,000 − listrik 30,000 = 180,000. Budi
+    (A0002) left in 2025 with nothing left on his accounts, yet shares in 2024's SHU."""
+    long_file, year_file = hand_made
+    monkeypatch.setenv("KOP_TODAY", TODAY)
+    shu = kop_json("shu", "hitung", year_file, "--tahun", "2024", "--format", "json")
+    assert Decimal(shu["shu"]) == 180_000
+    assert shu == kop_json("shu", "hitung", long_file, "--tahun", "2024", "--format", "json")
+    for path in (year_file, long_file):
+        for command in (("hitung", "--tulis", "--tanggal", "2026-03-15"), ("bayar", "--tanggal", "2026-03-16")):
+            code, out = kop("shu", command[0], path, "--tahun", "2024", *command[1:])
+            assert code == 0, out
+        assert kop("cek", path)[0] == 0
+    assert _owed(year_file) == _owed(long_file)
+    assert "Liabilitas:UtangSHU:A0002" in year_file.read_text(encoding="utf-8")
