@@ -2,15 +2,15 @@
 
 A year file (:mod:`kopledger.books.closed.year_files`) names the closed file of the year
 before with an ``arsip`` directive instead of including it. What needs an archived year
-(the prior year's comparatives, the RAT's history, the witness of ``kop verifikasi``)
-loads it here, once per loaded books (kept in the books' memo, not in a module cache).
+(the prior year's comparatives, the RAT's history, units, budget and SHU of an archived year,
+the witness of ``kop verifikasi``) finds the books holding it with :func:`holder` — the one
+decision of which file holds a year — each archived file loaded once per loaded books (kept
+in the books' memo, not in a module cache).
 """
 
 from __future__ import annotations
 
-from beancount.core import data
-
-from kopledger.books.closed.chain import LockState, Verification, lock_state, verify_year
+from kopledger.books.closed.chain import Verification, lock_state, verify_year
 from kopledger.books.closed.year_files import archive_path
 from kopledger.books.directives import Member
 from kopledger.books.ledger import Books
@@ -75,25 +75,12 @@ def all_members(books: dict[int, Books]) -> dict[str, Member]:
 def verify_witness(kop: Books, year: int, sidik: str) -> Verification:
     """The books of ``kop`` against the ``sidik`` printed for ``year`` (``kop verifikasi``).
 
-    In a year file, an archived year is checked in its own (archived) file.
+    In a year file, an archived year is checked in its own (archived) file (:func:`holder`).
     """
-    state = lock_state(kop.entries)
-    if year not in state.aktif:
-        archived = _archive_for(state, year)
-        if archived is not None:
-            path = archive_path(archived)
-            if path.is_file():
-                return verify_witness(Books.load(path), year, sidik)
+    held = archived_books(kop, year)
+    if held is not None:
+        return verify_witness(held, year, sidik)
     return verify_year(kop.entries, kop.options, year, sidik, kop.errors)
-
-
-def _archive_for(state: LockState, year: int) -> data.Custom | None:
-    """The ``arsip`` directive through which ``year`` is reached (its own, or the newest one)."""
-    if year in state.arsip:
-        return state.arsip[year]
-    if year in state.rantai and state.arsip:
-        return state.arsip[max(state.arsip)]
-    return None
 
 
 __all__ = ["all_members", "archived_books", "holder", "verify_witness", "year_books"]
