@@ -322,3 +322,40 @@ def test_hand_made_previous_year_shu_booked_and_paid_from_the_year_file(hand_mad
         assert kop("cek", path)[0] == 0
     assert _owed(year_file) == _owed(long_file)
     assert "Liabilitas:UtangSHU:A0002" in year_file.read_text(encoding="utf-8")
+
+
+def test_a_year_two_files_back_reads_like_the_long_file(tmp_path, monkeypatch):
+    """Generated books 2021–2024, one file per year: the RAT 2022 pack and SHU 2022 read from the
+    2024 file (2022 is reached through two ``arsip``) equal the long file's."""
+    import re
+
+    from examples.generator import generate
+
+    text = generate(30, 4, seed=11, start_year=2021)
+    long_file = tmp_path / "panjang.beancount"
+    long_file.write_text(text, encoding="utf-8")
+    pieces, rest = [], text
+    for year in range(2022, 2025):
+        match = re.search(rf"\n\n(?={year}-\d\d-\d\d )", rest)
+        assert match is not None
+        pieces.append(rest[: match.start() + 1])
+        rest = rest[match.start() + 1:]
+    pieces.append(rest)
+    files = {year: tmp_path / f"buku-{year}.beancount" for year in range(2021, 2025)}
+    files[2021].write_text(pieces[0], encoding="utf-8")
+    for k, year in enumerate(range(2021, 2024)):
+        close_year(long_file, year, today=dt.date(year + 1, 1, 31))
+        close_year(files[year], year, today=dt.date(year + 1, 1, 31), new_file=files[year + 1])
+        with files[year + 1].open("a", encoding="utf-8") as handle:
+            handle.write("\n" + pieces[k + 1])
+    monkeypatch.setenv("KOP_TODAY", "2025-03-01")
+    newest = Books.load(files[2024])
+    held = holder(newest, 2022).path
+    assert held is not None and held.name == "buku-2022.beancount"
+    by_year, long = build_rat(newest, 2022), build_rat(Books.load(long_file), 2022)
+    # each layout's locks fingerprint its own files (seals name the next file): the sidik differ
+    found = [d for d in differences(by_year, long) if not d.startswith(".sidik[")]
+    assert found == [], "\n".join(x[:200] for x in found)
+    assert set(by_year.sidik) == set(long.sidik) == {2021, 2022}
+    args = ("--tahun", "2022", "--format", "json")
+    assert kop_json("shu", "hitung", files[2024], *args) == kop_json("shu", "hitung", long_file, *args)
