@@ -50,13 +50,19 @@ def _clean(entry: data.Directive) -> data.Directive:
 
 
 def _register(kop: Books, year: int, balances: dict[str, Decimal]) -> set[str]:
-    """Members carried: active at the year end, or with any balance left on a member account."""
+    """Members carried: active at the year end, with any balance left on a member account, or a
+    member at any time of a year whose SHU is still to allocate (its allocation and payment, booked
+    from the year file, reach them — a member who left since included), as in one long file."""
     end = dt.date(year, 12, 31)
     keep = {m.id for m in kop.members.values() if m.is_active(end)}
     for account, amount in balances.items():
         split = kop.roots.split_member_account(account)
         if split and amount:
             keep.add(split[1])
+    for pending in shu_unallocated(kop.transactions, kop.katalog, kop.currency, end):
+        start, stop = dt.date(pending, 1, 1), dt.date(pending, 12, 31)
+        keep |= {m.id for m in kop.members.values()
+                 if m.tanggal_masuk <= stop and (m.tanggal_keluar is None or m.tanggal_keluar >= start)}
     return keep
 
 

@@ -23,6 +23,7 @@ from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.rat_directives import is_under, parse_budgets
+from kopledger.books.years import holder
 from kopledger.core.errors import Pesan, error_line
 
 if TYPE_CHECKING:
@@ -131,8 +132,9 @@ def _top_level(accounts: list[str]) -> list[str]:
 
 
 def realisasi_anggaran(kop: Books, year: int, *, per: dt.date | None = None) -> Budget:
-    """The year's budget against the books (realised through ``per``, an interim period's date,
-    when given: the PHU of that period)."""
+    """The year's budget against the books that hold ``year`` (an archived year's own file),
+    realised through ``per``, an interim period's date, when given: the PHU of that period."""
+    kop = holder(kop, year)
     budgets, errors = parse_budgets(kop.entries, kop.currency)
     lines = budgets.get(year, {})
     flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1),

@@ -26,7 +26,7 @@ from kopledger.books.directives import KoperasiInfo, Officer
 from kopledger.books.ledger import Books
 from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import YearSummary, parse_rat_texts
-from kopledger.books.years import all_members, year_books
+from kopledger.books.years import all_members, holder, year_books
 from kopledger.core.errors import InputError, KopledgerError, Pesan
 from kopledger.core.peringatan import Peringatan
 from kopledger.ops.loans.entries import Portfolio
@@ -287,8 +287,9 @@ def build_rat(
     step("Simpanan dan pinjaman")
     simpanan = _savings_totals(figures, per)
     simpanan_prior = _savings_totals(prior) if prior is not None else None
-    arrears = tuple(wajib_arrears(kop, periode.per))
-    loan_portfolio = portfolio(kop, periode.per)
+    held = holder(kop, year)  # issue 24: a closed year's loans and arrears from the file holding it
+    arrears = tuple(wajib_arrears(held, periode.per))
+    loan_portfolio = portfolio(held, periode.per)
 
     step("Grafik")
     grafik = build_charts(kop, year, stats, history)

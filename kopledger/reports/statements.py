@@ -566,6 +566,9 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
     :class:`~kopledger.core.errors.LedgerHasErrors` when the neraca does not balance.
     Prefer :func:`statements_of`, which computes them once per loaded books.
     """
+    own = archived_books(kop, year)
+    if own is not None:  # issue 13/24: that year's statements are in the file holding it
+        return build_statements(own, year, per)
     first = next((e.date for e in kop.transactions), None)
     if first is None or first.year > year:
         raise InputError.pesan(
@@ -577,9 +580,6 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
     katalog = kop.katalog
     per = _interim(year, per)
     scan = _scan(kop.entries, katalog, currency, year, per)
-    own = archived_books(kop, year)
-    if own is not None:  # issue 13: that year's statements are in its own file
-        return build_statements(own, year, per)
     archived = archived_books(kop, year - 1)
     if archived is not None:  # issue 13: a year file reads its prior year from the closed file
         old = _scan(archived.entries, archived.katalog, currency, year - 1)

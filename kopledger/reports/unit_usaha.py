@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of
+from kopledger.books.years import holder
 from kopledger.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -157,7 +158,9 @@ def _flows(kop: Books, year: int, per: dt.date | None) -> dict[str, Decimal]:
 
 def phu_per_unit(kop: Books, year: int, *, per: dt.date | None = None) -> UnitSummary:
     """The year's income and expenses by unit through ``per`` (default: the year end), the
-    shared row last; rows add up to ``total``."""
+    shared row last; rows add up to ``total``. Read from the books that hold ``year``
+    (:func:`~kopledger.books.years.holder`: an archived year from its own closed file)."""
+    kop = holder(kop, year)
     roots = kop.roots
     mapping = account_units(kop)
     income: dict[str, Decimal] = {}
@@ -178,7 +181,9 @@ def phu_per_unit(kop: Books, year: int, *, per: dt.date | None = None) -> UnitSu
 
 def unit_report(kop: Books, unit: str, year: int, *, per: dt.date | None = None) -> UnitReport:
     """One unit's PHU (the year's flows) and its balance sheet accounts at ``per`` — a
-    provisional period's date, as the statements of that period — or else 31 December."""
+    provisional period's date, as the statements of that period — or else 31 December. Read from
+    the books that hold ``year`` (:func:`~kopledger.books.years.holder`)."""
+    kop = holder(kop, year)
     mapping = account_units(kop)
     known = set(mapping.values())
     if unit not in known:
