@@ -229,8 +229,13 @@ def test_export_is_valid_carries_the_sidik_and_nothing_assessed_is_invented(book
         assert [b["kode"] for b in document["laporan"]["neraca"]["baris"]] == [line.kode for line in fs.neraca.lines]
     # the schema itself refuses an invented health figure without an assessment
     invented = build_export(books["own"][0]["kop"], YEAR)
-    invented["kesehatan"].update(dinilai=False, alasan="tidak dinilai")  # predikat and skor left in place
+    invented["kesehatan"].update(predikat="Sehat", skor="90.00")  # dinilai false: a predikat is invented
     assert any(e.startswith("kesehatan") for e in schema_errors(invented))
+    # and a predikat outside Permenkop 9/2020's four categories is refused too
+    invented["kesehatan"].update(dinilai=True, lengkap=True, alasan=None, predikat="Kurang Sehat")
+    assert any(e.startswith("kesehatan") for e in schema_errors(invented))
+    invented["kesehatan"].update(predikat="Dalam Pengawasan Khusus")
+    assert schema_errors(invented) == []
 
 
 def test_only_a_closed_year_is_exported_unless_provisional(books, tmp_path):
