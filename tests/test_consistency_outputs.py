@@ -130,11 +130,11 @@ def check_outputs(path: Path, tahun: int, today: str, provisional: bool, monkeyp
     ratio = persen(D(laporan["neraca"]["total_ekuitas"]), D(total_aset))
     assert ratio is not None
     assert D(indicator(rat["indikator"], "rasio-modal")["nilai"]) == tampil(ratio)
-    own = indicator(health["indikator"], "modal-sendiri-aset")
-    assert D(own["penyebut"]) == D(total_aset) and D(own["pembilang"]) == D(rat["angka"]["modal_sendiri"])
-    own_ratio = persen(D(rat["angka"]["modal_sendiri"]), D(total_aset))
-    assert own_ratio is not None and D(own["rasio"]) == tampil(own_ratio)
-    assert own == indicator(rat["kesehatan"]["indikator"], "modal-sendiri-aset")
+    # ONE own-capital ratio: the health assessment's permodalan is the key indicator's ekuitas / total aset
+    own = indicator(health["indikator"], "rasio-ekuitas-aset")
+    assert D(own["penyebut"]) == D(total_aset) and D(own["pembilang"]) == D(laporan["neraca"]["total_ekuitas"])
+    assert D(own["rasio"]) == tampil(ratio) == D(indicator(rat["indikator"], "rasio-modal")["nilai"])
+    assert own == indicator(rat["kesehatan"]["indikator"], "rasio-ekuitas-aset")
     assert health["predikat"] == rat["kesehatan"]["predikat"] == ekspor["kesehatan"]["predikat"]
 
     # -- members --

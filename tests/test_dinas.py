@@ -22,7 +22,7 @@ from examples.generator import generate
 from kopledger import Koperasi
 from kopledger.cli import main
 from kopledger.dinas.agregat import agregat, agregat_json, money
-from kopledger.dinas.ekspor import KESEHATAN_SEMENTARA, build_export, schema, schema_errors
+from kopledger.dinas.ekspor import build_export, schema, schema_errors
 from kopledger.dinas.laporan import render_agregat
 from kopledger.dinas.periksa import WIDE
 from kopledger.ops.closing import close_year, closed_years
@@ -219,18 +219,23 @@ def test_export_is_valid_carries_the_sidik_and_nothing_assessed_is_invented(book
                                                            strict=True))
         assessment = assess(row["kop"], YEAR)
         health = document["kesehatan"]
-        assert health["dinilai"] and health["predikat"] == assessment.predikat
-        assert health["skor"] == format(assessment.nilai_akhir, "f")
-        assert health["lengkap"] is assessment.lengkap is False  # no self-assessment answers in generated books
-        assert health["alasan"] == KESEHATAN_SEMENTARA
-        assert [a["aspek"] for a in health["aspek"]] == [a.kode for a in assessment.aspek if a.nilai is not None]
+        # no questionnaire answers in generated books: no predikat, no skor, and what is missing named
+        assert assessment.predikat is None and assessment.lengkap is False
+        assert health == {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False,
+                          "alasan": "belum dapat ditetapkan: belum ada " + ", ".join(assessment.kurang)}
+        assert "prinsip-demokratis" in health["alasan"]
         fs = build_statements(row["kop"], YEAR)
         assert document["laporan"]["phu"]["total"]["shu"] == format(fs.phu.total("shu"), "f")
         assert [b["kode"] for b in document["laporan"]["neraca"]["baris"]] == [line.kode for line in fs.neraca.lines]
     # the schema itself refuses an invented health figure without an assessment
     invented = build_export(books["own"][0]["kop"], YEAR)
-    invented["kesehatan"].update(dinilai=False, alasan="tidak dinilai")  # predikat and skor left in place
+    invented["kesehatan"].update(predikat="Sehat", skor="90.00")  # dinilai false: a predikat is invented
     assert any(e.startswith("kesehatan") for e in schema_errors(invented))
+    # and a predikat outside Permenkop 9/2020's four categories is refused too
+    invented["kesehatan"].update(dinilai=True, lengkap=True, alasan=None, predikat="Kurang Sehat")
+    assert any(e.startswith("kesehatan") for e in schema_errors(invented))
+    invented["kesehatan"].update(predikat="Dalam Pengawasan Khusus")
+    assert schema_errors(invented) == []
 
 
 def test_only_a_closed_year_is_exported_unless_provisional(books, tmp_path):

@@ -115,8 +115,9 @@ def test_dashboard_shows_the_cli_figures(client: FlaskClient, example: Path) -> 
     assert rupiah(total) in page
     # health and RAT warnings: the same assessment and warnings as kop kesehatan and the RAT pack
     health = cli_json("kesehatan", str(example), "--tahun", "2025", "--format", "json")
-    assert health["predikat"] and health["predikat"] in page
-    assert "Sementara: sebagian indikator belum diisi pengurus." in page  # the example has no self-assessment
+    # the example has no questionnaire: no predikat (Permenkop 9/2020), the same as kop kesehatan
+    assert health["predikat"] is None and health["lengkap"] is False
+    assert re.search(r'id="kesehatan-belum">Belum dapat ditetapkan<', page)
     warnings = cli_json("rat", str(example), "--tahun", "2025", "--format", "json", "--diam")["peringatan"]
     shown = re.findall(r'data-peringatan="([a-z-]+)"', page)
     assert shown == [w["kode"] for w in warnings] and "shu-belum-dibagi" in shown

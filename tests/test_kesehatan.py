@@ -24,7 +24,7 @@ The books (0 % loans so the schedules are plain P / n; the year end is 2025-12-3
   BOPO 2025 = 20 500 000 / 25 000 000 = 82.00 % (80–90: nilai 2, skor 3).
   Ekuitas: 2024 = 50 400 000 + 4 000 000 = 54 400 000; 2025 = 58 900 000;
         growth 4 500 000 / 54 400 000 = 8.27 % (7–10: skor 3). SHU growth 12.50 % (skor 4, default band).
-  Modal sendiri (pokok only) 400 000 / total aset 58 900 000 = 0.68 % (skor 1, default band).
+  Ekuitas / total aset (Juknis Tabel 4.1) = 58 900 000 / 58 900 000 = 100 % (> 30: nilai 1, skor 4).
 """
 
 from __future__ import annotations
@@ -159,8 +159,7 @@ ISIAN = "".join(
     f'2026-01-10 custom "kesehatan-isian" "prinsip-koperasi" {n} {"FALSE" if n == 7 else "TRUE"}\n' for n in range(1, 8)
 ) + "".join(
     f'2026-01-10 custom "kesehatan-isian" "risiko-kepatuhan" {n} TRUE\n' for n in range(1, 5)
-) + '''2026-01-10 custom "kesehatan-isian" "pengelolaan-permodalan" 1 TRUE
-2026-01-10 custom "kesehatan-isian" "pengelolaan-permodalan" 2 FALSE
+) + '''2026-01-10 custom "kesehatan-isian" "kecukupan-modal" "rasio" 10
 '''
 
 EXTRA = '''
@@ -251,27 +250,31 @@ def test_book_indicators_worked_by_hand(kop):
         "bopo": (D("82.00"), 2, "Cukup Sehat", 3),
         "pertumbuhan-ekuitas": (D("8.27"), 2, "Cukup Sehat", 3),
         "pertumbuhan-shu": (D("12.50"), 1, "Sehat", 4),
-        "modal-sendiri-aset": (D("0.68"), 4, "Tidak Sehat", 1),
+        "rasio-ekuitas-aset": (D("100.00"), 1, "Sehat", 4),
     }
     assert a.get("npl").pembilang == D(7_000_000) and a.get("npl").penyebut == D(57_100_000)
 
 
 def test_self_assessment_aspects_and_the_weighted_total(kop):
     a = assess(kop, 2025)
-    assert a.get("prinsip-koperasi").rasio == D("85.71") and a.get("prinsip-koperasi").skor == 4
+    # the old "prinsip-koperasi" N answers principle N's first question: 1–6 TRUE, 7 FALSE
+    assert a.get("prinsip-demokratis").rasio == D("100.00") and a.get("prinsip-demokratis").skor == 4
+    assert a.get("prinsip-kerja-sama").rasio == D("0.00") and a.get("prinsip-kerja-sama").skor == 1
     assert a.get("risiko-kepatuhan").rasio == D("100.00") and a.get("risiko-kepatuhan").skor == 4
-    assert a.get("pengelolaan-permodalan").rasio == D("50.00") and a.get("pengelolaan-permodalan").skor == 2
+    # kecukupan modal 10 % entered from the Tabel 4.2 worksheet; default band 12 / 8 / 4: nilai 2
+    assert a.get("kecukupan-modal").rasio == D("10.00") and a.get("kecukupan-modal").skor == 3
     assert a.get("anggaran-dasar").status == "belum-diisi" and a.get("anggaran-dasar").skor is None
-    aspects = {x.kode: (x.skor_rata, x.nilai, x.kategori) for x in a.aspek}
+    aspects = {x.kode: (x.skor_rata, x.nilai, x.kategori, x.lengkap) for x in a.aspek}
     assert aspects == {
-        "tata-kelola": (D("4.00"), D("100.00"), "Sehat"),
-        "profil-risiko": (D("4.00"), D("100.00"), "Sehat"),
-        "kinerja-keuangan": (D("3.20"), D("80.00"), "Sehat"),  # (2 + 4 + 3 + 3 + 4) / 5
-        "permodalan": (D("1.50"), D("37.50"), "Kurang Sehat"),  # (1 + 2) / 2
+        "tata-kelola": (D("3.57"), D("89.29"), None, False),  # (6 x 4 + 1) / 7 = 3.571; / 4 = 89.29 %
+        "profil-risiko": (D("4.00"), D("100.00"), None, False),
+        "kinerja-keuangan": (D("3.20"), D("80.00"), None, False),  # (2 + 4 + 3 + 3 + 4) / 5; 22 items missing
+        "permodalan": (D("3.50"), D("87.50"), "Sehat", True),  # (4 + 3) / 2
     }
-    # (30 x 100 + 15 x 100 + 40 x 80 + 15 x 37.5) / 100 = 82.625 -> 82.63
-    assert a.nilai_akhir == D("82.63") and a.predikat == "Sehat"
+    # aspects are incomplete: no final score and no predikat, and what is missing is named
+    assert a.nilai_akhir is None and a.predikat is None
     assert a.lengkap is False and a.isian_ada is True
+    assert "anggaran-dasar" in a.kurang and "kinerja-keuangan-lain" in a.kurang and "prinsip-demokratis" not in a.kurang
 
 
 def test_nothing_is_invented_without_answers(bare):
@@ -280,10 +283,11 @@ def test_nothing_is_invented_without_answers(bare):
     assert all(i.status == "belum-diisi" for i in a.indikator if i.sumber == "isian" and i.aspek == "tata-kelola")
     tata_kelola = next(x for x in a.aspek if x.kode == "tata-kelola")
     assert tata_kelola.nilai is None and tata_kelola.kategori is None
-    # the total runs over the aspects that have figures only: (40 x 80 + 15 x 25) / 55 = 65.00
-    assert a.nilai_akhir == D("65.00") and a.predikat == "Cukup Sehat" and not a.lengkap
-    # no prior year before 2024: growth cannot be computed, never guessed
-    assert assess(bare, 2024).get("pertumbuhan-ekuitas").status == "tidak-dapat-dihitung"
+    assert a.nilai_akhir is None and a.predikat is None and not a.lengkap
+    # no prior year before 2024: growth cannot be computed, never guessed — and it is listed as missing
+    earliest = assess(bare, 2024)
+    assert earliest.get("pertumbuhan-ekuitas").status == "tidak-dapat-dihitung"
+    assert "pertumbuhan-ekuitas" in earliest.kurang
 
 
 def test_history_gives_growth_before_the_books(kop):
@@ -304,9 +308,9 @@ def test_without_loans_the_loan_indicators_do_not_apply():
 
 
 def test_band_override_is_a_kebijakan(kop):
-    stricter = load(HEADER + BODY + '2025-01-01 custom "kesehatan-batas" "modal-sendiri-aset" 0.5 0.3 0.1\n')
-    line = assess(stricter, 2025).get("modal-sendiri-aset")
-    assert (line.rasio, line.nilai, line.sumber_batas) == (D("0.68"), 1, "kebijakan")
+    stricter = load(HEADER + BODY + '2025-01-01 custom "kesehatan-batas" "ppap-ppapwd" 120 110 100\n')
+    line = assess(stricter, 2025).get("ppap-ppapwd")
+    assert (line.rasio, line.nilai, line.sumber_batas) == (D("113.19"), 2, "kebijakan")
 
 
 def test_kesehatan_cli_json_txt_html_and_template(tmp_path: Path, kop):
@@ -319,15 +323,15 @@ def test_kesehatan_cli_json_txt_html_and_template(tmp_path: Path, kop):
     assert got == assessment_json(assess(kop, 2025))
     codes = {i["kode"]: i for i in got["indikator"]}
     assert {"npl", "ppap-ppapwd", "pertumbuhan-ekuitas", "pertumbuhan-shu"} <= set(codes)
-    assert codes["npl"]["rasio"] == "12.26" and got["nilai_akhir"] == "82.63"
+    assert codes["npl"]["rasio"] == "12.26" and got["nilai_akhir"] is None and got["predikat"] is None
     txt = runner.invoke(main, ["kesehatan", str(path), "--tahun", "2025"])
-    assert txt.exit_code == 0 and "82,63" in txt.output and "belum diisi" in txt.output
+    assert txt.exit_code == 0 and "belum dapat ditetapkan" in txt.output and "belum diisi" in txt.output
     out = tmp_path / "k.html"
     html = runner.invoke(main, ["health", str(path), "--tahun", "2025", "--out", str(out), "--lang", "en"])
     assert html.exit_code == 0, html.output
     assert "Non-performing loans to loans outstanding" in out.read_text(encoding="utf-8")
     template = runner.invoke(main, ["kesehatan", str(path), "--tahun", "2025", "--templat-isian"])
-    assert template.exit_code == 0 and '"prinsip-koperasi" 7 ?' in template.output
+    assert template.exit_code == 0 and '"prinsip-kerja-sama" 1 ?' in template.output
     # the template's lines are comments until filled in: the books still load unchanged
     assert load(HEADER + BODY + template.output).errors == []
 

@@ -90,6 +90,14 @@ POLICY_KEYS: dict[str, PolicyKey] = {
     "bobot-profil-risiko": PolicyKey("number", "health assessment: weight (%) of profil risiko", default=Decimal(15)),
     "bobot-kinerja-keuangan": PolicyKey("number", "health assessment: weight (%) of kinerja keuangan", default=Decimal(40)),
     "bobot-permodalan": PolicyKey("number", "health assessment: weight (%) of permodalan", default=Decimal(15)),
+    "kesehatan-npl-macet": PolicyKey(
+        "number", "health assessment: NPL (%) above which NPL scores nilai 4 (Modul Tabel 2.45: 15; its text: 12)",
+        default=Decimal(15),
+    ),
+    "kesehatan-bopo-100": PolicyKey(
+        "choice", "health assessment: nilai of BOPO at exactly 100 % (3 as Tabel 3.5's bands; 4 as the Juknis text)",
+        ("3", "4"), "3",
+    ),
     "denda-pinjaman": PolicyKey("number", "late-payment penalty, % a month of the overdue instalment", default=Decimal(0)),
     "bunga-pinjaman-maks": PolicyKey("number", "highest loan rate allowed, % a year", default=Decimal(36)),
     "potong-simpanan-keluar": PolicyKey(

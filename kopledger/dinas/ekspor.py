@@ -43,8 +43,9 @@ WILAYAH_KEYS = {"provinsi": "provinsi", "kabupaten-kota": "kabupaten_kota", "kec
 
 #: Why an export carries no health assessment (see :func:`kesehatan_section`).
 KESEHATAN_BELUM = "belum dinilai: tidak ada aspek yang bisa dinilai dari buku maupun isian pengurus"
-#: Why a predikat is provisional: some applicable indicator is neither in the books nor answered.
-KESEHATAN_SEMENTARA = "sementara: sebagian indikator belum diisi pengurus (kesehatan-isian)"
+#: Why there is no predikat yet: some applicable indicator is neither in the books nor answered
+#: (Permenkop 9/2020: every aspect is assessed before a predikat is set).
+KESEHATAN_BELUM_LENGKAP = "belum dapat ditetapkan: belum ada {kurang}"
 
 
 def _dec(value: Decimal) -> str:
@@ -217,15 +218,15 @@ def kesehatan_section(kop: Koperasi, year: int, periode: Periode | None = None) 
     """The health assessment section of the export — the ONE place it is filled.
 
     Taken from :func:`kopledger.reports.kesehatan.assess`, never computed again. ``dinilai`` is
-    false (with ``alasan``) when no aspect has a score; ``lengkap`` is false when some
-    applicable indicator has neither a figure nor a self-assessment answer: the predikat is
-    then provisional, as the RAT pack and ``kop kesehatan`` say too. ``periode``: the export's
-    (default: ``kop.periode(year)``).
+    false, with no predikat and no skor, until every aspect is assessed (``lengkap``); its
+    ``alasan`` then names what is missing, as the RAT pack and ``kop kesehatan`` do.
+    ``periode``: the export's (default: ``kop.periode(year)``).
     """
     assessment = assess(kop, year, periode=periode or kop.periode(year))
     if assessment.nilai_akhir is None or assessment.predikat is None:
-        return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False,
-                "alasan": KESEHATAN_BELUM}
+        alasan = (KESEHATAN_BELUM_LENGKAP.format(kurang=", ".join(assessment.kurang)) if assessment.kurang
+                  else KESEHATAN_BELUM)
+        return {"dinilai": False, "predikat": None, "skor": None, "aspek": [], "lengkap": False, "alasan": alasan}
     return {
         "dinilai": True,
         "predikat": assessment.predikat,
@@ -233,7 +234,7 @@ def kesehatan_section(kop: Koperasi, year: int, periode: Periode | None = None) 
         "aspek": [{"aspek": a.kode, "skor": _dec(a.nilai), "bobot": _dec(a.bobot)}
                   for a in assessment.aspek if a.nilai is not None],
         "lengkap": assessment.lengkap,
-        "alasan": None if assessment.lengkap else KESEHATAN_SEMENTARA,
+        "alasan": None,
     }
 
 

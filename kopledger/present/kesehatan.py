@@ -9,6 +9,7 @@ from typing import Any
 
 from kopledger.books.directives import KoperasiInfo
 from kopledger.books.ledger import Books
+from kopledger.books.rat_directives import INDIKATOR
 from kopledger.core.errors import InputError
 from kopledger.present.render import render, render_document
 from kopledger.reports.kesehatan import HealthAssessment, HealthIndicator
@@ -40,7 +41,8 @@ def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
             "rasio": num(i.rasio), "pembilang": num(i.pembilang), "penyebut": num(i.penyebut),
             "nilai": i.nilai, "kategori": i.kategori, "skor": i.skor,
             "batas": [num(b) for b in i.batas], "arah": i.arah or None, "sumber_batas": i.sumber_batas or None,
-            "butir": {k: v for k, v in i.butir},
+            "butir": {k: (v if isinstance(v, bool) else num(v)) for k, v in i.butir},
+            "catatan": i.catatan or None, "tabel": i.tabel or None,
         }
 
     return {
@@ -50,6 +52,7 @@ def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
         "nilai_akhir": num(assessment.nilai_akhir),
         "predikat": assessment.predikat,
         "lengkap": assessment.lengkap,
+        "kurang": list(assessment.kurang),
         "simpan_pinjam": assessment.simpan_pinjam,
         "isian_ada": assessment.isian_ada,
         "aspek": [
@@ -64,5 +67,6 @@ def assessment_json(assessment: HealthAssessment) -> dict[str, Any]:
 
 def answers_template(year: int, date: dt.date | None = None, *, lang: str = "id") -> str:
     """The self-assessment file to start from (every answer still to be filled in)."""
-    return render("kesehatan/isian.beancount.j2", {"tahun": year, "tanggal": (date or dt.date(year + 1, 1, 15)).isoformat()},
+    return render("kesehatan/isian.beancount.j2", {"tahun": year, "tanggal": (date or dt.date(year + 1, 1, 15)).isoformat(),
+                                                   "indikator": INDIKATOR},
                   lang=lang)

@@ -12,7 +12,9 @@ Every figure is the financial statements' (docs/rat.md states the definitions):
   the equity statement's closing balances by component;
 - *volume usaha*: the PHU's partisipasi anggota + pendapatan dari non-anggota;
 - *SHU*: the PHU's SHU (income − expenses of the year, its closing entry excluded);
-- *rasio modal*: ekuitas / total aset;
+- *rasio modal*: ekuitas / total aset — THE own-capital ratio of the whole pack: the key
+  indicators, the notes and the health assessment's permodalan (Juknis 15/2021 Tabel 4.1)
+  all read :func:`equity_ratio`, and its reading follows the Tabel 4.1 band;
 - *likuiditas* (current ratio): aset lancar / liabilitas jangka pendek;
 - *porsi usaha dengan anggota*: partisipasi anggota / volume usaha.
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kopledger.books.ledger import Books
+from kopledger.books.rat_directives import BANDS
 from kopledger.core.rasio import persen, tampil
 from kopledger.core.roots import MemberKind
 from kopledger.reports.membership import growth_percent, member_count
@@ -81,13 +84,9 @@ class Indicator:
 
 
 def equity_ratio(figures: YearFigures) -> Decimal | None:
-    """The equity ratio — ekuitas / total aset, a percent, unrounded (None without assets)."""
+    """The own-capital ratio — ekuitas / total aset, a percent, unrounded (None without assets).
+    The ONE capital ratio kopledger prints (key indicators, health assessment permodalan)."""
     return persen(figures.ekuitas, figures.total_aset)
-
-
-def own_capital_ratio(figures: YearFigures) -> Decimal | None:
-    """Modal sendiri / total aset (the health assessment's permodalan ratio), unrounded."""
-    return persen(figures.modal_sendiri, figures.total_aset)
 
 
 def year_figures(kop: Books, year: int, *, per: dt.date | None = None) -> YearFigures:
@@ -149,27 +148,30 @@ def _growth(kode: str, nama: str, satuan: str, current: Decimal, prior: Decimal 
 
 
 def _ratio(
-    kode: str, nama: str, exact: Decimal | None, exact_prior: Decimal | None, good: Decimal, fair: Decimal
+    kode: str, nama: str, exact: Decimal | None, exact_prior: Decimal | None, good: Decimal, fair: Decimal,
+    strict: bool = False,
 ) -> Indicator:
-    """A ratio indicator (percent, as shown): the unrounded ``exact`` ``good`` and above is baik,
-    ``fair`` and above cukup."""
+    """A ratio indicator (percent, as shown): the unrounded ``exact`` ``good`` and above (above
+    when ``strict``) is baik, ``fair`` and above cukup."""
     current = None if exact is None else tampil(exact)
     prior = None if exact_prior is None else tampil(exact_prior)
     change = current - prior if current is not None and prior is not None else None
     if exact is None:
         penilaian = ""
-    elif exact >= good:
+    elif exact > good or (exact == good and not strict):
         penilaian = "baik"
-    elif exact >= fair:
+    elif exact > fair or (exact == fair and not strict):
         penilaian = "cukup"
     else:
         penilaian = "perhatian"
     return Indicator(kode, nama, "persen", current, prior, change, _direction(current, prior), penilaian)
 
 
-#: Thresholds of the readings (percent): (baik from, cukup from).
+#: Thresholds of the readings (percent): (baik from, cukup from). The capital ratio's are
+#: Juknis 15/2021 Tabel 4.1's (> 30 Sehat, > 20 Cukup Sehat), the same band as the health
+#: assessment's, so one ratio has one reading (strict: exactly 30 is not baik).
 RATIO_THRESHOLDS = {
-    "rasio-modal": (Decimal(50), Decimal(20)),
+    "rasio-modal": (BANDS["rasio-ekuitas-aset"].batas[0], BANDS["rasio-ekuitas-aset"].batas[1]),
     "likuiditas": (Decimal(150), Decimal(100)),
     "porsi-anggota": (Decimal(75), Decimal(50)),
 }
@@ -200,9 +202,9 @@ def key_indicators(current: YearFigures, prior: YearFigures | None = None) -> tu
         _growth("volume-usaha", "Volume usaha", "rupiah", current.volume_usaha, before("volume_usaha")),
         shu,
         _ratio(
-            "rasio-modal", "Rasio modal sendiri (ekuitas) terhadap total aset",
+            "rasio-modal", "Rasio ekuitas terhadap total aset",
             equity_ratio(current), equity_ratio(prior) if prior is not None else None,
-            *RATIO_THRESHOLDS["rasio-modal"],
+            *RATIO_THRESHOLDS["rasio-modal"], strict=True,
         ),
         _ratio(
             "likuiditas", "Likuiditas (aset lancar terhadap kewajiban lancar)",

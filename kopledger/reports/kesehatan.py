@@ -36,14 +36,18 @@ from kopledger.books.rat_directives import (
     BANDS,
     CHECKLIST,
     INDIKATOR,
+    KINERJA_BUTIR,
+    KINERJA_BUTIR_SIMPAN_PINJAM,
+    Answer,
     Band,
+    IndicatorDef,
     parse_answers,
     parse_band_overrides,
 )
 from kopledger.core.errors import Pesan, error_line
 from kopledger.core.rasio import persen, tampil
 from kopledger.ops.loans import entries as loans
-from kopledger.reports.indicators import own_capital_ratio, year_figures
+from kopledger.reports.indicators import equity_ratio, year_figures
 from kopledger.reports.riwayat import year_summary
 from kopledger.reports.statements import statements_of
 
@@ -56,7 +60,11 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
+#: An indicator's (and an aspect's) category by nilai (the Juknis tables).
 KATEGORI = {1: "Sehat", 2: "Cukup Sehat", 3: "Kurang Sehat", 4: "Tidak Sehat"}
+
+#: The overall categories of Permenkop 9/2020 by band of the final score (``BANDS["nilai-akhir"]``).
+PREDIKAT_AKHIR = {1: "Sehat", 2: "Cukup Sehat", 3: "Dalam Pengawasan", 4: "Dalam Pengawasan Khusus"}
 
 #: Aspects in order: (code, Indonesian name, weight policy key).
 ASPEK = (
@@ -67,7 +75,7 @@ ASPEK = (
 )
 
 
-#: The predikat of an aspect or of the whole (score 0–100): the checklist bands.
+#: The kategori of an aspect (score 0–100): the checklist bands.
 PREDIKAT = CHECKLIST
 
 
@@ -96,7 +104,9 @@ class HealthIndicator:
     batas: tuple[Decimal, ...] = ()
     arah: str = ""
     sumber_batas: str = ""
-    butir: tuple[tuple[str, bool], ...] = ()  # self-assessment answers (item, yes)
+    butir: tuple[tuple[str, Answer], ...] = ()  # questionnaire answers (item, yes or figure)
+    catatan: str = ""  # why a figure without a ratio is rated as it is (its economic meaning)
+    tabel: str = ""  # the source table of its band
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class HealthAspect:
     indikator: tuple[HealthIndicator, ...]
     skor_rata: Decimal | None  # mean skor (1–4) of rated indicators, shown to 2 decimals
     nilai: Decimal | None  # skor_rata / 4 × 100, shown to 2 decimals (its kategori from the unrounded score)
-    kategori: str | None
+    kategori: str | None  # only when the aspect is complete
     lengkap: bool  # every applicable indicator rated
 
 
@@ -117,9 +127,9 @@ class HealthAspect:
 class HealthAssessment:
     """The whole assessment of tahun buku ``tahun``.
 
-    ``nilai_akhir`` is Σ bobot × aspect nilai / Σ bobot over the aspects that have a score;
-    ``lengkap`` is False when any applicable indicator has no figure or answer — the
-    predikat is then provisional, and the documents say so.
+    ``nilai_akhir`` is Σ bobot × aspect nilai / Σ bobot, and ``predikat`` its Permenkop
+    9/2020 category — both only when every aspect is complete (``lengkap``); until then they
+    are None ("belum dapat ditetapkan") and ``kurang`` lists the indicators missing.
     """
 
     tahun: int
@@ -135,6 +145,8 @@ class HealthAssessment:
     #: Provisional (a year not yet ended, or an interim date): the date loans and figures are
     #: valued at. None at the year end.
     per: dt.date | None = None
+    #: Codes of the applicable indicators with neither a figure nor an answer.
+    kurang: tuple[str, ...] = ()
 
     @property
     def sementara(self) -> bool:
@@ -165,21 +177,29 @@ def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
     return ratio
 
 
+def _def(kode: str) -> IndicatorDef:
+    return next(d for d in INDIKATOR if d.kode == kode)
+
+
 def rate(kode: str, ratio: Decimal, band: Band, **extra: Any) -> HealthIndicator:
-    """An indicator line rated by ``band``: ``ratio`` compared unrounded, kept rounded for display."""
-    definition = next(d for d in INDIKATOR if d.kode == kode)
-    nilai = band.nilai(ratio)
-    return HealthIndicator(
-        kode=kode, aspek=definition.aspek, nama=definition.nama, sumber=definition.sumber, status=DINILAI,
-        rasio=tampil(ratio), nilai=nilai, kategori=KATEGORI[nilai], skor=5 - nilai, batas=band.batas, arah=band.arah,
-        sumber_batas=band.sumber, **extra,
-    )
+    """An indicator line rated by ``band``: the EXACT ``ratio`` compared, kept rounded for display."""
+    return _rated(kode, band.nilai(ratio), band, rasio=tampil(ratio), **extra)
+
+
+def _rated(kode: str, nilai: int, band: Band | None, **extra: Any) -> HealthIndicator:
+    definition = _def(kode)
+    fields: dict[str, Any] = {"kode": kode, "aspek": definition.aspek, "nama": definition.nama,
+                              "sumber": definition.sumber, "status": DINILAI, "nilai": nilai,
+                              "kategori": KATEGORI[nilai], "skor": 5 - nilai, "tabel": definition.tabel}
+    if band is not None:
+        fields.update(batas=band.batas, arah=band.arah, sumber_batas=band.sumber)
+    return HealthIndicator(**{**fields, **extra})
 
 
 def _unrated(kode: str, status: str, **extra: Any) -> HealthIndicator:
-    definition = next(d for d in INDIKATOR if d.kode == kode)
+    definition = _def(kode)
     return HealthIndicator(kode=kode, aspek=definition.aspek, nama=definition.nama, sumber=definition.sumber,
-                           status=status, **extra)
+                           status=status, tabel=definition.tabel, **extra)
 
 
 def _ratio_or_none(kode: str, numerator: Decimal, denominator: Decimal, band: Band) -> HealthIndicator:
@@ -189,9 +209,30 @@ def _ratio_or_none(kode: str, numerator: Decimal, denominator: Decimal, band: Ba
 
 
 def _growth(kode: str, current: Decimal | None, prior: Decimal | None, band: Band) -> HealthIndicator:
-    if current is None or prior is None or prior == 0:
+    """Growth of ``current`` over ``prior``; from a zero year it is scored by its meaning: any
+    gain is the best nilai, no gain or a loss the worst. No prior year: not computable."""
+    if current is None or prior is None:
         return _unrated(kode, TIDAK_DAPAT_DIHITUNG, pembilang=current, penyebut=prior)
+    if prior == 0:
+        if current > 0:
+            return _rated(kode, 1, band, pembilang=current, penyebut=prior, catatan="tumbuh dari nol")
+        return _rated(kode, 4, band, pembilang=current, penyebut=prior,
+                      catatan="rugi setelah tahun nol" if current < 0 else "tidak tumbuh dari nol")
     return rate(kode, _pct(current - prior, abs(prior)), band, pembilang=current - prior, penyebut=abs(prior))
+
+
+def _bopo(beban: Decimal, pendapatan: Decimal, band: Band, at_100: int) -> HealthIndicator:
+    """BOPO; expenses with no income are the worst nilai (the ratio is unbounded); neither is
+    not computable. Exactly 100 % takes ``at_100`` (kebijakan ``kesehatan-bopo-100``)."""
+    if pendapatan <= 0:
+        if beban > 0:
+            return _rated("bopo", 4, band, pembilang=beban, penyebut=pendapatan, catatan="beban tanpa pendapatan")
+        return _unrated("bopo", TIDAK_DAPAT_DIHITUNG, pembilang=beban, penyebut=pendapatan)
+    ratio = _pct(beban, pendapatan)
+    if ratio == HUNDRED and band.sumber == "juknis":
+        return _rated("bopo", at_100, band, rasio=tampil(ratio), pembilang=beban, penyebut=pendapatan,
+                      sumber_batas="kebijakan" if at_100 == 4 else band.sumber)
+    return rate("bopo", ratio, band, pembilang=beban, penyebut=pendapatan)
 
 
 def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | None = None, portfolio: Portfolio | None = None,
@@ -200,9 +241,16 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
     """The indicators computed from the books at ``per`` (default: the year end), by code.
     ``laporan`` (the period's FinancialStatements) and ``portfolio`` (the loan Portfolio at
     ``per``) are taken when given, else computed — the same functions the RAT pack and the
-    statements use. NPL is :func:`kopledger.ops.loans.quality.npl_ratio`, the notes' own."""
-    bands = {**BANDS, **(bands or {})}
+    statements use. NPL is :func:`kopledger.ops.loans.quality.npl_ratio`, the notes' own; the
+    capital ratio is :func:`kopledger.reports.indicators.equity_ratio`, the RAT's own."""
+    overrides = bands or {}
+    bands = {**BANDS, **overrides}
     end = per or dt.date(year, 12, 31)
+    if "npl" not in overrides:
+        macet = Decimal(kop.policies.value("kesehatan-npl-macet", end))
+        base = bands["npl"]
+        if macet != base.batas[2]:
+            bands["npl"] = Band(base.arah, (base.batas[0], base.batas[1], macet), "kebijakan", base.ketat)
     result: dict[str, HealthIndicator] = {}
 
     portfolio = portfolio if portfolio is not None else loans.portfolio(kop, end)
@@ -215,14 +263,19 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
         result["npl"] = (_unrated("npl", TIDAK_DAPAT_DIHITUNG, pembilang=portfolio.npl_saldo, penyebut=ZERO)
                          if npl is None else
                          rate("npl", npl, bands["npl"], pembilang=portfolio.npl_saldo, penyebut=portfolio.total_saldo))
-        result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib, bands["ppap-ppapwd"])
+        if portfolio.ppap_wajib == 0:
+            # nothing is required: whatever is booked covers it
+            result["ppap-ppapwd"] = _rated("ppap-ppapwd", 1, bands["ppap-ppapwd"], pembilang=portfolio.ppap_tercatat,
+                                           penyebut=ZERO, catatan="tidak ada PPAP wajib")
+        else:
+            result["ppap-ppapwd"] = _ratio_or_none("ppap-ppapwd", portfolio.ppap_tercatat, portfolio.ppap_wajib,
+                                                   bands["ppap-ppapwd"])
 
     if laporan is None:
         laporan = statements_of(kop, year, per)  # the composition root's statements: computed once
     totals = laporan.phu.totals
-    beban = totals["beban_sebelum_pajak"][0]
-    pendapatan = totals["total_pendapatan"][0]
-    result["bopo"] = _ratio_or_none("bopo", beban, pendapatan, bands["bopo"])
+    at_100 = int(kop.policies.value("kesehatan-bopo-100", end))
+    result["bopo"] = _bopo(totals["beban_sebelum_pajak"][0], totals["total_pendapatan"][0], bands["bopo"], at_100)
 
     current = figures[year] if figures and year in figures else year_figures(kop, year, per=per)
     prior = year_summary(kop, year - 1, figures=figures)
@@ -230,20 +283,46 @@ def book_indicators(kop: Books, year: int, *, laporan: FinancialStatements | Non
                                             bands["pertumbuhan-ekuitas"])
     result["pertumbuhan-shu"] = _growth("pertumbuhan-shu", current.shu, prior.shu if prior else None,
                                         bands["pertumbuhan-shu"])
-    own = own_capital_ratio(current)
-    result["modal-sendiri-aset"] = (
-        _unrated("modal-sendiri-aset", TIDAK_DAPAT_DIHITUNG, pembilang=current.modal_sendiri, penyebut=current.total_aset)
-        if own is None else rate("modal-sendiri-aset", own, bands["modal-sendiri-aset"],
-                                 pembilang=current.modal_sendiri, penyebut=current.total_aset))
+    ratio = equity_ratio(current)
+    result["rasio-ekuitas-aset"] = (
+        _unrated("rasio-ekuitas-aset", TIDAK_DAPAT_DIHITUNG, pembilang=current.ekuitas, penyebut=current.total_aset)
+        if ratio is None else rate("rasio-ekuitas-aset", ratio, bands["rasio-ekuitas-aset"],
+                                   pembilang=current.ekuitas, penyebut=current.total_aset))
     return result
 
 
-def _checklist(kode: str, answers: dict[str, bool]) -> HealthIndicator:
-    if not answers:
-        return _unrated(kode, BELUM_DIISI)
+def _checklist(definition: IndicatorDef, answers: dict[str, Answer]) -> HealthIndicator:
+    """TRUE answers over answered questions; with a known number of questions, every one must be answered."""
+    kode = definition.kode
     items = tuple(sorted(answers.items(), key=lambda kv: (len(kv[0]), kv[0])))
-    yes = Decimal(sum(1 for _, v in items if v))
+    if not items or (definition.butir and len(items) < len(definition.butir)):
+        return _unrated(kode, BELUM_DIISI, butir=items, pembilang=Decimal(len(items)) if items else None,
+                        penyebut=Decimal(len(definition.butir)) if definition.butir else None)
+    yes = Decimal(sum(1 for _, v in items if v is True))
     return rate(kode, _pct(yes, Decimal(len(items))), CHECKLIST, pembilang=yes, penyebut=Decimal(len(items)), butir=items)
+
+
+def _figure(kode: str, answers: dict[str, Answer], band: Band) -> HealthIndicator:
+    """An indicator answered with its ratio (e.g. kecukupan modal from Tabel 4.2's worksheet)."""
+    value = answers.get("rasio")
+    if not isinstance(value, Decimal) or isinstance(value, bool):
+        return _unrated(kode, BELUM_DIISI)
+    return rate(kode, value, band, butir=(("rasio", value),))
+
+
+def _kinerja_lain(answers: dict[str, Answer], needed: int) -> list[HealthIndicator]:
+    """The kinerja keuangan items kopledger does not compute, each as entered (its nilai 1–4);
+    a line ``belum-diisi`` while fewer than ``needed`` are entered."""
+    lines = []
+    for item, value in sorted(answers.items(), key=lambda kv: (len(kv[0]), kv[0]))[:needed]:
+        nilai = int(value)
+        base = _rated("kinerja-keuangan-lain", nilai, None, butir=((item, value),))
+        lines.append(HealthIndicator(**{**base.__dict__, "kode": f"kinerja-keuangan-lain-{item}",
+                                        "nama": f"{base.nama} {item}"}))
+    if len(lines) < needed:
+        lines.append(_unrated("kinerja-keuangan-lain", BELUM_DIISI, pembilang=Decimal(len(lines)),
+                              penyebut=Decimal(needed)))
+    return lines
 
 
 def _score(indicators: Iterable[HealthIndicator]) -> Decimal | None:
@@ -259,9 +338,10 @@ def _aspect(kode: str, nama: str, bobot: Decimal, indicators: list[HealthIndicat
     if score is None:
         return HealthAspect(kode, nama, bobot, tuple(indicators), None, None, None, False)
     mean = Decimal(sum(i.skor for i in rated if i.skor is not None)) / len(rated)
+    lengkap = len(rated) == len(applicable)
     return HealthAspect(
         kode, nama, bobot, tuple(indicators), mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), tampil(score),
-        KATEGORI[PREDIKAT.nilai(score)], len(rated) == len(applicable),
+        KATEGORI[PREDIKAT.nilai(score)] if lengkap else None, lengkap,
     )
 
 
@@ -270,19 +350,23 @@ def assess(kop: Books, year: int, *, periode: Periode | None = None, laporan: Fi
     """The health assessment of tahun buku ``year`` for ``periode`` (from ``Koperasi.periode``;
     default: decided for today): a year not yet ended is assessed provisionally, its loans
     valued at the period's date. ``laporan``, ``portfolio`` and ``figures`` (YearFigures by
-    year) are taken when the caller already has them (for the same period)."""
+    year) are taken when the caller already has them (for the same period).
+
+    No indicator is dropped: one that cannot be computed or is not answered makes its aspect
+    incomplete, and then the assessment has no nilai akhir and no predikat."""
     periode = periode or decide_period(year, today=hari_ini())
     per = periode.per_sementara
     end = periode.per
     overrides, errors = parse_band_overrides(kop.entries, end)
     answers, answer_errors = parse_answers(kop.entries, year)
     errors += answer_errors
+    bands = {**BANDS, **overrides}
     books = book_indicators(kop, year, laporan=laporan, portfolio=portfolio, bands=overrides, figures=figures,
                             per=per)
     simpan_pinjam = books["npl"].status != TIDAK_BERLAKU
     aspects = []
     for kode, nama, key in ASPEK:
-        lines = []
+        lines: list[HealthIndicator] = []
         for d in INDIKATOR:
             if d.aspek != kode:
                 continue
@@ -290,20 +374,31 @@ def assess(kop: Books, year: int, *, periode: Periode | None = None, laporan: Fi
                 lines.append(_unrated(d.kode, TIDAK_BERLAKU))
             elif d.sumber == "buku":
                 lines.append(books[d.kode])
+            elif d.kode == "kinerja-keuangan-lain":
+                items = KINERJA_BUTIR_SIMPAN_PINJAM if simpan_pinjam else KINERJA_BUTIR
+                computed = sum(1 for x in lines if x.status != TIDAK_BERLAKU)
+                lines.extend(_kinerja_lain(answers.get(d.kode, {}), items - computed))
+            elif d.angka:
+                lines.append(_figure(d.kode, answers.get(d.kode, {}), bands[d.kode]))
             else:
-                lines.append(_checklist(d.kode, answers.get(d.kode, {})))
+                lines.append(_checklist(d, answers.get(d.kode, {})))
         aspects.append(_aspect(kode, nama, Decimal(kop.policies.value(key, end)), lines))
-    scores = [(a.bobot, score) for a in aspects if (score := _score(a.indikator)) is not None]
-    weight = sum((bobot for bobot, _ in scores), ZERO)
-    total = persen(sum((bobot * score for bobot, score in scores), ZERO), weight * HUNDRED) if weight else None
+    lengkap = all(a.lengkap for a in aspects)
+    total: Decimal | None = None
+    if lengkap:
+        weight = sum((a.bobot for a in aspects), ZERO)
+        scores = [(a.bobot, _score(a.indikator) or ZERO) for a in aspects]
+        total = persen(sum((bobot * score for bobot, score in scores), ZERO), weight * HUNDRED) if weight else None
+    kurang = tuple(i.kode for a in aspects for i in a.indikator if i.status in (BELUM_DIISI, TIDAK_DAPAT_DIHITUNG))
     return HealthAssessment(
         tahun=year,
         aspek=tuple(aspects),
         nilai_akhir=tampil(total) if total is not None else None,
-        predikat=KATEGORI[PREDIKAT.nilai(total)] if total is not None else None,
-        lengkap=all(a.lengkap for a in aspects),
+        predikat=PREDIKAT_AKHIR[bands["nilai-akhir"].nilai(total)] if total is not None else None,
+        lengkap=lengkap,
         simpan_pinjam=simpan_pinjam,
         isian_ada=bool(answers),
         errors=tuple(error_line(e) for e in errors),
         per=per,
+        kurang=kurang,
     )
