@@ -9,12 +9,14 @@
   per unit may otherwise carry a fraction (a rate). Postings beancount interpolates
   (``__automatic__``) are skipped: the written leg is the one named. A ``pad``'s amount comes
   from the written ``balance``, so it is whole when they are (its flag is no way around the rule).
-- **Cash never below zero.** A cash account (the catalogue's cash accounts that are not bank
-  accounts: ``Aset:Kas…``, ``arus-kas: "kas"``) below zero at the end of a day is an error,
-  once per stretch below zero, at the last entry of the first such day that posted to it.
-- **A bank account below zero** at a day's end is a warning (:func:`saldo_minus`, shown by
-  ``kop cek``, the RAT warnings and the web desk), unless its ``open`` (or a parent's) says
-  ``cerukan: TRUE`` (an overdraft facility).
+- **Cash never below zero.** A cash account — of the catalogue's cash accounts, those under
+  ``Aset:Kas``, named ``…:Kas…`` or marked ``arus-kas: "kas"``, and not a bank account — below
+  zero at the end of a day is an error, once per stretch below zero, at the last posting to it
+  of the first such day.
+- **A bank account below zero** at a day's end — ``Aset:Bank…``, an account named ``Bank``,
+  ``Checking`` or ``Savings``, or cash only by an English name (``Assets:…:Cash``, e.g. a
+  broker's cash) — is a warning (:func:`saldo_minus`, shown by ``kop cek``, the RAT warnings
+  and the web desk), unless its ``open`` (or a parent's) says ``cerukan: TRUE`` (an overdraft).
 
 Balances are per account and currency, over every transaction in the books' order (one
 pass: per-day end balances of the accounts a day touched).
@@ -32,6 +34,7 @@ from beancount.core import data
 from beancount.core.position import Cost
 
 from kopledger.books.katalog import Katalog
+from kopledger.core import kosakata as K
 from kopledger.core.errors import Angka, InputError, KopError, Rupiah
 from kopledger.core.roots import Roots
 
@@ -143,8 +146,22 @@ class _Kinds:
         except InputError:  # malformed open metadata: the reports say so; not classified here
             return None
         roots = self.roots
-        bank = roots.is_under(account, roots.bank) or any(p in BANK_NAMES for p in account.split(":")[1:])
-        return ("bank", self._cerukan(account)) if bank else ("kas", False)
+        parts = account.split(":")[1:]
+        if roots.is_under(account, roots.bank) or any(p in BANK_NAMES for p in parts):
+            return "bank", self._cerukan(account)
+        if roots.is_under(account, roots.kas) or "Kas" in parts or self._marked_cash(account):
+            return "kas", False
+        return "bank", self._cerukan(account)  # cash by an English name only (``Cash``): a bank's rule
+
+    def _marked_cash(self, account: str) -> bool:
+        """``arus-kas: "kas"`` on the account's open or a parent's."""
+        name = account
+        while name:
+            value = self.katalog.meta(name).get(K.META_ARUS_KAS)
+            if value is not None:
+                return str(value) == "kas"
+            name = name.rpartition(":")[0]
+        return False
 
     def _cerukan(self, account: str) -> bool:
         name = account
