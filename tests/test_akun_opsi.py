@@ -56,6 +56,7 @@ plugin "kopledger.plugin"
 2024-01-01 * "Modal awal"
   Aset:Kas        50000000 IDR
   Aset:Bank:BRI   10000000 IDR
+  Aset:Brankas     1000000 IDR
   Ekuitas:Modal
 2024-01-10 custom "anggota" "A0001" "Siti Aminah"
 2024-01-10 * "Simpanan pokok" #simpanan-pokok

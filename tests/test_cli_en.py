@@ -202,7 +202,9 @@ def test_shu_allocated_twice_en(writable: Path) -> None:
     assert again.exit_code == 2
     assert re.match(r"Error: the SHU of 2025 is already allocated in the books \(2026-03-15, .+:\d+\); nothing written\n"
                     r"To change it, correct that entry itself \(tag #koreksi\) after the RAT decides\.\n$", again.stderr)
-    paid = kop_en("shu", "bayar", writable, "--tahun", "2025", "--tanggal", "2026-04-01", "--dry-run")
+    # into voluntary savings: the example's cash (12,005,099) cannot pay the SHU out in cash
+    paid = kop_en("shu", "bayar", writable, "--tahun", "2025", "--tanggal", "2026-04-01", "--ke", "sukarela",
+                  "--dry-run")
     assert paid.exit_code == 0 and paid.stderr == "(dry-run: nothing written)\n"
     indonesian = kop("shu", writable, "--tahun", "2025", "--tulis", "--tanggal", "2026-03-16")
     assert "Kesalahan: SHU 2025 sudah dibagi di buku (2026-03-15, " in indonesian.stderr

@@ -62,6 +62,10 @@ YEAR_2024 = SPLIT + """
 2024-11-15 * "Penjualan non-anggota"
   Aset:Kas  90000 IDR
   Pendapatan:NonAnggota:Penjualan
+2020-01-01 open Ekuitas:Hibah IDR
+2024-01-05 * "Hibah (kas tidak boleh minus: 100,000 + 200,000 - 300,000 = 0 pada 1 Februari)"
+  Aset:Kas  200000 IDR
+  Ekuitas:Hibah  -200000 IDR
 """
 
 YEAR_2025 = """
@@ -204,8 +208,8 @@ def test_refuses_when_neraca_does_not_balance(tmp_path):
     header = HEADER_ID.replace('option "operating_currency" "IDR"',
                                'option "operating_currency" "IDR"\noption "inferred_tolerance_default" "IDR:1"')
     path = write(tmp_path, YEAR_2024 + """
-2024-07-01 * "Selisih pembulatan"
-  Aset:Kas  100.5 IDR
+2024-07-01 * "Selisih pembulatan (dalam toleransi 1 rupiah; rupiah tidak berpecahan)"
+  Aset:Kas  101 IDR
   Pendapatan:Lain  -100 IDR
 """, header=header)
     assert Koperasi.load(path).errors == []

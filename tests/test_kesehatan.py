@@ -420,7 +420,8 @@ def test_warnings_are_codes_with_values(kop, bare):
         "tunggakan-tinggi": {"npl": D("12.26"), "batas": D(5), "saldo": D(7_000_000)},
     }
     assert "laporan-pengawas-tidak-ada" in {w.kode for w in peringatan(bare, 2025)}
-    loss = load(HEADER + BODY + txn("2025-12-30", "Sewa besar", "Beban:Usaha:Gaji", 9_000_000))
+    loss = load(HEADER + BODY + txn("2025-12-30", "Sewa besar", "Beban:Usaha:Gaji", 9_000_000)
+                + txn("2025-12-30", "Tambahan modal (kas tidak boleh minus)", "Ekuitas:Modal", -9_000_000))
     assert {w.kode: w.nilai for w in peringatan(loss, 2025)}["rugi"] == {"jumlah": D(4_500_000)}
     assert all(w.tahun == 2025 for w in peringatan(kop, 2025))
 
@@ -529,6 +530,7 @@ def test_units_always_add_up_to_the_year_shu(units, amounts):
     text = HEADER.split("2024-01-01 open Aset:Kas IDR")[0] + "2024-01-01 open Aset:Kas IDR\n2024-01-01 open Ekuitas:Modal IDR\n"
     for account, unit in zip(accounts, units, strict=True):
         text += f"2024-01-01 open {account} IDR\n" + (f'  unit: "{unit}"\n' if unit else "")
+    text += txn("2025-01-01", "Modal (kas tidak boleh minus)", "Ekuitas:Modal", -sum(abs(a) for a in amounts) - 1)
     for i, (account, amount) in enumerate(zip(accounts, amounts, strict=True)):
         sign = -1 if account.startswith("Pendapatan") else 1
         text += txn(f"2025-0{i + 1}-10", f"t{i}", account, sign * amount)

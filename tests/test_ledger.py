@@ -34,6 +34,7 @@ BOOKS = '''
 2020-01-01 custom "pengurus" "bendahara" "Ibu Wati"
 2024-07-01 custom "kebijakan" "simpanan-wajib" 30000 IDR
 2024-07-01 custom "kebijakan" "pembulatan" "terdekat"
+2020-01-01 open {li}:UtangBank IDR
 
 2024-01-05 custom "anggota" "A0001" "Siti Aminah"
   nik: "3202011234567890"
@@ -63,7 +64,8 @@ BOOKS = '''
   anggota: "A0001"
   pinjaman: "PJ-2024-001"
   {as}:Piutang:PinjamanAnggota:A0001  600000 IDR
-  {kas}  -600000 IDR
+  {kas}  -265000 IDR
+  {li}:UtangBank  -335000 IDR
 2024-05-01 * "Angsuran 1" #angsuran
   anggota: "A0001"
   pinjaman: "PJ-2024-001"

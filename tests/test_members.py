@@ -54,6 +54,10 @@ MEMBERS = """\
 """
 
 LOAN = """\
+2024-01-01 open Liabilitas:UtangBank IDR
+2024-04-01 * "Pinjaman bank untuk pencairan (kas tidak boleh minus)"
+  Aset:Kas  {amount} IDR
+  Liabilitas:UtangBank  -{amount} IDR
 2024-04-01 * "Pencairan pinjaman" #pinjaman-cair
   anggota: "A0001"
   pinjaman: "PJ-2024-001"

@@ -233,6 +233,9 @@ def test_payables_to_a_leaver_may_grow_after_exit() -> None:
 
 def test_loan_repayment_after_exit_is_fine_but_a_new_loan_is_not() -> None:
     good = JOIN_A1 + '''
+    2024-02-01 * "Cadangan masuk kas (kas tidak boleh minus)"
+      Aset:Kas  1000000 IDR
+      Ekuitas:Cadangan:Umum  -1000000 IDR
     2024-02-01 * "Pinjaman" #pinjaman-cair
       anggota: "A0001"
       Aset:Piutang:PinjamanAnggota:A0001  500000 IDR

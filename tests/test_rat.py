@@ -485,9 +485,10 @@ def test_booked_allocation_dates_the_pack(kop):
 
 def test_loss_year_distributes_nothing():
     books = Koperasi.from_string(ledger_text(BODY + '''
-2025-11-01 * "Beban sewa besar"
-  Aset:Kas  -5000000 IDR
+2025-11-01 * "Beban sewa besar, dibayar dengan utang (kas tidak boleh minus)"
+  Liabilitas:UtangSewa  -5000000 IDR
   Beban:Usaha:Sewa  5000000 IDR
+2025-01-01 open Liabilitas:UtangSewa IDR
 '''))
     assert books.errors == []
     pack = build_rat(books, 2025)

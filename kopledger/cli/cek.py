@@ -30,7 +30,7 @@ from kopledger.cli.common import (
 from kopledger.core.errors import error_message, format_error_line, sorted_errors
 from kopledger.core.inputs import terminal_safe
 from kopledger.core.roots import Roots
-from kopledger.ops.cek import book_errors
+from kopledger.ops.cek import book_errors, book_warnings
 from kopledger.ops.init import ENGLISH_ROOTS, create_ledger, prepare_ledger
 from kopledger.present.formatting import angka, tanggal
 
@@ -98,14 +98,21 @@ def cek_command(ledger: Path | None, fmt: str) -> None:
     kop = load_books(ledger, require_clean=False)
     # the same checks the writer runs on every candidate, in file:line order (the same on every run)
     errors = sorted_errors(book_errors(kop))
+    # warnings (a bank account below zero): printed after the errors, the exit code unchanged;
+    # with --format json on stderr, so the JSON list stays the errors
+    warnings = [terminal_safe(format_error_line(w, language())) for w in sorted_errors(book_warnings(kop))]
     if fmt == "json":
+        for line in warnings:
+            click.echo(line, err=True)
         echo_json([error_record(e) for e in errors])
         if errors:
             raise SystemExit(EXIT_FAILED)
         return
+    for error in errors:
+        click.echo(terminal_safe(format_error_line(error, language())))
+    for line in warnings:
+        click.echo(line)
     if errors:
-        for error in errors:
-            click.echo(terminal_safe(format_error_line(error, language())))
         raise KopClickError(teks("{jumlah} kesalahan di {berkas}", jumlah=len(errors), berkas=kop.path or ledger),
                             EXIT_FAILED)
     lang = language()

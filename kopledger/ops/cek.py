@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kopledger.books.checks.amounts import bank_warnings
 from kopledger.books.ledger import Books
 from kopledger.ops.loans.book import loan_errors
 
@@ -18,3 +19,9 @@ def book_errors(kop: Books) -> list[Any]:
     if errors:
         return errors
     return list(loan_errors(kop))
+
+
+def book_warnings(kop: Books) -> list[Any]:
+    """What ``kop cek`` prints as warnings (books still clean): a bank account below zero at a
+    day's end whose ``open`` has no ``cerukan`` (:mod:`kopledger.books.checks.amounts`)."""
+    return bank_warnings(kop.entries, kop.options)

@@ -9,6 +9,11 @@
 - ``tunggakan-tinggi`` — non-performing loans (NPL) above ``kebijakan "tunggakan-peringatan"``
   (default 5 %, the upper bound of "Sehat" in Juknis 15/2021); values ``npl``, ``batas``,
   ``saldo`` (the non-performing balance);
+- ``bank-minus`` / ``kas-minus`` — a bank account (without ``cerukan``) or a cash account ended
+  a day of the year below zero (:mod:`kopledger.books.checks.amounts`; cash below zero is also
+  an error of the books); values ``akun``, ``tanggal`` (the first such day), ``saldo`` (its
+  end balance, negative), ``terendah`` (the lowest, negative) and ``tanggal_terendah``, ``lokasi``
+  (file:line of that day's entry), ``mata_uang``;
 - ``tahun-berjalan`` — the figures are provisional (the year has not ended, or an interim
   date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`).
 """
@@ -17,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kopledger.books.checks.amounts import Minus, saldo_minus
 from kopledger.books.periode import Periode, decide_period, hari_ini
 from kopledger.books.rat_directives import parse_rat_texts
 from kopledger.books.years import year_books
@@ -69,4 +76,17 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
     if npl is not None and npl > limit:
         result.append(Peringatan("tunggakan-tinggi", {"npl": portfolio.npl, "batas": limit,
                                                       "saldo": portfolio.npl_saldo}, tahun))
+    start = dt.date(tahun, 1, 1)
+    for minus in _minus(kop):
+        if minus.dalam(start, end) and not minus.cerukan:
+            result.append(Peringatan(f"{minus.jenis}-minus", {
+                "akun": minus.akun, "tanggal": minus.tanggal, "saldo": minus.saldo, "terendah": minus.terendah,
+                "tanggal_terendah": minus.tanggal_terendah, "mata_uang": minus.mata_uang,
+                "lokasi": f"{Path(str(minus.lokasi.get('filename'))).name}:{minus.lokasi.get('lineno')}",
+            }, tahun))
     return tuple(result)
+
+
+def _minus(kop: Books) -> tuple[Minus, ...]:
+    """The books' stretches of cash and bank accounts below zero (computed once per load)."""
+    return kop.computed(("saldo-minus",), lambda: saldo_minus(kop.entries, kop.options))

@@ -13,7 +13,8 @@ beancount's plugins are; the opening of member accounts is a transformation
    the member accounts opened and closed (the entries this run made, handed to the check by
    identity and marked :data:`~kopledger.books.closed.chain.GENERATED`), the balance
    assertions of closings reopened since dropped;
-5. the RAT and examiner directives (:mod:`.rat_directives`). The plugin keeps no state between runs and writes nothing.
+5. the RAT and examiner directives (:mod:`.rat_directives`); whole rupiah and cash never
+   below zero (:mod:`.amounts`). The plugin keeps no state between runs and writes nothing.
 
 :func:`check` is the same run for a caller that owns state kept between runs (kopledger's
 cache): given the :class:`Resumable` a clean run left (``keep=True``), a run over the same
@@ -32,6 +33,7 @@ from typing import Any
 
 from beancount.core import data
 
+from kopledger.books.checks.amounts import check_amounts
 from kopledger.books.checks.closed_years import check_closed_years
 from kopledger.books.checks.directive_shapes import KNOWN, currency_of, parse_register
 from kopledger.books.checks.invariants import Walk
@@ -49,7 +51,7 @@ Check = Callable[[Entries, dict[str, Any]], list[Any]]
 
 def whole_book_checks(verified: VerifiedCache | None) -> tuple[Check, ...]:
     """The checks that read the whole books after the walks (step 5; step 4 is :func:`closed_years`)."""
-    return (check_rat_directives,)
+    return (check_rat_directives, check_amounts)
 
 
 def closed_years(verified: VerifiedCache | None, made: list[data.Open | data.Close]) -> Check:
