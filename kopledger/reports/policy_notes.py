@@ -28,6 +28,7 @@ from kopledger.books.balances import account_balances, is_closing_of, rollup
 from kopledger.books.directives import customs
 from kopledger.core.errors import KopledgerError
 from kopledger.ops.loans import entries as loans
+from kopledger.ops.loans.quality import class_threshold
 from kopledger.ops.shu.compute import shu_of
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> Policy
 
     policies = kop.policies
     classes = tuple(
-        ClassPolicy(c, 0 if c == loans.LANCAR else int(Decimal(policies.value(loans.KOL_THRESHOLD_KEYS[c], end))),
+        ClassPolicy(c, int(class_threshold(c, policies, end)),
                     loans.ppap_rate(c, policies, end))
         for c in loans.classes_in_use(policies, end)
     )
