@@ -668,11 +668,13 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
 
     cash_open = [cash_of(end_prior), cash_of(scan.opening)]
     cash_booked = [cur_p.cash_opening, prior_p.cash_opening]
-    for col, before in enumerate((end_prior, scan.opening)):
-        if not any(before.values()):  # the books begin in this year: what they bring in is its opening
-            opening_cols[col].update(_booked_opening(moves[col]))
-            moves[col].update({k: ZERO for k in moves[col] if k[0] == "saldo-awal-dibukukan"})
-            cash_open[col], cash_booked[col] = cash_booked[col], ZERO
+    if not any(scan.opening.values()):
+        # The books begin in the comparative year: what they brought in is that column's opening
+        # (no earlier column must reconcile to it). The year's own column keeps its opening equal
+        # to the comparative column's closing.
+        opening_cols[1].update(_booked_opening(moves[1]))
+        moves[1].update({k: ZERO for k in moves[1] if k[0] == "saldo-awal-dibukukan"})
+        cash_open[1], cash_booked[1] = cash_booked[1], ZERO
     ekuitas = _ekuitas((year, year - 1), moves, opening_cols)
     arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_open[0], cash_open[1]),
                          (cash_booked[0], cash_booked[1]))
