@@ -20,6 +20,7 @@ from beancount.core import data
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE
 from kopledger.books.balances import account_balances
 from kopledger.books.rat_directives import parse_summaries
+from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import format_error_line
 from kopledger.core.peringatan import Peringatan
@@ -110,7 +111,8 @@ def summary_checks(kop: Books, year: int, *, since: int | None = None) -> tuple[
     for tahun, summary in sorted(summaries.items()):
         if not (since or tahun + 1) <= tahun + 1 <= year:
             continue
-        aset, ekuitas = _booked_opening(kop, dt.date(tahun + 1, 1, 1))
+        # a year file reads that day from the closed file holding it (the same figures as one long file)
+        aset, ekuitas = _booked_opening(archived_books(kop, tahun + 1) or kop, dt.date(tahun + 1, 1, 1))
         if not aset and not ekuitas:
             continue
         if (summary.total_aset is not None and summary.total_aset != aset) or \

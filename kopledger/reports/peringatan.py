@@ -10,7 +10,9 @@
   (default 5 %, the upper bound of "Sehat" in Juknis 15/2021); values ``npl``, ``batas``,
   ``saldo`` (the non-performing balance);
 - ``tahun-berjalan`` — the figures are provisional (the year has not ended, or an interim
-  date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`).
+  date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`);
+- ``ringkasan-berbeda`` — a ``ringkasan-tahun`` that disagrees with the booked opening
+  (:func:`kopledger.reports.catatan.summary_checks`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kopledger.books.years import year_books
 from kopledger.core.peringatan import Peringatan
 from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import existing_allocation
+from kopledger.reports.catatan import summary_checks
 from kopledger.reports.indicators import year_figures
 
 if TYPE_CHECKING:
@@ -69,4 +72,5 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
     if npl is not None and npl > limit:
         result.append(Peringatan("tunggakan-tinggi", {"npl": portfolio.npl, "batas": limit,
                                                       "saldo": portfolio.npl_saldo}, tahun))
+    result += summary_checks(kop, tahun)  # ringkasan-berbeda: old reports against the booked openings
     return tuple(result)

@@ -34,7 +34,6 @@ from kopledger.ops.loans.quality import portfolio
 from kopledger.ops.savings import WajibArrears, wajib_arrears
 from kopledger.ops.shu.compute import ShuResult, existing_allocation, shu_of
 from kopledger.reports.anggaran import Budget, Plan, rapb, realisasi_anggaran
-from kopledger.reports.catatan import summary_checks
 from kopledger.reports.grafik import Grafik
 from kopledger.reports.indicators import Indicator, YearFigures, key_indicators, year_figures
 from kopledger.reports.kesehatan import HealthAssessment, assess
@@ -225,8 +224,7 @@ def examiner_parts(kop: Books, year: int, *, laporan: FinancialStatements | None
     fields["rapb"] = rapb(kop, year + 1)
     fields["unit_usaha"] = phu_per_unit(kop, year, per=periode.per_sementara if periode else None)
     fields["riwayat"] = history(kop, year, figures=figures)
-    fields["peringatan"] = (*peringatan(kop, year, portfolio=portfolio, figures=figures, periode=periode),
-                            *summary_checks(kop, year))  # old reports' figures against the booked openings
+    fields["peringatan"] = peringatan(kop, year, portfolio=portfolio, figures=figures, periode=periode)
     return fields, missing
 
 
