@@ -14,7 +14,9 @@ from kopledger.cli import main
 from kopledger.ops.closing import close_year, closed_years
 from tests.test_closing import YEAR_2024, YEAR_2025, write
 
-OFFICERS = '2020-01-01 custom "pengurus" "ketua" "Bu Ketua"\n2020-01-01 custom "pengurus" "bendahara" "Bu Bendahara"\n'
+# officers are members (issue 24: kop cek and the writer refuse an officer that names no member)
+OFFICERS = ('2020-01-01 custom "pengurus" "ketua" "Bu Ketua"\n  anggota: "A0001"\n'
+            '2020-01-01 custom "pengurus" "bendahara" "Bu Bendahara"\n  anggota: "A0001"\n')
 
 
 @pytest.fixture

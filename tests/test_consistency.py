@@ -98,8 +98,9 @@ def check_figures_agree(kop: Koperasi, year: int) -> None:
     if calk.pinjaman is not None:
         portfolio = kop.portfolio(end)
         assert calk.pinjaman is portfolio
-        loans_line = next(x for x in n.lines if x.akun == kop.roots.member_parent(MemberKind.PINJAMAN))
-        assert portfolio.total_saldo + portfolio.tidak_teralokasi == loans_line.jumlah
+        # issue 24: the loan account shows as a current and a non-current line (maturity_split)
+        loans = sum((x.jumlah for x in n.lines if x.akun == kop.roots.member_parent(MemberKind.PINJAMAN)), D(0))
+        assert portfolio.total_saldo + portfolio.tidak_teralokasi == loans
         ppap_line = next((x for x in n.lines if x.akun == kop.roots.ppap), None)
         assert portfolio.ppap_tercatat == -(ppap_line.jumlah if ppap_line else D(0))
     # The prior column is the prior year's statement, line by line.

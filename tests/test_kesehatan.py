@@ -346,10 +346,14 @@ def test_budget_percentages_and_group_totals(kop):
         "Pendapatan:Anggota:Penjualan": (D(25_000_000), D(20_000_000), D(-5_000_000), D("80.00"), False),
         "Beban:Usaha": (D(8_000_000), D(8_500_000), D(500_000), D("106.25"), False),
         "Beban:Usaha:Gaji": (D(6_000_000), D(5_500_000), D(-500_000), D("91.67"), True),
+        # issue 24: unbudgeted lines are shown, so the realised totals are the PHU's
+        "Pendapatan:Anggota:JasaAdministrasi": (D(0), D(5_000_000), D(5_000_000), None, False),
+        "Beban:PokokPenjualan": (D(0), D(12_000_000), D(12_000_000), None, False),
     }
     totals = {t.kelompok: (t.anggaran, t.realisasi, t.persen) for t in b.total}
-    assert totals == {"pendapatan": (D(25_000_000), D(20_000_000), D("80.00")),
-                      "beban": (D(8_000_000), D(8_500_000), D("106.25"))}  # Gaji not counted twice
+    # realised: 20,000,000 + 5,000,000 unbudgeted; 8,500,000 + 12,000,000 unbudgeted (Gaji not counted twice)
+    assert totals == {"pendapatan": (D(25_000_000), D(25_000_000), D("100.00")),
+                      "beban": (D(8_000_000), D(20_500_000), D("256.25"))}
     plan = rapb(kop, 2026)
     assert [(r.akun, r.anggaran) for r in plan.baris] == [("Beban:Usaha", D(9_000_000))]
 

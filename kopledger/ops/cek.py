@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kopledger.books.checks.amounts import bank_warnings
+from kopledger.books.checks.pengurus import check_officers
 from kopledger.books.ledger import Books
 from kopledger.ops.loans.book import loan_errors
 
@@ -14,11 +15,11 @@ from kopledger.ops.loans.book import loan_errors
 def book_errors(kop: Books) -> list[Any]:
     """Every error ``kop cek`` reports for loaded books: the load's (beancount's and kopledger's
     plugin); when there are none, the checks too costly for every load (bean-check included):
-    malformed, duplicate or misdirected loan entries."""
+    malformed, duplicate or misdirected loan entries, and officers that name no member."""
     errors = list(kop.errors)
     if errors:
         return errors
-    return list(loan_errors(kop))
+    return [*loan_errors(kop), *check_officers(kop.entries, kop.options)]
 
 
 def book_warnings(kop: Books) -> list[Any]:

@@ -12,7 +12,7 @@ from kopledger.books.closed.year_files import closed_sidik
 from kopledger.books.ledger import Books
 from kopledger.core.errors import InputError
 from kopledger.ops.shu.arithmetic import JASA_MODAL, JASA_USAHA, ZERO
-from kopledger.ops.shu.compute import ShuResult, loss_text
+from kopledger.ops.shu.compute import ShuResult, existing_allocation, loss_text
 from kopledger.present.jsondata import plain
 from kopledger.present.output import csv_text
 from kopledger.present.render import render
@@ -75,6 +75,8 @@ def _context(kop: Books, result: ShuResult) -> dict[str, Any]:
         "tarif_usaha": _rate(ju, result.total_basis_usaha),
         "pengurus": officers,
         "sidik_tahun": closed_sidik(kop, until=result.tahun),  # issue 13: the witness of closed years
+        # a proposal (usulan) until the year's allocation entry is booked after the RAT approves it
+        "usulan": result.sementara or existing_allocation(kop, result.tahun) is None,
     }
 
 

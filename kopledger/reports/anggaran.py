@@ -47,6 +47,8 @@ class BudgetLine:
     selisih: Decimal
     persen: Decimal | None
     rinci: bool = False  # a sub-account of another budgeted account (not counted again in totals)
+    #: an income or expense account of the PHU with no budget: shown so the realised totals are the PHU's
+    tanpa_anggaran: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,14 @@ class GroupTotal:
 
 @dataclass(frozen=True)
 class Budget:
-    """Realisasi vs anggaran of tahun buku ``tahun``; ``shu_anggaran``/``shu_realisasi`` =
-    pendapatan − beban of the budgeted lines."""
+    """Realisasi vs anggaran of tahun buku ``tahun``. Every income and expense account of the
+    PHU is a line (unbudgeted ones ``tanpa_anggaran``), so the realised pendapatan and beban are the
+    PHU's; ``shu`` = pendapatan − beban (budget: of the budgeted lines; realised: the PHU's SHU)."""
 
     tahun: int
     baris: tuple[BudgetLine, ...]
     total: tuple[GroupTotal, ...]
+    shu: GroupTotal | None = None
     #: Malformed ``anggaran`` directives, as ``file:line: message`` lines (left out of the figures;
     #: each a :class:`~kopledger.core.errors.Pesan`: worded in the reader's language where shown).
     errors: tuple[Pesan, ...] = field(default=(), compare=False, repr=False)
@@ -141,10 +145,19 @@ def realisasi_anggaran(kop: Books, year: int, *, per: dt.date | None = None) -> 
                              end=per or dt.date(year, 12, 31), exclude=is_closing_of(year))
     labels = _labels(kop.entries)
     rows = []
-    for account in sorted(lines, key=lambda a: (KELOMPOK.index(_group(kop, a)), a)):
+    if not lines:
+        return Budget(year, (), (), None, tuple(error_line(e) for e in errors))
+    # Income and expense accounts of the year under no budgeted account: shown as unbudgeted.
+    unbudgeted = sorted({a for a, v in flows.items() if v and _group(kop, a) != "lain"
+                         and not any(is_under(a, b) for b in lines)})
+    for account in sorted([*lines, *unbudgeted], key=lambda a: (KELOMPOK.index(_group(kop, a)), a)):
         group = _group(kop, account)
         flow = rollup(flows, account)
         actual = -flow if group == "pendapatan" else flow
+        if account not in lines:
+            rows.append(BudgetLine(account, labels.get(account, _label(account)), group, ZERO, actual, actual,
+                                   None, tanpa_anggaran=True))
+            continue
         budget = lines[account]
         rows.append(BudgetLine(account, labels.get(account, _label(account)), group, budget, actual,
                                actual - budget, _percent(actual, budget), _under_another(account, lines)))
@@ -157,7 +170,12 @@ def realisasi_anggaran(kop: Books, year: int, *, per: dt.date | None = None) -> 
         b = sum((r.anggaran for r in mine if r.akun in top), ZERO)
         a = sum((r.realisasi for r in mine if r.akun in top), ZERO)
         totals.append(GroupTotal(group, b, a, a - b, _percent(a, b)))
-    return Budget(year, tuple(rows), tuple(totals), tuple(error_line(e) for e in errors))
+    by_group = {t.kelompok: t for t in totals}
+    income, expense = by_group.get("pendapatan"), by_group.get("beban")
+    plan = (income.anggaran if income else ZERO) - (expense.anggaran if expense else ZERO)
+    actual_shu = (income.realisasi or ZERO if income else ZERO) - (expense.realisasi or ZERO if expense else ZERO)
+    shu = GroupTotal("shu", plan, actual_shu, actual_shu - plan, _percent(actual_shu, plan) if plan > 0 else None)
+    return Budget(year, tuple(rows), tuple(totals), shu, tuple(error_line(e) for e in errors))
 
 
 def rapb(kop: Books, year: int) -> Plan:

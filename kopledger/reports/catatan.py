@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from beancount.core import data
+
 from kopledger.books.bagan_akun import MEMBER_PARENT_KODE
+from kopledger.books.balances import account_balances
+from kopledger.books.rat_directives import parse_summaries
+from kopledger.books.years import archived_books
+from kopledger.core import kosakata as K
 from kopledger.core.errors import format_error_line
 from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import MemberKind
@@ -82,6 +88,40 @@ class Notes:
     shu_belum_dibagi: tuple[ShuBelumDibagi, ...] = ()
     #: the policy notes and disclosures an examiner reads (``tambahan`` in the published JSON)
     pengungkapan: PolicyNotes | None = None
+
+
+def _booked_opening(kop: Books, day: dt.date) -> tuple[Decimal, Decimal]:
+    """(total assets, equity) the books hold at the start of ``day``: everything dated before it,
+    plus the opening-balance entries (``#saldo-awal…``) dated on it."""
+    def counts(entry: data.Transaction) -> bool:
+        return entry.date < day or any(t.startswith(K.TAG_SALDO_AWAL) for t in entry.tags or ())
+    balances = account_balances((e for e in kop.entries if isinstance(e, data.Transaction) and counts(e)),
+                                currency=kop.currency, end=day)
+    aset = sum((v for a, v in balances.items() if kop.roots.is_under(a, kop.roots.aset)), ZERO)
+    liabilitas = sum((v for a, v in balances.items() if kop.roots.is_under(a, kop.roots.liabilitas)), ZERO)
+    return aset, aset + liabilitas  # liabilities carry a credit (negative) sign
+
+
+def summary_checks(kop: Books, year: int, *, since: int | None = None) -> tuple[Peringatan, ...]:
+    """A ``ringkasan-tahun`` of year Y (``since`` ≤ Y + 1 ≤ ``year``) whose total assets or equity
+    differ from the opening balance the books hold on 1 January of Y + 1: one warning
+    ``ringkasan-berbeda`` with both figures (nothing when the books hold nothing then)."""
+    summaries, _errors = parse_summaries(kop.entries, kop.currency)
+    result = []
+    for tahun, summary in sorted(summaries.items()):
+        if not (since or tahun + 1) <= tahun + 1 <= year:
+            continue
+        # a year file reads that day from the closed file holding it (the same figures as one long file)
+        aset, ekuitas = _booked_opening(archived_books(kop, tahun + 1) or kop, dt.date(tahun + 1, 1, 1))
+        if not aset and not ekuitas:
+            continue
+        if (summary.total_aset is not None and summary.total_aset != aset) or \
+                (summary.ekuitas is not None and summary.ekuitas != ekuitas):
+            result.append(Peringatan("ringkasan-berbeda", {
+                "tahun": tahun, "tanggal": dt.date(tahun + 1, 1, 1), "mata_uang": kop.currency,
+                "aset_ringkasan": summary.total_aset, "aset_buku": aset,
+                "ekuitas_ringkasan": summary.ekuitas, "ekuitas_buku": ekuitas}))
+    return tuple(result)
 
 
 def build_notes(
@@ -187,6 +227,7 @@ def build_notes(
             {"komoditas": c, "jumlah_akun": len(a)} for c, a in sorted(scan.other_commodities.items())]}))
     if residual[0] or residual[1]:
         peringatan.append(Peringatan("selisih-pembulatan", {"jumlah": residual[0], "mata_uang": kop.currency}))
+    peringatan += summary_checks(kop, year, since=year - 1)  # the columns' openings against old reports
     no_kode = sorted({line.akun for st in (neraca, phu) for line in st.lines
                       if line.jenis == "baris" and line.akun and not line.kode})
     if no_kode:

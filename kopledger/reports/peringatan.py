@@ -15,7 +15,9 @@
   end balance, negative), ``terendah`` (the lowest, negative) and ``tanggal_terendah``, ``lokasi``
   (file:line of that day's entry), ``mata_uang``;
 - ``tahun-berjalan`` — the figures are provisional (the year has not ended, or an interim
-  date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`).
+  date); value ``per``, the period's date (:meth:`kopledger.koperasi.Koperasi.periode`);
+- ``ringkasan-berbeda`` — a ``ringkasan-tahun`` that disagrees with the booked opening
+  (:func:`kopledger.reports.catatan.summary_checks`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from kopledger.books.years import year_books
 from kopledger.core.peringatan import Peringatan
 from kopledger.ops.loans import entries as loans
 from kopledger.ops.shu.compute import existing_allocation
+from kopledger.reports.catatan import summary_checks
 from kopledger.reports.indicators import year_figures
 
 if TYPE_CHECKING:
@@ -84,6 +87,7 @@ def peringatan(kop: Books, tahun: int, *, texts: dict[str, str] | None = None,
                 "tanggal_terendah": minus.tanggal_terendah, "mata_uang": minus.mata_uang,
                 "lokasi": f"{Path(str(minus.lokasi.get('filename'))).name}:{minus.lokasi.get('lineno')}",
             }, tahun))
+    result += summary_checks(kop, tahun)  # ringkasan-berbeda: old reports against the booked openings
     return tuple(result)
 
 

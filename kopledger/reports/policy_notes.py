@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 
 from kopledger.books.balances import account_balances, is_closing_of, rollup
-from kopledger.books.directives import customs
+from kopledger.books.checks.pengurus import officer_members
 from kopledger.core.errors import KopledgerError
 from kopledger.ops.loans import entries as loans
+from kopledger.ops.loans.quality import class_threshold
 from kopledger.ops.shu.compute import shu_of
 
 if TYPE_CHECKING:
@@ -84,17 +85,23 @@ class PolicyNotes:
     utang_pajak: Decimal
     pinjaman_lancar: Decimal  # due within 12 months (incl. arrears)
     pinjaman_tidak_lancar: Decimal
+    #: key management compensation (SAK EP): the year's expense of the officers' pay accounts
+    #: (:func:`key_management_accounts`) and the dana pengurus share of the year's SHU (proposed or booked)
+    honor_pengurus: Decimal = Decimal(0)
+    akun_honor: tuple[str, ...] = ()
+    dana_pengurus: Decimal | None = None
 
 
-def _officer_members(kop: Books) -> dict[tuple[str, str], str]:
-    """(role, name) → member id from ``anggota`` metadata on ``pengurus`` directives."""
-    result: dict[tuple[str, str], str] = {}
-    for entry in customs(kop.entries, "pengurus"):
-        values = [v.value for v in entry.values]
-        member = (entry.meta or {}).get("anggota")
-        if len(values) >= 2 and isinstance(member, str):
-            result[(str(values[0]), str(values[1]))] = member
-    return result
+def key_management_accounts(kop: Books) -> tuple[str, ...]:
+    """The expense accounts of the officers' pay: opened with ``manajemen-kunci: TRUE``, or named
+    ``Honor…`` (e.g. ``Beban:Perkoperasian:HonorPengurus``)."""
+    result = []
+    for entry in kop.entries:
+        if isinstance(entry, data.Open) and kop.roots.is_under(entry.account, kop.roots.beban):
+            flag = (entry.meta or {}).get("manajemen-kunci")
+            if flag is True or (flag is None and entry.account.rsplit(":", 1)[-1].startswith("Honor")):
+                result.append(entry.account)
+    return tuple(sorted(result))
 
 
 def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
@@ -103,12 +110,11 @@ def related_parties(kop: Books, date: dt.date) -> tuple[RelatedParty, ...]:
     for officer in sorted(kop.officers, key=lambda o: o.date):
         if officer.date <= date:
             by_role[officer.role] = officer
-    explicit = _officer_members(kop)
-    by_name = {m.nama.strip().lower(): m.id for m in kop.members.values()}
+    linked = officer_members(kop.entries)  # the one rule kop cek checks (books/checks/pengurus)
     balances = kop.member_balances(date)
     rows = []
     for role, officer in sorted(by_role.items(), key=lambda kv: ("pengawas" in kv[0], kv[0])):
-        member = explicit.get((role, officer.nama)) or by_name.get(officer.nama.strip().lower())
+        member = linked.get((role, officer.nama))
         bal = balances.get(member) if member else None
         rows.append(RelatedParty(role, officer.nama, member, bal.simpanan if bal else ZERO, bal.pinjaman if bal else ZERO))
     return tuple(rows)
@@ -130,7 +136,7 @@ def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> Policy
 
     policies = kop.policies
     classes = tuple(
-        ClassPolicy(c, 0 if c == loans.LANCAR else int(Decimal(policies.value(loans.KOL_THRESHOLD_KEYS[c], end))),
+        ClassPolicy(c, int(class_threshold(c, policies, end)),
                     loans.ppap_rate(c, policies, end))
         for c in loans.classes_in_use(policies, end)
     )
@@ -154,7 +160,8 @@ def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> Policy
     flows = account_balances(kop.entries, currency=kop.currency, start=dt.date(year, 1, 1), end=end,
                              exclude=is_closing_of(year))
     balances = account_balances(kop.entries, currency=kop.currency, end=end, exclude=is_closing_of(year))
-    current, later = loans.maturity_split(kop, end)
+    current, later = loans.maturity_split(kop, end)  # the one split the neraca shows too
+    honor = key_management_accounts(kop)
     return PolicyNotes(
         tahun=year,
         pihak_berelasi=related_parties(kop, end),
@@ -170,4 +177,7 @@ def policy_notes(kop: Books, year: int, *, end: dt.date | None = None) -> Policy
         utang_pajak=-rollup(balances, f"{kop.roots.liabilitas}:Pajak"),
         pinjaman_lancar=current,
         pinjaman_tidak_lancar=later,
+        honor_pengurus=sum((rollup(flows, a) for a in honor), ZERO),
+        akun_honor=honor,
+        dana_pengurus=dict(usulan).get("dana-pengurus") if usulan else None,
     )

@@ -52,7 +52,9 @@ from kopledger.books.years import archived_books
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, KopError, LedgerHasErrors
 from kopledger.core.peringatan import Peringatan
-from kopledger.core.roots import Roots
+from kopledger.core.roots import MemberKind, Roots
+from kopledger.ops.loans.book import read_book
+from kopledger.ops.loans.quality import maturity_split
 from kopledger.reports.catatan import (
     AccountDetail,
     Notes,
@@ -318,17 +320,42 @@ def shu_equity(katalog: Katalog, balances: dict[str, Decimal]) -> Decimal:
     )
 
 
+#: The neraca line of member-loan principal due after twelve months (non-current).
+PINJAMAN_JANGKA_PANJANG = "Piutang pinjaman anggota jangka panjang"
+
+
+def _split_loans(roots: Roots, lancar: list[_Row], tetap: list[_Row],
+                 later: tuple[Decimal, Decimal]) -> tuple[list[_Row], list[_Row]]:
+    """Move the member-loan principal due after twelve months (``later``: per column, never more
+    than the line) from the current loan line to a non-current line of the same account."""
+    for i, row in enumerate(lancar):
+        if row.line != roots.member_parent(MemberKind.PINJAMAN):
+            continue
+        cur = min(max(later[0], ZERO), max(row.cur, ZERO))
+        prior = min(max(later[1], ZERO), max(row.prior, ZERO))
+        lancar = [*lancar[:i], replace(row, cur=row.cur - cur, prior=row.prior - prior), *lancar[i + 1:]]
+        tetap = sorted([*tetap, _Row(row.line, row.kode, PINJAMAN_JANGKA_PANJANG, cur, prior, row.accounts)],
+                       key=_row_order)
+        break
+    return lancar, tetap
+
+
 def _neraca(
     katalog: Katalog, roots: Roots, end_bal: tuple[dict[str, Decimal], dict[str, Decimal]],
     shu_lines: tuple[tuple[Decimal, Decimal], tuple[Decimal, Decimal]],
     residual: tuple[Decimal, Decimal],
+    loans_later: tuple[Decimal, Decimal] = (ZERO, ZERO),
 ) -> Statement:
-    """Laporan Posisi Keuangan. ``shu_lines``: (tahun berjalan, belum dibagi) per column."""
+    """Laporan Posisi Keuangan. ``shu_lines``: (tahun berjalan, belum dibagi) per column;
+    ``loans_later``: member-loan principal due more than twelve months after each column's date
+    (:func:`~kopledger.ops.loans.quality.maturity_split`), shown as a non-current asset."""
     prior_bal, cur_bal = end_bal[1], end_bal[0]
     lines: list[StatementLine] = [StatementLine("ASET", "", "", ZERO, ZERO, 0, "bagian")]
     assets = _rows(katalog, cur_bal, prior_bal, ("aset",), 1)
     lancar = [r for r in assets if katalog[r.line].jangka == "pendek"]
     tetap = [r for r in assets if katalog[r.line].jangka != "pendek"]
+    if loans_later[0] or loans_later[1]:
+        lancar, tetap = _split_loans(roots, lancar, tetap, loans_later)
     a1 = _section(lines, "Aset lancar", lancar, "Jumlah aset lancar")
     a2 = _section(lines, "Aset tidak lancar", tetap, "Jumlah aset tidak lancar")
     total_aset = (a1[0] + a2[0], a1[1] + a2[1])
@@ -549,6 +576,25 @@ def _interim(year: int, per: dt.date | None) -> dt.date | None:
     return per
 
 
+def _booked_opening(moves: dict[tuple[str, str], Decimal]) -> dict[str, Decimal]:
+    """Equity by component that opening-balance entries (``#saldo-awal…``) brought in."""
+    result: dict[str, Decimal] = defaultdict(Decimal)
+    for (kind, component), amount in moves.items():
+        if kind == "saldo-awal-dibukukan":
+            result[component] += amount
+    return dict(result)
+
+
+def _loans_later(kop: Books, end: dt.date, end_prior: dt.date) -> tuple[Decimal, Decimal]:
+    """Member-loan principal due after twelve months at ``end`` and ``end_prior`` — the one split
+    the neraca and the notes show (:func:`maturity_split`); none when the loan book cannot be read
+    (the notes then warn)."""
+    book = read_book(kop)
+    if book.errors or not book.pinjaman:
+        return ZERO, ZERO
+    return maturity_split(kop, end)[1], maturity_split(kop, end_prior)[1]
+
+
 def statements_of(kop: Books, year: int, per: dt.date | None = None) -> FinancialStatements:
     """The five statements of tahun buku ``year`` at ``per`` (default: the year end;
     :func:`build_statements`), computed once per books."""
@@ -600,7 +646,8 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
         shu_lines.append((this_year, total - this_year))
     year_shu = (shu_lines[0][0], shu_lines[1][0])
     earlier_shu = (shu_lines[0][1], shu_lines[1][1])
-    neraca = _neraca(katalog, roots, (end_cur, end_prior), (year_shu, earlier_shu), (res_cur, res_prior))
+    neraca = _neraca(katalog, roots, (end_cur, end_prior), (year_shu, earlier_shu), (res_cur, res_prior),
+                     _loans_later(kop, per or dt.date(year, 12, 31), dt.date(year - 1, 12, 31)))
     for col, label in ((0, str(year)), (1, str(year - 1))):
         aset = neraca.totals["total_aset"][col]
         le = neraca.totals["total_liabilitas_ekuitas"][col]
@@ -614,13 +661,23 @@ def build_statements(kop: Books, year: int, per: dt.date | None = None) -> Finan
     phu = _phu(katalog, roots, cur_p.pl, prior_p.pl)
     opening_cols = (_equity_columns(katalog, end_prior, res_prior),
                     _equity_columns(katalog, scan.opening, scan.opening_residual))
-    ekuitas = _ekuitas((year, year - 1), (dict(cur_p.equity), dict(prior_p.equity)), opening_cols)
+    moves = (dict(cur_p.equity), dict(prior_p.equity))
 
     def cash_of(bal: dict[str, Decimal]) -> Decimal:
         return sum((v for k, v in bal.items() if katalog[k].kas), ZERO)
 
-    arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_of(end_prior), cash_of(scan.opening)),
-                         (cur_p.cash_opening, prior_p.cash_opening))
+    cash_open = [cash_of(end_prior), cash_of(scan.opening)]
+    cash_booked = [cur_p.cash_opening, prior_p.cash_opening]
+    if not any(scan.opening.values()):
+        # The books begin in the comparative year: what they brought in is that column's opening
+        # (no earlier column must reconcile to it). The year's own column keeps its opening equal
+        # to the comparative column's closing.
+        opening_cols[1].update(_booked_opening(moves[1]))
+        moves[1].update({k: ZERO for k in moves[1] if k[0] == "saldo-awal-dibukukan"})
+        cash_open[1], cash_booked[1] = cash_booked[1], ZERO
+    ekuitas = _ekuitas((year, year - 1), moves, opening_cols)
+    arus_kas = _arus_kas((dict(cur_p.cash), dict(prior_p.cash)), (cash_open[0], cash_open[1]),
+                         (cash_booked[0], cash_booked[1]))
     calk = build_notes(kop, year, neraca, phu, (end_cur, end_prior), (cur_p.pl, prior_p.pl), scan,
                        (res_cur, res_prior), end=per)
     calk = replace(calk, pengungkapan=policy_notes(kop, year, end=per))  # the notes an examiner reads (issue 16)

@@ -51,6 +51,14 @@ PPAP_RATE_KEYS = {
     DIRAGUKAN: "ppap-diragukan", MACET: "ppap-macet",
 }
 
+#: The bank rule, in force by default once ``kol-dpk`` turns the bank class on: first day past due
+#: and PPAP rate (%) — DPK 1–90 days at 5 %, KL 91–120 at 15 %, D 121–180 at 50 %, M > 180 at 100 %
+#: (OJK's asset-quality classes). A ``kebijakan`` written in the ledger still wins over each.
+BANK_RULE: dict[str, tuple[Decimal, Decimal]] = {
+    DPK: (Decimal(1), Decimal(5)), KURANG_LANCAR: (Decimal(91), Decimal(15)),
+    DIRAGUKAN: (Decimal(121), Decimal(50)), MACET: (Decimal(181), Decimal(100)),
+}
+
 
 @dataclass(frozen=True)
 class LoanStatus:
@@ -177,6 +185,23 @@ def uses_dpk(policies: Policies, date: dt.date) -> bool:
     return Decimal(policies.value(KOL_THRESHOLD_KEYS[DPK], date)) > 0
 
 
+def _bank_default(policies: Policies, key: str, date: dt.date) -> bool:
+    """Whether ``key`` takes the bank rule's value on ``date``: the bank class is on and the
+    ledger writes no ``kebijakan`` of its own for ``key``."""
+    return key != KOL_THRESHOLD_KEYS[DPK] and uses_dpk(policies, date) and policies.at(key, date) is None
+
+
+def class_threshold(kolektibilitas: str, policies: Policies, date: dt.date) -> Decimal:
+    """The first day past due of a class in force on ``date`` (lancar: 0); with the bank class on,
+    the bank rule's unless a ``kebijakan`` says otherwise."""
+    if kolektibilitas == LANCAR:
+        return Decimal(0)
+    key = KOL_THRESHOLD_KEYS[kolektibilitas]
+    if _bank_default(policies, key, date):
+        return BANK_RULE[kolektibilitas][0]
+    return Decimal(policies.value(key, date))
+
+
 def classes_in_use(policies: Policies, date: dt.date) -> tuple[str, ...]:
     """The loan classes in force on ``date``, best first (DPK only where a policy asks for it)."""
     return KOLEKTIBILITAS if uses_dpk(policies, date) else tuple(c for c in KOLEKTIBILITAS if c != DPK)
@@ -185,7 +210,7 @@ def classes_in_use(policies: Policies, date: dt.date) -> tuple[str, ...]:
 def classify(days: int, policies: Policies, date: dt.date) -> str:
     """Kolektibilitas for ``days`` past due, by the thresholds in force on ``date``."""
     for cls in reversed(classes_in_use(policies, date)[1:]):
-        if days >= Decimal(policies.value(KOL_THRESHOLD_KEYS[cls], date)):
+        if days >= class_threshold(cls, policies, date):
             return str(cls)
     return LANCAR
 
@@ -200,8 +225,12 @@ def ppap_base(kolektibilitas: str, sisa: Decimal, agunan: Decimal, policies: Pol
 
 
 def ppap_rate(kolektibilitas: str, policies: Policies, date: dt.date) -> Decimal:
-    """PPAP rate (%) of a class in force on ``date``."""
-    return Decimal(policies.value(PPAP_RATE_KEYS[kolektibilitas], date))
+    """PPAP rate (%) of a class in force on ``date`` (with the bank class on, the bank rule's
+    unless a ``kebijakan`` says otherwise)."""
+    key = PPAP_RATE_KEYS[kolektibilitas]
+    if kolektibilitas in BANK_RULE and _bank_default(policies, key, date):
+        return BANK_RULE[kolektibilitas][1]
+    return Decimal(policies.value(key, date))
 
 
 def loan_status(
