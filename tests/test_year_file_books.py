@@ -359,3 +359,9 @@ def test_a_year_two_files_back_reads_like_the_long_file(tmp_path, monkeypatch):
     assert set(by_year.sidik) == set(long.sidik) == {2021, 2022}
     args = ("--tahun", "2022", "--format", "json")
     assert kop_json("shu", "hitung", files[2024], *args) == kop_json("shu", "hitung", long_file, *args)
+    # the loan portfolio and the wajib arrears at a date two files back: read from the file holding 2022
+    per = ("--per", "2022-12-31", "--format", "json")
+    by_year_loans = kop_json("pinjaman", "portofolio", files[2024], *per)
+    assert by_year_loans == kop_json("pinjaman", "portofolio", long_file, *per)
+    assert Decimal(str(by_year_loans["total_saldo"])) > 0 and by_year_loans["pinjaman"]
+    assert kop_json("simpanan", "tunggakan", files[2024], *per) == kop_json("simpanan", "tunggakan", long_file, *per)

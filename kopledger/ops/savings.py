@@ -39,6 +39,7 @@ from kopledger.books.closed.year_files import CarriedWajib, carried_wajib
 from kopledger.books.directives import Member, Policies
 from kopledger.books.ledger import Books
 from kopledger.books.periode import hari_ini
+from kopledger.books.years import holder
 from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.roots import MemberKind
@@ -257,7 +258,9 @@ class WajibArrears:
 
 def wajib_arrears(kop: Books, date: dt.date) -> tuple[WajibArrears, ...]:
     """Members in arrears on simpanan wajib on ``date``: every owed month through the month
-    of ``date`` not fully paid by payments dated on or before ``date``; by member id."""
+    of ``date`` not fully paid by payments dated on or before ``date``; by member id. Read from
+    the books that hold ``date``'s year (an archived year's own file)."""
+    kop = holder(kop, date.year)
     by_month, pool = wajib_payments(kop, date)
     through = month_of(date)
     policies = kop.policies

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 
 from kopledger.books.directives import Policies
+from kopledger.books.years import holder
 from kopledger.core.rasio import persen, tampil
 from kopledger.ops.loans.book import ZERO, Loan, LoanBook, Repayment, _allocate, _paid_until, loan_book
 from kopledger.ops.loans.schedule import (
@@ -308,7 +309,8 @@ def portfolio(kop: Books, date: dt.date) -> Portfolio:
     """The loan portfolio at ``date``: open loans by kolektibilitas, PPAP required and booked, NPL.
 
     Computed once per loaded books and date (the RAT pack and the statements' notes both
-    show it)."""
+    show it), from the books that hold ``date``'s year (an archived year's own file)."""
+    kop = holder(kop, date.year)
     book = loan_book(kop)
     return kop.computed(("portfolio", date), lambda: _portfolio(kop, date, book))
 
