@@ -133,7 +133,10 @@ def test_rat_2025_from_the_year_file_equals_the_long_file_figure_for_figure(two_
     budget = {line.akun: line.realisasi for line in pack.anggaran.baris}
     assert budget["Aset:AsetTetap:Peralatan"] == 7_200_000
     income = sum(line.realisasi for line in pack.anggaran.baris if line.kelompok == "pendapatan")
-    assert income == 330_371_610
+    budgeted = sum(line.realisasi for line in pack.anggaran.baris
+                   if line.kelompok == "pendapatan" and not line.tanpa_anggaran)
+    # budgeted income lines 330,371,610 + unbudgeted Denda 532,248 + Lain 2,499,922 = the PHU's 333,403,780
+    assert (budgeted, income) == (330_371_610, 333_403_780)
     assert pack.sidik[2025] != build_rat(Books.load(long_file), 2025).sidik[2025]  # the named difference is real
     assert pack_differences(year_file, long_file, monkeypatch) == []
 
@@ -302,8 +305,11 @@ def test_hand_made_year_file_reads_units_budget_and_the_rat_like_the_long_file(h
     assert {r.unit: r.pendapatan - r.beban for r in pack.unit_usaha.baris} == {"toko": 100_000, "usp": 40_000, "": -20_000}
     # budget, by hand: toko sold 300,000 of 500,000 (60 %); equipment bought in 2025 80,000 of
     # 100,000 (80 %) — not the 130,000 the opening carries (50,000 of 2024 + 80,000)
-    assert {(b.akun, b.realisasi) for b in pack.anggaran.baris} == {
+    assert {(b.akun, b.realisasi) for b in pack.anggaran.baris if not b.tanpa_anggaran} == {
         ("Pendapatan:Anggota:Toko", 300_000), ("Aset:Peralatan", 80_000)}
+    # the PHU's other lines, shown unbudgeted: toko's cost 200,000, listrik 20,000, jasa 40,000
+    assert {(b.akun, b.realisasi) for b in pack.anggaran.baris if b.tanpa_anggaran} == {
+        ("Beban:Toko", 200_000), ("Beban:Usaha:Listrik", 20_000), ("Pendapatan:Anggota:Jasa", 40_000)}
     assert pack_differences(year_file, long_file, monkeypatch) == []
 
 
