@@ -17,6 +17,7 @@ from kopledger.cli import AliasedGroup
 from kopledger.cli.bahasa import teks
 from kopledger.cli.common import (
     DATE,
+    TEXT,
     YEAR,
     bukti_option,
     cached_report,
@@ -181,12 +182,15 @@ def hitung_command(
     "--ke", type=click.Choice(["kas", "sukarela"]), default="kas", show_default=True,
     help="Dibayar tunai dari kas, atau masuk simpanan sukarela anggota.",
 )
+@click.option("--dari", "akun_kas", type=TEXT, default=None,
+              help="Akun kas/bank yang membayar (default Aset:Kas), mis. Aset:Bank:BRI untuk transfer.")
 @bukti_option
 @dry_run_option
 @lang_only_option
 @handle_library_errors
 def bayar_command(
-    ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, bukti: str | None, dry_run: bool
+    ledger: Path | None, tahun: int, tanggal: dt.date, ke: str, akun_kas: str | None, bukti: str | None,
+    dry_run: bool,
 ) -> None:
     """Bayar SHU yang sudah dialokasikan (pay out the allocated SHU)."""
     path = require_ledger(ledger)
@@ -194,7 +198,7 @@ def bayar_command(
 
     def build(kop: Koperasi) -> list[Any]:
         # decided under the writer's lock: what is still owed is read from the books as they are now
-        paid[:] = payout_entries(kop, compute_shu(kop, tahun), not_future(tanggal), ke=ke)
+        paid[:] = payout_entries(kop, compute_shu(kop, tahun), not_future(tanggal), ke=ke, akun_kas=akun_kas)
         return paid
 
     written = append_built(path, build, books=Koperasi, dry_run=dry_run, bukti=bukti)

@@ -33,6 +33,7 @@ from kopledger.core import kosakata as K
 from kopledger.core.errors import InputError, Pesan, Rupiah
 from kopledger.core.peringatan import Peringatan
 from kopledger.core.roots import MemberKind
+from kopledger.ops.accounts import cash_account
 from kopledger.ops.shu.arithmetic import (  # re-exported: the SHU's API keeps its names
     CADANGAN as CADANGAN,
 )
@@ -664,13 +665,15 @@ def booked_shu(kop: Books, year: int) -> dict[str, Decimal]:
 
 
 def payout_entries(
-    kop: Books, result: ShuResult, date: dt.date, *, ke: str = "kas"
+    kop: Books, result: ShuResult, date: dt.date, *, ke: str = "kas", akun_kas: str | None = None
 ) -> list[data.Transaction]:
     """Payout of the booked SHU of ``result.tahun``: one entry per member still owed.
 
-    Dr ``Liabilitas:UtangSHU:<ID>``; Cr ``Aset:Kas`` (``ke="kas"``) or the member's
-    simpanan sukarela (``ke="sukarela"``; members who have left by ``date`` are paid in
-    cash). Amounts are what the ledger's allocation entry owes, less payouts already made.
+    Dr ``Liabilitas:UtangSHU:<ID>``; Cr the cash or bank account ``akun_kas`` (default
+    ``Aset:Kas``; checked by kind, :func:`kopledger.ops.accounts.cash_account`) when
+    ``ke="kas"``, or the member's simpanan sukarela (``ke="sukarela"``; members who have left
+    by ``date`` are paid from ``akun_kas``). Amounts are what the ledger's allocation entry
+    owes, less payouts already made.
     """
     year = result.tahun
     if ke not in PAYOUT_TARGETS:
@@ -694,7 +697,10 @@ def payout_entries(
     owed = {k: v for k, v in sorted(booked_shu(kop, year).items()) if v != 0}
     if not owed:
         raise InputError.pesan("SHU {tahun} sudah dibayarkan seluruhnya", tahun=year)
+    # a named account is checked by kind (cash or bank, open on the date); the default Aset:Kas
+    # is required open only when someone is paid from it (below)
     roots = kop.roots
+    cash = roots.kas if akun_kas is None else cash_account(kop, akun_kas, date)
     currency = kop.currency
     names = {m.id: m.nama for m in result.anggota}
     entries = []
@@ -707,7 +713,7 @@ def payout_entries(
             target = roots.member_account(MemberKind.SUKARELA, member_id)
             narration = f"SHU tahun buku {year} ke simpanan sukarela {nama}"
         else:
-            target = roots.kas
+            target = cash
             uses_kas = True
             narration = f"Pembayaran SHU tahun buku {year} kepada {nama}"
         meta = data.new_metadata(SOURCE, 0, {K.META_ANGGOTA: member_id})
@@ -719,7 +725,7 @@ def payout_entries(
             ],
         ))
     if uses_kas:
-        _require_open(kop, {roots.kas: "kas"}, date)
+        _require_open(kop, {cash: "kas"}, date)
     return entries
 
 
